@@ -1,0 +1,177 @@
+/**
+ * One error family for everything that can go wrong talking to WHMCS. Branch on `code`
+ * (stable) or on the subclass; never on the message. No error ever carries the secret,
+ * the password, its MD5 or the access key: the transport redacts every string it puts here.
+ *
+ * @example
+ * try { await client.getInvoices({}) } catch (err) {
+ *   if (err instanceof WhmcsError && err.code === 'ip_not_allowed') console.log(err.ip)
+ * }
+ */
+
+export const WHMCS_ERROR_CODES = [
+  'ip_not_allowed',
+  'ip_banned',
+  'invalid_access_key',
+  'invalid_credentials',
+  'auth_failed',
+  'permission_denied',
+  'invalid_action',
+  'api_error',
+  'http_error',
+  'timeout',
+  'network',
+  'invalid_response',
+] as const;
+export type WhmcsErrorCode = (typeof WHMCS_ERROR_CODES)[number];
+
+/**
+ * Codes that mean "WHMCS refused us". Retrying them is never safe: three failed logins
+ * from one IP within 30 minutes get the module server banned.
+ */
+export const NEVER_RETRY_CODES: ReadonlySet<WhmcsErrorCode> = new Set([
+  'ip_not_allowed',
+  'ip_banned',
+  'invalid_access_key',
+  'invalid_credentials',
+  'auth_failed',
+  'permission_denied',
+]);
+
+export interface WhmcsErrorOptions {
+  /** HTTP status of the answer, when there was one. */
+  status?: number;
+  /** The API action that was called. */
+  action?: string;
+  cause?: unknown;
+}
+
+export class WhmcsError extends Error {
+  override name = 'WhmcsError';
+  readonly code: WhmcsErrorCode;
+  readonly status: number | undefined;
+  readonly action: string | undefined;
+
+  constructor(code: WhmcsErrorCode, message: string, options: WhmcsErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = options.status;
+    this.action = options.action;
+  }
+
+  /** True when WHMCS refused the credential, the IP or the permission: never retry these. */
+  get refusal(): boolean {
+    return NEVER_RETRY_CODES.has(this.code);
+  }
+
+  toJSON(): Record<string, unknown> {
+    const { name, code, message, status, action } = this;
+    return { ...Object.fromEntries(Object.entries(this)), name, code, message, status, action };
+  }
+}
+
+/** The caller's IP is not on WHMCS's API IP Access Restriction list, or it is banned. */
+export class WhmcsIpError extends WhmcsError {
+  override name = 'WhmcsIpError';
+  /** The address WHMCS saw (for `ip_not_allowed`): add exactly this one to the allowlist. */
+  readonly ip: string | undefined;
+  constructor(
+    code: 'ip_not_allowed' | 'ip_banned',
+    message: string,
+    options: WhmcsErrorOptions & { ip?: string },
+  ) {
+    super(code, message, options);
+    this.ip = options.ip;
+  }
+}
+
+/** The identifier, secret, legacy login or access key was refused. */
+export class WhmcsAuthError extends WhmcsError {
+  override name = 'WhmcsAuthError';
+}
+
+/** The credential's API role does not allow the action. */
+export class WhmcsPermissionError extends WhmcsError {
+  override name = 'WhmcsPermissionError';
+}
+
+/** WHMCS answered with an error raised by the action, or the action does not exist. */
+export class WhmcsApiError extends WhmcsError {
+  override name = 'WhmcsApiError';
+}
+
+/** Something that is not WHMCS answered: a proxy, a WAF, a 5xx HTML page. */
+export class WhmcsHttpError extends WhmcsError {
+  override name = 'WhmcsHttpError';
+  /** A short, redacted excerpt of the body, to tell a WAF page from a PHP error. */
+  readonly excerpt: string;
+  /** The delay the server asked for in `Retry-After`, in milliseconds. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: WhmcsErrorOptions & { excerpt: string; retryAfterMs?: number }) {
+    super('http_error', message, options);
+    this.excerpt = options.excerpt;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+export class WhmcsTimeoutError extends WhmcsError {
+  override name = 'WhmcsTimeoutError';
+}
+
+export class WhmcsNetworkError extends WhmcsError {
+  override name = 'WhmcsNetworkError';
+}
+
+/** The answer could not be parsed, or a field broke the schema (`path` says which). */
+export class WhmcsResponseError extends WhmcsError {
+  override name = 'WhmcsResponseError';
+  readonly path: string | undefined;
+  constructor(message: string, options: WhmcsErrorOptions & { path?: string }) {
+    super('invalid_response', message, options);
+    this.path = options.path;
+  }
+}
+
+/**
+ * Maps a WHMCS error message to its error. Old installs answer every error with HTTP 200,
+ * so the message decides, not the status.
+ */
+export function errorFromWhmcsMessage(message: string, options: WhmcsErrorOptions = {}): WhmcsError {
+  const text = message.trim();
+  if (/^IP Banned/i.test(text))
+    return new WhmcsIpError('ip_banned', 'WHMCS has banned this IP address', options);
+  const invalidIp = /^Invalid IP\s+(\S+)/i.exec(text);
+  if (invalidIp) {
+    const ip = invalidIp[1];
+    return new WhmcsIpError('ip_not_allowed', `WHMCS refused the caller's IP ${ip}: it is not allowed`, {
+      ...options,
+      ip,
+    });
+  }
+  if (/^Invalid Access Key/i.test(text)) {
+    return new WhmcsAuthError('invalid_access_key', 'WHMCS refused the API access key', options);
+  }
+  if (/^Invalid or missing credentials/i.test(text)) {
+    return new WhmcsAuthError(
+      'invalid_credentials',
+      'WHMCS does not know this API identifier, or the secret is empty',
+      options,
+    );
+  }
+  if (/^(Authentication Failed|Invalid password provided|Administrator Account Disabled)/i.test(text)) {
+    return new WhmcsAuthError('auth_failed', `WHMCS refused the credentials: ${text}`, options);
+  }
+  const permission = /^Invalid Permissions(?::\s*API action "([^"]*)")?/i.exec(text);
+  if (permission) {
+    const action = permission[1] ?? options.action;
+    return new WhmcsPermissionError(
+      'permission_denied',
+      `The API role does not allow the action ${action ?? '(unknown)'}`,
+      { ...options, action },
+    );
+  }
+  if (/^(Invalid API Action|Command Not Found|Empty action request)/i.test(text)) {
+    return new WhmcsApiError('invalid_action', `WHMCS does not accept the action: ${text}`, options);
+  }
+  return new WhmcsApiError('api_error', `WHMCS answered with an error: ${text || '(no message)'}`, options);
+}

@@ -1,0 +1,46 @@
+export {
+  createWhmcsClient,
+  type GetInvoicesParams,
+  type InvoiceOrderBy,
+  type InvoicesOptions,
+  type InvoicesPage,
+  type WhmcsClient,
+} from './client.ts';
+export { toDecimal } from './decimal.ts';
+export { resolveApiUrl } from './endpoint.ts';
+export {
+  errorFromWhmcsMessage,
+  NEVER_RETRY_CODES,
+  WHMCS_ERROR_CODES,
+  WhmcsApiError,
+  WhmcsAuthError,
+  WhmcsError,
+  type WhmcsErrorCode,
+  WhmcsHttpError,
+  WhmcsIpError,
+  WhmcsNetworkError,
+  WhmcsPermissionError,
+  WhmcsResponseError,
+  WhmcsTimeoutError,
+} from './errors.ts';
+export { type NormalizeContext, normalizeInvoice } from './normalize.ts';
+export type { PageProgress } from './paginate.ts';
+export { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
+export {
+  decimalString,
+  getInvoicesResponseSchema,
+  INVOICE_STATUSES,
+  type Invoice,
+  type InvoiceStatus,
+  invoiceSchema,
+  invoiceStatusSchema,
+  isoDate,
+  isoDateTime,
+  type StatusFilter,
+  statusFilterSchema,
+  type WhmcsInvoiceStatus,
+  type WireInvoice,
+  wireInvoiceSchema,
+} from './schemas.ts';
+export type { CallEvent, Params, WhmcsClientOptions, WhmcsCredentials } from './transport.ts';
+export { assertTimeZone, plainDate, todayIn, zonedDateTime } from './zoned-time.ts';

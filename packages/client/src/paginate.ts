@@ -1,0 +1,127 @@
+import type { WireInvoice } from './schemas.ts';
+
+/** One page as the paginator sees it. */
+export interface Page {
+  rows: WireInvoice[];
+  totalResults: number;
+}
+
+export interface PageProgress {
+  /** Pages fetched so far, including re-reads after a shift. */
+  pages: number;
+  /** Distinct invoices yielded so far. */
+  rows: number;
+  /** WHMCS's `totalresults` on the last page (counts orphaned invoices: an estimate). */
+  totalResults: number;
+  /** Re-reads caused by invoices deleted or inserted while walking. */
+  recoveries: number;
+}
+
+export interface WalkOptions {
+  /** Rows per page (one more is asked for, to overlap the previous page). */
+  pageSize: number;
+  /** Pages in flight at once. */
+  concurrency: number;
+  /** `asc` walks from the oldest id; `desc` from the newest. */
+  order: 'asc' | 'desc';
+  /** With `desc`: stop at the first id at or below this one (a high-water mark). */
+  stopAtOrBelowId?: number;
+  signal?: AbortSignal;
+  onPage?: (progress: PageProgress) => void;
+}
+
+const idOf = (row: WireInvoice) => (typeof row.id === 'number' ? row.id : Number(row.id));
+
+/**
+ * Walks every row of a list ordered by id, exactly once, while rows are inserted and
+ * deleted under it.
+ *
+ * Offsets are positions, and a deletion before the current position shifts every later
+ * row one place back: a plain offset walk would skip one. So every page after the first
+ * starts one row early, on the last row already yielded (the anchor). If the page starts
+ * with the anchor, nothing moved. If it starts past it, rows moved back: step back until
+ * the anchor (or an earlier id) is in sight and go on from there. Rows at or before the
+ * anchor are never yielded twice, because ids only grow in the walking direction.
+ * Stops on a page that holds nothing new, never on `totalresults` (which counts orphans).
+ *
+ * With `concurrency` > 1, the next pages are fetched ahead at the offsets they would have
+ * if nothing moved; each is checked against its predecessor's last row before use, and the
+ * look-ahead is discarded and re-planned after any shift.
+ */
+export async function* walkById(
+  fetchPage: (start: number, limit: number, signal?: AbortSignal) => Promise<Page>,
+  options: WalkOptions,
+): AsyncGenerator<WireInvoice> {
+  const { pageSize, order } = options;
+  const concurrency = Math.max(1, Math.min(options.concurrency, 16));
+  const after = order === 'asc' ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
+  const progress: PageProgress = { pages: 0, rows: 0, totalResults: 0, recoveries: 0 };
+
+  let anchor: number | undefined; // the last id yielded
+  let position = 0; // offset of the anchor in the list (or of the first row when no anchor)
+  let ahead: Array<{ start: number; limit: number; page: Promise<Page> }> = [];
+
+  const request = (start: number, first = false): { start: number; limit: number; page: Promise<Page> } => {
+    // The first page has no anchor to overlap; every later one asks for one row more.
+    const limit = first ? pageSize : pageSize + 1;
+    const page = fetchPage(start, limit, options.signal).then((p) => {
+      progress.pages++;
+      progress.totalResults = p.totalResults;
+      return p;
+    });
+    page.catch(() => {}); // awaited in order below; never an unhandled rejection
+    return { start, limit, page };
+  };
+
+  const plan = () => {
+    // Page k of the look-ahead starts on the last row page k-1 would hold.
+    while (ahead.length < concurrency) {
+      const last = ahead.at(-1);
+      const first = !last && anchor === undefined;
+      ahead.push(request(last ? last.start + last.limit - 1 : first ? 0 : position, first));
+    }
+  };
+
+  const stopAt = options.stopAtOrBelowId;
+  for (;;) {
+    plan();
+    const next = ahead.shift()!;
+    const { rows } = await next.page;
+    const first = rows[0];
+    const firstId = first ? idOf(first) : undefined;
+
+    if (anchor !== undefined && next.start > 0 && (firstId === undefined || after(firstId, anchor))) {
+      // The page starts past the anchor, or the list ends before it: rows moved back.
+      // Step back a page and look again; the look-ahead is now wrong.
+      progress.recoveries++;
+      ahead = [];
+      position = Math.max(0, next.start - pageSize);
+      ahead.push(request(position));
+      continue;
+    }
+
+    let fresh = 0;
+    let lastIndex = -1;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const id = idOf(row);
+      if (stopAt !== undefined && id <= stopAt) {
+        options.onPage?.(progress);
+        return;
+      }
+      lastIndex = i;
+      if (anchor !== undefined && !after(id, anchor)) continue;
+      anchor = id;
+      fresh++;
+      progress.rows++;
+      yield row;
+    }
+    options.onPage?.(progress);
+    // Nothing new on a page that is not full: the end of the list. (A full page of old rows
+    // only happens after stepping back: walk on from its last row.)
+    if (fresh === 0 && rows.length < next.limit) return;
+    position = next.start + lastIndex;
+    // The look-ahead page must start on our new anchor; otherwise re-plan from here.
+    if (ahead[0] && ahead[0].start !== position) ahead = [];
+  }
+}

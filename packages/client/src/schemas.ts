@@ -1,0 +1,167 @@
+import { z } from 'zod';
+
+/*
+ * Two families of schemas live here.
+ *
+ * Wire schemas describe what WHMCS really sends, and are tolerant: numbers may arrive as
+ * numeric strings (WHMCS 5.x sends every value as a string), dates may be null or the zero
+ * date, `invoices` may be `[]`, `""`, `{}`, missing or `{"invoice":[...]}`, and unknown
+ * fields are kept. They validate but do not transform: the raw record is kept byte for byte.
+ *
+ * Domain schemas describe the normalized invoice every part of Forecaster Bridge shares,
+ * and are strict: exact decimal strings for money, a lower-case status enum, ISO times
+ * carrying the WHMCS server's UTC offset.
+ */
+
+/** A JSON number or a numeric string, as WHMCS sends ids and counts across versions. */
+export const wireInteger = z.union([z.number().int(), z.string().regex(/^\s*-?\d+\s*$/, 'an integer')]);
+
+/** Money and rates: WHMCS 8 sends decimal strings; old installs and proxies may send numbers. */
+export const wireDecimal = z.union([
+  z.number().finite(),
+  z.string().regex(/^\s*-?\d*\.?\d+\s*$/, 'a decimal'),
+]);
+
+/** Zone-less `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`; zero dates and null mean "not set". */
+export const wireDate = z.union([z.string(), z.null()]);
+
+const wireText = z.union([z.string(), z.number(), z.null()]);
+
+/** The seven invoice statuses WHMCS stores. */
+export const INVOICE_STATUSES = [
+  'Draft',
+  'Unpaid',
+  'Paid',
+  'Cancelled',
+  'Refunded',
+  'Collections',
+  'Payment Pending',
+] as const;
+export type WhmcsInvoiceStatus = (typeof INVOICE_STATUSES)[number];
+
+/** What GetInvoices' `status` filter accepts: the seven statuses plus `Overdue`. */
+export const statusFilterSchema = z.enum([...INVOICE_STATUSES, 'Overdue']);
+export type StatusFilter = z.infer<typeof statusFilterSchema>;
+
+/** One row of GetInvoices' `invoices.invoice[]`, as WHMCS sends it. */
+export const wireInvoiceSchema = z.looseObject({
+  id: wireInteger,
+  userid: wireInteger,
+  firstname: wireText.optional(),
+  lastname: wireText.optional(),
+  companyname: wireText.optional(),
+  invoicenum: wireText.optional(),
+  date: wireDate.optional(),
+  duedate: wireDate.optional(),
+  datepaid: wireDate.optional(),
+  last_capture_attempt: wireDate.optional(),
+  date_refunded: wireDate.optional(),
+  date_cancelled: wireDate.optional(),
+  subtotal: wireDecimal,
+  credit: wireDecimal.optional(),
+  tax: wireDecimal.optional(),
+  tax2: wireDecimal.optional(),
+  total: wireDecimal,
+  taxrate: wireDecimal.optional(),
+  taxrate2: wireDecimal.optional(),
+  status: z.string(),
+  paymentmethod: wireText.optional(),
+  paymethodid: z.union([wireInteger, z.null()]).optional(),
+  notes: wireText.optional(),
+  created_at: wireDate.optional(),
+  updated_at: wireDate.optional(),
+  currencycode: wireText.optional(),
+  currencyprefix: wireText.optional(),
+  currencysuffix: wireText.optional(),
+});
+export type WireInvoice = z.infer<typeof wireInvoiceSchema>;
+
+/** `invoices` in every shape WHMCS has been seen to send, as a plain array. */
+export const wireInvoiceListSchema = z
+  .union([
+    z.array(z.unknown()).length(0),
+    z.literal(''),
+    z.null(),
+    z.object({ invoice: z.union([z.array(wireInvoiceSchema), wireInvoiceSchema]).optional() }).loose(),
+  ])
+  .optional()
+  .transform((value): WireInvoice[] => {
+    if (value === undefined || value === null || value === '' || Array.isArray(value)) return [];
+    if (value.invoice === undefined) return [];
+    return Array.isArray(value.invoice) ? value.invoice : [value.invoice];
+  });
+
+/** The GetInvoices envelope. `totalresults` counts orphaned invoices too: never loop until it. */
+export const getInvoicesResponseSchema = z.looseObject({
+  result: z.literal('success'),
+  totalresults: wireInteger,
+  startnumber: wireInteger.optional(),
+  numreturned: wireInteger.optional(),
+  invoices: wireInvoiceListSchema,
+});
+
+/** The lower-case, stable status of a normalized invoice. */
+export const invoiceStatusSchema = z.enum([
+  'draft',
+  'unpaid',
+  'paid',
+  'cancelled',
+  'refunded',
+  'collections',
+  'payment_pending',
+]);
+export type InvoiceStatus = z.infer<typeof invoiceStatusSchema>;
+
+/** An exact decimal, as a string: money is never a binary float. */
+export const decimalString = z.string().regex(/^-?\d+\.\d+$|^-?\d+$/, 'an exact decimal string');
+/** A calendar date without a zone. */
+export const isoDate = z.iso.date();
+/** An instant with the WHMCS server's explicit UTC offset, e.g. `2024-03-01T09:30:00+01:00`. */
+export const isoDateTime = z.iso.datetime({ offset: true, local: false });
+
+/** The normalized invoice every part of Forecaster Bridge shares. */
+export const invoiceSchema = z.strictObject({
+  /** The id of the WHMCS install (the bridge's source id). */
+  source: z.string().min(1),
+  /** WHMCS's invoice id, unique within a source. */
+  id: z.number().int().positive(),
+  /** The sequential invoice number; null until WHMCS assigns one (display the id instead). */
+  number: z.string().nullable(),
+  clientId: z.number().int().nonnegative(),
+  /** The company name, or else first and last name, with HTML entities decoded. */
+  clientName: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  companyName: z.string(),
+  status: invoiceStatusSchema,
+  issueDate: isoDate.nullable(),
+  dueDate: isoDate.nullable(),
+  paidAt: isoDateTime.nullable(),
+  refundedAt: isoDateTime.nullable(),
+  cancelledAt: isoDateTime.nullable(),
+  lastCaptureAttemptAt: isoDateTime.nullable(),
+  createdAt: isoDateTime.nullable(),
+  updatedAt: isoDateTime.nullable(),
+  /** The IANA zone of the WHMCS server, which its zone-less datetimes are in. */
+  timeZone: z.string(),
+  currency: z.string(),
+  currencyPrefix: z.string(),
+  currencySuffix: z.string(),
+  subtotal: decimalString,
+  credit: decimalString,
+  tax: decimalString,
+  tax2: decimalString,
+  total: decimalString,
+  taxRate: decimalString,
+  taxRate2: decimalString,
+  paymentMethod: z.string(),
+  payMethodId: z.number().int().nullable(),
+  notes: z.string(),
+});
+export type Invoice = z.infer<typeof invoiceSchema>;
+
+/** The error envelope WHMCS answers with (GetInvoice's "not found" uses `status` instead of `result`). */
+export const wireErrorSchema = z.union([
+  z.looseObject({ result: z.literal('error'), message: z.string().optional() }),
+  z.looseObject({ status: z.literal('error'), message: z.string().optional() }),
+]);
