@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type PageProgress, walkById } from './paginate.ts';
+import { type PageProgress, type WalkAnchor, type WalkPage, walkById } from './paginate.ts';
 import { getInvoicesResponseSchema, type StatusFilter, type WireInvoice } from './schemas.ts';
 import { createTransport, type Params, type WhmcsClientOptions } from './transport.ts';
 
@@ -38,6 +38,8 @@ export interface InvoicesOptions {
   order?: 'asc' | 'desc';
   /** With `order: 'desc'`: stop at the first id at or below this high-water mark. */
   stopAtOrBelowId?: number;
+  /** Resume after a page's anchor (from {@link WhmcsClient.invoicePages}) instead of the start. */
+  resumeFrom?: WalkAnchor;
   signal?: AbortSignal;
   /** Called after every page, for progress bars. */
   onPage?: (progress: PageProgress) => void;
@@ -53,6 +55,11 @@ export interface WhmcsClient {
    * deleted during the walk. Pages by id; stops on a page with nothing new.
    */
   invoices(options?: InvoicesOptions): AsyncIterable<WireInvoice>;
+  /**
+   * The same walk, a page at a time: each page's new rows with the anchor to resume after
+   * them. Save the anchor with the rows, and a restarted walk neither repeats nor misses.
+   */
+  invoicePages(options?: InvoicesOptions): AsyncIterable<WalkPage>;
   /** Any other action, with the same transport, parsing and errors. */
   call<S extends z.ZodType>(
     action: string,
@@ -100,7 +107,7 @@ export function createWhmcsClient(options: WhmcsClientOptions): WhmcsClient {
     };
   }
 
-  function invoices(opts: InvoicesOptions = {}): AsyncIterable<WireInvoice> {
+  function invoicePages(opts: InvoicesOptions = {}): AsyncIterable<WalkPage> {
     const pageSize = opts.pageSize ?? DEFAULT_PAGE_SIZE;
     const concurrency = opts.concurrency ?? 1;
     if (!Number.isInteger(pageSize) || pageSize < 1)
@@ -127,16 +134,24 @@ export function createWhmcsClient(options: WhmcsClientOptions): WhmcsClient {
         concurrency,
         order,
         stopAtOrBelowId: opts.stopAtOrBelowId,
+        resumeFrom: opts.resumeFrom,
         signal: opts.signal,
-        onPage: opts.onPage,
       },
     );
+  }
+
+  async function* invoices(opts: InvoicesOptions = {}): AsyncGenerator<WireInvoice> {
+    for await (const page of invoicePages(opts)) {
+      opts.onPage?.(page.progress);
+      yield* page.rows;
+    }
   }
 
   return {
     endpoint: transport.endpoint,
     getInvoices,
     invoices,
+    invoicePages,
     call: (action, params, schema, signal) => transport.call(action, params, schema, signal),
   };
 }

@@ -24,7 +24,7 @@ export {
   WhmcsTimeoutError,
 } from './errors.ts';
 export { type NormalizeContext, normalizeInvoice } from './normalize.ts';
-export type { PageProgress } from './paginate.ts';
+export type { PageProgress, WalkAnchor, WalkPage } from './paginate.ts';
 export { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
 export {
   decimalString,

@@ -17,6 +17,19 @@ export interface PageProgress {
   recoveries: number;
 }
 
+/** Where a walk stands: the last id yielded and its offset in the list. Resume from it. */
+export interface WalkAnchor {
+  id: number;
+  position: number;
+}
+
+/** One page of a walk: the rows it adds, and the anchor to resume after them. */
+export interface WalkPage {
+  rows: WireInvoice[];
+  anchor: WalkAnchor | undefined;
+  progress: PageProgress;
+}
+
 export interface WalkOptions {
   /** Rows per page (one more is asked for, to overlap the previous page). */
   pageSize: number;
@@ -26,8 +39,9 @@ export interface WalkOptions {
   order: 'asc' | 'desc';
   /** With `desc`: stop at the first id at or below this one (a high-water mark). */
   stopAtOrBelowId?: number;
+  /** Resume after a checkpoint instead of starting from the first row. */
+  resumeFrom?: WalkAnchor;
   signal?: AbortSignal;
-  onPage?: (progress: PageProgress) => void;
 }
 
 const idOf = (row: WireInvoice) => (typeof row.id === 'number' ? row.id : Number(row.id));
@@ -51,14 +65,14 @@ const idOf = (row: WireInvoice) => (typeof row.id === 'number' ? row.id : Number
 export async function* walkById(
   fetchPage: (start: number, limit: number, signal?: AbortSignal) => Promise<Page>,
   options: WalkOptions,
-): AsyncGenerator<WireInvoice> {
+): AsyncGenerator<WalkPage> {
   const { pageSize, order } = options;
   const concurrency = Math.max(1, Math.min(options.concurrency, 16));
   const after = order === 'asc' ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
   const progress: PageProgress = { pages: 0, rows: 0, totalResults: 0, recoveries: 0 };
 
-  let anchor: number | undefined; // the last id yielded
-  let position = 0; // offset of the anchor in the list (or of the first row when no anchor)
+  let anchor: number | undefined = options.resumeFrom?.id; // the last id yielded
+  let position = options.resumeFrom?.position ?? 0; // offset of the anchor in the list
   let ahead: Array<{ start: number; limit: number; page: Promise<Page> }> = [];
 
   const request = (start: number, first = false): { start: number; limit: number; page: Promise<Page> } => {
@@ -100,27 +114,27 @@ export async function* walkById(
       continue;
     }
 
-    let fresh = 0;
+    const fresh: WireInvoice[] = [];
     let lastIndex = -1;
+    let stopped = false;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       const id = idOf(row);
       if (stopAt !== undefined && id <= stopAt) {
-        options.onPage?.(progress);
-        return;
+        stopped = true;
+        break;
       }
       lastIndex = i;
       if (anchor !== undefined && !after(id, anchor)) continue;
       anchor = id;
-      fresh++;
-      progress.rows++;
-      yield row;
+      fresh.push(row);
     }
-    options.onPage?.(progress);
+    if (lastIndex >= 0) position = next.start + lastIndex;
+    progress.rows += fresh.length;
+    yield { rows: fresh, anchor: anchor === undefined ? undefined : { id: anchor, position }, progress: { ...progress } };
     // Nothing new on a page that is not full: the end of the list. (A full page of old rows
     // only happens after stepping back: walk on from its last row.)
-    if (fresh === 0 && rows.length < next.limit) return;
-    position = next.start + lastIndex;
+    if (stopped || (fresh.length === 0 && rows.length < next.limit)) return;
     // The look-ahead page must start on our new anchor; otherwise re-plan from here.
     if (ahead[0] && ahead[0].start !== position) ahead = [];
   }

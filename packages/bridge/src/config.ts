@@ -1,0 +1,375 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { assertTimeZone, resolveApiUrl } from '@forecaster/whmcs-client';
+import { z } from 'zod';
+
+/*
+ * The bridge's configuration: one zod schema for the JSON file, plus environment
+ * overrides, parsed once at start. Secrets are references ({ env } or { file }); an inline
+ * secret is allowed with a warning. A bad value fails fast, naming its key.
+ */
+
+const ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/** A secret: inline (warned about), or read from an environment variable or a file. */
+export const secretRefSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name') }),
+  z.strictObject({ file: z.string().min(1) }),
+]);
+export type SecretRef = z.infer<typeof secretRefSchema>;
+
+/** `30s`, `5m`, `24h`, `1d`, or a number of seconds. */
+export const durationSchema = z
+  .union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'a duration like 30s, 5m, 24h or 1d')])
+  .transform((value) => {
+    if (typeof value === 'number') return value * 1000;
+    const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(value)!;
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+    return Math.round(Number(m[1]) * unit);
+  });
+
+export const sourceConfigSchema = z
+  .strictObject({
+    id: z.string().regex(ID, 'lower-case letters, digits, - and _ (at most 63), starting with a letter or digit'),
+    name: z.string().min(1).optional(),
+    url: z.string().min(1),
+    credentials: z.union([
+      z.strictObject({ identifier: z.string().min(1), secret: secretRefSchema }),
+      z.strictObject({ username: z.string().min(1), password: secretRefSchema }),
+    ]),
+    accessKey: secretRefSchema.optional(),
+    timeZone: z.string().default('UTC'),
+    pageSize: z.number().int().min(1).max(1000).default(250),
+    concurrency: z.number().int().min(1).max(8).default(2),
+    timeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
+    sync: z
+      .strictObject({
+        incrementalEvery: durationSchema.default(300_000),
+        fullEvery: durationSchema.default(86_400_000),
+      })
+      .prefault({}),
+    tls: z.strictObject({ caFile: z.string().min(1).optional() }).prefault({}),
+    /** Plain http:// to a host that is not loopback is refused unless this is true. */
+    allowInsecureHttp: z.boolean().default(false),
+  })
+  .superRefine((source, ctx) => {
+    let url: URL;
+    try {
+      url = resolveApiUrl(source.url);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: (err as Error).message.replace(/^url: /, '') });
+      return;
+    }
+    if (url.protocol === 'http:' && !isLoopback(url.hostname) && !source.allowInsecureHttp) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message:
+          'plain http:// sends the API secret unencrypted: use https://, or set allowInsecureHttp: true for this source',
+      });
+    }
+    try {
+      assertTimeZone(source.timeZone);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['timeZone'], message: (err as Error).message.replace(/^timeZone: /, '') });
+    }
+  });
+export type SourceConfigInput = z.input<typeof sourceConfigSchema>;
+
+const tokenSchema = z.union([
+  z.strictObject({ name: z.string().min(1), token: secretRefSchema }),
+  z.strictObject({
+    name: z.string().min(1),
+    sha256: z.string().regex(/^[a-f0-9]{64}$/i, 'the hex SHA-256 of the token'),
+  }),
+]);
+
+export const bridgeConfigSchema = z
+  .strictObject({
+    listen: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(8787),
+      })
+      .prefault({}),
+    dataDir: z.string().min(1).default('./data'),
+    tokens: z.array(tokenSchema).default([]),
+    cors: z.strictObject({ origins: z.array(z.string().url()).default([]) }).prefault({}),
+    rateLimit: z
+      .strictObject({ requestsPerMinute: z.number().int().min(1).default(600) })
+      .prefault({}),
+    log: z
+      .strictObject({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+        format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+      })
+      .prefault({}),
+    docsBaseUrl: z.string().url().default('https://forecaster-bridge.dev'),
+    sources: z.array(sourceConfigSchema).default([]),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.sources.forEach((source, i) => {
+      if (seen.has(source.id)) {
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${source.id}"` });
+      }
+      seen.add(source.id);
+    });
+  });
+export type BridgeConfigFile = z.input<typeof bridgeConfigSchema>;
+
+/** A source with its secrets read. */
+export interface SourceConfig {
+  id: string;
+  name: string;
+  url: string;
+  credentials: { identifier: string; secret: string } | { username: string; password: string };
+  accessKey?: string;
+  timeZone: string;
+  pageSize: number;
+  concurrency: number;
+  timeoutMs: number;
+  sync: { incrementalEvery: number; fullEvery: number };
+  tls: { caFile?: string; ca?: string };
+  allowInsecureHttp: boolean;
+}
+
+/** A Forecaster access token, kept only as its SHA-256. */
+export interface TokenConfig {
+  name: string;
+  sha256: Buffer;
+}
+
+/** The effective configuration: defaults applied, secrets read, paths resolved. */
+export interface BridgeConfig {
+  listen: { host: string; port: number };
+  dataDir: string;
+  tokens: TokenConfig[];
+  cors: { origins: string[] };
+  rateLimit: { requestsPerMinute: number };
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'; format: 'auto' | 'json' | 'pretty' };
+  docsBaseUrl: string;
+  sources: SourceConfig[];
+  /** Where the configuration came from (a file path, or null for the built-in default). */
+  origin: string | null;
+  /** Every secret value, for redaction in logs and errors. */
+  secrets: string[];
+  /** Warnings to log at start (e.g. inline secrets). */
+  warnings: string[];
+}
+
+/** A configuration that cannot be used. `key` names the bad key, e.g. `sources[0].url`. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(key ? `${key}: ${message}` : message);
+  }
+}
+
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}
+
+export function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+function keyOf(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((out, part) => {
+    if (typeof part === 'number') return `${out}[${part}]`;
+    return out ? `${out}.${String(part)}` : String(part);
+  }, '');
+}
+
+export interface LoadOptions {
+  /** Path of the JSON file (`--config`); else BRIDGE_CONFIG; else none. */
+  path?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Used instead of a file when neither `path` nor BRIDGE_CONFIG is given. */
+  fallback?: BridgeConfigFile;
+}
+
+/**
+ * Reads, validates and resolves the configuration. Environment overrides: PORT, BRIDGE_HOST,
+ * BRIDGE_DATA_DIR, BRIDGE_LOG_LEVEL, BRIDGE_TOKEN (one more token), BRIDGE_TOKENS_FILE (one
+ * token per line). Throws a ConfigError naming the bad key.
+ */
+export function loadConfig(options: LoadOptions = {}): BridgeConfig {
+  const env = options.env ?? process.env;
+  const path = options.path ?? (env.BRIDGE_CONFIG || undefined);
+  let input: unknown = options.fallback ?? {};
+  let baseDir = process.cwd();
+  if (path) {
+    const file = resolve(path);
+    if (!existsSync(file)) throw new ConfigError('', `configuration file ${file} does not exist`);
+    baseDir = dirname(file);
+    try {
+      input = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConfigError('', `configuration file ${file} is not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  const parsed = bridgeConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(keyOf(issue.path), issue.message);
+  }
+  const file = parsed.data;
+  const warnings: string[] = [];
+  const secrets: string[] = [];
+
+  const readSecret = (ref: SecretRef, key: string): string => {
+    let value: string;
+    if (typeof ref === 'string') {
+      warnings.push(`${key} is written inline in the configuration: prefer { "env": NAME } or { "file": PATH }`);
+      value = ref;
+    } else if ('env' in ref) {
+      const fromEnv = env[ref.env];
+      if (fromEnv === undefined || fromEnv === '') {
+        throw new ConfigError(`${key}.env`, `environment variable ${ref.env} is not set`);
+      }
+      value = fromEnv;
+    } else {
+      const secretPath = resolve(baseDir, ref.file);
+      try {
+        value = readFileSync(secretPath, 'utf8').replace(/\r?\n$/, '');
+      } catch {
+        throw new ConfigError(`${key}.file`, `cannot read ${secretPath}`);
+      }
+    }
+    if (value.trim() !== value) {
+      warnings.push(`${key} has leading or trailing white space: was it copied with a space?`);
+    }
+    secrets.push(value);
+    return value;
+  };
+
+  const sources: SourceConfig[] = file.sources.map((source, i) => {
+    const key = `sources[${i}]`;
+    const credentials =
+      'identifier' in source.credentials
+        ? {
+            identifier: source.credentials.identifier,
+            secret: readSecret(source.credentials.secret, `${key}.credentials.secret`),
+          }
+        : {
+            username: source.credentials.username,
+            password: readSecret(source.credentials.password, `${key}.credentials.password`),
+          };
+    let ca: string | undefined;
+    if (source.tls.caFile) {
+      const caPath = resolve(baseDir, source.tls.caFile);
+      try {
+        ca = readFileSync(caPath, 'utf8');
+      } catch {
+        throw new ConfigError(`${key}.tls.caFile`, `cannot read ${caPath}`);
+      }
+    }
+    return {
+      id: source.id,
+      name: source.name ?? source.id,
+      url: source.url,
+      credentials,
+      ...(source.accessKey ? { accessKey: readSecret(source.accessKey, `${key}.accessKey`) } : {}),
+      timeZone: source.timeZone,
+      pageSize: source.pageSize,
+      concurrency: source.concurrency,
+      timeoutMs: source.timeoutMs,
+      sync: source.sync,
+      tls: { ...(source.tls.caFile ? { caFile: resolve(baseDir, source.tls.caFile), ca } : {}) },
+      allowInsecureHttp: source.allowInsecureHttp,
+    };
+  });
+
+  const tokens: TokenConfig[] = file.tokens.map((token, i) =>
+    'sha256' in token
+      ? { name: token.name, sha256: Buffer.from(token.sha256, 'hex') }
+      : { name: token.name, sha256: sha256(readSecret(token.token, `tokens[${i}].token`)) },
+  );
+  if (env.BRIDGE_TOKEN) {
+    secrets.push(env.BRIDGE_TOKEN);
+    tokens.push({ name: 'BRIDGE_TOKEN', sha256: sha256(env.BRIDGE_TOKEN) });
+  }
+  if (env.BRIDGE_TOKENS_FILE) {
+    let lines: string[];
+    try {
+      lines = readFileSync(env.BRIDGE_TOKENS_FILE, 'utf8').split(/\r?\n/);
+    } catch {
+      throw new ConfigError('BRIDGE_TOKENS_FILE', `cannot read ${env.BRIDGE_TOKENS_FILE}`);
+    }
+    lines
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'))
+      .forEach((line, i) => {
+        secrets.push(line);
+        tokens.push({ name: `BRIDGE_TOKENS_FILE#${i + 1}`, sha256: sha256(line) });
+      });
+  }
+
+  let port = file.listen.port;
+  if (env.PORT !== undefined && env.PORT !== '') {
+    port = Number(env.PORT);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+      throw new ConfigError('PORT', `"${env.PORT}" is not a port number (0-65535)`);
+    }
+  }
+  const level = env.BRIDGE_LOG_LEVEL ?? file.log.level;
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+  if (!levels.includes(level as (typeof levels)[number])) {
+    throw new ConfigError('BRIDGE_LOG_LEVEL', `must be one of ${levels.join(', ')}`);
+  }
+
+  return {
+    listen: { host: env.BRIDGE_HOST || file.listen.host, port },
+    dataDir: resolve(baseDir, env.BRIDGE_DATA_DIR || file.dataDir),
+    tokens,
+    cors: file.cors,
+    rateLimit: file.rateLimit,
+    log: { level: level as BridgeConfig['log']['level'], format: file.log.format },
+    docsBaseUrl: file.docsBaseUrl,
+    sources,
+    origin: path ? resolve(path) : null,
+    secrets,
+    warnings,
+  };
+}
+
+/** The effective configuration for `bridge config print`: every secret replaced by `***`. */
+export function redactedConfig(config: BridgeConfig): Record<string, unknown> {
+  return {
+    origin: config.origin,
+    listen: config.listen,
+    dataDir: config.dataDir,
+    tokens: config.tokens.map((t) => ({ name: t.name, sha256: '***' })),
+    cors: config.cors,
+    rateLimit: config.rateLimit,
+    log: config.log,
+    docsBaseUrl: config.docsBaseUrl,
+    sources: config.sources.map((s) => ({
+      id: s.id,
+      name: s.name,
+      url: s.url,
+      credentials:
+        'identifier' in s.credentials
+          ? { identifier: s.credentials.identifier, secret: '***' }
+          : { username: s.credentials.username, password: '***' },
+      ...(s.accessKey ? { accessKey: '***' } : {}),
+      timeZone: s.timeZone,
+      pageSize: s.pageSize,
+      concurrency: s.concurrency,
+      timeoutMs: s.timeoutMs,
+      sync: s.sync,
+      tls: s.tls.caFile ? { caFile: s.tls.caFile } : {},
+      allowInsecureHttp: s.allowInsecureHttp,
+    })),
+  };
+}

@@ -1,0 +1,192 @@
+import type { Invoice, InvoiceStatus, WalkAnchor, WireInvoice } from '@forecaster/whmcs-client';
+
+/*
+ * The store behind the bridge. SQLite (better-sqlite3) is the embedded default; a
+ * PostgreSQL implementation for several replicas implements the same interface. Every
+ * method is synchronous in SQLite; the interface is async-shaped (Promise-returning)
+ * so that a networked store fits without changing callers.
+ */
+
+export type SyncMode = 'full' | 'incremental';
+export type SourceStateName = 'ok' | 'syncing' | 'failing' | 'never_synced';
+
+/** The result of one finished (or failed) sync run. */
+export interface SyncRunResult {
+  mode: SyncMode;
+  runId: string;
+  startedAt: string; // ISO, UTC
+  finishedAt: string;
+  durationMs: number;
+  result: 'ok' | 'failed' | 'aborted';
+  calls: number;
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  error?: SourceError;
+}
+
+export interface SourceError {
+  code: string;
+  message: string;
+  hint?: string;
+  docsUrl?: string;
+  at: string; // ISO, UTC
+}
+
+/**
+ * Where a running sync stands, saved with every page (in the same transaction), so that a
+ * restart resumes instead of starting over.
+ */
+export interface SyncCheckpoint {
+  runId: string;
+  mode: SyncMode;
+  startedAt: string;
+  /** The phase of the run (full: 'walk'; incremental: 'new', 'open:<Status>', 'vanished'). */
+  phase: string;
+  /** The walk's anchor after the last committed page. */
+  anchor?: WalkAnchor;
+  /** Free-form state the engine needs to resume (e.g. the high-water mark it started from). */
+  state?: Record<string, unknown>;
+  pagesDone: number;
+  rowsDone: number;
+  /** Rows expected, from WHMCS's totalresults (an estimate: it counts orphaned invoices). */
+  rowsExpected?: number;
+}
+
+export interface SourceRecord {
+  id: string;
+  name: string;
+  lastFull?: SyncRunResult;
+  lastIncremental?: SyncRunResult;
+  lastError?: SourceError;
+  /** Set while the source must not be retried on its own (a refusal by WHMCS). */
+  failing: boolean;
+  checkpoint?: SyncCheckpoint;
+  /** Highest WHMCS invoice id stored for this source (the incremental high-water mark). */
+  highWaterMark: number;
+}
+
+/** One invoice as fetched: the normalized form and the raw WHMCS row it came from. */
+export interface FetchedInvoice {
+  invoice: Invoice;
+  raw: WireInvoice;
+}
+
+export interface StoredInvoice {
+  invoice: Invoice;
+  /** The raw WHMCS record, exactly as parsed from WHMCS's JSON. */
+  raw: WireInvoice;
+  /** sha256 (hex) of the canonical raw record. */
+  hash: string;
+  /** The change sequence number of the last change to this invoice (store-wide, monotonic). */
+  seq: number;
+  /** Set when the invoice disappeared from WHMCS (a tombstone). */
+  deletedAt: string | null;
+}
+
+export interface ApplyPageResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface InvoiceFilter {
+  sources?: string[];
+  statuses?: InvoiceStatus[];
+  currencies?: string[];
+  clientId?: number;
+  issuedFrom?: string; // YYYY-MM-DD inclusive
+  issuedTo?: string; // inclusive
+  dueFrom?: string;
+  dueTo?: string;
+  paidFrom?: string; // date (in the invoice's own zone) inclusive
+  paidTo?: string;
+  /** Only invoices whose last change has seq > this. */
+  changedSinceSeq?: number;
+}
+
+/** Keyset position in `(source, id)` order. */
+export interface InvoiceCursor {
+  source: string;
+  id: number;
+}
+
+export interface ChangeEntry {
+  seq: number;
+  source: string;
+  id: number;
+  /** 'upsert' carries the invoice as it is now; 'delete' is a tombstone. */
+  kind: 'upsert' | 'delete';
+  invoice: Invoice;
+  deletedAt: string | null;
+}
+
+export interface RevenueQuery {
+  from?: string; // YYYY-MM month or date, inclusive
+  to?: string;
+  sources?: string[];
+  bySource: boolean;
+}
+
+/** Monthly figures; every amount is an exact decimal string. */
+export interface RevenueRow {
+  month: string; // YYYY-MM
+  currency: string;
+  source?: string;
+  invoiced: string;
+  collected: string;
+  outstanding: string;
+  creditApplied: string;
+  refunded: string;
+  cancelled: string;
+  invoiceCount: number;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+
+  /** Registers (or renames) a configured source. */
+  upsertSource(source: { id: string; name: string }): Promise<void>;
+  getSource(id: string): Promise<SourceRecord | undefined>;
+  listSources(): Promise<SourceRecord[]>;
+  saveCheckpoint(sourceId: string, checkpoint: SyncCheckpoint | null): Promise<void>;
+  recordRun(sourceId: string, run: SyncRunResult): Promise<void>;
+  setFailing(sourceId: string, error: SourceError | null): Promise<void>;
+
+  /**
+   * Upserts a page of invoices and saves the checkpoint, in one transaction. An invoice whose
+   * raw record hashes the same is left alone (no new seq); a changed or revived one gets a
+   * new seq. `seenInRun` marks them seen by a full run, for {@link finishFullRun}.
+   */
+  applyPage(
+    sourceId: string,
+    rows: FetchedInvoice[],
+    checkpoint: SyncCheckpoint | null,
+    seenInRun?: string,
+  ): Promise<ApplyPageResult>;
+
+  /** Tombstones (with a new seq each) the source's live invoices not seen in this full run. */
+  finishFullRun(sourceId: string, runId: string): Promise<{ removed: number }>;
+  /** Tombstones these ids (an incremental sync found them gone). */
+  removeInvoices(sourceId: string, ids: number[]): Promise<{ removed: number }>;
+
+  getInvoice(sourceId: string, id: number): Promise<StoredInvoice | undefined>;
+  /** Live invoices (no tombstones) by `(source, id)`, strictly after the cursor. */
+  listInvoices(filter: InvoiceFilter, after: InvoiceCursor | undefined, limit: number): Promise<StoredInvoice[]>;
+  /** Live invoices of a source with one of these statuses (the incremental's open set). */
+  idsWithStatus(sourceId: string, statuses: InvoiceStatus[]): Promise<Array<{ id: number; clientId: number }>>;
+  /** Changes (upserts and tombstones) with seq > since, in seq order. */
+  changes(since: number, limit: number, sources?: string[]): Promise<ChangeEntry[]>;
+  /** The highest seq handed out so far. */
+  currentSeq(): Promise<number>;
+  countsByStatus(sourceId: string): Promise<Record<InvoiceStatus, number>>;
+  /** Live invoices with `id >= minId` (cost estimates for the incremental walk). */
+  countFromId(sourceId: string, minId: number): Promise<number>;
+  revenue(query: RevenueQuery): Promise<RevenueRow[]>;
+
+  /** True when the store answers (for /readyz). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
