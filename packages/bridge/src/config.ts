@@ -23,17 +23,24 @@ export type SecretRef = z.infer<typeof secretRefSchema>;
 
 /** `30s`, `5m`, `24h`, `1d`, or a number of seconds. */
 export const durationSchema = z
-  .union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'a duration like 30s, 5m, 24h or 1d')])
+  .union([
+    z.number().positive(),
+    z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, 'a duration like 30s, 5m, 24h or 1d'),
+  ])
   .transform((value) => {
     if (typeof value === 'number') return value * 1000;
     const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(value)!;
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+      m[2] as 'ms' | 's' | 'm' | 'h' | 'd'
+    ];
     return Math.round(Number(m[1]) * unit);
   });
 
 export const sourceConfigSchema = z
   .strictObject({
-    id: z.string().regex(ID, 'lower-case letters, digits, - and _ (at most 63), starting with a letter or digit'),
+    id: z
+      .string()
+      .regex(ID, 'lower-case letters, digits, - and _ (at most 63), starting with a letter or digit'),
     name: z.string().min(1).optional(),
     url: z.string().min(1),
     credentials: z.union([
@@ -74,7 +81,11 @@ export const sourceConfigSchema = z
     try {
       assertTimeZone(source.timeZone);
     } catch (err) {
-      ctx.addIssue({ code: 'custom', path: ['timeZone'], message: (err as Error).message.replace(/^timeZone: /, '') });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeZone'],
+        message: (err as Error).message.replace(/^timeZone: /, ''),
+      });
     }
   });
 export type SourceConfigInput = z.input<typeof sourceConfigSchema>;
@@ -98,9 +109,7 @@ export const bridgeConfigSchema = z
     dataDir: z.string().min(1).default('./data'),
     tokens: z.array(tokenSchema).default([]),
     cors: z.strictObject({ origins: z.array(z.string().url()).default([]) }).prefault({}),
-    rateLimit: z
-      .strictObject({ requestsPerMinute: z.number().int().min(1).default(600) })
-      .prefault({}),
+    rateLimit: z.strictObject({ requestsPerMinute: z.number().int().min(1).default(600) }).prefault({}),
     log: z
       .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
@@ -114,7 +123,11 @@ export const bridgeConfigSchema = z
     const seen = new Set<string>();
     config.sources.forEach((source, i) => {
       if (seen.has(source.id)) {
-        ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${source.id}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', i, 'id'],
+          message: `duplicate source id "${source.id}"`,
+        });
       }
       seen.add(source.id);
     });
@@ -230,7 +243,9 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
   const readSecret = (ref: SecretRef, key: string): string => {
     let value: string;
     if (typeof ref === 'string') {
-      warnings.push(`${key} is written inline in the configuration: prefer { "env": NAME } or { "file": PATH }`);
+      warnings.push(
+        `${key} is written inline in the configuration: prefer { "env": NAME } or { "file": PATH }`,
+      );
       value = ref;
     } else if ('env' in ref) {
       const fromEnv = env[ref.env];

@@ -17,7 +17,12 @@ export interface SyncProgress {
 
 export type TriggerResult =
   | { accepted: true; runId: string; mode: SyncMode }
-  | { accepted: false; reason: 'unknown_source' | 'running' | 'cooldown'; retryAfterMs?: number; runId?: string };
+  | {
+      accepted: false;
+      reason: 'unknown_source' | 'running' | 'cooldown';
+      retryAfterMs?: number;
+      runId?: string;
+    };
 
 /** What the HTTP API and the CLI need from the sync engine. */
 export interface SyncController {

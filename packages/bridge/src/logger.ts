@@ -1,0 +1,81 @@
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger };
+
+export interface LoggerOptions {
+  level?: string;
+  /** `auto`: human-readable on a terminal, JSON lines otherwise. */
+  format?: 'auto' | 'json' | 'pretty';
+  /** Every secret value: replaced by `***` wherever it appears in a log line. */
+  secrets?: readonly string[];
+  /** Where JSON lines go (default stdout). */
+  destination?: NodeJS.WritableStream;
+}
+
+/** Replaces each secret (and its URL-encoded form) in a string with `***`. */
+export function createRedactor(secrets: readonly string[]): (text: string) => string {
+  const needles = [...new Set(secrets.flatMap((s) => [s, encodeURIComponent(s)]))]
+    .filter((s) => s.length >= 3)
+    .sort((a, b) => b.length - a.length);
+  if (needles.length === 0) return (text) => text;
+  return (text) => {
+    let out = text;
+    for (const needle of needles) if (out.includes(needle)) out = out.split(needle).join('***');
+    return out;
+  };
+}
+
+/**
+ * Structured JSON logs (pretty on a terminal). Secrets are redacted from every line as a
+ * last line of defence, and well-known secret keys are censored wherever they appear.
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const redact = createRedactor(options.secrets ?? []);
+  const destination = options.destination ?? process.stdout;
+  const pretty =
+    options.format === 'pretty' ||
+    (options.format !== 'json' &&
+      (options.format ?? 'auto') === 'auto' &&
+      (destination as { isTTY?: boolean }).isTTY);
+  const stream = pretty
+    ? // pino-pretty as a stream in this thread: no worker, so redaction below still applies.
+      pretty({
+        colorize: true,
+        translateTime: 'SYS:HH:MM:ss',
+        ignore: 'pid,hostname',
+        destination,
+        sync: true,
+      })
+    : destination;
+  const redacting = {
+    write(line: string) {
+      stream.write(redact(line));
+    },
+  };
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: {
+        paths: [
+          'secret',
+          'password',
+          'accessKey',
+          'accesskey',
+          'token',
+          'authorization',
+          '*.secret',
+          '*.password',
+          '*.accessKey',
+          '*.token',
+          '*.authorization',
+          'headers.authorization',
+        ],
+        censor: '***',
+      },
+    },
+    redacting,
+  );
+}
