@@ -174,9 +174,16 @@ export interface Store {
 
   getInvoice(sourceId: string, id: number): Promise<StoredInvoice | undefined>;
   /** Live invoices (no tombstones) by `(source, id)`, strictly after the cursor. */
-  listInvoices(filter: InvoiceFilter, after: InvoiceCursor | undefined, limit: number): Promise<StoredInvoice[]>;
+  listInvoices(
+    filter: InvoiceFilter,
+    after: InvoiceCursor | undefined,
+    limit: number,
+  ): Promise<StoredInvoice[]>;
   /** Live invoices of a source with one of these statuses (the incremental's open set). */
-  idsWithStatus(sourceId: string, statuses: InvoiceStatus[]): Promise<Array<{ id: number; clientId: number }>>;
+  idsWithStatus(
+    sourceId: string,
+    statuses: InvoiceStatus[],
+  ): Promise<Array<{ id: number; clientId: number }>>;
   /** Changes (upserts and tombstones) with seq > since, in seq order. */
   changes(since: number, limit: number, sources?: string[]): Promise<ChangeEntry[]>;
   /** The highest seq handed out so far. */

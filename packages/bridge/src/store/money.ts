@@ -1,0 +1,53 @@
+/*
+ * Money inside the store: exact decimal strings outside, integer units at scale 4 inside
+ * (1 unit = 0.0001 of the currency), so that sums are exact integer additions. WHMCS keeps
+ * money at scale 2; scale 4 leaves room for sub-cent amounts without ever rounding.
+ */
+
+/** Units per whole currency unit. */
+export const UNITS_PER_WHOLE = 10_000n;
+const SCALE = 4;
+
+const DECIMAL = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/;
+
+/**
+ * Parses an exact decimal string into integer units at scale 4, with string arithmetic only
+ * (never a float). Digits past the fourth decimal must be zeros: rounding money silently is
+ * worse than refusing it.
+ *
+ * @example toUnits('15.95') // 159500n
+ * @example toUnits('-0.1') // -1000n
+ */
+export function toUnits(decimal: string): bigint {
+  const m = DECIMAL.exec(decimal);
+  const int = m?.[2] ?? '';
+  const frac = m?.[3] ?? '';
+  if (!m || (int === '' && frac === '')) throw new RangeError(`"${decimal}" is not a decimal number`);
+  if (frac.length > SCALE && !/^0*$/.test(frac.slice(SCALE))) {
+    throw new RangeError(`"${decimal}" has more than ${SCALE} decimals: it cannot be stored exactly`);
+  }
+  const units = BigInt(`${int || '0'}${frac.slice(0, SCALE).padEnd(SCALE, '0')}`);
+  return m[1] === '-' ? -units : units;
+}
+
+/**
+ * Formats integer units at scale 4 as a decimal string: two decimals when the value has no
+ * finer precision, up to four when it has.
+ *
+ * @example formatUnits(3000n) // "0.30"
+ * @example formatUnits(-12345n) // "-1.2345"
+ */
+export function formatUnits(units: bigint | number): string {
+  if (typeof units === 'number' && !Number.isSafeInteger(units)) {
+    throw new RangeError(`${units} is not a safe integer number of units`);
+  }
+  const value = BigInt(units);
+  const negative = value < 0n;
+  const abs = negative ? -value : value;
+  const whole = abs / UNITS_PER_WHOLE;
+  const frac = (abs % UNITS_PER_WHOLE)
+    .toString()
+    .padStart(SCALE, '0')
+    .replace(/0{1,2}$/, '');
+  return `${negative ? '-' : ''}${whole}.${frac}`;
+}
