@@ -23,5 +23,6 @@ function numberToPlain(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`${value} is not a decimal number`);
   const text = String(value);
   if (!/e/i.test(text)) return text;
+  if (Number.isInteger(value)) return BigInt(value).toString();
   return value.toFixed(20).replace(/\.?0+$/, '');
 }

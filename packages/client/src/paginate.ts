@@ -131,7 +131,11 @@ export async function* walkById(
     }
     if (lastIndex >= 0) position = next.start + lastIndex;
     progress.rows += fresh.length;
-    yield { rows: fresh, anchor: anchor === undefined ? undefined : { id: anchor, position }, progress: { ...progress } };
+    yield {
+      rows: fresh,
+      anchor: anchor === undefined ? undefined : { id: anchor, position },
+      progress: { ...progress },
+    };
     // Nothing new on a page that is not full: the end of the list. (A full page of old rows
     // only happens after stepping back: walk on from its last row.)
     if (stopped || (fresh.length === 0 && rows.length < next.limit)) return;

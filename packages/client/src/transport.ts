@@ -130,10 +130,10 @@ export function createTransport(options: WhmcsClientOptions): Transport {
         const data = await attempt(action, params, signal);
         const parsed = schema.safeParse(data);
         if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          const path = issue?.path.join('.') ?? '';
+          const issue = deepestIssue(parsed.error.issues);
+          const path = issue.path.join('.');
           throw new WhmcsResponseError(
-            `WHMCS's ${action} answer does not fit the expected shape at ${path || '(root)'}: ${redact(issue?.message ?? 'invalid')}`,
+            `WHMCS's ${action} answer does not fit the expected shape at ${path || '(root)'}: ${redact(issue.message)}`,
             { action, path, status: 200 },
           );
         }
@@ -157,6 +157,27 @@ export function createTransport(options: WhmcsClientOptions): Transport {
   }
 
   return { endpoint, call, redact };
+}
+
+type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
+
+/** The most specific issue: inside a union, the branch that got furthest names the field. */
+function deepestIssue(
+  issues: readonly Issue[],
+  prefix: PropertyKey[] = [],
+): { path: PropertyKey[]; message: string } {
+  let best = { path: prefix, message: 'invalid' };
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    const candidate =
+      issue.code === 'invalid_union' && issue.errors?.length
+        ? issue.errors
+            .map((branch) => deepestIssue(branch, path))
+            .reduce((a, b) => (b.path.length > a.path.length ? b : a))
+        : { path, message: issue.message };
+    if (candidate.path.length > best.path.length || best.message === 'invalid') best = candidate;
+  }
+  return best;
 }
 
 function isWhmcsError(err: unknown): err is WhmcsError {
