@@ -1,0 +1,3 @@
+import { clientAgainstSimulator, loopbackSimEnv } from './testing/scenarios.ts';
+
+clientAgainstSimulator('real loopback HTTP', loopbackSimEnv());
