@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S npx --no-install tsx
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { serveWhmcsSimulator } from './serve.ts';
@@ -90,7 +90,9 @@ async function main(): Promise<void> {
   });
   const endpoint = `${url}includes/api.php`;
   const ms = Math.round(performance.now() - started);
-  console.log(`WHMCS ${sim.options.version} simulator: ${sim.options.invoices} invoices, ${sim.clients.size} clients (${ms} ms)`);
+  console.log(
+    `WHMCS ${sim.options.version} simulator: ${sim.options.invoices} invoices, ${sim.clients.size} clients (${ms} ms)`,
+  );
   console.log(`  endpoint    ${endpoint}`);
   console.log(`  identifier  ${identifier}`);
   console.log(`  secret      ${secret}`);
