@@ -1,0 +1,428 @@
+import type { z } from 'zod';
+import { BRIDGE_CONFIG, type DiagnosticCode, UNKNOWN_DIAGNOSTIC_CODE } from './ids.ts';
+import { requirements } from './requirements.ts';
+import { type Diagnostic, diagnosticSchema, diagnosticsSchema } from './schemas.ts';
+
+type DiagnosticInput = z.input<typeof diagnosticSchema>;
+
+// The anchor is the code by rule; writing it once here keeps the data below about what differs.
+function entry(code: DiagnosticCode, rest: Omit<DiagnosticInput, 'code' | 'docsAnchor'>): DiagnosticInput {
+  return { code, docsAnchor: code, ...rest };
+}
+
+const catalogue = [
+  entry('ip_not_allowed', {
+    severity: 'error',
+    title: 'WHMCS refused the module server’s address',
+    meaning:
+      'The address the request came from is not on WHMCS’s API IP Access Restriction list. The message names the address WHMCS saw, for example `Invalid IP 203.0.113.9`: that is the one to allow, even if it is not the one you expected.',
+    fix: [
+      'Read the address in the message. If it is an IPv6 address while you allowed the IPv4 one (or the reverse), the server now reaches WHMCS over the other family: add this address as a separate entry.',
+      'If it is an address of Cloudflare, a load balancer or another proxy in front of WHMCS, do not allow it: configure WHMCS’s Trusted Proxies setting so that WHMCS sees the real caller.',
+      'Otherwise add exactly that address to System Settings > General Settings > Security > API IP Access Restriction and click Save Changes.',
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'allow-module-server-ip',
+  }),
+  entry('ip_banned', {
+    severity: 'error',
+    title: 'WHMCS has banned the module server’s address',
+    meaning:
+      'Three failed logins from this address within 30 minutes made WHMCS ban it for the Failed Admin Login Ban Time (15 minutes unless changed). Until the ban ends, WHMCS refuses every request from it, even with correct credentials or an access key.',
+    fix: [
+      'Find and fix the cause of the failed logins first, usually a wrong secret (see `auth_failed`), or the address will be banned again.',
+      'Wait for the ban to expire, or delete the address under System Settings > Banned IPs (Setup > Other > Banned IPs in WHMCS 7).',
+      'Run `bridge check` once. The bridge does not retry by itself.',
+    ],
+    guideStep: 'failed-login-ban',
+  }),
+  entry('invalid_access_key', {
+    severity: 'error',
+    title: 'WHMCS refused the access key',
+    meaning:
+      'The bridge sent an access key and it does not match `$api_access_key` in WHMCS’s configuration.php, or that file sets none. A wrong key is refused even from an address on the allowlist.',
+    fix: [
+      `Compare the key the source’s \`${BRIDGE_CONFIG.accessKey}\` points to with the value of \`$api_access_key\` in configuration.php, character for character.`,
+      `If you rely on the allowlist instead, remove \`${BRIDGE_CONFIG.accessKey}\` from the bridge’s configuration.`,
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'access-key',
+  }),
+  entry('invalid_credentials', {
+    severity: 'error',
+    title: 'WHMCS does not know this identifier',
+    meaning:
+      'WHMCS answered `Invalid or missing credentials`: no credential has this identifier (it was deleted, or belongs to another WHMCS), or the secret was empty. The attempt counts towards the failed-login ban.',
+    fix: [
+      `Check \`${BRIDGE_CONFIG.identifier}\` against System Settings > Manage API Credentials > API Credentials on the WHMCS that \`${BRIDGE_CONFIG.url}\` points to.`,
+      `Check that the file or environment variable \`${BRIDGE_CONFIG.secret}\` names holds the secret and is not empty.`,
+      'If the credential is gone, generate a new one and record it.',
+      'Run `bridge check` once. Repeated failures ban the address.',
+    ],
+    guideStep: 'record-credentials',
+  }),
+  entry('auth_failed', {
+    severity: 'error',
+    title: 'The secret is wrong',
+    meaning:
+      'WHMCS answered `Authentication Failed`: the identifier exists but the secret does not match it. The usual cause is a secret copied with a space or line break, or cut short. A disabled administrator is refused in the same way (`Administrator Account Disabled`). The attempt counts towards the failed-login ban.',
+    fix: [
+      'Check the secret for spaces, tabs or line breaks at either end, and that it was not cut short when copied.',
+      'Check that the administrator `forecaster-bridge` is not disabled under System Settings > Administrator Users.',
+      'If you no longer have the secret, generate a new credential and delete the old one: WHMCS cannot show a secret again.',
+      'Run `bridge check` once. Three failures within 30 minutes ban the address.',
+    ],
+    guideStep: 'record-credentials',
+  }),
+  entry('permission_denied', {
+    severity: 'error',
+    title: 'The API role does not allow GetInvoices',
+    meaning:
+      'The credential is valid but none of its roles allows the action the bridge called. WHMCS names the action, for example `Invalid Permissions: API action "getinvoices" is not allowed`.',
+    fix: [
+      'Open System Settings > Manage API Credentials > API Roles and edit the bridge’s role.',
+      'Under Billing, tick GetInvoices (plural; GetInvoice is a different action) and save.',
+      'Check on the API Credentials tab that the credential holds this role.',
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'create-api-role',
+  }),
+  entry('invalid_action', {
+    severity: 'error',
+    title: 'WHMCS does not know the API action',
+    meaning:
+      'WHMCS answered `Invalid API Action`. `GetInvoices` exists in every WHMCS the bridge supports, so the request most likely reached something other than a standard WHMCS API: another installation, or one changed by a module.',
+    fix: [
+      `Check that \`${BRIDGE_CONFIG.url}\` is the address of the right WHMCS installation.`,
+      `Check that WHMCS is version ${requirements.whmcs.minimumVersion} or later.`,
+      'If both are right, report it with the output of `bridge check`.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('api_error', {
+    severity: 'error',
+    title: 'WHMCS reported an error while answering',
+    meaning:
+      'The request was accepted but WHMCS could not complete it and returned its own message, for example after a database error or a failing hook in an addon module.',
+    fix: [
+      'Read the message `bridge check` shows: it is WHMCS’s own.',
+      'Look in WHMCS’s activity log and module log for the same moment.',
+      'If an addon or hook is at fault, fix or disable it, then run `bridge check` again.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('http_error', {
+    severity: 'error',
+    title: 'Something in front of WHMCS answered with an error page',
+    meaning:
+      'The answer was an HTTP error page (such as 403, 500, 502, 504 or 520 to 524), not a WHMCS answer. It comes from a proxy, Cloudflare, a web application firewall, or PHP running out of memory or time.',
+    fix: [
+      'Check the status code: 5xx points at the WHMCS server or PHP (see its error log), 403 at a firewall or proxy rule.',
+      'If Cloudflare or a firewall stands in front of WHMCS, let the module server through for `/includes/api.php`.',
+      `If it fails only on large pages, lower \`${BRIDGE_CONFIG.pageSize}\`.`,
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'proxies',
+  }),
+  entry('timeout', {
+    severity: 'error',
+    title: 'WHMCS took too long to answer',
+    meaning:
+      'The connection was made but no complete answer came in time. WHMCS may be overloaded, or a large page of invoices takes too long to build. The bridge had already retried a few times, with pauses, before reporting it.',
+    fix: [
+      'Check how loaded the WHMCS server is, and whether the admin area is slow too.',
+      `Lower \`${BRIDGE_CONFIG.pageSize}\` so each request does less work, or raise \`${BRIDGE_CONFIG.timeout}\`.`,
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('network', {
+    severity: 'error',
+    title: 'The connection to WHMCS failed',
+    meaning:
+      'The network connection failed or was cut before WHMCS answered. The bridge had already retried a few times, with pauses, before reporting it.',
+    fix: [
+      'Check from the module server that WHMCS answers: `curl -sS -o /dev/null -w "%{http_code}" https://billing.example.com/includes/api.php`, with your WHMCS address.',
+      'Check the module server’s firewall and any outgoing proxy.',
+      'Run `bridge check` again; it tells a DNS, connection or TLS problem apart.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('invalid_response', {
+    severity: 'error',
+    title: 'WHMCS’s answer could not be read',
+    meaning:
+      'The answer was not the JSON the API sends: often PHP warnings or a module’s output printed before it, a blank line or byte-order mark from an edited configuration.php, or a different response type.',
+    fix: [
+      'Open WHMCS’s `includes/api.php` address from the module server with `curl` and look at the start of the body.',
+      'Look for PHP notices, warnings or whitespace before the JSON and fix their source: turn off PHP’s display_errors, or remove stray output from configuration.php and custom hooks.',
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('config_invalid', {
+    severity: 'error',
+    title: 'The bridge’s configuration is incomplete or wrong',
+    meaning: 'A setting is missing or malformed. The message names the setting.',
+    fix: [
+      'Read which setting the message names.',
+      `Open the configuration file (given by \`--config\` or \`${BRIDGE_CONFIG.fileEnv}\`) and correct that key: each source needs at least \`id\`, \`url\` and \`credentials\`; a secret given as \`{ "file": PATH }\` must be readable by the bridge’s user, one given as \`{ "env": NAME }\` must be set.`,
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'record-credentials',
+  }),
+  entry('dns_failed', {
+    severity: 'error',
+    title: 'WHMCS’s host name does not resolve',
+    meaning: 'The module server could not turn the host name in the WHMCS address into an IP address.',
+    fix: [
+      `Check the host name in \`${BRIDGE_CONFIG.url}\` for typos.`,
+      'On the module server, run `getent ahosts` followed by the host name; if nothing comes back, check its resolver settings (`/etc/resolv.conf`) and the domain’s DNS records.',
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('tcp_refused', {
+    severity: 'error',
+    title: 'WHMCS’s server refused the connection',
+    meaning:
+      'The address answered, but nothing accepts connections on that port: the wrong port or host, or the web server is down.',
+    fix: [
+      `Check the port in \`${BRIDGE_CONFIG.url}\`: HTTPS is 443 unless the URL names another.`,
+      'Check that the web server on the WHMCS host is running and that the host name points to it.',
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('tcp_timeout', {
+    severity: 'error',
+    title: 'The connection to WHMCS’s server timed out',
+    meaning:
+      'No answer came to the connection attempt. A firewall is dropping the traffic on the way out of the module server or on the way into WHMCS’s.',
+    fix: [
+      'Check that the module server may open outgoing HTTPS connections (port 443) to WHMCS’s address.',
+      'Check that WHMCS’s firewall accepts HTTPS from the module server.',
+      'If the host name resolves to an IPv6 address the module server cannot route, fix its IPv6 or remove the stale AAAA record.',
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('tls_expired', {
+    severity: 'error',
+    title: 'WHMCS’s TLS certificate has expired',
+    meaning:
+      'The certificate the WHMCS server presented is past its end date (or not valid yet), so the connection is not safe to use.',
+    fix: [
+      'Renew the certificate on the WHMCS server (for Let’s Encrypt, check that renewal runs).',
+      'If the certificate is fine, check the module server’s clock: `timedatectl` should show it synchronised.',
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('tls_hostname_mismatch', {
+    severity: 'error',
+    title: 'WHMCS’s TLS certificate is for another name',
+    meaning:
+      'The certificate does not cover the host name in the WHMCS address, so the bridge cannot be sure it is talking to WHMCS.',
+    fix: [
+      `Use the host name the certificate is issued for in \`${BRIDGE_CONFIG.url}\`, for example \`billing.example.com\` rather than the server’s own name or an IP address.`,
+      'Or issue a certificate that covers the name you use.',
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('tls_unknown_ca', {
+    severity: 'error',
+    title: 'WHMCS’s TLS certificate is not trusted',
+    meaning:
+      'The certificate is self-signed, or its chain is incomplete, or it was issued by an authority the module server does not trust.',
+    fix: [
+      'Install a certificate from a public authority on the WHMCS server, including its intermediate certificates.',
+      `If WHMCS uses a private authority, or an inspecting proxy on the module server’s network re-signs traffic, point \`${BRIDGE_CONFIG.caFile}\` at that authority’s certificate (PEM).`,
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('tls_failed', {
+    severity: 'error',
+    title: 'The TLS handshake with WHMCS failed',
+    meaning:
+      'The module server and WHMCS’s server could not agree on a secure connection, for example because the server offers only outdated TLS versions or ciphers.',
+    fix: [
+      'Check the server’s TLS setup from the module server: `openssl s_client -connect billing.example.com:443 -servername billing.example.com`, with your host name.',
+      'Enable TLS 1.2 or 1.3 on the WHMCS server.',
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('plain_http_refused', {
+    severity: 'error',
+    title: 'The WHMCS address is not HTTPS',
+    meaning: `\`${BRIDGE_CONFIG.url}\` starts with \`http://\`. The bridge refuses to send the secret unencrypted to anything but the machine it runs on.`,
+    fix: [
+      `Change \`${BRIDGE_CONFIG.url}\` to its \`https://\` form.`,
+      'If WHMCS has no certificate, install one first.',
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'record-credentials',
+  }),
+  entry('not_whmcs_api', {
+    severity: 'error',
+    title: 'The address is not WHMCS’s API',
+    meaning:
+      'The bridge got an HTML page or a 404 where WHMCS’s `includes/api.php` should be. The URL points somewhere else (the admin area, the site’s home page, another installation), or a firewall answered instead.',
+    fix: [
+      `Set \`${BRIDGE_CONFIG.url}\` to the root of the WHMCS installation (the address of its client area, such as \`https://billing.example.com/\` or \`https://example.com/billing/\`), or to the full \`includes/api.php\` address.`,
+      'Open that address followed by `includes/api.php` in a browser: WHMCS answers with a short error, not a web page.',
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'record-credentials',
+  }),
+  entry('waf_blocked', {
+    severity: 'error',
+    title: 'A web application firewall blocked the request',
+    meaning:
+      'Cloudflare, ModSecurity or another firewall in front of WHMCS answered with its own block page instead of passing the request on. Firewalls often block clients that are not browsers.',
+    fix: [
+      'Find the block in the firewall’s log (Cloudflare: Security > Events) using the time and the module server’s address.',
+      'Add a rule that lets the module server’s address reach `/includes/api.php`, such as a Cloudflare WAF skip rule or a ModSecurity exclusion.',
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'proxies',
+  }),
+  entry('url_points_to_admin', {
+    severity: 'error',
+    title: 'The WHMCS address points to the admin area',
+    meaning: `\`${BRIDGE_CONFIG.url}\` contains the admin area’s directory (\`/admin/\` or its renamed equivalent). The API lives under the installation’s root, in \`includes/api.php\`.`,
+    fix: [
+      `Remove the admin directory from \`${BRIDGE_CONFIG.url}\`: \`https://billing.example.com/admin/\` becomes \`https://billing.example.com/\`.`,
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'record-credentials',
+  }),
+  entry('secret_whitespace', {
+    severity: 'error',
+    title: 'The secret starts or ends with whitespace',
+    meaning:
+      'The configured secret has a space, tab or line break at its start or end. WHMCS secrets never do, so it was copied with extra characters. WHMCS would refuse it, and each refusal counts towards the failed-login ban.',
+    fix: [
+      `Rewrite the secret where \`${BRIDGE_CONFIG.secret}\` points, without the extra characters. For a file, \`printf '%s'\` writes the secret with nothing around it.`,
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'record-credentials',
+  }),
+  entry('over_privileged', {
+    severity: 'warning',
+    title: 'The credential can do more than read invoices',
+    meaning:
+      'The credential’s roles allow more than `GetInvoices`. The bridge works, but a leaked secret would allow more than reading invoices.',
+    fix: [
+      'Open System Settings > Manage API Credentials > API Roles and edit the bridge’s role: untick everything but Billing > GetInvoices.',
+      'On the API Credentials tab, check that the credential holds this role and no other.',
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'create-api-role',
+  }),
+  entry('sample_parse_failed', {
+    severity: 'error',
+    title: 'Sample invoices could not be read',
+    meaning:
+      'WHMCS answered `GetInvoices`, but some invoices in the sample do not have the shape the bridge expects, for example an amount or a date in an unexpected format. The message names the field.',
+    fix: [
+      'Note the invoice id and field in the message and open that invoice in WHMCS.',
+      `If WHMCS is older than ${requirements.whmcs.recommendedVersion}, upgrade it.`,
+      'Report it with the output of `bridge check`, leaving the secret out.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('rate_limited', {
+    severity: 'error',
+    title: 'A proxy in front of WHMCS is limiting requests',
+    meaning:
+      'The answer was HTTP 429 (Too Many Requests). WHMCS itself has no rate limit, so the limit comes from Cloudflare, a firewall or the hosting platform in front of it. The bridge waits and retries, but gives up when the limit lasts.',
+    fix: [
+      'Exempt the module server’s address from the rate limit for `/includes/api.php`.',
+      `Or lower \`${BRIDGE_CONFIG.concurrency}\` (requests in flight at once) and lengthen \`${BRIDGE_CONFIG.syncEvery}\`.`,
+      'Run `bridge check` again once the limit is lifted.',
+    ],
+    guideStep: 'proxies',
+  }),
+  entry('source_never_synced', {
+    severity: 'warning',
+    title: 'This WHMCS has never synced',
+    meaning:
+      'The WHMCS is configured in the bridge but no sync has completed yet, so no invoices from it are served.',
+    fix: [
+      'Run `bridge check` and fix anything it reports.',
+      'Check that the bridge is running and look at its log for the first sync.',
+      'A first sync of a large WHMCS can take a while; wait for it to finish.',
+    ],
+    guideStep: 'check-connection',
+  }),
+];
+
+/**
+ * Every failure the bridge can report, with what it means and how to fix it, in the order of
+ * `DIAGNOSTIC_CODES`. Parsed by its schema when this module loads.
+ *
+ * @example
+ * diagnostics.find((entry) => entry.code === 'auth_failed')?.guideStep; // 'record-credentials'
+ */
+export const diagnostics: readonly Diagnostic[] = diagnosticsSchema.parse(catalogue);
+
+const byCode = new Map<string, Diagnostic>(diagnostics.map((entry) => [entry.code, entry]));
+
+/**
+ * The generic entry, listed last on the troubleshooting page under the anchor `unknown`; for a code it
+ * does not know, `diagnosticFor` answers with this entry, naming that code in its meaning.
+ *
+ * @example
+ * unknownDiagnostic.docsAnchor; // 'unknown'
+ */
+export const unknownDiagnostic: Diagnostic = diagnosticSchema.parse({
+  code: UNKNOWN_DIAGNOSTIC_CODE,
+  severity: 'error',
+  title: 'Any other failure',
+  meaning: 'The bridge reported a code that this version of the troubleshooting guide does not describe.',
+  fix: [
+    'Run `bridge check` and read its full message.',
+    'Update the bridge: a newer version may describe this failure.',
+    'If it persists, report it with the output of `bridge check`, leaving the secret out.',
+  ],
+  guideStep: 'check-connection',
+  docsAnchor: UNKNOWN_DIAGNOSTIC_CODE,
+} satisfies DiagnosticInput);
+
+/**
+ * Whether a string is a code this catalogue describes.
+ *
+ * @example
+ * isDiagnosticCode('ip_banned'); // true
+ */
+export function isDiagnosticCode(code: string): code is DiagnosticCode {
+  return byCode.has(code);
+}
+
+/**
+ * The catalogue entry for a code. A code the catalogue does not know (from a newer client, or a typo)
+ * gets the generic entry, code `unknown`, whose meaning names the code it was given: a caller never has
+ * to handle a miss, and this never throws.
+ *
+ * @example
+ * diagnosticFor('ip_not_allowed').guideStep; // 'allow-module-server-ip'
+ * diagnosticFor('something_new').code; // 'unknown'
+ */
+export function diagnosticFor(code: string): Diagnostic {
+  const known = byCode.get(code);
+  if (known) return known;
+  // The code is shown to people, so keep it short and free of markup.
+  const shown = String(code)
+    .replace(/[^\w.-]/g, '')
+    .slice(0, 64);
+  return {
+    ...unknownDiagnostic,
+    meaning: shown
+      ? `The bridge reported the code \`${shown}\`, which this version of the troubleshooting guide does not describe.`
+      : unknownDiagnostic.meaning,
+  };
+}

@@ -1,0 +1,23 @@
+export { diagnosticFor, diagnostics, isDiagnosticCode, unknownDiagnostic } from './diagnostics.ts';
+export { guideStep, isGuideStepId, setupGuide } from './guide.ts';
+export type { DiagnosticCode, GuideStepId, MockupId } from './ids.ts';
+export {
+  BRIDGE_CONFIG,
+  DIAGNOSTIC_CODES,
+  GUIDE_STEP_IDS,
+  MOCKUP_IDS,
+  UNKNOWN_DIAGNOSTIC_CODE,
+} from './ids.ts';
+export { DOCS_BASE_URL, docsLink, guideLink } from './links.ts';
+export { requirements } from './requirements.ts';
+export type { Diagnostic, Guide, GuideBlock, GuideStep, Mockup, Requirements } from './schemas.ts';
+export {
+  diagnosticSchema,
+  diagnosticsSchema,
+  guideBlockSchema,
+  guideSchema,
+  guideStepSchema,
+  mockupSchema,
+  requirementsSchema,
+} from './schemas.ts';
+export { compareWhmcsVersions } from './whmcs-version.ts';
