@@ -66,7 +66,8 @@ describe('diagnostics', () => {
   });
 
   it('links every entry to a guide step that exists', () => {
-    for (const entry of [...diagnostics, unknownDiagnostic]) expect(GUIDE_STEP_IDS).toContain(entry.guideStep);
+    for (const entry of [...diagnostics, unknownDiagnostic])
+      expect(GUIDE_STEP_IDS).toContain(entry.guideStep);
   });
 
   it('sends each failure to the step that sets up what failed', () => {
@@ -117,7 +118,15 @@ describe('diagnosticFor', () => {
   });
 
   it('never throws, whatever it is given', () => {
-    for (const code of ['', 'constructor', '__proto__', 'toString', '<script>', '{{ x }}', 'a'.repeat(10_000)]) {
+    for (const code of [
+      '',
+      'constructor',
+      '__proto__',
+      'toString',
+      '<script>',
+      '{{ x }}',
+      'a'.repeat(10_000),
+    ]) {
       const entry = diagnosticFor(code);
       expect(entry.code).toBe('unknown');
       expect(diagnosticSchema.safeParse(entry).success).toBe(true);

@@ -9,6 +9,7 @@ export {
   UNKNOWN_DIAGNOSTIC_CODE,
 } from './ids.ts';
 export { DOCS_BASE_URL, docsLink, guideLink } from './links.ts';
+export { mockups } from './mockups.ts';
 export { requirements } from './requirements.ts';
 export type { Diagnostic, Guide, GuideBlock, GuideStep, Mockup, Requirements } from './schemas.ts';
 export {

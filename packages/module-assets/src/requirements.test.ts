@@ -15,7 +15,9 @@ describe('requirements', () => {
   });
 
   it('names the WHMCS versions that brought credentials, roles and orderby', () => {
-    const since = Object.fromEntries(requirements.whmcs.features.map((feature) => [feature.id, feature.since]));
+    const since = Object.fromEntries(
+      requirements.whmcs.features.map((feature) => [feature.id, feature.since]),
+    );
     expect(since).toEqual({ 'api-credentials': '7.2', 'api-roles': '7.4', 'getinvoices-orderby': '7.7' });
     expect(requirements.whmcs.minimumVersion).toBe('7.4');
     expect(requirements.whmcs.recommendedVersion).toBe('7.7');
