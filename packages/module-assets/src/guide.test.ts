@@ -99,6 +99,10 @@ describe('setupGuide', () => {
     expect(guideSchema.safeParse(broken).success).toBe(false);
     broken.steps[0]!.verify = 'Run `bridge check';
     expect(guideSchema.safeParse(broken).success).toBe(false);
+    broken.steps[0]!.verify = 'As in [[no-such-step]].';
+    expect(guideSchema.safeParse(broken).success).toBe(false);
+    broken.steps[0]!.verify = 'As in [[proxies]].';
+    expect(guideSchema.safeParse(broken).success).toBe(true);
   });
 
   it('gives WHMCS menu paths for the WHMCS screens', () => {

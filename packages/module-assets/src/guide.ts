@@ -83,7 +83,7 @@ const guide = {
             {
               field: 'Administrator Role',
               value: 'Support Operator',
-              note: 'The most limited of WHMCS’s built-in roles. The API role (next step) decides what the credential may call; this role limits what the account could do in the admin area if its password ever leaked.',
+              note: 'The most limited of WHMCS’s built-in roles. The API role ([[create-api-role]]) decides what the credential may call; this role limits what the account could do in the admin area if its password ever leaked.',
             },
             {
               field: 'First Name, Last Name',
@@ -198,9 +198,9 @@ const guide = {
           items: [
             'Select the API Credentials tab.',
             'Click Generate New API Credential.',
-            'Admin User: choose `forecaster-bridge`, the administrator created earlier.',
+            'Admin User: choose `forecaster-bridge`, the administrator from [[create-admin-user]].',
             'Description: say where it is used and when it was made, for example `Forecaster Bridge on module-01, 2025-06`. You will need this to tell credentials apart when you rotate them.',
-            'API Role(s): select only the role created in the previous step. The list accepts several roles with Ctrl+click (Cmd+click on a Mac); select just one.',
+            'API Role(s): select only the role from [[create-api-role]]. The list accepts several roles with Ctrl+click (Cmd+click on a Mac); select just one.',
             'Click Generate.',
           ],
         },
@@ -273,10 +273,10 @@ const guide = {
           type: 'code',
           language: 'sh',
           caption:
-            'Write the secret to a file without showing it on screen or leaving it in the shell history',
+            'Write the secret to a file without showing it on screen or leaving it in the shell history (bash; `bridge` stands for the user the bridge runs as)',
           code: [
-            'sudo install -d -m 700 /etc/forecaster-bridge',
-            "read -rs -p 'Secret: ' SECRET && printf '%s' \"$SECRET\" | sudo tee /etc/forecaster-bridge/whmcs-secret >/dev/null; unset SECRET",
+            'sudo install -d -m 700 -o bridge /etc/forecaster-bridge',
+            "read -rs -p 'Secret: ' SECRET && printf '%s' \"$SECRET\" | sudo -u bridge tee /etc/forecaster-bridge/whmcs-secret >/dev/null; unset SECRET",
             'sudo chmod 600 /etc/forecaster-bridge/whmcs-secret',
           ].join('\n'),
         },
@@ -300,11 +300,6 @@ const guide = {
             null,
             2,
           ),
-        },
-        {
-          type: 'callout',
-          kind: 'note',
-          text: 'The secret file must belong to the user the bridge runs as (or be readable by it) and by nobody else: `sudo chown` it to that user after writing it.',
         },
         {
           type: 'callout',
@@ -357,7 +352,7 @@ const guide = {
           items: [
             'If WHMCS has an AAAA record and the module server has IPv6, connections usually go over IPv6: allow the IPv6 address too.',
             'If the `src` address is private (`10.x.x.x`, `172.16.x.x` to `172.31.x.x`, `192.168.x.x`, or IPv6 starting with `fc` or `fd`), the server is behind NAT: allow the public address `curl` printed, not the `src` address.',
-            'If outgoing traffic leaves through a proxy or a NAT gateway shared with other machines, WHMCS sees the gateway’s address. See the section on proxies.',
+            'If outgoing traffic leaves through a proxy or a NAT gateway shared with other machines, WHMCS sees the gateway’s address: see [[proxies]].',
           ],
         },
         {
@@ -378,7 +373,7 @@ const guide = {
       body: [
         {
           type: 'paragraph',
-          text: 'WHMCS refuses API requests from any address that is not on its API IP Access Restriction list, unless they carry an access key (see the access key section). The list holds exact addresses.',
+          text: 'WHMCS refuses API requests from any address that is not on its API IP Access Restriction list, unless they carry an access key ([[access-key]]). The list holds exact addresses.',
         },
         {
           type: 'list',
@@ -601,8 +596,8 @@ const guide = {
           type: 'list',
           ordered: true,
           items: [
-            'Generate a new credential for the same administrator and the same role, as in Generate the API credential, with today’s date in its description.',
-            'Put the new identifier and secret in the bridge’s configuration, as in Record the identifier and secret, and restart the bridge so it reads them.',
+            'Generate a new credential for the same administrator and the same role, as in [[generate-api-credential]], with today’s date in its description.',
+            'Put the new identifier and secret in the bridge’s configuration, as in [[record-credentials]], and restart the bridge so it reads them.',
             'Run `bridge check`. Go on only when it passes.',
             'Delete the old credential on the API Credentials tab; its description and identifier tell it apart from the new one.',
             'Confirm that the next scheduled sync succeeds.',

@@ -10,6 +10,8 @@ export {
 } from './ids.ts';
 export { DOCS_BASE_URL, docsLink, guideLink } from './links.ts';
 export { mockups } from './mockups.ts';
+export { renderGuideMarkdown, renderTroubleshootingMarkdown } from './render-markdown.ts';
+export { renderDiagnosticText, renderGuideText } from './render-text.ts';
 export { requirements } from './requirements.ts';
 export type { Diagnostic, Guide, GuideBlock, GuideStep, Mockup, Requirements } from './schemas.ts';
 export {

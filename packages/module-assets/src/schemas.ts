@@ -3,13 +3,28 @@ import { DIAGNOSTIC_CODES, GUIDE_STEP_IDS, MOCKUP_IDS, UNKNOWN_DIAGNOSTIC_CODE }
 import { newestWhmcsVersion } from './whmcs-version.ts';
 
 /**
+ * `[[step-id]]` in text refers to a guide step; renderers turn it into a link or the step's title.
+ * Each match carries the id in group 1.
+ */
+export const STEP_REFERENCE = /\[\[([a-z0-9-]+)\]\]/g;
+
+function isStepId(id: string): boolean {
+  return (GUIDE_STEP_IDS as readonly string[]).includes(id);
+}
+
+/**
  * Text shown to readers. It is plain prose in which `backticks` mark literal values (commands,
- * settings, error messages); renderers turn them into code spans or drop them. `{{` is refused because
+ * settings, error messages), which renderers turn into code spans or drop; `[[step-id]]` refers to a
+ * guide step. `{{` is refused because
  * VitePress reads it as a Vue interpolation and the docs page would fail to build.
  */
 export const inlineTextSchema = z
   .string()
   .min(1)
+  .refine(
+    (text) => [...text.matchAll(STEP_REFERENCE)].every((match) => isStepId(match[1]!)),
+    'a [[step-id]] reference names a step that does not exist',
+  )
   .refine((text) => text === text.trim(), 'no leading or trailing whitespace')
   .refine((text) => (text.match(/`/g)?.length ?? 0) % 2 === 0, 'unbalanced backtick')
   .refine((text) => !text.includes('{{'), '`{{` breaks VitePress pages');
