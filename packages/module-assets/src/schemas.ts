@@ -13,10 +13,9 @@ function isStepId(id: string): boolean {
 }
 
 /**
- * Text shown to readers. It is plain prose in which `backticks` mark literal values (commands,
- * settings, error messages), which renderers turn into code spans or drop; `[[step-id]]` refers to a
- * guide step. `{{` is refused because
- * VitePress reads it as a Vue interpolation and the docs page would fail to build.
+ * Text shown to readers: plain prose in which `backticks` mark literal values (commands, settings,
+ * error messages), which renderers turn into code spans or drop, and `[[step-id]]` refers to a guide
+ * step. `{{` is refused because VitePress reads it as a Vue interpolation and the page would not build.
  */
 export const inlineTextSchema = z
   .string()
