@@ -60,6 +60,8 @@ function rows(envelope: Envelope): Row[] {
   return Array.isArray(envelope.invoices) ? [] : envelope.invoices.invoice;
 }
 
+const cents = (money: string) => Math.round(Number(money) * 100);
+
 function visible(sim: WhmcsSimulator): SimInvoice[] {
   return [...sim.visibleInvoices()];
 }
@@ -224,6 +226,22 @@ describe('GetInvoices order', () => {
       });
     }
   }
+
+  it('orders by total exactly whatever the spread of amounts (each sort strategy)', async () => {
+    for (const big of ['99999.99', '21000000.00']) {
+      const sim = simulator();
+      sim.updateInvoice(3, { total: big });
+      sim.updateInvoice(4, { total: '0.00' });
+      for (const order of ['asc', 'desc'] as const) {
+        const sign = order === 'asc' ? 1 : -1;
+        const expected = visible(sim)
+          .sort((a, b) => (cents(a.total) - cents(b.total)) * sign || a.id - b.id)
+          .map((i) => i.id);
+        const page = await getInvoices(sim, { orderby: 'total', order, limitnum: '1000' });
+        expect(rows(page).map((r) => r.id)).toEqual(expected);
+      }
+    }
+  });
 
   it('orderby=id order=desc starts at the newest invoice', async () => {
     const page = await getInvoices(simulator(), { orderby: 'ID', order: 'DESC', limitnum: '3' });

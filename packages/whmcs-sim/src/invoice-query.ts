@@ -38,6 +38,7 @@ interface FilteredSet {
 
 const PACK = 2 ** 24;
 const MAX_PACKED_KEY = 2 ** 28;
+const MAX_COUNTING_RANGE = 2 ** 22;
 const MAX_CACHED_SETS = 64;
 /** MySQL compares the status text; this is each status code's rank in that order. */
 const STATUS_RANK = (() => {
@@ -74,13 +75,13 @@ function upperBound(keys: Int32Array, key: number, lo: number): number {
 
 /**
  * Answers GetInvoices queries from indexes built once per store generation: the filtered id set
- * (by userid and status), and one sorted permutation per order. A page by id is then a slice; no
+ * (by userid and status, one scan of the typed columns), and one sorted permutation per order. A page by id is then a slice; no
  * call sorts the table. The default order reproduces MySQL's unstable tie order (see `defaultPage`).
  */
 export class InvoiceIndex {
   private generation = -1;
   private sets = new Map<string, FilteredSet>();
-  private byUser: Map<number, Int32Array> | undefined;
+  private clientFlags: Uint8Array | undefined;
 
   constructor(
     private readonly store: InvoiceStore,
@@ -109,32 +110,18 @@ export class InvoiceIndex {
     if (this.generation === this.store.generation) return;
     this.generation = this.store.generation;
     this.sets.clear();
-    this.byUser = undefined;
+    this.clientFlags = undefined;
   }
 
-  /** Every existing id by userid (a counting sort over the table, once per generation). */
-  private userIndex(): Map<number, Int32Array> {
-    if (this.byUser) return this.byUser;
-    const { store } = this;
-    const counts = new Map<number, number>();
-    for (let id = 1; id <= store.maxId; id++) {
-      if (store.exists[id] === 1) counts.set(store.userid[id]!, (counts.get(store.userid[id]!) ?? 0) + 1);
-    }
-    const index = new Map<number, Int32Array>();
-    const fill = new Map<number, number>();
-    for (const [userid, count] of counts) {
-      index.set(userid, new Int32Array(count));
-      fill.set(userid, 0);
-    }
-    for (let id = 1; id <= store.maxId; id++) {
-      if (store.exists[id] !== 1) continue;
-      const userid = store.userid[id]!;
-      const at = fill.get(userid)!;
-      index.get(userid)![at] = id;
-      fill.set(userid, at + 1);
-    }
-    this.byUser = index;
-    return index;
+  /** clientExists[userid] === 1 when the client exists (rebuilt with the indexes). */
+  private clientTable(): Uint8Array {
+    if (this.clientFlags) return this.clientFlags;
+    let max = 0;
+    for (const id of this.clients.keys()) if (id > max) max = id;
+    const flags = new Uint8Array(max + 1);
+    for (const id of this.clients.keys()) if (id > 0) flags[id] = 1;
+    this.clientFlags = flags;
+    return flags;
   }
 
   private filtered(userid: number, status: string, today: number): FilteredSet | undefined {
@@ -151,29 +138,28 @@ export class InvoiceIndex {
     const cached = this.sets.get(key);
     if (cached) return cached;
 
-    const { store, clients } = this;
+    const { store } = this;
     const unpaid = STATUS_CODE.Unpaid;
-    const matches = (id: number): boolean => {
-      if (store.exists[id] !== 1) return false;
-      if (userid !== 0 && store.userid[id] !== userid) return false;
+    const clientExists = this.clientTable();
+    const scanned = store.maxId;
+    const out = new Int32Array(scanned);
+    let total = 0;
+    let kept = 0;
+    // One tight loop over typed arrays: a million rows in a few milliseconds.
+    for (let k = 0; k < scanned; k++) {
+      const id = k + 1;
+      if (store.exists[id] !== 1) continue;
+      if (userid !== 0 && store.userid[id] !== userid) continue;
       if (overdue) {
         const due = store.duedate[id]!;
-        return store.status[id] === unpaid && due !== NULL_DAY && due < today;
-      }
-      return statusCode === -1 || store.status[id] === statusCode;
-    };
-    const candidates = userid !== 0 ? (this.userIndex().get(userid) ?? new Int32Array(0)) : undefined;
-    let total = 0;
-    const visible: number[] = [];
-    const visit = (id: number) => {
-      if (!matches(id)) return;
+        if (store.status[id] !== unpaid || due === NULL_DAY || due >= today) continue;
+      } else if (statusCode !== -1 && store.status[id] !== statusCode) continue;
       total++;
-      if (clients.has(store.userid[id]!)) visible.push(id);
-    };
-    if (candidates) for (const id of candidates) visit(id);
-    else for (let id = 1; id <= store.maxId; id++) visit(id);
-
-    const set: FilteredSet = { total, visible: Int32Array.from(visible), sorted: new Map() };
+      const owner = store.userid[id]!;
+      if (owner > 0 && owner < clientExists.length && clientExists[owner] === 1) out[kept++] = id;
+    }
+    const visible = out.slice(0, kept);
+    const set: FilteredSet = { total, visible, sorted: new Map() };
     if (this.sets.size >= MAX_CACHED_SETS) this.sets.clear();
     this.sets.set(key, set);
     return set;
@@ -254,8 +240,9 @@ export class InvoiceIndex {
 }
 
 /**
- * Sorts ids by an integer key, ties by id ascending. Packs key and id into one float64 and uses the
- * native numeric sort (about ten times faster than a comparator on a million rows) when they fit.
+ * Sorts ids (ascending) by an integer key, ties by id ascending: a counting sort when the keys span
+ * a small range (dates, statuses), else key and id packed into one float64 for the native numeric
+ * sort (about ten times faster than a comparator on a million rows), else a comparator.
  */
 function sortByKey(
   ids: Int32Array,
@@ -273,6 +260,16 @@ function sortByKey(
     if (k > max) max = k;
   }
   const range = max - min;
+  if (ids.length > 0 && range < MAX_COUNTING_RANGE) {
+    // Counting sort: O(n + range), stable, so ties keep the ascending id order of `ids`.
+    const counts = new Int32Array(range + 2);
+    const bucket = (i: number) => (order === 'asc' ? keys[i]! - min : max - keys[i]!);
+    for (let i = 0; i < ids.length; i++) counts[bucket(i) + 1]!++;
+    for (let b = 1; b < counts.length; b++) counts[b]! += counts[b - 1]!;
+    const sorted = new Int32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) sorted[counts[bucket(i)]!++] = ids[i]!;
+    return sorted;
+  }
   if (ids.length > 0 && range < MAX_PACKED_KEY && maxId < PACK) {
     const packed = new Float64Array(ids.length);
     for (let i = 0; i < ids.length; i++) {

@@ -68,18 +68,38 @@ export function secondsOfDay(day: number): number {
   return day * SECONDS_PER_DAY;
 }
 
+// Pages format thousands of dates over a few thousand distinct days: cache the day texts.
+const dayTexts = new Map<number, string>();
+
+function dayText(day: number): string {
+  let text = dayTexts.get(day);
+  if (text === undefined) {
+    text = new Date(day * SECONDS_PER_DAY * 1000).toISOString().slice(0, 10);
+    if (dayTexts.size > 100_000) dayTexts.clear();
+    dayTexts.set(day, text);
+  }
+  return text;
+}
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
 /** `YYYY-MM-DD`, `0000-00-00`, or null. */
 export function formatDay(day: number): string | null {
   if (day === NULL_DAY) return null;
   if (day === ZERO_DAY) return ZERO_DATE_TEXT;
-  return new Date(day * SECONDS_PER_DAY * 1000).toISOString().slice(0, 10);
+  return dayText(day);
 }
 
 /** `YYYY-MM-DD HH:MM:SS` or the zero datetime. */
 export function formatDateTime(seconds: number): string {
   if (seconds === ZERO_TIME) return ZERO_DATETIME_TEXT;
-  const iso = new Date(seconds * 1000).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  const day = Math.floor(seconds / SECONDS_PER_DAY);
+  const rest = seconds - day * SECONDS_PER_DAY;
+  const hours = Math.floor(rest / 3600);
+  const minutes = Math.floor((rest % 3600) / 60);
+  return `${dayText(day)} ${two(hours)}:${two(minutes)}:${two(rest % 60)}`;
 }
 
 /** Parses `YYYY-MM-DD` (or the zero date, or null) into a naive day. */

@@ -12,8 +12,11 @@ describe('phpJsonEncode (json_encode with the HEX flags)', () => {
     expect(phpJsonEncode('é日本🚀')).toBe('"\\u00e9\\u65e5\\u672c\\ud83d\\ude80"');
   });
 
-  it('writes control characters like PHP', () => {
+  it('writes control characters and backslashes like PHP', () => {
     expect(phpJsonEncode('a\nb\tc\u0001\\')).toBe('"a\\nb\\tc\\u0001\\\\"');
+    // A backslash followed by a quote: the escaped backslash stays, the quote becomes \u0022.
+    expect(phpJsonEncode('a\\"b')).toBe('"a\\\\\\u0022b"');
+    expect(phpJsonEncode('\u2028')).toBe('"\\u2028"');
   });
 
   it('is compact, keeps key order, and encodes an empty array or object as []', () => {
