@@ -1,0 +1,104 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { bearerAuth } from './auth.ts';
+import { changesRoutes } from './changes.ts';
+import type { AppDeps, AppEnv } from './deps.ts';
+import { ApiError, errorHandler, validationHook } from './errors.ts';
+import { invoicesRoutes } from './invoices.ts';
+import { httpMetrics, MAX_BODY_BYTES, notFoundOrNotAllowed, uriLengthLimit } from './middleware.ts';
+import { revenueRoutes } from './revenue.ts';
+import { sourcesRoutes } from './sources.ts';
+import { syncRoutes } from './sync.ts';
+import { systemRoutes } from './system.ts';
+
+export type { AppDeps } from './deps.ts';
+
+/**
+ * Builds the bridge's HTTP API from its dependencies. Nothing here reads the environment or
+ * opens a port: `main.ts` passes it to `serve()`, tests call `app.request()`.
+ *
+ * @example
+ * const app = createApp({ config, store, sync, logger, metrics });
+ * const res = await app.request('/v1/sources', { headers: { Authorization: `Bearer ${token}` } });
+ */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const now = deps.clock ?? (() => new Date());
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  // Order matters: the request id first so that every answer (even a 414) carries it; the URL
+  // length before anything parses the query; CORS before auth so that preflights need no token.
+  app.use(
+    '*',
+    requestId({ limitLength: 128 }),
+    httpMetrics(deps.metrics),
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      xFrameOptions: 'DENY',
+    }),
+    uriLengthLimit(),
+  );
+  if (deps.config.cors.origins.length > 0) {
+    app.use(
+      '*',
+      cors({
+        origin: deps.config.cors.origins,
+        allowMethods: ['GET', 'POST', 'OPTIONS'],
+        allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+        exposeHeaders: ['X-Request-Id', 'Retry-After', 'Location'],
+        maxAge: 600,
+      }),
+    );
+  }
+  // Auth before the body is read: an unauthenticated caller cannot make the bridge read anything.
+  app.use(
+    '/v1/*',
+    bearerAuth(deps.config.tokens, deps.config.rateLimit.requestsPerMinute, () => now().getTime()),
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(
+          413,
+          'payload_too_large',
+          `the request body is larger than ${MAX_BODY_BYTES} bytes`,
+        );
+      },
+    }),
+  );
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token from the bridge configuration (`tokens`), as `Authorization: Bearer <token>`',
+  });
+
+  let document: Record<string, unknown> | undefined;
+  const openApiDocument = () => {
+    // Built once: the routes do not change after start.
+    document ??= app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: {
+        title: 'Forecaster Bridge API',
+        version: deps.version ?? '0.0.0',
+        description:
+          'Invoices synced from every configured WHMCS, normalized, for the Commitment Forecaster. ' +
+          'Every /v1 route needs a bearer token. Errors answer {"error":{"code","message","details","requestId"}}.',
+      },
+    }) as unknown as Record<string, unknown>;
+    return document;
+  };
+
+  app
+    .route('/v1/sources', sourcesRoutes(deps))
+    .route('/v1/sources', syncRoutes(deps))
+    .route('/v1/invoices', invoicesRoutes(deps))
+    .route('/v1/changes', changesRoutes(deps))
+    .route('/v1/revenue', revenueRoutes(deps))
+    .route('/', systemRoutes(deps, openApiDocument));
+
+  app.notFound(notFoundOrNotAllowed(app));
+  app.onError(errorHandler(deps.logger));
+  return app;
+}

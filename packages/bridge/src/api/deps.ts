@@ -1,0 +1,27 @@
+import type { BridgeConfig } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Store } from '../store/types.ts';
+import type { SyncController } from '../sync/types.ts';
+
+/** What the API is built from: `main.ts` opens them, tests pass real or fake ones. */
+export interface AppDeps {
+  config: BridgeConfig;
+  store: Store;
+  sync: SyncController;
+  logger: Logger;
+  metrics: Metrics;
+  /** The time now (rate limits, schedules); a test passes a fixed one. */
+  clock?: () => Date;
+  /** The bridge's version, shown in /openapi.json. */
+  version?: string;
+}
+
+/** Hono's per-request variables. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    /** The name of the configured token the caller presented (after auth). */
+    tokenName: string;
+  };
+}

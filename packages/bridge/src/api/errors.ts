@@ -1,0 +1,120 @@
+import type { Hook } from '@hono/zod-openapi';
+import type { Context, ErrorHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZodError } from 'zod';
+import type { Logger } from '../logger.ts';
+import type { AppEnv } from './deps.ts';
+import type { ErrorBody, ErrorCode, RequestIssue } from './schemas.ts';
+
+/*
+ * One error family for the API: handlers and middleware throw an ApiError, and the one
+ * onError turns it into the envelope `{"error":{"code","message","details","requestId"}}`.
+ * Anything else is a bug: logged with the request id, answered with a 500 that says nothing.
+ */
+
+type Details = RequestIssue[] | Record<string, unknown> | null;
+
+/** An answer the client caused or can act on, with a stable `code`. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Details = null,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** A 400 naming each bad parameter; the message leads with the first. */
+export function invalidRequest(issues: RequestIssue[]): ApiError {
+  const first = issues[0] ?? { param: 'request', message: 'is invalid' };
+  const more =
+    issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
+  return new ApiError(400, 'invalid_request', `${first.param}: ${first.message}${more}`, issues);
+}
+
+export function notFound(message: string, details: Details = null): ApiError {
+  return new ApiError(404, 'not_found', message, details);
+}
+
+const TARGET_NAMES: Record<string, string> = { json: 'body', form: 'body', query: 'query', param: 'path' };
+
+/** zod issues as `{ param, message }`: the query or path parameter, or the body field. */
+export function issuesFrom(error: ZodError, target: string): RequestIssue[] {
+  return error.issues.flatMap((issue): RequestIssue[] => {
+    if (issue.code === 'unrecognized_keys') {
+      const kind = target === 'json' ? 'field' : 'parameter';
+      return issue.keys.map((key) => ({ param: key, message: `is not a known ${kind}` }));
+    }
+    const head = issue.path[0];
+    let name: string;
+    if (target === 'json') name = issue.path.length ? `body.${issue.path.map(String).join('.')}` : 'body';
+    else name = head === undefined ? (TARGET_NAMES[target] ?? target) : String(head);
+    // The path below the parameter is the index in a list: say which value.
+    const index =
+      target !== 'json' && typeof issue.path[1] === 'number' ? ` (value ${issue.path[1] + 1})` : '';
+    return [{ param: name, message: `${plain(issue.message)}${index}` }];
+  });
+}
+
+// zod's defaults ("Invalid input: expected string, received undefined") read oddly after a name.
+function plain(message: string): string {
+  if (/^Invalid input: expected \w+, received undefined$/.test(message)) return 'is required';
+  return message.replace(/^Invalid input: /, '').replace(/^Unrecognized key/, 'unknown key');
+}
+
+/** The zod-openapi validation hook: any failed validation becomes our 400. */
+export const validationHook: Hook<unknown, AppEnv, string, undefined> = (result) => {
+  if (!result.success) throw invalidRequest(issuesFrom(result.error, result.target));
+  return undefined;
+};
+
+export function errorBody(c: Context<AppEnv>, code: ErrorCode, message: string, details: Details): ErrorBody {
+  return { error: { code, message, details, requestId: c.get('requestId') ?? '' } };
+}
+
+const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  414: 'uri_too_long',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+/** The app's one error handler. */
+export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
+  return (err, c) => {
+    if (err instanceof ApiError) {
+      for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+      return c.json(errorBody(c, err.code, err.message, err.details), err.status);
+    }
+    // Hono's own refusals (malformed JSON, an unsupported media type): known, safe messages.
+    if (err instanceof HTTPException && err.status < 500) {
+      const code = HTTP_CODES[err.status] ?? 'invalid_request';
+      if (err.status === 400) {
+        const issue = {
+          param: 'body',
+          message: err.message.replace(/ in request body$/, '') || 'is invalid',
+        };
+        return c.json(errorBody(c, code, `body: ${issue.message}`, [issue]), 400);
+      }
+      const message = code === 'unsupported_media_type' ? 'send the body as application/json' : err.message;
+      return c.json(errorBody(c, code, message, null), err.status as ContentfulStatusCode);
+    }
+    logger.error(
+      { err, requestId: c.get('requestId'), method: c.req.method, path: c.req.path },
+      'unhandled error in the API',
+    );
+    return c.json(
+      errorBody(c, 'internal_error', 'Internal error: the bridge logged it under this request id.', null),
+      500,
+    );
+  };
+}

@@ -1,0 +1,31 @@
+export { createApp } from './app.ts';
+export type { AppDeps } from './deps.ts';
+export { MAX_BODY_BYTES, MAX_URL_LENGTH } from './middleware.ts';
+export {
+  changeSchema,
+  changesQuerySchema,
+  changesResponseSchema,
+  ERROR_CODES,
+  type ErrorBody,
+  type ErrorCode,
+  errorSchema,
+  invoiceListQuerySchema,
+  invoiceListResponseSchema,
+  invoiceParamsSchema,
+  invoiceResponseSchema,
+  issueSchema,
+  REVENUE_DEFINITIONS,
+  readinessSchema,
+  revenueQuerySchema,
+  revenueResponseSchema,
+  revenueRowSchema,
+  sourceErrorSchema,
+  sourceListResponseSchema,
+  sourceResponseSchema,
+  sourceSchema,
+  syncAcceptedSchema,
+  syncProgressSchema,
+  syncRequestSchema,
+  syncRunSchema,
+  syncStatusSchema,
+} from './schemas.ts';
