@@ -33,6 +33,8 @@ export interface SourceError {
   hint?: string;
   docsUrl?: string;
   at: string; // ISO, UTC
+  /** Fingerprint of the source's configuration when WHMCS refused it (a change retries). */
+  configHash?: string;
 }
 
 /**

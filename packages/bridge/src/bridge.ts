@@ -1,0 +1,92 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createAdaptorServer } from '@hono/node-server';
+import { createApp } from './api/index.ts';
+import type { BridgeConfig } from './config.ts';
+import { diagnose } from './diagnose.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { openSqliteStore } from './store/index.ts';
+import type { Store } from './store/types.ts';
+import { SyncEngine, type SyncEngineDeps } from './sync/engine.ts';
+
+export const VERSION = '0.1.0';
+
+export interface Bridge {
+  config: BridgeConfig;
+  store: Store;
+  engine: SyncEngine;
+  logger: Logger;
+  metrics: Metrics;
+  app: ReturnType<typeof createApp>;
+  /** Starts the scheduler and the HTTP server; resolves with the URL it listens on. */
+  listen(): Promise<string>;
+  /** Stops accepting requests, stops syncs (they resume from their checkpoints) and closes the store. */
+  close(): Promise<void>;
+}
+
+export interface BridgeOptions {
+  logger?: Logger;
+  /** Overrides for tests: a clock, a WHMCS client factory. */
+  engine?: Partial<Pick<SyncEngineDeps, 'clock' | 'clientFor' | 'manualRetryCooldownMs'>>;
+  /** The SQLite file; default `<dataDir>/bridge.sqlite`. */
+  storePath?: string;
+}
+
+/** Wires the store, the sync engine and the HTTP API for a configuration. */
+export async function createBridge(config: BridgeConfig, options: BridgeOptions = {}): Promise<Bridge> {
+  const logger =
+    options.logger ??
+    createLogger({ level: config.log.level, format: config.log.format, secrets: config.secrets });
+  for (const warning of config.warnings) logger.warn(warning);
+  const metrics = createMetrics();
+  const store = openSqliteStore({ path: options.storePath ?? join(config.dataDir, 'bridge.sqlite') });
+  const engine = new SyncEngine({
+    config,
+    store,
+    logger,
+    metrics,
+    diagnose: (code) => diagnose(code, config.docsBaseUrl),
+    ...options.engine,
+  });
+  await engine.start({ schedule: false });
+  const app = createApp({ config, store, sync: engine, logger, metrics, version: VERSION });
+  let server: Server | undefined;
+
+  return {
+    config,
+    store,
+    engine,
+    logger,
+    metrics,
+    app,
+    async listen() {
+      await engine.start();
+      server = createAdaptorServer({ fetch: app.fetch, hostname: config.listen.host }) as Server;
+      // Slow or oversized requests must not hold the process: Node's own limits apply first.
+      server.requestTimeout = 30_000;
+      server.headersTimeout = 15_000;
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(config.listen.port, config.listen.host, () => resolve());
+      });
+      const address = server.address() as AddressInfo;
+      const host = address.address.includes(':') ? `[${address.address}]` : address.address;
+      const url = `http://${host}:${address.port}`;
+      logger.info({ url, sources: config.sources.map((s) => s.id) }, `bridge listening on ${url}`);
+      return url;
+    },
+    async close() {
+      if (server) {
+        const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeIdleConnections();
+        await engine.stop();
+        await closing;
+      } else {
+        await engine.stop();
+      }
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,538 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import {
+  type InvoiceStatus,
+  normalizeInvoice,
+  type StatusFilter,
+  type WalkPage,
+  type WhmcsClient,
+  WhmcsError,
+  type WireInvoice,
+} from '@forecaster/whmcs-client';
+import type { BridgeConfig, SourceConfig } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import type {
+  FetchedInvoice,
+  SourceError,
+  SourceStateName,
+  Store,
+  SyncCheckpoint,
+  SyncMode,
+  SyncRunResult,
+} from '../store/types.ts';
+import type { SyncController, SyncProgress, TriggerResult } from './types.ts';
+import { clientForSource } from './whmcs.ts';
+
+/** The statuses an invoice can still leave: the incremental sync re-reads these every time. */
+export const OPEN_STATUSES: ReadonlyArray<{ wire: StatusFilter; status: InvoiceStatus }> = [
+  { wire: 'Draft', status: 'draft' },
+  { wire: 'Unpaid', status: 'unpaid' },
+  { wire: 'Payment Pending', status: 'payment_pending' },
+  { wire: 'Collections', status: 'collections' },
+];
+
+/** What a failure means for the source: its code, a hint, and where the fix is documented. */
+export type Diagnose = (code: string) => { hint?: string; docsUrl?: string };
+
+export interface SyncEngineDeps {
+  config: BridgeConfig;
+  store: Store;
+  logger: Logger;
+  metrics: Metrics;
+  clock?: () => Date;
+  diagnose?: Diagnose;
+  /** Builds the WHMCS client of a source (tests inject their own). */
+  clientFor?: (source: SourceConfig, onCall: () => void) => WhmcsClient;
+  /** A failing source may be retried by hand at most this often. Default 5 minutes. */
+  manualRetryCooldownMs?: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+}
+
+/** Raised inside a run to stop it: a shutdown, or the caller's abort. */
+class Aborted extends Error {}
+
+type Counters = {
+  calls: number;
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+};
+
+interface Running {
+  runId: string;
+  mode: SyncMode;
+  progress: SyncProgress;
+  /** WHMCS calls (every attempt) and rows of this run. */
+  counters: Counters;
+  controller: AbortController;
+  done: Promise<SyncRunResult>;
+}
+
+/**
+ * Keeps every source's invoices in the store: a full sync walks every invoice by id and
+ * tombstones the ones gone; an incremental one reads new ids above the high-water mark and
+ * re-reads every open invoice. One run per source at a time; every page is committed with
+ * its checkpoint, so a crash resumes. Refusals (credentials, IP, permission) turn the source
+ * `failing` and it waits for a person: WHMCS bans an IP after three failed logins.
+ */
+export class SyncEngine extends EventEmitter implements SyncController {
+  readonly #deps: SyncEngineDeps;
+  readonly #sources: Map<string, SourceConfig>;
+  readonly #clients = new Map<string, WhmcsClient>();
+  readonly #running = new Map<string, Running>();
+  readonly #lastManualRetry = new Map<string, number>();
+  readonly #clock: () => Date;
+  /** Sources refused by WHMCS (mirrors the store's `failing`). */
+  readonly #blocked = new Set<string>();
+  #timer: NodeJS.Timeout | undefined;
+  #ticking = false;
+  #stopped = false;
+
+  constructor(deps: SyncEngineDeps) {
+    super();
+    this.#deps = deps;
+    this.#clock = deps.clock ?? (() => new Date());
+    this.#sources = new Map(deps.config.sources.map((s) => [s.id, s]));
+  }
+
+  /** Registers the sources, clears refusals recorded under another configuration, and schedules. */
+  async start(options: { schedule?: boolean } = {}): Promise<void> {
+    const { store } = this.#deps;
+    for (const source of this.#sources.values()) {
+      await store.upsertSource({ id: source.id, name: source.name });
+      const record = await store.getSource(source.id);
+      if (record?.failing && record.lastError?.configHash !== configHash(source)) {
+        // The configuration changed since WHMCS refused it: that is the retry a person asked for.
+        await store.setFailing(source.id, null);
+        this.#deps.logger.info(
+          { source: source.id },
+          'configuration changed since the last refusal: retrying',
+        );
+      }
+    }
+    if (options.schedule ?? true) {
+      this.#timer = setInterval(() => void this.#tick(), 1000);
+      this.#timer.unref();
+      void this.#tick();
+    }
+  }
+
+  /** Stops scheduling and aborts running syncs; they resume from their checkpoint next time. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    const running = [...this.#running.values()];
+    for (const run of running) run.controller.abort(new Aborted('the bridge is stopping'));
+    await Promise.allSettled(running.map((r) => r.done));
+  }
+
+  trigger(sourceId: string, mode: SyncMode): TriggerResult {
+    if (!this.#sources.has(sourceId)) return { accepted: false, reason: 'unknown_source' };
+    const running = this.#running.get(sourceId);
+    if (running) return { accepted: false, reason: 'running', runId: running.runId };
+    const last = this.#lastManualRetry.get(sourceId);
+    const cooldown = this.#deps.manualRetryCooldownMs ?? 300_000;
+    const now = Date.now();
+    if (this.#blocked.has(sourceId) && last !== undefined && now - last < cooldown) {
+      return { accepted: false, reason: 'cooldown', retryAfterMs: cooldown - (now - last) };
+    }
+    if (this.#blocked.has(sourceId)) this.#lastManualRetry.set(sourceId, now);
+    const run = this.#launch(sourceId, mode, { manual: true });
+    return { accepted: true, runId: run.runId, mode: run.mode };
+  }
+
+  /** Runs a sync and waits for it (the CLI's `bridge sync`). */
+  run(sourceId: string, mode: SyncMode, options: RunOptions = {}): Promise<SyncRunResult> {
+    const existing = this.#running.get(sourceId);
+    if (existing) return existing.done;
+    const run = this.#launch(sourceId, mode, { manual: true });
+    options.signal?.addEventListener('abort', () => run.controller.abort(new Aborted('aborted')), {
+      once: true,
+    });
+    return run.done;
+  }
+
+  progress(sourceId: string): SyncProgress | undefined {
+    const running = this.#running.get(sourceId);
+    return running ? { ...running.progress } : undefined;
+  }
+
+  async state(sourceId: string): Promise<SourceStateName> {
+    if (this.#running.has(sourceId)) return 'syncing';
+    const record = await this.#deps.store.getSource(sourceId);
+    if (!record) return 'never_synced';
+    const last = [record.lastFull, record.lastIncremental]
+      .filter((r): r is SyncRunResult => r !== undefined)
+      .sort((a, b) => a.finishedAt.localeCompare(b.finishedAt))
+      .at(-1);
+    if (record.failing || last?.result === 'failed') return 'failing';
+    return record.lastFull?.result === 'ok' ? 'ok' : 'never_synced';
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#stopped || this.#ticking) return;
+    this.#ticking = true;
+    try {
+      await this.#schedule();
+    } catch (err) {
+      this.#deps.logger.error({ err }, 'scheduling failed');
+    } finally {
+      this.#ticking = false;
+    }
+  }
+
+  async #schedule(): Promise<void> {
+    const now = this.#clock().getTime();
+    for (const source of this.#sources.values()) {
+      if (this.#running.has(source.id)) continue;
+      const record = await this.#deps.store.getSource(source.id);
+      if (!record || record.failing) {
+        if (record?.failing) this.#blocked.add(source.id);
+        continue;
+      }
+      this.#blocked.delete(source.id);
+      const due = (last: SyncRunResult | undefined, every: number) => {
+        if (!last) return true;
+        const at = Date.parse(last.finishedAt);
+        // A clock that jumped backwards would otherwise postpone the next sync indefinitely.
+        return at > now || now - at >= every;
+      };
+      let mode: SyncMode | undefined;
+      if (record.checkpoint) mode = record.checkpoint.mode;
+      else if (record.lastFull?.result !== 'ok') {
+        // Never completed a full sync, or the last one failed on the way: try again, politely.
+        if (!record.lastFull || due(record.lastFull, retryDelay(source))) mode = 'full';
+      } else if (due(record.lastFull, source.sync.fullEvery)) mode = 'full';
+      else if (due(record.lastIncremental, source.sync.incrementalEvery)) mode = 'incremental';
+      if (mode) this.#launch(source.id, mode, { manual: false });
+    }
+  }
+
+  #client(source: SourceConfig): WhmcsClient {
+    let client = this.#clients.get(source.id);
+    if (!client) {
+      const countCall = () => {
+        const running = this.#running.get(source.id);
+        if (running) running.counters.calls++;
+      };
+      client = this.#deps.clientFor
+        ? this.#deps.clientFor(source, countCall)
+        : clientForSource(source, this.#deps.metrics, countCall);
+      this.#clients.set(source.id, client);
+    }
+    return client;
+  }
+
+  #launch(sourceId: string, requested: SyncMode, _opts: { manual: boolean }): Running {
+    const source = this.#sources.get(sourceId)!;
+    const controller = new AbortController();
+    const runId = randomUUID();
+    const progress: SyncProgress = {
+      sourceId,
+      runId,
+      mode: requested,
+      phase: 'starting',
+      startedAt: this.#clock().toISOString(),
+      pagesDone: 0,
+      rowsDone: 0,
+      resumed: false,
+    };
+    const running: Running = {
+      runId,
+      mode: requested,
+      progress,
+      counters: { calls: 0, rowsRead: 0, inserted: 0, updated: 0, unchanged: 0, removed: 0 },
+      controller,
+      done: Promise.resolve(undefined as unknown as SyncRunResult),
+    };
+    this.#running.set(sourceId, running);
+    this.#deps.metrics.sourceState.set({ source: sourceId, state: 'syncing' }, 1);
+    running.done = this.#execute(source, running, requested).finally(() => {
+      this.#running.delete(sourceId);
+      this.#deps.metrics.sourceState.set({ source: sourceId, state: 'syncing' }, 0);
+    });
+    running.done.catch(() => {});
+    return running;
+  }
+
+  async #execute(source: SourceConfig, running: Running, requested: SyncMode): Promise<SyncRunResult> {
+    const { store, logger, metrics } = this.#deps;
+    const log = logger.child({ source: source.id });
+    const started = this.#clock();
+    const counters = running.counters;
+    const record = await store.getSource(source.id);
+    // An interrupted run is finished first: a half-done full sync must still tombstone.
+    const checkpoint = record?.checkpoint;
+    const mode: SyncMode = checkpoint?.mode ?? requested;
+    running.mode = mode;
+    running.progress.mode = mode;
+    if (checkpoint) {
+      running.runId = checkpoint.runId;
+      running.progress.runId = checkpoint.runId;
+      running.progress.resumed = true;
+      running.progress.pagesDone = checkpoint.pagesDone;
+      running.progress.rowsDone = checkpoint.rowsDone;
+    }
+    const ctx: RunContext = {
+      source,
+      client: this.#client(source),
+      store,
+      running,
+      counters,
+      signal: running.controller.signal,
+      startedAt: checkpoint?.startedAt ?? started.toISOString(),
+      emit: () => this.emit('progress', { ...running.progress }),
+    };
+    log.info({ mode, runId: running.runId, resumed: Boolean(checkpoint) }, `${mode} sync started`);
+    let result: SyncRunResult['result'] = 'ok';
+    let error: SourceError | undefined;
+    try {
+      if (mode === 'full') await fullSync(ctx, checkpoint);
+      else await incrementalSync(ctx);
+    } catch (err) {
+      if (err instanceof Aborted || running.controller.signal.aborted) {
+        result = 'aborted';
+      } else {
+        result = 'failed';
+        error = this.#describe(source, err);
+      }
+    }
+    const finished = this.#clock();
+    const run: SyncRunResult = {
+      mode,
+      runId: running.runId,
+      startedAt: ctx.startedAt,
+      finishedAt: finished.toISOString(),
+      durationMs: finished.getTime() - started.getTime(),
+      result,
+      ...counters,
+      ...(error ? { error } : {}),
+    };
+    metrics.syncDuration.observe({ source: source.id, mode, result }, run.durationMs / 1000);
+    for (const kind of ['inserted', 'updated', 'unchanged', 'removed'] as const) {
+      metrics.syncRows.inc({ source: source.id, mode, kind }, counters[kind]);
+    }
+    if (result === 'aborted') {
+      // The checkpoint stays: the next start resumes from it.
+      log.info(
+        { mode, runId: run.runId, rows: counters.rowsRead },
+        `${mode} sync interrupted; it resumes from its checkpoint`,
+      );
+      return run;
+    }
+    await store.recordRun(source.id, run);
+    if (error) {
+      const refusal = isRefusal(error.code);
+      if (refusal) {
+        this.#blocked.add(source.id);
+        await store.setFailing(source.id, error);
+      }
+      log.error(
+        { mode, runId: run.runId, code: error.code, hint: error.hint },
+        `${mode} sync failed: ${error.message}${refusal ? ' (not retried until the configuration changes or a manual sync)' : ''}`,
+      );
+    } else {
+      this.#blocked.delete(source.id);
+      log.info(
+        { mode, runId: run.runId, durationMs: run.durationMs, ...counters },
+        `${mode} sync done: ${counters.rowsRead} read, ${counters.inserted} new, ${counters.updated} changed, ${counters.removed} removed`,
+      );
+    }
+    this.emit('finished', run, source.id);
+    return run;
+  }
+
+  #describe(source: SourceConfig, err: unknown): SourceError {
+    const code = err instanceof WhmcsError ? err.code : 'internal_error';
+    const message = err instanceof Error ? err.message : String(err);
+    if (!(err instanceof WhmcsError))
+      this.#deps.logger.error({ err, source: source.id }, 'unexpected sync error');
+    return {
+      code,
+      message:
+        err instanceof WhmcsError ? message : 'an unexpected error stopped the sync; see the bridge log',
+      ...this.#deps.diagnose?.(code),
+      at: this.#clock().toISOString(),
+      configHash: configHash(source),
+    };
+  }
+}
+
+const REFUSALS = new Set([
+  'ip_not_allowed',
+  'ip_banned',
+  'invalid_access_key',
+  'invalid_credentials',
+  'auth_failed',
+  'permission_denied',
+]);
+function isRefusal(code: string): boolean {
+  return REFUSALS.has(code);
+}
+
+/** After a failed full sync (not a refusal), wait before the scheduler tries again. */
+function retryDelay(source: SourceConfig): number {
+  return Math.min(source.sync.incrementalEvery, 300_000);
+}
+
+/** A fingerprint of what decides whether WHMCS accepts the source (no secret is kept). */
+export function configHash(source: SourceConfig): string {
+  return createHash('sha256')
+    .update(JSON.stringify([source.url, source.credentials, source.accessKey ?? null, source.tls.ca ?? null]))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+interface RunContext {
+  source: SourceConfig;
+  client: WhmcsClient;
+  store: Store;
+  running: Running;
+  counters: Counters;
+  signal: AbortSignal;
+  startedAt: string;
+  emit: () => void;
+}
+
+function normalizeAll(ctx: RunContext, rows: WireInvoice[]): FetchedInvoice[] {
+  return rows.map((raw) => ({
+    raw,
+    invoice: normalizeInvoice(raw, { source: ctx.source.id, timeZone: ctx.source.timeZone }),
+  }));
+}
+
+/** Commits one page with its checkpoint, and advances the counters and progress. */
+async function commitPage(
+  ctx: RunContext,
+  page: WalkPage,
+  phase: string,
+  checkpoint: SyncCheckpoint | null,
+  seenInRun?: string,
+): Promise<FetchedInvoice[]> {
+  if (ctx.signal.aborted) throw new Aborted('aborted');
+  const rows = normalizeAll(ctx, page.rows);
+  const result = await ctx.store.applyPage(ctx.source.id, rows, checkpoint, seenInRun);
+  ctx.counters.rowsRead += rows.length;
+  ctx.counters.inserted += result.inserted;
+  ctx.counters.updated += result.updated;
+  ctx.counters.unchanged += result.unchanged;
+  const p = ctx.running.progress;
+  p.phase = phase;
+  p.pagesDone++;
+  p.rowsDone += rows.length;
+  ctx.emit();
+  return rows;
+}
+
+async function fullSync(ctx: RunContext, resume: SyncCheckpoint | undefined): Promise<void> {
+  const { source, running } = ctx;
+  const runId = running.runId;
+  const pages = ctx.client.invoicePages({
+    pageSize: source.pageSize,
+    concurrency: source.concurrency,
+    order: 'asc',
+    signal: ctx.signal,
+    ...(resume?.anchor ? { resumeFrom: resume.anchor } : {}),
+  });
+  for await (const page of pages) {
+    running.progress.rowsExpected = page.progress.totalResults;
+    const p = running.progress;
+    await commitPage(
+      ctx,
+      page,
+      'walk',
+      {
+        runId,
+        mode: 'full',
+        startedAt: ctx.startedAt,
+        phase: 'walk',
+        ...(page.anchor ? { anchor: page.anchor } : {}),
+        pagesDone: p.pagesDone + 1,
+        rowsDone: p.rowsDone + page.rows.length,
+        rowsExpected: page.progress.totalResults,
+      },
+      runId,
+    );
+  }
+  running.progress.phase = 'tombstones';
+  const { removed } = await ctx.store.finishFullRun(source.id, runId);
+  ctx.counters.removed += removed;
+  await ctx.store.saveCheckpoint(source.id, null);
+}
+
+/**
+ * New invoices, and every change to an open one. Invoices that left the open lists are
+ * re-read where they went: by a newest-first walk over the top of the id range, or by their
+ * client's list, whichever costs fewer calls; those found nowhere are tombstoned.
+ * An incremental run is short and idempotent, so an interrupted one simply starts over.
+ */
+async function incrementalSync(ctx: RunContext): Promise<void> {
+  const { source, store, running } = ctx;
+  const record = await store.getSource(source.id);
+  const highWater = record?.highWaterMark ?? 0;
+  const openBefore = await store.idsWithStatus(
+    source.id,
+    OPEN_STATUSES.map((s) => s.status),
+  );
+  const stillOpen = new Set<number>();
+  const walk = async (phase: string, options: Parameters<WhmcsClient['invoicePages']>[0]) => {
+    const seen: FetchedInvoice[] = [];
+    for await (const page of ctx.client.invoicePages({
+      pageSize: source.pageSize,
+      signal: ctx.signal,
+      ...options,
+    })) {
+      running.progress.phase = phase;
+      seen.push(...(await commitPage(ctx, page, phase, null)));
+    }
+    return seen;
+  };
+
+  for (const { wire } of OPEN_STATUSES) {
+    for (const row of await walk(`open:${wire}`, { status: wire, concurrency: 1 }))
+      stillOpen.add(row.invoice.id);
+  }
+  const vanished = openBefore.filter((row) => !stillOpen.has(row.id)).sort((a, b) => b.id - a.id);
+
+  // Choose how far down the newest-first walk goes: past the high-water mark it re-reads
+  // old invoices, which pays when many vanished invoices sit near the top.
+  const pageCalls = async (minId: number) =>
+    Math.ceil((await store.countFromId(source.id, minId)) / source.pageSize) + 1;
+  const clientCalls = (rows: typeof vanished) => 2 * new Set(rows.map((r) => r.clientId)).size;
+  let cut = vanished.length; // vanished[0..cut) are covered by the walk
+  let best = (await pageCalls(highWater + 1)) + clientCalls(vanished);
+  const step = Math.max(1, Math.floor(vanished.length / 50));
+  for (let j = 1; j <= vanished.length; j += step) {
+    const cost = (await pageCalls(vanished[j - 1]!.id)) + clientCalls(vanished.slice(j));
+    if (cost < best) {
+      best = cost;
+      cut = j;
+    }
+  }
+  if (cut === vanished.length && vanished.length > 0) {
+    const allByWalk = await pageCalls(vanished.at(-1)!.id);
+    if (allByWalk > best) cut = 0;
+  }
+  const byWalk = vanished.slice(0, cut);
+  const byClient = vanished.slice(cut);
+  const floor = byWalk.length ? Math.min(highWater, byWalk.at(-1)!.id - 1) : highWater;
+
+  const found = new Set<number>();
+  for (const row of await walk('new', { order: 'desc', concurrency: 1, stopAtOrBelowId: floor }))
+    found.add(row.invoice.id);
+  const clients = [...new Set(byClient.map((r) => r.clientId))];
+  for (const clientId of clients) {
+    for (const row of await walk('vanished', { userId: clientId, concurrency: 1 })) found.add(row.invoice.id);
+  }
+  const gone = vanished.filter((r) => !found.has(r.id)).map((r) => r.id);
+  if (gone.length) {
+    const { removed } = await store.removeInvoices(source.id, gone);
+    ctx.counters.removed += removed;
+  }
+}

@@ -1,0 +1,42 @@
+import { type CallEvent, createWhmcsClient, type WhmcsClient } from '@forecaster/whmcs-client';
+import { Agent, fetch as undiciFetch } from 'undici';
+import type { SourceConfig } from '../config.ts';
+import type { Metrics } from '../metrics.ts';
+
+export const USER_AGENT = 'ForecasterBridge/0.1 (+https://forecaster-bridge.dev)';
+
+/**
+ * The fetch a source uses: the platform's, or, with a custom CA, undici's with an agent that
+ * trusts that CA. Verification is never turned off.
+ */
+export function fetchFor(source: Pick<SourceConfig, 'tls'>): typeof globalThis.fetch | undefined {
+  if (!source.tls.ca) return undefined;
+  const dispatcher = new Agent({ connect: { ca: source.tls.ca, rejectUnauthorized: true } });
+  return ((input: string | URL | Request, init?: RequestInit) =>
+    undiciFetch(input as string, { ...(init as object), dispatcher })) as unknown as typeof globalThis.fetch;
+}
+
+/** A WHMCS client for a configured source, reporting every call to the metrics. */
+export function clientForSource(
+  source: SourceConfig,
+  metrics?: Metrics,
+  onCall?: (event: CallEvent) => void,
+): WhmcsClient {
+  return createWhmcsClient({
+    url: source.url,
+    credentials: source.credentials,
+    ...(source.accessKey ? { accessKey: source.accessKey } : {}),
+    timeoutMs: source.timeoutMs,
+    fetch: fetchFor(source),
+    userAgent: USER_AGENT,
+    onCall: (event) => {
+      metrics?.whmcsCalls.inc({
+        source: source.id,
+        action: event.action,
+        outcome: event.error?.code ?? 'ok',
+      });
+      metrics?.whmcsLatency.observe({ source: source.id, action: event.action }, event.durationMs / 1000);
+      onCall?.(event);
+    },
+  });
+}
