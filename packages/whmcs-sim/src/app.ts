@@ -101,7 +101,20 @@ export function createApp(deps: AppDeps): Hono<{ Bindings: SimBindings }> {
     return new Response(body, { status, headers: { 'Content-Type': encoded.contentType } });
   });
 
-  app.notFound((c) => notFoundPage(new URL(c.req.url).pathname));
+  // The web server answers every other path; the log still records the request.
+  app.notFound((c) => {
+    const env = c.env ?? {};
+    const socketIp = env.incoming?.socket.remoteAddress;
+    log.push({
+      at: options.now(),
+      ip: normalizeIp(socketIp ?? env.clientIp ?? options.clientIp),
+      method: c.req.method,
+      action: null,
+      params: redactParams(Object.fromEntries(new URL(c.req.url).searchParams)),
+      status: 404,
+    });
+    return notFoundPage(new URL(c.req.url).pathname);
+  });
   return app;
 }
 

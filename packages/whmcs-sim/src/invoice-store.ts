@@ -1,12 +1,4 @@
-import {
-  formatDateTime,
-  formatDay,
-  NULL_DAY,
-  parseDateTime,
-  parseDay,
-  ZERO_DAY,
-  ZERO_TIME,
-} from './local-time.ts';
+import { formatDateTime, formatDay, NULL_DAY, parseDateTime, parseDay } from './local-time.ts';
 import { formatCents, formatRate, parseCents, parseRate } from './money.ts';
 import type { InvoiceStatus, SimInvoice } from './types.ts';
 
@@ -244,11 +236,4 @@ export class InvoiceStore {
     if (this.invoicenumText(id) === '') this.invoicenum[id] = this.nextInvoiceNum++;
   }
 
-  isZeroTime(seconds: number): boolean {
-    return seconds === ZERO_TIME;
-  }
-
-  isRealDay(day: number): boolean {
-    return day !== NULL_DAY && day !== ZERO_DAY;
-  }
 }
