@@ -169,7 +169,12 @@ describe('request log', () => {
     ]);
     expect(JSON.stringify(sim.requests)).not.toContain(AUTH.secret);
     await call(sim, { secret: 's' }, { method: 'GET', path: '/admin/index.php' });
-    expect(sim.requests.at(-1)).toMatchObject({ method: 'GET', action: null, params: { secret: '***' }, status: 404 });
+    expect(sim.requests.at(-1)).toMatchObject({
+      method: 'GET',
+      action: null,
+      params: { secret: '***' },
+      status: 404,
+    });
     sim.clearRequests();
     expect(sim.requests).toEqual([]);
   });

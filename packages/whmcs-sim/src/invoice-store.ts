@@ -235,5 +235,4 @@ export class InvoiceStore {
   assignInvoicenum(id: number): void {
     if (this.invoicenumText(id) === '') this.invoicenum[id] = this.nextInvoiceNum++;
   }
-
 }
