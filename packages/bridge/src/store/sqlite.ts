@@ -1,0 +1,660 @@
+import { hash as digest } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  type Invoice,
+  type InvoiceStatus,
+  invoiceStatusSchema,
+  type WireInvoice,
+} from '@forecaster/whmcs-client';
+import Database, { type Database as Db, type Statement } from 'better-sqlite3';
+import { StoreError } from './errors.ts';
+import { LATEST_VERSION, migrate } from './migrations.ts';
+import { formatUnits, toUnits } from './money.ts';
+import { RevenueDelta, RevenueWriter } from './revenue.ts';
+import type {
+  ApplyPageResult,
+  ChangeEntry,
+  FetchedInvoice,
+  InvoiceCursor,
+  InvoiceFilter,
+  RevenueQuery,
+  RevenueRow,
+  SourceError,
+  SourceRecord,
+  Store,
+  StoredInvoice,
+  SyncCheckpoint,
+  SyncRunResult,
+} from './types.ts';
+
+export interface SqliteStoreOptions {
+  /** The database file (its directory is created), or `':memory:'`. */
+  path: string;
+  /** Stamps tombstones; tests pass a fixed one. */
+  clock?: () => Date;
+}
+
+/** The embedded {@link Store}, on one better-sqlite3 connection. */
+export interface SqliteStore extends Store {
+  readonly kind: 'sqlite';
+  readonly path: string;
+  /** The schema version the database is at (the last migration this build knows). */
+  readonly schemaVersion: number;
+}
+
+/*
+ * Keyset walks in (source, id) order read the key index in order and filter as they go, so
+ * a page costs what it takes to find `limit` matches, and never a sort of every match. Two
+ * filters are narrow enough to be worth their own index instead: one client's invoices, and
+ * a recent change window. A window of k seqs holds at most k rows; reading them all and
+ * sorting beats scanning in key order while k is small (k^2 < rows x limit, about 20,000 for
+ * a million rows and pages of 500).
+ */
+const SEQ_WINDOW_FOR_INDEX = 20_000;
+
+/** Seconds a writer waits for another process's write transaction before failing. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+const STATUSES = invoiceStatusSchema.options;
+
+interface InvoiceRow {
+  data: string;
+  raw: string;
+  hash: string;
+  seq: number;
+  deleted_at: string | null;
+}
+
+interface ExistingRow {
+  id: number;
+  hash: string;
+  deleted_at: string | null;
+  seen_run: string | null;
+}
+
+interface SourceRow {
+  id: string;
+  name: string;
+  failing: number;
+  last_error: string | null;
+  last_full: string | null;
+  last_incremental: string | null;
+  checkpoint: string | null;
+  hwm: number | null;
+}
+
+type InvoiceValues = [
+  status: string,
+  currency: string,
+  clientId: number,
+  issueDate: string | null,
+  dueDate: string | null,
+  paidDate: string | null,
+  totalUnits: bigint,
+  creditUnits: bigint,
+  data: string,
+  raw: string,
+  hash: string,
+  seq: number,
+];
+
+/**
+ * Opens (creating and migrating as needed) the SQLite store at `path`.
+ *
+ * @example const store = openSqliteStore({ path: '/var/lib/forecaster-bridge/bridge.db' })
+ */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  const { path } = options;
+  if (path !== ':memory:' && !path.startsWith('file:'))
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a power loss may drop the last commits, never corrupt the file.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('cache_size = -65536'); // 64 MiB: the key and seq indexes of a million rows stay hot
+    const { to } = migrate(db);
+    return new SqliteStoreImpl(db, path, to, options.clock ?? (() => new Date()));
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+class SqliteStoreImpl implements SqliteStore {
+  readonly kind = 'sqlite';
+  readonly #db: Db;
+  readonly #clock: () => Date;
+  readonly #revenue: RevenueWriter;
+  readonly #cache = new Map<string, Statement>();
+  readonly #sql;
+  readonly #write;
+
+  constructor(
+    db: Db,
+    readonly path: string,
+    readonly schemaVersion: number,
+    clock: () => Date,
+  ) {
+    if (schemaVersion !== LATEST_VERSION)
+      throw new Error(`schema at ${schemaVersion}, expected ${LATEST_VERSION}`);
+    this.#db = db;
+    this.#clock = clock;
+    this.#revenue = new RevenueWriter(db);
+    this.#write = db.transaction((run: () => unknown) => run());
+    const columns =
+      'status, currency, client_id, issue_date, due_date, paid_date, total_units, credit_units, data, raw, hash, seq';
+    this.#sql = {
+      getSeq: db.prepare<[], number>("SELECT value FROM meta WHERE key = 'seq'").pluck(),
+      setSeq: db.prepare<[number]>("UPDATE meta SET value = ? WHERE key = 'seq'"),
+      sourceExists: db.prepare<[string], number>('SELECT 1 FROM sources WHERE id = ?').pluck(),
+      existing: db.prepare<[string, string], ExistingRow>(
+        'SELECT id, hash, deleted_at, seen_run FROM invoices WHERE source = ? AND id IN (SELECT value FROM json_each(?))',
+      ),
+      data: db
+        .prepare<[string, number], string>('SELECT data FROM invoices WHERE source = ? AND id = ?')
+        .pluck(),
+      insert: db.prepare<[string, number, ...InvoiceValues, string | null]>(
+        `INSERT INTO invoices (source, id, ${columns}, seen_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      update: db.prepare<[...InvoiceValues, string | null, string, number]>(
+        `UPDATE invoices SET (${columns}, deleted_at, seen_run) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, coalesce(?, seen_run))
+         WHERE source = ? AND id = ?`,
+      ),
+      markSeen: db.prepare<[string, string, number]>(
+        'UPDATE invoices SET seen_run = ? WHERE source = ? AND id = ?',
+      ),
+      liveData: db
+        .prepare<[string, number], string>(
+          'SELECT data FROM invoices WHERE source = ? AND id = ? AND deleted_at IS NULL',
+        )
+        .pluck(),
+      unseen: db
+        .prepare<[string, string], number>(
+          'SELECT id FROM invoices WHERE source = ? AND deleted_at IS NULL AND seen_run IS NOT ? ORDER BY id',
+        )
+        .pluck(),
+      tombstone: db.prepare<[string, number, string, number]>(
+        'UPDATE invoices SET deleted_at = ?, seq = ? WHERE source = ? AND id = ?',
+      ),
+      getInvoice: db.prepare<[string, number], InvoiceRow>(
+        'SELECT data, raw, hash, seq, deleted_at FROM invoices WHERE source = ? AND id = ?',
+      ),
+      upsertSource: db.prepare<[string, string]>(
+        'INSERT INTO sources (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name',
+      ),
+      getSource: db.prepare<[string], SourceRow>(
+        'SELECT s.*, (SELECT max(id) FROM invoices WHERE source = s.id) AS hwm FROM sources s WHERE s.id = ?',
+      ),
+      listSources: db.prepare<[], SourceRow>(
+        'SELECT s.*, (SELECT max(id) FROM invoices WHERE source = s.id) AS hwm FROM sources s ORDER BY s.id',
+      ),
+      saveCheckpoint: db.prepare<[string | null, string]>('UPDATE sources SET checkpoint = ? WHERE id = ?'),
+      recordFull: recordRunStatement(db, 'last_full'),
+      recordIncremental: recordRunStatement(db, 'last_incremental'),
+      setFailing: db.prepare<[number, string | null, string]>(
+        'UPDATE sources SET failing = ?, last_error = coalesce(?, last_error) WHERE id = ?',
+      ),
+      idsWithStatus: db.prepare<[string, string], { id: number; clientId: number }>(
+        `SELECT id, client_id AS clientId FROM invoices
+         WHERE source = ? AND deleted_at IS NULL AND status IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      ),
+      countsByStatus: db.prepare<[string], { status: InvoiceStatus; n: number }>(
+        'SELECT status, count(*) AS n FROM invoices WHERE source = ? AND deleted_at IS NULL GROUP BY status',
+      ),
+      countFromId: db
+        .prepare<[string, number], number>(
+          'SELECT count(*) FROM invoices WHERE source = ? AND id >= ? AND deleted_at IS NULL',
+        )
+        .pluck(),
+      ping: db.prepare<[], number>('SELECT 1').pluck(),
+    };
+  }
+
+  // Sources
+
+  async upsertSource(source: { id: string; name: string }): Promise<void> {
+    this.#sql.upsertSource.run(source.id, source.name);
+  }
+
+  async getSource(id: string): Promise<SourceRecord | undefined> {
+    const row = this.#sql.getSource.get(id);
+    return row && toSourceRecord(row);
+  }
+
+  async listSources(): Promise<SourceRecord[]> {
+    return this.#sql.listSources.all().map(toSourceRecord);
+  }
+
+  async saveCheckpoint(sourceId: string, checkpoint: SyncCheckpoint | null): Promise<void> {
+    mustExist(this.#sql.saveCheckpoint.run(json(checkpoint), sourceId).changes, sourceId);
+  }
+
+  async recordRun(sourceId: string, run: SyncRunResult): Promise<void> {
+    const statement = run.mode === 'full' ? this.#sql.recordFull : this.#sql.recordIncremental;
+    const params = {
+      id: sourceId,
+      run: JSON.stringify(run),
+      ok: run.result === 'ok' ? 1 : 0,
+      error: json(run.error),
+    };
+    mustExist(statement.run(params).changes, sourceId);
+  }
+
+  /** `null` lifts the failing state; the last error stays on record until a run succeeds. */
+  async setFailing(sourceId: string, error: SourceError | null): Promise<void> {
+    mustExist(this.#sql.setFailing.run(error ? 1 : 0, json(error), sourceId).changes, sourceId);
+  }
+
+  // Writes
+
+  /**
+   * A tombstoned invoice that comes back counts as inserted: it rejoins the live set, with a
+   * new seq, whether or not its record changed meanwhile.
+   */
+  async applyPage(
+    sourceId: string,
+    rows: FetchedInvoice[],
+    checkpoint: SyncCheckpoint | null,
+    seenInRun?: string,
+  ): Promise<ApplyPageResult> {
+    const sql = this.#sql;
+    return this.#change(sourceId, (nextSeq, delta) => {
+      const existing = new Map<number, ExistingRow>();
+      const ids = JSON.stringify(rows.map((r) => r.invoice.id));
+      for (const row of sql.existing.all(sourceId, ids)) existing.set(row.id, row);
+      const seen = seenInRun ?? null;
+      const result: ApplyPageResult = { inserted: 0, updated: 0, unchanged: 0 };
+      for (const { invoice, raw } of rows) {
+        checkRow(sourceId, invoice, raw);
+        const rawText = JSON.stringify(raw);
+        const hash = digest('sha256', rawText, 'hex');
+        const old = existing.get(invoice.id);
+        if (old && old.deleted_at === null && old.hash === hash) {
+          result.unchanged++;
+          if (seen !== null && old.seen_run !== seen) {
+            sql.markSeen.run(seen, sourceId, invoice.id);
+            old.seen_run = seen;
+          }
+          continue;
+        }
+        const values = invoiceValues(invoice, rawText, hash, nextSeq());
+        if (!old) {
+          sql.insert.run(sourceId, invoice.id, ...values, seen);
+          result.inserted++;
+        } else {
+          if (old.deleted_at === null) {
+            delta.add(JSON.parse(sql.data.get(sourceId, invoice.id)!) as Invoice, -1);
+            result.updated++;
+          } else {
+            result.inserted++;
+          }
+          sql.update.run(...values, seen, sourceId, invoice.id);
+        }
+        delta.add(invoice, 1);
+        existing.set(invoice.id, {
+          id: invoice.id,
+          hash,
+          deleted_at: null,
+          seen_run: seen ?? old?.seen_run ?? null,
+        });
+      }
+      sql.saveCheckpoint.run(json(checkpoint), sourceId);
+      return result;
+    });
+  }
+
+  async finishFullRun(sourceId: string, runId: string): Promise<{ removed: number }> {
+    return this.#change(sourceId, (nextSeq, delta) => {
+      const at = this.#clock().toISOString();
+      let removed = 0;
+      for (const id of this.#sql.unseen.all(sourceId, runId)) {
+        if (this.#tombstone(sourceId, id, at, nextSeq, delta)) removed++;
+      }
+      return { removed };
+    });
+  }
+
+  async removeInvoices(sourceId: string, ids: number[]): Promise<{ removed: number }> {
+    return this.#change(sourceId, (nextSeq, delta) => {
+      const at = this.#clock().toISOString();
+      let removed = 0;
+      for (const id of new Set(ids)) if (this.#tombstone(sourceId, id, at, nextSeq, delta)) removed++;
+      return { removed };
+    });
+  }
+
+  /** Tombstones one live invoice, keeping its last data for `changes()`. */
+  #tombstone(sourceId: string, id: number, at: string, nextSeq: () => number, delta: RevenueDelta): boolean {
+    const data = this.#sql.liveData.get(sourceId, id);
+    if (data === undefined) return false;
+    delta.add(JSON.parse(data) as Invoice, -1);
+    this.#sql.tombstone.run(at, nextSeq(), sourceId, id);
+    return true;
+  }
+
+  /**
+   * Runs `change` in one IMMEDIATE transaction: the write lock is taken before the seq is
+   * read, so transactions commit in seq order and a reader following `changes(since)` can
+   * never see a later seq before an earlier one. The revenue summary and the counter are
+   * written in the same transaction.
+   */
+  #change<T>(sourceId: string, change: (nextSeq: () => number, delta: RevenueDelta) => T): T {
+    return this.#write.immediate(() => {
+      if (this.#sql.sourceExists.get(sourceId) === undefined) {
+        throw new StoreError(
+          'unknown_source',
+          `Unknown source "${sourceId}": register it with upsertSource() first`,
+        );
+      }
+      const first = this.#sql.getSeq.get()!;
+      let seq = first;
+      const delta = new RevenueDelta();
+      const result = change(() => ++seq, delta);
+      this.#revenue.write(delta);
+      if (seq !== first) this.#sql.setSeq.run(seq);
+      return result;
+    }) as T;
+  }
+
+  // Reads
+
+  async getInvoice(sourceId: string, id: number): Promise<StoredInvoice | undefined> {
+    const row = this.#sql.getInvoice.get(sourceId, id);
+    return row && toStored(row);
+  }
+
+  async listInvoices(
+    filter: InvoiceFilter,
+    after: InvoiceCursor | undefined,
+    limit: number,
+  ): Promise<StoredInvoice[]> {
+    const where = ['deleted_at IS NULL'];
+    const params: unknown[] = [];
+    const condition = (clause: string, value: unknown) => {
+      if (value === undefined) return;
+      where.push(clause);
+      params.push(value);
+    };
+    // An empty list allows nothing (it never means "no filter": a caller restricted to no
+    // source must see no invoice).
+    for (const [column, values] of [
+      ['source', filter.sources],
+      ['status', filter.statuses],
+      ['currency', filter.currencies],
+    ] as const) {
+      if (values === undefined) continue;
+      if (values.length === 0) return [];
+      where.push(`${column} IN (${placeholders(values.length)})`);
+      params.push(...values);
+    }
+    condition('client_id = ?', filter.clientId);
+    condition('issue_date >= ?', filter.issuedFrom);
+    condition('issue_date <= ?', filter.issuedTo);
+    condition('due_date >= ?', filter.dueFrom);
+    condition('due_date <= ?', filter.dueTo);
+    condition('paid_date >= ?', filter.paidFrom);
+    condition('paid_date <= ?', filter.paidTo);
+    condition('seq > ?', filter.changedSinceSeq);
+    if (after) {
+      where.push('(source, id) > (?, ?)');
+      params.push(after.source, after.id);
+    }
+    const count = pageSize(limit);
+    if (count === 0) return [];
+    params.push(count);
+
+    let index = 'invoices_key';
+    if (filter.clientId !== undefined) index = 'invoices_client';
+    else if (
+      filter.changedSinceSeq !== undefined &&
+      this.#sql.getSeq.get()! - filter.changedSinceSeq <= SEQ_WINDOW_FOR_INDEX
+    ) {
+      index = 'invoices_seq';
+    }
+    const sql = `SELECT data, raw, hash, seq, deleted_at FROM invoices INDEXED BY ${index}
+      WHERE ${where.join(' AND ')} ORDER BY source, id LIMIT ?`;
+    return this.#prepared<InvoiceRow>(sql)
+      .all(...params)
+      .map(toStored);
+  }
+
+  async idsWithStatus(
+    sourceId: string,
+    statuses: InvoiceStatus[],
+  ): Promise<Array<{ id: number; clientId: number }>> {
+    if (statuses.length === 0) return [];
+    return this.#sql.idsWithStatus.all(sourceId, JSON.stringify(statuses));
+  }
+
+  async changes(since: number, limit: number, sources?: string[]): Promise<ChangeEntry[]> {
+    const count = pageSize(limit);
+    if (count === 0 || sources?.length === 0) return [];
+    const bySource = sources ? `AND source IN (${placeholders(sources.length)})` : '';
+    const sql = `SELECT source, id, seq, data, deleted_at FROM invoices INDEXED BY invoices_seq
+      WHERE seq > ? ${bySource} ORDER BY seq LIMIT ?`;
+    const rows = this.#prepared<{
+      source: string;
+      id: number;
+      seq: number;
+      data: string;
+      deleted_at: string | null;
+    }>(sql).all(since, ...(sources ?? []), count);
+    return rows.map((row) => ({
+      seq: row.seq,
+      source: row.source,
+      id: row.id,
+      kind: row.deleted_at === null ? 'upsert' : 'delete',
+      invoice: JSON.parse(row.data) as Invoice,
+      deletedAt: row.deleted_at,
+    }));
+  }
+
+  async currentSeq(): Promise<number> {
+    return this.#sql.getSeq.get()!;
+  }
+
+  async countsByStatus(sourceId: string): Promise<Record<InvoiceStatus, number>> {
+    const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<InvoiceStatus, number>;
+    for (const { status, n } of this.#sql.countsByStatus.all(sourceId)) counts[status] = n;
+    return counts;
+  }
+
+  async countFromId(sourceId: string, minId: number): Promise<number> {
+    return this.#sql.countFromId.get(sourceId, minId)!;
+  }
+
+  /** Reads only the `revenue_monthly` summary; see revenue.ts for what each figure means. */
+  async revenue(query: RevenueQuery): Promise<RevenueRow[]> {
+    const from = monthOf(query.from, 'from') ?? '0000-00';
+    const to = monthOf(query.to, 'to') ?? '9999-12';
+    const { sources, bySource } = query;
+    if (sources?.length === 0) return [];
+    const group = bySource ? 'month, currency, source' : 'month, currency';
+    const amount = (measure: string) =>
+      `coalesce(sum(units) FILTER (WHERE measure = '${measure}'), 0) AS ${measure}`;
+    const sql = `SELECT ${group},
+        ${['invoiced', 'collected', 'outstanding', 'creditApplied', 'refunded', 'cancelled'].map(amount).join(', ')},
+        coalesce(sum(count) FILTER (WHERE measure = 'invoiced'), 0) AS invoiceCount
+      FROM revenue_monthly
+      WHERE month BETWEEN ? AND ? ${sources ? `AND source IN (${placeholders(sources.length)})` : ''}
+      GROUP BY ${group} ORDER BY ${group}`;
+    const rows = this.#prepared<SummaryRow>(sql, true).all(from, to, ...(sources ?? []));
+    return rows.map((r) => ({
+      month: r.month,
+      currency: r.currency,
+      ...(bySource ? { source: r.source } : {}),
+      invoiced: formatUnits(r.invoiced),
+      collected: formatUnits(r.collected),
+      outstanding: formatUnits(r.outstanding),
+      creditApplied: formatUnits(r.creditApplied),
+      refunded: formatUnits(r.refunded),
+      cancelled: formatUnits(r.cancelled),
+      invoiceCount: Number(r.invoiceCount),
+    }));
+  }
+
+  // Lifecycle
+
+  async ping(): Promise<boolean> {
+    try {
+      return this.#sql.ping.get() === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.#db.open) return;
+    this.#db.pragma('optimize');
+    this.#db.close();
+  }
+
+  /** Statements whose text depends on the filter, prepared once per shape. */
+  #prepared<R>(sql: string, safeIntegers = false): Statement<unknown[], R> {
+    let statement = this.#cache.get(sql);
+    if (!statement) {
+      if (this.#cache.size >= 256) this.#cache.clear();
+      statement = this.#db.prepare(sql).safeIntegers(safeIntegers);
+      this.#cache.set(sql, statement);
+    }
+    return statement as Statement<unknown[], R>;
+  }
+}
+
+interface RecordRunParams {
+  id: string;
+  run: string;
+  ok: number;
+  error: string | null;
+}
+
+/** A successful run clears the failure state; a failed one leaves its error as the last error. */
+function recordRunStatement(db: Db, column: 'last_full' | 'last_incremental') {
+  return db.prepare<RecordRunParams>(
+    `UPDATE sources SET ${column} = @run,
+       failing = CASE WHEN @ok THEN 0 ELSE failing END,
+       last_error = CASE WHEN @ok THEN NULL ELSE coalesce(@error, last_error) END
+     WHERE id = @id`,
+  );
+}
+
+interface SummaryRow {
+  month: string;
+  currency: string;
+  source: string;
+  invoiced: bigint;
+  collected: bigint;
+  outstanding: bigint;
+  creditApplied: bigint;
+  refunded: bigint;
+  cancelled: bigint;
+  invoiceCount: bigint;
+}
+
+function checkRow(sourceId: string, invoice: Invoice, raw: WireInvoice): void {
+  if (invoice.source !== sourceId) {
+    throw new StoreError(
+      'invalid_invoice',
+      `Invoice ${invoice.id} is from source "${invoice.source}", not "${sourceId}"`,
+    );
+  }
+  if (!Number.isSafeInteger(invoice.id) || invoice.id <= 0) {
+    throw new StoreError('invalid_invoice', `Invoice id ${invoice.id} is not a positive integer`);
+  }
+  if (Number(raw.id) !== invoice.id) {
+    throw new StoreError(
+      'invalid_invoice',
+      `Invoice ${invoice.id} comes with the raw record of invoice ${raw.id}`,
+    );
+  }
+}
+
+function invoiceValues(invoice: Invoice, rawText: string, hash: string, seq: number): InvoiceValues {
+  return [
+    invoice.status,
+    invoice.currency,
+    invoice.clientId,
+    invoice.issueDate,
+    invoice.dueDate,
+    invoice.paidAt === null ? null : invoice.paidAt.slice(0, 10),
+    units(invoice, 'total'),
+    units(invoice, 'credit'),
+    JSON.stringify(invoice),
+    rawText,
+    hash,
+    seq,
+  ];
+}
+
+function units(invoice: Invoice, field: 'total' | 'credit'): bigint {
+  try {
+    return toUnits(invoice[field]);
+  } catch (cause) {
+    throw new StoreError(
+      'invalid_invoice',
+      `Invoice ${invoice.id}: ${field} "${invoice[field]}" is not an exact amount`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+function toStored(row: InvoiceRow): StoredInvoice {
+  return {
+    invoice: JSON.parse(row.data) as Invoice,
+    raw: JSON.parse(row.raw) as WireInvoice,
+    hash: row.hash,
+    seq: row.seq,
+    deletedAt: row.deleted_at,
+  };
+}
+
+function toSourceRecord(row: SourceRow): SourceRecord {
+  const record: SourceRecord = {
+    id: row.id,
+    name: row.name,
+    failing: row.failing === 1,
+    highWaterMark: row.hwm ?? 0,
+  };
+  if (row.last_full !== null) record.lastFull = JSON.parse(row.last_full) as SyncRunResult;
+  if (row.last_incremental !== null)
+    record.lastIncremental = JSON.parse(row.last_incremental) as SyncRunResult;
+  if (row.last_error !== null) record.lastError = JSON.parse(row.last_error) as SourceError;
+  if (row.checkpoint !== null) record.checkpoint = JSON.parse(row.checkpoint) as SyncCheckpoint;
+  return record;
+}
+
+function mustExist(changes: number, sourceId: string): void {
+  if (changes === 0) {
+    throw new StoreError(
+      'unknown_source',
+      `Unknown source "${sourceId}": register it with upsertSource() first`,
+    );
+  }
+}
+
+function json(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
+
+function pageSize(limit: number): number {
+  return Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0;
+}
+
+/** `YYYY-MM` or `YYYY-MM-DD` to its month. */
+function monthOf(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$/.test(value)) {
+    throw new RangeError(`revenue: ${name} "${value}" is not a month (YYYY-MM) or a date (YYYY-MM-DD)`);
+  }
+  return value.slice(0, 7);
+}
