@@ -224,12 +224,9 @@ export const coverageSchema = z
     note: z.string(),
     incrementalEveryMs: z.number().int().positive(),
     fullEveryMs: z.number().int().positive(),
-    nextFullSyncAt: z
-      .string()
-      .optional()
-      .openapi({
-        description: 'When the next scheduled full sync is due (ISO 8601 UTC); omitted when unknown',
-      }),
+    nextFullSyncAt: z.string().optional().openapi({
+      description: 'When the next scheduled full sync is due (ISO 8601 UTC); omitted when unknown',
+    }),
   })
   .openapi('SyncCoverage');
 
@@ -342,12 +339,9 @@ export type InvoiceListQuery = z.infer<typeof invoiceListQuerySchema>;
 export const invoiceListResponseSchema = z
   .object({
     data: z.array(apiInvoiceSchema),
-    nextCursor: z
-      .string()
-      .nullable()
-      .openapi({
-        description: 'Pass as `cursor` with the same filters for the next page; null on the last page',
-      }),
+    nextCursor: z.string().nullable().openapi({
+      description: 'Pass as `cursor` with the same filters for the next page; null on the last page',
+    }),
   })
   .openapi('InvoiceList');
 
