@@ -178,3 +178,19 @@ describe('walkById', () => {
     );
   });
 });
+
+describe('walkById politeness', () => {
+  it('sends one request until the first page has come back, then fills the window', async () => {
+    const calls: number[] = [];
+    const failing = async (start: number): Promise<Page> => {
+      calls.push(start);
+      throw new Error('Authentication Failed');
+    };
+    await expect(
+      (async () => {
+        for await (const _ of walkById(failing, { pageSize: 10, concurrency: 4, order: 'asc' })) void _;
+      })(),
+    ).rejects.toThrow('Authentication Failed');
+    expect(calls).toEqual([0]);
+  });
+});

@@ -87,9 +87,12 @@ export async function* walkById(
     return { start, limit, page };
   };
 
+  let succeeded = false;
   const plan = () => {
-    // Page k of the look-ahead starts on the last row page k-1 would hold.
-    while (ahead.length < concurrency) {
+    // Page k of the look-ahead starts on the last row page k-1 would hold. Until one page
+    // has come back, only one is in flight: a refused credential must cost one call, not
+    // `concurrency` failed logins towards WHMCS's ban.
+    while (ahead.length < (succeeded ? concurrency : 1)) {
       const last = ahead.at(-1);
       const first = !last && anchor === undefined;
       ahead.push(request(last ? last.start + last.limit - 1 : first ? 0 : position, first));
@@ -101,6 +104,7 @@ export async function* walkById(
     plan();
     const next = ahead.shift()!;
     const { rows } = await next.page;
+    succeeded = true;
     const first = rows[0];
     const firstId = first ? idOf(first) : undefined;
 
