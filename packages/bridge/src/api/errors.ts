@@ -48,7 +48,8 @@ export function issuesFrom(error: ZodError, target: string): RequestIssue[] {
   return error.issues.flatMap((issue): RequestIssue[] => {
     if (issue.code === 'unrecognized_keys') {
       const kind = target === 'json' ? 'field' : 'parameter';
-      return issue.keys.map((key) => ({ param: key, message: `is not a known ${kind}` }));
+      const prefix = target === 'json' ? 'body.' : '';
+      return issue.keys.map((key) => ({ param: `${prefix}${key}`, message: `is not a known ${kind}` }));
     }
     const head = issue.path[0];
     let name: string;

@@ -132,9 +132,33 @@ const limitParam = single(z.string().regex(/^\d{1,7}$/, `must be an integer from
       .max(MAX_PAGE_SIZE, `must be an integer from 1 to ${MAX_PAGE_SIZE}`),
   );
 
-const param = (name: string, description: string, example?: string) => ({
-  param: { name, in: 'query' as const, description, ...(example ? { example } : {}) },
+type DocSchema = Record<string, unknown>;
+
+/**
+ * A query parameter's documentation. The schema is written out because the generator would
+ * describe the raw input (strings) rather than what the parameter means.
+ */
+const param = (name: string, description: string, schema: DocSchema, example?: unknown) => ({
+  ...schema,
+  param: {
+    name,
+    in: 'query' as const,
+    description,
+    ...(schema.type === 'array' ? { style: 'form' as const, explode: true } : {}),
+    ...(example === undefined ? {} : { example }),
+  },
 });
+const DOC = {
+  sources: { type: 'array', items: { type: 'string', pattern: SOURCE_ID.source } },
+  statuses: { type: 'array', items: { type: 'string', enum: invoiceStatusSchema.options } },
+  currencies: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9]{1,10}$' } },
+  date: { type: 'string', format: 'date' },
+  month: { type: 'string', pattern: MONTH.source },
+  cursor: { type: 'string', pattern: CURSOR.source },
+  limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE },
+  clientId: { type: 'integer', minimum: 0 },
+  boolean: { type: 'boolean', default: false },
+} satisfies Record<string, DocSchema>;
 
 /** Checks `fromKey <= toKey` (both optional): an inverted range is a mistake, not an empty answer. */
 function ordered<T extends Record<string, unknown>>(pairs: Array<[keyof T & string, keyof T & string]>) {
@@ -290,42 +314,70 @@ export const invoiceListQuerySchema = z
   .strictObject({
     source: list(sourceIdValue, 'source')
       .optional()
-      .openapi(param('source', 'Source ids; repeat the parameter or separate with commas', 'eu,us')),
+      .openapi(
+        param('source', 'Source ids; repeat the parameter or separate with commas', DOC.sources, [
+          'eu',
+          'us',
+        ]),
+      ),
     status: list(statusValue, 'status')
       .optional()
       .openapi(
         param(
           'status',
           `Statuses (${invoiceStatusSchema.options.join(', ')}); repeat the parameter or separate with commas`,
-          'unpaid,payment_pending',
+          DOC.statuses,
+          ['unpaid', 'payment_pending'],
         ),
       ),
     currency: list(currencyValue, 'currency')
       .optional()
-      .openapi(param('currency', 'Currency codes, e.g. EUR; repeatable or comma-separated', 'EUR')),
-    issuedFrom: dateParam.optional().openapi(param('issuedFrom', 'Issue date from (inclusive), YYYY-MM-DD')),
-    issuedTo: dateParam.optional().openapi(param('issuedTo', 'Issue date to (inclusive), YYYY-MM-DD')),
-    dueFrom: dateParam.optional().openapi(param('dueFrom', 'Due date from (inclusive), YYYY-MM-DD')),
-    dueTo: dateParam.optional().openapi(param('dueTo', 'Due date to (inclusive), YYYY-MM-DD')),
+      .openapi(
+        param('currency', 'Currency codes, e.g. EUR; repeatable or comma-separated', DOC.currencies, ['EUR']),
+      ),
+    issuedFrom: dateParam
+      .optional()
+      .openapi(param('issuedFrom', 'Issue date from (inclusive), YYYY-MM-DD', DOC.date)),
+    issuedTo: dateParam
+      .optional()
+      .openapi(param('issuedTo', 'Issue date to (inclusive), YYYY-MM-DD', DOC.date)),
+    dueFrom: dateParam
+      .optional()
+      .openapi(param('dueFrom', 'Due date from (inclusive), YYYY-MM-DD', DOC.date)),
+    dueTo: dateParam.optional().openapi(param('dueTo', 'Due date to (inclusive), YYYY-MM-DD', DOC.date)),
     paidFrom: dateParam
       .optional()
       .openapi(
-        param('paidFrom', "Payment date from (inclusive, in the WHMCS server's calendar), YYYY-MM-DD"),
+        param(
+          'paidFrom',
+          "Payment date from (inclusive, in the WHMCS server's calendar), YYYY-MM-DD",
+          DOC.date,
+        ),
       ),
-    paidTo: dateParam.optional().openapi(param('paidTo', 'Payment date to (inclusive), YYYY-MM-DD')),
+    paidTo: dateParam
+      .optional()
+      .openapi(param('paidTo', 'Payment date to (inclusive), YYYY-MM-DD', DOC.date)),
     clientId: single(z.string().regex(/^\d{1,10}$/, 'must be a WHMCS client id (a whole number)'))
       .transform(Number)
       .optional()
-      .openapi(param('clientId', 'WHMCS client id')),
+      .openapi(param('clientId', 'WHMCS client id', DOC.clientId)),
     updatedSince: cursorParam
       .optional()
-      .openapi(param('updatedSince', 'A cursor from /v1/changes: only invoices changed after that position')),
+      .openapi(
+        param(
+          'updatedSince',
+          'A cursor from /v1/changes: only invoices changed after that position',
+          DOC.cursor,
+        ),
+      ),
     limit: limitParam
       .optional()
-      .openapi(param('limit', `Page size, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`)),
+      .openapi(param('limit', `Page size, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`, DOC.limit)),
     cursor: cursorParam
       .optional()
-      .openapi(param('cursor', 'nextCursor of the previous page; only valid with the same filters')),
+      .openapi(
+        param('cursor', 'nextCursor of the previous page; only valid with the same filters', DOC.cursor),
+      ),
   })
   .superRefine(
     ordered<InvoiceQueryShape>([
@@ -374,13 +426,15 @@ export const invoiceResponseSchema = z
 export const changesQuerySchema = z.strictObject({
   since: cursorParam
     .optional()
-    .openapi(param('since', 'nextCursor of the previous call; omit to start from the beginning')),
+    .openapi(param('since', 'nextCursor of the previous call; omit to start from the beginning', DOC.cursor)),
   limit: limitParam
     .optional()
-    .openapi(param('limit', `Changes per call, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`)),
+    .openapi(
+      param('limit', `Changes per call, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})`, DOC.limit),
+    ),
   source: list(sourceIdValue, 'source')
     .optional()
-    .openapi(param('source', 'Source ids; repeat the parameter or separate with commas')),
+    .openapi(param('source', 'Source ids; repeat the parameter or separate with commas', DOC.sources)),
 });
 
 export const changeSchema = z
@@ -409,15 +463,19 @@ export const changesResponseSchema = z
 
 export const revenueQuerySchema = z
   .strictObject({
-    from: monthParam.optional().openapi(param('from', 'First month (inclusive), YYYY-MM', '2024-01')),
-    to: monthParam.optional().openapi(param('to', 'Last month (inclusive), YYYY-MM', '2024-12')),
+    from: monthParam
+      .optional()
+      .openapi(param('from', 'First month (inclusive), YYYY-MM', DOC.month, '2024-01')),
+    to: monthParam.optional().openapi(param('to', 'Last month (inclusive), YYYY-MM', DOC.month, '2024-12')),
     source: list(sourceIdValue, 'source')
       .optional()
-      .openapi(param('source', 'Source ids; repeat the parameter or separate with commas')),
+      .openapi(param('source', 'Source ids; repeat the parameter or separate with commas', DOC.sources)),
     bySource: single(z.enum(['true', 'false'], { error: 'must be true or false' }))
       .transform((v) => v === 'true')
       .optional()
-      .openapi(param('bySource', 'One row per source as well as month and currency (default false)')),
+      .openapi(
+        param('bySource', 'One row per source as well as month and currency (default false)', DOC.boolean),
+      ),
   })
   .superRefine(ordered<{ from?: string; to?: string }>([['from', 'to']]));
 
