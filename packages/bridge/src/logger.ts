@@ -33,12 +33,12 @@ export function createRedactor(secrets: readonly string[]): (text: string) => st
 export function createLogger(options: LoggerOptions = {}): Logger {
   const redact = createRedactor(options.secrets ?? []);
   const destination = options.destination ?? process.stdout;
-  const pretty =
+  const isPretty =
     options.format === 'pretty' ||
     (options.format !== 'json' &&
       (options.format ?? 'auto') === 'auto' &&
       (destination as { isTTY?: boolean }).isTTY);
-  const stream = pretty
+  const stream = isPretty
     ? // pino-pretty as a stream in this thread: no worker, so redaction below still applies.
       pretty({
         colorize: true,
