@@ -26,7 +26,8 @@ for (const file of reports) {
   const pkg = file.split('/').at(-2);
   const p = report.numPassedTests ?? 0;
   // A suite that fails to load has no tests to count: count it as a failure.
-  const f = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0) - failedSuitesWithFailedTests(report);
+  const f =
+    (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0) - failedSuitesWithFailedTests(report);
   const s = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
   rows.push(`  ${pkg.padEnd(16)} ${String(p).padStart(5)} passed ${String(f).padStart(4)} failed`);
   passed += p;
