@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { decodeChangesCursor, encodeChangesCursor } from './cursor.ts';
 import type { AppDeps } from './deps.ts';
 import { invalidRequest } from './errors.ts';
-import { BEARER, createRouter, knownSources } from './router.ts';
+import { BEARER, createRouter, sourcesToRead } from './router.ts';
 import { changesQuerySchema, changesResponseSchema, DEFAULT_PAGE_SIZE, errorResponses } from './schemas.ts';
 
 const listChanges = createRoute({
@@ -30,7 +30,7 @@ const listChanges = createRoute({
 export function changesRoutes(deps: AppDeps) {
   return createRouter().openapi(listChanges, async (c) => {
     const query = c.req.valid('query');
-    const sources = knownSources(deps, query.source);
+    const sources = sourcesToRead(deps, query.source);
     const since = query.since === undefined ? 0 : decodeChangesCursor(query.since, 'since');
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     if (since > 0 && since > (await deps.store.currentSeq())) {

@@ -184,6 +184,33 @@ describe('GET /v1/invoices filters', () => {
     expect(keys(await page(`?updatedSince=${cursor}&status=paid`))).toEqual(['us/2']);
   });
 
+  it('serves configured sources only, even when the store holds another', async () => {
+    await h.put('retired', [wireInvoice('retired', 1)]);
+    expect(keys(await page('?limit=1000'))).not.toContain('retired/1');
+    expect((await h.get('/v1/invoices?source=retired')).status).toBe(400);
+    expect((await h.get('/v1/invoices/retired/1')).status).toBe(404);
+    const feed = await (await h.get('/v1/changes?limit=1000')).json();
+    expect(feed.data.map((c: { source: string }) => c.source)).not.toContain('retired');
+    const revenue = await (await h.get('/v1/revenue?bySource=true')).json();
+    expect(revenue.data.map((r: { source: string }) => r.source)).not.toContain('retired');
+  });
+
+  it('a cursor stays valid when a source is added to the configuration', async () => {
+    const first = await page('?limit=2');
+    const grown = await createHarness({
+      config: { sources: [...h.config.sources, { ...h.config.sources[0]!, id: 'asia', name: 'Asia' }] },
+    });
+    try {
+      await grown.put('eu', [wireInvoice('eu', 1), wireInvoice('eu', 2), wireInvoice('eu', 3)]);
+      await grown.put('asia', [wireInvoice('asia', 1)]);
+      const res = await grown.get(`/v1/invoices?limit=2&cursor=${first.nextCursor}`);
+      expect(res.status).toBe(200);
+      expect(keys(await res.json())).toEqual(['eu/3']);
+    } finally {
+      await grown.close();
+    }
+  });
+
   it('does not list tombstoned invoices', async () => {
     await h.store.removeInvoices('eu', [2]);
     expect(keys(await page('?source=eu'))).toEqual(['eu/1', 'eu/3', 'eu/4', 'eu/5']);

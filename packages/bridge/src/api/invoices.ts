@@ -8,7 +8,7 @@ import {
 } from './cursor.ts';
 import type { AppDeps } from './deps.ts';
 import { notFound } from './errors.ts';
-import { BEARER, createRouter, knownSources } from './router.ts';
+import { BEARER, createRouter, sourcesToRead } from './router.ts';
 import {
   DEFAULT_PAGE_SIZE,
   errorResponses,
@@ -60,8 +60,7 @@ const getInvoice = createRoute({
 
 function filterFrom(deps: AppDeps, query: InvoiceListQuery): InvoiceFilter {
   const filter: InvoiceFilter = {};
-  const sources = knownSources(deps, query.source);
-  if (sources) filter.sources = sources;
+  if (query.source) filter.sources = sourcesToRead(deps, query.source);
   if (query.status) filter.statuses = [...new Set(query.status)];
   if (query.currency) filter.currencies = [...new Set(query.currency)];
   if (query.clientId !== undefined) filter.clientId = query.clientId;
@@ -81,7 +80,9 @@ export function invoicesRoutes(deps: AppDeps) {
     .openapi(listInvoices, async (c) => {
       const query = c.req.valid('query');
       const filter = filterFrom(deps, query);
+      // The filters as asked: a cursor stays valid when a source is added to the configuration.
       const fingerprint = filterFingerprint(filter);
+      filter.sources ??= sourcesToRead(deps, undefined);
       const after = query.cursor === undefined ? undefined : decodeInvoiceCursor(query.cursor, fingerprint);
       const limit = query.limit ?? DEFAULT_PAGE_SIZE;
       // One more than asked tells whether another page exists, so the last page says so itself.

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { AppDeps } from './deps.ts';
-import { BEARER, createRouter, knownSources } from './router.ts';
+import { BEARER, createRouter, sourcesToRead } from './router.ts';
 import { errorResponses, REVENUE_DEFINITIONS, revenueQuerySchema, revenueResponseSchema } from './schemas.ts';
 
 const getRevenue = createRoute({
@@ -23,12 +23,12 @@ const getRevenue = createRoute({
 export function revenueRoutes(deps: AppDeps) {
   return createRouter().openapi(getRevenue, async (c) => {
     const query = c.req.valid('query');
-    const sources = knownSources(deps, query.source);
+    const sources = sourcesToRead(deps, query.source);
     const bySource = query.bySource ?? false;
     const rows = await deps.store.revenue({
       ...(query.from ? { from: query.from } : {}),
       ...(query.to ? { to: query.to } : {}),
-      ...(sources ? { sources } : {}),
+      sources,
       bySource,
     });
     const data = rows.map(({ source, ...row }) => ({ ...row, ...(bySource && source ? { source } : {}) }));

@@ -18,14 +18,15 @@ export function configuredSource(deps: AppDeps, id: string): SourceConfig {
   return source;
 }
 
-/** Source ids from a filter, each configured, or a 400 naming the first unknown one. */
-export function knownSources(
-  deps: AppDeps,
-  ids: string[] | undefined,
-  param = 'source',
-): string[] | undefined {
-  if (!ids) return undefined;
-  const unknown = ids.filter((id) => !deps.config.sources.some((s) => s.id === id));
+/**
+ * The sources a query may read: those it names, each configured (else a 400 naming the unknown
+ * ones), or every configured source. A source removed from the configuration is not served,
+ * even while its rows remain in the store, as `/v1/sources/{id}` does not know it either.
+ */
+export function sourcesToRead(deps: AppDeps, ids: string[] | undefined, param = 'source'): string[] {
+  const configured = deps.config.sources.map((s) => s.id);
+  if (!ids) return configured;
+  const unknown = ids.filter((id) => !configured.includes(id));
   if (unknown.length) {
     throw invalidRequest(unknown.map((id) => ({ param, message: `no source "${id}" is configured` })));
   }

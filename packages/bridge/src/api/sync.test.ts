@@ -53,7 +53,7 @@ describe('POST /v1/sources/{id}/sync', () => {
   });
 
   it('429 cooldown with Retry-After in seconds (rounded up) for a failing source retried too soon', async () => {
-    h.sync.nextTrigger = { accepted: false, reason: 'cooldown', retryAfterMs: 90_500 };
+    h.sync.nextTrigger = { accepted: false, reason: 'cooldown', retryAfterMs: 90_200 };
     const res = await post('/v1/sources/eu/sync');
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('91');
