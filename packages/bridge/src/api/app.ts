@@ -1,8 +1,10 @@
+import { DOCS_BASE_URL } from '@forecaster/module-assets';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import type { BridgeConfig } from '../config.ts';
 import { bearerAuth } from './auth.ts';
 import { changesRoutes } from './changes.ts';
 import type { AppDeps, AppEnv } from './deps.ts';
@@ -15,6 +17,20 @@ import { syncRoutes } from './sync.ts';
 import { systemRoutes } from './system.ts';
 
 export type { AppDeps } from './deps.ts';
+
+/** The OpenAPI 3.1 document of an app built by {@link createApp}. */
+function describeApi(app: OpenAPIHono<AppEnv>, version = '0.0.0'): Record<string, unknown> {
+  return app.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: 'Forecaster Bridge API',
+      version,
+      description:
+        'Invoices synced from every configured WHMCS, normalized, for the Commitment Forecaster. ' +
+        'Every /v1 route needs a bearer token. Errors answer {"error":{"code","message","details","requestId"}}.',
+    },
+  }) as unknown as Record<string, unknown>;
+}
 
 /**
  * Builds the bridge's HTTP API from its dependencies. Nothing here reads the environment or
@@ -75,20 +91,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
 
   let document: Record<string, unknown> | undefined;
-  const openApiDocument = () => {
-    // Built once: the routes do not change after start.
-    document ??= app.getOpenAPI31Document({
-      openapi: '3.1.0',
-      info: {
-        title: 'Forecaster Bridge API',
-        version: deps.version ?? '0.0.0',
-        description:
-          'Invoices synced from every configured WHMCS, normalized, for the Commitment Forecaster. ' +
-          'Every /v1 route needs a bearer token. Errors answer {"error":{"code","message","details","requestId"}}.',
-      },
-    }) as unknown as Record<string, unknown>;
-    return document;
-  };
+  // Built once, on first request: the routes do not change after start.
+  const openApiDocument = () => (document ??= describeApi(app, deps.version));
 
   app
     .route('/v1/sources', sourcesRoutes(deps))
@@ -101,4 +105,43 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.notFound(notFoundOrNotAllowed(app));
   app.onError(errorHandler(deps.logger));
   return app;
+}
+
+/**
+ * The API's OpenAPI document without a running bridge (no store, no engine), for the docs site.
+ * It is the same document `GET /openapi.json` serves.
+ *
+ * @example
+ * writeFileSync('openapi.json', JSON.stringify(openApiDocument({ version: '1.2.0' }), null, 2));
+ */
+export function openApiDocument(options: { version?: string } = {}): Record<string, unknown> {
+  // Describing the routes never calls them: anything that would touch a dependency throws.
+  const absent = (what: string) =>
+    new Proxy({} as never, {
+      get: (_, key) => {
+        throw new Error(`openApiDocument: ${what}.${String(key)} is not available while describing the API`);
+      },
+    });
+  const config: BridgeConfig = {
+    listen: { host: '127.0.0.1', port: 0 },
+    dataDir: '.',
+    tokens: [],
+    cors: { origins: [] },
+    rateLimit: { requestsPerMinute: 1 },
+    log: { level: 'fatal', format: 'json' },
+    docsBaseUrl: DOCS_BASE_URL,
+    sources: [],
+    origin: null,
+    secrets: [],
+    warnings: [],
+  };
+  const app = createApp({
+    config,
+    store: absent('store'),
+    sync: absent('sync'),
+    logger: absent('logger'),
+    metrics: absent('metrics'),
+    ...(options.version ? { version: options.version } : {}),
+  });
+  return describeApi(app, options.version);
 }

@@ -1,4 +1,4 @@
-export { createApp } from './app.ts';
+export { createApp, openApiDocument } from './app.ts';
 export type { AppDeps } from './deps.ts';
 export { MAX_BODY_BYTES, MAX_URL_LENGTH } from './middleware.ts';
 export {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../store/types.ts';
+import { openApiDocument } from './app.ts';
 import { createHarness, type Harness } from './testing/harness.ts';
 
 let h: Harness;
@@ -156,5 +157,12 @@ describe('GET /openapi.json', () => {
     expect(byName('status').items.enum).toEqual(invoice.properties.status.enum);
     expect(byName('issuedFrom')).toEqual({ type: 'string', format: 'date' });
     expect(doc.components.schemas.Error.properties.error.properties.code.enum).toContain('invalid_request');
+  });
+
+  it('openApiDocument() gives the same document without a running bridge', async () => {
+    h = await createHarness();
+    const served = await (await h.app.request('/openapi.json')).json();
+    expect(openApiDocument({ version: '9.9.9' })).toEqual(served);
+    expect((openApiDocument().info as { version: string }).version).toBe('0.0.0');
   });
 });
