@@ -9,6 +9,7 @@ import { z } from '@hono/zod-openapi';
 
 const SOURCE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const CURRENCY = /^[A-Za-z0-9]{1,10}$/;
 /** An opaque cursor: base64url, bounded so that a hostile one costs nothing to reject. */
 const CURSOR = /^[A-Za-z0-9_-]{1,512}$/;
 
@@ -116,7 +117,7 @@ const statusValue = z.string().pipe(
       `"${String(issue.input)}" is not a status (one of ${invoiceStatusSchema.options.join(', ')})`,
   }),
 );
-const currencyValue = z.string().regex(/^[A-Za-z0-9]{1,10}$/, 'is not a currency code');
+const currencyValue = z.string().regex(CURRENCY, 'is not a currency code');
 
 const dateParam = single(z.iso.date({ error: 'must be a calendar date YYYY-MM-DD' }));
 const monthParam = single(z.string().regex(MONTH, 'must be a month YYYY-MM'));
@@ -151,7 +152,7 @@ const param = (name: string, description: string, schema: DocSchema, example?: u
 const DOC = {
   sources: { type: 'array', items: { type: 'string', pattern: SOURCE_ID.source } },
   statuses: { type: 'array', items: { type: 'string', enum: invoiceStatusSchema.options } },
-  currencies: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9]{1,10}$' } },
+  currencies: { type: 'array', items: { type: 'string', pattern: CURRENCY.source } },
   date: { type: 'string', format: 'date' },
   month: { type: 'string', pattern: MONTH.source },
   cursor: { type: 'string', pattern: CURSOR.source },

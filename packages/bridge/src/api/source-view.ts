@@ -82,17 +82,20 @@ export function coverageNote(fullEveryMs: number): string {
 }
 
 /**
- * When the next full sync is due: the last full run's start plus the interval. Unknown (and so
- * omitted) before the first full run, and when it is overdue (it runs as soon as it can).
+ * When the next scheduled full sync is due, by the engine's rule: the last full run finished
+ * `fullEvery` ago and succeeded. Unknown (and so omitted) when there is no successful full run
+ * yet, while the source is failing (it waits for a fix, not for a time) or a run is to be
+ * resumed, and when it is overdue (it starts as soon as the scheduler looks).
  */
 export function nextFullSyncAt(
   record: SourceRecord | undefined,
   fullEveryMs: number,
   now: Date,
 ): string | undefined {
-  const started = record?.lastFull ? Date.parse(record.lastFull.startedAt) : Number.NaN;
-  if (Number.isNaN(started)) return undefined;
-  const next = started + fullEveryMs;
+  if (!record || record.failing || record.checkpoint || record.lastFull?.result !== 'ok') return undefined;
+  const finished = Date.parse(record.lastFull.finishedAt);
+  if (Number.isNaN(finished)) return undefined;
+  const next = finished + fullEveryMs;
   return next > now.getTime() ? new Date(next).toISOString() : undefined;
 }
 

@@ -113,7 +113,6 @@ describe('GET /v1/sources', () => {
           'picked up by the next full sync (every 24 hours).',
         incrementalEveryMs: 300_000,
         fullEveryMs: 86_400_000,
-        nextFullSyncAt: '2024-06-16T02:00:00.000Z',
       },
     });
     expect(eu).not.toHaveProperty('progress');
@@ -204,6 +203,19 @@ describe('source view details', () => {
       hint: 'Wait 15 minutes.',
       docsUrl: expect.stringMatching(/#ip_banned$/),
     });
+  });
+
+  it('the next full sync is known after a successful full run, and not while the source is failing', async () => {
+    h = await createHarness();
+    await h.store.recordRun('us', fullRun);
+    const next = async () => (await (await h.get('/v1/sources/us')).json()).data.coverage.nextFullSyncAt;
+    // Finished 02:03:20, every 24 hours.
+    expect(await next()).toBe('2024-06-16T02:03:20.000Z');
+    await h.store.setFailing('us', { code: 'ip_banned', message: 'banned', at: '2024-06-15T11:00:00.000Z' });
+    expect(await next()).toBeUndefined();
+    await h.store.setFailing('us', null);
+    await h.store.recordRun('us', { ...fullRun, runId: 'run-full-2', result: 'failed' });
+    expect(await next()).toBeUndefined();
   });
 
   it('an overdue full sync has no next time; other intervals read naturally', async () => {
