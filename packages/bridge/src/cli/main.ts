@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { createBridge, VERSION } from '../bridge.ts';
 import { type BridgeConfig, ConfigError, loadConfig, redactedConfig } from '../config.ts';
