@@ -114,6 +114,8 @@ export class SyncEngine extends EventEmitter implements SyncController {
           { source: source.id },
           'configuration changed since the last refusal: retrying',
         );
+      } else if (record?.failing) {
+        this.#blocked.add(source.id);
       }
     }
     if (options.schedule ?? true) {
