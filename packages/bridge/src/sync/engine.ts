@@ -2,11 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   type InvoiceStatus,
+  NEVER_RETRY_CODES,
   normalizeInvoice,
   type StatusFilter,
   type WalkPage,
   type WhmcsClient,
   WhmcsError,
+  type WhmcsErrorCode,
   type WireInvoice,
 } from '@forecaster/whmcs-client';
 import type { BridgeConfig, SourceConfig } from '../config.ts';
@@ -366,16 +368,9 @@ export class SyncEngine extends EventEmitter implements SyncController {
   }
 }
 
-const REFUSALS = new Set([
-  'ip_not_allowed',
-  'ip_banned',
-  'invalid_access_key',
-  'invalid_credentials',
-  'auth_failed',
-  'permission_denied',
-]);
+/** WHMCS refused the credential, the IP or the permission: retrying risks a ban. */
 function isRefusal(code: string): boolean {
-  return REFUSALS.has(code);
+  return NEVER_RETRY_CODES.has(code as WhmcsErrorCode);
 }
 
 /** After a failed full sync (not a refusal), wait before the scheduler tries again. */
