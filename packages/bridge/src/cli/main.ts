@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createBridge, VERSION } from '../bridge.ts';
+import { checkConfig, formatCheckReport } from '../check/index.ts';
 import { type BridgeConfig, ConfigError, loadConfig, redactedConfig } from '../config.ts';
 import type { SyncRunResult } from '../store/types.ts';
 import { startDemo } from './demo.ts';
@@ -94,6 +95,29 @@ export function buildProgram(): Command {
       process.stdout.write(`\n${formatRunSummary(runs)}\n`);
       await bridge.close();
       process.exit(runs.every((r) => r.run.result === 'ok') ? 0 : EXIT_FAILED);
+    });
+
+  program
+    .command('check')
+    .description(
+      'check each source stage by stage (DNS, TCP, TLS, api.php, credentials, IP, role, a sample) with at most one login; exit 1 if any fails, 2 if the configuration is wrong',
+    )
+    .option('-s, --source <id>', 'only this source')
+    .option('--json', 'print the reports as JSON (an array, one per source)')
+    .action(async (opts: { source?: string; json?: boolean }) => {
+      const path = configPath();
+      const result = await checkConfig({
+        ...(path ? { path } : {}),
+        ...(opts.source ? { source: opts.source } : {}),
+      });
+      const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify(result.reports, null, 2)}\n`
+          : result.reports.map((report) => formatCheckReport(report, { color })).join('\n'),
+      );
+      // A configuration that cannot be loaded is a usage error, as for every other command.
+      process.exitCode = result.configError ? EXIT_USAGE : result.ok ? 0 : EXIT_FAILED;
     });
 
   program
