@@ -53,6 +53,13 @@ export const checkStageSchema = z
   .openapi('CheckStage');
 export type CheckStage = z.infer<typeof checkStageSchema>;
 
+/**
+ * One source's check: every stage in order, each failure or warning with its code, fix steps and
+ * docs link. Never holds a secret.
+ *
+ * @example
+ * const reports = z.array(checkReportSchema).parse(JSON.parse(stdoutOfBridgeCheckJson));
+ */
 export const checkReportSchema = z
   .object({
     /** The source's id; `(configuration)` when the configuration itself could not be loaded. */
