@@ -1,0 +1,56 @@
+import { fileURLToPath } from 'node:url';
+// @forecaster/bridge has no entry module yet: its package.json exports `./src/index.ts`, which does
+// not exist. Until it does, the docs import the few modules they need by path, here and nowhere
+// else; apps/docs/NEEDS.md asks for the entry. Swap these for `from '@forecaster/bridge'` then.
+import { openApiDocument as describeApi } from '../../../packages/bridge/src/api/index.ts';
+import { VERSION } from '../../../packages/bridge/src/bridge.ts';
+import { bridgeConfigSchema, durationSchema, loadConfig } from '../../../packages/bridge/src/config.ts';
+import type { JsonSchema } from './json-schema.ts';
+
+export { bridgeConfigSchema, durationSchema, loadConfig };
+
+/** The module that declares the configuration schema and `loadConfig`, for their TSDoc. */
+export const CONFIG_MODULE = fileURLToPath(
+  new URL('../../../packages/bridge/src/config.ts', import.meta.url),
+);
+
+/** The parts of an OpenAPI 3.1 document the API reference reads. */
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; description?: string };
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components?: {
+    schemas?: Record<string, JsonSchema>;
+    securitySchemes?: Record<string, { type: string; scheme?: string; description?: string }>;
+  };
+}
+
+export interface OpenApiParameter {
+  name: string;
+  in: 'query' | 'path' | 'header' | 'cookie';
+  required?: boolean;
+  description?: string;
+  schema?: JsonSchema;
+  example?: unknown;
+}
+
+export interface OpenApiResponse {
+  description: string;
+  headers?: Record<string, { description?: string; schema?: JsonSchema }>;
+  content?: Record<string, { schema?: JsonSchema }>;
+}
+
+export interface OpenApiOperation {
+  tags?: string[];
+  summary?: string;
+  description?: string;
+  security?: Array<Record<string, string[]>>;
+  parameters?: OpenApiParameter[];
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: JsonSchema }> };
+  responses: Record<string, OpenApiResponse>;
+}
+
+/** The document a running bridge of this version serves at `GET /openapi.json`. */
+export function openApiDocument(): OpenApiDocument {
+  return describeApi({ version: VERSION }) as unknown as OpenApiDocument;
+}
