@@ -36,9 +36,10 @@ export const MIGRATIONS: readonly Migration[] = [
           checkpoint       TEXT CHECK (checkpoint IS NULL OR json_valid(checkpoint))
         );
 
-        -- A rowid table: rows carry two JSON documents (about 2 KB), too wide for the
-        -- clustered b-tree of a WITHOUT ROWID table, which would spill most of them to overflow
-        -- pages. The (source, id) key is the unique index below.
+        -- A rowid table with (source, id) as a unique index: rows carry two JSON documents
+        -- (about 1.5 KB), and WITHOUT ROWID measured no faster (slower at 4 KiB pages, where such
+        -- rows spill to overflow pages), while every secondary index would carry the text key
+        -- instead of an 8-byte rowid.
         CREATE TABLE invoices (
           source       TEXT NOT NULL REFERENCES sources (id),
           id           INTEGER NOT NULL,

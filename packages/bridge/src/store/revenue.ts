@@ -36,44 +36,48 @@ export const MEASURES = [
 ] as const;
 export type Measure = (typeof MEASURES)[number];
 
-export interface Contribution {
-  measure: Measure;
-  month: string;
-  units: bigint;
+/** Exact amounts of an invoice, in scale-4 units (parsed once by the caller that has them). */
+export interface Amounts {
+  total: bigint;
+  credit: bigint;
 }
 
-const OUTSTANDING = new Set(['unpaid', 'payment_pending', 'collections']);
-
-const month = (...candidates: Array<string | null>): string | undefined => {
-  for (const c of candidates) if (c) return c.slice(0, 7);
-  return undefined;
-};
-
-/** What one live invoice adds to the monthly revenue summary. */
-export function contributions(invoice: Invoice): Contribution[] {
-  const out: Contribution[] = [];
-  const { status } = invoice;
-  const total = toUnits(invoice.total);
-  const add = (measure: Measure, m: string | undefined, units: bigint) => {
-    if (m !== undefined) out.push({ measure, month: m, units });
-  };
-  const issued = month(invoice.issueDate, invoice.createdAt);
-  if (status !== 'draft') {
+/**
+ * Calls `add` once per measure one live invoice contributes to: the definitions above, as code.
+ * `date` is the date (or local datetime) that places the amount; its month is `date.slice(0, 7)`.
+ *
+ * @example contribute(invoice, { total: 159500n, credit: 0n }, (measure, date, units) => ...)
+ */
+export function contribute(
+  invoice: Invoice,
+  amounts: Amounts,
+  add: (measure: Measure, date: string, units: bigint) => void,
+): void {
+  const { status, issueDate, createdAt, paidAt } = invoice;
+  const { total } = amounts;
+  const issued = issueDate ?? createdAt;
+  if (status !== 'draft' && issued !== null) {
     add('invoiced', issued, total);
-    add('creditApplied', issued, toUnits(invoice.credit));
+    add('creditApplied', issued, amounts.credit);
   }
-  if ((status === 'paid' || status === 'refunded') && invoice.paidAt) {
-    add('collected', month(invoice.paidAt), total);
+  if ((status === 'paid' || status === 'refunded') && paidAt !== null) add('collected', paidAt, total);
+  if (status === 'unpaid' || status === 'payment_pending' || status === 'collections') {
+    const due = invoice.dueDate ?? issued;
+    if (due !== null) add('outstanding', due, total);
   }
-  if (OUTSTANDING.has(status))
-    add('outstanding', month(invoice.dueDate, invoice.issueDate, invoice.createdAt), total);
   if (status === 'refunded') {
-    add('refunded', month(invoice.refundedAt, invoice.paidAt, invoice.issueDate, invoice.createdAt), total);
+    const refunded = invoice.refundedAt ?? paidAt ?? issued;
+    if (refunded !== null) add('refunded', refunded, total);
   }
   if (status === 'cancelled') {
-    add('cancelled', month(invoice.cancelledAt, invoice.issueDate, invoice.createdAt), total);
+    const cancelled = invoice.cancelledAt ?? issued;
+    if (cancelled !== null) add('cancelled', cancelled, total);
   }
-  return out;
+}
+
+/** The exact amounts the summary sums, from an invoice's decimal strings. */
+export function amountsOf(invoice: Invoice): Amounts {
+  return { total: toUnits(invoice.total), credit: toUnits(invoice.credit) };
 }
 
 /** One cell of the summary table. */
@@ -86,37 +90,56 @@ export interface RevenueCell {
   count: number;
 }
 
+const MEASURE_INDEX = Object.fromEntries(MEASURES.map((m, i) => [m, i])) as Record<Measure, number>;
+const DIGIT = 48;
+
+/** YYYY-MM... to a number, without allocating (this runs for every row of a first sync). */
+const monthKey = (date: string, measure: Measure) =>
+  ((date.charCodeAt(0) - DIGIT) * 1000 +
+    (date.charCodeAt(1) - DIGIT) * 100 +
+    (date.charCodeAt(2) - DIGIT) * 10 +
+    (date.charCodeAt(3) - DIGIT)) *
+    1000 +
+  ((date.charCodeAt(5) - DIGIT) * 10 + (date.charCodeAt(6) - DIGIT)) * 10 +
+  MEASURE_INDEX[measure];
+
 /**
  * Collects the net change a transaction makes to the summary, so that it is written once per
  * touched cell at commit instead of once per invoice.
  */
 export class RevenueDelta {
-  readonly #cells = new Map<string, RevenueCell>();
+  /** Cells by source and currency, then by month and measure. */
+  readonly #groups = new Map<string, Map<number, RevenueCell>>();
 
   /** Adds (`sign` 1) or withdraws (`sign` -1) a live invoice's contributions. */
-  add(invoice: Invoice, sign: 1 | -1): void {
-    for (const c of contributions(invoice)) {
-      const key = `${invoice.source}\u0000${invoice.currency}\u0000${c.measure}\u0000${c.month}`;
-      let cell = this.#cells.get(key);
-      if (!cell) {
-        cell = {
-          source: invoice.source,
-          currency: invoice.currency,
-          measure: c.measure,
-          month: c.month,
-          units: 0n,
-          count: 0,
-        };
-        this.#cells.set(key, cell);
-      }
-      cell.units += sign === 1 ? c.units : -c.units;
-      cell.count += sign;
+  add(invoice: Invoice, sign: 1 | -1, amounts: Amounts = amountsOf(invoice)): void {
+    const { source, currency } = invoice;
+    const groupKey = `${source}\u0000${currency}`;
+    let group = this.#groups.get(groupKey);
+    if (!group) {
+      group = new Map();
+      this.#groups.set(groupKey, group);
     }
+    const cells = group;
+    contribute(invoice, amounts, (measure, date, units) => {
+      const key = monthKey(date, measure);
+      let cell = cells.get(key);
+      if (!cell) {
+        cell = { source, currency, measure, month: date.slice(0, 7), units: 0n, count: 0 };
+        cells.set(key, cell);
+      }
+      cell.units += sign === 1 ? units : -units;
+      cell.count += sign;
+    });
   }
 
   /** The cells that changed (a withdrawal undone by an equal addition drops out). */
   cells(): RevenueCell[] {
-    return [...this.#cells.values()].filter((c) => c.count !== 0 || c.units !== 0n);
+    const out: RevenueCell[] = [];
+    for (const group of this.#groups.values()) {
+      for (const c of group.values()) if (c.count !== 0 || c.units !== 0n) out.push(c);
+    }
+    return out;
   }
 }
 

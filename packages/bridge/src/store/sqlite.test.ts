@@ -453,6 +453,13 @@ describe('listInvoices', () => {
   const cases: Array<[string, InvoiceFilter, (i: Invoice) => boolean]> = [
     ['no filter', {}, () => true],
     ['sources', { sources: ['us'] }, (i) => i.source === 'us'],
+    [
+      'sources, unsorted and repeated',
+      { sources: ['us', 'eu', 'us'], statuses: ['paid'] },
+      (i) => i.status === 'paid',
+    ],
+    ['sources and client', { sources: ['us'], clientId: 42 }, (i) => i.source === 'us' && i.clientId === 42],
+    ['an unknown source', { sources: ['zz', 'eu'] }, (i) => i.source === 'eu'],
     ['statuses', { statuses: ['unpaid', 'refunded'] }, (i) => ['unpaid', 'refunded'].includes(i.status)],
     ['currencies', { currencies: ['EUR', 'GBP'] }, (i) => ['EUR', 'GBP'].includes(i.currency)],
     ['clientId', { clientId: 42 }, (i) => i.clientId === 42],

@@ -10,8 +10,8 @@ import {
 import Database, { type Database as Db, type Statement } from 'better-sqlite3';
 import { StoreError } from './errors.ts';
 import { LATEST_VERSION, migrate } from './migrations.ts';
-import { formatUnits, toUnits } from './money.ts';
-import { RevenueDelta, RevenueWriter } from './revenue.ts';
+import { formatUnits } from './money.ts';
+import { type Amounts, amountsOf, RevenueDelta, RevenueWriter } from './revenue.ts';
 import type {
   ApplyPageResult,
   ChangeEntry,
@@ -110,6 +110,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     mkdirSync(dirname(resolve(path)), { recursive: true });
   const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   try {
+    // Before WAL, and only effective on a new file: 16 KiB pages hold ten invoices (about 1.5 KB
+    // each with both JSON documents) instead of two, which makes first syncs about 1.5x faster.
+    db.pragma('page_size = 16384');
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a power loss may drop the last commits, never corrupt the file.
     db.pragma('synchronous = NORMAL');
@@ -198,10 +201,6 @@ class SqliteStoreImpl implements SqliteStore {
       setFailing: db.prepare<[number, string | null, string]>(
         'UPDATE sources SET failing = ?, last_error = coalesce(?, last_error) WHERE id = ?',
       ),
-      idsWithStatus: db.prepare<[string, string], { id: number; clientId: number }>(
-        `SELECT id, client_id AS clientId FROM invoices
-         WHERE source = ? AND deleted_at IS NULL AND status IN (SELECT value FROM json_each(?)) ORDER BY id`,
-      ),
       countsByStatus: db.prepare<[string], { status: InvoiceStatus; n: number }>(
         'SELECT status, count(*) AS n FROM invoices WHERE source = ? AND deleted_at IS NULL GROUP BY status',
       ),
@@ -281,7 +280,8 @@ class SqliteStoreImpl implements SqliteStore {
           }
           continue;
         }
-        const values = invoiceValues(invoice, rawText, hash, nextSeq());
+        const amounts = exactAmounts(invoice);
+        const values = invoiceValues(invoice, amounts, rawText, hash, nextSeq());
         if (!old) {
           sql.insert.run(sourceId, invoice.id, ...values, seen);
           result.inserted++;
@@ -294,7 +294,7 @@ class SqliteStoreImpl implements SqliteStore {
           }
           sql.update.run(...values, seen, sourceId, invoice.id);
         }
-        delta.add(invoice, 1);
+        delta.add(invoice, 1, amounts);
         existing.set(invoice.id, {
           id: invoice.id,
           hash,
@@ -372,17 +372,14 @@ class SqliteStoreImpl implements SqliteStore {
     after: InvoiceCursor | undefined,
     limit: number,
   ): Promise<StoredInvoice[]> {
-    const where = ['deleted_at IS NULL'];
-    const params: unknown[] = [];
-    const condition = (clause: string, value: unknown) => {
-      if (value === undefined) return;
-      where.push(clause);
-      params.push(value);
-    };
+    const count = pageSize(limit);
+    const { sources } = filter;
     // An empty list allows nothing (it never means "no filter": a caller restricted to no
     // source must see no invoice).
+    if (count === 0 || sources?.length === 0) return [];
+    const where = ['deleted_at IS NULL'];
+    const params: unknown[] = [];
     for (const [column, values] of [
-      ['source', filter.sources],
       ['status', filter.statuses],
       ['currency', filter.currencies],
     ] as const) {
@@ -391,21 +388,21 @@ class SqliteStoreImpl implements SqliteStore {
       where.push(`${column} IN (${placeholders(values.length)})`);
       params.push(...values);
     }
-    condition('client_id = ?', filter.clientId);
-    condition('issue_date >= ?', filter.issuedFrom);
-    condition('issue_date <= ?', filter.issuedTo);
-    condition('due_date >= ?', filter.dueFrom);
-    condition('due_date <= ?', filter.dueTo);
-    condition('paid_date >= ?', filter.paidFrom);
-    condition('paid_date <= ?', filter.paidTo);
-    condition('seq > ?', filter.changedSinceSeq);
-    if (after) {
-      where.push('(source, id) > (?, ?)');
-      params.push(after.source, after.id);
+    for (const [clause, value] of [
+      ['client_id = ?', filter.clientId],
+      ['issue_date >= ?', filter.issuedFrom],
+      ['issue_date <= ?', filter.issuedTo],
+      ['due_date >= ?', filter.dueFrom],
+      ['due_date <= ?', filter.dueTo],
+      ['paid_date >= ?', filter.paidFrom],
+      ['paid_date <= ?', filter.paidTo],
+      ['seq > ?', filter.changedSinceSeq],
+    ] as const) {
+      if (value === undefined) continue;
+      where.push(clause);
+      params.push(value);
     }
-    const count = pageSize(limit);
-    if (count === 0) return [];
-    params.push(count);
+    const columns = 'SELECT data, raw, hash, seq, deleted_at FROM invoices';
 
     let index = 'invoices_key';
     if (filter.clientId !== undefined) index = 'invoices_client';
@@ -415,10 +412,36 @@ class SqliteStoreImpl implements SqliteStore {
     ) {
       index = 'invoices_seq';
     }
-    const sql = `SELECT data, raw, hash, seq, deleted_at FROM invoices INDEXED BY ${index}
-      WHERE ${where.join(' AND ')} ORDER BY source, id LIMIT ?`;
+
+    if (index === 'invoices_key' && sources) {
+      // One key range per source, in key order: with `source IN (...)` and a row-value
+      // cursor, SQLite would scan each source from its first row on every page.
+      const sql = `${columns} INDEXED BY invoices_key
+        WHERE source = ? AND id > ? AND ${where.join(' AND ')} ORDER BY id LIMIT ?`;
+      const statement = this.#prepared<InvoiceRow>(sql);
+      const out: StoredInvoice[] = [];
+      for (const source of [...new Set(sources)].sort(compareBinary)) {
+        const order = after ? compareBinary(source, after.source) : 1;
+        if (order < 0) continue;
+        const fromId = order === 0 ? after!.id : 0;
+        for (const row of statement.all(source, fromId, ...params, count - out.length))
+          out.push(toStored(row));
+        if (out.length >= count) break;
+      }
+      return out;
+    }
+
+    if (sources) {
+      where.push(`source IN (${placeholders(sources.length)})`);
+      params.push(...sources);
+    }
+    if (after) {
+      where.push('(source, id) > (?, ?)');
+      params.push(after.source, after.id);
+    }
+    const sql = `${columns} INDEXED BY ${index} WHERE ${where.join(' AND ')} ORDER BY source, id LIMIT ?`;
     return this.#prepared<InvoiceRow>(sql)
-      .all(...params)
+      .all(...params, count)
       .map(toStored);
   }
 
@@ -427,7 +450,9 @@ class SqliteStoreImpl implements SqliteStore {
     statuses: InvoiceStatus[],
   ): Promise<Array<{ id: number; clientId: number }>> {
     if (statuses.length === 0) return [];
-    return this.#sql.idsWithStatus.all(sourceId, JSON.stringify(statuses));
+    const sql = `SELECT id, client_id AS clientId FROM invoices INDEXED BY invoices_live_status
+      WHERE source = ? AND deleted_at IS NULL AND status IN (${placeholders(statuses.length)}) ORDER BY id`;
+    return this.#prepared<{ id: number; clientId: number }>(sql).all(sourceId, ...statuses);
   }
 
   async changes(since: number, limit: number, sources?: string[]): Promise<ChangeEntry[]> {
@@ -573,7 +598,13 @@ function checkRow(sourceId: string, invoice: Invoice, raw: WireInvoice): void {
   }
 }
 
-function invoiceValues(invoice: Invoice, rawText: string, hash: string, seq: number): InvoiceValues {
+function invoiceValues(
+  invoice: Invoice,
+  amounts: Amounts,
+  rawText: string,
+  hash: string,
+  seq: number,
+): InvoiceValues {
   return [
     invoice.status,
     invoice.currency,
@@ -581,8 +612,8 @@ function invoiceValues(invoice: Invoice, rawText: string, hash: string, seq: num
     invoice.issueDate,
     invoice.dueDate,
     invoice.paidAt === null ? null : invoice.paidAt.slice(0, 10),
-    units(invoice, 'total'),
-    units(invoice, 'credit'),
+    amounts.total,
+    amounts.credit,
     JSON.stringify(invoice),
     rawText,
     hash,
@@ -590,16 +621,14 @@ function invoiceValues(invoice: Invoice, rawText: string, hash: string, seq: num
   ];
 }
 
-function units(invoice: Invoice, field: 'total' | 'credit'): bigint {
+function exactAmounts(invoice: Invoice): Amounts {
   try {
-    return toUnits(invoice[field]);
+    return amountsOf(invoice);
   } catch (cause) {
     throw new StoreError(
       'invalid_invoice',
-      `Invoice ${invoice.id}: ${field} "${invoice[field]}" is not an exact amount`,
-      {
-        cause,
-      },
+      `Invoice ${invoice.id}: total "${invoice.total}" or credit "${invoice.credit}" is not an exact amount`,
+      { cause },
     );
   }
 }
@@ -640,6 +669,11 @@ function mustExist(changes: number, sourceId: string): void {
 
 function json(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+/** SQLite's BINARY collation (UTF-8 bytes), which orders the key index. */
+function compareBinary(a: string, b: string): number {
+  return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 function placeholders(n: number): string {
