@@ -26,6 +26,8 @@ import type {
   StoredInvoice,
   SyncCheckpoint,
   SyncRunResult,
+  WhmcsPage,
+  WhmcsPageQuery,
 } from './types.ts';
 
 export interface SqliteStoreOptions {
@@ -57,6 +59,21 @@ const SEQ_WINDOW_FOR_INDEX = 20_000;
 const BUSY_TIMEOUT_MS = 5_000;
 
 const STATUSES = invoiceStatusSchema.options;
+
+/*
+ * GetInvoices' orderings over the columns the store keeps. Dates come from the raw record: the
+ * normalized ones fold WHMCS's zero date into null, and MySQL sorts NULL before the zero date
+ * before every real date (as SQLite sorts NULL, then '0000-00-00', then 'YYYY-MM-DD'). The
+ * normalized status sorts as WHMCS's text does (cancelled < ... < paid < payment_pending < ...).
+ */
+const WHMCS_ORDER_KEYS: Record<Exclude<WhmcsPageQuery['orderBy'], 'default'>, string> = {
+  id: 'id',
+  invoicenumber: "coalesce(CAST(json_extract(raw, '$.invoicenum') AS TEXT), '')",
+  date: "json_extract(raw, '$.date')",
+  duedate: "json_extract(raw, '$.duedate')",
+  total: 'total_units',
+  status: 'status',
+};
 
 interface InvoiceRow {
   data: string;
@@ -209,6 +226,7 @@ class SqliteStoreImpl implements SqliteStore {
           'SELECT count(*) FROM invoices WHERE source = ? AND id >= ? AND deleted_at IS NULL',
         )
         .pluck(),
+      rawByRowid: db.prepare<[number], string>('SELECT raw FROM invoices WHERE rowid = ?').pluck(),
       ping: db.prepare<[], number>('SELECT 1').pluck(),
     };
   }
@@ -520,6 +538,49 @@ class SqliteStoreImpl implements SqliteStore {
       cancelled: formatUnits(r.cancelled),
       invoiceCount: Number(r.invoiceCount),
     }));
+  }
+
+  async whmcsPage(sourceId: string, query: WhmcsPageQuery): Promise<WhmcsPage> {
+    const where = ['source = ?', 'deleted_at IS NULL'];
+    const params: unknown[] = [sourceId];
+    if (query.status !== undefined) {
+      where.push('status = ?');
+      params.push(query.status);
+    }
+    if (query.overdueBefore !== undefined) {
+      where.push("status = 'unpaid'", "json_extract(raw, '$.duedate') < ?");
+      params.push(query.overdueBefore);
+    }
+    if (query.userId !== undefined) {
+      where.push('client_id = ?');
+      params.push(query.userId);
+    }
+    const direction = query.order === 'desc' ? 'DESC' : 'ASC';
+    const orderBy =
+      query.orderBy === 'default'
+        ? `status DESC, ${WHMCS_ORDER_KEYS.duedate}, id`
+        : query.orderBy === 'id'
+          ? `id ${direction}`
+          : `${WHMCS_ORDER_KEYS[query.orderBy]} ${direction}, id`;
+    const filter = where.join(' AND ');
+    const limit = pageSize(query.limit);
+    const offset = pageSize(query.offset);
+    // One read transaction: the count and the page see the same snapshot while a sync writes.
+    return this.#write(() => {
+      const total = this.#prepared<number>(`SELECT count(*) FROM invoices WHERE ${filter}`)
+        .pluck()
+        .get(...params)!;
+      if (limit === 0 || offset >= total) return { total, rows: [] };
+      // The sort carries only the keys and the rowid; the wide raw records of the page are read
+      // afterwards, so that a deep offset does not drag every skipped record through the sorter.
+      const rowids = this.#prepared<number>(
+        `SELECT rowid FROM invoices WHERE ${filter} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
+      )
+        .pluck()
+        .all(...params, limit, offset);
+      const raw = this.#sql.rawByRowid;
+      return { total, rows: rowids.map((rowid) => JSON.parse(raw.get(rowid)!) as WireInvoice) };
+    }) as WhmcsPage;
   }
 
   // Lifecycle

@@ -1,4 +1,10 @@
-import type { Invoice, InvoiceStatus, WalkAnchor, WireInvoice } from '@forecaster/whmcs-client';
+import type {
+  Invoice,
+  InvoiceOrderBy,
+  InvoiceStatus,
+  WalkAnchor,
+  WireInvoice,
+} from '@forecaster/whmcs-client';
 
 /*
  * The store behind the bridge. SQLite (better-sqlite3) is the embedded default; a
@@ -146,6 +152,30 @@ export interface RevenueRow {
   invoiceCount: number;
 }
 
+/**
+ * A GetInvoices page as WHMCS would answer it, for the bridge's WHMCS facade. Orders as WHMCS's
+ * MySQL does: `invoicenumber` by the invoicenum text, `total` numerically, `date`/`duedate` with
+ * NULL first then the zero date, `status` alphabetically; ties by id ascending. `default` is
+ * WHMCS's `status DESC, duedate`, whose tie order WHMCS leaves undefined (here: id ascending).
+ */
+export interface WhmcsPageQuery {
+  status?: InvoiceStatus;
+  /** `Overdue`: Unpaid with a due date before this day (YYYY-MM-DD, today in the source's zone). */
+  overdueBefore?: string;
+  userId?: number;
+  orderBy: InvoiceOrderBy | 'default';
+  order: 'asc' | 'desc';
+  offset: number;
+  limit: number;
+}
+
+export interface WhmcsPage {
+  /** Live invoices matching the filter (tombstones excluded). */
+  total: number;
+  /** The raw WHMCS records of the page, in order. */
+  rows: WireInvoice[];
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
 
@@ -194,6 +224,8 @@ export interface Store {
   /** Live invoices with `id >= minId` (cost estimates for the incremental walk). */
   countFromId(sourceId: string, minId: number): Promise<number>;
   revenue(query: RevenueQuery): Promise<RevenueRow[]>;
+  /** One page of a source's live invoices, filtered and ordered as WHMCS's GetInvoices does. */
+  whmcsPage(sourceId: string, query: WhmcsPageQuery): Promise<WhmcsPage>;
 
   /** True when the store answers (for /readyz). */
   ping(): Promise<boolean>;

@@ -1,0 +1,157 @@
+import { type InvoiceOrderBy, normalizeInvoice, type WireInvoice } from '@forecaster/whmcs-client';
+import { describe, expect, it } from 'vitest';
+import { makeInvoices, seededRandom } from '../src/store/invoice-fixtures.ts';
+import { openSqliteStore } from '../src/store/sqlite.ts';
+import type { FetchedInvoice, WhmcsPageQuery } from '../src/store/types.ts';
+
+/*
+ * Store.whmcsPage against a reference written from WHMCS's rules (the simulator's, which
+ * reproduce MySQL's): every order both ways, filters, tombstones, NULL and zero dates.
+ */
+
+const SOURCE = 'eu';
+const ORDERS: InvoiceOrderBy[] = ['id', 'invoicenumber', 'date', 'duedate', 'total', 'status'];
+
+/** MySQL: NULL first, then the zero date, then real dates; as plain text compares. */
+function dateKey(value: unknown): string {
+  return value === null || value === undefined ? '' : ` ${String(value)}`;
+}
+
+function compareBy(column: InvoiceOrderBy, a: WireInvoice, b: WireInvoice): number {
+  switch (column) {
+    case 'id':
+      return Number(a.id) - Number(b.id);
+    case 'invoicenumber': {
+      const [x, y] = [String(a.invoicenum ?? ''), String(b.invoicenum ?? '')];
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    case 'date':
+    case 'duedate': {
+      const [x, y] = [dateKey(a[column]), dateKey(b[column])];
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    case 'total':
+      return Number(a.total) - Number(b.total);
+    case 'status': {
+      const [x, y] = [a.status.toLowerCase(), b.status.toLowerCase()];
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+  }
+}
+
+function reference(rows: WireInvoice[], query: WhmcsPageQuery): { total: number; ids: number[] } {
+  const matching = rows.filter(
+    (r) =>
+      (query.userId === undefined || Number(r.userid) === query.userId) &&
+      (query.status === undefined || r.status.toLowerCase().replace(' ', '_') === query.status) &&
+      (query.overdueBefore === undefined ||
+        (r.status === 'Unpaid' && r.duedate != null && r.duedate < query.overdueBefore)),
+  );
+  const sign = query.order === 'desc' ? -1 : 1;
+  const sorted = [...matching].sort((a, b) => {
+    if (query.orderBy === 'default') {
+      return -compareBy('status', a, b) || compareBy('duedate', a, b) || Number(a.id) - Number(b.id);
+    }
+    return sign * compareBy(query.orderBy, a, b) || Number(a.id) - Number(b.id);
+  });
+  return {
+    total: matching.length,
+    ids: sorted.slice(query.offset, query.offset + query.limit).map((r) => Number(r.id)),
+  };
+}
+
+function fixtures(): FetchedInvoice[] {
+  const rows = makeInvoices(seededRandom(41), SOURCE, 1, 400, { messy: true });
+  // NULL dates (WHMCS 8 sends null for a NULL date), and invoice numbers that sort as text.
+  return rows.map((row, i) => {
+    const raw: WireInvoice = { ...row.raw };
+    if (i % 37 === 5) raw.date = null;
+    if (i % 41 === 7) raw.duedate = null;
+    if (i % 13 === 3) raw.invoicenum = String(i);
+    return { raw, invoice: normalizeInvoice(raw, { source: SOURCE, timeZone: 'UTC' }) };
+  });
+}
+
+async function seeded() {
+  const store = openSqliteStore({ path: ':memory:' });
+  await store.upsertSource({ id: SOURCE, name: SOURCE });
+  await store.upsertSource({ id: 'other', name: 'other' });
+  const rows = fixtures();
+  await store.applyPage(SOURCE, rows, null);
+  await store.applyPage('other', makeInvoices(seededRandom(2), 'other', 1, 50), null);
+  return { store, rows: rows.map((r) => r.raw) };
+}
+
+describe('Store.whmcsPage', () => {
+  it('orders by every column both ways as WHMCS does, ties by id ascending', async () => {
+    const { store, rows } = await seeded();
+    for (const orderBy of [...ORDERS, 'default'] as const) {
+      for (const order of ['asc', 'desc'] as const) {
+        for (const [offset, limit] of [
+          [0, 1000],
+          [0, 25],
+          [130, 7],
+          [399, 5],
+          [400, 5],
+        ] as const) {
+          const query: WhmcsPageQuery = { orderBy, order, offset, limit };
+          const page = await store.whmcsPage(SOURCE, query);
+          const expected = reference(rows, query);
+          expect(page.total, `${orderBy} ${order}`).toBe(expected.total);
+          expect(
+            page.rows.map((r) => Number(r.id)),
+            `${orderBy} ${order} ${offset}+${limit}`,
+          ).toEqual(expected.ids);
+        }
+      }
+    }
+    await store.close();
+  });
+
+  it('filters by status, Overdue and client, and returns the raw records untouched', async () => {
+    const { store, rows } = await seeded();
+    const byId = new Map(rows.map((r) => [Number(r.id), r]));
+    const queries: Array<Partial<WhmcsPageQuery>> = [
+      { status: 'paid' },
+      { status: 'payment_pending', orderBy: 'duedate' },
+      { overdueBefore: '2023-06-01', orderBy: 'total', order: 'desc' },
+      { userId: Number(rows[10]!.userid) },
+      { userId: 999_999 },
+      { status: 'unpaid', userId: Number(rows[3]!.userid) },
+    ];
+    for (const partial of queries) {
+      const query: WhmcsPageQuery = { orderBy: 'id', order: 'asc', offset: 0, limit: 1000, ...partial };
+      const page = await store.whmcsPage(SOURCE, query);
+      const expected = reference(rows, query);
+      expect(page.total, JSON.stringify(partial)).toBe(expected.total);
+      expect(page.rows.map((r) => Number(r.id))).toEqual(expected.ids);
+      for (const row of page.rows) expect(JSON.stringify(row)).toBe(JSON.stringify(byId.get(Number(row.id))));
+    }
+    expect(
+      (
+        await store.whmcsPage(SOURCE, {
+          overdueBefore: '2023-06-01',
+          orderBy: 'id',
+          order: 'asc',
+          offset: 0,
+          limit: 1,
+        })
+      ).total,
+    ).toBeGreaterThan(0);
+    await store.close();
+  });
+
+  it('never serves tombstones, and counts only live invoices', async () => {
+    const { store, rows } = await seeded();
+    const gone = rows.slice(0, 30).map((r) => Number(r.id));
+    await store.removeInvoices(SOURCE, gone);
+    const page = await store.whmcsPage(SOURCE, { orderBy: 'id', order: 'asc', offset: 0, limit: 1000 });
+    expect(page.total).toBe(370);
+    expect(page.rows.map((r) => Number(r.id))).toEqual(rows.slice(30).map((r) => Number(r.id)));
+    const empty = await store.whmcsPage('nope', { orderBy: 'id', order: 'asc', offset: 0, limit: 10 });
+    expect(empty).toEqual({ total: 0, rows: [] });
+    const past = await store.whmcsPage(SOURCE, { orderBy: 'id', order: 'asc', offset: 500, limit: 10 });
+    expect(past).toEqual({ total: 370, rows: [] });
+    await store.close();
+  });
+});
