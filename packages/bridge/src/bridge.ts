@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './api/index.ts';
+import { createCheckRunner } from './check/index.ts';
 import type { BridgeConfig } from './config.ts';
 import { diagnose } from './diagnose.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -51,7 +52,15 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
     ...options.engine,
   });
   await engine.start({ schedule: false });
-  const app = createApp({ config, store, sync: engine, logger, metrics, version: VERSION });
+  const app = createApp({
+    config,
+    store,
+    sync: engine,
+    logger,
+    metrics,
+    version: VERSION,
+    check: createCheckRunner(config),
+  });
   let server: Server | undefined;
 
   return {

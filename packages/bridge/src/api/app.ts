@@ -7,6 +7,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { BridgeConfig } from '../config.ts';
 import { bearerAuth } from './auth.ts';
 import { changesRoutes } from './changes.ts';
+import { checkRoutes } from './check.ts';
 import type { AppDeps, AppEnv } from './deps.ts';
 import { ApiError, errorHandler, validationHook } from './errors.ts';
 import { invoicesRoutes } from './invoices.ts';
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app
     .route('/v1/sources', sourcesRoutes(deps))
     .route('/v1/sources', syncRoutes(deps))
+    .route('/v1/sources', checkRoutes(deps))
     .route('/v1/invoices', invoicesRoutes(deps))
     .route('/v1/changes', changesRoutes(deps))
     .route('/v1/revenue', revenueRoutes(deps))

@@ -1,3 +1,4 @@
+import type { CheckRunner } from '../check/runner.ts';
 import type { BridgeConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
@@ -15,6 +16,8 @@ export interface AppDeps {
   clock?: () => Date;
   /** The bridge's version, shown in /openapi.json. */
   version?: string;
+  /** Runs `bridge check` for a source (ban-safe: cached for a cooldown). */
+  check?: CheckRunner;
 }
 
 /** Hono's per-request variables. */

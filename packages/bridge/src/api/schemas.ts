@@ -43,6 +43,7 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   'rate_limited',
   'cooldown',
+  'unavailable',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -85,6 +86,7 @@ export const errorResponses = {
       'Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After',
     content: errorContent,
   },
+  503: { description: 'The feature is not available in this process (`unavailable`)', content: errorContent },
 } as const;
 
 // ---------------------------------------------------------------------------------------------

@@ -109,6 +109,7 @@ describe('GET /openapi.json', () => {
       '/v1/revenue',
       '/v1/sources',
       '/v1/sources/{id}',
+      '/v1/sources/{id}/check',
       '/v1/sources/{id}/sync',
     ]);
     expect(Object.keys(doc.paths['/v1/sources/{id}/sync']).sort()).toEqual(['get', 'post']);

@@ -12,3 +12,4 @@ export {
   checkReportSchema,
   checkStageSchema,
 } from './report.ts';
+export { type CheckResult, type CheckRunner, createCheckRunner } from './runner.ts';

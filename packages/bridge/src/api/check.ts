@@ -1,0 +1,53 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { checkReportSchema } from '../check/report.ts';
+import type { AppDeps } from './deps.ts';
+import { ApiError } from './errors.ts';
+import { BEARER, configuredSource, createRouter } from './router.ts';
+import { errorResponses, sourceIdParamsSchema } from './schemas.ts';
+
+export const checkResultSchema = z
+  .object({
+    data: checkReportSchema,
+    checkedAt: z.string().openapi({ description: 'When the checks ran (ISO 8601, UTC)' }),
+    cached: z.boolean().openapi({
+      description:
+        'True when the report of a run within the last minute is answered again instead of calling WHMCS: repeated failed logins would get the bridge banned',
+    }),
+  })
+  .openapi('CheckResult');
+
+const runCheck = createRoute({
+  method: 'get',
+  path: '/{id}/check',
+  tags: ['Sources'],
+  summary: "Check a source's setup, stage by stage (what `bridge check` prints)",
+  description:
+    'Configuration, DNS, TCP, TLS, then WHMCS: api.php, credentials, IP allowlist, role, least privilege and a sample page. ' +
+    'Stops at the first failure; each failure carries its fix and a docs link. At most one authenticated WHMCS call per run, ' +
+    'and at most one run per source per minute.',
+  security: BEARER,
+  request: { params: sourceIdParamsSchema },
+  responses: {
+    200: {
+      description: 'The checklist (see `data.ok`: a failed check is still a 200)',
+      content: { 'application/json': { schema: checkResultSchema } },
+    },
+    400: errorResponses[400],
+    401: errorResponses[401],
+    404: errorResponses[404],
+    429: errorResponses[429],
+    503: errorResponses[503],
+  },
+});
+
+/** `/v1/sources/{id}/check`: the setup diagnostics of one source. */
+export function checkRoutes(deps: AppDeps) {
+  return createRouter().openapi(runCheck, async (c) => {
+    const { id } = c.req.valid('param');
+    configuredSource(deps, id);
+    if (!deps.check) throw new ApiError(503, 'unavailable', 'checks are not available in this process');
+    const result = await deps.check(id);
+    if (!result) throw new ApiError(404, 'not_found', `no source "${id}" is configured`);
+    return c.json({ data: result.report, checkedAt: result.checkedAt, cached: result.cached }, 200);
+  });
+}
