@@ -25,6 +25,7 @@ export {
 } from './errors.ts';
 export { type NormalizeContext, normalizeInvoice } from './normalize.ts';
 export type { PageProgress, WalkAnchor, WalkPage } from './paginate.ts';
+export { encodePhpJson } from './php-json.ts';
 export { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
 export {
   decimalString,
