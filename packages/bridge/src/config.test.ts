@@ -159,3 +159,148 @@ describe('loadConfig', () => {
     expect(printed).toContain('"secret":"***"');
   });
 });
+
+describe('facade', () => {
+  const FACADE_SECRET = 'Facade-Secret-Pangolin-4417';
+  const env = { WHMCS_SECRET: SECRET, FACADE_SECRET };
+
+  it('is off without credentials, and keeps each secret only as its SHA-256', () => {
+    expect(load({ sources: [source()] }).facade).toEqual({
+      credentials: [],
+      allowlist: null,
+      trustedProxies: [],
+      ban: null,
+    });
+    const hashed = sha256('Another-Facade-Secret-88').toString('hex');
+    const config = load(
+      {
+        sources: [source()],
+        facade: {
+          credentials: [
+            { identifier: 'forecaster', secret: { env: 'FACADE_SECRET' } },
+            { identifier: 'reports', secretSha256: hashed.toUpperCase(), sources: ['main'] },
+          ],
+          allowlist: ['203.0.113.9', '2001:db8::1'],
+        },
+      },
+      env,
+    );
+    const facade = config.facade!;
+    expect(facade.credentials.map((c) => [c.identifier, c.sources])).toEqual([
+      ['forecaster', null],
+      ['reports', ['main']],
+    ]);
+    expect(facade.credentials[0]!.secretSha256.equals(sha256(FACADE_SECRET))).toBe(true);
+    expect(facade.credentials[1]!.secretSha256.toString('hex')).toBe(hashed);
+    // WHMCS's defaults: three failures in 30 minutes ban for 15 minutes.
+    expect(facade.ban).toEqual({ threshold: 3, windowMs: 1_800_000, durationMs: 900_000 });
+    expect(facade.allowlist).toEqual(['203.0.113.9', '2001:db8::1']);
+    // The plain secret is nowhere in the resolved facade, only in the redaction list.
+    expect(JSON.stringify(facade)).not.toContain(FACADE_SECRET);
+    expect(config.secrets).toContain(FACADE_SECRET);
+    const off = load(
+      {
+        sources: [source()],
+        facade: { credentials: [{ identifier: 'f', secret: { env: 'FACADE_SECRET' } }], ban: false },
+      },
+      env,
+    );
+    expect(off.facade?.ban).toBeNull();
+  });
+
+  it('names the bad key', () => {
+    const facade = (extra: Record<string, unknown>, credential: Record<string, unknown> = {}) => ({
+      sources: [source()],
+      facade: {
+        credentials: [{ identifier: 'f', secret: { env: 'FACADE_SECRET' }, ...credential }],
+        ...extra,
+      },
+    });
+    expect(keyOf(() => load(facade({}, { secretSha256: 'ab'.repeat(32) }), env))).toBe(
+      'facade.credentials[0]',
+    );
+    expect(keyOf(() => load(facade({}, { secret: undefined }), env))).toBe('facade.credentials[0]');
+    expect(keyOf(() => load(facade({}, { secretSha256: 'nothex', secret: undefined }), env))).toBe(
+      'facade.credentials[0].secretSha256',
+    );
+    expect(keyOf(() => load(facade({}, { sources: ['elsewhere'] }), env))).toBe(
+      'facade.credentials[0].sources[0]',
+    );
+    expect(keyOf(() => load(facade({}, { identifier: 'has space' }), env))).toBe(
+      'facade.credentials[0].identifier',
+    );
+    expect(keyOf(() => load(facade({ allowlist: ['10.0.0.0/8'] }), env))).toBe('facade.allowlist[0]');
+    expect(keyOf(() => load(facade({ allowlist: [] }), env))).toBe('facade.allowlist');
+    expect(keyOf(() => load(facade({ typo: true }), env))).toBe('facade');
+    expect(keyOf(() => load(facade({}), { WHMCS_SECRET: SECRET }))).toBe('facade.credentials[0].secret.env');
+    expect(keyOf(() => load(facade({}), { WHMCS_SECRET: SECRET, FACADE_SECRET: 'short' }))).toBe(
+      'facade.credentials[0].secret',
+    );
+    const twice = {
+      sources: [source()],
+      facade: {
+        credentials: [
+          { identifier: 'f', secret: { env: 'FACADE_SECRET' } },
+          { identifier: 'f', secretSha256: 'ab'.repeat(32) },
+        ],
+      },
+    };
+    expect(keyOf(() => load(twice, env))).toBe('facade.credentials[1].identifier');
+  });
+
+  it('refuses a facade secret that is a WHMCS secret, an access key or an API token', () => {
+    const withSecret = (secret: unknown, extra: Record<string, unknown> = {}) => ({
+      sources: [source({ accessKey: { env: 'KEY' } })],
+      facade: { credentials: [{ identifier: 'f', ...(secret as object) }] },
+      ...extra,
+    });
+    const envs = { ...env, KEY: 'Access-Key-Marmot-7-long', BRIDGE_TOKEN: 'Token-Heron-5-long-enough' };
+    expect(() => load(withSecret({ secret: { env: 'WHMCS_SECRET' } }), envs)).toThrow(/WHMCS secret/);
+    expect(() => load(withSecret({ secretSha256: sha256(SECRET).toString('hex') }), envs)).toThrow(
+      /WHMCS secret/,
+    );
+    expect(() => load(withSecret({ secret: { env: 'KEY' } }), envs)).toThrow(/WHMCS secret/);
+    expect(() => load(withSecret({ secret: { env: 'BRIDGE_TOKEN' } }), envs)).toThrow(/API token/);
+    expect(
+      keyOf(() =>
+        load(
+          withSecret(
+            { secret: { env: 'FACADE_SECRET' } },
+            { tokens: [{ name: 't', sha256: sha256(FACADE_SECRET).toString('hex') }] },
+          ),
+          envs,
+        ),
+      ),
+    ).toBe('facade.credentials[0].secret');
+    expect(() => load(withSecret({ secret: { env: 'FACADE_SECRET' } }), envs)).not.toThrow();
+  });
+
+  it('config print redacts the facade secrets and their hashes', () => {
+    const config = load(
+      {
+        sources: [source()],
+        facade: {
+          credentials: [
+            { identifier: 'forecaster', secret: { env: 'FACADE_SECRET' } },
+            { identifier: 'reports', secretSha256: sha256('Another-Facade-Secret-88').toString('hex') },
+          ],
+        },
+      },
+      env,
+    );
+    const printed = JSON.stringify(redactedConfig(config));
+    for (const secret of [
+      FACADE_SECRET,
+      sha256(FACADE_SECRET).toString('hex'),
+      sha256('Another-Facade-Secret-88').toString('hex'),
+    ]) {
+      expect(printed).not.toContain(secret);
+    }
+    expect(redactedConfig(config).facade).toMatchObject({
+      credentials: [
+        { identifier: 'forecaster', secretSha256: '***' },
+        { identifier: 'reports', secretSha256: '***' },
+      ],
+    });
+  });
+});

@@ -98,6 +98,56 @@ const tokenSchema = z.union([
   }),
 ]);
 
+/** An address as WHMCS lists them: exact IPv4 or IPv6, no ranges. */
+const ipSchema = z
+  .string()
+  .refine((ip) => isIP(ip) !== 0, 'an exact IPv4 or IPv6 address (no ranges, as in WHMCS)');
+
+/** A credential the bridge's WHMCS facade accepts, as WHMCS API credentials are sent. */
+const facadeCredentialSchema = z
+  .strictObject({
+    identifier: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'printable ASCII without spaces (at most 128)'),
+    secret: secretRefSchema.optional(),
+    secretSha256: z
+      .string()
+      .regex(/^[a-f0-9]{64}$/i, 'the hex SHA-256 of the secret')
+      .optional(),
+    /** Source ids this credential may read (default: every source). */
+    sources: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .superRefine((credential, ctx) => {
+    if ((credential.secret === undefined) === (credential.secretSha256 === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of secret and secretSha256' });
+    }
+  });
+
+/**
+ * The WHMCS facade: `/whmcs/<source>/includes/api.php` answers GetInvoices from the store, for
+ * modules that speak to WHMCS directly. Off until a credential is configured.
+ */
+export const facadeConfigSchema = z.strictObject({
+  credentials: z.array(facadeCredentialSchema).min(1),
+  /** WHMCS's "API IP Access Restriction": only these callers (default: any caller). */
+  allowlist: z.array(ipSchema).min(1).optional(),
+  /**
+   * Reverse proxies in front of the bridge: from these, the caller is the address they append
+   * to X-Forwarded-For (for the allowlist and the failed-login ban).
+   */
+  trustedProxies: z.array(ipSchema).default([]),
+  /** WHMCS's failed-login ban; `false` turns it off. */
+  ban: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        threshold: z.number().int().min(1).max(100).default(3),
+        window: durationSchema.default(1_800_000),
+        duration: durationSchema.default(900_000),
+      }),
+    ])
+    .prefault({}),
+});
+export type FacadeConfigInput = z.input<typeof facadeConfigSchema>;
+
 export const bridgeConfigSchema = z
   .strictObject({
     listen: z
@@ -118,6 +168,7 @@ export const bridgeConfigSchema = z
       .prefault({}),
     docsBaseUrl: z.string().url().default('https://forecaster-bridge.dev'),
     sources: z.array(sourceConfigSchema).default([]),
+    facade: facadeConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -130,6 +181,27 @@ export const bridgeConfigSchema = z
         });
       }
       seen.add(source.id);
+    });
+    const identifiers = new Set<string>();
+    config.facade?.credentials.forEach((credential, i) => {
+      const key = ['facade', 'credentials', i];
+      if (identifiers.has(credential.identifier)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...key, 'identifier'],
+          message: `duplicate identifier "${credential.identifier}"`,
+        });
+      }
+      identifiers.add(credential.identifier);
+      credential.sources?.forEach((id, j) => {
+        if (!seen.has(id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...key, 'sources', j],
+            message: `no source has the id "${id}"`,
+          });
+        }
+      });
     });
   });
 export type BridgeConfigFile = z.input<typeof bridgeConfigSchema>;
@@ -156,6 +228,24 @@ export interface TokenConfig {
   sha256: Buffer;
 }
 
+/** A credential of the WHMCS facade, kept only as its secret's SHA-256. */
+export interface FacadeCredential {
+  identifier: string;
+  secretSha256: Buffer;
+  /** The source ids it may read; null for every source. */
+  sources: string[] | null;
+}
+
+/** The WHMCS facade's settings; no credentials means the facade is off. */
+export interface FacadeConfig {
+  credentials: FacadeCredential[];
+  /** Callers allowed (exact addresses); null for any caller. */
+  allowlist: string[] | null;
+  trustedProxies: string[];
+  /** Failed-login ban: `threshold` failures within `windowMs` ban the caller for `durationMs`. */
+  ban: { threshold: number; windowMs: number; durationMs: number } | null;
+}
+
 /** The effective configuration: defaults applied, secrets read, paths resolved. */
 export interface BridgeConfig {
   listen: { host: string; port: number };
@@ -166,6 +256,8 @@ export interface BridgeConfig {
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'; format: 'auto' | 'json' | 'pretty' };
   docsBaseUrl: string;
   sources: SourceConfig[];
+  /** Set by loadConfig; absent in hand-built configurations (the facade is then off). */
+  facade?: FacadeConfig;
   /** Where the configuration came from (a file path, or null for the built-in default). */
   origin: string | null;
   /** Every secret value, for redaction in logs and errors. */
@@ -330,6 +422,18 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
       });
   }
 
+  const facade = resolveFacade(
+    file.facade,
+    readSecret,
+    [
+      ...sources.flatMap((source) => [
+        'secret' in source.credentials ? source.credentials.secret : source.credentials.password,
+        ...(source.accessKey ? [source.accessKey] : []),
+      ]),
+    ].map(sha256),
+    tokens.map((token) => token.sha256),
+  );
+
   let port = file.listen.port;
   if (env.PORT !== undefined && env.PORT !== '') {
     port = Number(env.PORT);
@@ -352,9 +456,61 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
     log: { level: level as BridgeConfig['log']['level'], format: file.log.format },
     docsBaseUrl: file.docsBaseUrl,
     sources,
+    facade,
     origin: path ? resolve(path) : null,
     secrets,
     warnings,
+  };
+}
+
+/** Facade secrets shorter than this are refused: they face the network through the module's host. */
+const MIN_FACADE_SECRET = 16;
+
+/**
+ * The facade's credentials, hashed. A secret that is also a WHMCS secret, access key or API token
+ * is refused: the facade must never become a way in with those (nor they a way into the facade).
+ */
+function resolveFacade(
+  input: z.output<typeof facadeConfigSchema> | undefined,
+  readSecret: (ref: SecretRef, key: string) => string,
+  whmcsSecretHashes: Buffer[],
+  tokenHashes: Buffer[],
+): FacadeConfig {
+  if (!input) return { credentials: [], allowlist: null, trustedProxies: [], ban: null };
+  const credentials = input.credentials.map((credential, i): FacadeCredential => {
+    const key = `facade.credentials[${i}]`;
+    let hash: Buffer;
+    let secretKey: string;
+    if (credential.secret !== undefined) {
+      secretKey = `${key}.secret`;
+      const secret = readSecret(credential.secret, secretKey);
+      if (secret.length < MIN_FACADE_SECRET) {
+        throw new ConfigError(
+          secretKey,
+          `at least ${MIN_FACADE_SECRET} characters; generate one with: openssl rand -hex 24`,
+        );
+      }
+      hash = sha256(secret);
+    } else {
+      secretKey = `${key}.secretSha256`;
+      hash = Buffer.from(credential.secretSha256!, 'hex');
+    }
+    if (whmcsSecretHashes.some((h) => h.equals(hash))) {
+      throw new ConfigError(secretKey, 'is a WHMCS secret of a source: issue the facade its own secret');
+    }
+    if (tokenHashes.some((h) => h.equals(hash))) {
+      throw new ConfigError(secretKey, 'is a bridge API token: issue the facade its own secret');
+    }
+    return { identifier: credential.identifier, secretSha256: hash, sources: credential.sources ?? null };
+  });
+  return {
+    credentials,
+    allowlist: input.allowlist ?? null,
+    trustedProxies: input.trustedProxies,
+    ban:
+      input.ban === false
+        ? null
+        : { threshold: input.ban.threshold, windowMs: input.ban.window, durationMs: input.ban.duration },
   };
 }
 
@@ -386,5 +542,19 @@ export function redactedConfig(config: BridgeConfig): Record<string, unknown> {
       tls: s.tls.caFile ? { caFile: s.tls.caFile } : {},
       allowInsecureHttp: s.allowInsecureHttp,
     })),
+    ...(config.facade && config.facade.credentials.length > 0
+      ? {
+          facade: {
+            credentials: config.facade.credentials.map((c) => ({
+              identifier: c.identifier,
+              secretSha256: '***',
+              ...(c.sources ? { sources: c.sources } : {}),
+            })),
+            allowlist: config.facade.allowlist,
+            trustedProxies: config.facade.trustedProxies,
+            ban: config.facade.ban,
+          },
+        }
+      : {}),
   };
 }
