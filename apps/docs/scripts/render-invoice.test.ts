@@ -1,0 +1,26 @@
+import { createRequire } from 'node:module';
+import { invoiceSchema } from '@forecaster/whmcs-client';
+import { describe, expect, it } from 'vitest';
+import { exampleInvoice, invoiceJsonSchema, renderInvoiceMarkdown } from './render-invoice.ts';
+import { fieldDocs } from './source-docs.ts';
+
+const clientEntry = createRequire(import.meta.url).resolve('@forecaster/whmcs-client');
+const page = renderInvoiceMarkdown(invoiceJsonSchema(), fieldDocs(clientEntry, 'invoiceSchema'));
+
+describe('the invoice page', () => {
+  it('has one row per field, saying nullable exactly when the schema accepts null', () => {
+    for (const [key, field] of Object.entries(invoiceSchema.shape)) {
+      const row = page.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
+      expect(row, key).toBeDefined();
+      const nullable = row!.split(' | ')[2];
+      expect(nullable, key).toBe(field.safeParse(null).success ? 'yes' : 'no');
+    }
+  });
+
+  it('shows an example made by normalizeInvoice that the schema accepts', () => {
+    const example = exampleInvoice();
+    expect(invoiceSchema.parse(example)).toEqual(example);
+    expect(example.companyName).toBe('Analytical Engines & Sons');
+    expect(page).toContain(`"paidAt": "${example.paidAt}"`);
+  });
+});
