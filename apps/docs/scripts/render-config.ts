@@ -238,8 +238,13 @@ function sectionOf(item: ObjectTable, tables: readonly ObjectTable[], docs: Fiel
     let type = prose(`\`${typeText(field.schema)}\``);
     if (nested.length > 0) {
       const list = target.type === 'array' ? '[]' : '';
-      const links = nested.map((t) => `[object${list}](#${anchorOf(t)})`);
-      type = links.length > 1 ? `one of ${links.join(', ')}` : (links[0] ?? type);
+      type =
+        nested.length === 1
+          ? `[object${list}](#${anchorOf(nested[0]!)})`
+          : // A union of objects: name each alternative by its keys.
+            `${list ? 'a list, each' : 'one'} of: ${nested
+              .map((t) => `[${(t.variant ?? '').split(' + ').join(', ')}](#${anchorOf(t)})`)
+              .join('; ')}`;
     }
     return [
       code(field.key),

@@ -34,18 +34,25 @@ const SCREENSHOT = join(REPO_ROOT, 'artifacts', 'setup-guide.png');
 let site: ServedSite;
 let browser: Browser;
 let context: BrowserContext;
+// Set when the site or the browser cannot be had: every test then fails with it (a throwing
+// beforeAll would only mark them skipped).
+let unavailable: Error | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}: install it with \`apt-get install -y chromium\` ` +
-        '(or set CHROMIUM_PATH). The docs browser test does not run without it.',
-    );
+  try {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium is not installed at ${CHROMIUM}: install it with \`apt-get install -y chromium\` ` +
+          '(or set CHROMIUM_PATH). The docs browser test does not run without it.',
+      );
+    }
+    await ensureBuilt();
+    site = await serveSite();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  } catch (err) {
+    unavailable = err as Error;
   }
-  await ensureBuilt();
-  site = await serveSite();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 }, 180_000);
 
 afterAll(async () => {
@@ -55,6 +62,7 @@ afterAll(async () => {
 
 /** A page that records every console error, page error, failed and off-site request. */
 async function open(): Promise<{ page: Page; problems: string[] }> {
+  if (unavailable) throw unavailable;
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
@@ -87,6 +95,7 @@ async function brokenImages(page: Page): Promise<string[]> {
 
 describe('the built docs site', () => {
   it('serves every page with a title and no errors, loading nothing from elsewhere', async () => {
+    const { page, problems } = await open();
     const pages = builtPages();
     expect(pages).toEqual(
       expect.arrayContaining([
@@ -101,7 +110,6 @@ describe('the built docs site', () => {
         '/reference/invoice',
       ]),
     );
-    const { page, problems } = await open();
     for (const path of pages) {
       const response = await page.goto(`${site.origin}${path}`, { waitUntil: 'load' });
       expect(response?.status(), path).toBe(200);
@@ -127,11 +135,11 @@ describe('the built docs site', () => {
   });
 
   it('has a section for every troubleshooting link and setup-guide link the bridge prints', async () => {
+    const { page, problems } = await open();
     const links = [
       ...([...DIAGNOSTIC_CODES, UNKNOWN_DIAGNOSTIC_CODE] as const).map((code) => docsLink(code, site.origin)),
       ...GUIDE_STEP_IDS.map((id) => guideLink(id, site.origin)),
     ];
-    const { page, problems } = await open();
     const missing: string[] = [];
     for (const link of links) {
       const url = new URL(link);

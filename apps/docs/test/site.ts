@@ -20,6 +20,7 @@ export const DIST = join(DOCS_ROOT, '.vitepress', 'dist');
 const INPUTS = [
   join(DOCS_ROOT, 'src'),
   join(DOCS_ROOT, '.vitepress', 'config.ts'),
+  join(DOCS_ROOT, '.vitepress', 'theme'),
   join(DOCS_ROOT, 'scripts'),
   join(DOCS_ROOT, 'package.json'),
   join(REPO_ROOT, 'packages', 'module-assets', 'src'),
