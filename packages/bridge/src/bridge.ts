@@ -6,6 +6,7 @@ import { createApp } from './api/index.ts';
 import { createCheckRunner } from './check/index.ts';
 import type { BridgeConfig } from './config.ts';
 import { diagnose } from './diagnose.ts';
+import { createFacade } from './facade/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { openSqliteStore } from './store/index.ts';
@@ -61,6 +62,7 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
     version: VERSION,
     check: createCheckRunner(config),
   });
+  app.route('/whmcs', createFacade({ config, store, sync: engine, logger, clock: options.engine?.clock }));
   let server: Server | undefined;
 
   return {

@@ -1,0 +1,192 @@
+import type { IncomingMessage } from 'node:http';
+import { todayIn } from '@forecaster/whmcs-client';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { BridgeConfig, FacadeConfig, SourceConfig } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { SourceRecord, Store } from '../store/types.ts';
+import type { SyncController } from '../sync/types.ts';
+import { BanList } from './ban-list.ts';
+import { callerIp } from './client-ip.ts';
+import { admit, credentialsFor } from './gatekeeper.ts';
+import { type GetInvoicesQuery, parseGetInvoices, readParams } from './params.ts';
+import {
+  encodeResult,
+  errorResult,
+  getInvoicesResult,
+  type ResponseFormat,
+  requestedFormat,
+} from './wire.ts';
+
+/*
+ * The WHMCS facade: `/whmcs/<source>/includes/api.php` answers GetInvoices from the store, as
+ * WHMCS 8 answers it, for a Forecaster module configured to talk to WHMCS directly. WHMCS is never
+ * called: answers come from the last synced copy (even while the source is failing), and how fresh
+ * that copy is goes in response headers, never in the WHMCS-shaped body.
+ */
+
+export interface FacadeDeps {
+  config: BridgeConfig;
+  store: Store;
+  sync: Pick<SyncController, 'state'>;
+  logger: Logger;
+  /** The time now: today for `Overdue`, and the ban's clock. */
+  clock?: () => Date;
+}
+
+export interface FacadeEnv {
+  /** node-server's bindings: the socket gives the caller's address. */
+  Bindings: { incoming?: IncomingMessage };
+  Variables: { requestId: string };
+}
+
+/** Requests are a few form fields; anything larger is refused before it is read. */
+const MAX_BODY_BYTES = 64 * 1024;
+/** Rows one call serves at most; a larger page is an error (WHMCS itself would run out of memory). */
+export const MAX_PAGE_ROWS = 100_000;
+
+const OFF: FacadeConfig = { credentials: [], allowlist: null, trustedProxies: [], ban: null };
+
+/** Headers that say how fresh the served copy is. */
+export const STATE_HEADER = 'X-Bridge-Source-State';
+export const LAST_SYNC_HEADER = 'X-Bridge-Last-Sync';
+
+/**
+ * Builds the facade, to be mounted under `/whmcs` (outside the bearer-token API).
+ *
+ * @example
+ * app.route('/whmcs', createFacade({ config, store, sync: engine, logger }));
+ * // POST /whmcs/eu/includes/api.php  identifier=…&secret=…&action=GetInvoices&responsetype=json
+ */
+export function createFacade(deps: FacadeDeps): Hono<FacadeEnv> {
+  const facade = deps.config.facade ?? OFF;
+  const now = deps.clock ?? (() => new Date());
+  const log = deps.logger.child({ component: 'facade' });
+  const bans = facade.ban ? new BanList(facade.ban) : null;
+  const sources = new Map(deps.config.sources.map((s) => [s.id, s]));
+  const app = new Hono<FacadeEnv>();
+
+  const notFound = (c: Context<FacadeEnv>, message: string) =>
+    c.json(
+      { error: { code: 'not_found', message, details: null, requestId: c.get('requestId') ?? '' } },
+      404,
+    );
+
+  app.on(
+    ['GET', 'POST'],
+    '/:sourceId/includes/api.php',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.text('Request Entity Too Large', 413),
+    }),
+    async (c) => {
+      if (facade.credentials.length === 0) {
+        return notFound(c, 'the WHMCS facade is off: configure facade.credentials to turn it on');
+      }
+      const source = sources.get(c.req.param('sourceId'));
+      if (!source) return notFound(c, `no source "${c.req.param('sourceId')}" is configured`);
+
+      const params = await readParams(c.req.raw);
+      const asked = requestedFormat(params);
+      const ip = callerIp(c.env?.incoming, c.req.header('x-forwarded-for'), facade.trustedProxies);
+      const admission = admit(ip, params, {
+        facade,
+        credentials: credentialsFor(facade, source.id),
+        bans,
+        nowMs: now().getTime(),
+      });
+      c.header('Cache-Control', 'no-store');
+      const answer = (
+        format: ResponseFormat,
+        result: Record<string, unknown>,
+        status: 200 | 400 | 403 | 503,
+      ) => {
+        const action = (params.action ?? '').trim().toLowerCase();
+        const encoded = encodeResult(format, result, action);
+        return c.body(encoded.body, status, { 'Content-Type': encoded.contentType });
+      };
+      if (!admission.ok) {
+        const fields = { source: source.id, ip, requestId: c.get('requestId') };
+        if (admission.banned) log.warn(fields, `facade: ${ip} banned after repeated failed logins`);
+        else log.info({ ...fields, refusal: admission.message }, 'facade request refused');
+        // Errors raised before an action runs come back as NVP text unless a format was asked for.
+        return answer(asked ?? 'nvp', errorResult(admission.message), admission.status);
+      }
+
+      const record = await deps.store.getSource(source.id);
+      const state = await deps.sync.state(source.id);
+      c.header(STATE_HEADER, state);
+      const lastSync = lastSuccessfulSync(record);
+      if (lastSync) c.header(LAST_SYNC_HEADER, lastSync);
+      if (!servable(record, state)) {
+        return answer(
+          asked ?? 'xml',
+          errorResult('The bridge has no copy of this WHMCS yet: try again after its first full sync'),
+          503,
+        );
+      }
+
+      const query = parseGetInvoices(params);
+      const page = await readPage(deps.store, source, query, now());
+      if (page === 'too_large') {
+        return answer(
+          asked ?? 'xml',
+          errorResult(`The bridge serves at most ${MAX_PAGE_ROWS} invoices per call: lower limitnum`),
+          200,
+        );
+      }
+      return answer(
+        asked ?? 'xml',
+        getInvoicesResult({ totalresults: page.total, startnumber: query.limitstart, rows: page.rows }),
+        200,
+      );
+    },
+  );
+
+  app.onError((err, c) => {
+    const requestId = c.get('requestId');
+    log.error({ err, requestId, path: c.req.path }, 'unhandled error in the WHMCS facade');
+    // A WHMCS-shaped error, so that the module shows it; it says nothing but where to look.
+    return c.json(
+      errorResult(`Internal error: the bridge logged it under request id ${requestId ?? '-'}`),
+      500,
+    );
+  });
+  return app;
+}
+
+async function readPage(store: Store, source: SourceConfig, query: GetInvoicesQuery, now: Date) {
+  if (query.status?.kind === 'unknown') return { total: 0, rows: [] };
+  const page = await store.whmcsPage(source.id, {
+    ...(query.status?.kind === 'status' ? { status: query.status.status } : {}),
+    // WHMCS's Overdue: Unpaid and due before today in WHMCS's own zone, i.e. the source's.
+    ...(query.status?.kind === 'overdue' ? { overdueBefore: todayIn(source.timeZone, now) } : {}),
+    ...(query.userid !== undefined ? { userId: query.userid } : {}),
+    orderBy: query.orderby,
+    order: query.order,
+    offset: query.limitstart,
+    // One more than served, to tell a page too large to serve from one that is just large.
+    limit: Math.min(query.limitnum, MAX_PAGE_ROWS + 1),
+  });
+  return page.rows.length > MAX_PAGE_ROWS ? 'too_large' : page;
+}
+
+/** The end of the latest successful run on record (full or incremental). */
+function lastSuccessfulSync(record: SourceRecord | undefined): string | undefined {
+  return [record?.lastFull, record?.lastIncremental]
+    .filter((run) => run?.result === 'ok')
+    .map((run) => run!.finishedAt)
+    .sort()
+    .at(-1);
+}
+
+/**
+ * A copy is served once a sync has completed; a failing source keeps serving the copy it has.
+ * Before its first sync completes, a source has nothing truthful to serve: zero invoices would
+ * read as "no invoices", so the facade answers an error instead.
+ */
+function servable(record: SourceRecord | undefined, state: string): boolean {
+  if (!record) return false;
+  if (lastSuccessfulSync(record) !== undefined) return true;
+  return state === 'failing' && record.highWaterMark > 0;
+}

@@ -1,0 +1,9 @@
+export {
+  createFacade,
+  type FacadeDeps,
+  type FacadeEnv,
+  LAST_SYNC_HEADER,
+  MAX_PAGE_ROWS,
+  STATE_HEADER,
+} from './app.ts';
+export { encodeResult, WHMCS_VERSION_TEXT } from './wire.ts';
