@@ -1,4 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
   DIAGNOSTIC_CODES,
@@ -7,7 +16,7 @@ import {
   UNKNOWN_DIAGNOSTIC_CODE,
 } from '@forecaster/module-assets';
 import { describe, expect, it } from 'vitest';
-import { generatedFiles, SRC_DIR } from './generate.ts';
+import { generatedFiles, reliabilityPage, SRC_DIR } from './generate.ts';
 
 const files = await generatedFiles();
 const byPath = new Map(files.map((file) => [file.path, file.content]));
@@ -42,6 +51,22 @@ describe('the generated files', () => {
         const generated = byPath.has(path.slice(SRC_DIR.length + 1));
         expect(generated || existsSync(path), `${name} includes ${target}`).toBe(true);
       }
+    }
+  });
+});
+
+describe('the reliability page', () => {
+  it("includes the repository's RELIABILITY.md once it exists, and says it is coming until then", () => {
+    const root = mkdtempSync(join(tmpdir(), 'docs-root-'));
+    try {
+      const srcDir = join(root, 'apps', 'docs', 'src');
+      mkdirSync(srcDir, { recursive: true });
+      expect(reliabilityPage(root, srcDir)).toMatch(/^# Reliability$/m);
+      writeFileSync(join(root, 'RELIABILITY.md'), '# Reliability\n');
+      const include = /<!--@include: (\S+)-->/.exec(reliabilityPage(root, srcDir))?.[1];
+      expect(include && resolve(srcDir, include)).toBe(join(root, 'RELIABILITY.md'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
