@@ -269,6 +269,9 @@ export class SyncEngine extends EventEmitter implements SyncController {
     const { store, logger, metrics } = this.#deps;
     const log = logger.child({ source: source.id });
     const started = this.#clock();
+    // Durations come from the monotonic clock: the wall clock may step (NTP, a resumed VM)
+    // during a run, which would make them negative or hours long.
+    const startedMono = performance.now();
     const counters = running.counters;
     const record = await store.getSource(source.id);
     // An interrupted run is finished first: a half-done full sync must still tombstone.
@@ -313,7 +316,7 @@ export class SyncEngine extends EventEmitter implements SyncController {
       runId: running.runId,
       startedAt: ctx.startedAt,
       finishedAt: finished.toISOString(),
-      durationMs: finished.getTime() - started.getTime(),
+      durationMs: Math.round(performance.now() - startedMono),
       result,
       ...counters,
       ...(error ? { error } : {}),
