@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { machine } from './harness.ts';
+import { formatMarkdown, formatTable } from './report.ts';
+import { QUICK, runSuite } from './suite.ts';
+
+/*
+ * A smoke test of the benchmark: the quick mode runs end to end and produces every figure.
+ * It asserts nothing about speed (STYLE.md: performance lives in `pnpm bench`).
+ */
+
+// Every figure BENCHMARKS.md reports: a measurement that silently stops producing one fails here.
+const FIGURES = [
+  'full.naive.s',
+  'full.bridge.s',
+  'full.limit.s',
+  'full.bridge-vs-limit',
+  'full.naive-vs-bridge',
+  'full.naive-model-vs-limit',
+  'full.bridge-vs-own-calls',
+  'full.limit-both-ends.s',
+  'full.bridge.calls',
+  'full.naive.calls',
+  'full.naive.distinct',
+  ...['small', 'medium', 'large'].flatMap((slot) => [
+    `scale.${slot}.model-one-end`,
+    `scale.${slot}.model-both-ends`,
+    `scale.${slot}.model-one-end-1000`,
+    `scale.${slot}.model-both-ends-1000`,
+    `scale.${slot}.measured`,
+    `scale.${slot}.own`,
+  ]),
+  'scale.small.total-minus-whmcs',
+  'scale.medium.total-minus-whmcs',
+  'scale.own-growth',
+  'scale.walk.one-end',
+  'scale.walk.both-ends',
+  'scale.walk.both-ends.speedup',
+  'scale.walk.one-end-1000',
+  'scale.walk.one-end-1000.speedup',
+  'scale.walk.both-ends-1000',
+  'scale.walk.both-ends-1000.speedup',
+  'memory.peak',
+  'memory.before',
+  'memory.growth',
+  'store.medium',
+  'store.medium.per-invoice',
+  'store.large',
+  'store.large.per-invoice',
+  ...['seeded', 'kept'].flatMap((slot) =>
+    ['open-share', 'calls', 'rows', 'whmcs', 'wrong'].map((what) => `incremental.${slot}.${what}`),
+  ),
+  'incremental.full-after.wrong',
+  'serve.fill-rate',
+  ...['invoices', 'changes'].flatMap((name) =>
+    ['rps', 'bare-rps', 'ratio', 'p50', 'p99'].map((what) => `serve.${name}.${what}`),
+  ),
+  'serve.revenue.p50',
+  'serve.revenue.p99',
+  'serve.revenue.wrong',
+];
+
+describe('pnpm bench --quick', () => {
+  it('runs every measurement and reports every figure, with its target where it has one', async () => {
+    const report = await runSuite(QUICK, () => {});
+    expect(report.figures.map((f) => f.key).sort()).toEqual([...FIGURES].sort());
+    for (const figure of report.figures) expect(Number.isFinite(figure.value), figure.key).toBe(true);
+    const targets = report.figures.filter((f) => f.target).map((f) => f.key);
+    expect(targets).toEqual(
+      expect.arrayContaining([
+        'full.bridge-vs-limit',
+        'full.naive-vs-bridge',
+        'scale.own-growth',
+        'incremental.kept.calls',
+        'incremental.kept.wrong',
+        'serve.invoices.ratio',
+        'serve.changes.ratio',
+        'serve.revenue.p50',
+        'serve.revenue.wrong',
+        'memory.peak',
+      ]),
+    );
+    // Exactness holds at any size, unlike speed.
+    for (const key of [
+      'incremental.seeded.wrong',
+      'incremental.kept.wrong',
+      'incremental.full-after.wrong',
+      'serve.revenue.wrong',
+    ]) {
+      expect(report.get(key)?.value, key).toBe(0);
+    }
+
+    const table = formatTable(report);
+    const markdown = formatMarkdown(report, machine(), {
+      quick: true,
+      date: new Date(),
+      durationS: 1,
+      explain: {},
+    });
+    for (const figure of report.figures) {
+      expect(markdown).toContain(figure.label.replace(/\|/g, '\\|'));
+      expect(table).toContain(figure.label.slice(0, 40));
+    }
+    expect(markdown).toMatch(/\| CPU \| cores \| memory \| Node\.js \| OS \|/);
+  }, 120_000);
+});

@@ -1,0 +1,306 @@
+/*
+ * 2. Incremental sync: after 1% of the invoices change, the WHMCS calls and rows an
+ * incremental sync makes against a full sync's (counted from the simulator's request log),
+ * and whether the store then holds exactly what incremental promises. Runs in this process
+ * (the simulator's mutations and its data are needed); the latency model is on.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { normalizeInvoice } from '@forecaster/whmcs-client';
+import { type SimInvoice, serveWhmcsSimulator, type WhmcsSimulator } from '@forecaster/whmcs-sim';
+import { createBridge } from '../src/bridge.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+import type { Store } from '../src/store/types.ts';
+import type { Latency } from './cost-model.ts';
+import { callCost } from './cost-model.ts';
+import { type Context, formatNumber, prng, tempDir } from './harness.ts';
+
+export const SECTION = '2. Incremental sync';
+
+export interface IncrementalParams {
+  invoices: number;
+  latency: Latency;
+  /** Share of the invoices that change between two syncs. */
+  changeShare: number;
+  /** Open invoices due longer ago than this are cancelled before the second scenario. */
+  housekeepingDays: number;
+}
+
+const OPEN = new Set(['Unpaid', 'Payment Pending', 'Collections', 'Draft']);
+const SOURCE = 'whmcs';
+
+interface Cost {
+  calls: number;
+  rows: number;
+  whmcsMs: number;
+}
+
+function costOf(sim: WhmcsSimulator, latency: Latency): Cost {
+  const cost: Cost = { calls: 0, rows: 0, whmcsMs: 0 };
+  for (const entry of sim.requests) {
+    if (entry.action !== 'getinvoices') continue;
+    cost.calls++;
+    cost.rows += entry.rows ?? 0;
+    cost.whmcsMs += callCost(latency, entry.rows ?? 0, Number(entry.params.limitstart ?? 0) || 0);
+  }
+  return cost;
+}
+
+function openShare(sim: WhmcsSimulator): { open: number; visible: number } {
+  let open = 0;
+  let visible = 0;
+  for (const invoice of sim.visibleInvoices()) {
+    visible++;
+    if (OPEN.has(invoice.status)) open++;
+  }
+  return { open, visible };
+}
+
+interface ChangeSet {
+  added: number;
+  paid: number;
+  cancelled: number;
+  refunded: number;
+  deleted: number;
+  /** Paid invoices refunded: final invoices, left to the next full sync by design. */
+  refundedBefore: Map<number, Record<string, unknown>>;
+}
+
+/**
+ * Changes `share` of the invoices the way a billing system does: new invoices, payments and
+ * cancellations of open ones (80% among the newest quarter: open invoices are mostly recent),
+ * refunds of recent paid ones, and deleted drafts.
+ */
+export function applyChanges(sim: WhmcsSimulator, share: number, seed: number): ChangeSet {
+  const random = prng(seed);
+  const all = [...sim.visibleInvoices()];
+  const total = Math.max(10, Math.round(all.length * share));
+  const taken = new Set<number>();
+  const pick = (candidates: SimInvoice[], count: number): SimInvoice[] => {
+    const recent = candidates.slice(Math.floor(candidates.length * 0.75));
+    const older = candidates.slice(0, Math.floor(candidates.length * 0.75));
+    const out: SimInvoice[] = [];
+    for (let tries = 0; out.length < count && tries < count * 20; tries++) {
+      const from = random() < 0.8 || older.length === 0 ? recent : older;
+      const invoice = from[Math.floor(random() * from.length)];
+      if (!invoice || taken.has(invoice.id)) continue;
+      taken.add(invoice.id);
+      out.push(invoice);
+    }
+    return out;
+  };
+  const payable = all.filter((i) => ['Unpaid', 'Payment Pending', 'Collections'].includes(i.status));
+  const cancellable = all.filter((i) => i.status === 'Unpaid' || i.status === 'Draft');
+  const paidOnes = all.filter((i) => i.status === 'Paid');
+  const drafts = all.filter((i) => i.status === 'Draft');
+  const set: ChangeSet = {
+    added: 0,
+    paid: 0,
+    cancelled: 0,
+    refunded: 0,
+    deleted: 0,
+    refundedBefore: new Map(),
+  };
+  for (const invoice of pick(payable, Math.round(total * 0.35))) {
+    sim.payInvoice(invoice.id);
+    set.paid++;
+  }
+  for (const invoice of pick(cancellable, Math.round(total * 0.1))) {
+    sim.cancelInvoice(invoice.id);
+    set.cancelled++;
+  }
+  for (const invoice of pick(paidOnes, Math.round(total * 0.1))) {
+    set.refundedBefore.set(invoice.id, sim.toWire(invoice));
+    sim.refundInvoice(invoice.id);
+    set.refunded++;
+  }
+  for (const invoice of pick(drafts, Math.round(total * 0.05))) {
+    sim.deleteInvoice(invoice.id);
+    set.deleted++;
+  }
+  const clients = [...sim.clients.keys()];
+  const adding = total - set.paid - set.cancelled - set.refunded - set.deleted;
+  for (let i = 0; i < adding; i++) {
+    const cents = 500 + Math.floor(random() * 20_000);
+    sim.addInvoice({
+      userid: clients[Math.floor(random() * clients.length)]!,
+      subtotal: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`,
+    });
+    set.added++;
+  }
+  return set;
+}
+
+/**
+ * Invoices where the store differs from the simulator. A refunded invoice may still hold what
+ * was synced before its refund (incremental leaves final invoices to the next full sync), or
+ * the refund when a walk over the newest ids happened to read it again.
+ */
+async function mismatches(
+  store: Store,
+  sim: WhmcsSimulator,
+  leftToFull: ReadonlyMap<number, Record<string, unknown>>,
+): Promise<number> {
+  const live = new Map<number, { raw: unknown; invoice: unknown }>();
+  let after: { source: string; id: number } | undefined;
+  for (;;) {
+    const page = await store.listInvoices({ sources: [SOURCE] }, after, 1000);
+    if (page.length === 0) break;
+    for (const row of page) live.set(row.invoice.id, row);
+    const last = page.at(-1)!;
+    after = { source: SOURCE, id: last.invoice.id };
+  }
+  let wrong = 0;
+  for (const invoice of sim.visibleInvoices()) {
+    const stored = live.get(invoice.id);
+    live.delete(invoice.id);
+    const exact = (wire: Record<string, unknown>) =>
+      stored !== undefined &&
+      isDeepStrictEqual(stored.raw, wire) &&
+      isDeepStrictEqual(stored.invoice, normalizeInvoice(wire as never, { source: SOURCE, timeZone: 'UTC' }));
+    const before = leftToFull.get(invoice.id);
+    if (!exact(sim.toWire(invoice)) && !(before && exact(before))) wrong++;
+  }
+  return wrong + live.size; // live rows the simulator no longer has are wrong too
+}
+
+export async function measureIncremental(ctx: Context, params: IncrementalParams): Promise<void> {
+  const { report, log } = ctx;
+  const { latency } = params;
+  const secret = `bench-${Math.random().toString(36).slice(2)}`;
+  const served = await serveWhmcsSimulator({
+    invoices: params.invoices,
+    clients: Math.max(50, Math.round(params.invoices / 200)),
+    seed: 11,
+    latency,
+    credentials: [{ identifier: 'bench', secret, actions: ['GetInvoices'] }],
+    allowlist: ['127.0.0.1'],
+  });
+  const { sim } = served;
+  const config = loadConfig({
+    env: { BENCH_WHMCS_SECRET: secret },
+    fallback: {
+      dataDir: tempDir(),
+      sources: [
+        {
+          id: SOURCE,
+          url: served.url,
+          credentials: { identifier: 'bench', secret: { env: 'BENCH_WHMCS_SECRET' } },
+        },
+      ],
+    },
+  });
+  const bridge = await createBridge(config, { logger: createLogger({ level: 'silent' }) });
+  const run = async (mode: 'full' | 'incremental') => {
+    sim.clearRequests();
+    const result = await bridge.engine.run(SOURCE, mode);
+    if (result.result !== 'ok')
+      throw new Error(`${mode} sync ended ${result.result}: ${result.error?.message}`);
+    return { result, cost: costOf(sim, latency) };
+  };
+
+  try {
+    const full = await run('full');
+    log(`  full sync: ${full.cost.calls} calls`);
+    report.param(SECTION, 'invoices', formatNumber(openShare(sim).visible));
+    report.param(
+      SECTION,
+      'changes',
+      `${params.changeShare * 100}% of the invoices: 40% new, 35% paid, 10% cancelled (open ones, 80% among the newest quarter), 10% refunded (paid ones), 5% deleted drafts`,
+    );
+    report.param(
+      SECTION,
+      'housekeeping',
+      `before scenario B, open invoices due over ${params.housekeepingDays} days ago are cancelled (WHMCS's automation does so)`,
+    );
+
+    // Refunds stay as they were synced until the next full sync, whichever scenario made them.
+    const leftToFull = new Map<number, Record<string, unknown>>();
+    const scenario = async (name: 'seeded' | 'kept', seed: number) => {
+      const { open, visible } = openShare(sim);
+      const changes = applyChanges(sim, params.changeShare, seed);
+      for (const [id, wire] of changes.refundedBefore) leftToFull.set(id, wire);
+      const incremental = await run('incremental');
+      const wrong = await mismatches(bridge.store, sim, leftToFull);
+      log(`  incremental (${name}): ${incremental.cost.calls} calls, ${wrong} wrong`);
+      return { open: open / visible, changes, incremental, wrong };
+    };
+
+    const seeded = await scenario('seeded', 1);
+    // Housekeeping, synced by one incremental run that is not measured.
+    const today = new Date().toISOString().slice(0, 10);
+    const cutoff = new Date(Date.parse(today) - params.housekeepingDays * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    for (const invoice of [...sim.visibleInvoices()]) {
+      if (OPEN.has(invoice.status) && (invoice.duedate ?? '0000') < cutoff) sim.cancelInvoice(invoice.id);
+    }
+    await run('incremental');
+    const kept = await scenario('kept', 2);
+    const fullAfter = await run('full');
+    const wrongAfterFull = await mismatches(bridge.store, sim, new Map());
+    log(`  full sync after: ${fullAfter.cost.calls} calls, ${wrongAfterFull} wrong`);
+
+    for (const [slot, s, reference] of [
+      ['seeded', seeded, full],
+      ['kept', kept, fullAfter],
+    ] as const) {
+      const what = slot === 'seeded' ? 'A, as seeded' : 'B, after housekeeping';
+      report.add({
+        key: `incremental.${slot}.open-share`,
+        section: SECTION,
+        label: `${what}: open invoices (draft, unpaid, payment pending, collections)`,
+        value: s.open * 100,
+        unit: '%',
+      });
+      report.add({
+        key: `incremental.${slot}.calls`,
+        section: SECTION,
+        label: `${what}: incremental calls ÷ full sync calls (${s.incremental.cost.calls} ÷ ${reference.cost.calls})`,
+        value: (s.incremental.cost.calls / reference.cost.calls) * 100,
+        unit: '%',
+        ...(slot === 'kept' ? { target: { op: '<=' as const, limit: 5 } } : {}),
+      });
+      report.add({
+        key: `incremental.${slot}.rows`,
+        section: SECTION,
+        label: `${what}: incremental rows ÷ full sync rows (${formatNumber(s.incremental.cost.rows)} ÷ ${formatNumber(reference.cost.rows)})`,
+        value: (s.incremental.cost.rows / reference.cost.rows) * 100,
+        unit: '%',
+      });
+      report.add({
+        key: `incremental.${slot}.whmcs`,
+        section: SECTION,
+        label: `${what}: incremental WHMCS time ÷ full sync's (model, all calls summed)`,
+        value: (s.incremental.cost.whmcsMs / reference.cost.whmcsMs) * 100,
+        unit: '%',
+      });
+      report.add({
+        key: `incremental.${slot}.wrong`,
+        section: SECTION,
+        label: `${what}: invoices wrong in the store after it (refunds of paid invoices excepted, by design)`,
+        value: s.wrong,
+        unit: '',
+        target: { op: '==', limit: 0 },
+      });
+    }
+    report.add({
+      key: 'incremental.full-after.wrong',
+      section: SECTION,
+      label: 'invoices wrong after the next full sync (refunds included)',
+      value: wrongAfterFull,
+      unit: '',
+      target: { op: '==', limit: 0 },
+    });
+    const c = kept.changes;
+    report.note(
+      SECTION,
+      `Scenario B changed ${c.added} new, ${c.paid} paid, ${c.cancelled} cancelled, ${c.refunded} refunded, ${c.deleted} deleted. ` +
+        'An incremental run re-reads every open invoice (one walk per open status), the new ones above the ' +
+        'high-water mark, and where the vanished open ones went: its cost follows the open share, not the changes.',
+    );
+  } finally {
+    await bridge.close();
+    await served.close();
+  }
+}

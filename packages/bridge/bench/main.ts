@@ -1,0 +1,42 @@
+/*
+ * `pnpm bench`: the whole suite, one table on the terminal, and BENCHMARKS.md at the root of
+ * the repository. `--quick` runs the same code on tiny data and writes nothing unless `--out`.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PACKAGE_DIR } from './children.ts';
+import { EXPLAIN } from './findings.ts';
+import { machine } from './harness.ts';
+import { formatMarkdown, formatTable } from './report.ts';
+import { FULL, QUICK, runSuite } from './suite.ts';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(
+    'Usage: pnpm bench [--quick] [--out <file>]  (default --out: BENCHMARKS.md at the root; none with --quick)',
+  );
+  process.exit(0);
+}
+
+const started = performance.now();
+const date = new Date();
+const report = await runSuite(values.quick ? QUICK : FULL, (line) => process.stderr.write(`${line}\n`));
+const durationS = (performance.now() - started) / 1000;
+console.log(`\n${formatTable(report)}\n`);
+const out = values.out ?? (values.quick ? undefined : join(PACKAGE_DIR, '..', '..', 'BENCHMARKS.md'));
+if (out) {
+  writeFileSync(
+    out,
+    formatMarkdown(report, machine(), { quick: values.quick, date, durationS, explain: EXPLAIN }),
+  );
+  console.log(`written: ${out}`);
+}
+console.log(`${Math.round(durationS)} s`);

@@ -1,0 +1,45 @@
+/*
+ * 5. Store size: bytes on disk per 100,000 invoices, the SQLite file plus its WAL after a
+ * checkpoint, for stores a full sync left behind (real simulator data, every field stored
+ * twice: the normalized invoice and the raw WHMCS row).
+ */
+import { existsSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import type { SyncOutcome } from './children.ts';
+import { type Context, formatNumber, MiB } from './harness.ts';
+
+export const SECTION = '5. Store size';
+
+/** Checkpoints the WAL into the file and answers the file's and the WAL's bytes. */
+export function storeBytes(path: string): { file: number; wal: number } {
+  const db = new Database(path);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  const size = (p: string) => (existsSync(p) ? statSync(p).size : 0);
+  return { file: size(path), wal: size(`${path}-wal`) };
+}
+
+export function measureStoreSize(ctx: Context, runs: ReadonlyMap<number, SyncOutcome>): void {
+  const { report } = ctx;
+  const sizes = [...runs.keys()].sort((a, b) => a - b);
+  for (const [slot, n] of [
+    ['medium', sizes[1]!],
+    ['large', sizes[2]!],
+  ] as const) {
+    const { file, wal } = storeBytes(runs.get(n)!.storePath);
+    report.add({
+      key: `store.${slot}`,
+      section: SECTION,
+      label: `per 100,000 invoices, from a store of ${formatNumber(n)} (file ${(file / MiB).toFixed(1)} MB + WAL ${(wal / MiB).toFixed(1)} MB)`,
+      value: (((file + wal) / n) * 100_000) / MiB,
+      unit: 'MB',
+    });
+    report.add({
+      key: `store.${slot}.per-invoice`,
+      section: SECTION,
+      label: `per invoice, from a store of ${formatNumber(n)}`,
+      value: (file + wal) / n,
+      unit: 'bytes',
+    });
+  }
+}

@@ -1,0 +1,53 @@
+/*
+ * One full sync in a process of its own, as `bridge sync --full` runs it: the configuration
+ * through loadConfig, createBridge, the SyncEngine and a SQLite store in a fresh directory.
+ * Reports over IPC what the run did, its time and CPU, and the process's peak RSS (VmHWM).
+ */
+import { join } from 'node:path';
+import { createBridge } from '../src/bridge.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+import type { SyncJob, SyncOutcome } from './children.ts';
+import { memoryOf } from './harness.ts';
+
+const job = JSON.parse(process.argv[2]!) as SyncJob;
+const config = loadConfig({
+  env: { BENCH_WHMCS_SECRET: job.secret },
+  fallback: {
+    dataDir: job.dataDir,
+    listen: { host: '127.0.0.1', port: 0 },
+    sources: [
+      {
+        id: 'whmcs',
+        url: job.url,
+        credentials: { identifier: 'bench', secret: { env: 'BENCH_WHMCS_SECRET' } },
+        // Absent: the bridge's defaults.
+        ...(job.pageSize ? { pageSize: job.pageSize } : {}),
+        ...(job.concurrency ? { concurrency: job.concurrency } : {}),
+      },
+    ],
+  },
+});
+const bridge = await createBridge(config, { logger: createLogger({ level: 'silent' }) });
+const before = memoryOf('self');
+const cpu = process.cpuUsage();
+const started = performance.now();
+const run = await bridge.engine.run('whmcs', 'full');
+const durationMs = performance.now() - started;
+const used = process.cpuUsage(cpu);
+const after = memoryOf('self');
+await bridge.close();
+const outcome: SyncOutcome = {
+  durationMs,
+  cpuMs: (used.user + used.system) / 1000,
+  result: run.result,
+  calls: run.calls,
+  rowsRead: run.rowsRead,
+  inserted: run.inserted,
+  pageSize: config.sources[0]!.pageSize,
+  concurrency: config.sources[0]!.concurrency,
+  rssBeforeBytes: before?.rss ?? Number.NaN,
+  hwmBytes: after?.hwm ?? Number.NaN,
+  storePath: join(config.dataDir, 'bridge.sqlite'),
+};
+process.send!(outcome, () => process.exit(0));
