@@ -184,12 +184,13 @@ describe('the facade answers GetInvoices as WHMCS does', () => {
     expect(actual.invoices.map((i) => i.id)).toEqual(expected.invoices.map((i) => i.id));
     expect(actual.invoices).toHaveLength(25);
     await expectSamePage({ orderBy: 'id', limitStart: 590 });
-    for (const fields of [
+    const cases: Array<Record<string, string>> = [
       { limitnum: '0', limitstart: '-5' },
       { limitnum: '7abc', limitstart: '3.9' },
       { limitnum: 'x', userid: '-1', orderby: 'ID', order: 'DESC' },
       { orderby: 'nonsense', order: 'desc', limitnum: '1000' },
-    ]) {
+    ];
+    for (const fields of cases) {
       const params = { action: 'GetInvoices', responsetype: 'json', orderby: 'id', ...fields };
       const expected = await post(`${eu.served.url}includes/api.php`, {
         identifier: 'forecaster',

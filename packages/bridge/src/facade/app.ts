@@ -32,6 +32,8 @@ export interface FacadeDeps {
   logger: Logger;
   /** The time now: today for `Overdue`, and the ban's clock. */
   clock?: () => Date;
+  /** Rows one call serves at most (default {@link MAX_PAGE_ROWS}). */
+  maxPageRows?: number;
 }
 
 export interface FacadeEnv {
@@ -64,6 +66,7 @@ export function createFacade(deps: FacadeDeps): Hono<FacadeEnv> {
   const log = deps.logger.child({ component: 'facade' });
   const bans = facade.ban ? new BanList(facade.ban) : null;
   const sources = new Map(deps.config.sources.map((s) => [s.id, s]));
+  const maxRows = deps.maxPageRows ?? MAX_PAGE_ROWS;
   const app = new Hono<FacadeEnv>();
 
   const notFound = (c: Context<FacadeEnv>, message: string) =>
@@ -127,11 +130,11 @@ export function createFacade(deps: FacadeDeps): Hono<FacadeEnv> {
       }
 
       const query = parseGetInvoices(params);
-      const page = await readPage(deps.store, source, query, now());
+      const page = await readPage(deps.store, source, query, now(), maxRows);
       if (page === 'too_large') {
         return answer(
           asked ?? 'xml',
-          errorResult(`The bridge serves at most ${MAX_PAGE_ROWS} invoices per call: lower limitnum`),
+          errorResult(`The bridge serves at most ${maxRows} invoices per call: lower limitnum`),
           200,
         );
       }
@@ -155,7 +158,13 @@ export function createFacade(deps: FacadeDeps): Hono<FacadeEnv> {
   return app;
 }
 
-async function readPage(store: Store, source: SourceConfig, query: GetInvoicesQuery, now: Date) {
+async function readPage(
+  store: Store,
+  source: SourceConfig,
+  query: GetInvoicesQuery,
+  now: Date,
+  maxRows: number,
+) {
   if (query.status?.kind === 'unknown') return { total: 0, rows: [] };
   const page = await store.whmcsPage(source.id, {
     ...(query.status?.kind === 'status' ? { status: query.status.status } : {}),
@@ -166,9 +175,9 @@ async function readPage(store: Store, source: SourceConfig, query: GetInvoicesQu
     order: query.order,
     offset: query.limitstart,
     // One more than served, to tell a page too large to serve from one that is just large.
-    limit: Math.min(query.limitnum, MAX_PAGE_ROWS + 1),
+    limit: Math.min(query.limitnum, maxRows + 1),
   });
-  return page.rows.length > MAX_PAGE_ROWS ? 'too_large' : page;
+  return page.rows.length > maxRows ? 'too_large' : page;
 }
 
 /** The end of the latest successful run on record (full or incremental). */
