@@ -208,8 +208,13 @@ export class SyncEngine extends EventEmitter implements SyncController {
         return at > now || now - at >= every;
       };
       let mode: SyncMode | undefined;
-      if (record.checkpoint) mode = record.checkpoint.mode;
-      else if (record.lastFull?.result !== 'ok') {
+      if (record.checkpoint) {
+        // An interrupted run resumes at once; one that failed (its checkpoint stays) waits like
+        // any failed run, or a page that always fails would be asked for again every tick.
+        const last = record.checkpoint.mode === 'full' ? record.lastFull : record.lastIncremental;
+        const failed = last?.result === 'failed' && last.runId === record.checkpoint.runId;
+        if (!failed || due(last, retryDelay(source))) mode = record.checkpoint.mode;
+      } else if (record.lastFull?.result !== 'ok') {
         // Never completed a full sync, or the last one failed on the way: try again, politely.
         if (!record.lastFull || due(record.lastFull, retryDelay(source))) mode = 'full';
       } else if (due(record.lastFull, source.sync.fullEvery)) mode = 'full';
