@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
-// @forecaster/bridge has no entry module yet: its package.json exports `./src/index.ts`, which does
-// not exist. Until it does, the docs import the few modules they need by path, here and nowhere
-// else; apps/docs/NEEDS.md asks for the entry. Swap these for `from '@forecaster/bridge'` then.
-import { openApiDocument as describeApi } from '../../../packages/bridge/src/api/index.ts';
-import { VERSION } from '../../../packages/bridge/src/bridge.ts';
-import { bridgeConfigSchema, durationSchema, loadConfig } from '../../../packages/bridge/src/config.ts';
+import {
+  bridgeConfigSchema,
+  openApiDocument as describeApi,
+  durationSchema,
+  loadConfig,
+  VERSION,
+} from '@forecaster/bridge';
 import type { JsonSchema } from './json-schema.ts';
 
 export { bridgeConfigSchema, durationSchema, loadConfig };

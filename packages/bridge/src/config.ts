@@ -38,27 +38,45 @@ export const durationSchema = z
 
 export const sourceConfigSchema = z
   .strictObject({
+    /** Stable id of the installation; part of every invoice's key. Do not change it once synced. */
     id: z
       .string()
       .regex(ID, 'lower-case letters, digits, - and _ (at most 63), starting with a letter or digit'),
+    /** Display name; defaults to the id. */
     name: z.string().min(1).optional(),
+    /** The WHMCS root or its `includes/api.php` URL (in a subdirectory or not). */
     url: z.string().min(1),
+    /** API identifier and secret, or (WHMCS before 7.2) an admin username and password. */
     credentials: z.union([
       z.strictObject({ identifier: z.string().min(1), secret: secretRefSchema }),
       z.strictObject({ username: z.string().min(1), password: secretRefSchema }),
     ]),
+    /** `$api_access_key` from WHMCS's configuration.php: lets calls skip the IP allowlist. */
     accessKey: secretRefSchema.optional(),
+    /** IANA zone of the WHMCS server (e.g. `Europe/Berlin`): WHMCS's datetimes carry no zone. */
     timeZone: z.string().default('UTC'),
+    /** Invoices per GetInvoices call. Huge pages can exhaust PHP's memory on the WHMCS side. */
     pageSize: z.number().int().min(1).max(1000).default(250),
+    /** GetInvoices calls in flight at once: be polite, WHMCS builds every page in memory. */
     concurrency: z.number().int().min(1).max(8).default(2),
+    /** Time allowed for one call to WHMCS, per attempt, in milliseconds. */
     timeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
+    /** The schedule: an incremental sync reads what changed, a full one reads every invoice again. */
     sync: z
       .strictObject({
-        incrementalEvery: durationSchema.default(300_000),
-        fullEvery: durationSchema.default(86_400_000),
+        /** How often to read new invoices and every open one (default 5m). */
+        incrementalEvery: durationSchema.prefault('5m'),
+        /** How often to read every invoice again (default 24h): catches changes to paid ones, and deletions. */
+        fullEvery: durationSchema.prefault('24h'),
       })
       .prefault({}),
-    tls: z.strictObject({ caFile: z.string().min(1).optional() }).prefault({}),
+    /** TLS to WHMCS is always verified; a private CA can be added. */
+    tls: z
+      .strictObject({
+        /** A PEM file of extra CAs to trust, for WHMCS behind a private CA. */
+        caFile: z.string().min(1).optional(),
+      })
+      .prefault({}),
     /** Plain http:// to a host that is not loopback is refused unless this is true. */
     allowInsecureHttp: z.boolean().default(false),
   })
@@ -91,9 +109,16 @@ export const sourceConfigSchema = z
 export type SourceConfigInput = z.input<typeof sourceConfigSchema>;
 
 const tokenSchema = z.union([
-  z.strictObject({ name: z.string().min(1), token: secretRefSchema }),
   z.strictObject({
+    /** A name for the token; logs and rate limits use it, never the token. */
     name: z.string().min(1),
+    /** The token itself (from the environment or a file, preferably). */
+    token: secretRefSchema,
+  }),
+  z.strictObject({
+    /** A name for the token; logs and rate limits use it, never the token. */
+    name: z.string().min(1),
+    /** The hex SHA-256 of the token, so that the file need not hold the token. */
     sha256: z.string().regex(/^[a-f0-9]{64}$/i, 'the hex SHA-256 of the token'),
   }),
 ]);
@@ -150,24 +175,47 @@ export type FacadeConfigInput = z.input<typeof facadeConfigSchema>;
 
 export const bridgeConfigSchema = z
   .strictObject({
+    /** Where the API listens: loopback by default, so nothing outside this host reaches it. */
     listen: z
       .strictObject({
+        /** Address to listen on; `0.0.0.0` for every interface (in a container, behind a proxy). */
         host: z.string().min(1).default('127.0.0.1'),
+        /** Port to listen on (`PORT` overrides); 0 picks a free one. */
         port: z.number().int().min(0).max(65_535).default(8787),
       })
       .prefault({}),
+    /** Directory of the SQLite store (`bridge.sqlite`), relative to the configuration file. */
     dataDir: z.string().min(1).default('./data'),
+    /** API tokens the Forecaster presents as `Authorization: Bearer <token>`. */
     tokens: z.array(tokenSchema).default([]),
-    cors: z.strictObject({ origins: z.array(z.string().url()).default([]) }).prefault({}),
-    rateLimit: z.strictObject({ requestsPerMinute: z.number().int().min(1).default(600) }).prefault({}),
+    /** Cross-origin requests from browsers: off unless origins are listed. */
+    cors: z
+      .strictObject({
+        /** Browser origins allowed to call the API, e.g. `https://forecaster.example.com`. */
+        origins: z.array(z.string().url()).default([]),
+      })
+      .prefault({}),
+    /** Per-token request rate limit of the API. */
+    rateLimit: z
+      .strictObject({
+        /** Requests per minute per token before `429 rate_limited`. */
+        requestsPerMinute: z.number().int().min(1).default(600),
+      })
+      .prefault({}),
+    /** Structured logs; secrets are redacted from every line. */
     log: z
       .strictObject({
+        /** Least severe level logged (`BRIDGE_LOG_LEVEL` overrides). */
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+        /** `json` lines, `pretty` for people, or `auto`: pretty on a terminal, JSON otherwise. */
         format: z.enum(['auto', 'json', 'pretty']).default('auto'),
       })
       .prefault({}),
+    /** Where error messages link to (`<docsBaseUrl>/troubleshooting#<code>`). */
     docsBaseUrl: z.string().url().default('https://forecaster-bridge.dev'),
+    /** The WHMCS installations to sync. */
     sources: z.array(sourceConfigSchema).default([]),
+    /** The WHMCS-compatible GetInvoices endpoint for modules that talk to WHMCS directly; off by default. */
     facade: facadeConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {

@@ -127,11 +127,15 @@ export const invoiceSchema = z.strictObject({
   id: z.number().int().positive(),
   /** The sequential invoice number; null until WHMCS assigns one (display the id instead). */
   number: z.string().nullable(),
+  /** WHMCS's client id (`userid`). */
   clientId: z.number().int().nonnegative(),
   /** The company name, or else first and last name, with HTML entities decoded. */
   clientName: z.string(),
+  /** The client's first name, entities decoded. */
   firstName: z.string(),
+  /** The client's last name, entities decoded. */
   lastName: z.string(),
+  /** The client's company name, entities decoded; empty when none. */
   companyName: z.string(),
   status: invoiceStatusSchema,
   issueDate: isoDate.nullable(),
@@ -144,8 +148,11 @@ export const invoiceSchema = z.strictObject({
   updatedAt: isoDateTime.nullable(),
   /** The IANA zone of the WHMCS server, which its zone-less datetimes are in. */
   timeZone: z.string(),
+  /** The client's currency code, e.g. `USD`: every amount of the invoice is in it. */
   currency: z.string(),
+  /** How WHMCS writes the currency before an amount, e.g. `$`. */
   currencyPrefix: z.string(),
+  /** How WHMCS writes the currency after an amount, e.g. ` USD` (often with a leading space). */
   currencySuffix: z.string(),
   subtotal: decimalString,
   credit: decimalString,
@@ -154,8 +161,11 @@ export const invoiceSchema = z.strictObject({
   total: decimalString,
   taxRate: decimalString,
   taxRate2: decimalString,
+  /** The payment gateway's system name, e.g. `paypalcheckout`. */
   paymentMethod: z.string(),
+  /** The stored pay method used, when WHMCS recorded one. */
   payMethodId: z.number().int().nullable(),
+  /** The invoice's notes, entities decoded. */
   notes: z.string(),
 });
 export type Invoice = z.infer<typeof invoiceSchema>;
