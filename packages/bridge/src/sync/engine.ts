@@ -218,7 +218,12 @@ export class SyncEngine extends EventEmitter implements SyncController {
         // Never completed a full sync, or the last one failed on the way: try again, politely.
         if (!record.lastFull || due(record.lastFull, retryDelay(source))) mode = 'full';
       } else if (due(record.lastFull, source.sync.fullEvery)) mode = 'full';
-      else if (due(record.lastIncremental, source.sync.incrementalEvery)) mode = 'incremental';
+      else if (
+        due(record.lastIncremental, source.sync.incrementalEvery) &&
+        // A full sync reads everything an incremental one would: it counts as one.
+        due(record.lastFull, source.sync.incrementalEvery)
+      )
+        mode = 'incremental';
       if (mode) this.#launch(source.id, mode, { manual: false });
     }
   }
