@@ -165,8 +165,8 @@ export const facadeConfigSchema = z.strictObject({
       z.literal(false),
       z.strictObject({
         threshold: z.number().int().min(1).max(100).default(3),
-        window: durationSchema.default(1_800_000),
-        duration: durationSchema.default(900_000),
+        window: durationSchema.prefault('30m'),
+        duration: durationSchema.prefault('15m'),
       }),
     ])
     .prefault({}),
