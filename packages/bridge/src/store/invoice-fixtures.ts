@@ -49,6 +49,8 @@ export interface FixtureOptions {
   status?: string;
   /** Forces the currency code. */
   currency?: string;
+  /** The issue date (UTC ms); random within 2022-2024 when not given. */
+  issuedAt?: number;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -78,7 +80,7 @@ export function makeInvoice(random: () => number, options: FixtureOptions): Fetc
   }
   const [currency, prefix, suffix] =
     CURRENCIES.find(([code]) => code === options.currency) ?? pick(CURRENCIES.slice(0, messy ? 4 : 3));
-  const issued = Date.UTC(2022, 0, 1) + Math.floor(random() * 3 * 365) * 86_400_000;
+  const issued = options.issuedAt ?? Date.UTC(2022, 0, 1) + Math.floor(random() * 3 * 365) * 86_400_000;
   const created = issued + Math.floor(random() * 36_000_000);
   const paid = created + Math.floor(random() * 20) * 86_400_000 + Math.floor(random() * 86_400_000);
   const subtotalCents = pick(PRICES) * (1 + Math.floor(random() * 3));

@@ -8,6 +8,7 @@ import { StoreError } from './errors.ts';
 import { makeInvoices, seededRandom } from './invoice-fixtures.ts';
 import { LATEST_VERSION, MIGRATIONS, type Migration, migrate, schemaVersion } from './migrations.ts';
 import { toUnits } from './money.ts';
+import { rebuildRevenue } from './revenue.ts';
 import { openSqliteStore } from './sqlite.ts';
 import type { FetchedInvoice } from './types.ts';
 
@@ -28,6 +29,8 @@ afterEach(() => {
 
 const tables = (d: Db) =>
   d.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 /** Writes an invoice the way the version-2 code did, straight into the table. */
 function insertAtV2(d: Db, { invoice, raw }: FetchedInvoice, seq: number) {
@@ -71,23 +74,38 @@ describe('migrations', () => {
     expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(LATEST_VERSION);
   });
 
-  it('upgrades a database one version behind and keeps its data', async () => {
-    const rows = [
-      ...makeInvoices(seededRandom(31), 'eu', 1, 40, { messy: true }),
-      ...makeInvoices(seededRandom(32), 'us', 1, 40),
-    ];
-    db = new Database(path);
-    migrate(db, MIGRATIONS.slice(0, -1));
-    expect(schemaVersion(db)).toBe(LATEST_VERSION - 1);
-    db.prepare("INSERT INTO sources (id, name, failing) VALUES ('eu', 'EU', 1), ('us', 'US', 0)").run();
-    for (const [i, row] of rows.entries()) insertAtV2(db, row, i + 1);
-    db.prepare("UPDATE meta SET value = ? WHERE key = 'seq'").run(rows.length);
-    db.prepare(
+  const rows = [
+    ...makeInvoices(seededRandom(31), 'eu', 1, 40, { messy: true }),
+    ...makeInvoices(seededRandom(32), 'us', 1, 40),
+  ];
+
+  /** A database at `version` holding `rows` (us/1-5 tombstoned), as that version's code left it. */
+  function seedAt(version: number) {
+    const d = new Database(path);
+    migrate(d, MIGRATIONS.slice(0, version));
+    expect(schemaVersion(d)).toBe(version);
+    d.prepare("INSERT INTO sources (id, name, failing) VALUES ('eu', 'EU', 1), ('us', 'US', 0)").run();
+    for (const [i, row] of rows.entries()) insertAtV2(d, row, i + 1);
+    d.prepare("UPDATE meta SET value = ? WHERE key = 'seq'").run(rows.length);
+    d.prepare(
       "UPDATE invoices SET deleted_at = '2025-01-01T00:00:00.000Z' WHERE source = 'us' AND id <= 5",
     ).run();
-    db.close();
-    db = undefined;
+    if (tables(d).includes('revenue_monthly')) rebuildRevenue(d);
+    d.close();
+  }
 
+  /** The same data, kept by a store from the start. */
+  async function reference() {
+    const store = openSqliteStore({ path: ':memory:' });
+    for (const id of ['eu', 'us']) await store.upsertSource({ id, name: id });
+    await store.applyPage('eu', rows.slice(0, 40), null);
+    await store.applyPage('us', rows.slice(40), null);
+    await store.removeInvoices('us', [1, 2, 3, 4, 5]);
+    return store;
+  }
+
+  it('upgrades a database one version behind and keeps its data', async () => {
+    seedAt(LATEST_VERSION - 1);
     const store = openSqliteStore({ path });
     expect(store.schemaVersion).toBe(LATEST_VERSION);
     expect(await store.getSource('eu')).toMatchObject({ name: 'EU', failing: true, highWaterMark: 40 });
@@ -96,21 +114,29 @@ describe('migrations', () => {
     expect(JSON.stringify(stored?.raw)).toBe(JSON.stringify(rows[6]!.raw));
     expect(await store.currentSeq()).toBe(80);
     expect(await store.countFromId('us', 0)).toBe(35);
-
-    // The summary the new step backfilled equals the one a store kept from the start.
-    const reference = openSqliteStore({ path: ':memory:' });
-    for (const id of ['eu', 'us']) await reference.upsertSource({ id, name: id });
-    await reference.applyPage('eu', rows.slice(0, 40), null);
-    await reference.applyPage('us', rows.slice(40), null);
-    await reference.removeInvoices('us', [1, 2, 3, 4, 5]);
+    const expected = await reference();
     const revenue = await store.revenue({ bySource: true });
     expect(revenue.length).toBeGreaterThan(10);
-    expect(revenue).toEqual(await reference.revenue({ bySource: true }));
+    expect(revenue).toEqual(await expected.revenue({ bySource: true }));
+    const usChanges = await store.changes(30, 100, ['us']);
+    expect(usChanges.map((c) => c.seq)).toEqual(range(41, 80));
+    expect(usChanges.filter((c) => c.kind === 'delete').map((c) => c.id)).toEqual([1, 2, 3, 4, 5]);
 
     // And it goes on from there.
     await store.applyPage('eu', makeInvoices(seededRandom(33), 'eu', 41, 1), null);
     expect((await store.getInvoice('eu', 41))?.seq).toBe(81);
-    await reference.close();
+    await expected.close();
+    await store.close();
+  });
+
+  it('backfills the revenue summary when upgrading from before it (version 2)', async () => {
+    seedAt(2);
+    const store = openSqliteStore({ path });
+    const expected = await reference();
+    const revenue = await store.revenue({ bySource: true });
+    expect(revenue.length).toBeGreaterThan(10);
+    expect(revenue).toEqual(await expected.revenue({ bySource: true }));
+    await expected.close();
     await store.close();
   });
 

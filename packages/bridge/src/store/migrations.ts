@@ -94,6 +94,17 @@ export const MIGRATIONS: readonly Migration[] = [
       rebuildRevenue(db);
     },
   },
+  {
+    version: 4,
+    name: 'per-source change feed index',
+    up(db) {
+      db.exec(`
+        -- changes() for some sources only: one seq range per source instead of a walk over
+        -- every other source's changes (the API always names the sources it reads).
+        CREATE INDEX invoices_source_seq ON invoices (source, seq);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -342,6 +342,12 @@ describe('changes', () => {
 
     expect((await store.changes(8, 2)).map((c) => c.seq)).toEqual([9, 10]);
     expect((await store.changes(0, 3, ['us'])).map((c) => c.seq)).toEqual([7, 8]);
+    expect((await store.changes(4, 3, ['eu', 'zz'])).map((c) => c.seq)).toEqual([5, 6, 9]);
+    expect((await store.changes(8, 100, ['eu'])).map((c) => [c.seq, c.kind])).toEqual([
+      [9, 'upsert'],
+      [10, 'delete'],
+      [11, 'upsert'],
+    ]);
     expect((await store.changes(6, 100, ['eu', 'us'])).map((c) => c.seq)).toEqual([7, 8, 9, 10, 11]);
     expect(await store.changes(0, 100, [])).toEqual([]);
     expect(await store.changes(11, 100)).toEqual([]);

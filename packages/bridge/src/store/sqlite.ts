@@ -83,6 +83,14 @@ interface InvoiceRow {
   deleted_at: string | null;
 }
 
+interface ChangeRow {
+  source: string;
+  id: number;
+  seq: number;
+  data: string;
+  deleted_at: string | null;
+}
+
 interface ExistingRow {
   id: number;
   hash: string;
@@ -228,6 +236,15 @@ class SqliteStoreImpl implements SqliteStore {
         .pluck(),
       rawByRowid: db.prepare<[number], string>('SELECT raw FROM invoices WHERE rowid = ?').pluck(),
       ping: db.prepare<[], number>('SELECT 1').pluck(),
+      sourceIds: db.prepare<[], string>('SELECT id FROM sources').pluck(),
+      changes: db.prepare<[number, number], ChangeRow>(
+        `SELECT source, id, seq, data, deleted_at FROM invoices INDEXED BY invoices_seq
+         WHERE seq > ? ORDER BY seq LIMIT ?`,
+      ),
+      sourceChanges: db.prepare<[string, number, number], ChangeRow>(
+        `SELECT source, id, seq, data, deleted_at FROM invoices INDEXED BY invoices_source_seq
+         WHERE source = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      ),
     };
   }
 
@@ -476,16 +493,20 @@ class SqliteStoreImpl implements SqliteStore {
   async changes(since: number, limit: number, sources?: string[]): Promise<ChangeEntry[]> {
     const count = pageSize(limit);
     if (count === 0 || sources?.length === 0) return [];
-    const bySource = sources ? `AND source IN (${placeholders(sources.length)})` : '';
-    const sql = `SELECT source, id, seq, data, deleted_at FROM invoices INDEXED BY invoices_seq
-      WHERE seq > ? ${bySource} ORDER BY seq LIMIT ?`;
-    const rows = this.#prepared<{
-      source: string;
-      id: number;
-      seq: number;
-      data: string;
-      deleted_at: string | null;
-    }>(sql).all(since, ...(sources ?? []), count);
+    const wanted = sources && new Set(sources);
+    const stored = this.#sql.sourceIds.all();
+    let rows: ChangeRow[];
+    if (!wanted || stored.every((id) => wanted.has(id))) {
+      rows = this.#sql.changes.all(since, count);
+    } else {
+      // Each source's next changes from its own seq range, merged: one small source behind a
+      // large one is not found by walking every change of the large one.
+      rows = stored
+        .filter((id) => wanted.has(id))
+        .flatMap((id) => this.#sql.sourceChanges.all(id, since, count))
+        .sort((a, b) => a.seq - b.seq)
+        .slice(0, count);
+    }
     return rows.map((row) => ({
       seq: row.seq,
       source: row.source,
