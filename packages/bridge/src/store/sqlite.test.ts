@@ -383,6 +383,27 @@ describe('changes', () => {
   });
 });
 
+describe('two connections', () => {
+  it('hand out one seq sequence between them, and each sees the other’s writes', async () => {
+    const other = openSqliteStore({ path: join(dir, 'nested', 'bridge.db'), clock });
+    const random = seededRandom(21);
+    for (let round = 0; round < 6; round++) {
+      const writer = round % 2 ? other : store;
+      const source = round % 3 ? 'eu' : 'us';
+      await writer.applyPage(source, makeInvoices(random, source, 1 + round * 10, 10), null);
+      await writer.removeInvoices(source, [1 + round * 10]);
+    }
+    expect(await store.currentSeq()).toBe(66);
+    expect(await other.currentSeq()).toBe(66);
+    const seqs = (await other.changes(0, 1000)).map((c) => c.seq);
+    expect(seqs).toHaveLength(60);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(60);
+    expect(await store.revenue({ bySource: true })).toEqual(await other.revenue({ bySource: true }));
+    await other.close();
+  });
+});
+
 describe('status queries', () => {
   it('counts live invoices by status, zeros included', async () => {
     const random = seededRandom(16);

@@ -55,7 +55,7 @@ export interface SqliteStore extends Store {
  */
 const SEQ_WINDOW_FOR_INDEX = 20_000;
 
-/** Seconds a writer waits for another process's write transaction before failing. */
+/** How long a writer waits for another connection's write transaction before failing. */
 const BUSY_TIMEOUT_MS = 5_000;
 
 const STATUSES = invoiceStatusSchema.options;
@@ -136,7 +136,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   try {
     // Before WAL, and only effective on a new file: 16 KiB pages hold ten invoices (about 1.5 KB
-    // each with both JSON documents) instead of two, which makes first syncs about 1.5x faster.
+    // each with both JSON documents) instead of two, which made first syncs 1.3-1.5x faster.
     db.pragma('page_size = 16384');
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a power loss may drop the last commits, never corrupt the file.
