@@ -93,6 +93,20 @@ describe('tolerates every shape of section 4', () => {
     expect(invoice.firstName).toBe('Zoë');
   });
 
+  it("keeps WHMCS's field order, unknown fields included, in the raw rows", async () => {
+    const { currencycode, currencyprefix, currencysuffix, ...head } = {
+      ...row(3),
+      currencycode: 'EUR',
+      currencyprefix: '€',
+      currencysuffix: ' EUR',
+    };
+    const sent = { ...head, a_newer_column: 'x', currencycode, currencyprefix, currencysuffix };
+    answer(() => phpJson({ result: 'success', totalresults: 1, invoices: { invoice: [sent] } }));
+    const [raw] = (await client().getInvoices()).invoices;
+    expect(Object.keys(raw!)).toEqual(Object.keys(sent));
+    expect(JSON.stringify(raw)).toBe(JSON.stringify(sent));
+  });
+
   it('null dates and a null paymethodid', async () => {
     answer(() =>
       phpJson({

@@ -76,13 +76,27 @@ export const wireInvoiceSchema = z.looseObject({
 });
 export type WireInvoice = z.infer<typeof wireInvoiceSchema>;
 
+/**
+ * One row, validated by {@link wireInvoiceSchema} but kept as the very object WHMCS sent:
+ * zod would rebuild it with unknown fields moved last, and the raw record must keep WHMCS's
+ * field order (the bridge's WHMCS facade serves it back byte for byte).
+ */
+const wireInvoiceRow = z.unknown().transform((row, ctx): WireInvoice => {
+  const result = wireInvoiceSchema.safeParse(row);
+  if (!result.success) {
+    for (const issue of result.error.issues) ctx.addIssue({ ...issue, path: issue.path } as never);
+    return z.NEVER;
+  }
+  return row as WireInvoice;
+});
+
 /** `invoices` in every shape WHMCS has been seen to send, as a plain array. */
 export const wireInvoiceListSchema = z
   .union([
     z.array(z.unknown()).length(0),
     z.literal(''),
     z.null(),
-    z.object({ invoice: z.union([z.array(wireInvoiceSchema), wireInvoiceSchema]).optional() }).loose(),
+    z.object({ invoice: z.union([z.array(wireInvoiceRow), wireInvoiceRow]).optional() }).loose(),
   ])
   .optional()
   .transform((value): WireInvoice[] => {
