@@ -37,6 +37,7 @@ export default defineConfig({
           { text: 'Overview', link: '/' },
           { text: 'Setup guide', link: '/setup-guide' },
           { text: 'Deploying the bridge', link: '/deploy' },
+          { text: 'Point an existing module at the bridge', link: '/facade' },
           { text: 'Troubleshooting', link: '/troubleshooting' },
           { text: 'Reliability', link: '/reliability' },
         ],

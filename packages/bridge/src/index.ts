@@ -19,6 +19,7 @@ export {
   type SourceConfig,
   sourceConfigSchema,
 } from './config.ts';
+export { createFacade, type FacadeDeps } from './facade/index.ts';
 export { openSqliteStore } from './store/index.ts';
 export type { Store } from './store/types.ts';
 export { SyncEngine } from './sync/engine.ts';
