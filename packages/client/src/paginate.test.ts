@@ -134,6 +134,24 @@ describe('walkById', () => {
     expect(peak).toBe(3);
   });
 
+  it('keeps `concurrency` pages on their way while the caller works on one', async () => {
+    const whmcs = fakeWhmcs(range(1, 100));
+    const sent: number[] = [];
+    // A request leaves only after a few turns of the microtask queue, as fetch's do.
+    const fetchPage = async (start: number, limit: number) => {
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+      sent.push(start);
+      return whmcs.fetchPage(start, limit);
+    };
+    const ahead: number[] = [];
+    let handled = 0;
+    for await (const _ of walkById(fetchPage, { pageSize: 10, concurrency: 2, order: 'asc' })) {
+      // What a synchronous store write would see: requests sent beyond this page.
+      if (++handled <= 8) ahead.push(sent.length - handled);
+    }
+    expect(ahead).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
+  });
+
   it('property: no duplicates and no misses under random inserts and deletes, any page size and concurrency', async () => {
     await fc.assert(
       fc.asyncProperty(

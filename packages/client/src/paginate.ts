@@ -135,15 +135,23 @@ export async function* walkById(
     }
     if (lastIndex >= 0) position = next.start + lastIndex;
     progress.rows += fresh.length;
+    // Nothing new on a page that is not full: the end of the list. (A full page of old rows
+    // only happens after stepping back: walk on from its last row.)
+    const end = stopped || (fresh.length === 0 && rows.length < next.limit);
+    if (!end) {
+      // The look-ahead page must start on our new anchor; otherwise re-plan from here.
+      if (ahead[0] && ahead[0].start !== position) ahead = [];
+      // Refill the look-ahead before the caller gets the page, and let the requests leave:
+      // the caller's work on this page (e.g. a synchronous store write) then overlaps
+      // `concurrency` calls instead of one.
+      plan();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     yield {
       rows: fresh,
       anchor: anchor === undefined ? undefined : { id: anchor, position },
       progress: { ...progress },
     };
-    // Nothing new on a page that is not full: the end of the list. (A full page of old rows
-    // only happens after stepping back: walk on from its last row.)
-    if (stopped || (fresh.length === 0 && rows.length < next.limit)) return;
-    // The look-ahead page must start on our new anchor; otherwise re-plan from here.
-    if (ahead[0] && ahead[0].start !== position) ahead = [];
+    if (end) return;
   }
 }
