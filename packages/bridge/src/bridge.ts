@@ -74,7 +74,14 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
     app,
     async listen() {
       await engine.start();
-      server = createAdaptorServer({ fetch: app.fetch, hostname: config.listen.host }) as Server;
+      server = createAdaptorServer({
+        fetch: app.fetch,
+        hostname: config.listen.host,
+        // Node's default 16 KiB for the request line and headers together would answer a long
+        // URL with 431 (headers too large) before the API can say 414; 32 KiB lets URLs up to
+        // about 30 KB reach it, while a flood of headers still gets Node's 431.
+        serverOptions: { maxHeaderSize: 32 * 1024 },
+      }) as Server;
       // Slow or oversized requests must not hold the process: Node's own limits apply first.
       server.requestTimeout = 30_000;
       server.headersTimeout = 15_000;
