@@ -163,6 +163,8 @@ export interface SyncOutcome {
   rssBeforeBytes: number;
   /** The process's peak RSS (VmHWM) at the end of the sync. */
   hwmBytes: number;
+  /** The most heap in use right after a major GC (0: none happened). */
+  liveHeapBytes: number;
   /** The highest RSS this process saw while sampling the child every 50 ms. */
   sampledPeakBytes?: number;
   storePath: string;

@@ -120,7 +120,9 @@ export function memoryOf(pid: number | 'self'): { hwm: number; rss: number } | u
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (name: string) =>
       Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-    return { hwm: kb('VmHWM') * 1024, rss: kb('VmRSS') * 1024 };
+    const memory = { hwm: kb('VmHWM') * 1024, rss: kb('VmRSS') * 1024 };
+    // A process still starting (or a zombie) has no memory lines yet.
+    return Number.isFinite(memory.hwm) && Number.isFinite(memory.rss) ? memory : undefined;
   } catch {
     return undefined;
   }

@@ -9,29 +9,38 @@ import { PACKAGE_DIR } from './children.ts';
 import { EXPLAIN } from './findings.ts';
 import { machine } from './harness.ts';
 import { formatMarkdown, formatTable } from './report.ts';
-import { FULL, QUICK, runSuite } from './suite.ts';
+import { FULL, QUICK, runSuite, STEPS, type Step } from './suite.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
+    only: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
   console.log(
-    'Usage: pnpm bench [--quick] [--out <file>]  (default --out: BENCHMARKS.md at the root; none with --quick)',
+    `Usage: pnpm bench [--quick] [--out <file>] [--only ${STEPS.join(',')}]\n` +
+      '  --out defaults to BENCHMARKS.md at the root (none with --quick or --only)',
   );
   process.exit(0);
 }
 
 const started = performance.now();
 const date = new Date();
-const report = await runSuite(values.quick ? QUICK : FULL, (line) => process.stderr.write(`${line}\n`));
+const only = values.only ? (values.only.split(',') as Step[]) : [...STEPS];
+const unknown = only.filter((step) => !STEPS.includes(step));
+if (unknown.length) {
+  console.error(`--only: unknown ${unknown.join(', ')} (choose from ${STEPS.join(', ')})`);
+  process.exit(2);
+}
+const report = await runSuite(values.quick ? QUICK : FULL, (line) => process.stderr.write(`${line}\n`), only);
 const durationS = (performance.now() - started) / 1000;
 console.log(`\n${formatTable(report)}\n`);
-const out = values.out ?? (values.quick ? undefined : join(PACKAGE_DIR, '..', '..', 'BENCHMARKS.md'));
+const partial = values.quick || values.only !== undefined;
+const out = values.out ?? (partial ? undefined : join(PACKAGE_DIR, '..', '..', 'BENCHMARKS.md'));
 if (out) {
   writeFileSync(
     out,

@@ -7,8 +7,8 @@ import type { Latency } from './cost-model.ts';
 import { type FullSyncParams, measureFullSync } from './full-sync.ts';
 import { type Context, cleanUp, Report } from './harness.ts';
 import { type IncrementalParams, measureIncremental } from './incremental.ts';
-import { measureMemory } from './memory.ts';
-import { measureScaling, type ScalingParams } from './scaling.ts';
+import { type MemoryParams, measureMemory } from './memory.ts';
+import { measureScaling, type ScalingParams, type ScalingResult } from './scaling.ts';
 import { measureServing, type ServingParams } from './serving.ts';
 import { measureStoreSize } from './store-size.ts';
 
@@ -22,13 +22,18 @@ export const LATENCY: Latency = { perCallMs: 10, perRowMs: 0.05, perSkippedRowMs
 export interface SuiteParams {
   fullSync: FullSyncParams;
   scaling: ScalingParams;
+  memory: MemoryParams;
   incremental: IncrementalParams;
   serving: ServingParams;
 }
 
+/** The heap cap the memory measurement also tries (Node's defaults let garbage pile up first). */
+const HEAP_FLAGS = ['--max-old-space-size=64', '--max-semi-space-size=4'];
+
 export const FULL: SuiteParams = {
   fullSync: { invoices: 50_000, latency: LATENCY, naivePageSize: 25, bridgeRuns: 3 },
   scaling: { sizes: [10_000, 100_000, 1_000_000], latency: LATENCY, latencyOnUpTo: 100_000 },
+  memory: { invoices: 1_000_000, heapFlags: HEAP_FLAGS },
   incremental: { invoices: 100_000, latency: LATENCY, changeShare: 0.01, housekeepingDays: 90 },
   serving: { invoices: 1_000_000, pageSize: 500, seconds: 5, rounds: 3, connections: 4, revenueRequests: 30 },
 };
@@ -36,30 +41,41 @@ export const FULL: SuiteParams = {
 export const QUICK: SuiteParams = {
   fullSync: { invoices: 2_000, latency: LATENCY, naivePageSize: 25, bridgeRuns: 1 },
   scaling: { sizes: [500, 1_000, 2_000], latency: LATENCY, latencyOnUpTo: 1_000 },
+  memory: { invoices: 2_000, heapFlags: HEAP_FLAGS },
   incremental: { invoices: 2_000, latency: LATENCY, changeShare: 0.01, housekeepingDays: 90 },
   serving: { invoices: 3_000, pageSize: 500, seconds: 0.5, rounds: 1, connections: 2, revenueRequests: 5 },
 };
 
-export async function runSuite(params: SuiteParams, log: (line: string) => void): Promise<Report> {
+/** The measurements, by the names `--only` takes. */
+export const STEPS = ['full', 'scaling', 'incremental', 'serving'] as const;
+export type Step = (typeof STEPS)[number];
+
+export async function runSuite(
+  params: SuiteParams,
+  log: (line: string) => void,
+  only: readonly Step[] = STEPS,
+): Promise<Report> {
   const report = new Report();
   const host = await SimHost.start();
   const ctx: Context = { report, host, log };
+  const step = async (step: Step, name: string, run: () => Promise<void> | void) => {
+    if (!only.includes(step)) return;
+    const started = performance.now();
+    log(`${name}...`);
+    await run();
+    log(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  };
   try {
-    const step = async (name: string, run: () => Promise<void> | void) => {
-      const started = performance.now();
-      log(`${name}...`);
-      await run();
-      log(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    };
-    await step('full sync', () => measureFullSync(ctx, params.fullSync));
-    let runs: Awaited<ReturnType<typeof measureScaling>>['runs'] = new Map();
-    await step('full sync by size', async () => {
+    await step('full', 'full sync', () => measureFullSync(ctx, params.fullSync));
+    let runs: ScalingResult['runs'] = new Map();
+    await step('scaling', 'full sync by size', async () => {
       runs = (await measureScaling(ctx, params.scaling)).runs;
     });
-    await step('memory', () => measureMemory(ctx, runs));
-    await step('store size', () => measureStoreSize(ctx, runs));
-    await step('incremental sync', () => measureIncremental(ctx, params.incremental));
-    await step('serving', () => measureServing(ctx, params.serving));
+    // Memory and store size read the runs (and stores) the sizes left.
+    await step('scaling', 'memory', () => measureMemory(ctx, params.memory, runs));
+    await step('scaling', 'store size', () => measureStoreSize(ctx, runs));
+    await step('incremental', 'incremental sync', () => measureIncremental(ctx, params.incremental));
+    await step('serving', 'serving', () => measureServing(ctx, params.serving));
     return report;
   } finally {
     host.stop();

@@ -4,6 +4,7 @@
  * Reports over IPC what the run did, its time and CPU, and the process's peak RSS (VmHWM).
  */
 import { join } from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { createBridge } from '../src/bridge.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
@@ -29,6 +30,17 @@ const config = loadConfig({
   },
 });
 const bridge = await createBridge(config, { logger: createLogger({ level: 'silent' }) });
+// The heap right after each major GC is what the process really holds: if pages stream
+// through, it does not grow with the number of invoices.
+let liveHeap = 0;
+const gcs = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+    if (kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+      liveHeap = Math.max(liveHeap, process.memoryUsage().heapUsed);
+  }
+});
+gcs.observe({ entryTypes: ['gc'] });
 const before = memoryOf('self');
 const cpu = process.cpuUsage();
 const started = performance.now();
@@ -36,6 +48,7 @@ const run = await bridge.engine.run('whmcs', 'full');
 const durationMs = performance.now() - started;
 const used = process.cpuUsage(cpu);
 const after = memoryOf('self');
+gcs.disconnect();
 await bridge.close();
 const outcome: SyncOutcome = {
   durationMs,
@@ -48,6 +61,7 @@ const outcome: SyncOutcome = {
   concurrency: config.sources[0]!.concurrency,
   rssBeforeBytes: before?.rss ?? Number.NaN,
   hwmBytes: after?.hwm ?? Number.NaN,
+  liveHeapBytes: liveHeap,
   storePath: join(config.dataDir, 'bridge.sqlite'),
 };
 process.send!(outcome, () => process.exit(0));
