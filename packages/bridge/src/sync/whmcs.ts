@@ -6,12 +6,15 @@ import type { Metrics } from '../metrics.ts';
 export const USER_AGENT = 'ForecasterBridge/0.1 (+https://forecaster-bridge.dev)';
 
 /**
- * The fetch a source uses: the platform's, or, with a custom CA, undici's with an agent that
- * trusts that CA. Verification is never turned off.
+ * The fetch a source uses: undici's, with an agent that verifies certificates against the
+ * platform's CAs or, with `tls.caFile`, that CA. Verification is never turned off: the agent
+ * says so explicitly, so NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment (which the
+ * platform's fetch obeys) cannot turn it off either.
  */
-export function fetchFor(source: Pick<SourceConfig, 'tls'>): typeof globalThis.fetch | undefined {
-  if (!source.tls.ca) return undefined;
-  const dispatcher = new Agent({ connect: { ca: source.tls.ca, rejectUnauthorized: true } });
+export function fetchFor(source: Pick<SourceConfig, 'tls'>): typeof globalThis.fetch {
+  const dispatcher = new Agent({
+    connect: { rejectUnauthorized: true, ...(source.tls.ca ? { ca: source.tls.ca } : {}) },
+  });
   return ((input: string | URL | Request, init?: RequestInit) =>
     undiciFetch(input as string, { ...(init as object), dispatcher })) as unknown as typeof globalThis.fetch;
 }
