@@ -38,11 +38,14 @@ export function reliabilityConfig(
   return { file, env, dataDir };
 }
 
-/** A bridge on `file` (closed after the test), quiet unless a logger is given. */
+/**
+ * A bridge on `file`, quiet unless a logger is given; closed after the test unless
+ * `keepOpen` (then the caller closes it, e.g. in afterAll).
+ */
 export async function openBridge(
   file: BridgeConfigFile,
   env: NodeJS.ProcessEnv,
-  options: BridgeOptions = {},
+  { keepOpen = false, ...options }: BridgeOptions & { keepOpen?: boolean } = {},
 ): Promise<Bridge> {
   const config = loadConfig({ fallback: file, env });
   const bridge = await createBridge(config, { logger: createLogger({ level: 'silent' }), ...options });
@@ -53,7 +56,7 @@ export async function openBridge(
     closed = true;
     await close();
   };
-  onCleanup(() => bridge.close());
+  if (!keepOpen) onCleanup(() => bridge.close());
   return bridge;
 }
 
