@@ -128,6 +128,13 @@ export async function measureFullSync(ctx: Context, params: FullSyncParams): Pro
     unit: '×',
   });
   report.add({
+    key: 'full.naive-model-vs-best',
+    section: SECTION,
+    label: 'the same ceiling for pages of 1000 walked from both ends (model)',
+    value: naiveModel.ms / twoEndedLimit(latency, sim.visible, 1000, concurrency).ms,
+    unit: '×',
+  });
+  report.add({
     key: 'full.bridge-vs-own-calls',
     section: SECTION,
     label: 'bridge ÷ WHMCS time of the calls it made',

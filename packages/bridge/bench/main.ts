@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PACKAGE_DIR } from './children.ts';
-import { EXPLAIN } from './findings.ts';
+import { explain } from './findings.ts';
 import { machine } from './harness.ts';
 import { formatMarkdown, formatTable } from './report.ts';
 import { FULL, QUICK, runSuite, STEPS, type Step } from './suite.ts';
@@ -44,7 +44,7 @@ const out = values.out ?? (partial ? undefined : join(PACKAGE_DIR, '..', '..', '
 if (out) {
   writeFileSync(
     out,
-    formatMarkdown(report, machine(), { quick: values.quick, date, durationS, explain: EXPLAIN }),
+    formatMarkdown(report, machine(), { quick: values.quick, date, durationS, explain: explain(report) }),
   );
   console.log(`written: ${out}`);
 }

@@ -87,6 +87,59 @@ const bare = new Hono();
 bare.get('/v1/invoices', (c) => c.body(invoicesBody, 200, { 'Content-Type': 'application/json' }));
 bare.get('/v1/changes', (c) => c.body(changesBody, 200, { 'Content-Type': 'application/json' }));
 
+/** Median milliseconds of `run` over `times` calls, each given the previous call's answer. */
+async function timed<T>(times: number, run: (previous: T | undefined) => Promise<T>): Promise<number> {
+  const ms: number[] = [];
+  let previous: T | undefined;
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    previous = await run(previous);
+    ms.push(performance.now() - started);
+  }
+  return ms.sort((a, b) => a - b)[ms.length >> 1]!;
+}
+// Where a page's time goes, in this process and without HTTP: the store's read alone, the
+// whole handler (auth, validation, the read, JSON), and the bare answer.
+const limit = job.pageSize;
+// The next page's cursor, or undefined at the end of the list (the walk starts over).
+const cursorOf = (text: string) =>
+  /"hasMore":false/.test(text.slice(-200))
+    ? undefined
+    : /"nextCursor":"([^"]+)"/.exec(text.slice(-1000))?.[1];
+const inProcess = {
+  invoices: {
+    store: await timed<{ source: string; id: number } | undefined>(50, async (after) => {
+      const rows = await bridge.store.listInvoices({ sources: SOURCES }, after, limit + 1);
+      const last = rows[limit - 1]?.invoice;
+      return last && { source: last.source, id: last.id };
+    }),
+    handler: await timed<string | undefined>(50, async (cursor) =>
+      cursorOf(
+        await (
+          await bridge.app.request(`/v1/invoices?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, {
+            headers,
+          })
+        ).text(),
+      ),
+    ),
+    bare: await timed(50, async () => (await bare.request('/v1/invoices')).arrayBuffer()),
+  },
+  changes: {
+    store: await timed<number>(50, async (since) => {
+      const rows = await bridge.store.changes(since ?? 0, limit + 1);
+      return rows[limit - 1]?.seq ?? 0;
+    }),
+    handler: await timed<string | undefined>(50, async (since) =>
+      cursorOf(
+        await (
+          await bridge.app.request(`/v1/changes?limit=${limit}${since ? `&since=${since}` : ''}`, { headers })
+        ).text(),
+      ),
+    ),
+    bare: await timed(50, async () => (await bare.request('/v1/changes')).arrayBuffer()),
+  },
+};
+
 const real = await listen(bridge.app.fetch);
 const plain = await listen(bare.fetch);
 process.on('disconnect', () => {
@@ -99,6 +152,7 @@ const ready: ServeReady = {
   bareUrl: plain.url,
   invoices: written,
   fillMs,
+  inProcess,
   bodyBytes: { invoices: invoicesBody.byteLength, changes: changesBody.byteLength },
   expected: [...expected.values()].map((cell) => ({
     ...cell,

@@ -34,7 +34,7 @@ export const FULL: SuiteParams = {
   fullSync: { invoices: 50_000, latency: LATENCY, naivePageSize: 25, bridgeRuns: 3 },
   scaling: { sizes: [10_000, 100_000, 1_000_000], latency: LATENCY, latencyOnUpTo: 100_000 },
   memory: { invoices: 1_000_000, heapFlags: HEAP_FLAGS },
-  incremental: { invoices: 100_000, latency: LATENCY, changeShare: 0.01, housekeepingDays: 90 },
+  incremental: { invoices: 100_000, latency: LATENCY, changeShare: 0.01, housekeepingDays: [90, 30] },
   serving: { invoices: 1_000_000, pageSize: 500, seconds: 5, rounds: 3, connections: 4, revenueRequests: 30 },
 };
 
@@ -42,7 +42,7 @@ export const QUICK: SuiteParams = {
   fullSync: { invoices: 2_000, latency: LATENCY, naivePageSize: 25, bridgeRuns: 1 },
   scaling: { sizes: [500, 1_000, 2_000], latency: LATENCY, latencyOnUpTo: 1_000 },
   memory: { invoices: 2_000, heapFlags: HEAP_FLAGS },
-  incremental: { invoices: 2_000, latency: LATENCY, changeShare: 0.01, housekeepingDays: 90 },
+  incremental: { invoices: 2_000, latency: LATENCY, changeShare: 0.01, housekeepingDays: [90, 30] },
   serving: { invoices: 3_000, pageSize: 500, seconds: 0.5, rounds: 1, connections: 2, revenueRequests: 5 },
 };
 
