@@ -37,6 +37,9 @@ const mid = (r: FaultRequest) => {
 /** The incremental sync's walk over Unpaid invoices (its second call). */
 const unpaidWalk = (r: FaultRequest) => r.action === 'getinvoices' && r.params.status === 'Unpaid';
 
+/** The readers poll /v1/invoices for as long as a sync lasts: far past the default rate limit. */
+const UNLIMITED = { rateLimit: { requestsPerMinute: 1_000_000 } };
+
 interface Setup {
   eu: SimSource;
   sim: WhmcsSimulator;
@@ -46,7 +49,7 @@ interface Setup {
 
 async function synced(seed: number): Promise<Setup> {
   const eu = await simSource('eu', { seed, invoices: INVOICES, clients: 30 });
-  const { file, env, dataDir } = reliabilityConfig([eu], { pageSize: PAGE, timeoutMs: 1000 });
+  const { file, env, dataDir } = reliabilityConfig([eu], { pageSize: PAGE, timeoutMs: 1000 }, UNLIMITED);
   const bridge = await openBridge(file, env);
   expect((await bridge.engine.run('eu', 'full')).result).toBe('ok');
   return { eu, sim: eu.served.sim, bridge, dbPath: join(dataDir, 'bridge.sqlite') };
@@ -282,7 +285,7 @@ describe('data changing while a sync walks it', () => {
     it(`${mode}: inserts, payments and deletions between pages lose nothing, and the next sync is exact (12 seeds)`, async () => {
       for (let seed = 1; seed <= 12; seed++) {
         const eu = await simSource('eu', { seed: 500 + seed, invoices: 240, clients: 25 });
-        const { file, env, dataDir } = reliabilityConfig([eu], { pageSize: 25, timeoutMs: 1000 });
+        const { file, env, dataDir } = reliabilityConfig([eu], { pageSize: 25, timeoutMs: 1000 }, UNLIMITED);
         const bridge = await openBridge(file, env);
         expect((await bridge.engine.run('eu', 'full')).result).toBe('ok');
         const sim = eu.served.sim;
