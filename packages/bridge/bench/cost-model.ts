@@ -14,6 +14,8 @@ export interface Latency {
   perSkippedRowMs: number;
 }
 
+const int = (x: number) => Math.round(x).toLocaleString('en-US');
+
 export const NO_LATENCY: Latency = { perCallMs: 0, perRowMs: 0, perSkippedRowMs: 0 };
 
 /** What one GetInvoices call costs WHMCS. */
@@ -23,8 +25,9 @@ export function callCost(latency: Latency, rows: number, skipped: number): numbe
 
 export interface WalkCost {
   calls: number;
-  /** The sum of every call's cost. */
+  /** The sum of every call's cost: its per-call, per-row and offset terms. */
   workMs: number;
+  terms: { callsMs: number; rowsMs: number; offsetsMs: number };
   /** The costliest single call (the last page of an offset walk). */
   lastCallMs: number;
 }
@@ -32,17 +35,21 @@ export interface WalkCost {
 /** Reading `rows` rows from one end of the list, in pages of `pageSize` at offsets 0, P, 2P, ... */
 export function offsetWalk(latency: Latency, rows: number, pageSize: number): WalkCost {
   const calls = Math.max(1, Math.ceil(rows / pageSize));
-  const workMs =
-    calls * latency.perCallMs +
-    rows * latency.perRowMs +
-    latency.perSkippedRowMs * pageSize * ((calls * (calls - 1)) / 2);
+  const terms = {
+    callsMs: calls * latency.perCallMs,
+    rowsMs: rows * latency.perRowMs,
+    offsetsMs: latency.perSkippedRowMs * pageSize * ((calls * (calls - 1)) / 2),
+  };
+  const workMs = terms.callsMs + terms.rowsMs + terms.offsetsMs;
   const lastRows = rows - (calls - 1) * pageSize;
-  return { calls, workMs, lastCallMs: callCost(latency, lastRows, (calls - 1) * pageSize) };
+  return { calls, workMs, terms, lastCallMs: callCost(latency, lastRows, (calls - 1) * pageSize) };
 }
 
 export interface LimitModel {
   name: string;
   formula: string;
+  /** The formula with this case's numbers. */
+  worked: string;
   calls: number;
   /** WHMCS's own time: the least wall time this way of reading allows. */
   ms: number;
@@ -59,11 +66,17 @@ export function oneWayLimit(
   concurrency: number,
 ): LimitModel {
   const walk = offsetWalk(latency, rows, pageSize);
+  const ms = Math.max(walk.workMs / concurrency, walk.lastCallMs);
+  const { callsMs, rowsMs, offsetsMs } = walk.terms;
   return {
     name: `one end, pages of ${pageSize}, ${concurrency} in flight`,
     formula: 'T = max(W / c, last call), W = n·perCall + N·perRow + perSkip·P·n(n-1)/2, n = ceil(N/P)',
+    worked:
+      `N = ${int(rows)}, P = ${pageSize}, c = ${concurrency}, n = ${int(walk.calls)}: W = ${int(callsMs)} + ` +
+      `${int(rowsMs)} + ${int(offsetsMs)} = ${int(walk.workMs)} ms, last call ${int(walk.lastCallMs)} ms, ` +
+      `T = ${int(ms)} ms`,
     calls: walk.calls,
-    ms: Math.max(walk.workMs / concurrency, walk.lastCallMs),
+    ms,
   };
 }
 
@@ -80,11 +93,13 @@ export function twoEndedLimit(
   const low = offsetWalk(latency, Math.ceil(rows / 2), pageSize);
   const high = offsetWalk(latency, Math.floor(rows / 2), pageSize);
   const workMs = low.workMs + high.workMs;
+  const ms = Math.max(workMs / concurrency, low.lastCallMs, high.lastCallMs);
   return {
     name: `both ends, pages of ${pageSize}, ${concurrency} in flight`,
     formula: 'T = max((W(ceil(N/2)) + W(floor(N/2))) / c, last call), W as one end',
+    worked: `W = ${int(workMs)} ms, T = ${int(ms)} ms`,
     calls: low.calls + high.calls,
-    ms: Math.max(workMs / concurrency, low.lastCallMs, high.lastCallMs),
+    ms,
   };
 }
 

@@ -79,7 +79,7 @@ export async function measureFullSync(ctx: Context, params: FullSyncParams): Pro
     'naive loop',
     `GetInvoices default order, limitnum ${params.naivePageSize}, one at a time`,
   );
-  report.param(SECTION, 'limit model', `${limit.name}: ${limit.formula}`);
+  report.param(SECTION, 'limit model', `${limit.name}: ${limit.formula}; here ${limit.worked}`);
   report.param(SECTION, 'runs', `${params.bridgeRuns} bridge (median), 1 naive, alternating`);
 
   const n = naive!;

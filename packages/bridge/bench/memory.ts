@@ -1,13 +1,14 @@
 /*
  * 4. Memory: the peak RSS (VmHWM) of the bridge process during a full sync, the process being
- * what production runs: the bundle (`pnpm build`) as `node dist/bridge.mjs --config X sync
+ * what production runs: the bundle (`pnpm build`) as `node bridge.mjs --config X sync
  * --full`, against a simulator in another process (its memory is not counted). The latency
  * model is off: it changes how long pages wait, not what is held, and at a million invoices
  * it would sleep for half an hour (1b). Once with Node's defaults, once with a heap cap.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { build } from 'esbuild';
 import { PACKAGE_DIR, type SimEndpoint, type SyncOutcome } from './children.ts';
 import { NO_LATENCY } from './cost-model.ts';
 import { type Context, formatNumber, MiB, memoryOf, tempDir } from './harness.ts';
@@ -21,7 +22,34 @@ export interface MemoryParams {
 }
 
 /** One `bridge sync --full` with the bundle; answers its peak RSS, sampled from /proc. */
-async function bundleSync(sim: SimEndpoint, nodeFlags: string[]): Promise<{ peak: number; ms: number }> {
+/**
+ * The bundle as scripts/bundle.mjs builds it (`pnpm build`), written apart from dist/: the CLI
+ * tests build and run dist/bridge.mjs, maybe at the same time. Under the package's
+ * node_modules, so that the bundle finds better-sqlite3 as dist/ does.
+ */
+async function buildBundle(): Promise<string> {
+  const outfile = join(PACKAGE_DIR, 'node_modules', '.cache', `bench-${process.pid}`, 'bridge.mjs');
+  await build({
+    entryPoints: [join(PACKAGE_DIR, 'src/cli/main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    external: ['better-sqlite3', 'pino-pretty'],
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+async function bundleSync(
+  bundle: string,
+  sim: SimEndpoint,
+  nodeFlags: string[],
+): Promise<{ peak: number; ms: number }> {
   const dir = tempDir();
   const config = join(dir, 'bridge.json');
   writeFileSync(
@@ -39,15 +67,11 @@ async function bundleSync(sim: SimEndpoint, nodeFlags: string[]): Promise<{ peak
     }),
   );
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [...nodeFlags, 'dist/bridge.mjs', '--config', config, 'sync', '--full'],
-    {
-      cwd: PACKAGE_DIR,
-      env: { ...process.env, BENCH_WHMCS_SECRET: sim.secret },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...nodeFlags, bundle, '--config', config, 'sync', '--full'], {
+    cwd: PACKAGE_DIR,
+    env: { ...process.env, BENCH_WHMCS_SECRET: sim.secret },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-2000);
@@ -72,18 +96,19 @@ export async function measureMemory(
   runs: ReadonlyMap<number, SyncOutcome>,
 ): Promise<void> {
   const { report, host, log } = ctx;
-  execFileSync(process.execPath, ['scripts/bundle.mjs'], { cwd: PACKAGE_DIR, stdio: 'ignore' });
+  const bundle = await buildBundle();
   const sim = await host.serve('memory', params.invoices, NO_LATENCY);
-  const plain = await bundleSync(sim, []);
+  const plain = await bundleSync(bundle, sim, []);
   log(`  defaults: ${Math.round(plain.peak / MiB)} MB`);
-  const capped = await bundleSync(sim, params.heapFlags);
+  const capped = await bundleSync(bundle, sim, params.heapFlags);
   log(`  ${params.heapFlags.join(' ')}: ${Math.round(capped.peak / MiB)} MB`);
   await host.close(sim.key);
+  rmSync(dirname(bundle), { recursive: true, force: true });
 
   report.param(
     SECTION,
     'process',
-    'node dist/bridge.mjs --config X sync --full (the bundle `pnpm build` makes)',
+    'node bridge.mjs --config X sync --full: the bundle `pnpm build` makes, built with its options',
   );
   report.param(SECTION, 'invoices', sim.visible);
   report.add({

@@ -14,9 +14,18 @@ function target(figure: Figure): string {
   return `${op} ${formatNumber(figure.target.limit)}${figure.unit && figure.unit !== '' ? ` ${figure.unit}` : ''}`;
 }
 
+/** Figures in section order (1, 1b, 2, ...), each section in the order it was measured. */
+function bySection<T extends { section: string }>(items: readonly T[]): T[] {
+  return items
+    .map((item, i) => ({ item, i }))
+    .sort((a, b) => a.item.section.localeCompare(b.item.section, 'en', { numeric: true }) || a.i - b.i)
+    .map(({ item }) => item);
+}
+
 /** The table for a terminal: aligned columns, sections as separators. */
 export function formatTable(report: Report): string {
-  const rows = report.figures.map((f) => [f.label, value(f), target(f), verdict(f)]);
+  const figures = bySection(report.figures);
+  const rows = figures.map((f) => [f.label, value(f), target(f), verdict(f)]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 6));
   widths[0] = Math.min(widths[0]!, 96);
   const line = (cells: string[]) =>
@@ -32,7 +41,7 @@ export function formatTable(report: Report): string {
       .trimEnd();
   const out: string[] = [line(['figure', 'value', 'target', 'met'])];
   let section = '';
-  for (const [i, figure] of report.figures.entries()) {
+  for (const [i, figure] of figures.entries()) {
     if (figure.section !== section) {
       section = figure.section;
       out.push('', section);
@@ -68,19 +77,19 @@ export function formatMarkdown(
     '',
     '| section | parameter | value |',
     '|---|---|---|',
-    ...report.params.map((p) => `| ${p.section} | ${cell(p.name)} | ${cell(p.value)} |`),
+    ...bySection(report.params).map((p) => `| ${p.section} | ${cell(p.name)} | ${cell(p.value)} |`),
     '',
     '## Results',
     '',
     '| section | figure | value | target | |',
     '|---|---|--:|---|---|',
-    ...report.figures.map(
+    ...bySection(report.figures).map(
       (f) =>
         `| ${f.section} | ${cell(f.label)} | ${value(f)} | ${target(f)} | ${verdict(f) === 'not met' ? '**not met**' : verdict(f)} |`,
     ),
     '',
   ];
-  const sections = [...new Set([...report.figures.map((f) => f.section)])];
+  const sections = [...new Set(bySection(report.figures).map((f) => f.section))];
   const notes = sections.filter((s) => report.notes.has(s));
   if (notes.length) {
     out.push('## Notes', '');
@@ -89,12 +98,17 @@ export function formatMarkdown(
     }
     out.push('');
   }
-  const missed = report.figures.filter((f) => verdict(f) === 'not met');
+  const missed = bySection(report.figures).filter((f) => verdict(f) === 'not met');
+  const told = new Map<string, string>();
   out.push('## Targets missed, and what bounds them', '');
   if (missed.length === 0) out.push('None.');
   for (const figure of missed) {
+    const text = options.explain[figure.key] ?? 'not analysed yet.';
+    // The same bound for a second figure is named, not repeated.
+    const earlier = told.get(text);
+    told.set(text, earlier ?? figure.label);
     out.push(
-      `- **${figure.label}** (${value(figure)}, target ${target(figure)}): ${options.explain[figure.key] ?? 'not analysed yet.'}`,
+      `- **${figure.label}** (${value(figure)}, target ${target(figure)}): ${earlier ? `as for “${earlier}” above.` : text}`,
     );
   }
   out.push('');
