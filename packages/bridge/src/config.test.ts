@@ -105,6 +105,13 @@ describe('loadConfig', () => {
     expect(keyOf(() => load({ sources: [source()] }, {}))).toBe('sources[0].credentials.secret.env');
     expect(keyOf(() => load({ sources: [source()] }, { WHMCS_SECRET: SECRET, PORT: 'eighty' }))).toBe('PORT');
     expect(keyOf(() => load({ listen: { port: 70000 } }))).toBe('listen.port');
+    // Inside a union, the alternative that got furthest names the key.
+    expect(keyOf(() => load({ tokens: [{ name: 'forecaster' }] }))).toBe('tokens[0].token');
+    expect(
+      keyOf(() =>
+        load({ sources: [source({ credentials: { identifier: 'I', secret: { env: 'lower case' } } })] }),
+      ),
+    ).toBe('sources[0].credentials.secret.env');
     expect(keyOf(() => load({ sources: [source({ tls: { caFile: '/nope/ca.pem' } })] }))).toBe(
       'sources[0].tls.caFile',
     );

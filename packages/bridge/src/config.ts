@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import { assertTimeZone, resolveApiUrl } from '@forecaster/whmcs-client';
+import { assertTimeZone, mostSpecificIssue, resolveApiUrl } from '@forecaster/whmcs-client';
 import { z } from 'zod';
 
 /*
@@ -373,7 +373,9 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
   }
   const parsed = bridgeConfigSchema.safeParse(input);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    // Inside a union (a secret reference, a token), the branch that got furthest says more
+    // than the union's bare "Invalid input".
+    const issue = mostSpecificIssue(parsed.error.issues);
     throw new ConfigError(keyOf(issue.path), issue.message);
   }
   const file = parsed.data;

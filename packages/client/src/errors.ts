@@ -120,6 +120,24 @@ export class WhmcsTimeoutError extends WhmcsError {
 
 export class WhmcsNetworkError extends WhmcsError {
   override name = 'WhmcsNetworkError';
+  /**
+   * False when trying again cannot help: the TLS certificate was refused (expired, unknown CA,
+   * wrong host name). Such failures are not retried.
+   */
+  readonly transient: boolean;
+  constructor(message: string, options: WhmcsErrorOptions & { transient?: boolean } = {}) {
+    super('network', message, options);
+    this.transient = options.transient ?? true;
+  }
+}
+
+/** Error codes of a refused TLS certificate: the same certificate is refused on every attempt. */
+const CERTIFICATE_CODES =
+  /^(CERT_|ERR_TLS_CERT|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET_ISSUER_CERT|VERIFY_LEAF_SIGNATURE))/;
+
+/** True when a fetch failure's cause is a refused TLS certificate. */
+export function isCertificateError(code: string | undefined): boolean {
+  return code !== undefined && CERTIFICATE_CODES.test(code);
 }
 
 /** The answer could not be parsed, or a field broke the schema (`path` says which). */

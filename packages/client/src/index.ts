@@ -44,4 +44,5 @@ export {
   wireInvoiceSchema,
 } from './schemas.ts';
 export type { CallEvent, Params, WhmcsClientOptions, WhmcsCredentials } from './transport.ts';
+export { mostSpecificIssue, type ZodIssueLike } from './zod-issues.ts';
 export { assertTimeZone, plainDate, todayIn, zonedDateTime } from './zoned-time.ts';

@@ -49,6 +49,8 @@ export function retryDelay(
 ): number | null {
   if (NEVER_RETRY_CODES.has(error.code)) return null;
   if (attempt >= policy.attempts) return null;
+  // A refused TLS certificate is refused again on every attempt.
+  if ((error as { transient?: boolean }).transient === false) return null;
   const retryable =
     policy.codes.includes(error.code) ||
     (error.code === 'http_error' && error.status !== undefined && policy.statuses.includes(error.status));

@@ -279,6 +279,25 @@ describe('the retry policy', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('does not retry a refused TLS certificate, but does retry a reset connection', async () => {
+    for (const [code, calls] of [
+      ['CERT_HAS_EXPIRED', 1],
+      ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 1],
+      ['ERR_TLS_CERT_ALTNAME_INVALID', 1],
+      ['ECONNRESET', 4],
+    ] as const) {
+      let n = 0;
+      const failingFetch = async () => {
+        n++;
+        throw new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
+      };
+      const err = await failure(client({ fetch: failingFetch }).getInvoices());
+      expect(err.code).toBe('network');
+      expect((err as { transient?: boolean }).transient).toBe(calls === 4);
+      expect(n, code).toBe(calls);
+    }
+  });
+
   it('retry: false makes one attempt', async () => {
     answer(() => new Response('busy', { status: 503 }));
     await failure(client({ retry: false }).getInvoices());

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { resolveApiUrl } from './endpoint.ts';
 import {
   errorFromWhmcsMessage,
+  isCertificateError,
   type WhmcsError,
   WhmcsHttpError,
   WhmcsNetworkError,
@@ -10,6 +11,7 @@ import {
   WhmcsTimeoutError,
 } from './errors.ts';
 import { parseRetryAfter, type RetryPolicy, resolveRetryPolicy, retryDelay } from './retry.ts';
+import { mostSpecificIssue } from './zod-issues.ts';
 
 /** API credentials (WHMCS 7.2+), or a legacy admin login. */
 export type WhmcsCredentials =
@@ -110,9 +112,11 @@ export function createTransport(options: WhmcsClientOptions): Transport {
       }
       // The cause is rebuilt from the message alone: a fetch error can hold the request.
       const reason = redact(describeNetworkError(err));
-      throw new WhmcsNetworkError('network', `Could not reach WHMCS at ${endpoint}: ${reason}`, {
+      const code = (err as { cause?: { code?: string } })?.cause?.code;
+      throw new WhmcsNetworkError(`Could not reach WHMCS at ${endpoint}: ${reason}`, {
         action,
         cause: new Error(reason),
+        transient: !isCertificateError(code),
       });
     }
     return parseBody(response, bytes, action, redact);
@@ -130,7 +134,7 @@ export function createTransport(options: WhmcsClientOptions): Transport {
         const data = await attempt(action, params, signal);
         const parsed = schema.safeParse(data);
         if (!parsed.success) {
-          const issue = deepestIssue(parsed.error.issues);
+          const issue = mostSpecificIssue(parsed.error.issues);
           const path = issue.path.join('.');
           throw new WhmcsResponseError(
             `WHMCS's ${action} answer does not fit the expected shape at ${path || '(root)'}: ${redact(issue.message)}`,
@@ -157,27 +161,6 @@ export function createTransport(options: WhmcsClientOptions): Transport {
   }
 
   return { endpoint, call, redact };
-}
-
-type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
-
-/** The most specific issue: inside a union, the branch that got furthest names the field. */
-function deepestIssue(
-  issues: readonly Issue[],
-  prefix: PropertyKey[] = [],
-): { path: PropertyKey[]; message: string } {
-  let best = { path: prefix, message: 'invalid' };
-  for (const issue of issues) {
-    const path = [...prefix, ...issue.path];
-    const candidate =
-      issue.code === 'invalid_union' && issue.errors?.length
-        ? issue.errors
-            .map((branch) => deepestIssue(branch, path))
-            .reduce((a, b) => (b.path.length > a.path.length ? b : a))
-        : { path, message: issue.message };
-    if (candidate.path.length > best.path.length || best.message === 'invalid') best = candidate;
-  }
-  return best;
 }
 
 function isWhmcsError(err: unknown): err is WhmcsError {
