@@ -51,7 +51,9 @@ const FIGURES = [
   'store.large',
   'store.large.per-invoice',
   ...['seeded', 'kept', 'tight'].flatMap((slot) =>
-    ['open-share', 'calls', 'rows', 'whmcs', 'wrong'].map((what) => `incremental.${slot}.${what}`),
+    ['open-share', 'calls', 'one-walk', 'rows', 'whmcs', 'wrong'].map(
+      (what) => `incremental.${slot}.${what}`,
+    ),
   ),
   'incremental.full-after.wrong',
   'serve.fill-rate',

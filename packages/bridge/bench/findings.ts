@@ -13,7 +13,10 @@ const INCREMENTAL: Explain = (f) =>
   'client, whichever is fewer calls). With invoices paid up to the housekeeping window late, that walk covers the ' +
   'newest several per cent of the list in pages of 250, and nothing cheaper says where a paid invoice went: ' +
   'GetInvoices cannot order by update time. A walk that fits in one page still costs two calls, since the client ' +
-  'stops only on a page with nothing new (a short page is not trusted to end the list). Those pages sit at the top ' +
+  'stops only on a page with nothing new (a short page is not trusted to end the list). A single newest-first walk ' +
+  'down to the oldest open invoice, which reads all of them with no walk per status, does better only where the open ' +
+  `ones are few and recent (the line "one newest-first walk": ${f('incremental.kept.one-walk')} in B, ` +
+  `${f('incremental.tight.one-walk')} in C), so it is left as a proposal (computed here, not run). Those pages sit at the top ` +
   `of the list, so WHMCS's own time is far less: ${f('incremental.kept.whmcs')} (B) and ` +
   `${f('incremental.tight.whmcs')} (C) of a full sync's.`;
 
