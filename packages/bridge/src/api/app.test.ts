@@ -77,7 +77,7 @@ describe('errors', () => {
       store: (real) =>
         new Proxy(real, {
           get(target, key, receiver) {
-            if (key === 'listInvoices' || key === 'getSource') {
+            if (key === 'listInvoices' || key === 'listInvoiceJson' || key === 'getSource') {
               return async () => {
                 throw new Error(secret);
               };

@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { decodeChangesCursor, encodeChangesCursor } from './cursor.ts';
 import type { AppDeps } from './deps.ts';
 import { invalidRequest } from './errors.ts';
+import { JSON_HEADERS, splicedJson } from './json-body.ts';
 import { BEARER, createRouter, sourcesToRead } from './router.ts';
 import { changesQuerySchema, changesResponseSchema, DEFAULT_PAGE_SIZE, errorResponses } from './schemas.ts';
 
@@ -42,23 +43,28 @@ export function changesRoutes(deps: AppDeps) {
         },
       ]);
     }
-    const rows = await deps.store.changes(since, limit + 1, sources);
+    const rows = await deps.store.changesJson(since, limit + 1, sources);
     const batch = rows.slice(0, limit);
     const last = batch.at(-1);
-    return c.json(
-      {
-        data: batch.map((row) => ({
-          kind: row.kind,
-          source: row.source,
-          id: row.id,
-          seq: row.seq,
-          invoice: row.invoice,
-          deletedAt: row.deletedAt,
-        })),
-        nextCursor: encodeChangesCursor(last ? last.seq : since),
-        hasMore: rows.length > limit,
-      },
-      200,
+    // The shape of changesResponseSchema, with each invoice spliced in as the store keeps it.
+    const data = batch.map((row) =>
+      splicedJson([
+        ['kind', row.kind],
+        ['source', row.source],
+        ['id', row.id],
+        ['seq', row.seq],
+        ['invoice', row.json, 'raw'],
+        ['deletedAt', row.deletedAt],
+      ]),
     );
+    return c.body(
+      splicedJson([
+        ['data', `[${data.join(',')}]`, 'raw'],
+        ['nextCursor', encodeChangesCursor(last ? last.seq : since)],
+        ['hasMore', rows.length > limit],
+      ]),
+      200,
+      JSON_HEADERS,
+    ) as never;
   });
 }

@@ -15,9 +15,11 @@ import { type Amounts, amountsOf, RevenueDelta, RevenueWriter } from './revenue.
 import type {
   ApplyPageResult,
   ChangeEntry,
+  ChangeJson,
   FetchedInvoice,
   InvoiceCursor,
   InvoiceFilter,
+  InvoiceJson,
   RevenueQuery,
   RevenueRow,
   SourceError,
@@ -81,6 +83,12 @@ interface InvoiceRow {
   hash: string;
   seq: number;
   deleted_at: string | null;
+}
+
+interface JsonRow {
+  source: string;
+  id: number;
+  data: string;
 }
 
 interface ChangeRow {
@@ -407,6 +415,28 @@ class SqliteStoreImpl implements SqliteStore {
     after: InvoiceCursor | undefined,
     limit: number,
   ): Promise<StoredInvoice[]> {
+    return this.#selectInvoices(filter, after, limit, 'data, raw, hash, seq, deleted_at', toStored);
+  }
+
+  async listInvoiceJson(
+    filter: InvoiceFilter,
+    after: InvoiceCursor | undefined,
+    limit: number,
+  ): Promise<InvoiceJson[]> {
+    return this.#selectInvoices(filter, after, limit, 'source, id, data', (row: JsonRow) => ({
+      source: row.source,
+      id: row.id,
+      json: row.data,
+    }));
+  }
+
+  #selectInvoices<R, T>(
+    filter: InvoiceFilter,
+    after: InvoiceCursor | undefined,
+    limit: number,
+    selected: string,
+    map: (row: R) => T,
+  ): T[] {
     const count = pageSize(limit);
     const { sources } = filter;
     // An empty list allows nothing (it never means "no filter": a caller restricted to no
@@ -437,7 +467,7 @@ class SqliteStoreImpl implements SqliteStore {
       where.push(clause);
       params.push(value);
     }
-    const columns = 'SELECT data, raw, hash, seq, deleted_at FROM invoices';
+    const columns = `SELECT ${selected} FROM invoices`;
 
     let index = 'invoices_key';
     if (filter.clientId !== undefined) index = 'invoices_client';
@@ -453,14 +483,13 @@ class SqliteStoreImpl implements SqliteStore {
       // cursor, SQLite would scan each source from its first row on every page.
       const sql = `${columns} INDEXED BY invoices_key
         WHERE source = ? AND id > ? AND ${where.join(' AND ')} ORDER BY id LIMIT ?`;
-      const statement = this.#prepared<InvoiceRow>(sql);
-      const out: StoredInvoice[] = [];
+      const statement = this.#prepared<R>(sql);
+      const out: T[] = [];
       for (const source of [...new Set(sources)].sort(compareBinary)) {
         const order = after ? compareBinary(source, after.source) : 1;
         if (order < 0) continue;
         const fromId = order === 0 ? after!.id : 0;
-        for (const row of statement.all(source, fromId, ...params, count - out.length))
-          out.push(toStored(row));
+        for (const row of statement.all(source, fromId, ...params, count - out.length)) out.push(map(row));
         if (out.length >= count) break;
       }
       return out;
@@ -475,9 +504,9 @@ class SqliteStoreImpl implements SqliteStore {
       params.push(after.source, after.id);
     }
     const sql = `${columns} INDEXED BY ${index} WHERE ${where.join(' AND ')} ORDER BY source, id LIMIT ?`;
-    return this.#prepared<InvoiceRow>(sql)
+    return this.#prepared<R>(sql)
       .all(...params, count)
-      .map(toStored);
+      .map(map);
   }
 
   async idsWithStatus(
@@ -491,6 +520,28 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   async changes(since: number, limit: number, sources?: string[]): Promise<ChangeEntry[]> {
+    return this.#changeRows(since, limit, sources).map((row) => ({
+      seq: row.seq,
+      source: row.source,
+      id: row.id,
+      kind: row.deleted_at === null ? 'upsert' : 'delete',
+      invoice: JSON.parse(row.data) as Invoice,
+      deletedAt: row.deleted_at,
+    }));
+  }
+
+  async changesJson(since: number, limit: number, sources?: string[]): Promise<ChangeJson[]> {
+    return this.#changeRows(since, limit, sources).map((row) => ({
+      seq: row.seq,
+      source: row.source,
+      id: row.id,
+      kind: row.deleted_at === null ? 'upsert' : 'delete',
+      json: row.data,
+      deletedAt: row.deleted_at,
+    }));
+  }
+
+  #changeRows(since: number, limit: number, sources?: string[]): ChangeRow[] {
     const count = pageSize(limit);
     if (count === 0 || sources?.length === 0) return [];
     const wanted = sources && new Set(sources);
@@ -507,14 +558,7 @@ class SqliteStoreImpl implements SqliteStore {
         .sort((a, b) => a.seq - b.seq)
         .slice(0, count);
     }
-    return rows.map((row) => ({
-      seq: row.seq,
-      source: row.source,
-      id: row.id,
-      kind: row.deleted_at === null ? 'upsert' : 'delete',
-      invoice: JSON.parse(row.data) as Invoice,
-      deletedAt: row.deleted_at,
-    }));
+    return rows;
   }
 
   async currentSeq(): Promise<number> {

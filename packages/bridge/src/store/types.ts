@@ -131,6 +131,19 @@ export interface ChangeEntry {
   deletedAt: string | null;
 }
 
+/** An invoice as the JSON text the store keeps (serving it needs no parse and no re-encode). */
+export interface InvoiceJson {
+  source: string;
+  id: number;
+  /** `JSON.stringify` of the normalized {@link Invoice}. */
+  json: string;
+}
+
+/** A {@link ChangeEntry} with the invoice as stored JSON text. */
+export interface ChangeJson extends Omit<ChangeEntry, 'invoice'> {
+  json: string;
+}
+
 export interface RevenueQuery {
   from?: string; // YYYY-MM month or date, inclusive
   to?: string;
@@ -216,8 +229,16 @@ export interface Store {
     sourceId: string,
     statuses: InvoiceStatus[],
   ): Promise<Array<{ id: number; clientId: number }>>;
+  /** The same page as {@link listInvoices}, each invoice as its stored JSON text. */
+  listInvoiceJson(
+    filter: InvoiceFilter,
+    after: InvoiceCursor | undefined,
+    limit: number,
+  ): Promise<InvoiceJson[]>;
   /** Changes (upserts and tombstones) with seq > since, in seq order. */
   changes(since: number, limit: number, sources?: string[]): Promise<ChangeEntry[]>;
+  /** The same changes as {@link changes}, each invoice as its stored JSON text. */
+  changesJson(since: number, limit: number, sources?: string[]): Promise<ChangeJson[]>;
   /** The highest seq handed out so far. */
   currentSeq(): Promise<number>;
   countsByStatus(sourceId: string): Promise<Record<InvoiceStatus, number>>;
