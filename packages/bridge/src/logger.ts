@@ -1,3 +1,4 @@
+import { createRedactor } from '@forecaster/whmcs-client';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 
@@ -11,19 +12,6 @@ export interface LoggerOptions {
   secrets?: readonly string[];
   /** Where JSON lines go (default stdout). */
   destination?: NodeJS.WritableStream;
-}
-
-/** Replaces each secret (and its URL-encoded form) in a string with `***`. */
-export function createRedactor(secrets: readonly string[]): (text: string) => string {
-  const needles = [...new Set(secrets.flatMap((s) => [s, encodeURIComponent(s)]))]
-    .filter((s) => s.length >= 3)
-    .sort((a, b) => b.length - a.length);
-  if (needles.length === 0) return (text) => text;
-  return (text) => {
-    let out = text;
-    for (const needle of needles) if (out.includes(needle)) out = out.split(needle).join('***');
-    return out;
-  };
 }
 
 /**

@@ -43,6 +43,12 @@ export {
   type WireInvoice,
   wireInvoiceSchema,
 } from './schemas.ts';
-export type { CallEvent, Params, WhmcsClientOptions, WhmcsCredentials } from './transport.ts';
+export {
+  type CallEvent,
+  createRedactor,
+  type Params,
+  type WhmcsClientOptions,
+  type WhmcsCredentials,
+} from './transport.ts';
 export { mostSpecificIssue, type ZodIssueLike } from './zod-issues.ts';
 export { assertTimeZone, plainDate, todayIn, zonedDateTime } from './zoned-time.ts';

@@ -191,7 +191,12 @@ function authParams(credentials: WhmcsCredentials): {
   };
 }
 
-/** Replaces every secret, and its URL-encoded form, with `***`. */
+/**
+ * Replaces every secret, in the forms it can show up in (as is, trimmed, URL-encoded), with
+ * `***`. The one redactor of the project: the bridge's logs and `bridge check` use it too.
+ *
+ * @example createRedactor([secret])(`body=${secret}`) // 'body=***'
+ */
 export function createRedactor(secrets: readonly string[]): (text: string) => string {
   const needles = [...new Set(secrets.flatMap((s) => [s, encodeURIComponent(s), s.trim()]))]
     .filter((s) => s.length >= 3)

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { assertTimeZone, resolveApiUrl } from '@forecaster/whmcs-client';
+import { assertTimeZone, createRedactor, resolveApiUrl } from '@forecaster/whmcs-client';
 import { isLoopback, type SourceConfig } from '../config.ts';
 import {
   type Lookup,
@@ -213,25 +213,21 @@ function whitespaceAround(value: string): string | undefined {
   return lead ? `starts with ${what(lead)}` : `ends with ${what(trail)}`;
 }
 
-/** Every form in which a source's secrets could show up: the values, trimmed, and the MD5 sent. */
+/** A source's secrets, and the MD5 a legacy login sends (the redactor adds their other forms). */
 function secretsOf(source: SourceConfig): string[] {
   const values =
     'identifier' in source.credentials
       ? [source.credentials.secret]
       : [source.credentials.password, createHash('md5').update(source.credentials.password).digest('hex')];
   if (source.accessKey) values.push(source.accessKey);
-  return values
-    .flatMap((value) => [value, value.trim(), encodeURIComponent(value)])
-    .filter((v) => v.length >= 3);
+  return values;
 }
 
 /** Belt and braces: no string in the report may hold a secret, whatever a server echoed. */
 function redactReport(report: CheckReport, secrets: readonly string[]): CheckReport {
-  const needles = [...new Set(secrets)].sort((a, b) => b.length - a.length);
-  if (needles.length === 0) return report;
+  const redactText = createRedactor(secrets);
   const redact = (value: unknown): unknown => {
-    if (typeof value === 'string')
-      return needles.reduce((text, needle) => text.split(needle).join('***'), value);
+    if (typeof value === 'string') return redactText(value);
     if (Array.isArray(value)) return value.map(redact);
     if (value && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redact(inner)]));
