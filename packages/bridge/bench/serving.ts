@@ -4,6 +4,7 @@
  * precomputed body of the same size; and GET /v1/revenue's latency, checked to the unit
  * against sums computed from the same generated invoices.
  */
+import { randomBytes } from 'node:crypto';
 import type { Invoice } from '@forecaster/whmcs-client';
 import autocannon from 'autocannon';
 import { spawnBench } from './children.ts';
@@ -159,7 +160,7 @@ async function cannon(
 
 export async function measureServing(ctx: Context, params: ServingParams): Promise<void> {
   const { report, log } = ctx;
-  const token = `bench-${Math.random().toString(36).slice(2)}`;
+  const token = `bench-${randomBytes(24).toString('hex')}`;
   const job: ServeJob = { invoices: params.invoices, dataDir: tempDir(), token, pageSize: params.pageSize };
   const spawned = spawnBench('serve-process.ts', [JSON.stringify(job)]);
   try {

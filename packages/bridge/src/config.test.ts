@@ -61,7 +61,10 @@ describe('loadConfig', () => {
 
   it('environment overrides: PORT, BRIDGE_HOST, BRIDGE_DATA_DIR, BRIDGE_LOG_LEVEL, BRIDGE_TOKEN, BRIDGE_TOKENS_FILE', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'tokens'), '# one per line\ntok-one-aaaa\n\ntok-two-bbbb\n');
+    writeFileSync(
+      join(dir, 'tokens'),
+      '# one per line\ntok-one-aaaa-long-enough-for-the-rules\n\ntok-two-bbbb-long-enough-for-the-rules\n',
+    );
     const config = load(
       { sources: [source()], tokens: [{ name: 'hashed', sha256: sha256('tok-zero').toString('hex') }] },
       {
@@ -70,7 +73,7 @@ describe('loadConfig', () => {
         BRIDGE_HOST: '0.0.0.0',
         BRIDGE_DATA_DIR: dir,
         BRIDGE_LOG_LEVEL: 'debug',
-        BRIDGE_TOKEN: 'tok-env-cccc',
+        BRIDGE_TOKEN: 'tok-env-cccc-long-enough-for-the-rules',
         BRIDGE_TOKENS_FILE: join(dir, 'tokens'),
       },
     );
@@ -83,9 +86,14 @@ describe('loadConfig', () => {
       'BRIDGE_TOKENS_FILE#1',
       'BRIDGE_TOKENS_FILE#2',
     ]);
-    expect(config.tokens[1]?.sha256.equals(sha256('tok-env-cccc'))).toBe(true);
+    expect(config.tokens[1]?.sha256.equals(sha256('tok-env-cccc-long-enough-for-the-rules'))).toBe(true);
     expect(config.secrets).toEqual(
-      expect.arrayContaining([SECRET, 'tok-env-cccc', 'tok-one-aaaa', 'tok-two-bbbb']),
+      expect.arrayContaining([
+        SECRET,
+        'tok-env-cccc-long-enough-for-the-rules',
+        'tok-one-aaaa-long-enough-for-the-rules',
+        'tok-two-bbbb-long-enough-for-the-rules',
+      ]),
     );
   });
 
@@ -149,7 +157,7 @@ describe('loadConfig', () => {
         WHMCS_SECRET: SECRET,
         KEY: 'Access-Key-Marmot-7',
         PASS: 'Legacy-Pass-Ibis-3',
-        TOKEN: 'Token-Heron-5',
+        TOKEN: 'Token-Heron-5-long-enough-for-the-rules',
       },
     );
     const printed = JSON.stringify(redactedConfig(config));
@@ -157,8 +165,8 @@ describe('loadConfig', () => {
       SECRET,
       'Access-Key-Marmot-7',
       'Legacy-Pass-Ibis-3',
-      'Token-Heron-5',
-      sha256('Token-Heron-5').toString('hex'),
+      'Token-Heron-5-long-enough-for-the-rules',
+      sha256('Token-Heron-5-long-enough-for-the-rules').toString('hex'),
     ]) {
       expect(printed).not.toContain(secret);
     }
@@ -261,7 +269,11 @@ describe('facade', () => {
       facade: { credentials: [{ identifier: 'f', ...(secret as object) }] },
       ...extra,
     });
-    const envs = { ...env, KEY: 'Access-Key-Marmot-7-long', BRIDGE_TOKEN: 'Token-Heron-5-long-enough' };
+    const envs = {
+      ...env,
+      KEY: 'Access-Key-Marmot-7-long',
+      BRIDGE_TOKEN: 'Token-Heron-5-long-enough-for-the-rules',
+    };
     expect(() => load(withSecret({ secret: { env: 'WHMCS_SECRET' } }), envs)).toThrow(/WHMCS secret/);
     expect(() => load(withSecret({ secretSha256: sha256(SECRET).toString('hex') }), envs)).toThrow(
       /WHMCS secret/,

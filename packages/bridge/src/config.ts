@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { assertTimeZone, mostSpecificIssue, resolveApiUrl } from '@forecaster/whmcs-client';
 import { z } from 'zod';
+import { checkDistinctTokens, checkTokenLength, type TokenEntry } from './token-rules.ts';
 
 /*
  * The bridge's configuration: one zod schema for the JSON file, plus environment
@@ -200,6 +201,10 @@ export const bridgeConfigSchema = z
       .strictObject({
         /** Requests per minute per token before `429 rate_limited`. */
         requestsPerMinute: z.number().int().min(1).default(600),
+        /** Failed authentications per minute per client address before every request from it gets `429`. */
+        failedAuthPerMinute: z.number().int().min(1).max(1000).default(10),
+        /** Reverse proxies in front of the API: from these, the client is the address they append to X-Forwarded-For. */
+        trustedProxies: z.array(ipSchema).default([]),
       })
       .prefault({}),
     /** Structured logs; secrets are redacted from every line. */
@@ -300,7 +305,12 @@ export interface BridgeConfig {
   dataDir: string;
   tokens: TokenConfig[];
   cors: { origins: string[] };
-  rateLimit: { requestsPerMinute: number };
+  rateLimit: {
+    requestsPerMinute: number;
+    /** Default 10; see the schema. */
+    failedAuthPerMinute?: number;
+    trustedProxies?: string[];
+  };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'; format: 'auto' | 'json' | 'pretty' };
   docsBaseUrl: string;
   sources: SourceConfig[];
@@ -447,14 +457,17 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
     };
   });
 
-  const tokens: TokenConfig[] = file.tokens.map((token, i) =>
-    'sha256' in token
-      ? { name: token.name, sha256: Buffer.from(token.sha256, 'hex') }
-      : { name: token.name, sha256: sha256(readSecret(token.token, `tokens[${i}].token`)) },
-  );
+  const tokenEntries: TokenEntry[] = file.tokens.map((token, i) => {
+    const key = `tokens[${i}]`;
+    if ('sha256' in token) return { name: token.name, sha256: Buffer.from(token.sha256, 'hex'), key };
+    const value = readSecret(token.token, `${key}.token`);
+    checkTokenLength(value, `${key}.token`);
+    return { name: token.name, sha256: sha256(value), key };
+  });
   if (env.BRIDGE_TOKEN) {
     secrets.push(env.BRIDGE_TOKEN);
-    tokens.push({ name: 'BRIDGE_TOKEN', sha256: sha256(env.BRIDGE_TOKEN) });
+    checkTokenLength(env.BRIDGE_TOKEN, 'BRIDGE_TOKEN');
+    tokenEntries.push({ name: 'BRIDGE_TOKEN', sha256: sha256(env.BRIDGE_TOKEN), key: 'BRIDGE_TOKEN' });
   }
   if (env.BRIDGE_TOKENS_FILE) {
     let lines: string[];
@@ -468,9 +481,16 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
       .filter((line) => line && !line.startsWith('#'))
       .forEach((line, i) => {
         secrets.push(line);
-        tokens.push({ name: `BRIDGE_TOKENS_FILE#${i + 1}`, sha256: sha256(line) });
+        checkTokenLength(line, 'BRIDGE_TOKENS_FILE');
+        tokenEntries.push({
+          name: `BRIDGE_TOKENS_FILE#${i + 1}`,
+          sha256: sha256(line),
+          key: 'BRIDGE_TOKENS_FILE',
+        });
       });
   }
+  checkDistinctTokens(tokenEntries);
+  const tokens: TokenConfig[] = tokenEntries.map(({ name, sha256 }) => ({ name, sha256 }));
 
   const facade = resolveFacade(
     file.facade,

@@ -83,12 +83,12 @@ describe('the bundled bridge executable', () => {
   });
 
   it('with no configuration, `start` runs the demo: syncs two simulated WHMCS and serves the three curl commands it prints', async () => {
-    const demo = start(['start'], { PORT: '0', BRIDGE_TOKEN: 'demo-token-Kiwi-1' });
+    const demo = start(['start'], { PORT: '0', BRIDGE_TOKEN: 'demo-token-Kiwi-1-long-enough-000001' });
     await demo.waitFor(/Stop: Ctrl\+C/, 120_000);
     const output = demo.out();
     expect(output).toMatch(/eu\s+full\s+ok/);
     expect(output).toMatch(/us\s+full\s+ok/);
-    expect(output).toContain('Token (set BRIDGE_TOKEN to choose it): demo-token-Kiwi-1');
+    expect(output).toContain('Token (set BRIDGE_TOKEN to choose it): demo-token-Kiwi-1-long-enough-000001');
     const curls = [...output.matchAll(/curl -s -H 'Authorization: Bearer ([^']+)' '?([^'\s]+)'?/g)];
     expect(curls).toHaveLength(3);
     for (const [, token, url] of curls) {

@@ -9,7 +9,7 @@ import { type BridgeConfigFile, loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import type { Store } from '../src/store/types.ts';
 
-export const TOKEN = 'test-token-Axolotl-6612';
+export const TOKEN = 'test-token-Axolotl-6612-long-enough-0001';
 export const GET_INVOICES_ONLY = (secret: string) => [
   { identifier: 'forecaster', secret, admin: 'forecaster', actions: ['GetInvoices'] },
 ];

@@ -396,7 +396,7 @@ const VALID: BridgeConfigFile = {
 const ENV = {
   WHMCS_SECRET: 'whmcs-secret-1234',
   WHMCS_ACCESS_KEY: 'access-key-5678',
-  FORECASTER_TOKEN: 'tok-abcdef',
+  FORECASTER_TOKEN: 'tok-abcdef-long-enough-for-the-rules',
 };
 
 /** The paths of every value in `value`, for mutations. */

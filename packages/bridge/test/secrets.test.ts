@@ -16,8 +16,8 @@ import { bundleCli, type CliRun, reliabilityConfig, removeBundle, runCli } from 
 const WHMCS_SECRET = 'WhmcsSecret-Ibex-8841-Zq';
 const WRONG_SECRET = 'WrongSecret-Yak-2290-Xv';
 const ACCESS_KEY = 'AccessKey-Wombat-5507-Kd';
-const FORECASTER_TOKEN = 'ForecasterToken-Tapir-3316-Jm';
-const DEMO_TOKEN = 'DemoToken-Narwhal-6620-Hb';
+const FORECASTER_TOKEN = 'ForecasterToken-Tapir-3316-Jm-long-enough';
+const DEMO_TOKEN = 'DemoToken-Narwhal-6620-Hb-long-enough-01';
 
 let bundle: string;
 beforeAll(async () => {

@@ -58,7 +58,7 @@ export interface SoakResult {
   failures: string[];
 }
 
-const TOKEN = 'soak-token-Marmot-7312';
+const TOKEN = 'soak-token-Marmot-7312-long-enough-000001';
 const PAGE = 100;
 const CONCURRENCY = 2;
 

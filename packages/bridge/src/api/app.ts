@@ -72,7 +72,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // Auth before the body is read: an unauthenticated caller cannot make the bridge read anything.
   app.use(
     '/v1/*',
-    bearerAuth(deps.config.tokens, deps.config.rateLimit.requestsPerMinute, () => now().getTime()),
+    bearerAuth(deps.config.tokens, deps.config.rateLimit, () => now().getTime()),
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {

@@ -165,3 +165,37 @@ describe('rate limit per token', () => {
     for (let i = 0; i < 5; i++) expect((await h.app.request('/healthz')).status).toBe(200);
   });
 });
+
+describe('failed authentication is limited per client address (issue 10 item 8)', () => {
+  it('after 10 failures a minute every request from the address gets 429 with Retry-After, even with the right token', async () => {
+    let now = new Date('2024-06-15T12:00:00Z');
+    h = await createHarness({ clock: () => now });
+    const statuses: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      statuses.push((await bare('/v1/sources', { Authorization: `Bearer wrong-${i}` })).status);
+    }
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(statuses.slice(10)).toEqual(Array(40).fill(429));
+    // A right guess now tells the guesser nothing: it is refused like the rest.
+    const right = await h.get('/v1/sources');
+    expect(right.status).toBe(429);
+    // 10 a minute refill one every 6 s.
+    expect(right.headers.get('retry-after')).toBe('6');
+    const error = await errorOf(right);
+    expect(error.code).toBe('rate_limited');
+    expect(error.message).toMatch(/failed authentications from this address/);
+
+    now = new Date(now.getTime() + 6_000);
+    expect((await h.get('/v1/sources')).status).toBe(200);
+    // A success costs nothing from the failure allowance.
+    expect((await h.get('/v1/sources')).status).toBe(200);
+  });
+
+  it('the limit follows the configured allowance, and the system endpoints stay open', async () => {
+    h = await createHarness({ config: { rateLimit: { requestsPerMinute: 600, failedAuthPerMinute: 2 } } });
+    expect((await bare('/v1/sources')).status).toBe(401);
+    expect((await bare('/v1/sources', { Authorization: 'Basic x' })).status).toBe(401);
+    expect((await bare('/v1/sources', { Authorization: `Bearer ${TOKEN}` })).status).toBe(429);
+    expect((await bare('/healthz')).status).toBe(200);
+  });
+});

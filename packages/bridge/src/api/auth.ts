@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { sha256, type TokenConfig } from '../config.ts';
+import { callerIp } from '../facade/client-ip.ts';
 import type { AppEnv } from './deps.ts';
 import { ApiError } from './errors.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -33,20 +34,57 @@ export function matchToken(presented: string, tokens: readonly TokenConfig[]): s
   return matched;
 }
 
-/** Requires `Authorization: Bearer <token>` and applies the per-token rate limit. */
+/** The name of the token an Authorization header presents, or the 401 to answer. */
+function identify(header: string | undefined, tokens: readonly TokenConfig[]): string | ApiError {
+  if (!header) return unauthorized('send the API token as Authorization: Bearer <token>', false);
+  const match = /^Bearer +([\x21-\x7e]+) *$/i.exec(header);
+  if (!match) return unauthorized('the Authorization header must use the Bearer scheme', false);
+  return matchToken(match[1]!, tokens) ?? unauthorized('the token is not valid for this bridge', true);
+}
+
+/** Rate limits of {@link bearerAuth}: the configuration's `rateLimit`. */
+export interface AuthLimits {
+  requestsPerMinute: number;
+  failedAuthPerMinute?: number;
+  trustedProxies?: string[];
+}
+
+/** Failed authentications allowed per client address and minute when the configuration says nothing. */
+export const DEFAULT_FAILED_AUTH_PER_MINUTE = 10;
+
+/**
+ * Requires `Authorization: Bearer <token>` and applies the per-token rate limit. Failed
+ * authentications are limited per client address: once an address spent its allowance, every
+ * request from it is refused with 429 before its token is looked at, so that a guesser learns
+ * nothing more (not even from a right guess) until the allowance refills.
+ */
 export function bearerAuth(
   tokens: readonly TokenConfig[],
-  requestsPerMinute: number,
+  limits: AuthLimits,
   now: () => number,
 ): MiddlewareHandler<AppEnv> {
+  const { requestsPerMinute } = limits;
+  const failedPerMinute = limits.failedAuthPerMinute ?? DEFAULT_FAILED_AUTH_PER_MINUTE;
+  const proxies = limits.trustedProxies ?? [];
   const limiter = new RateLimiter(requestsPerMinute, now);
+  const failures = new RateLimiter(failedPerMinute, now);
   return async (c, next) => {
-    const header = c.req.header('Authorization');
-    if (!header) throw unauthorized('send the API token as Authorization: Bearer <token>', false);
-    const match = /^Bearer +([\x21-\x7e]+) *$/i.exec(header);
-    if (!match) throw unauthorized('the Authorization header must use the Bearer scheme', false);
-    const name = matchToken(match[1]!, tokens);
-    if (name === undefined) throw unauthorized('the token is not valid for this bridge', true);
+    const address = callerIp(c.env?.incoming, c.req.header('x-forwarded-for'), proxies);
+    const blocked = failures.peek(address);
+    if (!blocked.allowed) {
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `too many failed authentications from this address: at most ${failedPerMinute} a minute; retry in ${blocked.retryAfterSeconds} s`,
+        { retryAfterSeconds: blocked.retryAfterSeconds },
+        { 'Retry-After': String(blocked.retryAfterSeconds) },
+      );
+    }
+    const name = identify(c.req.header('Authorization'), tokens);
+    if (name instanceof ApiError) {
+      failures.take(address);
+      throw name;
+    }
     c.set('tokenName', name);
 
     const decision = limiter.take(name);

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { CheckRunner } from '../check/runner.ts';
 import type { BridgeConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -22,6 +23,8 @@ export interface AppDeps {
 
 /** Hono's per-request variables. */
 export interface AppEnv {
+  /** The Node request, when served by @hono/node-server (absent in `app.request()` tests). */
+  Bindings: { incoming?: IncomingMessage };
   Variables: {
     requestId: string;
     /** The name of the configured token the caller presented (after auth). */

@@ -33,7 +33,7 @@ const secret = () => randomBytes(18).toString('base64url');
  */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const out = options.out ?? process.stdout;
-  const token = options.token ?? `demo-${secret()}`;
+  const token = options.token ?? `demo-${randomBytes(24).toString('base64url')}`;
   const [euCount, usCount] = options.invoices ?? [30_000, 20_000];
   const eu = { identifier: 'forecaster-eu', secret: secret() };
   const us = { identifier: 'forecaster-us', secret: secret() };
