@@ -104,14 +104,19 @@ const ENV_EFFECTS: Record<string, EnvEffect> = {
     changes: 'log.level',
   },
   BRIDGE_TOKEN: {
-    effect: 'Adds one API token, named `BRIDGE_TOKEN`, to those in `tokens`.',
-    probe: () => 'probe-token-0123456789',
+    effect: 'Adds one API token (at least 32 characters), named `BRIDGE_TOKEN`, to those in `tokens`.',
+    probe: () => 'probe-token-0123456789-long-enough-0001',
     changes: 'tokens',
   },
   BRIDGE_TOKENS_FILE: {
     effect:
       'Adds one API token per line of this file (named `BRIDGE_TOKENS_FILE#1`, `#2`, ...); blank lines and lines starting with `#` are skipped.',
-    probe: (dir) => file(dir, 'tokens', '# Forecaster\nprobe-token-a\n\nprobe-token-b\n'),
+    probe: (dir) =>
+      file(
+        dir,
+        'tokens',
+        '# Forecaster\nprobe-token-a-long-enough-for-the-rules\n\nprobe-token-b-long-enough-for-the-rules\n',
+      ),
     changes: 'tokens',
   },
 };
