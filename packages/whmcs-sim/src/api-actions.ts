@@ -24,6 +24,8 @@ export interface ActionContext {
   /** Today in the server's zone, as a naive day. */
   today(): number;
   wire(invoice: SimInvoice): Record<string, unknown>;
+  /** Brings the store up to the clock before a read (a world served as of now); a no-op otherwise. */
+  refresh(): void;
 }
 
 /** PHP's (int) cast: leading digits, else 0. */
@@ -49,6 +51,7 @@ export function parseInvoiceQuery(params: Record<string, string>): InvoiceQuery 
 
 export function getInvoices(ctx: ActionContext, params: Record<string, string>): ActionOutcome {
   const query = parseInvoiceQuery(params);
+  ctx.refresh();
   const page = ctx.index.query(query, ctx.today());
   const rows = page.ids.map((id) => ctx.wire(ctx.store.get(id)!));
   return {
@@ -64,6 +67,7 @@ export function getInvoices(ctx: ActionContext, params: Record<string, string>):
 }
 
 export function getInvoice(ctx: ActionContext, params: Record<string, string>): ActionOutcome {
+  ctx.refresh();
   const invoice = ctx.store.get(phpInt(params.invoiceid));
   if (!invoice) {
     // The one WHMCS error keyed `status` rather than `result`, answered with HTTP 200.

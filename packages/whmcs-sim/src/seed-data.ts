@@ -15,7 +15,7 @@ const FIXED_CLIENTS: Array<[first: string, last: string, company: string, countr
   ['Zoë', 'Laurent', 'Rocket 🚀 Labs', 'FR'],
   ['Dana', 'Brooks', '"Ace" <Web> Hosting', 'US'],
 ];
-const FIRST_NAMES = [
+export const FIRST_NAMES = [
   'Liam',
   'Olivia',
   'José',
@@ -33,7 +33,7 @@ const FIRST_NAMES = [
   'Kenji',
   'Sofia',
 ];
-const LAST_NAMES = [
+export const LAST_NAMES = [
   'Johnson',
   "D'Angelo",
   'García',
@@ -49,7 +49,7 @@ const LAST_NAMES = [
   'Petrov',
   'Silva',
 ];
-const COMPANIES = [
+export const COMPANIES = [
   '',
   '',
   '',
@@ -81,7 +81,7 @@ const DAY = 86_400;
 /** Seed data spans four years up to the start of today. */
 const SPAN_DAYS = 1461;
 
-function pick<T>(random: () => number, list: readonly T[]): T {
+export function pick<T>(random: () => number, list: readonly T[]): T {
   return list[Math.floor(random() * list.length)]!;
 }
 
@@ -120,7 +120,7 @@ export function generateClients(
 }
 
 /** Tax rates in thousandths of a percent by country: [rate, rate2]. */
-function taxRates(country: string): [number, number] {
+export function taxRates(country: string): [number, number] {
   switch (country) {
     case 'GB':
     case 'FR':

@@ -18,6 +18,7 @@ import type {
   SimulatorOptions,
   WhmcsSimulator,
 } from './types.ts';
+import { worldRefresher, worldSimulatorOptions } from './world/world-simulator.ts';
 
 export interface SimulatorRuntime {
   sim: WhmcsSimulator;
@@ -39,23 +40,30 @@ function abortError(signal: AbortSignal): unknown {
 
 /** Builds the simulator and the Hono app behind it; `serve` mounts the app on a real socket. */
 export function createSimulatorRuntime(input: SimulatorOptions = {}): SimulatorRuntime {
-  const options = resolveOptions(input);
+  const { world } = input;
+  const options = resolveOptions(world ? worldSimulatorOptions(world, input) : input);
   const { timeZone } = options;
   const today = () => toLocalDay(options.now(), timeZone);
   const stamp = (at?: Date) => formatDateTime(toLocalSeconds(at ?? options.now(), timeZone));
 
-  const clients = generateClients(options.clients, options.currencies, options.seed);
+  const clients = world
+    ? new Map(world.clients)
+    : generateClients(options.clients, options.currencies, options.seed);
   const store = new InvoiceStore(options.invoices);
-  generateInvoices(store, {
-    seed: options.seed,
-    invoices: options.invoices,
-    orphans: options.orphans,
-    clients,
-    clientCount: options.clients,
-    today: today(),
-  });
+  // A world is served as of the clock; seed data is generated once.
+  const refresh = world ? worldRefresher(world, store, options) : () => {};
+  if (!world) {
+    generateInvoices(store, {
+      seed: options.seed,
+      invoices: options.invoices,
+      orphans: options.orphans,
+      clients,
+      clientCount: options.clients,
+      today: today(),
+    });
+  }
   const index = new InvoiceIndex(store, clients);
-  const wire = wireFor(clients, options.currencies, options);
+  const wire = world ? world.toWire : wireFor(clients, options.currencies, options);
   const bans = new BanList({
     threshold: options.ban.threshold,
     windowMs: options.ban.windowMinutes * 60_000,
@@ -71,6 +79,7 @@ export function createSimulatorRuntime(input: SimulatorOptions = {}): SimulatorR
     currencies: options.currencies,
     today,
     wire,
+    refresh,
   };
   const app = createApp({
     options,
@@ -81,6 +90,7 @@ export function createSimulatorRuntime(input: SimulatorOptions = {}): SimulatorR
   });
 
   const existing = (id: number): SimInvoice => {
+    refresh();
     const invoice = store.get(id);
     if (!invoice) throw new RangeError(`Invoice ${id} not found`);
     return invoice;
@@ -114,14 +124,19 @@ export function createSimulatorRuntime(input: SimulatorOptions = {}): SimulatorR
     options,
     clients,
     currencies: options.currencies,
-    invoice: (id) => store.get(id),
+    invoice: (id) => {
+      refresh();
+      return store.get(id);
+    },
     *invoices() {
+      refresh();
       for (let id = 1; id <= store.maxId; id++) {
         const invoice = store.get(id);
         if (invoice) yield invoice;
       }
     },
     *visibleInvoices() {
+      refresh();
       for (let id = 1; id <= store.maxId; id++) {
         if (store.exists[id] === 1 && clients.has(store.userid[id]!)) yield store.get(id)!;
       }

@@ -1,3 +1,5 @@
+import type { World } from './world/generate-world.ts';
+
 /** The WHMCS major version whose API quirks the simulator reproduces. */
 export type WhmcsVersion = 5 | 7 | 8;
 
@@ -86,6 +88,12 @@ export interface SimulatorOptions {
   latency?: LatencyOptions;
   /** Subdirectory WHMCS is installed in, e.g. '/billing' (default none). */
   pathPrefix?: string;
+  /**
+   * Serve a generated world instead of seed data, as of `now()` (invoices not yet created are absent;
+   * statuses, dates and totals are those at that instant). The world sets currencies, version
+   * (its field set), time zone, seed and sizes; `clients`, `invoices` and `orphans` are ignored.
+   */
+  world?: World;
 }
 
 export interface ResolvedSimulatorOptions {
