@@ -1,0 +1,39 @@
+export { type StateAt, stateAt } from './as-of.ts';
+export { BASE_CAVEATS, CAVEATS, type Caveat } from './caveats.ts';
+export { addMonths, dateOf, dayOf, monthLabel, monthOf, monthOfDay } from './dates.ts';
+export {
+  type FiguresOptions,
+  FLOW_DEFINITIONS,
+  FLOW_MEASURES,
+  type FlowMeasure,
+  type FlowRow,
+  flowsOf,
+  revenueFigures,
+  type UndatedRow,
+} from './figures.ts';
+export { counted, type DataQuality, dataQuality, grossOf, type LedgerInvoice, toLedger } from './ledger.ts';
+export { formatEstimate, formatMoney, parseMoney } from './money.ts';
+export {
+  BEHAVIOUR_DEFINITIONS,
+  type BehaviourOptions,
+  type BehaviourRow,
+  paymentBehaviour,
+} from './payment-behaviour.ts';
+export {
+  convertUnits,
+  createConverter,
+  crossRate,
+  parseRates,
+  type RateSet,
+  type RateUsed,
+} from './rates.ts';
+export {
+  AGE_BUCKETS,
+  type AgeBucket,
+  bucketOf,
+  RECEIVABLES_DEFINITIONS,
+  type ReceivablesOptions,
+  type ReceivablesRow,
+  receivables,
+} from './receivables.ts';
+export * from './schemas.ts';
