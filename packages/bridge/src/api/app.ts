@@ -12,7 +12,10 @@ import type { AppDeps, AppEnv } from './deps.ts';
 import { ApiError, errorHandler, validationHook } from './errors.ts';
 import { invoicesRoutes } from './invoices.ts';
 import { httpMetrics, MAX_BODY_BYTES, notFoundOrNotAllowed, uriLengthLimit } from './middleware.ts';
+import { paymentBehaviourRoutes } from './payment-behaviour.ts';
+import { receivablesRoutes } from './receivables.ts';
 import { revenueRoutes } from './revenue.ts';
+import { revenueFiguresRoutes } from './revenue-figures.ts';
 import { sourcesRoutes } from './sources.ts';
 import { syncRoutes } from './sync.ts';
 import { systemRoutes } from './system.ts';
@@ -102,6 +105,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     .route('/v1/invoices', invoicesRoutes(deps))
     .route('/v1/changes', changesRoutes(deps))
     .route('/v1/revenue', revenueRoutes(deps))
+    .route('/v1/revenue', revenueFiguresRoutes(deps))
+    .route('/v1/receivables', receivablesRoutes(deps))
+    .route('/v1/payment-behaviour', paymentBehaviourRoutes(deps))
     .route('/', systemRoutes(deps, openApiDocument));
 
   app.notFound(notFoundOrNotAllowed(app));

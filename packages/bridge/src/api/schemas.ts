@@ -94,13 +94,13 @@ export const errorResponses = {
 // prefixes it with the parameter's name.
 
 /** A parameter given once. Repeating it (`limit=1&limit=2`) is an error, not a silent pick. */
-const single = <T extends z.ZodType<unknown, string>>(inner: T) =>
+export const single = <T extends z.ZodType<unknown, string>>(inner: T) =>
   z
     .string({ error: (issue) => (Array.isArray(issue.input) ? 'must be given once' : 'must be a string') })
     .pipe(inner);
 
 /** A repeatable parameter that also takes comma-separated values: `status=paid,unpaid&status=draft`. */
-function list<T extends z.ZodType<unknown, string>>(item: T, what: string) {
+export function list<T extends z.ZodType<unknown, string>>(item: T, what: string) {
   return z
     .union([z.string(), z.array(z.string())], { error: 'must be a string' })
     .transform((value) =>
@@ -112,17 +112,17 @@ function list<T extends z.ZodType<unknown, string>>(item: T, what: string) {
     .pipe(z.array(item).min(1, `must name at least one ${what}`).max(100, `at most 100 ${what}s`));
 }
 
-const sourceIdValue = z.string().regex(SOURCE_ID, 'is not a source id');
+export const sourceIdValue = z.string().regex(SOURCE_ID, 'is not a source id');
 const statusValue = z.string().pipe(
   z.enum(invoiceStatusSchema.options, {
     error: (issue) =>
       `"${String(issue.input)}" is not a status (one of ${invoiceStatusSchema.options.join(', ')})`,
   }),
 );
-const currencyValue = z.string().regex(CURRENCY, 'is not a currency code');
+export const currencyValue = z.string().regex(CURRENCY, 'is not a currency code');
 
-const dateParam = single(z.iso.date({ error: 'must be a calendar date YYYY-MM-DD' }));
-const monthParam = single(z.string().regex(MONTH, 'must be a month YYYY-MM'));
+export const dateParam = single(z.iso.date({ error: 'must be a calendar date YYYY-MM-DD' }));
+export const monthParam = single(z.string().regex(MONTH, 'must be a month YYYY-MM'));
 const cursorParam = single(z.string().regex(CURSOR, 'is not a cursor this API issued'));
 
 const limitParam = single(z.string().regex(/^\d{1,7}$/, `must be an integer from 1 to ${MAX_PAGE_SIZE}`))
@@ -141,7 +141,7 @@ type DocSchema = Record<string, unknown>;
  * A query parameter's documentation. The schema is written out because the generator would
  * describe the raw input (strings) rather than what the parameter means.
  */
-const param = (name: string, description: string, schema: DocSchema, example?: unknown) => ({
+export const param = (name: string, description: string, schema: DocSchema, example?: unknown) => ({
   ...schema,
   param: {
     name,
@@ -151,7 +151,7 @@ const param = (name: string, description: string, schema: DocSchema, example?: u
     ...(example === undefined ? {} : { example }),
   },
 });
-const DOC = {
+export const DOC = {
   sources: { type: 'array', items: { type: 'string', pattern: SOURCE_ID.source } },
   statuses: { type: 'array', items: { type: 'string', enum: invoiceStatusSchema.options } },
   currencies: { type: 'array', items: { type: 'string', pattern: CURRENCY.source } },
@@ -164,7 +164,9 @@ const DOC = {
 } satisfies Record<string, DocSchema>;
 
 /** Checks `fromKey <= toKey` (both optional): an inverted range is a mistake, not an empty answer. */
-function ordered<T extends Record<string, unknown>>(pairs: Array<[keyof T & string, keyof T & string]>) {
+export function ordered<T extends Record<string, unknown>>(
+  pairs: Array<[keyof T & string, keyof T & string]>,
+) {
   return (value: T, ctx: z.core.$RefinementCtx<T>) => {
     for (const [from, to] of pairs) {
       const a = value[from];

@@ -1,0 +1,84 @@
+import {
+  BASE_CAVEATS,
+  BEHAVIOUR_DEFINITIONS,
+  behaviourRowSchema,
+  caveatSchema,
+  dateOf,
+  dayOf,
+  paymentBehaviour,
+} from '@forecaster/forecast';
+import { createRoute, z } from '@hono/zod-openapi';
+import { figuresService } from '../forecast/service.ts';
+import type { AppDeps } from './deps.ts';
+import { asOfQuery, booleanQuery, integerQuery, sourcesQuery } from './figures-query.ts';
+import { BEARER, createRouter, sourcesToRead } from './router.ts';
+import { DOC, errorResponses, param, single } from './schemas.ts';
+
+export const paymentBehaviourQuerySchema = z.strictObject({
+  asOf: asOfQuery,
+  windowDays: integerQuery('windowDays', 'Payments of the days ending at asOf (default 365)', 1, 3660),
+  source: sourcesQuery,
+  client: single(z.string().regex(/^\d{1,10}$/, 'must be a client id'))
+    .transform(Number)
+    .optional()
+    .openapi(param('client', 'Only this WHMCS client id (per source)', DOC.clientId)),
+  byClient: booleanQuery('byClient', 'Adds one row per client (default false)'),
+});
+
+export const paymentBehaviourResponseSchema = z
+  .object({
+    asOf: z.string(),
+    windowDays: z.number().int(),
+    data: z.array(behaviourRowSchema),
+    definitions: z.record(z.string(), z.string()),
+    dataAsOf: z.string(),
+    caveats: z.array(caveatSchema),
+  })
+  .openapi('PaymentBehaviour');
+
+const getBehaviour = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['Receivables'],
+  summary: 'Days from due date to payment, on-time shares and never-paid rate',
+  description: 'Overall (`all` per currency), per source and currency, and per client.',
+  security: BEARER,
+  request: { query: paymentBehaviourQuerySchema },
+  responses: {
+    200: {
+      description: 'Payment behaviour',
+      content: { 'application/json': { schema: paymentBehaviourResponseSchema } },
+    },
+    400: errorResponses[400],
+    401: errorResponses[401],
+    429: errorResponses[429],
+  },
+});
+
+/** `/v1/payment-behaviour`. */
+export function paymentBehaviourRoutes(deps: AppDeps) {
+  return createRouter().openapi(getBehaviour, async (c) => {
+    const query = c.req.valid('query');
+    const { ledger, dataAsOf, today } = await figuresService(deps).context(sourcesToRead(deps, query.source));
+    const asOf = query.asOf ? dayOf(query.asOf) : today;
+    const windowDays = query.windowDays ?? 365;
+    const data = paymentBehaviour(ledger, {
+      asOf,
+      dataAsOf,
+      windowDays,
+      byClient: query.byClient ?? false,
+      ...(query.client !== undefined ? { client: query.client } : {}),
+    });
+    return c.json(
+      {
+        asOf: dateOf(asOf),
+        windowDays,
+        data,
+        definitions: BEHAVIOUR_DEFINITIONS,
+        dataAsOf: dateOf(dataAsOf),
+        caveats: BASE_CAVEATS,
+      },
+      200,
+    );
+  });
+}

@@ -1,0 +1,93 @@
+import {
+  BASE_CAVEATS,
+  CAVEATS,
+  caveatSchema,
+  dataQuality,
+  dataQualitySchema,
+  dateOf,
+  FLOW_DEFINITIONS,
+  flowRowSchema,
+  monthOf,
+  revenueFigures,
+  undatedRowSchema,
+} from '@forecaster/forecast';
+import { createRoute, z } from '@hono/zod-openapi';
+import { figuresService, ratesFor } from '../forecast/service.ts';
+import type { AppDeps } from './deps.ts';
+import { booleanQuery, convertToQuery, sourcesQuery } from './figures-query.ts';
+import { BEARER, createRouter, sourcesToRead } from './router.ts';
+import { DOC, errorResponses, monthParam, ordered, param } from './schemas.ts';
+
+export const revenueFiguresQuerySchema = z
+  .strictObject({
+    from: monthParam
+      .optional()
+      .openapi(param('from', 'First month (inclusive), YYYY-MM', DOC.month, '2024-01')),
+    to: monthParam.optional().openapi(param('to', 'Last month (inclusive), YYYY-MM', DOC.month, '2024-12')),
+    source: sourcesQuery,
+    bySource: booleanQuery('bySource', 'Rows per source as well as the `all` rows (default false)'),
+    explain: booleanQuery('explain', 'Lists the invoices (`source:id`) behind each figure (default false)'),
+    convertTo: convertToQuery,
+  })
+  .superRefine(ordered<{ from?: string; to?: string }>([['from', 'to']]));
+
+export const revenueFiguresResponseSchema = z
+  .object({
+    data: z.array(flowRowSchema),
+    undated: z.array(undatedRowSchema),
+    definitions: z.record(z.string(), z.string()),
+    dataQuality: dataQualitySchema,
+    dataAsOf: z.string(),
+    caveats: z.array(caveatSchema),
+  })
+  .openapi('RevenueFigures');
+
+const getFigures = createRoute({
+  method: 'get',
+  path: '/figures',
+  tags: ['Revenue'],
+  summary:
+    'Monthly revenue flows with the design-notes definitions (invoiced, collected, refunded, reversed...)',
+  description:
+    'Exact sums per month, currency and source (`all` = the sources of one currency), each figure defined in `definitions`; a brute-force recomputation over the invoice list agrees to the cent.',
+  security: BEARER,
+  request: { query: revenueFiguresQuerySchema },
+  responses: {
+    200: {
+      description: 'Monthly flows',
+      content: { 'application/json': { schema: revenueFiguresResponseSchema } },
+    },
+    400: errorResponses[400],
+    401: errorResponses[401],
+    429: errorResponses[429],
+  },
+});
+
+/** `/v1/revenue/figures`: the flows of `@forecaster/forecast`, fed from the store. */
+export function revenueFiguresRoutes(deps: AppDeps) {
+  return createRouter().openapi(getFigures, async (c) => {
+    const query = c.req.valid('query');
+    const service = figuresService(deps);
+    const { ledger, dataAsOf } = await service.context(sourcesToRead(deps, query.source));
+    const convert = await ratesFor(service, query.convertTo);
+    const { rows, undated } = revenueFigures(ledger, {
+      ...(query.from ? { from: monthOf(query.from) } : {}),
+      ...(query.to ? { to: monthOf(query.to) } : {}),
+      bySource: query.bySource ?? false,
+      explain: query.explain ?? false,
+      ...(convert ? { convert } : {}),
+    });
+    const missingRate = rows.some((r) => r.converted && Object.values(r.converted.amounts).includes(null));
+    return c.json(
+      {
+        data: rows,
+        undated,
+        definitions: FLOW_DEFINITIONS,
+        dataQuality: dataQuality(ledger),
+        dataAsOf: dateOf(dataAsOf),
+        caveats: [...BASE_CAVEATS, ...(missingRate ? [CAVEATS.missingRate] : [])],
+      },
+      200,
+    );
+  });
+}
