@@ -48,12 +48,41 @@ export function firstDayOfMonth(month: number): number {
   return Date.UTC(Math.floor(month / 12), month % 12, 1) / MS_PER_DAY;
 }
 
-/** A day number moved by whole calendar months, the day clamped to the month's end (Jan 31 + 1 = Feb 28). */
+/** The day number of a civil date (days_from_civil). */
+function dayFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/**
+ * A day number moved by whole calendar months, the day clamped to the month's end
+ * (Jan 31 + 1 = Feb 28). Integer arithmetic only: the forecast calls it millions of times.
+ */
 export function addMonths(day: number, months: number): number {
-  const d = new Date(day * MS_PER_DAY);
-  const target = d.getUTCFullYear() * 12 + d.getUTCMonth() + months;
-  const last = new Date(Date.UTC(Math.floor(target / 12), (target % 12) + 1, 0)).getUTCDate();
-  return Date.UTC(Math.floor(target / 12), target % 12, Math.min(d.getUTCDate(), last)) / MS_PER_DAY;
+  // civil_from_days (H. Hinnant), inlined: no allocation.
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const target = y * 12 + (m - 1) + months;
+  const ty = Math.floor(target / 12);
+  const tm = target - ty * 12 + 1;
+  const last = tm === 2 && leap(ty) ? 29 : (DAYS_IN_MONTH[tm - 1] as number);
+  return dayFromCivil(ty, tm, Math.min(d, last));
 }
 
 /** The day of month (1-31) of a day number. */
