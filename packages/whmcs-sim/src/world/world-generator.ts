@@ -163,6 +163,20 @@ interface Series {
   waiting: boolean;
 }
 
+/** What the generator records about each series for the truth table. */
+export interface SeriesRecord {
+  cycle: number;
+  first: number;
+  later: number;
+  userid: number;
+  domain: boolean;
+  /** Day the bundle was ordered (the start day for the book that predates the history). */
+  startDay: number;
+  existing: boolean;
+  /** The client's payer type code. */
+  payer: number;
+}
+
 export interface GeneratorContext {
   options: WorldOptions;
   buffer: ColumnBuffer;
@@ -172,7 +186,7 @@ export interface GeneratorContext {
   startSeconds: number;
   endSeconds: number;
   /** Renewal probability that ends up on each series, for the truth table. */
-  seriesTruth: Map<number, { cycle: number; first: number; later: number; userid: number; domain: boolean }>;
+  seriesTruth: Map<number, SeriesRecord>;
 }
 
 function poisson(random: () => number, mean: number): number {
@@ -421,6 +435,9 @@ export class ClientSimulator {
       later: pair.later,
       userid: this.userid,
       domain,
+      startDay: signupDay,
+      existing,
+      payer: this.payer,
     });
     return s;
   }

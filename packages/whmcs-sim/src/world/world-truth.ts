@@ -1,6 +1,7 @@
-import { DAY_SECONDS } from './calendar.ts';
+import { civilFromDay, DAY_SECONDS } from './calendar.ts';
 import type { InvoiceKind, WorldColumns } from './world-columns.ts';
 import { INVOICE_KINDS, KIND_ORDER, KIND_RENEWAL, KIND_UPGRADE } from './world-columns.ts';
+import type { SeriesRecord } from './world-generator.ts';
 import type { PayerType, WorldOptions } from './world-options.ts';
 import { PAYER_TYPES } from './world-options.ts';
 
@@ -37,6 +38,12 @@ export interface WorldSeriesTruth {
   cycleMonths: number;
   /** A bundle of domains only (domain renewal rates and lead). */
   domain: boolean;
+  /** Day the bundle was ordered (YYYY-MM-DD); the history's start for the book that predates it. */
+  start: string;
+  /** Part of the book at the start (its renewals count as later ones). */
+  existing: boolean;
+  /** The client's payer type. */
+  payerType: PayerType;
   /** P(first renewal) and P(each later renewal). */
   firstRenewal: number;
   laterRenewal: number;
@@ -45,6 +52,8 @@ export interface WorldSeriesTruth {
 export interface WorldTruth {
   invoice(id: number): WorldInvoiceTruth;
   series(id: number): WorldSeriesTruth | undefined;
+  /** Every series id, ascending by client then order. */
+  seriesIds(): number[];
   /**
    * P(invoice `id` is paid in [from, to) | what was known at `asOf`), under its true law: 0 or 1 when
    * it was already settled or cancelled at `asOf`, conditional on still being open otherwise.
@@ -86,10 +95,7 @@ export function createWorldTruth(
   c: WorldColumns,
   size: number,
   options: WorldOptions,
-  series: ReadonlyMap<
-    number,
-    { cycle: number; first: number; later: number; userid: number; domain: boolean }
-  >,
+  series: ReadonlyMap<number, SeriesRecord>,
   localSeconds: (at: Date) => number,
   currencyOf: (userid: number) => string,
 ): WorldTruth {
@@ -214,15 +220,20 @@ export function createWorldTruth(
     series(id) {
       const s = series.get(id);
       if (!s) return undefined;
+      const [y, m, d] = civilFromDay(s.startDay);
       return {
         id,
         userid: s.userid,
         cycleMonths: s.cycle,
         domain: s.domain,
+        start: `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`,
+        existing: s.existing,
+        payerType: PAYER_TYPES[s.payer]!,
         firstRenewal: s.first,
         laterRenewal: s.later,
       };
     },
+    seriesIds: () => [...series.keys()].sort((x, y) => x - y),
     paidWithin: (id, from, to, asOf) =>
       paidWithinSeconds(id, localSeconds(from), localSeconds(to), localSeconds(asOf)),
     expectedCollections(from, to, asOf) {
