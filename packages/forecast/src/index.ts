@@ -11,7 +11,13 @@ export {
   revenueFigures,
   type UndatedRow,
 } from './figures.ts';
+export { type Forecast, type ForecastOptions, type ForecastPeriod, forecastCash } from './forecast.ts';
 export { counted, type DataQuality, dataQuality, grossOf, type LedgerInvoice, toLedger } from './ledger.ts';
+export { type BacktestOptions, backtest, type GroupBacktest, originsBefore } from './model/backtest.ts';
+export { BENCHMARKS, type Benchmark } from './model/benchmarks.ts';
+export { DEFAULT_PARAMS, METHOD_NAME, METHOD_VERSION, type ModelParams } from './model/params.ts';
+export { type GroupRun, type PeriodSeries, type RunOptions, runForecast } from './model/run.ts';
+export { type SeenInvoice, snapshotAt } from './model/snapshot.ts';
 export { formatEstimate, formatMoney, parseMoney } from './money.ts';
 export {
   BEHAVIOUR_DEFINITIONS,
@@ -36,4 +42,16 @@ export {
   type ReceivablesRow,
   receivables,
 } from './receivables.ts';
-export * from './schemas.ts';
+export {
+  backtestGroupSchema,
+  behaviourRowSchema,
+  caveatSchema,
+  dataQualitySchema,
+  flowRowSchema,
+  forecastMethodSchema,
+  forecastPeriodSchema,
+  forecastSchema,
+  rateUsedSchema,
+  receivablesRowSchema,
+  undatedRowSchema,
+} from './schemas.ts';

@@ -118,3 +118,103 @@ export const dataQualitySchema = z.object({
   paidDateOnUnsettled: z.number().int(),
   settledWithoutPaidDate: z.number().int(),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Forecast
+
+export const forecastPeriodSchema = z.object({
+  source: z.string(),
+  currency: z.string(),
+  period: z.string().describe('YYYY-MM for months; the first day (YYYY-MM-DD) of a 7-day week'),
+  from: z.string().describe('First day of the period'),
+  to: z.string().describe('Last day of the period'),
+  expected: money.describe('Expected cash collected'),
+  p10: money.describe('10th percentile of the simulated cash (80 % interval: p10 to p90)'),
+  p90: money,
+  contractual: money.describe(
+    'Open invoices paid in full on their due dates (overdue ones at once): the contractual line',
+  ),
+  parts: z.object({
+    collectedToDate: money.describe('Cash already collected in the period before the forecast starts'),
+    openInvoices: money.describe('Expected collections of invoices open at asOf'),
+    renewals: money.describe('Expected cash from renewals of detected recurring series not yet invoiced'),
+    otherBilling: money.describe('Expected cash from other billing: new business, one-offs, add-funds'),
+  }),
+  converted: z
+    .object({
+      currency: z.string(),
+      rate: rateUsedSchema.nullable(),
+      expected: nullableMoney,
+      p10: nullableMoney,
+      p90: nullableMoney,
+      contractual: nullableMoney,
+    })
+    .optional()
+    .describe('At the latest loaded rate, disclosed'),
+});
+
+export const forecastMethodSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  served: z
+    .array(
+      z.object({
+        source: z.string(),
+        currency: z.string(),
+        served: z
+          .string()
+          .describe('`method`, or the benchmark served because it beat the method in the backtest'),
+        reason: z.string(),
+      }),
+    )
+    .describe('Per source and currency: what is served and why'),
+});
+
+export const forecastSchema = z.object({
+  asOf: z.string(),
+  dataAsOf: z.string(),
+  method: forecastMethodSchema,
+  monthly: z.array(forecastPeriodSchema),
+  weekly: z.array(forecastPeriodSchema),
+  renewalWall: z
+    .array(z.object({ source: z.string(), currency: z.string(), period: z.string(), expected: money }))
+    .describe('Expected billing from annual and longer renewals, by month of the due date'),
+  concentration: z
+    .array(
+      z.object({
+        currency: z.string(),
+        top10Share: z
+          .number()
+          .nullable()
+          .describe('Share of the expected cash of the months ahead from the ten largest clients'),
+        clients: z.array(z.object({ source: z.string(), client: z.number().int(), expected: money })),
+      }),
+    )
+    .describe('Per currency, the ten clients with the most expected cash (open invoices and renewals)'),
+  assumptions: z.record(z.string(), z.unknown()).describe('Per source and currency: the estimates in force'),
+  caveats: z.array(caveatSchema),
+});
+
+const scoresSchema = z.object({
+  wape: z.number().nullable(),
+  mase: z.number().nullable(),
+  bias: z.number().nullable(),
+});
+
+export const backtestGroupSchema = z.object({
+  source: z.string(),
+  currency: z.string(),
+  origins: z.array(z.string()),
+  served: z.string(),
+  meanWape: z.record(z.string(), z.number().nullable()),
+  horizons: z.array(
+    z.object({
+      unit: z.enum(['month', 'week']),
+      h: z.number().int(),
+      n: z.number().int(),
+      method: scoresSchema.extend({ coverage80: z.number().nullable() }),
+      benchmarks: z.record(z.string(), scoresSchema),
+      relativeErrors: z.record(z.string(), z.object({ q10: z.number(), q90: z.number() }).nullable()),
+    }),
+  ),
+});

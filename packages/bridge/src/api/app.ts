@@ -10,6 +10,7 @@ import { changesRoutes } from './changes.ts';
 import { checkRoutes } from './check.ts';
 import type { AppDeps, AppEnv } from './deps.ts';
 import { ApiError, errorHandler, validationHook } from './errors.ts';
+import { forecastRoutes } from './forecast.ts';
 import { invoicesRoutes } from './invoices.ts';
 import { httpMetrics, MAX_BODY_BYTES, notFoundOrNotAllowed, uriLengthLimit } from './middleware.ts';
 import { paymentBehaviourRoutes } from './payment-behaviour.ts';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     .route('/v1/revenue', revenueFiguresRoutes(deps))
     .route('/v1/receivables', receivablesRoutes(deps))
     .route('/v1/payment-behaviour', paymentBehaviourRoutes(deps))
+    .route('/v1/forecast', forecastRoutes(deps))
     .route('/', systemRoutes(deps, openApiDocument));
 
   app.notFound(notFoundOrNotAllowed(app));

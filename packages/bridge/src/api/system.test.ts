@@ -104,6 +104,8 @@ describe('GET /openapi.json', () => {
       '/openapi.json',
       '/readyz',
       '/v1/changes',
+      '/v1/forecast',
+      '/v1/forecast/backtest',
       '/v1/invoices',
       '/v1/invoices/{source}/{id}',
       '/v1/payment-behaviour',

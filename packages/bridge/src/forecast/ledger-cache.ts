@@ -15,6 +15,8 @@ export class LedgerCache {
   readonly #byKey = new Map<string, LedgerInvoice>();
   #seq = -1;
   #array: LedgerInvoice[] | null = null;
+  /** Per set of sources, the same array until something changes (callers may key caches on it). */
+  readonly #bySources = new Map<string, LedgerInvoice[]>();
   /** Refreshes run one at a time: two requests must not apply the same changes twice over. */
   #pending: Promise<void> = Promise.resolve();
 
@@ -27,10 +29,19 @@ export class LedgerCache {
     const run = this.#pending.then(() => this.#refresh());
     this.#pending = run.catch(() => undefined);
     await run;
-    if (this.#array === null) this.#array = [...this.#byKey.values()];
+    if (this.#array === null) {
+      this.#array = [...this.#byKey.values()];
+      this.#bySources.clear();
+    }
     const all = this.#array;
-    const wanted = new Set(sources);
-    return all.filter((i) => wanted.has(i.source));
+    const key = [...sources].sort().join(',');
+    let mine = this.#bySources.get(key);
+    if (!mine) {
+      const wanted = new Set(sources);
+      mine = all.filter((i) => wanted.has(i.source));
+      this.#bySources.set(key, mine);
+    }
+    return mine;
   }
 
   async #refresh(): Promise<void> {

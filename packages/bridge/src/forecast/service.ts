@@ -1,4 +1,4 @@
-import { dayOf, type LedgerInvoice, type RateSet } from '@forecaster/forecast';
+import { backtest, dayOf, type GroupBacktest, type LedgerInvoice, type RateSet } from '@forecaster/forecast';
 import { todayIn } from '@forecaster/whmcs-client';
 import type { AppDeps } from '../api/deps.ts';
 import { invalidRequest } from '../api/errors.ts';
@@ -22,8 +22,15 @@ export interface FiguresContext {
 
 export interface FiguresService {
   context(sources: readonly string[]): Promise<FiguresContext>;
-  /** The rates for a `convertTo`, or a 400 when the operator loaded none. */
+  /** The operator's rates, or null when none are loaded. */
   rates(): Promise<RateSet | null>;
+  /** Runs (and keeps) the backtest of these sources on their current ledger. */
+  backtest(
+    sources: readonly string[],
+    origins: number,
+  ): Promise<{ groups: GroupBacktest[]; dataAsOf: number }>;
+  /** The last backtest run for exactly these sources, if any (what /v1/forecast serves by). */
+  lastBacktest(sources: readonly string[]): { groups: GroupBacktest[]; dataAsOf: number } | undefined;
 }
 
 const services = new WeakMap<object, FiguresService>();
@@ -42,7 +49,12 @@ function createFiguresService(deps: AppDeps): FiguresService {
   const cache = new LedgerCache(deps.store);
   const ratesFile = new RatesFile(deps.config.dataDir);
   const now = deps.clock ?? (() => new Date());
-  return {
+  const backtests = new Map<
+    string,
+    { groups: GroupBacktest[]; dataAsOf: number; ledger: LedgerInvoice[]; origins: number }
+  >();
+  const keyOf = (sources: readonly string[]) => [...sources].sort().join(',');
+  const service: FiguresService = {
     async context(sources) {
       const zoneOf = (id: string) => deps.config.sources.find((s) => s.id === id)?.timeZone ?? 'UTC';
       const today = dayOf(todayIn(zoneOf(sources[0] ?? ''), now()));
@@ -61,7 +73,21 @@ function createFiguresService(deps: AppDeps): FiguresService {
       return { ledger, dataAsOf: synced.length ? Math.min(...synced) : today, today };
     },
     rates: () => ratesFile.rates(),
+    async backtest(sources, origins) {
+      const { ledger, dataAsOf } = await service.context(sources);
+      const key = keyOf(sources);
+      const kept = backtests.get(key);
+      // The same ledger (no change since) and the same days: the same answer, without the work.
+      if (kept && kept.ledger === ledger && kept.dataAsOf === dataAsOf && kept.origins === origins)
+        return kept;
+      const groups = backtest(ledger, { dataAsOf, origins });
+      const result = { groups, dataAsOf, ledger, origins };
+      backtests.set(key, result);
+      return result;
+    },
+    lastBacktest: (sources) => backtests.get(keyOf(sources)),
   };
+  return service;
 }
 
 /** The rates to convert with, or a 400 naming `convertTo` when no rate file is loaded. */

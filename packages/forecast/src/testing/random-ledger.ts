@@ -1,18 +1,10 @@
 import type { InvoiceStatus } from '@forecaster/whmcs-client';
 import { dayOf } from '../dates.ts';
 import type { LedgerInvoice } from '../ledger.ts';
+import { seededRandom } from '../model/random.ts';
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same numbers on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The model's seeded PRNG, for generated test data. */
+export const prng = seededRandom;
 
 const STATUSES: InvoiceStatus[] = [
   'draft',

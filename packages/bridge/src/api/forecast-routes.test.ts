@@ -1,0 +1,77 @@
+import { normalizeInvoice, type WireInvoice } from '@forecaster/whmcs-client';
+import { generateWorld } from '@forecaster/whmcs-sim';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forecastResponseSchema } from './forecast.ts';
+import { createHarness, type Harness } from './testing/harness.ts';
+
+/*
+ * /v1/forecast and /v1/forecast/backtest over the real store, fed a small generated hosting
+ * business (the simulator's world) as the bridge would have synced it on 2024-06-15.
+ */
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+  const world = generateWorld({ preset: 'stable', seed: 3, clients: 60, years: 4, start: '2020-07-01' });
+  const rows = world.invoicesAsOf(new Date('2024-06-15T12:00:00Z')) as WireInvoice[];
+  await h.put(
+    'eu',
+    rows.map((raw) => ({ invoice: normalizeInvoice(raw, { source: 'eu', timeZone: 'UTC' }), raw })),
+  );
+}, 60_000);
+afterAll(async () => {
+  await h.close();
+});
+
+async function json<T>(path: string): Promise<T> {
+  const res = await h.get(path);
+  expect(res.status, await res.clone().text()).toBe(200);
+  return (await res.json()) as T;
+}
+
+describe('GET /v1/forecast', () => {
+  it('forecasts the months and weeks after today, per currency, with the parts and intervals', async () => {
+    const body = forecastResponseSchema.parse(await json('/v1/forecast?source=eu&months=6&weeks=4'));
+    expect(body.asOf).toBe('2024-06-15');
+    const eu = body.monthly.filter((r) => r.source === 'eu' && r.currency === body.monthly[0]?.currency);
+    expect(eu.map((r) => r.period)).toEqual([
+      '2024-06',
+      '2024-07',
+      '2024-08',
+      '2024-09',
+      '2024-10',
+      '2024-11',
+    ]);
+    // June is under way: what was collected up to the 15th is part of it.
+    expect(Number(eu[0]?.parts.collectedToDate)).toBeGreaterThan(0);
+    for (const r of body.monthly) {
+      expect(Number(r.p10)).toBeLessThanOrEqual(Number(r.expected));
+      expect(Number(r.expected)).toBeLessThanOrEqual(Number(r.p90));
+    }
+    expect(body.weekly.filter((r) => r.source === 'eu')[0]?.period).toBe('2024-06-16');
+    expect(body.method.served.every((s) => s.served === 'method')).toBe(true);
+    expect(body.backtest).toBeNull();
+  });
+
+  it('serves by the backtest once it has run, and says what it served', async () => {
+    const bt = await json<{
+      data: Array<{
+        source: string;
+        served: string;
+        horizons: Array<{ unit: string; h: number; n: number }>;
+      }>;
+    }>('/v1/forecast/backtest?source=eu&origins=4');
+    const eu = bt.data.find((g) => g.source === 'eu');
+    expect(eu?.horizons.find((x) => x.unit === 'month' && x.h === 1)?.n).toBe(4);
+    const body = forecastResponseSchema.parse(await json('/v1/forecast?source=eu&months=3&weeks=2'));
+    expect(body.backtest).toEqual({ dataAsOf: '2024-06-15', origins: 4 });
+    const served = body.method.served.find((s) => s.source === 'eu');
+    expect(served?.served).toBe(eu?.served);
+    expect(served?.reason).toMatch(/WAPE/);
+  }, 60_000);
+
+  it('refuses a horizon out of range', async () => {
+    expect((await h.get('/v1/forecast?months=0')).status).toBe(400);
+    expect((await h.get('/v1/forecast?weeks=53')).status).toBe(400);
+  });
+});

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { dayOf } from './dates.ts';
+import { forecastCash } from './forecast.ts';
+import type { LedgerInvoice } from './ledger.ts';
+import { seededRandom } from './model/random.ts';
+import { forecastSchema } from './schemas.ts';
+import { miniWorld } from './testing/mini-world.ts';
+
+const T = dayOf('2023-06-30');
+const DATA_AS_OF = dayOf('2025-01-01');
+const ledger = miniWorld({ seed: 5, clients: 250 });
+const forecastAt = (l: LedgerInvoice[]) =>
+  JSON.stringify(forecastCash(l, { asOf: T, dataAsOf: DATA_AS_OF, months: 12, weeks: 13 }));
+
+/** Rewrites only what happened after T: later payments, cancellations, refunds and new invoices. */
+function changeTheFuture(source: LedgerInvoice[], seed: number): LedgerInvoice[] {
+  const r = seededRandom(seed);
+  const later = () => T + 1 + Math.floor(r() * 400);
+  const out: LedgerInvoice[] = [];
+  for (const i of source) {
+    if (i.issue !== null && i.issue > T) {
+      // An invoice issued after T: dropped, or its amount and fate changed.
+      if (r() < 0.5) continue;
+      out.push({ ...i, total: i.total * 3n, status: 'paid', paid: later(), updated: later() });
+      continue;
+    }
+    const settledLater = i.paid !== null && i.paid > T;
+    const cancelledLater = i.status === 'cancelled' && i.cancelled !== null && i.cancelled > T;
+    const stillOpen = i.status === 'unpaid';
+    if (settledLater || cancelledLater || stillOpen) {
+      const fate = r();
+      if (fate < 0.33) out.push({ ...i, status: 'paid', paid: later(), cancelled: null, updated: later() });
+      else if (fate < 0.66)
+        out.push({ ...i, status: 'cancelled', paid: null, cancelled: later(), updated: later() });
+      else
+        out.push({
+          ...i,
+          status: 'refunded',
+          paid: later(),
+          refunded: later(),
+          cancelled: null,
+          updated: later(),
+        });
+      continue;
+    }
+    out.push(i);
+  }
+  // Invoices that did not exist at T.
+  for (let k = 0; k < 50; k++) {
+    const issue = later();
+    out.push({
+      ...(source[k] as LedgerInvoice),
+      id: 900_000 + k,
+      issue,
+      due: issue + 7,
+      paid: null,
+      status: 'unpaid',
+    });
+  }
+  return out;
+}
+
+describe('forecastCash', () => {
+  it('is byte-identical when only the future changes (nothing dated after asOf leaks in)', () => {
+    const before = forecastAt(ledger);
+    for (const seed of [1, 2, 3]) expect(forecastAt(changeTheFuture(ledger, seed))).toBe(before);
+  });
+
+  it('changes when the past changes (so the test above can fail)', () => {
+    const before = forecastAt(ledger);
+    const target = ledger.find(
+      (i) => i.status === 'paid' && i.paid !== null && i.paid < T - 30 && i.paid > T - 200,
+    );
+    expect(target).toBeDefined();
+    const changed = ledger.map((i) => (i === target ? { ...i, paid: null, status: 'unpaid' as const } : i));
+    expect(forecastAt(changed)).not.toBe(before);
+  });
+
+  it('answers the documented shape, with intervals around the expectation and parts that add up', () => {
+    const f = forecastCash(ledger, { asOf: T, dataAsOf: DATA_AS_OF, months: 12, weeks: 13 });
+    forecastSchema.parse(f);
+    const months = f.monthly.filter((r) => r.source === 'eu');
+    expect(months.map((r) => r.period)).toEqual([
+      '2023-07',
+      '2023-08',
+      '2023-09',
+      '2023-10',
+      '2023-11',
+      '2023-12',
+      '2024-01',
+      '2024-02',
+      '2024-03',
+      '2024-04',
+      '2024-05',
+      '2024-06',
+    ]);
+    expect(f.weekly.filter((r) => r.source === 'eu')).toHaveLength(13);
+    for (const r of f.monthly) {
+      expect(Number(r.p10)).toBeLessThanOrEqual(Number(r.expected));
+      expect(Number(r.p90)).toBeGreaterThanOrEqual(Number(r.expected));
+      const parts = Object.values(r.parts).reduce((s, v) => s + Number(v), 0);
+      expect(Math.abs(parts - Number(r.expected))).toBeLessThan(0.05);
+    }
+    // The first month leans on the open invoices, the last on renewals.
+    expect(Number(months[0]?.parts.openInvoices)).toBeGreaterThan(Number(months[11]?.parts.openInvoices));
+    expect(f.concentration[0]?.clients).toHaveLength(10);
+    expect(f.caveats.map((c) => c.code)).toContain('forecast_is_an_estimate');
+  });
+
+  it('serves a benchmark where the backtest says it beat the method, and says so', () => {
+    const horizons = [1, 2, 3].map((h) => ({
+      unit: 'month' as const,
+      h,
+      n: 10,
+      method: { wape: 0.2, mase: 1, bias: 0, coverage80: 0.8 },
+      benchmarks: {},
+      relativeErrors: { trailingMean: { q10: -0.1, q90: 0.1 } },
+    }));
+    const f = forecastCash(ledger, {
+      asOf: T,
+      dataAsOf: DATA_AS_OF,
+      months: 3,
+      weeks: 1,
+      backtest: [
+        {
+          source: 'eu',
+          currency: 'EUR',
+          origins: [],
+          served: 'trailingMean',
+          meanWape: { method: 0.2, trailingMean: 0.1 },
+          horizons,
+        },
+      ],
+    });
+    expect(f.method.served.find((s) => s.source === 'eu')?.served).toBe('trailingMean');
+    const m = f.monthly.find((r) => r.source === 'eu');
+    expect(Number(m?.p90)).toBeCloseTo(Number(m?.expected) * 1.1, 1);
+  });
+});

@@ -1,0 +1,207 @@
+import type { z } from 'zod';
+import { BASE_CAVEATS, CAVEATS } from './caveats.ts';
+import { compareText } from './collections.ts';
+import { dateOf, monthLabel } from './dates.ts';
+import type { LedgerInvoice } from './ledger.ts';
+import type { GroupBacktest } from './model/backtest.ts';
+import { type Benchmark, benchmarkForecasts } from './model/benchmarks.ts';
+import { METHOD_NAME, METHOD_VERSION, type ModelParams } from './model/params.ts';
+import { type GroupRun, type PeriodSeries, runForecast } from './model/run.ts';
+import { snapshotAt } from './model/snapshot.ts';
+import { formatEstimate } from './money.ts';
+import { crossRate, type RateSet } from './rates.ts';
+import type { forecastPeriodSchema, forecastSchema } from './schemas.ts';
+
+/*
+ * The cash forecast as served (GET /v1/forecast): per source and currency (and `all` per
+ * currency), months and weeks ahead of `asOf`, the contractual line and the parts, the renewal
+ * wall, client concentration, the assumptions, and which forecaster is served. Pure: the ledger
+ * and the days in, the answer out; the same input gives the same bytes.
+ */
+
+export type Forecast = z.infer<typeof forecastSchema>;
+export type ForecastPeriod = z.infer<typeof forecastPeriodSchema>;
+
+export interface ForecastOptions {
+  /** The origin: the forecast starts the day after. */
+  asOf: number;
+  /** The day of the last sync (disclosed). */
+  dataAsOf: number;
+  months?: number;
+  weeks?: number;
+  params?: Partial<ModelParams>;
+  seed?: number;
+  /** The backtest of the same ledger: where a benchmark beat the method, it is served instead. */
+  backtest?: readonly GroupBacktest[];
+  /** Adds each period converted at the latest loaded rate. */
+  convert?: { rates: RateSet; to: string };
+}
+
+/**
+ * Forecasts the cash collected in each month and week after `asOf`.
+ *
+ * @example forecastCash(ledger, { asOf: dayOf('2024-06-30'), dataAsOf: dayOf('2024-07-01'), months: 12 })
+ */
+export function forecastCash(ledger: readonly LedgerInvoice[], options: ForecastOptions): Forecast {
+  const runs = runForecast(ledger, {
+    asOf: options.asOf,
+    months: options.months ?? 12,
+    weeks: options.weeks ?? 13,
+    ...(options.params ? { params: options.params } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  });
+  const servedOf = (source: string, currency: string) =>
+    options.backtest?.find((b) => b.source === source && b.currency === currency);
+  const snapshot = runs.some((r) => r.source !== 'all' && servedOf(r.source, r.currency)?.served !== 'method')
+    ? snapshotAt(ledger, options.asOf)
+    : [];
+
+  const served: Forecast['method']['served'] = [];
+  const monthly: ForecastPeriod[] = [];
+  const weekly: ForecastPeriod[] = [];
+  for (const run of runs) {
+    const bt = servedOf(run.source, run.currency);
+    const choice = (bt?.served ?? 'method') as Benchmark | 'method';
+    served.push({
+      source: run.source,
+      currency: run.currency,
+      served: choice,
+      reason: !bt
+        ? 'no backtest yet: the method is served'
+        : choice === 'method'
+          ? `the method had the lowest mean WAPE over horizons 1-12 (${bt.meanWape.method})`
+          : `${choice} beat the method in the backtest (mean WAPE ${bt.meanWape[choice]} against ${bt.meanWape.method}): it is served instead`,
+    });
+    let benchmark: { monthly: number[]; weekly: number[] } | null = null;
+    if (choice !== 'method' && run.source !== 'all') {
+      const invoices = snapshot.filter((s) => s.source === run.source && s.currency === run.currency);
+      const periods = (p: PeriodSeries) => p.starts.map((start, k) => ({ start, end: p.ends[k] as number }));
+      benchmark = {
+        monthly: benchmarkForecasts(invoices, options.asOf, periods(run.monthly))[choice],
+        weekly: benchmarkForecasts(invoices, options.asOf, periods(run.weekly))[choice],
+      };
+    }
+    const rows = (series: PeriodSeries, unit: 'month' | 'week', bench: number[] | undefined) =>
+      series.labels.map((label, k): ForecastPeriod => {
+        let expected = series.expected[k] as number;
+        let p10 = series.p10[k] as number;
+        let p90 = series.p90[k] as number;
+        if (bench !== undefined && bt) {
+          expected = bench[k] as number;
+          const errors = bt.horizons.find((h) => h.unit === unit && h.h === k + 1)?.relativeErrors[choice];
+          p10 = errors ? Math.max(0, expected * (1 + errors.q10)) : expected;
+          p90 = errors ? expected * (1 + errors.q90) : expected;
+        }
+        const row: ForecastPeriod = {
+          source: run.source,
+          currency: run.currency,
+          period: unit === 'month' ? label : label,
+          from: dateOf(series.starts[k] as number),
+          to: dateOf((series.ends[k] as number) - 1),
+          expected: formatEstimate(expected),
+          p10: formatEstimate(Math.min(p10, expected)),
+          p90: formatEstimate(Math.max(p90, expected)),
+          contractual: formatEstimate(series.contractual[k] as number),
+          parts: {
+            collectedToDate: formatEstimate(series.toDate[k] as number),
+            openInvoices: formatEstimate(series.open[k] as number),
+            renewals: formatEstimate(series.renewals[k] as number),
+            otherBilling: formatEstimate(series.other[k] as number),
+          },
+        };
+        if (options.convert) {
+          const { rates, to } = options.convert;
+          const cross = rates.to === null ? null : crossRate(rates, run.currency, to, rates.to);
+          const conv = (units: number) =>
+            cross ? formatEstimate((units * Number(cross.num)) / Number(cross.den)) : null;
+          row.converted = {
+            currency: to,
+            rate: cross?.used ?? null,
+            expected: conv(expected),
+            p10: conv(Math.min(p10, expected)),
+            p90: conv(Math.max(p90, expected)),
+            contractual: conv(series.contractual[k] as number),
+          };
+        }
+        return row;
+      });
+    monthly.push(...rows(run.monthly, 'month', benchmark?.monthly));
+    weekly.push(...rows(run.weekly, 'week', benchmark?.weekly));
+  }
+
+  const caveats = [...BASE_CAVEATS, CAVEATS.forecastEstimate];
+  if (monthly.some((r) => r.converted && r.converted.rate === null)) caveats.push(CAVEATS.missingRate);
+  return {
+    asOf: dateOf(options.asOf),
+    dataAsOf: dateOf(options.dataAsOf),
+    method: { name: METHOD_NAME, version: METHOD_VERSION, served },
+    monthly,
+    weekly,
+    renewalWall: renewalWall(runs),
+    concentration: concentration(runs),
+    assumptions: Object.fromEntries(
+      runs.filter((r) => r.model).map((r) => [`${r.source}:${r.currency}`, r.model?.assumptions ?? {}]),
+    ),
+    caveats,
+  };
+}
+
+function renewalWall(runs: GroupRun[]): Forecast['renewalWall'] {
+  const out: Forecast['renewalWall'] = [];
+  const all = new Map<string, Map<number, number>>();
+  for (const run of runs) {
+    if (!run.model) continue;
+    const perCurrency = all.get(run.currency) ?? new Map<number, number>();
+    all.set(run.currency, perCurrency);
+    for (const [m, v] of [...run.model.renewalWall].sort((a, b) => a[0] - b[0])) {
+      out.push({
+        source: run.source,
+        currency: run.currency,
+        period: monthLabel(m),
+        expected: formatEstimate(v),
+      });
+      perCurrency.set(m, (perCurrency.get(m) ?? 0) + v);
+    }
+  }
+  for (const [currency, months] of [...all].sort((a, b) => compareText(a[0], b[0]))) {
+    for (const [m, v] of [...months].sort((a, b) => a[0] - b[0])) {
+      out.push({ source: 'all', currency, period: monthLabel(m), expected: formatEstimate(v) });
+    }
+  }
+  return out;
+}
+
+function concentration(runs: GroupRun[]): Forecast['concentration'] {
+  const byCurrency = new Map<
+    string,
+    { total: number; clients: Array<{ source: string; client: number; expected: number }> }
+  >();
+  for (const run of runs) {
+    const entry = byCurrency.get(run.currency) ?? { total: 0, clients: [] };
+    byCurrency.set(run.currency, entry);
+    if (run.source === 'all') {
+      entry.total +=
+        run.monthly.expected.reduce((a, b) => a + b, 0) - run.monthly.toDate.reduce((a, b) => a + b, 0);
+      continue;
+    }
+    for (const [client, expected] of run.model?.byClient ?? [])
+      entry.clients.push({ source: run.source, client, expected });
+  }
+  return [...byCurrency]
+    .sort((a, b) => compareText(a[0], b[0]))
+    .map(([currency, { total, clients }]) => {
+      const top = clients
+        .sort((a, b) => b.expected - a.expected || compareText(a.source, b.source) || a.client - b.client)
+        .slice(0, 10);
+      const sum = top.reduce((s, c) => s + c.expected, 0);
+      return {
+        currency,
+        top10Share: total > 0 ? Math.round((sum / total) * 10_000) / 10_000 : null,
+        clients: top.map((c) => ({
+          source: c.source,
+          client: c.client,
+          expected: formatEstimate(c.expected),
+        })),
+      };
+    });
+}

@@ -1,0 +1,372 @@
+import { addMonths, firstDayOfMonth, monthOfDay } from '../dates.ts';
+import { classHazards, classifyClients, type Hazard, OutcomeTable, type PayerClass } from './delay-model.ts';
+import { DEFAULT_PARAMS, type ModelParams } from './params.ts';
+import { CYCLES, detectSeries, type Link, TENURE_BUCKETS, tenureBucket } from './series.ts';
+import { isOpen, type SeenInvoice } from './snapshot.ts';
+
+/*
+ * The cash forecast of one source and currency at an origin T (design notes §4.4 C):
+ *
+ *   cash = collections of the invoices open at T          (delay model, conditioned on age and payer class)
+ *        + renewals of detected series not yet invoiced    (empirical renewal rates by cycle and tenure)
+ *        + other billing: new business and one-offs        (its own recent history, with its renewals)
+ *
+ * every future invoice pushed through the same delay model from its issue date. The result is a
+ * daily array of expected cash per part, from day T + 1, which the caller cuts into periods.
+ */
+
+export interface Parts {
+  open: Float64Array;
+  renewals: Float64Array;
+  other: Float64Array;
+  /** The contractual line: open invoices paid in full on their due dates (overdue ones on day T + 1). */
+  contractual: Float64Array;
+}
+
+export interface GroupModel {
+  source: string;
+  currency: string;
+  /** Day T + 1 is index 0. */
+  parts: Parts;
+  /** Amount-weighted mean invoice amount of each part: sizes the noise of a sum of invoices. */
+  grain: { open: number; renewals: number; other: number };
+  /** Per cycle: expected renewal cash, for the renewal-rate uncertainty. */
+  renewalsByCycle: Map<number, Float64Array>;
+  /** Per cycle: renewal evidence (eligible, renewed) behind the rates. */
+  renewalEvidence: Map<number, { eligible: number; renewed: number }>;
+  /** Recent monthly new business (gross), oldest first: the bootstrap sample of its level. */
+  otherHistory: number[];
+  otherLevel: number;
+  /** Expected billing (not cash) of annual and longer renewals, by month number. */
+  renewalWall: Map<number, number>;
+  /** Expected cash per client within the horizon (open invoices and renewals). */
+  byClient: Map<number, number>;
+  assumptions: Record<string, unknown>;
+}
+
+/** Fits the model on a snapshot's invoices of one group and projects `horizon` days from T + 1. */
+export function forecastGroup(
+  invoices: SeenInvoice[],
+  t: number,
+  horizon: number,
+  params: ModelParams = DEFAULT_PARAMS,
+): GroupModel {
+  const first = invoices[0];
+  const source = first?.source ?? '';
+  const currency = first?.currency ?? '';
+  const parts: Parts = {
+    open: new Float64Array(horizon),
+    renewals: new Float64Array(horizon),
+    other: new Float64Array(horizon),
+    contractual: new Float64Array(horizon),
+  };
+  const start = t + 1;
+  const end = start + horizon; // exclusive
+
+  const training = invoices.filter((s) => s.due >= t - params.trainingDays);
+  const classes = classifyClients(training, t);
+  const { byClass } = classHazards(training, classes, t);
+  const tables = byClass.map((h: Hazard) => new OutcomeTable(h));
+  const tableOf = (client: number) => tables[classes.get(client) ?? 0] as OutcomeTable;
+  const byClient = new Map<number, number>();
+  const addClient = (client: number, v: number) => byClient.set(client, (byClient.get(client) ?? 0) + v);
+
+  /** Adds `amount` x P(paid on each day) of an invoice at `age` days past due. */
+  const place = (
+    target: Float64Array,
+    table: OutcomeTable,
+    due: number,
+    age: number,
+    amount: number,
+  ): number => {
+    const o = table.at(age);
+    const firstDay = due + age + 1;
+    const from = Math.max(0, start - firstDay);
+    const to = Math.min(o.pay.length, end - firstDay);
+    let sum = 0;
+    for (let k = from; k < to; k++) {
+      const v = amount * (o.pay[k] as number);
+      target[firstDay + k - start] = (target[firstDay + k - start] as number) + v;
+      sum += v;
+    }
+    return sum;
+  };
+
+  // A. Collections of the invoices open at T.
+  let grainOpen = [0, 0];
+  for (const s of invoices) {
+    if (!isOpen(s) || s.total <= 0) continue;
+    const sum = place(parts.open, tableOf(s.client), s.due, t - s.due, s.total);
+    addClient(s.client, sum);
+    grainOpen = [grainOpen[0]! + s.total * s.total, grainOpen[1]! + s.total];
+    const d = Math.max(s.due, start) - start;
+    if (d < horizon) parts.contractual[d] = (parts.contractual[d] as number) + s.total;
+  }
+
+  // B. Series and their renewal rates.
+  const links = detectSeries(invoices);
+  const leads: number[] = [];
+  const headLeads: number[] = [];
+  links.forEach((l, i) => {
+    const s = invoices[i] as SeenInvoice;
+    (l.prev >= 0 ? leads : headLeads).push(s.due - s.issue);
+  });
+  leads.sort((a, b) => a - b);
+  headLeads.sort((a, b) => a - b);
+  const typicalLead = leads.length ? (leads[leads.length >> 1] as number) : 7;
+  // A member is evidence of renewal only once its successor would have been issued by T.
+  const minLead = leads.length ? (leads[Math.floor(leads.length * 0.05)] as number) : 0;
+  const headLead = headLeads.length ? (headLeads[headLeads.length >> 1] as number) : 0;
+  /** P(lead < x): the share of renewals issued fewer than x days before their due date. */
+  const leadBelow = (x: number) => {
+    if (leads.length === 0) return x > typicalLead ? 1 : 0;
+    let lo = 0;
+    let hi = leads.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((leads[mid] as number) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo / leads.length;
+  };
+
+  // Renewal rates by cycle, tenure bucket and the member's outcome (paid / cancelled).
+  const counts = new Map<number, { paid: number[][]; cancelled: number[][] }>();
+  for (const c of CYCLES) {
+    counts.set(c, {
+      paid: Array.from({ length: TENURE_BUCKETS }, () => [0, 0]),
+      cancelled: Array.from({ length: TENURE_BUCKETS }, () => [0, 0]),
+    });
+  }
+  const evidence = new Map<number, { eligible: number; renewed: number }>();
+  // First invoices of series: the share (by amount) that renewed at each cycle.
+  const headShare = new Map<number, [number, number]>(CYCLES.map((c) => [c, [0, 0]]));
+  links.forEach((l, i) => {
+    const s = invoices[i] as SeenInvoice;
+    if (s.due < t - params.trainingDays) return;
+    if (l.prev < 0) {
+      const next = l.next >= 0 ? (links[l.next] as Link) : null;
+      for (const c of CYCLES) {
+        if (addMonths(s.due, c) - minLead > t) continue;
+        const hs = headShare.get(c) as [number, number];
+        hs[1] += s.gross;
+        if (next && next.cycle === c) hs[0] += s.gross;
+      }
+      return;
+    }
+    if (addMonths(s.due, l.cycle) - minLead > t) return;
+    const outcome = s.paid !== null ? 'paid' : s.cancelled !== null ? 'cancelled' : null;
+    if (outcome === null) return;
+    const cell = counts.get(l.cycle)?.[outcome][tenureBucket(l.tenure)];
+    if (!cell) return;
+    cell[0] = (cell[0] as number) + (l.next >= 0 ? 1 : 0);
+    cell[1] = (cell[1] as number) + 1;
+    const e = evidence.get(l.cycle) ?? { eligible: 0, renewed: 0 };
+    e.eligible++;
+    if (l.next >= 0) e.renewed++;
+    evidence.set(l.cycle, e);
+  });
+  const rate = (c: number, outcome: 'paid' | 'cancelled', tenure: number): number => {
+    const cc = counts.get(c);
+    if (!cc) return 0;
+    let pooledN = 0;
+    let pooledK = 0;
+    for (const cell of cc[outcome]) {
+      pooledK += cell[0] as number;
+      pooledN += cell[1] as number;
+    }
+    const pooled = pooledN > 0 ? pooledK / pooledN : outcome === 'paid' ? 0.9 : 0.05;
+    const cell = cc[outcome][tenureBucket(tenure)] as number[];
+    return ((cell[0] as number) + params.renewalPrior * pooled) / ((cell[1] as number) + params.renewalPrior);
+  };
+
+  // The amount of a renewal: its last member's, with the recent price movement of renewals.
+  let ratioNum = 0;
+  let ratioDen = 0;
+  links.forEach((l, i) => {
+    const s = invoices[i] as SeenInvoice;
+    if (l.prev < 0 || s.due <= t - 90 || s.due > t) return;
+    ratioNum += s.gross;
+    ratioDen += (invoices[l.prev] as SeenInvoice).gross;
+  });
+  const priceMove = ratioDen > 0 ? Math.min(1.5, Math.max(0.67, ratioNum / ratioDen)) : 1;
+  let totalGross = 0;
+  let totalCash = 0;
+  for (const s of training) {
+    if (s.cancelled !== null) continue;
+    totalGross += s.gross;
+    totalCash += s.total;
+  }
+  const cashRatio = totalGross > 0 ? totalCash / totalGross : 1;
+
+  const renewalsByCycle = new Map<number, Float64Array>();
+  const renewalWall = new Map<number, number>();
+  const freshPaid = (client: number) => tableOf(client).at(-typicalLead - 1).paidTotal;
+  let grainRen = [0, 0];
+
+  /** Projects the members after one, from P(first next member) on. */
+  const project = (
+    client: number,
+    due: number,
+    cycle: number,
+    tenure: number,
+    amount: number,
+    p1: number,
+  ) => {
+    const table = tableOf(client);
+    const q = freshPaid(client);
+    const target = renewalsByCycle.get(cycle) ?? new Float64Array(horizon);
+    renewalsByCycle.set(cycle, target);
+    let p = p1;
+    for (let k = 1; ; k++) {
+      const d = addMonths(due, k * cycle);
+      if (d - typicalLead >= end || p < 1e-4) break;
+      if (k > 1) {
+        const tb = tenure + k - 1;
+        p *= q * rate(cycle, 'paid', tb) + (1 - q) * rate(cycle, 'cancelled', tb);
+      }
+      const v = amount * p;
+      const sum = place(target, table, d, -typicalLead - 1, v);
+      addClient(client, sum);
+      grainRen = [grainRen[0]! + amount * amount * p, grainRen[1]! + amount * p];
+      if (cycle >= 12 && d < end) {
+        const m = monthOfDay(d);
+        renewalWall.set(m, (renewalWall.get(m) ?? 0) + v);
+      }
+    }
+  };
+
+  links.forEach((l, i) => {
+    if (l.next >= 0) return;
+    const s = invoices[i] as SeenInvoice;
+    const amount = s.gross * cashRatio * (s.due <= t - 90 ? priceMove : 1);
+    if (amount <= 0) return;
+    if (l.prev < 0) {
+      // A first invoice not renewed yet: each cycle by the share of first invoices that renewed at it.
+      if (s.due < t - 3 * 365) return;
+      for (const c of CYCLES) {
+        const [k, n] = headShare.get(c) as [number, number];
+        if (n <= 0 || k <= 0) continue;
+        const nextDue = addMonths(s.due, c);
+        if (nextDue - minLead <= t) continue;
+        project(s.client, s.due, c, 1, amount, k / n);
+      }
+      return;
+    }
+    const c = l.cycle;
+    const q = s.paid !== null ? 1 : s.cancelled !== null ? 0 : tableOf(s.client).at(t - s.due).paidTotal;
+    const r = q * rate(c, 'paid', l.tenure) + (1 - q) * rate(c, 'cancelled', l.tenure);
+    // Not issued by T although it may have been: renewals issued later than this are rarer.
+    const g = leadBelow(addMonths(s.due, c) - t);
+    const p1 = (r * g) / (1 - r + r * g || 1);
+    project(s.client, s.due, c, l.tenure, amount, p1);
+  });
+  for (const v of renewalsByCycle.values())
+    for (let d = 0; d < horizon; d++) parts.renewals[d] = (parts.renewals[d] as number) + (v[d] as number);
+
+  // C. Other billing: first invoices (new business, one-offs, deposits), by due month.
+  const tMonth = monthOfDay(t + 1) - 1;
+  const window = params.otherWindowMonths;
+  const monthly = new Float64Array(2 * window);
+  const issuedAhead = new Map<number, number>();
+  links.forEach((l, i) => {
+    if (l.prev >= 0) return;
+    const s = invoices[i] as SeenInvoice;
+    const m = monthOfDay(s.due);
+    if (m > tMonth) issuedAhead.set(m, (issuedAhead.get(m) ?? 0) + s.gross);
+    else if (m > tMonth - 2 * window) {
+      const k = m - (tMonth - 2 * window) - 1;
+      monthly[k] = (monthly[k] as number) + s.gross;
+    }
+  });
+  const recent = Array.from(monthly.slice(window));
+  const older = Array.from(monthly.slice(0, window));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const level = mean(recent);
+  const growth =
+    mean(older) > 0
+      ? Math.min(
+          1 + params.maxMonthlyGrowth,
+          Math.max(1 - params.maxMonthlyGrowth, (level / mean(older)) ** (1 / window)),
+        )
+      : 1;
+  const pooledTable = tables[0] as OutcomeTable;
+  let grainOther = [0, 0];
+  const lastMonth = monthOfDay(end - 1) + 1;
+  for (let m = tMonth + 1; m <= lastMonth; m++) {
+    const expectedHeads = level * growth ** (m - tMonth + (window - 1) / 2) * cashRatio;
+    const amount = Math.max(0, expectedHeads - (issuedAhead.get(m) ?? 0) * cashRatio);
+    if (amount <= 0) continue;
+    const d0 = firstDayOfMonth(m);
+    const days = firstDayOfMonth(m + 1) - d0;
+    for (let d = d0; d < d0 + days; d++) {
+      const v = amount / days;
+      const due = Math.max(d, start);
+      place(parts.other, pooledTable, due, -headLead - 1, v);
+      // Its series: each cycle's share renews, then at the cycle's rates.
+      for (const c of CYCLES) {
+        const [k, n] = headShare.get(c) as [number, number];
+        if (n > 0 && k > 0 && addMonths(due, c) - typicalLead < end) {
+          projectOther(c, due, v, k / n);
+        }
+      }
+    }
+  }
+  function projectOther(c: number, due: number, amount: number, p1: number) {
+    const q = pooledTable.at(-typicalLead - 1).paidTotal;
+    let p = p1;
+    for (let k = 1; ; k++) {
+      const d = addMonths(due, k * c);
+      if (d - typicalLead >= end || p < 1e-4) break;
+      if (k > 1) p *= q * rate(c, 'paid', k) + (1 - q) * rate(c, 'cancelled', k);
+      place(parts.other, pooledTable, d, -typicalLead - 1, amount * p);
+    }
+  }
+  for (const s of invoices) {
+    if (s.issue > t - 365 && s.total > 0)
+      grainOther = [grainOther[0]! + s.total * s.total, grainOther[1]! + s.total];
+  }
+
+  return {
+    source,
+    currency,
+    parts,
+    grain: {
+      open: grainOpen[1]! > 0 ? grainOpen[0]! / grainOpen[1]! : 0,
+      renewals: grainRen[1]! > 0 ? grainRen[0]! / grainRen[1]! : 0,
+      other: grainOther[1]! > 0 ? grainOther[0]! / grainOther[1]! : 0,
+    },
+    renewalsByCycle,
+    renewalEvidence: evidence,
+    otherHistory: recent,
+    otherLevel: level,
+    renewalWall,
+    byClient,
+    assumptions: {
+      payerClasses: countClasses(classes),
+      renewalRates: Object.fromEntries(
+        [...evidence].map(([c, e]) => [
+          `${c}m`,
+          { eligible: e.eligible, renewed: e.renewed, rate: round(e.renewed / e.eligible) },
+        ]),
+      ),
+      firstInvoiceRenewalShare: Object.fromEntries(
+        [...headShare].filter(([, [, n]]) => n > 0).map(([c, [k, n]]) => [`${c}m`, round(k / n)]),
+      ),
+      invoiceGenerationLeadDays: typicalLead,
+      renewalPriceMovement: round(priceMove),
+      cashShareOfGross: round(cashRatio),
+      newBusinessMonthlyGross: round(level / 10_000),
+      newBusinessMonthlyGrowth: round(growth - 1),
+    },
+  };
+}
+
+const round = (x: number) => Math.round(x * 10_000) / 10_000;
+
+function countClasses(classes: Map<number, PayerClass>) {
+  const names = ['new', 'prompt', 'late', 'slow', 'veryLate', 'defaulting'];
+  const out: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
+  for (const c of classes.values()) out[names[c] as string] = (out[names[c] as string] as number) + 1;
+  return out;
+}

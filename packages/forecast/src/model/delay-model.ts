@@ -1,0 +1,187 @@
+import type { SeenInvoice } from './snapshot.ts';
+
+/*
+ * When an invoice gets paid (design notes §4.4 A): a discrete hazard over days past due with
+ * two competing outcomes, paid and cancelled, estimated Kaplan-Meier style from amounts at risk
+ * (nothing to fit, exactly reproducible). Invoices still open at the origin are right-censored.
+ * Clients are grouped into payer classes by their own history, each class with its own hazard
+ * (pooled where a class has too little history), which conditions every open invoice on its age
+ * and on how its client pays.
+ */
+
+/** Delay grid: day MIN_DELAY (early) to MAX_DELAY after the due date; later counts as never. */
+export const MIN_DELAY = -90;
+export const MAX_DELAY = 400;
+const SPAN = MAX_DELAY - MIN_DELAY + 1;
+/** Past this delay, hazards are pooled over weeks: few invoices are that late. */
+const DAILY_UNTIL = 45;
+const BLOCK = 7;
+
+export const PAYER_CLASSES = ['new', 'prompt', 'late', 'slow', 'very-late', 'defaulting'] as const;
+export type PayerClass = 0 | 1 | 2 | 3 | 4 | 5;
+
+export interface Hazard {
+  paid: Float64Array;
+  cancelled: Float64Array;
+  /** Amount that entered the risk set: how much evidence there is. */
+  weight: number;
+}
+
+const idx = (delay: number) => Math.min(MAX_DELAY, Math.max(MIN_DELAY, delay)) - MIN_DELAY;
+
+/** Estimates one hazard from invoices issued on or before `t` (their state at `t`). */
+export function estimateHazard(invoices: Iterable<SeenInvoice>, t: number): Hazard {
+  const enter = new Float64Array(SPAN + 1);
+  const leave = new Float64Array(SPAN + 1);
+  const paid = new Float64Array(SPAN);
+  const cancelled = new Float64Array(SPAN);
+  let weight = 0;
+  for (const s of invoices) {
+    const w = Math.max(0, s.total);
+    if (w === 0) continue;
+    const start = idx(s.issue - s.due);
+    let end: number;
+    if (s.paid !== null) {
+      end = idx(s.paid - s.due);
+      paid[end] = (paid[end] as number) + w;
+    } else if (s.cancelled !== null) {
+      end = idx(s.cancelled - s.due);
+      cancelled[end] = (cancelled[end] as number) + w;
+    } else end = idx(t - s.due);
+    if (end < start) end = start;
+    enter[start] = (enter[start] as number) + w;
+    leave[end + 1] = (leave[end + 1] as number) + w;
+    weight += w;
+  }
+  const hp = new Float64Array(SPAN);
+  const hc = new Float64Array(SPAN);
+  let risk = 0;
+  const riskAt = new Float64Array(SPAN);
+  for (let d = 0; d < SPAN; d++) {
+    risk += (enter[d] as number) - (leave[d] as number);
+    riskAt[d] = risk;
+  }
+  const dailyEnd = DAILY_UNTIL - MIN_DELAY;
+  for (let d = 0; d < SPAN; d++) {
+    if (d <= dailyEnd) {
+      const r = riskAt[d] as number;
+      if (r > 0) {
+        hp[d] = (paid[d] as number) / r;
+        hc[d] = (cancelled[d] as number) / r;
+      }
+      continue;
+    }
+    // A week at a time: the block's events over its first day's risk, spread as a daily rate.
+    const b0 = d - ((d - dailyEnd - 1) % BLOCK);
+    if (d !== b0) {
+      hp[d] = hp[b0] as number;
+      hc[d] = hc[b0] as number;
+      continue;
+    }
+    const b1 = Math.min(SPAN, b0 + BLOCK);
+    let p = 0;
+    let c = 0;
+    for (let k = b0; k < b1; k++) {
+      p += paid[k] as number;
+      c += cancelled[k] as number;
+    }
+    const r = riskAt[b0] as number;
+    if (r > 0) {
+      const total = Math.min(1, (p + c) / r);
+      const daily = 1 - (1 - total) ** (1 / (b1 - b0));
+      const share = p + c > 0 ? p / (p + c) : 0;
+      hp[d] = daily * share;
+      hc[d] = daily * (1 - share);
+    }
+  }
+  return { paid: hp, cancelled: hc, weight };
+}
+
+/**
+ * The outcome of an invoice open at `age` days past due: the probability of payment on each
+ * later delay (index 0 = delay age + 1), and of never being paid within the grid.
+ */
+export interface Outcome {
+  /** P(paid at delay age + 1 + k). */
+  pay: Float64Array;
+  /** P(cancelled, or still unpaid past MAX_DELAY). */
+  never: number;
+  /** P(paid at all). */
+  paidTotal: number;
+}
+
+/** Caches the conditional outcome of each (hazard, age). */
+export class OutcomeTable {
+  readonly #cache = new Map<number, Outcome>();
+  constructor(readonly hazard: Hazard) {}
+
+  at(age: number): Outcome {
+    const a = Math.min(MAX_DELAY, Math.max(MIN_DELAY - 1, age));
+    let o = this.#cache.get(a);
+    if (o) return o;
+    const first = a + 1 - MIN_DELAY;
+    const pay = new Float64Array(Math.max(0, SPAN - first));
+    let survive = 1;
+    let paidTotal = 0;
+    for (let d = first; d < SPAN; d++) {
+      const hp = this.hazard.paid[d] as number;
+      const hc = this.hazard.cancelled[d] as number;
+      const p = survive * hp;
+      pay[d - first] = p;
+      paidTotal += p;
+      survive *= Math.max(0, 1 - hp - hc);
+    }
+    o = { pay, never: 1 - paidTotal, paidTotal };
+    this.#cache.set(a, o);
+    return o;
+  }
+}
+
+/** Per client: the payer class from its history at `t` (amount-weighted mean delay, cancellations after due). */
+export function classifyClients(invoices: readonly SeenInvoice[], t: number): Map<number, PayerClass> {
+  const acc = new Map<number, { w: number; wd: number; dueGross: number; never: number }>();
+  for (const s of invoices) {
+    if (s.due > t) continue;
+    let a = acc.get(s.client);
+    if (!a) {
+      a = { w: 0, wd: 0, dueGross: 0, never: 0 };
+      acc.set(s.client, a);
+    }
+    if (s.paid !== null && s.total > 0) {
+      a.w += s.total;
+      a.wd += s.total * (s.paid - s.due);
+    }
+    a.dueGross += s.gross;
+    if (s.cancelled !== null && s.cancelled > s.due) a.never += s.gross;
+  }
+  const classes = new Map<number, PayerClass>();
+  for (const [client, a] of acc) {
+    if (a.dueGross > 0 && a.never / a.dueGross >= 0.5) classes.set(client, 5);
+    else if (a.w === 0) classes.set(client, 0);
+    else {
+      const mean = a.wd / a.w;
+      classes.set(client, mean <= 3 ? 1 : mean <= 20 ? 2 : mean <= 60 ? 3 : 4);
+    }
+  }
+  return classes;
+}
+
+/** Minimum evidence (share of the pooled amount) for a class to get its own hazard. */
+const MIN_CLASS_SHARE = 0.01;
+
+/** Hazards per payer class (index = class), the pooled one for classes with too little evidence. */
+export function classHazards(
+  invoices: readonly SeenInvoice[],
+  classes: Map<number, PayerClass>,
+  t: number,
+): { pooled: Hazard; byClass: Hazard[] } {
+  const pooled = estimateHazard(invoices, t);
+  const groups: SeenInvoice[][] = PAYER_CLASSES.map(() => []);
+  for (const s of invoices) groups[classes.get(s.client) ?? 0]?.push(s);
+  const byClass = groups.map((g, c) => {
+    if (c === 0) return pooled;
+    const h = estimateHazard(g, t);
+    return h.weight >= pooled.weight * MIN_CLASS_SHARE ? h : pooled;
+  });
+  return { pooled, byClass };
+}

@@ -1,0 +1,31 @@
+/*
+ * The method's tunable parameters, with the values chosen on the training half of the seeded
+ * worlds (see BENCHMARKS.md). Changing one changes `METHOD_VERSION`.
+ */
+
+export interface ModelParams {
+  /** History the delay model learns from (days of due dates before the origin). */
+  trainingDays: number;
+  /** Months of first invoices (new business) whose mean forecasts future new business. */
+  otherWindowMonths: number;
+  /** Bound on the monthly growth of new business carried forward (a ratio, both ways). */
+  maxMonthlyGrowth: number;
+  /** Pseudo-members pulling a thin renewal rate toward its cycle's pooled rate. */
+  renewalPrior: number;
+  /** Simulation draws for the intervals. */
+  draws: number;
+  /** Widens (>1) or narrows the simulated spread: calibrated on the training worlds. */
+  intervalScale: number;
+}
+
+export const DEFAULT_PARAMS: ModelParams = {
+  trainingDays: 730,
+  otherWindowMonths: 6,
+  maxMonthlyGrowth: 0.03,
+  renewalPrior: 4,
+  draws: 500,
+  intervalScale: 1,
+};
+
+export const METHOD_NAME = 'invoice-hazard-renewals';
+export const METHOD_VERSION = '1.0.0';
