@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { serveWhmcsSimulator } from './serve.ts';
 import type { WhmcsVersion } from './types.ts';
+import { worldFromCli } from './world/world-cli.ts';
 
 const USAGE = `Usage: whmcs-sim [options]
   --port <n>          port (default: $PORT or 8080)
@@ -19,6 +20,8 @@ const USAGE = `Usage: whmcs-sim [options]
   --access-key <key>  $api_access_key (default none)
   --allow <ip>        allowlisted IP, repeatable (default 127.0.0.1 and ::1)
   --latency-call <ms> --latency-row <ms> --latency-skip <ms>
+  --world <file.json> serve a generated world (options as JSON; see README) instead of seed data
+  --as-of <instant>   with --world: serve it as of this instant (default: the end of its history)
   --help`;
 
 function number(name: string, value: string | undefined, fallback: number): number {
@@ -53,6 +56,8 @@ async function main(): Promise<void> {
       'latency-call': { type: 'string' },
       'latency-row': { type: 'string' },
       'latency-skip': { type: 'string' },
+      world: { type: 'string' },
+      'as-of': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -69,7 +74,9 @@ async function main(): Promise<void> {
   const identifier = values.identifier ?? randomBytes(16).toString('hex');
   const secret = values.secret ?? randomBytes(16).toString('hex');
   const started = performance.now();
+  const world = values.world ? worldFromCli(values.world, values['as-of']) : undefined;
   const { url, sim, close } = await serveWhmcsSimulator({
+    ...(world ? { world: world.world, now: world.now } : {}),
     host: values.host,
     port: number('port', values.port ?? process.env.PORT, 8080),
     invoices: number('invoices', values.invoices, 500),
@@ -93,6 +100,10 @@ async function main(): Promise<void> {
   console.log(
     `WHMCS ${sim.options.version} simulator: ${sim.options.invoices} invoices, ${sim.clients.size} clients (${ms} ms)`,
   );
+  if (world)
+    console.log(
+      `  world       as of ${world.now().toISOString()} (${world.world.countAsOf(world.now())} invoices by then)`,
+    );
   console.log(`  endpoint    ${endpoint}`);
   console.log(`  identifier  ${identifier}`);
   console.log(`  secret      ${secret}`);

@@ -25,7 +25,7 @@ export type {
   WhmcsSimulator,
   WhmcsVersion,
 } from './types.ts';
-export type { World } from './world/generate-world.ts';
+export type { World, WorldSnapshot } from './world/generate-world.ts';
 export { FIELDS_8X_ONLY, generateWorld } from './world/generate-world.ts';
 export { WorldClock } from './world/world-clock.ts';
 export type { InvoiceKind } from './world/world-columns.ts';

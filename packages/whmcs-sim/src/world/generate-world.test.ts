@@ -133,6 +133,31 @@ describe('generateWorld: as of an instant', { timeout: 120_000 }, () => {
     expect(massInvoices).toBeGreaterThan(0);
   });
 
+  it('gives the same invoices as columns (snapshotAsOf) as as rows', () => {
+    const t = at('2022-08-01T09:30:00');
+    const rows = world.rowsAsOf(t);
+    const snap = world.snapshotAsOf(t);
+    expect(snap.count).toBe(rows.length);
+    for (const row of rows) {
+      const id = row.id;
+      expect(snap.statuses[snap.status[id]!]).toBe(row.status);
+      expect(snap.total[id]).toBe(cents(row.total));
+      expect(snap.credit[id]).toBe(cents(row.credit));
+      expect(
+        snap.paid[id] === 0
+          ? '0000-00-00 00:00:00'
+          : new Date(snap.paid[id]! * 1000).toISOString().replace('T', ' ').slice(0, 19),
+      ).toBe(row.datepaid);
+      expect(world.currencies[snap.currency[id]!]!.id).toBe(world.clients.get(row.userid)!.currency);
+    }
+    const seven = generateWorld({ clients: 30, years: 2, seed: 5, fieldSet: '7.x' }).snapshotAsOf(
+      at('2020-12-01T00:00:00'),
+    );
+    expect(seven.count).toBeGreaterThan(50);
+    expect(seven.updated.every((v) => v === 0) && seven.cancelled.every((v) => v === 0)).toBe(true);
+    expect(seven.paid.some((v) => v !== 0)).toBe(true);
+  });
+
   it('shows every WHMCS status somewhere in the history', () => {
     const seen = new Set<string>();
     let pendingAt = 0;

@@ -1,6 +1,6 @@
-import { InvoiceStore } from '../invoice-store.ts';
+import { InvoiceStore, STATUSES } from '../invoice-store.ts';
 import { toLocalSeconds } from '../local-time.ts';
-import type { SimClient, SimCurrency, SimInvoice, WhmcsVersion } from '../types.ts';
+import type { InvoiceStatus, SimClient, SimCurrency, SimInvoice, WhmcsVersion } from '../types.ts';
 import { invoiceToWire } from '../wire.ts';
 import { countCreated, materializeAsOf } from './as-of.ts';
 import { addMonths, DAY_SECONDS, dayOfText } from './calendar.ts';
@@ -15,6 +15,34 @@ import { createWorldTruth, type WorldTruth } from './world-truth.ts';
 
 /** Columns GetInvoices has on 8.3+ schemas only (FORECASTING.md section 0): absent from the 7.x field set. */
 export const FIELDS_8X_ONLY = ['date_refunded', 'date_cancelled', 'created_at', 'updated_at'] as const;
+
+/**
+ * The invoices as of an instant, column by column (index = invoice id, 1..count; index 0 unused):
+ * what GetInvoices would serve, without building a row object per invoice. Times are naive local
+ * seconds (0 = not set), days are days since 1970-01-01, money is integer cents. With the 7.x field
+ * set the 8.3+ columns (refunded, cancelled, created, updated) are all 0, as the bridge sees them.
+ */
+export interface WorldSnapshot {
+  count: number;
+  /** Status names, indexed by the `status` codes. */
+  statuses: readonly InvoiceStatus[];
+  status: Uint8Array;
+  userid: Int32Array;
+  /** Index into `world.currencies` of the client's currency. */
+  currency: Uint8Array;
+  issueDay: Int32Array;
+  dueDay: Int32Array;
+  paid: Uint32Array;
+  refunded: Uint32Array;
+  cancelled: Uint32Array;
+  created: Uint32Array;
+  updated: Uint32Array;
+  subtotal: Int32Array;
+  tax: Int32Array;
+  tax2: Int32Array;
+  credit: Int32Array;
+  total: Int32Array;
+}
 
 /** A generated hosting business: its whole invoice history, served as of any instant. */
 export interface World {
@@ -43,6 +71,8 @@ export interface World {
   countAsOf(at: Date): number;
   /** Rows as WHMCS stored them at `at` (the simulator's `SimInvoice` form), by id. */
   rowsAsOf(at: Date): SimInvoice[];
+  /** The same as columns (fast: no object per invoice; a million invoices in well under a second). */
+  snapshotAsOf(at: Date): WorldSnapshot;
   /** Exactly the GetInvoices rows (orderby=id, every page joined) a simulator with now() = at serves. */
   invoicesAsOf(at: Date): Record<string, unknown>[];
   /** The GetInvoices row of one stored invoice, for this world's field set. */
@@ -134,6 +164,35 @@ export function generateWorld(input: WorldOptionsInput = {}): World {
     return rows;
   };
 
+  const snapshotAsOf = (at: Date): WorldSnapshot => {
+    const store = new InvoiceStore(0);
+    materialize(store, localSeconds(at));
+    const count = store.maxId;
+    const currency = new Uint8Array(count + 1);
+    for (let id = 1; id <= count; id++) currency[id] = (clients.get(store.userid[id]!)?.currency ?? 1) - 1;
+    const eight = (column: Uint32Array) =>
+      version === 7 ? new Uint32Array(count + 1) : column.subarray(0, count + 1);
+    return {
+      count,
+      statuses: STATUSES,
+      status: store.status.subarray(0, count + 1),
+      userid: store.userid.subarray(0, count + 1),
+      currency,
+      issueDay: store.date.subarray(0, count + 1),
+      dueDay: store.duedate.subarray(0, count + 1),
+      paid: store.datepaid.subarray(0, count + 1),
+      refunded: eight(store.dateRefunded),
+      cancelled: eight(store.dateCancelled),
+      created: eight(store.createdAt),
+      updated: eight(store.updatedAt),
+      subtotal: store.subtotal.subarray(0, count + 1),
+      tax: store.tax.subarray(0, count + 1),
+      tax2: store.tax2.subarray(0, count + 1),
+      credit: store.credit.subarray(0, count + 1),
+      total: store.total.subarray(0, count + 1),
+    };
+  };
+
   return {
     options,
     start: instantOfLocal(startSeconds, options.timeZone),
@@ -153,6 +212,7 @@ export function generateWorld(input: WorldOptionsInput = {}): World {
     localSeconds,
     countAsOf: (at) => countCreated(columns, n, localSeconds(at)),
     rowsAsOf,
+    snapshotAsOf,
     invoicesAsOf: (at) => rowsAsOf(at).map(toWire),
     toWire,
     materialize,
