@@ -4,7 +4,8 @@ import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { assertTimeZone, mostSpecificIssue, resolveApiUrl } from '@forecaster/whmcs-client';
 import { z } from 'zod';
-import { checkDistinctTokens, checkTokenLength, type TokenEntry } from './token-rules.ts';
+import { SCOPES, type Scope } from './scopes.ts';
+import { checkDistinctTokens, checkTokenLength, legacyTokenWarning, type TokenEntry } from './token-rules.ts';
 
 /*
  * The bridge's configuration: one zod schema for the JSON file, plus environment
@@ -109,18 +110,23 @@ export const sourceConfigSchema = z
   });
 export type SourceConfigInput = z.input<typeof sourceConfigSchema>;
 
+/** What the token may do; without it, the rights tokens had before scopes (warned about). */
+const tokenScopesSchema = z.array(z.enum(SCOPES)).min(1).optional();
+
 const tokenSchema = z.union([
   z.strictObject({
     /** A name for the token; logs and rate limits use it, never the token. */
     name: z.string().min(1),
-    /** The token itself (from the environment or a file, preferably). */
+    /** The token itself (from the environment or a file, preferably), at least 32 characters. */
     token: secretRefSchema,
+    scopes: tokenScopesSchema,
   }),
   z.strictObject({
     /** A name for the token; logs and rate limits use it, never the token. */
     name: z.string().min(1),
     /** The hex SHA-256 of the token, so that the file need not hold the token. */
     sha256: z.string().regex(/^[a-f0-9]{64}$/i, 'the hex SHA-256 of the token'),
+    scopes: tokenScopesSchema,
   }),
 ]);
 
@@ -279,6 +285,8 @@ export interface SourceConfig {
 export interface TokenConfig {
   name: string;
   sha256: Buffer;
+  /** Absent: a token from before scopes, with the rights it had then. */
+  scopes?: Scope[];
 }
 
 /** A credential of the WHMCS facade, kept only as its secret's SHA-256. */
@@ -459,15 +467,20 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
 
   const tokenEntries: TokenEntry[] = file.tokens.map((token, i) => {
     const key = `tokens[${i}]`;
-    if ('sha256' in token) return { name: token.name, sha256: Buffer.from(token.sha256, 'hex'), key };
+    const scopes = token.scopes ? { scopes: [...new Set(token.scopes)] } : {};
+    if (!token.scopes) warnings.push(legacyTokenWarning(token.name, key));
+    if ('sha256' in token) {
+      return { name: token.name, sha256: Buffer.from(token.sha256, 'hex'), key, ...scopes };
+    }
     const value = readSecret(token.token, `${key}.token`);
     checkTokenLength(value, `${key}.token`);
-    return { name: token.name, sha256: sha256(value), key };
+    return { name: token.name, sha256: sha256(value), key, ...scopes };
   });
   if (env.BRIDGE_TOKEN) {
     secrets.push(env.BRIDGE_TOKEN);
     checkTokenLength(env.BRIDGE_TOKEN, 'BRIDGE_TOKEN');
     tokenEntries.push({ name: 'BRIDGE_TOKEN', sha256: sha256(env.BRIDGE_TOKEN), key: 'BRIDGE_TOKEN' });
+    warnings.push(legacyTokenWarning('BRIDGE_TOKEN', 'BRIDGE_TOKEN'));
   }
   if (env.BRIDGE_TOKENS_FILE) {
     let lines: string[];
@@ -487,10 +500,11 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
           sha256: sha256(line),
           key: 'BRIDGE_TOKENS_FILE',
         });
+        warnings.push(legacyTokenWarning(`BRIDGE_TOKENS_FILE#${i + 1}`, 'BRIDGE_TOKENS_FILE'));
       });
   }
   checkDistinctTokens(tokenEntries);
-  const tokens: TokenConfig[] = tokenEntries.map(({ name, sha256 }) => ({ name, sha256 }));
+  const tokens: TokenConfig[] = tokenEntries.map(({ key: _, ...token }) => token);
 
   const facade = resolveFacade(
     file.facade,
@@ -590,7 +604,11 @@ export function redactedConfig(config: BridgeConfig): Record<string, unknown> {
     origin: config.origin,
     listen: config.listen,
     dataDir: config.dataDir,
-    tokens: config.tokens.map((t) => ({ name: t.name, sha256: '***' })),
+    tokens: config.tokens.map((t) => ({
+      name: t.name,
+      sha256: '***',
+      ...(t.scopes ? { scopes: t.scopes } : {}),
+    })),
     cors: config.cors,
     rateLimit: config.rateLimit,
     log: config.log,

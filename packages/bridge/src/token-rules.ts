@@ -1,4 +1,5 @@
 import { ConfigError } from './config.ts';
+import { SCOPES, type Scope } from './scopes.ts';
 
 /*
  * Rules for the API's bearer tokens, applied wherever a token enters the configuration (the
@@ -26,6 +27,7 @@ export interface TokenEntry {
   name: string;
   sha256: Buffer;
   key: string;
+  scopes?: Scope[];
 }
 
 /** Throws on the first token whose value or name an earlier one already has. */
@@ -46,4 +48,12 @@ export function checkDistinctTokens(tokens: readonly TokenEntry[]): void {
       );
     }
   });
+}
+
+/** The start-up warning for a token without scopes. */
+export function legacyTokenWarning(name: string, key: string): string {
+  return (
+    `${key} ("${name}") has no scopes: it keeps the rights of tokens before scopes (read, trigger syncs, run checks) ` +
+    `and nothing new; give it "scopes": [${SCOPES.map((s) => `"${s}"`).join(', ')}] or fewer`
+  );
 }

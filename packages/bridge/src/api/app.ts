@@ -17,6 +17,7 @@ import { paymentBehaviourRoutes } from './payment-behaviour.ts';
 import { receivablesRoutes } from './receivables.ts';
 import { revenueRoutes } from './revenue.ts';
 import { revenueFiguresRoutes } from './revenue-figures.ts';
+import { documentScopes, scopeCheck } from './scopes.ts';
 import { sourcesRoutes } from './sources.ts';
 import { syncRoutes } from './sync.ts';
 import { systemRoutes } from './system.ts';
@@ -25,16 +26,17 @@ export type { AppDeps } from './deps.ts';
 
 /** The OpenAPI 3.1 document of an app built by {@link createApp}. */
 function describeApi(app: OpenAPIHono<AppEnv>, version = '0.0.0'): Record<string, unknown> {
-  return app.getOpenAPI31Document({
+  const document = app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
       title: 'Forecaster Bridge API',
       version,
       description:
         'Invoices synced from every configured WHMCS, normalized, for the Commitment Forecaster. ' +
-        'Every /v1 route needs a bearer token. Errors answer {"error":{"code","message","details","requestId"}}.',
+        'Every /v1 route needs a bearer token with the scope its security requirement names (read, commitments:write, sources:admin). Errors answer {"error":{"code","message","details","requestId"}}.',
     },
   }) as unknown as Record<string, unknown>;
+  return documentScopes(document);
 }
 
 /**
@@ -77,6 +79,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use(
     '/v1/*',
     bearerAuth(deps.config.tokens, deps.config.rateLimit, () => now().getTime()),
+    scopeCheck(),
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: () => {

@@ -35,11 +35,14 @@ export function matchToken(presented: string, tokens: readonly TokenConfig[]): s
 }
 
 /** The name of the token an Authorization header presents, or the 401 to answer. */
-function identify(header: string | undefined, tokens: readonly TokenConfig[]): string | ApiError {
+function identify(header: string | undefined, tokens: readonly TokenConfig[]): TokenConfig | ApiError {
   if (!header) return unauthorized('send the API token as Authorization: Bearer <token>', false);
   const match = /^Bearer +([\x21-\x7e]+) *$/i.exec(header);
   if (!match) return unauthorized('the Authorization header must use the Bearer scheme', false);
-  return matchToken(match[1]!, tokens) ?? unauthorized('the token is not valid for this bridge', true);
+  const name = matchToken(match[1]!, tokens);
+  // Names are unique (the configuration refuses a name twice).
+  const token = name === undefined ? undefined : tokens.find((t) => t.name === name);
+  return token ?? unauthorized('the token is not valid for this bridge', true);
 }
 
 /** Rate limits of {@link bearerAuth}: the configuration's `rateLimit`. */
@@ -80,14 +83,15 @@ export function bearerAuth(
         { 'Retry-After': String(blocked.retryAfterSeconds) },
       );
     }
-    const name = identify(c.req.header('Authorization'), tokens);
-    if (name instanceof ApiError) {
+    const token = identify(c.req.header('Authorization'), tokens);
+    if (token instanceof ApiError) {
       failures.take(address);
-      throw name;
+      throw token;
     }
-    c.set('tokenName', name);
+    c.set('tokenName', token.name);
+    c.set('tokenScopes', token.scopes ?? null);
 
-    const decision = limiter.take(name);
+    const decision = limiter.take(token.name);
     if (!decision.allowed) {
       throw new ApiError(
         429,

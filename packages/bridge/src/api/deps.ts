@@ -3,6 +3,7 @@ import type { CheckRunner } from '../check/runner.ts';
 import type { BridgeConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import type { Scope } from '../scopes.ts';
 import type { Store } from '../store/types.ts';
 import type { SyncController } from '../sync/types.ts';
 
@@ -29,5 +30,7 @@ export interface AppEnv {
     requestId: string;
     /** The name of the configured token the caller presented (after auth). */
     tokenName: string;
+    /** Its scopes; null for a token configured without scopes (the rights tokens had before). */
+    tokenScopes: readonly Scope[] | null;
   };
 }

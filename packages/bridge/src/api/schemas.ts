@@ -35,6 +35,7 @@ export type RequestIssue = z.infer<typeof issueSchema>;
 export const ERROR_CODES = [
   'invalid_request',
   'unauthorized',
+  'forbidden',
   'not_found',
   'method_not_allowed',
   'sync_running',

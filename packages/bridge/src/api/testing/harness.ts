@@ -15,6 +15,11 @@ import { createApp } from '../app.ts';
 export const TOKEN = 'fc_test_token_alpha_4f1c9e2b7d';
 export const SECOND_TOKEN = 'fc_test_token_beta_8a3d6c0e51';
 export const NOW = new Date('2024-06-15T12:00:00.000Z');
+/** Tokens with scopes (the two above have none: the rights tokens had before scopes). */
+export const READ_TOKEN = 'fc_test_token_read_only_0123456789abcdef';
+export const WRITE_TOKEN = 'fc_test_token_commitments_0123456789abcd';
+export const ADMIN_TOKEN = 'fc_test_token_sources_admin_0123456789ab';
+export const ALL_TOKEN = 'fc_test_token_every_scope_0123456789abcd';
 
 export function sourceConfig(id: string, overrides: Partial<SourceConfig> = {}): SourceConfig {
   return {
@@ -40,6 +45,10 @@ export function testConfig(overrides: Partial<BridgeConfig> = {}): BridgeConfig 
     tokens: [
       { name: 'forecaster', sha256: sha256(TOKEN) },
       { name: 'backup', sha256: sha256(SECOND_TOKEN) },
+      { name: 'reader', sha256: sha256(READ_TOKEN), scopes: ['read'] },
+      { name: 'writer', sha256: sha256(WRITE_TOKEN), scopes: ['commitments:write'] },
+      { name: 'admin', sha256: sha256(ADMIN_TOKEN), scopes: ['sources:admin'] },
+      { name: 'operator', sha256: sha256(ALL_TOKEN), scopes: ['read', 'commitments:write', 'sources:admin'] },
     ],
     cors: { origins: [] },
     rateLimit: { requestsPerMinute: 10_000 },
@@ -47,7 +56,7 @@ export function testConfig(overrides: Partial<BridgeConfig> = {}): BridgeConfig 
     docsBaseUrl: 'https://docs.example.test',
     sources: [sourceConfig('eu'), sourceConfig('us')],
     origin: null,
-    secrets: [TOKEN, SECOND_TOKEN],
+    secrets: [TOKEN, SECOND_TOKEN, READ_TOKEN, WRITE_TOKEN, ADMIN_TOKEN, ALL_TOKEN],
     warnings: [],
     ...overrides,
   };
