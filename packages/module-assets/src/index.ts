@@ -10,6 +10,19 @@ export {
 } from './ids.ts';
 export { DOCS_BASE_URL, docsLink, guideLink } from './links.ts';
 export { mockups } from './mockups.ts';
+export {
+  MODULE_NAME,
+  MODULE_TITLE,
+  MODULE_VERSION,
+  type Operation,
+  type OperationParam,
+  operation,
+  operationSchema,
+  operations,
+} from './module/operations.ts';
+export { renderPhpOperations } from './module/php-source.ts';
+export { PROXY_ERRORS, type ProxyErrorCode } from './module/proxy-errors.ts';
+export { proxyError, type ResolvedCall, resolveCall } from './module/resolve-call.ts';
 export { renderGuideMarkdown, renderTroubleshootingMarkdown } from './render-markdown.ts';
 export { renderDiagnosticText, renderGuideText } from './render-text.ts';
 export { requirements } from './requirements.ts';

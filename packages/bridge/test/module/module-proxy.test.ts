@@ -1,0 +1,402 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { operations } from '@forecaster/module-assets';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AdminSession,
+  MODULE_TOKEN,
+  type ModuleWorld,
+  openSession,
+  startModuleWorld,
+} from './module-harness.ts';
+
+/*
+ * The PHP proxy run for real: the built addon under `php -S`, called the way its page calls it,
+ * in front of the real bridge with demo data. Every answer (body and headers) is kept, and none
+ * may contain the bridge token.
+ */
+
+let world: ModuleWorld;
+let admin: AdminSession;
+const seen: string[] = [];
+
+beforeAll(async () => {
+  world = await startModuleWorld();
+  admin = await openSession(world.whmcs);
+  seen.push(admin.page);
+}, 120_000);
+
+afterAll(async () => {
+  await world?.close();
+});
+
+interface Answer {
+  status: number;
+  type: string;
+  body: string;
+  json: { error?: { code: string; message: string; fix?: string[] }; [key: string]: unknown };
+}
+
+async function api(
+  op: string,
+  params: Record<string, string> = {},
+  options: { post?: boolean; token?: string | null; session?: AdminSession; extraQuery?: string } = {},
+): Promise<Answer> {
+  const session = options.session ?? admin;
+  const query = new URLSearchParams({ action: 'api', op });
+  const form = new URLSearchParams();
+  if (options.post) {
+    for (const [k, v] of Object.entries(params)) form.set(k, v);
+    if (options.token !== null) form.set('token', options.token ?? session.csrf);
+  } else {
+    for (const [k, v] of Object.entries(params)) query.set(k, v);
+  }
+  const res = await fetch(`${world.whmcs.pageUrl}&${query}${options.extraQuery ?? ''}`, {
+    method: options.post ? 'POST' : 'GET',
+    headers: {
+      cookie: session.cookie,
+      ...(options.post ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
+    ...(options.post ? { body: form.toString() } : {}),
+  });
+  const body = await res.text();
+  seen.push(body, JSON.stringify([...res.headers]));
+  let json: Answer['json'] = {};
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new Error(`not JSON (HTTP ${res.status}): ${body.slice(0, 500)}`);
+  }
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body, json };
+}
+
+async function direct(path: string): Promise<unknown> {
+  const res = await fetch(world.demo.url + path, { headers: { authorization: `Bearer ${MODULE_TOKEN}` } });
+  return res.json();
+}
+
+/** A server that accepts connections and never answers. */
+async function silentServer(): Promise<{ url: string; server: Server }> {
+  const server = createServer(() => {});
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+describe('the page', () => {
+  it('mounts the bundle with the endpoint, a CSRF token and the version, and nothing secret', () => {
+    expect(admin.csrf).toMatch(/^[0-9a-f]{40}$/);
+    expect(admin.page).toContain('data-endpoint="addonmodules.php?module=commitment_forecaster"');
+    expect(admin.page).toContain('data-can-write="true"');
+    expect(admin.page).toContain('src="../modules/addons/commitment_forecaster/app.js?v=0.1.0"');
+    expect(admin.page).toContain('href="../modules/addons/commitment_forecaster/app.css?v=0.1.0"');
+    expect(admin.page).not.toMatch(/Warning:|Notice:|Deprecated:|Fatal error/);
+  });
+
+  it('serves the bundle it names', async () => {
+    for (const file of ['app.js', 'app.css', 'logo.png']) {
+      const res = await fetch(`${world.whmcs.url}/modules/addons/commitment_forecaster/${file}`);
+      expect(res.status, file).toBe(200);
+    }
+  });
+});
+
+describe('every operation, through the proxy', () => {
+  // One case per operation in the shared list: a new operation without a case fails here.
+  const cases: Record<string, () => Promise<void>> = {
+    sources: async () => {
+      const res = await api('sources');
+      expect(res.status).toBe(200);
+      expect(res.type).toContain('application/json');
+      expect((res.json.data as Array<{ id: string }>).map((s) => s.id)).toEqual(['eu', 'us']);
+    },
+    source: async () => {
+      const res = await api('source', { id: 'us' });
+      expect(res.status).toBe(200);
+      expect((res.json.data as { id: string }).id).toBe('us');
+      expect((await api('source', { id: 'nowhere' })).status).toBe(404);
+    },
+    syncStatus: async () => {
+      const res = await api('syncStatus', { id: 'eu' });
+      expect(res.status).toBe(200);
+      expect(res.json).toHaveProperty('lastFull.result', 'ok');
+    },
+    syncStart: async () => {
+      const res = await api('syncStart', { id: 'us', mode: 'incremental' }, { post: true });
+      expect(res.status).toBe(202);
+      expect(res.json).toMatchObject({ mode: 'incremental', statusUrl: '/v1/sources/us/sync' });
+      // It really started: the bridge reports the run (running, or already finished).
+      let status: Answer;
+      do {
+        status = await api('syncStatus', { id: 'us' });
+      } while (status.json.running === true);
+      expect(status.json).toHaveProperty('lastIncremental.runId', res.json.runId);
+    },
+    check: async () => {
+      const res = await api('check', { id: 'eu' }, { post: true });
+      expect(res.status).toBe(200);
+      const data = res.json.data as { ok: boolean; stages: Array<{ id: string; status: string }> };
+      expect(data.ok).toBe(true);
+      expect(data.stages.map((s) => s.id)).toContain('credentials');
+    },
+    invoices: async () => {
+      const query = { source: 'eu', status: 'paid,unpaid', limit: '7' };
+      const first = await api('invoices', query);
+      expect(first.status).toBe(200);
+      expect(first.json).toEqual(await direct('/v1/invoices?source=eu&status=paid,unpaid&limit=7'));
+      const next = await api('invoices', { ...query, cursor: first.json.nextCursor as string });
+      expect(next.status).toBe(200);
+      const ids = (page: Answer) => (page.json.data as Array<{ id: number }>).map((i) => i.id);
+      expect(ids(next)).toHaveLength(7);
+      expect(ids(next).some((id) => ids(first).includes(id))).toBe(false);
+    },
+    revenue: async () => {
+      const res = await api('revenue', { from: '2024-01', to: '2026-12', bySource: 'true' });
+      expect(res.status).toBe(200);
+      expect(res.json).toEqual(await direct('/v1/revenue?from=2024-01&to=2026-12&bySource=true'));
+      expect((res.json.data as unknown[]).length).toBeGreaterThan(0);
+    },
+    apiInfo: async () => {
+      const res = await api('apiInfo');
+      expect(res.status).toBe(200);
+      expect(res.json.openapi).toBe('3.1.0');
+      expect(Object.keys(res.json.paths as object)).toContain('/v1/revenue');
+    },
+  };
+
+  it('has a case for every operation in the shared list', () => {
+    expect(Object.keys(cases).sort()).toEqual(operations.map((o) => o.op).sort());
+  });
+
+  for (const op of operations.map((o) => o.op)) {
+    it(op, async () => {
+      const run = cases[op];
+      if (!run) throw new Error(`no case for operation ${op}`);
+      await run();
+    });
+  }
+});
+
+describe('what the proxy refuses', () => {
+  it('a write or an action without the CSRF token, with a wrong one, or with it only in the URL', async () => {
+    for (const [op, params] of [
+      ['syncStart', { id: 'eu' }],
+      ['check', { id: 'eu' }],
+    ] as const) {
+      for (const res of [
+        await api(op, params, { post: true, token: null }),
+        await api(op, params, { post: true, token: 'f'.repeat(40) }),
+        await api(op, params, { post: true, token: null, extraQuery: `&token=${admin.csrf}` }),
+      ]) {
+        expect(res.status).toBe(403);
+        expect(res.json.error?.code).toBe('csrf_failed');
+        expect(res.json.error?.fix?.[0]).toMatch(/Reload the page/);
+      }
+    }
+  });
+
+  it('a write over GET', async () => {
+    const res = await api('syncStart', { id: 'eu' });
+    expect(res.status).toBe(405);
+    expect(res.json.error?.code).toBe('method_not_allowed');
+  });
+
+  it('writes from an admin whose role is not allowed to change things, whatever the browser sends', async () => {
+    world.whmcs.setState({ adminId: 2 });
+    try {
+      const sales = await openSession(world.whmcs);
+      expect(sales.page).toContain('data-can-write="false"');
+      const res = await api('syncStart', { id: 'eu', mode: 'full' }, { post: true, session: sales });
+      expect(res.status).toBe(403);
+      expect(res.json.error?.code).toBe('forbidden_role');
+      // Looking is still allowed, and so is a connection check (it changes nothing).
+      expect((await api('sources', {}, { session: sales })).status).toBe(200);
+      expect((await api('check', { id: 'eu' }, { post: true, session: sales })).status).toBe(200);
+    } finally {
+      world.whmcs.setState({ adminId: 1 });
+    }
+  });
+
+  it('unknown operations, and values outside the allowed patterns, without calling the bridge', async () => {
+    const unknown = await api('deleteEverything');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error?.code).toBe('unknown_operation');
+    const bad = await api('invoices', { source: '../../etc' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringMatching(/^source:/),
+    });
+  });
+
+  it('drops parameters the operation does not allow (the bridge would refuse them)', async () => {
+    const res = await api('invoices', { limit: '2', evil: '1', page: '3' });
+    expect(res.status).toBe(200);
+    expect(res.json.data).toHaveLength(2);
+  });
+});
+
+describe('input arrives HTML-encoded, as WHMCS sends it', () => {
+  it('is decoded before it is checked and named in the answer', async () => {
+    // The harness encodes `<` as `&lt;` like WHMCS; the module must see and report `1<2`.
+    const res = await api('invoices', { clientId: '1<2' });
+    expect(res.status).toBe(400);
+    expect(res.json.error?.message).toBe('clientId: "1<2" is not an accepted value');
+  });
+
+  it('forwards a decoded value: a list whose separator WHMCS leaves alone, with an ampersand-encoded neighbour dropped', async () => {
+    const res = await api('invoices', { status: 'paid,unpaid', limit: '3', 'a&b': 'c' });
+    expect(res.status).toBe(200);
+    expect(
+      (res.json.data as Array<{ status: string }>).every((i) => ['paid', 'unpaid'].includes(i.status)),
+    ).toBe(true);
+  });
+});
+
+describe('a bridge that is not there, slow, or refuses the token', () => {
+  async function withSettings<T>(settings: Record<string, string>, run: () => Promise<T>): Promise<T> {
+    const before = world.whmcs.state().settings;
+    world.whmcs.setState({ settings });
+    try {
+      return await run();
+    } finally {
+      world.whmcs.setState({ settings: before });
+    }
+  }
+
+  it('not configured', async () => {
+    const res = await withSettings({ bridgeUrl: '' }, () => api('sources'));
+    expect(res.status).toBe(503);
+    expect(res.json.error?.code).toBe('bridge_not_configured');
+    expect(res.json.error?.fix?.[0]).toMatch(/Addon Modules/);
+  });
+
+  it('down', async () => {
+    const closed = await silentServer();
+    await new Promise((r) => closed.server.close(r));
+    const res = await withSettings({ bridgeUrl: closed.url }, () => api('sources'));
+    expect(res.status).toBe(502);
+    expect(res.json.error?.code).toBe('bridge_unreachable');
+    expect(res.json.error?.message).toContain(closed.url);
+    expect(res.body).not.toMatch(/Warning:|Notice:|Deprecated:/);
+  });
+
+  it('slow: answers a clear timeout, and the admin session is not held meanwhile', async () => {
+    const silent = await silentServer();
+    try {
+      await withSettings({ bridgeUrl: silent.url, timeout: '3' }, async () => {
+        const started = Date.now();
+        const pending = api('sources');
+        await new Promise((r) => setTimeout(r, 500));
+        // The same admin opens the page while the bridge call hangs: PHP's file session would
+        // block this until the call ends unless the proxy released it.
+        const pageStarted = Date.now();
+        const page = await fetch(world.whmcs.pageUrl, { headers: { cookie: admin.cookie } });
+        await page.text();
+        expect(Date.now() - pageStarted).toBeLessThan(1500);
+        const res = await pending;
+        expect(res.status).toBe(504);
+        expect(res.json.error?.code).toBe('bridge_timeout');
+        expect(res.json.error?.message).toMatch(/did not answer within 3 s/);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
+      });
+    } finally {
+      silent.server.closeAllConnections();
+      await new Promise((r) => silent.server.close(r));
+    }
+  });
+
+  it('refusing the token: says so with the fix, and logs it to the Module Log with the token masked', async () => {
+    const wrong = 'wrong-token-Narwhal-9090';
+    const res = await withSettings({ bridgeToken: wrong }, () => api('sources'));
+    expect(res.status).toBe(502);
+    expect(res.json.error?.code).toBe('bridge_token_refused');
+    expect(res.json.error?.fix?.[0]).toMatch(/Bridge API token/);
+    expect(res.body).not.toContain(wrong);
+    const logged = world.whmcs.log().filter((e) => e.kind === 'moduleCall');
+    expect(logged.length).toBeGreaterThan(0);
+    expect(JSON.stringify(logged)).not.toContain(wrong);
+  });
+
+  it('answering with something that is not the bridge (an HTML page)', async () => {
+    const other = await withSettings({ bridgeUrl: `${world.whmcs.url}/harness` }, () => api('sources'));
+    expect(other.status).toBe(502);
+    expect(other.json.error?.code).toBe('bridge_bad_response');
+  });
+
+  it('the page itself still renders, whatever the bridge does', async () => {
+    const res = await withSettings({ bridgeUrl: 'http://127.0.0.1:9' }, () =>
+      fetch(world.whmcs.pageUrl, { headers: { cookie: admin.cookie } }),
+    );
+    const html = await res.text();
+    seen.push(html);
+    expect(res.status).toBe(200);
+    expect(html).toContain('id="commitment-forecaster"');
+    expect(html).not.toMatch(/Warning:|Notice:|Deprecated:/);
+  });
+});
+
+describe('the dashboard widget and the daily cron', () => {
+  it('the widget shows every source and its state, as text, linking into the module', async () => {
+    const html = await (await fetch(`${world.whmcs.url}/harness/widget.php`)).text();
+    seen.push(html);
+    expect(html).toContain('EU billing (simulated WHMCS 8, Europe/Berlin)');
+    expect(html).toMatch(/label label-(success|info)/);
+    expect(html).toContain('href="addonmodules.php?module=commitment_forecaster"');
+    expect(html).not.toMatch(/Warning:|Notice:|Deprecated:/);
+  });
+
+  it('the cron raises one WHMCS notification per bridge alert, and none when the bridge has no alerts', async () => {
+    const before = world.whmcs.log().filter((e) => e.kind === 'localAPI').length;
+    await fetch(`${world.whmcs.url}/harness/cron.php`);
+    const hasAlerts = '/v1/alerts' in ((await api('apiInfo')).json.paths as object);
+    const raised = world.whmcs
+      .log()
+      .filter((e) => e.kind === 'localAPI')
+      .slice(before);
+    if (!hasAlerts) expect(raised).toEqual([]);
+
+    const alerts = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          data: [
+            { severity: 'critical', title: 'Commitment <b>missed</b>', message: 'EUR below commitment' },
+            { severity: 'info', title: 'Forecast updated', message: '' },
+          ],
+        }),
+      );
+    });
+    await new Promise<void>((r) => alerts.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(alerts.address() as AddressInfo).port}`;
+      const saved = world.whmcs.state().settings;
+      world.whmcs.setState({ settings: { bridgeUrl: url } });
+      const mark = world.whmcs.log().length;
+      await fetch(`${world.whmcs.url}/harness/cron.php`);
+      world.whmcs.setState({ settings: saved });
+      const calls = world.whmcs
+        .log()
+        .slice(mark)
+        .filter((e) => e.kind === 'localAPI');
+      expect(calls).toHaveLength(2);
+      expect(calls[0]).toMatchObject({
+        command: 'TriggerNotificationEvent',
+        values: {
+          notification_identifier: 'commitment_forecaster.alert',
+          title: 'Commitment <b>missed</b>',
+          statusStyle: 'danger',
+        },
+      });
+    } finally {
+      await new Promise((r) => alerts.close(r));
+    }
+  });
+});
+
+describe('the bridge token', () => {
+  it('appears in no answer, page, widget or header the harness served', () => {
+    expect(seen.length).toBeGreaterThan(20);
+    for (const text of seen) expect(text).not.toContain(MODULE_TOKEN);
+    expect(world.whmcs.serverOutput()).not.toContain(MODULE_TOKEN);
+  });
+});

@@ -1,0 +1,168 @@
+import { z } from 'zod';
+
+/*
+ * The operations the module's page may ask the bridge for, as data. The PHP proxy is generated
+ * from this list (lib/operations.php) and the TypeScript stand-in reads it directly, so what the
+ * browser may reach cannot differ between WHMCS and the preview. Everything not listed here is
+ * refused; every parameter not listed for an operation is dropped before the call.
+ *
+ * Patterns are written once for both PCRE (the PHP proxy wraps them in `/^…$/D`) and JavaScript:
+ * plain character classes and counts only.
+ */
+
+/** The addon's directory and function prefix in WHMCS (`modules/addons/<name>/<name>.php`). */
+export const MODULE_NAME = 'commitment_forecaster';
+/** The addon's version: WHMCS runs `_upgrade` when it changes, and the bundle URLs carry it. */
+export const MODULE_VERSION = '0.1.0';
+/** The title WHMCS shows in its Addons menu and on the page. */
+export const MODULE_TITLE = 'Commitment Forecaster';
+
+const PATTERN = /^[\x20-\x7e]+$/;
+
+export const operationParamSchema = z.strictObject({
+  name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/),
+  /** Where the bridge takes it: a `{name}` in the path, the query string, or the JSON body. */
+  in: z.enum(['path', 'query', 'body']),
+  /** The whole value must match (anchored by the proxy). For lists, each comma-separated item. */
+  pattern: z
+    .string()
+    .regex(PATTERN)
+    .refine((p) => !p.startsWith('^') && !p.endsWith('$') && !p.includes('/'), 'unanchored, no slash'),
+  /** Comma-separated values, each matching the pattern (at most 100). */
+  list: z.boolean().default(false),
+  required: z.boolean().default(false),
+  /** For a body parameter: send it to the bridge as a JSON number or boolean rather than a string. */
+  json: z.enum(['string', 'integer', 'boolean']).default('string'),
+});
+
+export const operationSchema = z.strictObject({
+  op: z.string().regex(/^[a-z][a-zA-Z]*$/),
+  /** The bridge's route. */
+  method: z.enum(['GET', 'POST']),
+  path: z.string().regex(/^\/[a-z0-9/{}._-]*$/i),
+  /**
+   * `read`: a GET from the browser, anyone who can open the module. `action`: a POST with the
+   * CSRF token, anyone who can open the module (it changes nothing, but it calls WHMCS). `write`:
+   * a POST with the CSRF token, only admins of the roles named in the module's settings.
+   */
+  kind: z.enum(['read', 'action', 'write']),
+  summary: z.string().min(1),
+  params: z.array(operationParamSchema),
+});
+
+export type OperationParam = z.infer<typeof operationParamSchema>;
+export type Operation = z.infer<typeof operationSchema>;
+
+const SOURCE_ID = '[a-z0-9][a-z0-9_-]{0,62}';
+const DATE = '[0-9]{4}-[0-9]{2}-[0-9]{2}';
+const MONTH = '[0-9]{4}-(0[1-9]|1[0-2])';
+const CURSOR = '[A-Za-z0-9_-]{1,512}';
+const STATUS = '[a-z_]{1,20}';
+const CURRENCY = '[A-Za-z0-9]{1,10}';
+
+const path = (name: string, pattern: string) => ({ name, in: 'path' as const, pattern, required: true });
+const query = (name: string, pattern: string, list = false) => ({
+  name,
+  in: 'query' as const,
+  pattern,
+  list,
+});
+const dateRange = (prefix: string) => [query(`${prefix}From`, DATE), query(`${prefix}To`, DATE)];
+
+/**
+ * Every operation the module may run, by name (`addonmodules.php?module=…&action=api&op=<op>`).
+ *
+ * @example
+ * operations.find((o) => o.op === 'syncStart')?.kind; // 'write'
+ */
+export const operations: readonly Operation[] = z.array(operationSchema).parse([
+  {
+    op: 'sources',
+    method: 'GET',
+    path: '/v1/sources',
+    kind: 'read',
+    summary: 'Every configured WHMCS source with its state, last syncs and invoice counts',
+    params: [],
+  },
+  {
+    op: 'source',
+    method: 'GET',
+    path: '/v1/sources/{id}',
+    kind: 'read',
+    summary: 'One source',
+    params: [path('id', SOURCE_ID)],
+  },
+  {
+    op: 'syncStatus',
+    method: 'GET',
+    path: '/v1/sources/{id}/sync',
+    kind: 'read',
+    summary: "A source's running sync (with progress) and its last runs",
+    params: [path('id', SOURCE_ID)],
+  },
+  {
+    op: 'syncStart',
+    method: 'POST',
+    path: '/v1/sources/{id}/sync',
+    kind: 'write',
+    summary: 'Start a sync of one source now',
+    params: [path('id', SOURCE_ID), { name: 'mode', in: 'body', pattern: '(incremental|full)' }],
+  },
+  {
+    op: 'check',
+    method: 'GET',
+    path: '/v1/sources/{id}/check',
+    kind: 'action',
+    summary: "Check a source's connection stage by stage (one WHMCS login at most)",
+    params: [path('id', SOURCE_ID)],
+  },
+  {
+    op: 'invoices',
+    method: 'GET',
+    path: '/v1/invoices',
+    kind: 'read',
+    summary: 'Invoices, filtered, a page at a time',
+    params: [
+      query('source', SOURCE_ID, true),
+      query('status', STATUS, true),
+      query('currency', CURRENCY, true),
+      ...dateRange('issued'),
+      ...dateRange('due'),
+      ...dateRange('paid'),
+      query('clientId', '[0-9]{1,10}'),
+      query('limit', '[0-9]{1,4}'),
+      query('cursor', CURSOR),
+    ],
+  },
+  {
+    op: 'revenue',
+    method: 'GET',
+    path: '/v1/revenue',
+    kind: 'read',
+    summary: 'Invoiced, collected, outstanding and refunded by month and currency (and source)',
+    params: [
+      query('from', MONTH),
+      query('to', MONTH),
+      query('source', SOURCE_ID, true),
+      query('bySource', '(true|false)'),
+    ],
+  },
+  {
+    op: 'apiInfo',
+    method: 'GET',
+    path: '/openapi.json',
+    kind: 'read',
+    summary: "The bridge's API description: which endpoints this bridge has, and its version",
+    params: [],
+  },
+]);
+
+/**
+ * The operation named `op`, or undefined when the module does not allow it.
+ *
+ * @example
+ * operation('revenue')?.path; // '/v1/revenue'
+ */
+export function operation(op: string): Operation | undefined {
+  return operations.find((o) => o.op === op);
+}

@@ -1,0 +1,9 @@
+export { adminChrome, blendLookCss, bootstrapCss } from './admin-chrome.ts';
+export {
+  type HarnessLogEntry,
+  type HarnessState,
+  type ModuleSettings,
+  phpAvailable,
+  startWhmcsHarness,
+  type WhmcsHarness,
+} from './whmcs-harness.ts';
