@@ -11,7 +11,7 @@ import { type Demo, startDemo } from '../../src/cli/demo.ts';
  * with the demo's data (two simulated WHMCS installs, smaller than `pnpm start`'s).
  */
 
-export const MODULE_TOKEN = 'module-test-token-Pangolin-4471';
+export const MODULE_TOKEN = 'module-test-token-Pangolin-4471-Quokka-8812';
 
 export interface ModuleWorld {
   demo: Demo;

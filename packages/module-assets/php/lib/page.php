@@ -27,11 +27,32 @@ function render_page(array $vars)
         . ' data-version="' . h(MODULE_VERSION) . '"'
         . ' data-can-write="' . (admin_may_write($settings) ? 'true' : 'false') . '"'
         . ' data-fiscal-year-start="' . h($settings['fiscalYearStart']) . '"'
-        . ' data-configured="' . ($configured ? 'true' : 'false') . '">'
+        . ' data-configured="' . ($configured ? 'true' : 'false') . '"'
+        . ' data-currencies="' . h(json_encode(whmcs_currencies(), JSON_UNESCAPED_UNICODE)) . '">'
         . '<div class="alert alert-info cf-loading">Loading the Commitment Forecaster&hellip;</div>'
         . '<noscript><div class="alert alert-warning">The Commitment Forecaster needs JavaScript.</div></noscript>'
         . '</div>' . "\n"
         . '<link rel="stylesheet" href="' . h($assets . 'app.css?v=' . $version) . '">' . "\n"
         . '<script src="' . h($assets . 'app.js?v=' . $version) . '" defer></script>' . "\n";
     return $html;
+}
+
+/**
+ * How WHMCS writes each currency (Setup > Payments > Currencies), for amounts on the page. WHMCS
+ * may store the prefix as an entity (`&pound;`): decoded here, escaped again when printed.
+ */
+function whmcs_currencies()
+{
+    $currencies = array();
+    if (!class_exists('\\WHMCS\\Database\\Capsule')) {
+        return $currencies;
+    }
+    foreach (\WHMCS\Database\Capsule::table('tblcurrencies')->get() as $row) {
+        $currencies[] = array(
+            'code' => (string) $row->code,
+            'prefix' => html_decode((string) $row->prefix),
+            'suffix' => html_decode((string) $row->suffix),
+        );
+    }
+    return $currencies;
 }

@@ -9,12 +9,15 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 import { build } from 'vite';
-import { MODULE_NAME, MODULE_TITLE, MODULE_VERSION } from '../module/operations.ts';
+import { DOCS_BASE_URL } from '../links.ts';
+import { mockups } from '../mockups.ts';
+import { MODULE_NAME, MODULE_TITLE } from '../module/operations.ts';
 import { renderPhpOperations } from '../module/php-source.ts';
+import { guideData } from '../ui/guide-data.ts';
 import { logoPng } from './logo.ts';
+import { DIST, MODULE_DIR, MODULE_ZIP, moduleIsStale, PACKAGE_ROOT, PHP_DIR, walk } from './paths.ts';
 
 /*
  * `pnpm build`: the addon an operator uploads. dist/modules/addons/commitment_forecaster/ holds
@@ -23,13 +26,8 @@ import { logoPng } from './logo.ts';
  * unpacked at the WHMCS root.
  */
 
-export const PACKAGE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const DIST = join(PACKAGE_ROOT, 'dist');
-/** The built addon folder. */
-export const MODULE_DIR = join(DIST, 'modules', 'addons', MODULE_NAME);
-/** The zip an operator uploads. */
-export const MODULE_ZIP = join(DIST, `${MODULE_NAME}-${MODULE_VERSION}.zip`);
-const PHP_DIR = join(PACKAGE_ROOT, 'php');
+export { MODULE_DIR, MODULE_ZIP } from './paths.ts';
+
 const UI_ENTRY = join(PACKAGE_ROOT, 'src', 'ui', 'main.tsx');
 
 export interface BuiltModule {
@@ -80,6 +78,9 @@ export async function buildModule(options: { quiet?: boolean } = {}): Promise<Bu
   writeFileSync(join(MODULE_DIR, 'lib', 'operations.php'), renderPhpOperations());
   writeFileSync(join(MODULE_DIR, 'whmcs.json'), `${JSON.stringify(whmcsJson(), null, 2)}\n`);
   writeFileSync(join(MODULE_DIR, 'logo.png'), logoPng());
+  mkdirSync(join(MODULE_DIR, 'mockups'));
+  for (const [id, mockup] of Object.entries(mockups))
+    writeFileSync(join(MODULE_DIR, 'mockups', `${id}.svg`), mockup.svg);
   await buildUi(MODULE_DIR, options.quiet ?? false);
 
   const files: Record<string, Uint8Array> = {};
@@ -112,6 +113,7 @@ export async function buildUi(outDir: string, quiet = true): Promise<void> {
     root: dirname(UI_ENTRY),
     logLevel: quiet ? 'error' : 'warn',
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+    plugins: [guidePlugin()],
     define: { 'process.env.NODE_ENV': '"production"' },
     build: {
       outDir,
@@ -132,21 +134,16 @@ export async function buildUi(outDir: string, quiet = true): Promise<void> {
   });
 }
 
-function* walk(dir: string): Generator<string> {
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) yield* walk(path);
-    else yield path;
-  }
-}
+const GUIDE_MODULE = 'virtual:forecaster-guide';
 
-/** Whether the built folder is missing or older than any source it is built from. */
-export function moduleIsStale(): boolean {
-  const built = join(MODULE_DIR, 'app.js');
-  if (!existsSync(built) || !existsSync(MODULE_ZIP)) return true;
-  const builtAt = statSync(built).mtimeMs;
-  const sources = [...walk(join(PACKAGE_ROOT, 'src')), ...walk(PHP_DIR)];
-  return sources.some((file) => statSync(file).mtimeMs > builtAt);
+/** The setup guide as plain data for the bundle, computed here so its schemas stay out of it. */
+function guidePlugin() {
+  return {
+    name: 'forecaster-guide',
+    resolveId: (id: string) => (id === GUIDE_MODULE ? `\0${GUIDE_MODULE}` : undefined),
+    load: (id: string) =>
+      id === `\0${GUIDE_MODULE}` ? `export default ${JSON.stringify(guideData(DOCS_BASE_URL))};` : undefined,
+  };
 }
 
 /** Builds the module unless an up-to-date build is there (for tests and the preview). */

@@ -148,6 +148,33 @@ export const operations: readonly Operation[] = z.array(operationSchema).parse([
     ],
   },
   {
+    op: 'receivables',
+    method: 'GET',
+    path: '/v1/receivables',
+    kind: 'read',
+    summary:
+      'Open invoices by age (not due, 1-30, 31-60, 61-90, over 90 days) and DSO, per source and currency',
+    params: [
+      query('asOf', DATE),
+      query('dsoDays', '[0-9]{1,4}'),
+      query('source', SOURCE_ID, true),
+      query('convertTo', CURRENCY),
+    ],
+  },
+  {
+    op: 'forecast',
+    method: 'GET',
+    path: '/v1/forecast',
+    kind: 'read',
+    summary: 'Expected cash by month, with a p10-p90 range, per source and currency',
+    params: [
+      query('months', '[0-9]{1,2}'),
+      query('weeks', '[0-9]{1,2}'),
+      query('source', SOURCE_ID, true),
+      query('convertTo', CURRENCY),
+    ],
+  },
+  {
     op: 'apiInfo',
     method: 'GET',
     path: '/openapi.json',

@@ -61,6 +61,7 @@ export function adminChrome(options: AdminChromeOptions): [string, string] {
 <meta charset="utf-8">
 <meta name="referrer" content="same-origin">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${text(MODULE_TITLE)} - WHMCS</title>
 <link rel="stylesheet" href="${text(options.bootstrapHref)}">
 <link rel="stylesheet" href="${text(options.blendHref)}">

@@ -134,6 +134,14 @@ export async function startWhmcsHarness(options: {
       adminId: state.adminId,
       tbladmins: state.admins,
       tbladminroles: state.roles,
+      // As WHMCS stores them: some prefixes as HTML entities.
+      tblcurrencies: [
+        { id: 1, code: 'USD', prefix: '$', suffix: ' USD' },
+        { id: 2, code: 'EUR', prefix: '&euro;', suffix: ' EUR' },
+        { id: 3, code: 'GBP', prefix: '&pound;', suffix: ' GBP' },
+        { id: 4, code: 'CHF', prefix: '', suffix: ' CHF' },
+        { id: 5, code: 'CAD', prefix: '$', suffix: ' CAD' },
+      ],
       tbladdonmodules: Object.entries(state.settings).map(([setting, value]) => ({
         module: MODULE_NAME,
         setting,

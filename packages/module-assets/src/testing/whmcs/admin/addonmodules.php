@@ -15,6 +15,7 @@ if (!preg_match('/^[a-z0-9_]+$/', $module) || !is_file(HARNESS_ROOT . "/modules/
 }
 require HARNESS_ROOT . "/modules/addons/$module/$module.php";
 
+header("Content-Security-Policy: default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'");
 ob_start();
 echo file_get_contents(HARNESS_ROOT . '/harness/chrome-head.html');
 call_user_func($module . '_output', harness_module_vars($module));

@@ -1,0 +1,301 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveModulePreview } from '@forecaster/module-assets/preview';
+import type { SimClient } from '@forecaster/whmcs-sim';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODULE_TOKEN, type ModuleWorld, startModuleWorld } from './module-harness.ts';
+
+/*
+ * The module's page in Chromium, through the PHP proxy under `php -S`, against the demo bridge
+ * (a CSP of `script-src 'self' 'unsafe-inline'` on the page, as an operator may add). A client
+ * is named `<img src=x onerror=alert(1)>` and a note holds a `<script>`: every page renders, none
+ * runs them, nothing errors in the console, and no request leaves loopback. Screenshots of every
+ * page go to artifacts/module/ (and, with MODULE_SCREENSHOTS_TO_DOCS=1, to the docs site).
+ */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const REPO_ROOT = join(import.meta.dirname, '../../../..');
+const SHOTS = join(REPO_ROOT, 'artifacts', 'module');
+const DOCS_SHOTS = join(REPO_ROOT, 'apps', 'docs', 'src', 'public', 'module');
+const XSS_NAME = '<img src=x onerror=alert(1)>';
+const XSS_NOTE = '<script>alert(2)</script> call before paying';
+
+let world: ModuleWorld;
+let browser: Browser;
+let xssClient = 0;
+
+beforeAll(async () => {
+  world = await startModuleWorld({ invoices: [900, 500] });
+  // Store them as WHMCS does (HTML-encoded); the bridge decodes them, the UI must show them as text.
+  const { sim } = world.demo.sims[0]!;
+  const invoice = sim.invoice(3)!;
+  xssClient = invoice.userid;
+  const client = sim.clients.get(xssClient) as SimClient;
+  client.companyname = '&lt;img src=x onerror=alert(1)&gt;';
+  sim.updateInvoice(3, { notes: '&lt;script&gt;alert(2)&lt;/script&gt; call before paying' });
+  await world.demo.bridge.engine.run('eu', 'full');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  mkdirSync(SHOTS, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await world?.close();
+});
+
+interface Watched {
+  page: Page;
+  problems: string[];
+}
+
+/** A page that records console errors, page errors, dialogs (an XSS would open one) and off-loopback requests. */
+async function open(url: string): Promise<Watched> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    // The proxy answers a refusal (a bridge that is down, a token refused) with its HTTP status,
+    // which Chromium logs; the page shows it. Any other console error is a fault.
+    const handledApiAnswer =
+      m.text().startsWith('Failed to load resource') && m.location().url.includes('action=api');
+    if (m.type() === 'error' && !handledApiAnswer) problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`dialog opened: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on('request', (r) => {
+    const host = new URL(r.url()).hostname;
+    if (
+      !['127.0.0.1', 'localhost'].includes(host) &&
+      !r.url().startsWith('blob:') &&
+      !r.url().startsWith('data:')
+    ) {
+      problems.push(`left loopback: ${r.url()}`);
+    }
+  });
+  page.on('response', (r) => {
+    // The proxy's own refusals are JSON answers the page handles; anything else failing is a fault.
+    if (r.status() >= 400 && !r.url().includes('action=api')) problems.push(`${r.status()}: ${r.url()}`);
+  });
+  await page.goto(url);
+  return { page, problems };
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  if (process.env.MODULE_SCREENSHOTS_TO_DOCS === '1') {
+    mkdirSync(DOCS_SHOTS, { recursive: true });
+    await page.screenshot({ path: join(DOCS_SHOTS, `${name}.png`), fullPage: false });
+  }
+}
+
+/** Nothing from the data became markup: no injected image or script, in the module's root. */
+async function expectNoInjection(page: Page): Promise<void> {
+  const injected = await page.evaluate(() => ({
+    images: document.querySelectorAll('#commitment-forecaster img[src="x"]').length,
+    scripts: document.querySelectorAll('#commitment-forecaster script').length,
+  }));
+  expect(injected).toEqual({ images: 0, scripts: 0 });
+}
+
+async function chartDrawn(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('#commitment-forecaster .cf-chart canvas');
+    if (!canvas || canvas.width === 0) return false;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let inked = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) inked++;
+    return inked > 500;
+  });
+}
+
+describe('the module page in Chromium, through the PHP proxy', () => {
+  const url = (hash: string) => `${world.whmcs.pageUrl}${hash}`;
+
+  it('Overview: sources and revenue per currency, as of the last sync', async () => {
+    const { page, problems } = await open(url('#/overview'));
+    await page.locator('.cf-stat-row').first().waitFor();
+    await page.locator('.cf-card').nth(1).waitFor();
+    const text = await page.locator('#commitment-forecaster').textContent();
+    expect(text).toContain('EU billing (simulated WHMCS 8, Europe/Berlin)');
+    expect(text).toMatch(/As of/);
+    // WHMCS's prefixes, from its currency settings: the euro sign was stored as an entity.
+    expect(text).toMatch(/€[\d,]+\.\d\d EUR/);
+    expect(text).toContain('Forecasts are not available from this bridge yet');
+    await expectNoInjection(page);
+    await shot(page, 'overview');
+    expect(problems).toEqual([]);
+  });
+
+  it('Connections: Check connection shows every stage; Sync now shows progress, then the result', async () => {
+    const { page, problems } = await open(url('#/connections'));
+    const eu = page.locator('.cf-source[data-source="eu"]');
+    await eu.waitFor();
+    await eu.getByRole('button', { name: 'Check connection' }).click();
+    await eu.locator('.cf-check').waitFor({ timeout: 30_000 });
+    expect(await eu.locator('.cf-check').textContent()).toContain('Connection OK');
+    expect(await eu.locator('.cf-stage').count()).toBeGreaterThanOrEqual(8);
+    expect(await eu.locator('.cf-stage-passed').count()).toBeGreaterThanOrEqual(5);
+
+    const us = page.locator('.cf-source[data-source="us"]');
+    await us.getByRole('combobox', { name: 'Sync mode' }).selectOption('full');
+    await us.getByRole('button', { name: 'Sync now' }).click();
+    await us.locator('.cf-sync-done').waitFor({ timeout: 60_000 });
+    expect(await us.locator('.cf-sync-done').textContent()).toMatch(/Sync finished: 500 invoices read/);
+    await shot(page, 'connections');
+    expect(problems).toEqual([]);
+  });
+
+  it('Revenue: a chart and a table per currency; a month opens its invoices', async () => {
+    const { page, problems } = await open(url('#/revenue'));
+    await page.locator('.cf-revenue .cf-data tbody tr').first().waitFor();
+    await page.locator('.cf-chart canvas').first().waitFor();
+    await page.getByLabel('Period').selectOption('last-fiscal-year');
+    await page.locator('.cf-chart canvas').first().waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('.cf-revenue .cf-data tbody tr').length > 1);
+    expect(await chartDrawn(page)).toBe(true);
+    await shot(page, 'revenue');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const csv = await (await download).path();
+    expect(csv).toBeTruthy();
+    await page.locator('.cf-revenue .cf-data tbody tr.cf-clickable').first().click();
+    await page.locator('.cf-invoices').waitFor();
+    expect(page.url()).toMatch(/#\/invoices\?issuedFrom=\d{4}-\d\d-01&issuedTo=/);
+    await page.locator('.cf-invoices .cf-data tbody tr').first().waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it('Invoices: filters and cursor pages; a hostile client name and note are shown as text', async () => {
+    const { page, problems } = await open(url(`#/invoices?source=eu&clientId=${xssClient}`));
+    await page.getByText(XSS_NAME).first().waitFor();
+    const text = await page.locator('.cf-invoices').textContent();
+    expect(text).toContain(XSS_NAME);
+    expect(text).toContain(XSS_NOTE);
+    await expectNoInjection(page);
+    await shot(page, 'invoices-hostile-text');
+
+    await page.goto(url('#/invoices'));
+    await page.reload();
+    await page.locator('.cf-invoices .cf-data tbody tr').first().waitFor();
+    const rowKeys = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('.cf-invoices .cf-data tbody tr')].map((tr) =>
+          [...tr.querySelectorAll('td')]
+            .slice(0, 3)
+            .map((td) => td.textContent)
+            .join('/'),
+        ),
+      );
+    const firstPage = await rowKeys();
+    await page.getByRole('button', { name: 'Next page ›' }).click();
+    await page.getByText('Page 2', { exact: true }).waitFor();
+    await page.waitForFunction(
+      (first) =>
+        [...(document.querySelector('.cf-invoices .cf-data tbody tr')?.querySelectorAll('td') ?? [])]
+          .slice(0, 3)
+          .map((td) => td.textContent)
+          .join('/') !== first,
+      firstPage[0],
+    );
+    const secondPage = await rowKeys();
+    expect(secondPage).toHaveLength(50);
+    expect(secondPage.some((n) => firstPage.includes(n))).toBe(false);
+    await page.getByLabel('Status').selectOption('paid');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText('Page 1', { exact: true }).waitFor();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.cf-invoices .cf-data tbody .label')].every(
+        (l) => l.textContent === 'Paid',
+      ),
+    );
+    await shot(page, 'invoices');
+    expect(problems).toEqual([]);
+  });
+
+  for (const [hash, name, missing] of [
+    ['#/receivables', 'receivables', 'Receivables are not available from this bridge yet'],
+    ['#/forecast', 'forecast', 'Forecasts are not available from this bridge yet'],
+    ['#/commitments', 'commitments', 'Commitments are not available from this bridge yet'],
+  ] as const) {
+    it(`${name}: the real endpoint's answer, or what is missing (never made-up figures)`, async () => {
+      const { page, problems } = await open(url(hash));
+      await page.locator('.cf-page').waitFor();
+      await page.waitForFunction(() => !document.querySelector('.cf-page .cf-loading'));
+      const info = (await (await fetch(`${world.demo.url}/openapi.json`)).json()) as { paths: object };
+      const path = `/v1/${name}`;
+      const text = await page.locator('.cf-page').textContent();
+      if (path in info.paths) expect(text).not.toContain(missing);
+      else expect(text).toContain(missing);
+      await expectNoInjection(page);
+      await shot(page, name);
+      expect(problems).toEqual([]);
+    });
+  }
+
+  it('a bridge that refuses the token: every page says so, with the fix, and keeps working', async () => {
+    world.whmcs.setState({ settings: { bridgeToken: 'not-the-token-Okapi-31' } });
+    try {
+      const { page, problems } = await open(url('#/revenue'));
+      await page.locator('.cf-error').first().waitFor();
+      expect(await page.locator('.cf-error').first().textContent()).toMatch(
+        /refused the module’s API token[\s\S]*Bridge API token/,
+      );
+      await shot(page, 'token-refused');
+      expect(problems).toEqual([]);
+    } finally {
+      world.whmcs.setState({ settings: { bridgeToken: MODULE_TOKEN } });
+    }
+  });
+
+  it('an admin whose role may only look: Sync now is disabled', async () => {
+    world.whmcs.setState({ adminId: 2 });
+    try {
+      const { page, problems } = await open(url('#/connections'));
+      await page.locator('.cf-source').first().waitFor();
+      expect(await page.getByRole('button', { name: 'Sync now' }).first().isDisabled()).toBe(true);
+      expect(await page.locator('.cf-footer').textContent()).toContain(
+        'Your role may look but not change anything',
+      );
+      expect(problems).toEqual([]);
+    } finally {
+      world.whmcs.setState({ adminId: 1 });
+    }
+  });
+});
+
+describe('the preview `pnpm start` serves', () => {
+  it('is the same bundle with the TypeScript stand-in for the PHP proxy', async () => {
+    const preview = await serveModulePreview({ bridgeUrl: world.demo.url, token: MODULE_TOKEN });
+    try {
+      const html = await (await fetch(preview.url)).text();
+      expect(html).not.toContain(MODULE_TOKEN);
+      expect(html).toContain('data-csrf="');
+      const { page, problems } = await open(`${preview.url}#/revenue`);
+      await page.locator('.cf-chart canvas').first().waitFor();
+      expect(await chartDrawn(page)).toBe(true);
+      await page.goto(`${preview.url}#/connections`);
+      await page.reload();
+      const eu = page.locator('.cf-source[data-source="eu"]');
+      await eu.getByRole('button', { name: 'Sync now' }).click();
+      await eu.locator('.cf-sync-done').waitFor({ timeout: 60_000 });
+      await shot(page, 'preview-connections');
+      expect(problems).toEqual([]);
+    } finally {
+      await preview.close();
+    }
+  });
+});

@@ -1,0 +1,6 @@
+export {
+  type ModulePreview,
+  type ModulePreviewOptions,
+  PREVIEW_CSP,
+  serveModulePreview,
+} from './serve-preview.ts';

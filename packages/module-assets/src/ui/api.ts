@@ -1,0 +1,141 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { Forecast, Receivables } from './pending-api.ts';
+import type {
+  ApiErrorBody,
+  ApiInfo,
+  CheckResult,
+  InvoiceList,
+  Revenue,
+  SourceList,
+  SourceResponse,
+  SyncAccepted,
+  SyncStatus,
+} from './types.ts';
+
+/*
+ * Calls the module's proxy (`addonmodules.php?module=…&action=api&op=…`), never the bridge: reads
+ * as GET with their parameters in the query, actions and writes as a POST form carrying WHMCS's
+ * CSRF token. Every answer comes back as a result, never a throw, so each page can say what went
+ * wrong and what to do.
+ */
+
+/** What each operation answers; the operation names are those of the shared list. */
+export interface OpResults {
+  sources: SourceList;
+  source: SourceResponse;
+  syncStatus: SyncStatus;
+  syncStart: SyncAccepted;
+  check: CheckResult;
+  invoices: InvoiceList;
+  revenue: Revenue;
+  receivables: Receivables;
+  forecast: Forecast;
+  apiInfo: ApiInfo;
+}
+export type OpName = keyof OpResults;
+const POSTED: ReadonlySet<OpName> = new Set(['syncStart', 'check']);
+
+export type Result<T> =
+  | { ok: true; status: number; data: T }
+  | { ok: false; status: number; error: ApiErrorBody };
+
+export type Params = Record<string, string | number | boolean | undefined | null>;
+
+export interface Api {
+  call<K extends OpName>(op: K, params?: Params): Promise<Result<OpResults[K]>>;
+}
+
+export function createApi(endpoint: string, csrf: string): Api {
+  return {
+    async call(op, params = {}) {
+      const query = new URLSearchParams({ action: 'api', op });
+      const form = new URLSearchParams();
+      const target = POSTED.has(op) ? form : query;
+      for (const [key, value] of Object.entries(params)) {
+        if (value !== undefined && value !== null && value !== '') target.set(key, String(value));
+      }
+      if (POSTED.has(op)) form.set('token', csrf);
+      let response: Response;
+      try {
+        response = await fetch(`${endpoint}${endpoint.includes('?') ? '&' : '?'}${query}`, {
+          method: POSTED.has(op) ? 'POST' : 'GET',
+          credentials: 'same-origin',
+          headers: { accept: 'application/json', 'x-requested-with': 'XMLHttpRequest' },
+          ...(POSTED.has(op) ? { body: form } : {}),
+        });
+      } catch (err) {
+        return {
+          ok: false,
+          status: 0,
+          error: {
+            code: 'network',
+            message: `WHMCS could not be reached (${(err as Error).message}).`,
+            fix: ['Check your connection and reload the page.'],
+          },
+        };
+      }
+      const text = await response.text();
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return {
+          ok: false,
+          status: response.status,
+          error: {
+            code: 'not_json',
+            message: `WHMCS answered with a page instead of data (HTTP ${response.status}).`,
+            fix: ['Your admin session may have expired: reload the page and log in again.'],
+          },
+        };
+      }
+      if (response.ok) return { ok: true, status: response.status, data: body as never };
+      const error = (body as { error?: ApiErrorBody }).error;
+      return {
+        ok: false,
+        status: response.status,
+        error: error ?? { code: 'http_error', message: `HTTP ${response.status}` },
+      };
+    },
+  };
+}
+
+export type Loadable<T> =
+  | { state: 'loading' }
+  | { state: 'ok'; data: T }
+  | { state: 'error'; error: ApiErrorBody; status: number };
+
+/**
+ * Runs an operation when the component mounts and whenever `key` changes; `reload()` runs it again.
+ * An answer that arrives after a newer request started is dropped.
+ */
+export function useOp<K extends OpName>(
+  api: Api,
+  op: K,
+  params: Params,
+  enabled = true,
+): [Loadable<OpResults[K]>, () => void] {
+  const [value, setValue] = useState<Loadable<OpResults[K]>>({ state: 'loading' });
+  const [tick, setTick] = useState(0);
+  const latest = useRef(0);
+  const shownKey = useRef<string | null>(null);
+  const key = JSON.stringify(params);
+  useEffect(() => {
+    if (!enabled) return;
+    const id = ++latest.current;
+    // A reload of the same request keeps showing what is there until the new answer arrives, so
+    // that what the user is doing on the page (a sync's result) is not wiped by a spinner.
+    if (shownKey.current !== key) setValue({ state: 'loading' });
+    shownKey.current = key;
+    void api.call(op, params).then((result) => {
+      if (id !== latest.current) return;
+      setValue(
+        result.ok
+          ? { state: 'ok', data: result.data }
+          : { state: 'error', error: result.error, status: result.status },
+      );
+    });
+  }, [api, op, key, tick, enabled]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return [value, reload];
+}

@@ -1,0 +1,301 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Result } from '../api.ts';
+import { DataTable, ErrorAlert, GuideStepView, Load, lastGoodSync, StateLabel } from '../components.tsx';
+import { useModule } from '../context.ts';
+import { ago, formatDateTime } from '../format.ts';
+import type { ApiErrorBody, CheckResult, Source, SyncRun, SyncStatus } from '../types.ts';
+
+/*
+ * Every WHMCS source: its state, last syncs, coverage and invoice counts; on failure the code,
+ * the fix and the setup guide's own step in place. "Check connection" shows the bridge's check
+ * stage by stage; "Sync now" starts a sync and shows its progress live until it ends.
+ */
+
+const STAGE_MARKS: Record<string, string> = { passed: '✓', failed: '✗', warning: '!', skipped: '–' };
+
+function RunLine({ run, label }: { run: SyncRun | null; label: string }) {
+  if (!run) return <div class="small text-muted">{label}: never</div>;
+  return (
+    <div class="small">
+      {label}: <StateLabel state={run.result} /> {formatDateTime(run.finishedAt)} ({ago(run.finishedAt)}),{' '}
+      {(run.durationMs / 1000).toFixed(1)} s, {run.counts.rowsRead} read, {run.counts.inserted} new,{' '}
+      {run.counts.updated} changed, {run.counts.removed} removed
+      {run.errorCode && <span class="text-danger"> — {run.errorCode}</span>}
+    </div>
+  );
+}
+
+function CheckReport({ result }: { result: CheckResult }) {
+  const { assetBase } = useModule();
+  const failed = result.data.stages.find((s) => s.status === 'failed');
+  return (
+    <div class="cf-check">
+      <p>
+        {result.data.ok ? (
+          <span class="label label-success">Connection OK</span>
+        ) : (
+          <span class="label label-danger">Connection failed</span>
+        )}{' '}
+        <span class="small text-muted">
+          checked {formatDateTime(result.checkedAt)}
+          {result.cached &&
+            ' (the result of a check within the last minute: WHMCS is not asked again so soon)'}
+        </span>
+      </p>
+      <ol class="cf-stages list-unstyled">
+        {result.data.stages.map((stage) => (
+          <li key={stage.id} class={`cf-stage cf-stage-${stage.status}`}>
+            <span class="cf-stage-mark" aria-hidden="true">
+              {STAGE_MARKS[stage.status] ?? '?'}
+            </span>{' '}
+            <strong>{stage.title}</strong> <StateLabel state={stage.status} />
+            <div class="small">{stage.detail}</div>
+            {stage.fix && (
+              <ol class="small cf-fix">
+                {stage.fix.map((f) => (
+                  <li key={f}>{f}</li>
+                ))}
+              </ol>
+            )}
+            {stage.docsUrl && (
+              <a class="small" href={stage.docsUrl} target="_blank" rel="noopener noreferrer">
+                Troubleshooting: {stage.code}
+              </a>
+            )}
+          </li>
+        ))}
+      </ol>
+      {failed?.code && <GuideStepView code={failed.code} assetBase={assetBase} />}
+    </div>
+  );
+}
+
+function SyncProgressView({ status }: { status: SyncStatus }) {
+  const p = status.progress;
+  if (!p) return null;
+  const percent = p.percent ?? null;
+  return (
+    <div class="cf-progress">
+      <div class="progress">
+        <div
+          class={`progress-bar progress-bar-striped active${percent === null ? ' cf-indeterminate' : ''}`}
+          role="progressbar"
+          aria-valuenow={percent ?? undefined}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          style={{ width: `${percent ?? 100}%` }}
+        >
+          {percent === null ? '' : `${Math.floor(percent)}%`}
+        </div>
+      </div>
+      <div class="small text-muted">
+        {p.mode} sync, {p.phase}: {p.rowsDone}
+        {p.rowsExpected !== undefined ? ` of about ${p.rowsExpected}` : ''} invoices, {p.pagesDone} pages
+        {p.resumed ? ' (resumed)' : ''}
+      </div>
+    </div>
+  );
+}
+
+function SourcePanel({ source }: { source: Source }) {
+  const { api, canWrite, assetBase, reloadSources } = useModule();
+  const [check, setCheck] = useState<Result<CheckResult> | 'running' | null>(null);
+  const [sync, setSync] = useState<{
+    status?: SyncStatus;
+    error?: ApiErrorBody;
+    runId?: string;
+    done?: SyncRun | null;
+  } | null>(null);
+  const [mode, setMode] = useState<'incremental' | 'full'>('incremental');
+  const polling = useRef<number | undefined>(undefined);
+  useEffect(() => () => window.clearTimeout(polling.current), []);
+
+  const runCheck = async () => {
+    setCheck('running');
+    setCheck(await api.call('check', { id: source.id }));
+  };
+
+  const poll = async (runId: string) => {
+    const status = await api.call('syncStatus', { id: source.id });
+    if (!status.ok) {
+      setSync({ error: status.error, runId });
+      return;
+    }
+    if (status.data.running) {
+      setSync({ status: status.data, runId });
+      polling.current = window.setTimeout(() => void poll(runId), 700);
+      return;
+    }
+    const done = [status.data.lastIncremental, status.data.lastFull].find((r) => r?.runId === runId) ?? null;
+    setSync({ status: status.data, runId, done });
+    reloadSources();
+  };
+
+  const startSync = async () => {
+    setSync({});
+    const started = await api.call('syncStart', { id: source.id, mode });
+    if (!started.ok) {
+      setSync({ error: started.error });
+      return;
+    }
+    setSync({ runId: started.data.runId });
+    await poll(started.data.runId);
+  };
+
+  const counts = Object.entries(source.invoiceCounts).filter(([, n]) => n > 0);
+  const total = counts.reduce((sum, [, n]) => sum + n, 0);
+  const syncing = sync !== null && !sync.error && !sync.done;
+  return (
+    <div class="panel panel-default cf-source" data-source={source.id}>
+      <div class="panel-heading cf-source-heading">
+        <h3 class="panel-title">
+          {source.name} <span class="small text-muted">({source.id})</span>{' '}
+          <StateLabel state={source.state} />
+        </h3>
+        <div class="cf-source-actions">
+          <button
+            type="button"
+            class="btn btn-default btn-sm"
+            disabled={check === 'running'}
+            onClick={() => void runCheck()}
+          >
+            {check === 'running' ? 'Checking…' : 'Check connection'}
+          </button>{' '}
+          <select
+            class="form-control input-sm cf-mode"
+            aria-label="Sync mode"
+            value={mode}
+            disabled={!canWrite || syncing}
+            onChange={(e) => setMode((e.currentTarget as HTMLSelectElement).value as 'incremental' | 'full')}
+          >
+            <option value="incremental">Incremental</option>
+            <option value="full">Full</option>
+          </select>{' '}
+          <button
+            type="button"
+            class="btn btn-primary btn-sm"
+            disabled={!canWrite || syncing}
+            title={canWrite ? undefined : 'Your admin role may not start syncs (see the module’s settings)'}
+            onClick={() => void startSync()}
+          >
+            {syncing ? 'Syncing…' : 'Sync now'}
+          </button>
+        </div>
+      </div>
+      <div class="panel-body">
+        <RunLine run={source.lastFull} label="Last full sync" />
+        <RunLine run={source.lastIncremental} label="Last incremental sync" />
+        <div class="small">
+          Data as of: {lastGoodSync(source) ? formatDateTime(lastGoodSync(source)) : 'never synced'}
+        </div>
+        <div class="small text-muted">
+          Coverage: {source.coverage.note}
+          {source.coverage.nextFullSyncAt &&
+            ` Next full sync ${formatDateTime(source.coverage.nextFullSyncAt)}.`}
+        </div>
+        <div class="small">
+          Invoices: {total}
+          {counts.length > 0 && ' ('}
+          {counts.map(([status, n], i) => (
+            <span key={status}>
+              {i > 0 && ', '}
+              {n} {status.replace(/_/g, ' ')}
+            </span>
+          ))}
+          {counts.length > 0 && ')'}
+        </div>
+        {source.progress && (
+          <SyncProgressView
+            status={{
+              running: true,
+              state: source.state,
+              progress: source.progress,
+              lastFull: null,
+              lastIncremental: null,
+            }}
+          />
+        )}
+        {source.lastError && (
+          <div class="alert alert-danger cf-source-error">
+            <strong>{source.lastError.title}</strong> <code>{source.lastError.code}</code>
+            <div class="small">
+              {formatDateTime(source.lastError.at)}: {source.lastError.message}
+            </div>
+            <ol class="cf-fix">
+              {source.lastError.fix.map((f) => (
+                <li key={f}>{f}</li>
+              ))}
+            </ol>
+            <a href={source.lastError.docsUrl} target="_blank" rel="noopener noreferrer">
+              Troubleshooting: {source.lastError.code}
+            </a>
+            <details class="cf-guide">
+              <summary>Show the setup guide’s step for this</summary>
+              <GuideStepView code={source.lastError.code} assetBase={assetBase} />
+            </details>
+          </div>
+        )}
+        {sync && (
+          <div class="cf-sync-result">
+            {sync.error && <ErrorAlert error={sync.error} title="Sync did not start" />}
+            {!sync.error &&
+              !sync.done &&
+              (sync.status ? (
+                <SyncProgressView status={sync.status} />
+              ) : (
+                <div class="small">Starting the sync…</div>
+              ))}
+            {sync.done && (
+              <div class={`alert alert-${sync.done.result === 'ok' ? 'success' : 'danger'} cf-sync-done`}>
+                Sync {sync.done.result === 'ok' ? 'finished' : sync.done.result}: {sync.done.counts.rowsRead}{' '}
+                invoices read, {sync.done.counts.inserted} new, {sync.done.counts.updated} changed,{' '}
+                {sync.done.counts.removed} removed in {(sync.done.durationMs / 1000).toFixed(1)} s.
+              </div>
+            )}
+          </div>
+        )}
+        {check &&
+          check !== 'running' &&
+          (check.ok ? (
+            <CheckReport result={check.data} />
+          ) : (
+            <ErrorAlert error={check.error} title="The check could not run" />
+          ))}
+      </div>
+    </div>
+  );
+}
+
+export function ConnectionsPage() {
+  const { sources } = useModule();
+  return (
+    <Load value={sources} what="the sources">
+      {(list) => (
+        <>
+          {list.data.map((source) => (
+            <SourcePanel key={source.id} source={source} />
+          ))}
+          <DataTable
+            csvName="sources"
+            rows={list.data}
+            columns={[
+              { header: 'Source', value: (s) => s.id },
+              { header: 'Name', value: (s) => s.name },
+              { header: 'State', value: (s) => s.state },
+              { header: 'Last good sync', value: (s) => lastGoodSync(s) ?? '' },
+              { header: 'Last full sync', value: (s) => s.lastFull?.finishedAt ?? '' },
+              { header: 'Last incremental sync', value: (s) => s.lastIncremental?.finishedAt ?? '' },
+              {
+                header: 'Invoices',
+                value: (s) => Object.values(s.invoiceCounts).reduce((a, b) => a + b, 0),
+                numeric: true,
+                align: 'right',
+              },
+              { header: 'Error', value: (s) => s.lastError?.code ?? '' },
+            ]}
+          />
+        </>
+      )}
+    </Load>
+  );
+}

@@ -1,0 +1,37 @@
+import type { components } from './bridge-api.gen.ts';
+
+/*
+ * The bridge's shapes as the UI uses them: generated from the bridge's OpenAPI document
+ * (bridge-api.gen.ts), so the UI is typed against the API without importing the bridge. Shapes of
+ * endpoints the bridge does not serve yet are in pending-api.ts until they land.
+ */
+
+type Schemas = components['schemas'];
+export type Source = Schemas['Source'];
+export type SourceList = Schemas['SourceList'];
+export type SourceResponse = Schemas['SourceResponse'];
+export type SyncRun = Schemas['SyncRun'];
+export type SyncStatus = Schemas['SyncStatus'];
+export type SyncAccepted = Schemas['SyncAccepted'];
+export type SyncProgress = Schemas['SyncProgress'];
+export type CheckResult = Schemas['CheckResult'];
+export type CheckStage = Schemas['CheckStage'];
+export type Invoice = Schemas['Invoice'];
+export type InvoiceList = Schemas['InvoiceList'];
+export type Revenue = Schemas['Revenue'];
+export type RevenueRow = Schemas['RevenueRow'];
+
+/** An error answer: the bridge's envelope, or the module proxy's (which adds `fix`). */
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  fix?: string[];
+  details?: unknown;
+  requestId?: string | null;
+}
+
+/** The bridge's /openapi.json, as far as the UI reads it: which paths this bridge serves. */
+export interface ApiInfo {
+  info: { version: string };
+  paths: Record<string, unknown>;
+}
