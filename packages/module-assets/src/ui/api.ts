@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { Forecast, Receivables } from './pending-api.ts';
+import type { Forecast } from './pending-api.ts';
 import type {
   ApiErrorBody,
   ApiInfo,
   CheckResult,
   InvoiceList,
+  Receivables,
   Revenue,
   SourceList,
   SourceResponse,

@@ -420,6 +420,163 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/payment-behaviour": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Days from due date to payment, on-time shares and never-paid rate
+         * @description Overall (`all` per currency), per source and currency, and per client.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The day the answer is as of, at its end (default: today in the first source zone) */
+                    asOf?: string;
+                    /** @description Adds one row per client (default false) */
+                    byClient?: boolean;
+                    /** @description Only this WHMCS client id (per source) */
+                    client?: number;
+                    /** @description Source ids; repeat the parameter or separate with commas (default: all) */
+                    source?: string[];
+                    /** @description Payments of the days ending at asOf (default 365) */
+                    windowDays?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Payment behaviour */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentBehaviour"];
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/receivables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open amounts by age of the due date, disputed apart, and DSO, per source and currency
+         * @description A stock at the end of `asOf`: each open invoice in exactly one half-open bucket (not due, 1-30, 31-60, 61-90, over 90 days past due). Past days are reconstructed from the invoices own dates.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The day the answer is as of, at its end (default: today in the first source zone) */
+                    asOf?: string;
+                    /**
+                     * @description Adds a view converted into this currency with the operator rate file (<dataDir>/rates.csv); originals stay
+                     * @example EUR
+                     */
+                    convertTo?: string;
+                    /** @description The days of billing DSO divides by (default 90) */
+                    dsoDays?: number;
+                    /** @description Lists the invoices (`source:id`) behind each bucket (default false) */
+                    explain?: boolean;
+                    /** @description Source ids; repeat the parameter or separate with commas (default: all) */
+                    source?: string[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Receivables */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Receivables"];
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/revenue": {
         parameters: {
             query?: never;
@@ -462,6 +619,94 @@ export type paths = {
                     };
                     content: {
                         "application/json": components["schemas"]["Revenue"];
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/revenue/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monthly revenue flows with the design-notes definitions (invoiced, collected, refunded, reversed...)
+         * @description Exact sums per month, currency and source (`all` = the sources of one currency), each figure defined in `definitions`; a brute-force recomputation over the invoice list agrees to the cent.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Rows per source as well as the `all` rows (default false) */
+                    bySource?: boolean;
+                    /**
+                     * @description Adds a view converted into this currency with the operator rate file (<dataDir>/rates.csv); originals stay
+                     * @example EUR
+                     */
+                    convertTo?: string;
+                    /** @description Lists the invoices (`source:id`) behind each figure (default false) */
+                    explain?: boolean;
+                    /**
+                     * @description First month (inclusive), YYYY-MM
+                     * @example 2024-01
+                     */
+                    from?: string;
+                    /** @description Source ids; repeat the parameter or separate with commas (default: all) */
+                    source?: string[];
+                    /**
+                     * @description Last month (inclusive), YYYY-MM
+                     * @example 2024-12
+                     */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Monthly flows */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RevenueFigures"];
                     };
                 };
                 /** @description A parameter is invalid (`invalid_request`); `details` names each */
@@ -1034,11 +1279,115 @@ export type components = {
                 seq: number;
             };
         };
+        PaymentBehaviour: {
+            asOf: string;
+            caveats: {
+                code: string;
+                message: string;
+            }[];
+            data: {
+                client?: number;
+                count: number;
+                currency: string;
+                meanDelayDays: number | null;
+                neverPaidRate: number | null;
+                onTimeShare: number | null;
+                p10: number | null;
+                p50: number | null;
+                p90: number | null;
+                /** @description An exact decimal amount */
+                settledAmount: string;
+                source: string;
+                within30Share: number | null;
+            }[];
+            dataAsOf: string;
+            definitions: {
+                [key: string]: string;
+            };
+            windowDays: number;
+        };
         Readiness: {
             /** @description Why the bridge is not ready; empty when ready */
             reasons: string[];
             /** @enum {string} */
             status: "ok" | "unavailable";
+        };
+        Receivables: {
+            asOf: string;
+            caveats: {
+                code: string;
+                message: string;
+            }[];
+            data: {
+                approximate: number;
+                buckets: {
+                    /** @description An exact decimal amount */
+                    d1to30: string;
+                    /** @description An exact decimal amount */
+                    d31to60: string;
+                    /** @description An exact decimal amount */
+                    d61to90: string;
+                    /** @description An exact decimal amount */
+                    notDue: string;
+                    /** @description An exact decimal amount */
+                    over90: string;
+                };
+                converted?: {
+                    buckets: {
+                        /** @description An exact decimal amount */
+                        d1to30: string;
+                        /** @description An exact decimal amount */
+                        d31to60: string;
+                        /** @description An exact decimal amount */
+                        d61to90: string;
+                        /** @description An exact decimal amount */
+                        notDue: string;
+                        /** @description An exact decimal amount */
+                        over90: string;
+                    } | null;
+                    currency: string;
+                    /** @description An exact decimal amount */
+                    disputed: string | null;
+                    /** @description An exact decimal amount */
+                    open: string | null;
+                    rate: {
+                        currency: string;
+                        /** @description Units of `currency` per unit of the reporting currency */
+                        rate: string;
+                        /** @description The day of the rate (the last on or before the day needed) */
+                        rateDate: string;
+                    } | null;
+                };
+                counts: {
+                    d1to30: number;
+                    d31to60: number;
+                    d61to90: number;
+                    notDue: number;
+                    over90: number;
+                };
+                currency: string;
+                /** @description An exact decimal amount */
+                disputed: string;
+                disputedCount: number;
+                dso: number | null;
+                /** @description An exact decimal amount */
+                invoicedGrossWindow: string;
+                invoices?: {
+                    [key: string]: string[];
+                };
+                /** @description An exact decimal amount */
+                open: string;
+                openCount: number;
+                /** @description An exact decimal amount */
+                paymentPending: string;
+                paymentPendingCount: number;
+                source: string;
+            }[];
+            dataAsOf: string;
+            definitions: {
+                [key: string]: string;
+            };
+            dsoDays: number;
         };
         /**
          * @example {
@@ -1062,6 +1411,95 @@ export type components = {
                 outstanding: string;
                 refunded: string;
             };
+        };
+        RevenueFigures: {
+            caveats: {
+                code: string;
+                message: string;
+            }[];
+            data: {
+                amounts: {
+                    /** @description An exact decimal amount */
+                    cancelledGross: string;
+                    /** @description An exact decimal amount */
+                    collected: string;
+                    /** @description An exact decimal amount */
+                    collectedNet: string;
+                    /** @description An exact decimal amount */
+                    creditApplied: string;
+                    /** @description An exact decimal amount */
+                    invoicedGross: string;
+                    /** @description An exact decimal amount */
+                    invoicedNet: string;
+                    /** @description An exact decimal amount */
+                    paidByIssueMonthNet: string;
+                    /** @description An exact decimal amount */
+                    refunded: string;
+                    /** @description An exact decimal amount */
+                    reversed: string;
+                    /** @description An exact decimal amount */
+                    tax: string;
+                    /** @description An exact decimal amount */
+                    tax2: string;
+                };
+                /** @description Each invoice converted at the rate of its own day (issue, payment, refund), rounded to the cent, then summed */
+                converted?: {
+                    amounts: {
+                        /** @description An exact decimal amount */
+                        cancelledGross: string | null;
+                        /** @description An exact decimal amount */
+                        collected: string | null;
+                        /** @description An exact decimal amount */
+                        collectedNet: string | null;
+                        /** @description An exact decimal amount */
+                        creditApplied: string | null;
+                        /** @description An exact decimal amount */
+                        invoicedGross: string | null;
+                        /** @description An exact decimal amount */
+                        invoicedNet: string | null;
+                        /** @description An exact decimal amount */
+                        paidByIssueMonthNet: string | null;
+                        /** @description An exact decimal amount */
+                        refunded: string | null;
+                        /** @description An exact decimal amount */
+                        reversed: string | null;
+                        /** @description An exact decimal amount */
+                        tax: string | null;
+                        /** @description An exact decimal amount */
+                        tax2: string | null;
+                    };
+                    currency: string;
+                };
+                currency: string;
+                invoicedCount: number;
+                /** @description `source:id` of the invoices behind each figure */
+                invoices?: {
+                    [key: string]: string[];
+                };
+                /** @description YYYY-MM */
+                month: string;
+                /** @description A source id, or `all` for the sum of the sources of one currency */
+                source: string;
+            }[];
+            dataAsOf: string;
+            dataQuality: {
+                drafts: number;
+                noIssueDate: number;
+                paidDateOnUnsettled: number;
+                settledWithoutPaidDate: number;
+                totalMismatch: number;
+            };
+            definitions: {
+                [key: string]: string;
+            };
+            undated: {
+                currency: string;
+                /** @description An exact decimal amount */
+                refundedUndated: string;
+                /** @description An exact decimal amount */
+                reversedUndated: string;
+                source: string;
+            }[];
         };
         RevenueRow: {
             cancelled: string;

@@ -10,25 +10,6 @@ export interface Caveat {
   message: string;
 }
 
-export interface ReceivablesRow {
-  source: string;
-  currency: string;
-  buckets: Record<'notDue' | 'd1to30' | 'd31to60' | 'd61to90' | 'over90', string>;
-  open: string;
-  openCount: number;
-  paymentPending?: string;
-  disputed?: string;
-  dso: number | null;
-  approximate?: boolean;
-}
-
-export interface Receivables {
-  asOf: string;
-  data: ReceivablesRow[];
-  dataAsOf?: string;
-  caveats?: Caveat[];
-}
-
 export interface ForecastPoint {
   source: string;
   currency: string;

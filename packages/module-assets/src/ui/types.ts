@@ -20,6 +20,8 @@ export type Invoice = Schemas['Invoice'];
 export type InvoiceList = Schemas['InvoiceList'];
 export type Revenue = Schemas['Revenue'];
 export type RevenueRow = Schemas['RevenueRow'];
+export type Receivables = Schemas['Receivables'];
+export type ReceivablesRow = Receivables['data'][number];
 
 /** An error answer: the bridge's envelope, or the module proxy's (which adds `fix`). */
 export interface ApiErrorBody {

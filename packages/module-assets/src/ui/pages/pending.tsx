@@ -4,7 +4,8 @@ import { MonthChart } from '../chart.tsx';
 import { Caveats, DataTable, EndpointGate, Load } from '../components.tsx';
 import { useModule } from '../context.ts';
 import { formatDecimal, formatMoney, formatMonth } from '../format.ts';
-import { type ForecastPoint, PENDING_ENDPOINTS, type ReceivablesRow } from '../pending-api.ts';
+import { type ForecastPoint, PENDING_ENDPOINTS } from '../pending-api.ts';
+import type { ReceivablesRow } from '../types.ts';
 
 /*
  * Receivables, Forecast and Commitments: pages over endpoints the bridge is getting. Each shows
@@ -21,7 +22,12 @@ const BUCKETS = [
 
 function ReceivablesTable() {
   const { api } = useModule();
-  const [value] = useOp(api, 'receivables', {});
+  const [reporting, setReporting] = useState('');
+  const [value] = useOp(api, 'receivables', { convertTo: reporting });
+  const currencies = useMemo(
+    () => (value.state === 'ok' ? [...new Set(value.data.data.map((r) => r.currency))].sort() : []),
+    [value],
+  );
   return (
     <Load value={value} what="receivables">
       {(r) => (
@@ -30,6 +36,21 @@ function ReceivablesTable() {
             As of {r.asOf}
             {r.dataAsOf ? `; data as of ${r.dataAsOf}` : ''}
           </p>
+          <label class="cf-inline">
+            Reporting currency{' '}
+            <select
+              class="form-control input-sm"
+              value={reporting}
+              onChange={(e) => setReporting((e.currentTarget as HTMLSelectElement).value)}
+            >
+              <option value="">None (each currency apart)</option>
+              {currencies.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </label>
           <Caveats caveats={r.caveats} />
           <DataTable<ReceivablesRow>
             csvName={`receivables-${r.asOf}`}
