@@ -111,6 +111,11 @@ async function expectNoInjection(page: Page): Promise<void> {
   expect(injected).toEqual({ images: 0, scripts: 0 });
 }
 
+async function bridgeServes(path: string): Promise<boolean> {
+  const info = (await (await fetch(`${world.demo.url}/openapi.json`)).json()) as { paths: object };
+  return path in info.paths;
+}
+
 async function chartDrawn(page: Page): Promise<boolean> {
   return page.evaluate(() => {
     const canvas = document.querySelector<HTMLCanvasElement>('#commitment-forecaster .cf-chart canvas');
@@ -134,7 +139,11 @@ describe('the module page in Chromium, through the PHP proxy', () => {
     expect(text).toMatch(/As of/);
     // WHMCS's prefixes, from its currency settings: the euro sign was stored as an entity.
     expect(text).toMatch(/€[\d,]+\.\d\d EUR/);
-    expect(text).toContain('Forecasts are not available from this bridge yet');
+    if (await bridgeServes('/v1/forecast')) {
+      await page.locator('.cf-overview .cf-forecast-next tbody tr').first().waitFor();
+    } else {
+      expect(text).toContain('Forecasts are not available from this bridge yet');
+    }
     await expectNoInjection(page);
     await shot(page, 'overview');
     expect(problems).toEqual([]);
@@ -235,10 +244,8 @@ describe('the module page in Chromium, through the PHP proxy', () => {
       const { page, problems } = await open(url(hash));
       await page.locator('.cf-page').waitFor();
       await page.waitForFunction(() => !document.querySelector('.cf-page .cf-loading'));
-      const info = (await (await fetch(`${world.demo.url}/openapi.json`)).json()) as { paths: object };
-      const path = `/v1/${name}`;
       const text = await page.locator('.cf-page').textContent();
-      if (path in info.paths) {
+      if (await bridgeServes(`/v1/${name}`)) {
         expect(text).not.toContain(missing);
         await page.locator('.cf-page .cf-data tbody tr').first().waitFor();
         expect(await page.locator('.cf-page .cf-data tbody tr').count()).toBeGreaterThan(0);

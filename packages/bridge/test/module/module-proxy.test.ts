@@ -361,6 +361,11 @@ describe('the dashboard widget and the daily cron', () => {
     expect(html).toContain('EU billing (simulated WHMCS 8, Europe/Berlin)');
     expect(html).toMatch(/label label-(success|info)/);
     expect(html).toContain('href="addonmodules.php?module=commitment_forecaster"');
+    if (await bridgeServes('/v1/forecast'))
+      expect(html).toMatch(
+        /<th class="text-right">Expected<\/th>[\s\S]*<td class="text-right">[\d.]+ [A-Z]{3}<\/td>/,
+      );
+    else expect(html).toContain('this bridge does not serve a forecast yet');
     expect(html).not.toMatch(/Warning:|Notice:|Deprecated:/);
   });
 

@@ -79,17 +79,33 @@ function widget_html($data)
     return $html;
 }
 
-/** The next three months of forecast (and commitments when known), per currency, as text. */
+/** The next three months of forecast (all sources, per currency), with its p10-p90 range, as text. */
 function widget_forecast_html($forecast, $commitments)
 {
-    $rows = isset($forecast['data']) && is_array($forecast['data']) ? array_slice($forecast['data'], 0, 3) : array();
+    $rows = array();
+    $periods = array();
+    $monthly = isset($forecast['monthly']) && is_array($forecast['monthly']) ? $forecast['monthly'] : array();
+    foreach ($monthly as $row) {
+        if (!is_array($row) || !isset($row['period'], $row['currency'], $row['expected']) || (isset($row['source']) && $row['source'] !== 'all')) {
+            continue;
+        }
+        $periods[$row['period']] = true;
+        if (count($periods) > 3) {
+            break;
+        }
+        $rows[] = $row;
+    }
     if (!$rows) {
         return '<p class="text-muted small">No forecast for the coming months.</p>';
     }
-    $html = '<table class="table table-condensed"><thead><tr><th>Month</th><th>Currency</th><th class="text-right">Forecast</th></tr></thead><tbody>';
+    $html = '<table class="table table-condensed"><thead><tr><th>Month</th><th class="text-right">Expected</th><th class="text-right">p10 &ndash; p90</th></tr></thead><tbody>';
     foreach ($rows as $row) {
-        $html .= '<tr><td>' . h(isset($row['month']) ? $row['month'] : '') . '</td><td>' . h(isset($row['currency']) ? $row['currency'] : '')
-            . '</td><td class="text-right">' . h(isset($row['expected']) ? $row['expected'] : (isset($row['amount']) ? $row['amount'] : '')) . '</td></tr>';
+        $html .= '<tr><td>' . h($row['period']) . '</td><td class="text-right">' . h($row['expected'] . ' ' . $row['currency'])
+            . '</td><td class="text-right small">' . h((isset($row['p10']) ? $row['p10'] : '') . ' – ' . (isset($row['p90']) ? $row['p90'] : '')) . '</td></tr>';
     }
-    return $html . '</tbody></table>';
+    $html .= '</tbody></table>';
+    if ($commitments === null) {
+        $html .= '<p class="text-muted small">Commitments: this bridge does not serve them yet.</p>';
+    }
+    return $html;
 }

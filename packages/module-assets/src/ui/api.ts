@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { Forecast } from './pending-api.ts';
 import type {
   ApiErrorBody,
   ApiInfo,
   CheckResult,
+  Forecast,
   InvoiceList,
   Receivables,
   Revenue,

@@ -232,6 +232,157 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cash forecast per month and week, with intervals, the contractual line and its parts
+         * @description Expected cash collected per period and currency, the 80 % interval (p10-p90) from a simulation, the contractual line, and the parts (open invoices, renewals, other billing); where the last backtest found a benchmark better, the benchmark is served and `method.served` says so.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The day the answer is as of, at its end (default: today in the first source zone) */
+                    asOf?: string;
+                    /**
+                     * @description Adds a view converted into this currency with the operator rate file (<dataDir>/rates.csv); originals stay
+                     * @example EUR
+                     */
+                    convertTo?: string;
+                    /** @description Months ahead, from the month after asOf (default 12, up to 36 like WHMCS 8) */
+                    months?: number;
+                    /** @description Source ids; repeat the parameter or separate with commas (default: all) */
+                    source?: string[];
+                    /** @description Weeks of collections ahead (default 13) */
+                    weeks?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The forecast */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Forecast"];
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/forecast/backtest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rolling-origin backtest of the forecast and its benchmarks on the source own history
+         * @description Per horizon (months 1-12, weeks 1-13): WAPE, MASE, bias and 80 % coverage of the method, and the same scores of each benchmark on the same origins. Kept until the invoices change; /v1/forecast serves by its verdict.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Monthly origins, the last complete months (default 24) */
+                    origins?: number;
+                    /** @description Source ids; repeat the parameter or separate with commas (default: all) */
+                    source?: string[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The backtest */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ForecastBacktest"];
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/invoices": {
         parameters: {
             query?: never;
@@ -1205,6 +1356,193 @@ export type components = {
                 } | null;
                 message: string;
                 requestId: string;
+            };
+        };
+        Forecast: {
+            asOf: string;
+            /** @description Per source and currency: the estimates in force */
+            assumptions: {
+                [key: string]: unknown;
+            };
+            /** @description The backtest that chose what is served (GET /v1/forecast/backtest runs it); null before the first */
+            backtest: {
+                dataAsOf: string;
+                origins: number;
+            } | null;
+            caveats: {
+                code: string;
+                message: string;
+            }[];
+            /** @description Per currency, the ten clients with the most expected cash (open invoices and renewals) */
+            concentration: {
+                clients: {
+                    client: number;
+                    /** @description An exact decimal amount */
+                    expected: string;
+                    source: string;
+                }[];
+                currency: string;
+                /** @description Share of the expected cash of the months ahead from the ten largest clients */
+                top10Share: number | null;
+            }[];
+            dataAsOf: string;
+            method: {
+                name: string;
+                /** @description Per source and currency: what is served and why */
+                served: {
+                    currency: string;
+                    reason: string;
+                    /** @description `method`, or the benchmark served because it beat the method in the backtest */
+                    served: string;
+                    source: string;
+                }[];
+                version: string;
+            };
+            monthly: {
+                /** @description Open invoices paid in full on their due dates (overdue ones at once): the contractual line */
+                contractual: string;
+                /** @description At the latest loaded rate, disclosed */
+                converted?: {
+                    /** @description An exact decimal amount */
+                    contractual: string | null;
+                    currency: string;
+                    /** @description An exact decimal amount */
+                    expected: string | null;
+                    /** @description An exact decimal amount */
+                    p10: string | null;
+                    /** @description An exact decimal amount */
+                    p90: string | null;
+                    rate: {
+                        currency: string;
+                        /** @description Units of `currency` per unit of the reporting currency */
+                        rate: string;
+                        /** @description The day of the rate (the last on or before the day needed) */
+                        rateDate: string;
+                    } | null;
+                };
+                currency: string;
+                /** @description Expected cash collected */
+                expected: string;
+                /** @description First day of the period */
+                from: string;
+                /** @description 10th percentile of the simulated cash (80 % interval: p10 to p90) */
+                p10: string;
+                /** @description An exact decimal amount */
+                p90: string;
+                parts: {
+                    /** @description Cash already collected in the period before the forecast starts */
+                    collectedToDate: string;
+                    /** @description Expected collections of invoices open at asOf */
+                    openInvoices: string;
+                    /** @description Expected cash from other billing: new business, one-offs, add-funds */
+                    otherBilling: string;
+                    /** @description Expected cash from renewals of detected recurring series not yet invoiced */
+                    renewals: string;
+                };
+                /** @description YYYY-MM for months; the first day (YYYY-MM-DD) of a 7-day week */
+                period: string;
+                source: string;
+                /** @description Last day of the period */
+                to: string;
+            }[];
+            /** @description Expected billing from annual and longer renewals, by month of the due date */
+            renewalWall: {
+                currency: string;
+                /** @description An exact decimal amount */
+                expected: string;
+                period: string;
+                source: string;
+            }[];
+            weekly: {
+                /** @description Open invoices paid in full on their due dates (overdue ones at once): the contractual line */
+                contractual: string;
+                /** @description At the latest loaded rate, disclosed */
+                converted?: {
+                    /** @description An exact decimal amount */
+                    contractual: string | null;
+                    currency: string;
+                    /** @description An exact decimal amount */
+                    expected: string | null;
+                    /** @description An exact decimal amount */
+                    p10: string | null;
+                    /** @description An exact decimal amount */
+                    p90: string | null;
+                    rate: {
+                        currency: string;
+                        /** @description Units of `currency` per unit of the reporting currency */
+                        rate: string;
+                        /** @description The day of the rate (the last on or before the day needed) */
+                        rateDate: string;
+                    } | null;
+                };
+                currency: string;
+                /** @description Expected cash collected */
+                expected: string;
+                /** @description First day of the period */
+                from: string;
+                /** @description 10th percentile of the simulated cash (80 % interval: p10 to p90) */
+                p10: string;
+                /** @description An exact decimal amount */
+                p90: string;
+                parts: {
+                    /** @description Cash already collected in the period before the forecast starts */
+                    collectedToDate: string;
+                    /** @description Expected collections of invoices open at asOf */
+                    openInvoices: string;
+                    /** @description Expected cash from other billing: new business, one-offs, add-funds */
+                    otherBilling: string;
+                    /** @description Expected cash from renewals of detected recurring series not yet invoiced */
+                    renewals: string;
+                };
+                /** @description YYYY-MM for months; the first day (YYYY-MM-DD) of a 7-day week */
+                period: string;
+                source: string;
+                /** @description Last day of the period */
+                to: string;
+            }[];
+        };
+        ForecastBacktest: {
+            caveats: {
+                code: string;
+                message: string;
+            }[];
+            data: {
+                currency: string;
+                horizons: {
+                    benchmarks: {
+                        [key: string]: {
+                            bias: number | null;
+                            mase: number | null;
+                            wape: number | null;
+                        };
+                    };
+                    h: number;
+                    method: {
+                        bias: number | null;
+                        coverage80: number | null;
+                        mase: number | null;
+                        wape: number | null;
+                    };
+                    n: number;
+                    relativeErrors: {
+                        [key: string]: {
+                            q10: number;
+                            q90: number;
+                        } | null;
+                    };
+                    /** @enum {string} */
+                    unit: "month" | "week";
+                }[];
+                meanWape: {
+                    [key: string]: number | null;
+                };
+                origins: string[];
+                served: string;
+                source: string;
+            }[];
+            dataAsOf: string;
+            definitions: {
+                [key: string]: string;
             };
         };
         Health: {

@@ -1,31 +1,12 @@
 /*
- * Shapes of endpoints the bridge is getting (the forecast helper's contract in notes/contracts.md,
- * "forecast -> module"), written from that contract until the bridge's OpenAPI document has
- * them; then they move to the generated types. The UI only calls them when the bridge's
- * /openapi.json lists their path, so nothing here is ever shown without a real answer.
+ * Endpoints some pages need, and the work each arrives with. A page calls its endpoint only when
+ * the bridge's /openapi.json lists the path, and otherwise says what is missing, so nothing is
+ * ever shown without a real answer. Shapes come from the generated types (types.ts).
  */
 
 export interface Caveat {
   code: string;
   message: string;
-}
-
-export interface ForecastPoint {
-  source: string;
-  currency: string;
-  period: string;
-  expected: string;
-  p10: string;
-  p90: string;
-  contractual?: string;
-}
-
-export interface Forecast {
-  asOf: string;
-  dataAsOf?: string;
-  method?: { name: string; version?: string; served?: boolean; reason?: string };
-  monthly: ForecastPoint[];
-  caveats?: Caveat[];
 }
 
 /** The endpoints a page needs, and the work they come with. */

@@ -22,6 +22,8 @@ export type Revenue = Schemas['Revenue'];
 export type RevenueRow = Schemas['RevenueRow'];
 export type Receivables = Schemas['Receivables'];
 export type ReceivablesRow = Receivables['data'][number];
+export type Forecast = Schemas['Forecast'];
+export type ForecastPoint = Forecast['monthly'][number];
 
 /** An error answer: the bridge's envelope, or the module proxy's (which adds `fix`). */
 export interface ApiErrorBody {

@@ -144,7 +144,7 @@ export function OverviewPage() {
           {(f) => (
             <>
               <Caveats caveats={f.caveats} />
-              <table class="table table-condensed cf-data">
+              <table class="table table-condensed cf-data cf-forecast-next">
                 <thead>
                   <tr>
                     <th>Month</th>

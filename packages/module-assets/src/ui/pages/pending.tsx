@@ -4,8 +4,8 @@ import { MonthChart } from '../chart.tsx';
 import { Caveats, DataTable, EndpointGate, Load } from '../components.tsx';
 import { useModule } from '../context.ts';
 import { formatDecimal, formatMoney, formatMonth } from '../format.ts';
-import { type ForecastPoint, PENDING_ENDPOINTS } from '../pending-api.ts';
-import type { ReceivablesRow } from '../types.ts';
+import { PENDING_ENDPOINTS } from '../pending-api.ts';
+import type { ForecastPoint, ReceivablesRow } from '../types.ts';
 
 /*
  * Receivables, Forecast and Commitments: pages over endpoints the bridge is getting. Each shows
@@ -143,7 +143,7 @@ function ForecastView() {
           <p class="small text-muted">
             Forecast as of {f.asOf}
             {f.dataAsOf ? `; data as of ${f.dataAsOf}` : ''}
-            {f.method ? `; method ${f.method.name}${f.method.reason ? ` (${f.method.reason})` : ''}` : ''}
+            {`; method ${f.method.name} ${f.method.version}`}
           </p>
           <Caveats caveats={f.caveats} />
           <label class="cf-inline">
@@ -168,8 +168,8 @@ function ForecastView() {
             />
           )}
           <DataTable<ForecastPoint>
-            csvName={`forecast-${f.asOf}`}
-            rows={f.monthly}
+            csvName={`forecast-${chosen ?? 'all'}-${f.asOf}`}
+            rows={chosen ? f.monthly.filter((p) => p.currency === chosen) : f.monthly}
             columns={[
               { header: 'Month', value: (p) => p.period, render: (p) => formatMonth(p.period) },
               { header: 'Source', value: (p) => p.source },
