@@ -213,6 +213,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
                 429: {
                     headers: {
@@ -293,6 +302,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
                 429: {
                     headers: {
@@ -357,6 +375,15 @@ export type paths = {
                 };
                 /** @description No valid bearer token (`unauthorized`) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -474,6 +501,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
                 429: {
                     headers: {
@@ -536,6 +572,15 @@ export type paths = {
                 };
                 /** @description No valid bearer token (`unauthorized`) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -629,6 +674,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
                 429: {
                     headers: {
@@ -702,6 +756,15 @@ export type paths = {
                 };
                 /** @description No valid bearer token (`unauthorized`) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -783,6 +846,15 @@ export type paths = {
                 };
                 /** @description No valid bearer token (`unauthorized`) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -878,6 +950,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
                 429: {
                     headers: {
@@ -925,6 +1006,15 @@ export type paths = {
                 };
                 /** @description No valid bearer token (`unauthorized`) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -990,6 +1080,15 @@ export type paths = {
                 };
                 /** @description No valid bearer token (`unauthorized`) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1067,6 +1166,15 @@ export type paths = {
                 };
                 /** @description No valid bearer token (`unauthorized`) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `sources:admin` (`forbidden`) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1157,6 +1265,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such resource (`not_found`) */
                 404: {
                     headers: {
@@ -1219,6 +1336,15 @@ export type paths = {
                 };
                 /** @description No valid bearer token (`unauthorized`) */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `sources:admin` (`forbidden`) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1350,7 +1476,7 @@ export type components = {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_request" | "unauthorized" | "not_found" | "method_not_allowed" | "sync_running" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "rate_limited" | "cooldown" | "unavailable" | "internal_error";
+                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "sync_running" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "rate_limited" | "cooldown" | "unavailable" | "internal_error";
                 details: components["schemas"]["RequestIssue"][] | {
                     [key: string]: unknown;
                 } | null;
