@@ -48,10 +48,13 @@ export {
   caveatSchema,
   dataQualitySchema,
   flowRowSchema,
+  forecastComparisonSchema,
   forecastMethodSchema,
   forecastPeriodSchema,
   forecastSchema,
   rateUsedSchema,
   receivablesRowSchema,
+  trackRecordSchema,
   undatedRowSchema,
 } from './schemas.ts';
+export { compareForecasts, type ForecastComparison, type TrackRecord, trackRecord } from './track-record.ts';

@@ -218,3 +218,36 @@ export const backtestGroupSchema = z.object({
     }),
   ),
 });
+
+export const trackRecordSchema = z
+  .object({
+    issued: z.number().int().describe('Issued forecasts scored'),
+    scoredPeriods: z.number().int().describe('Their monthly `all` periods that have ended'),
+    wape: z.number().nullable(),
+    bias: z.number().nullable(),
+    coverage80: z.number().nullable(),
+  })
+  .describe('Issued forecasts against the cash collected since');
+
+export const forecastComparisonSchema = z.object({
+  a: z.number().int(),
+  b: z.number().int(),
+  methodVersionChanged: z.boolean(),
+  periods: z.array(
+    z.object({
+      source: z.string(),
+      currency: z.string(),
+      period: z.string(),
+      expectedA: money,
+      expectedB: money,
+      difference: z.string(),
+      byCause: z.object({
+        collectedToDate: z.string(),
+        openInvoices: z.string(),
+        renewals: z.string(),
+        otherBilling: z.string(),
+      }),
+    }),
+  ),
+  causes: z.record(z.string(), z.string()),
+});

@@ -70,6 +70,36 @@ describe('GET /v1/forecast', () => {
     expect(served?.reason).toMatch(/WAPE/);
   }, 60_000);
 
+  it('keeps the first live forecast of the day on record, scores it, and compares two', async () => {
+    const first = forecastResponseSchema.parse(await json('/v1/forecast?source=eu&months=2&weeks=1'));
+    const again = forecastResponseSchema.parse(await json('/v1/forecast?source=eu&months=2&weeks=1'));
+    expect(again.issued?.id).toBe(first.issued?.id);
+    expect(again.issued?.created).toBe(false);
+    // A past origin is a question, not an issued forecast.
+    const past = forecastResponseSchema.parse(
+      await json('/v1/forecast?source=eu&asOf=2024-01-31&months=2&weeks=1'),
+    );
+    expect(past.issued).toBeNull();
+    const list = await json<{ data: Array<{ id: number; asOf: string; score: { scoredPeriods: number } }> }>(
+      '/v1/forecast/issued?source=eu',
+    );
+    expect(list.data.map((f) => f.id)).toContain(first.issued?.id);
+    // Today's forecast has no ended period yet.
+    expect(list.data[0]?.score.scoredPeriods).toBe(0);
+    const one = await json<{ data: { id: number; monthly: unknown[] } }>(
+      `/v1/forecast/issued/${first.issued?.id}`,
+    );
+    expect(one.data.monthly.length).toBeGreaterThan(0);
+    const id = first.issued?.id as number;
+    const compared = await json<{ methodVersionChanged: boolean; periods: Array<{ difference: string }> }>(
+      `/v1/forecast/compare?a=${id}&b=${id}`,
+    );
+    expect(compared.methodVersionChanged).toBe(false);
+    expect(compared.periods.every((p) => p.difference === '0.00')).toBe(true);
+    expect((await h.get('/v1/forecast/issued/999999')).status).toBe(404);
+    expect((await h.get(`/v1/forecast/compare?a=${id}`)).status).toBe(400);
+  }, 60_000);
+
   it('refuses a horizon out of range', async () => {
     expect((await h.get('/v1/forecast?months=0')).status).toBe(400);
     expect((await h.get('/v1/forecast?weeks=53')).status).toBe(400);

@@ -2,14 +2,21 @@ import {
   BASE_CAVEATS,
   backtestGroupSchema,
   caveatSchema,
+  compareForecasts,
   dateOf,
   dayOf,
+  type ForecastPeriod,
   forecastCash,
+  forecastComparisonSchema,
   forecastSchema,
+  trackRecord,
+  trackRecordSchema,
 } from '@forecaster/forecast';
 import { createRoute, z } from '@hono/zod-openapi';
 import { figuresService, ratesFor } from '../forecast/service.ts';
+import type { IssuedForecast } from '../store/forecast-log.ts';
 import type { AppDeps } from './deps.ts';
+import { invalidRequest, notFound } from './errors.ts';
 import { asOfQuery, convertToQuery, integerQuery, sourcesQuery } from './figures-query.ts';
 import { BEARER, createRouter, sourcesToRead } from './router.ts';
 import { errorResponses } from './schemas.ts';
@@ -35,8 +42,43 @@ export const forecastResponseSchema = forecastSchema
       .describe(
         'The backtest that chose what is served (GET /v1/forecast/backtest runs it); null before the first',
       ),
+    issued: z
+      .object({ id: z.number().int(), issuedAt: z.string(), created: z.boolean() })
+      .nullable()
+      .describe(
+        'The issued forecast on record for this origin day (the first of the day); null for a past asOf',
+      ),
+    trackRecord: trackRecordSchema,
   })
   .openapi('Forecast');
+
+const issuedSummarySchema = z.object({
+  id: z.number().int(),
+  issuedAt: z.string(),
+  asOf: z.string(),
+  dataAsOf: z.string(),
+  sources: z.array(z.string()),
+  method: z.string(),
+  version: z.string(),
+  score: trackRecordSchema,
+});
+
+export const issuedListResponseSchema = z
+  .object({ data: z.array(issuedSummarySchema), trackRecord: trackRecordSchema })
+  .openapi('IssuedForecastList');
+
+export const issuedResponseSchema = z
+  .object({
+    data: issuedSummarySchema.extend({ monthly: z.array(z.unknown()), weekly: z.array(z.unknown()) }),
+  })
+  .openapi('IssuedForecast');
+
+export const compareQuerySchema = z.strictObject({
+  a: integerQuery('a', 'The earlier issued forecast id', 1, 2_000_000_000),
+  b: integerQuery('b', 'The later issued forecast id', 1, 2_000_000_000),
+});
+
+export const compareResponseSchema = z.object(forecastComparisonSchema.shape).openapi('ForecastComparison');
 
 export const backtestQuerySchema = z.strictObject({
   source: sourcesQuery,
@@ -99,9 +141,76 @@ const getBacktest = createRoute({
   },
 });
 
-/** `/v1/forecast` and `/v1/forecast/backtest`. */
+const MAX_SCORED = 100;
+
+const monthlyOf = (f: IssuedForecast) => (f.body.monthly ?? []) as ForecastPeriod[];
+
+const getIssuedList = createRoute({
+  method: 'get',
+  path: '/issued',
+  tags: ['Forecast'],
+  summary: 'Issued forecasts of these sources, newest first, each scored against the cash collected since',
+  security: BEARER,
+  request: { query: z.strictObject({ source: sourcesQuery }) },
+  responses: {
+    200: {
+      description: 'Issued forecasts',
+      content: { 'application/json': { schema: issuedListResponseSchema } },
+    },
+    400: errorResponses[400],
+    401: errorResponses[401],
+    429: errorResponses[429],
+  },
+});
+
+const getIssued = createRoute({
+  method: 'get',
+  path: '/issued/{id}',
+  tags: ['Forecast'],
+  summary: 'One issued forecast as it was served, with its score',
+  security: BEARER,
+  request: {
+    params: z.strictObject({
+      id: z
+        .string()
+        .regex(/^\d{1,10}$/, 'must be an id')
+        .transform(Number),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'The issued forecast',
+      content: { 'application/json': { schema: issuedResponseSchema } },
+    },
+    400: errorResponses[400],
+    401: errorResponses[401],
+    404: errorResponses[404],
+    429: errorResponses[429],
+  },
+});
+
+const getCompare = createRoute({
+  method: 'get',
+  path: '/compare',
+  tags: ['Forecast'],
+  summary: 'The difference between two issued forecasts, per period, broken down by cause',
+  security: BEARER,
+  request: { query: compareQuerySchema },
+  responses: {
+    200: {
+      description: 'The comparison',
+      content: { 'application/json': { schema: compareResponseSchema } },
+    },
+    400: errorResponses[400],
+    401: errorResponses[401],
+    404: errorResponses[404],
+    429: errorResponses[429],
+  },
+});
+
+/** `/v1/forecast`, its backtest, and the issued forecasts. */
 export function forecastRoutes(deps: AppDeps) {
-  return createRouter()
+  const router = createRouter()
     .openapi(getForecast, async (c) => {
       const query = c.req.valid('query');
       const service = figuresService(deps);
@@ -110,6 +219,7 @@ export function forecastRoutes(deps: AppDeps) {
       const convert = await ratesFor(service, query.convertTo);
       const asOf = query.asOf ? dayOf(query.asOf) : Math.min(today, dataAsOf);
       const last = service.lastBacktest(sources);
+      const live = query.asOf === undefined;
       const forecast = forecastCash(ledger, {
         asOf,
         dataAsOf,
@@ -118,12 +228,28 @@ export function forecastRoutes(deps: AppDeps) {
         ...(last ? { backtest: last.groups } : {}),
         ...(convert ? { convert } : {}),
       });
+      // The live forecast is on record (the first of its day); a past asOf is a question, not an issue.
+      const issued = live
+        ? await deps.store.forecasts.issueForecast({
+            asOf: forecast.asOf,
+            dataAsOf: forecast.dataAsOf,
+            sources,
+            method: forecast.method.name,
+            version: forecast.method.version,
+            body: { monthly: forecast.monthly, weekly: forecast.weekly, served: forecast.method.served },
+          })
+        : null;
+      const history = await deps.store.forecasts.listIssuedForecasts(sources, MAX_SCORED);
       return c.json(
         {
           ...forecast,
           backtest: last
             ? { dataAsOf: dateOf(last.dataAsOf), origins: last.groups[0]?.origins.length ?? 0 }
             : null,
+          issued: issued
+            ? { id: issued.forecast.id, issuedAt: issued.forecast.issuedAt, created: issued.created }
+            : null,
+          trackRecord: trackRecord(history.map(monthlyOf), ledger, dataAsOf),
         },
         200,
       );
@@ -144,5 +270,66 @@ export function forecastRoutes(deps: AppDeps) {
         },
         200,
       );
+    })
+    .openapi(getIssuedList, async (c) => {
+      const sources = sourcesToRead(deps, c.req.valid('query').source);
+      const { ledger, dataAsOf } = await figuresService(deps).context(sources);
+      const history = await deps.store.forecasts.listIssuedForecasts(sources, MAX_SCORED);
+      return c.json(
+        {
+          data: history.map((f) => summary(f, trackRecord([monthlyOf(f)], ledger, dataAsOf))),
+          trackRecord: trackRecord(history.map(monthlyOf), ledger, dataAsOf),
+        },
+        200,
+      );
+    })
+    .openapi(getIssued, async (c) => {
+      const f = await issuedOr404(c.req.valid('param').id);
+      const { ledger, dataAsOf } = await figuresService(deps).context(f.sources);
+      return c.json(
+        {
+          data: {
+            ...summary(f, trackRecord([monthlyOf(f)], ledger, dataAsOf)),
+            monthly: monthlyOf(f),
+            weekly: (f.body.weekly ?? []) as unknown[],
+          },
+        },
+        200,
+      );
+    })
+    .openapi(getCompare, async (c) => {
+      const query = c.req.valid('query');
+      if (query.a === undefined || query.b === undefined) {
+        throw invalidRequest([{ param: query.a === undefined ? 'a' : 'b', message: 'is required' }]);
+      }
+      const a = await issuedOr404(query.a);
+      const b = await issuedOr404(query.b);
+      return c.json(
+        compareForecasts(
+          { id: a.id, version: a.version, monthly: monthlyOf(a) },
+          { id: b.id, version: b.version, monthly: monthlyOf(b) },
+        ),
+        200,
+      );
     });
+  return router;
+
+  async function issuedOr404(id: number): Promise<IssuedForecast> {
+    const f = await deps.store.forecasts.getIssuedForecast(id);
+    if (!f) throw notFound(`no issued forecast ${id}`);
+    return f;
+  }
+}
+
+function summary(f: IssuedForecast, score: ReturnType<typeof trackRecord>) {
+  return {
+    id: f.id,
+    issuedAt: f.issuedAt,
+    asOf: f.asOf,
+    dataAsOf: f.dataAsOf,
+    sources: f.sources,
+    method: f.method,
+    version: f.version,
+    score,
+  };
 }

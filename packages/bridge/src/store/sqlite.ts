@@ -9,9 +9,11 @@ import {
 } from '@forecaster/whmcs-client';
 import Database, { type Database as Db, type Statement } from 'better-sqlite3';
 import { StoreError } from './errors.ts';
+import type { ForecastLog } from './forecast-log.ts';
 import { LATEST_VERSION, migrate } from './migrations.ts';
 import { formatUnits } from './money.ts';
 import { type Amounts, amountsOf, RevenueDelta, RevenueWriter } from './revenue.ts';
+import { createSqliteForecastLog } from './sqlite-forecast-log.ts';
 import type {
   ApplyPageResult,
   ChangeEntry,
@@ -165,6 +167,7 @@ class SqliteStoreImpl implements SqliteStore {
   readonly #db: Db;
   readonly #clock: () => Date;
   readonly #revenue: RevenueWriter;
+  readonly forecasts: ForecastLog;
   readonly #cache = new Map<string, Statement>();
   readonly #sql;
   readonly #write;
@@ -180,6 +183,7 @@ class SqliteStoreImpl implements SqliteStore {
     this.#db = db;
     this.#clock = clock;
     this.#revenue = new RevenueWriter(db);
+    this.forecasts = createSqliteForecastLog(db, clock);
     this.#write = db.transaction((run: () => unknown) => run());
     const columns =
       'status, currency, client_id, issue_date, due_date, paid_date, total_units, credit_units, data, raw, hash, seq';

@@ -5,6 +5,7 @@ import type {
   WalkAnchor,
   WireInvoice,
 } from '@forecaster/whmcs-client';
+import type { ForecastLog } from './forecast-log.ts';
 
 /*
  * The store behind the bridge. SQLite (better-sqlite3) is the embedded default; a
@@ -247,6 +248,9 @@ export interface Store {
   revenue(query: RevenueQuery): Promise<RevenueRow[]>;
   /** One page of a source's live invoices, filtered and ordered as WHMCS's GetInvoices does. */
   whmcsPage(sourceId: string, query: WhmcsPageQuery): Promise<WhmcsPage>;
+
+  /** Issued forecasts (forecast-log.ts). */
+  readonly forecasts: ForecastLog;
 
   /** True when the store answers (for /readyz). */
   ping(): Promise<boolean>;

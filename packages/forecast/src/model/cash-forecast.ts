@@ -107,27 +107,47 @@ export function forecastGroup(
   const links = detectSeries(invoices);
   const leads: number[] = [];
   const headLeads: number[] = [];
+  // Leads per cycle: WHMCS can generate domain (annual) invoices much earlier than hosting ones.
+  const cycleLeads = new Map<number, number[]>();
   links.forEach((l, i) => {
     const s = invoices[i] as SeenInvoice;
-    (l.prev >= 0 ? leads : headLeads).push(s.due - s.issue);
+    const lead = s.due - s.issue;
+    if (l.prev < 0) headLeads.push(lead);
+    else {
+      leads.push(lead);
+      const list = cycleLeads.get(l.cycle);
+      if (list) list.push(lead);
+      else cycleLeads.set(l.cycle, [lead]);
+    }
   });
-  leads.sort((a, b) => a - b);
-  headLeads.sort((a, b) => a - b);
+  const ascending = (a: number, b: number) => a - b;
+  leads.sort(ascending);
+  headLeads.sort(ascending);
+  for (const list of cycleLeads.values()) list.sort(ascending);
   const typicalLead = leads.length ? (leads[leads.length >> 1] as number) : 7;
+  const leadsOf = (c: number) => {
+    const list = cycleLeads.get(c);
+    return list && list.length >= 20 ? list : leads;
+  };
+  const typicalLeadOf = (c: number) => {
+    const list = leadsOf(c);
+    return list.length ? (list[list.length >> 1] as number) : typicalLead;
+  };
   // A member is evidence of renewal only once its successor would have been issued by T.
   const minLead = leads.length ? (leads[Math.floor(leads.length * 0.05)] as number) : 0;
   const headLead = headLeads.length ? (headLeads[headLeads.length >> 1] as number) : 0;
-  /** P(lead < x): the share of renewals issued fewer than x days before their due date. */
-  const leadBelow = (x: number) => {
-    if (leads.length === 0) return x > typicalLead ? 1 : 0;
+  /** P(lead < x) at cycle c: the share of its renewals issued fewer than x days before their due date. */
+  const leadBelow = (c: number, x: number) => {
+    const list = leadsOf(c);
+    if (list.length === 0) return x > typicalLead ? 1 : 0;
     let lo = 0;
-    let hi = leads.length;
+    let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((leads[mid] as number) < x) lo = mid + 1;
+      if ((list[mid] as number) < x) lo = mid + 1;
       else hi = mid;
     }
-    return lo / leads.length;
+    return lo / list.length;
   };
 
   // Renewal rates by cycle, tenure bucket and the member's outcome (paid / cancelled).
@@ -139,22 +159,55 @@ export function forecastGroup(
     });
   }
   const evidence = new Map<number, { eligible: number; renewed: number }>();
-  // First invoices of series: the share (by amount) that renewed at each cycle.
+  // First invoices of series: the share (by amount) that renewed at each cycle, overall (for new
+  // business to come) and by size decile (for first invoices already out: a triennial order is
+  // 36 monthly prices, so its size says much about its cycle).
   const headShare = new Map<number, [number, number]>(CYCLES.map((c) => [c, [0, 0]]));
+  const headSizes: number[] = [];
   links.forEach((l, i) => {
     const s = invoices[i] as SeenInvoice;
-    if (s.due < t - params.trainingDays) return;
+    if (l.prev < 0 && s.gross > 0 && s.due > t - params.trainingDays - 3 * 365) headSizes.push(s.gross);
+  });
+  headSizes.sort((a, b) => a - b);
+  const SIZES = 10;
+  // A first invoice issued ahead of its due date is a renewal of something before the history
+  // (orders are due on issue): such invoices get bins of their own.
+  const SIZE_BINS = 2 * SIZES;
+  const thresholds = Array.from(
+    { length: SIZES - 1 },
+    (_, k) => headSizes[Math.floor(((k + 1) * headSizes.length) / SIZES)] ?? 0,
+  );
+  const sizeBin = (s: SeenInvoice) => {
+    let b = 0;
+    while (b < thresholds.length && s.gross >= (thresholds[b] as number)) b++;
+    return s.due - s.issue > 0 ? b + SIZES : b;
+  };
+  /** Per cycle and size bin: [renewed count, eligible count]. */
+  const binShare = new Map<number, Array<[number, number]>>(
+    CYCLES.map((c) => [c, Array.from({ length: SIZE_BINS }, (): [number, number] => [0, 0])]),
+  );
+  links.forEach((l, i) => {
+    const s = invoices[i] as SeenInvoice;
+    // The window of evidence ends where a successor would have been issued by T: a cycle's
+    // window reaches back a cycle further, so that biennial and triennial series have evidence.
+    const inWindow = (c: number) => {
+      const nextDue = addMonths(s.due, c);
+      return nextDue - minLead <= t && nextDue > t - params.trainingDays;
+    };
     if (l.prev < 0) {
       const next = l.next >= 0 ? (links[l.next] as Link) : null;
       for (const c of CYCLES) {
-        if (addMonths(s.due, c) - minLead > t) continue;
+        if (!inWindow(c)) continue;
         const hs = headShare.get(c) as [number, number];
         hs[1] += s.gross;
         if (next && next.cycle === c) hs[0] += s.gross;
+        const bin = (binShare.get(c) as Array<[number, number]>)[sizeBin(s)] as [number, number];
+        bin[1]++;
+        if (next && next.cycle === c) bin[0]++;
       }
       return;
     }
-    if (addMonths(s.due, l.cycle) - minLead > t) return;
+    if (!inWindow(l.cycle)) return;
     const outcome = s.paid !== null ? 'paid' : s.cancelled !== null ? 'cancelled' : null;
     if (outcome === null) return;
     const cell = counts.get(l.cycle)?.[outcome][tenureBucket(l.tenure)];
@@ -180,16 +233,20 @@ export function forecastGroup(
     return ((cell[0] as number) + params.renewalPrior * pooled) / ((cell[1] as number) + params.renewalPrior);
   };
 
-  // The amount of a renewal: its last member's, with the recent price movement of renewals.
-  let ratioNum = 0;
-  let ratioDen = 0;
+  // The amount of a renewal: its last member's, times the recent price movement of renewals (the
+  // median ratio of a renewal to the renewal before it, over the last 90 days; first invoices are
+  // left out, as they carry setup fees and several services).
+  const ratios: number[] = [];
   links.forEach((l, i) => {
     const s = invoices[i] as SeenInvoice;
     if (l.prev < 0 || s.due <= t - 90 || s.due > t) return;
-    ratioNum += s.gross;
-    ratioDen += (invoices[l.prev] as SeenInvoice).gross;
+    const before = invoices[l.prev] as SeenInvoice;
+    if ((links[l.prev] as Link).prev < 0 || before.gross <= 0) return;
+    ratios.push(s.gross / before.gross);
   });
-  const priceMove = ratioDen > 0 ? Math.min(1.5, Math.max(0.67, ratioNum / ratioDen)) : 1;
+  ratios.sort((a, b) => a - b);
+  const median = ratios.length >= 20 ? (ratios[ratios.length >> 1] as number) : 1;
+  const priceMove = Math.abs(median - 1) < 0.005 ? 1 : Math.min(1.5, Math.max(0.67, median));
   let totalGross = 0;
   let totalCash = 0;
   for (const s of training) {
@@ -201,7 +258,7 @@ export function forecastGroup(
 
   const renewalsByCycle = new Map<number, Float64Array>();
   const renewalWall = new Map<number, number>();
-  const freshPaid = (client: number) => tableOf(client).at(-typicalLead - 1).paidTotal;
+  const freshPaid = (client: number, lead: number) => tableOf(client).at(-lead - 1).paidTotal;
   let grainRen = [0, 0];
 
   /** Projects the members after one, from P(first next member) on. */
@@ -212,21 +269,22 @@ export function forecastGroup(
     tenure: number,
     amount: number,
     p1: number,
+    lead: number,
   ) => {
     const table = tableOf(client);
-    const q = freshPaid(client);
+    const q = freshPaid(client, lead);
     const target = renewalsByCycle.get(cycle) ?? new Float64Array(horizon);
     renewalsByCycle.set(cycle, target);
     let p = p1;
     for (let k = 1; ; k++) {
       const d = addMonths(due, k * cycle);
-      if (d - typicalLead >= end || p < 1e-4) break;
+      if (d - lead >= end || p < 1e-4) break;
       if (k > 1) {
         const tb = tenure + k - 1;
         p *= q * rate(cycle, 'paid', tb) + (1 - q) * rate(cycle, 'cancelled', tb);
       }
       const v = amount * p;
-      const sum = place(target, table, d, -typicalLead - 1, v);
+      const sum = place(target, table, d, -lead - 1, v);
       addClient(client, sum);
       grainRen = [grainRen[0]! + amount * amount * p, grainRen[1]! + amount * p];
       if (cycle >= 12 && d < end) {
@@ -244,22 +302,35 @@ export function forecastGroup(
     if (l.prev < 0) {
       // A first invoice not renewed yet: each cycle by the share of first invoices that renewed at it.
       if (s.due < t - 3 * 365) return;
-      for (const c of CYCLES) {
+      const b = sizeBin(s);
+      const shares = CYCLES.map((c) => {
         const [k, n] = headShare.get(c) as [number, number];
-        if (n <= 0 || k <= 0) continue;
-        const nextDue = addMonths(s.due, c);
-        if (nextDue - minLead <= t) continue;
-        project(s.client, s.due, c, 1, amount, k / n);
-      }
+        if (n <= 0) return 0;
+        const [kb, nb] = (binShare.get(c) as Array<[number, number]>)[b] as [number, number];
+        return (kb + params.renewalPrior * (k / n)) / (nb + params.renewalPrior);
+      });
+      // Not renewed at the cycles whose renewal would have been issued by T: those are ruled out.
+      let ruledOut = 0;
+      CYCLES.forEach((c, k) => {
+        if (addMonths(s.due, c) - minLead <= t) ruledOut += shares[k] as number;
+      });
+      const left = Math.max(0.05, 1 - ruledOut);
+      CYCLES.forEach((c, k) => {
+        const share = shares[k] as number;
+        if (share <= 0 || addMonths(s.due, c) - minLead <= t) return;
+        project(s.client, s.due, c, 1, amount, Math.min(1, share / left), typicalLeadOf(c));
+      });
       return;
     }
     const c = l.cycle;
     const q = s.paid !== null ? 1 : s.cancelled !== null ? 0 : tableOf(s.client).at(t - s.due).paidTotal;
     const r = q * rate(c, 'paid', l.tenure) + (1 - q) * rate(c, 'cancelled', l.tenure);
     // Not issued by T although it may have been: renewals issued later than this are rarer.
-    const g = leadBelow(addMonths(s.due, c) - t);
+    const g = leadBelow(c, addMonths(s.due, c) - t);
     const p1 = (r * g) / (1 - r + r * g || 1);
-    project(s.client, s.due, c, l.tenure, amount, p1);
+    // The series' own lead places its next invoices (clamped: a one-off late invoice is no rule).
+    const own = Math.min(Math.max(s.due - s.issue, 0), 90);
+    project(s.client, s.due, c, l.tenure, amount, p1, own);
   });
   for (const v of renewalsByCycle.values())
     for (let d = 0; d < horizon; d++) parts.renewals[d] = (parts.renewals[d] as number) + (v[d] as number);
@@ -306,20 +377,21 @@ export function forecastGroup(
       // Its series: each cycle's share renews, then at the cycle's rates.
       for (const c of CYCLES) {
         const [k, n] = headShare.get(c) as [number, number];
-        if (n > 0 && k > 0 && addMonths(due, c) - typicalLead < end) {
+        if (n > 0 && k > 0 && addMonths(due, c) - typicalLeadOf(c) < end) {
           projectOther(c, due, v, k / n);
         }
       }
     }
   }
   function projectOther(c: number, due: number, amount: number, p1: number) {
-    const q = pooledTable.at(-typicalLead - 1).paidTotal;
+    const lead = typicalLeadOf(c);
+    const q = pooledTable.at(-lead - 1).paidTotal;
     let p = p1;
     for (let k = 1; ; k++) {
       const d = addMonths(due, k * c);
-      if (d - typicalLead >= end || p < 1e-4) break;
+      if (d - lead >= end || p < 1e-4) break;
       if (k > 1) p *= q * rate(c, 'paid', k) + (1 - q) * rate(c, 'cancelled', k);
-      place(parts.other, pooledTable, d, -typicalLead - 1, amount * p);
+      place(parts.other, pooledTable, d, -lead - 1, amount * p);
     }
   }
   for (const s of invoices) {
@@ -350,10 +422,15 @@ export function forecastGroup(
           { eligible: e.eligible, renewed: e.renewed, rate: round(e.renewed / e.eligible) },
         ]),
       ),
+      firstInvoiceRenewalShareBySize: Object.fromEntries(
+        [...binShare].map(([c, bins]) => [`${c}m`, bins.map(([k, n]) => `${k}/${n}`).join(' ')]),
+      ),
       firstInvoiceRenewalShare: Object.fromEntries(
         [...headShare].filter(([, [, n]]) => n > 0).map(([c, [k, n]]) => [`${c}m`, round(k / n)]),
       ),
-      invoiceGenerationLeadDays: typicalLead,
+      invoiceGenerationLeadDays: Object.fromEntries(
+        [...cycleLeads.keys()].sort(ascending).map((c) => [`${c}m`, typicalLeadOf(c)]),
+      ),
       renewalPriceMovement: round(priceMove),
       cashShareOfGross: round(cashRatio),
       newBusinessMonthlyGross: round(level / 10_000),

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { openSqliteStore } from './sqlite.ts';
+
+describe('issued forecasts in SQLite', () => {
+  it('keeps the first forecast of an origin day, sources and version, and lists newest first', async () => {
+    let now = new Date('2024-06-15T10:00:00Z');
+    const store = openSqliteStore({ path: ':memory:', clock: () => now });
+    const entry = (asOf: string, version = '1.0.0', body = { monthly: [] as unknown[] }) => ({
+      asOf,
+      dataAsOf: asOf,
+      sources: ['us', 'eu'],
+      method: 'm',
+      version,
+      body,
+    });
+    const first = await store.forecasts.issueForecast(entry('2024-06-15'));
+    expect(first.created).toBe(true);
+    expect(first.forecast.sources).toEqual(['eu', 'us']);
+    now = new Date('2024-06-15T18:00:00Z');
+    const again = await store.forecasts.issueForecast(entry('2024-06-15', '1.0.0', { monthly: [1] }));
+    expect(again).toEqual({ forecast: first.forecast, created: false });
+    const newer = await store.forecasts.issueForecast(entry('2024-06-15', '1.1.0'));
+    expect(newer.created).toBe(true);
+    const list = await store.forecasts.listIssuedForecasts(['eu', 'us'], 10);
+    expect(list.map((f) => f.version)).toEqual(['1.1.0', '1.0.0']);
+    expect(await store.forecasts.listIssuedForecasts(['eu'], 10)).toEqual([]);
+    expect((await store.forecasts.getIssuedForecast(first.forecast.id))?.issuedAt).toBe(
+      '2024-06-15T10:00:00.000Z',
+    );
+    await store.close();
+  });
+});

@@ -1,0 +1,67 @@
+import type { Database as Db } from 'better-sqlite3';
+import type { ForecastLog, IssuedForecast } from './forecast-log.ts';
+
+interface Row {
+  id: number;
+  issued_at: string;
+  as_of: string;
+  data_as_of: string;
+  sources: string;
+  method: string;
+  version: string;
+  body: string;
+}
+
+const toForecast = (r: Row): IssuedForecast => ({
+  id: r.id,
+  issuedAt: r.issued_at,
+  asOf: r.as_of,
+  dataAsOf: r.data_as_of,
+  sources: r.sources === '' ? [] : r.sources.split(','),
+  method: r.method,
+  version: r.version,
+  body: JSON.parse(r.body) as Record<string, unknown>,
+});
+
+/** The {@link ForecastLog} on SQLite (table `issued_forecasts`, migration 7). */
+export function createSqliteForecastLog(db: Db, clock: () => Date): ForecastLog {
+  const insert = db.prepare<[string, string, string, string, string, string, string]>(
+    `INSERT INTO issued_forecasts (issued_at, as_of, data_as_of, sources, method, version, body)
+     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (as_of, sources, version) DO NOTHING`,
+  );
+  const byKey = db.prepare<[string, string, string], Row>(
+    'SELECT * FROM issued_forecasts WHERE as_of = ? AND sources = ? AND version = ?',
+  );
+  const list = db.prepare<[string, number], Row>(
+    'SELECT * FROM issued_forecasts WHERE sources = ? ORDER BY id DESC LIMIT ?',
+  );
+  const byId = db.prepare<[number], Row>('SELECT * FROM issued_forecasts WHERE id = ?');
+  const issue = db.transaction((entry: Parameters<ForecastLog['issueForecast']>[0]) => {
+    const sources = [...entry.sources].sort().join(',');
+    const { changes } = insert.run(
+      clock().toISOString(),
+      entry.asOf,
+      entry.dataAsOf,
+      sources,
+      entry.method,
+      entry.version,
+      JSON.stringify(entry.body),
+    );
+    return {
+      forecast: toForecast(byKey.get(entry.asOf, sources, entry.version) as Row),
+      created: changes > 0,
+    };
+  });
+  return {
+    async issueForecast(entry) {
+      return issue.immediate(entry);
+    },
+    async listIssuedForecasts(sources, limit) {
+      return list.all([...sources].sort().join(','), limit).map(toForecast);
+    },
+    async getIssuedForecast(id) {
+      const row = byId.get(id);
+      return row ? toForecast(row) : undefined;
+    },
+  };
+}

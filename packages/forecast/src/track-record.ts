@@ -1,0 +1,119 @@
+import type { z } from 'zod';
+import { dayOf } from './dates.ts';
+import type { ForecastPeriod } from './forecast.ts';
+import type { LedgerInvoice } from './ledger.ts';
+import { formatMoney, parseMoney } from './money.ts';
+import type { forecastComparisonSchema, trackRecordSchema } from './schemas.ts';
+
+/*
+ * Issued forecasts against what happened (design notes §4.5 item 8): once a period of an issued
+ * forecast has ended (by the day of the last sync), its expected cash is scored against the
+ * cash actually collected in it.
+ */
+
+export type TrackRecord = z.infer<typeof trackRecordSchema>;
+export type ForecastComparison = z.infer<typeof forecastComparisonSchema>;
+
+/** Cash collected per (source or `all`, currency) in [from, to] (inclusive day numbers). */
+function collected(
+  ledger: readonly LedgerInvoice[],
+  source: string,
+  currency: string,
+  from: number,
+  to: number,
+): number {
+  let sum = 0;
+  for (const i of ledger) {
+    if (i.currency !== currency || (source !== 'all' && i.source !== source) || i.paid === null) continue;
+    const settled = i.status === 'paid' || i.status === 'refunded' || i.status === 'collections';
+    if (settled && i.paid >= from && i.paid <= to) sum += Number(i.total);
+  }
+  return sum;
+}
+
+/**
+ * Scores the ended periods of issued forecasts (their `all` monthly rows) against the cash
+ * collected since.
+ *
+ * @example trackRecord([issued.monthly], ledger, dayOf('2025-03-01'))
+ */
+export function trackRecord(
+  issued: ReadonlyArray<readonly ForecastPeriod[]>,
+  ledger: readonly LedgerInvoice[],
+  dataAsOf: number,
+): TrackRecord {
+  let abs = 0;
+  let signed = 0;
+  let actual = 0;
+  let covered = 0;
+  let n = 0;
+  for (const rows of issued) {
+    for (const r of rows) {
+      if (r.source !== 'all') continue;
+      const from = dayOf(r.from);
+      const to = dayOf(r.to);
+      if (to > dataAsOf) continue;
+      const a = collected(ledger, 'all', r.currency, from, to);
+      const f = Number(r.expected) * 10_000;
+      abs += Math.abs(f - a);
+      signed += f - a;
+      actual += a;
+      if (a >= Number(r.p10) * 10_000 && a <= Number(r.p90) * 10_000) covered++;
+      n++;
+    }
+  }
+  const round = (x: number) => Math.round(x * 10_000) / 10_000;
+  return {
+    issued: issued.length,
+    scoredPeriods: n,
+    wape: actual > 0 ? round(abs / actual) : null,
+    bias: actual > 0 ? round(signed / actual) : null,
+    coverage80: n > 0 ? round(covered / n) : null,
+  };
+}
+
+/**
+ * The difference between two issued forecasts, period by period, broken down by part: the
+ * open invoices' part moves with new invoices, payments and cancellations between the two
+ * origins; the renewals' part with detected renewals and churn; other billing with the level of
+ * new business; a change of method version is flagged.
+ */
+export function compareForecasts(
+  a: { id: number; version: string; monthly: readonly ForecastPeriod[] },
+  b: { id: number; version: string; monthly: readonly ForecastPeriod[] },
+): ForecastComparison {
+  const key = (r: ForecastPeriod) => `${r.source}|${r.currency}|${r.period}`;
+  const before = new Map(a.monthly.map((r) => [key(r), r]));
+  const d = (x: string, y: string) => formatMoney(parseMoney(y) - parseMoney(x));
+  const periods = b.monthly
+    .filter((r) => before.has(key(r)))
+    .map((r) => {
+      const p = before.get(key(r)) as ForecastPeriod;
+      return {
+        source: r.source,
+        currency: r.currency,
+        period: r.period,
+        expectedA: p.expected,
+        expectedB: r.expected,
+        difference: d(p.expected, r.expected),
+        byCause: {
+          collectedToDate: d(p.parts.collectedToDate, r.parts.collectedToDate),
+          openInvoices: d(p.parts.openInvoices, r.parts.openInvoices),
+          renewals: d(p.parts.renewals, r.parts.renewals),
+          otherBilling: d(p.parts.otherBilling, r.parts.otherBilling),
+        },
+      };
+    });
+  return {
+    a: a.id,
+    b: b.id,
+    methodVersionChanged: a.version !== b.version,
+    periods,
+    causes: {
+      collectedToDate: 'Cash collected in the period between the two origins',
+      openInvoices: 'Invoices issued, paid or cancelled between the two origins (the open set moved)',
+      renewals: 'Series renewed or found churned between the two origins, and renewal rates re-estimated',
+      otherBilling: 'The level of new business re-estimated',
+    },
+  };
+}
