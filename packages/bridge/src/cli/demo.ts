@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { serveModulePreview } from '@forecaster/module-assets/preview';
 import { type ServedSimulator, serveWhmcsSimulator } from '@forecaster/whmcs-sim';
 import { type Bridge, createBridge } from '../bridge.ts';
 import { loadConfig } from '../config.ts';
@@ -115,6 +116,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   stopBars();
   out.write(`\n${formatRunSummary(runs)}\n\n`);
   const url = await bridge.listen();
+  const preview = await startPreview(url, token, out);
   out.write(
     [
       `Forecaster Bridge demo is serving on ${url}`,
@@ -126,6 +128,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       `  curl -s -H 'Authorization: Bearer ${token}' '${url}/v1/invoices?status=unpaid&limit=5'`,
       `  curl -s -H 'Authorization: Bearer ${token}' '${url}/v1/revenue?from=2025-01&to=2025-12'`,
       '',
+      ...(preview ? [`The WHMCS module, previewed in a WHMCS look-alike: ${preview.url}`, ''] : []),
       `OpenAPI: ${url}/openapi.json   Metrics: ${url}/metrics   Stop: Ctrl+C`,
       '',
     ].join('\n'),
@@ -136,8 +139,24 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     token,
     sims,
     async close() {
+      await preview?.close();
       await bridge.close();
       await Promise.all(sims.map((s) => s.close()));
     },
   };
+}
+
+/** The module's page against this demo (next to the API's port when free); the demo runs without it. */
+async function startPreview(bridgeUrl: string, token: string, out: NodeJS.WritableStream) {
+  const port = Number(new URL(bridgeUrl).port);
+  for (const candidate of [port + 1, 0]) {
+    try {
+      return await serveModulePreview({ bridgeUrl, token, port: port === 0 ? 0 : candidate });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') continue;
+      out.write(`(The module preview is not available: ${(err as Error).message})\n`);
+      return undefined;
+    }
+  }
+  return undefined;
 }

@@ -369,50 +369,77 @@ describe('the dashboard widget and the daily cron', () => {
     expect(html).not.toMatch(/Warning:|Notice:|Deprecated:/);
   });
 
-  it('the cron raises one WHMCS notification per bridge alert, and none when the bridge has no alerts', async () => {
-    const before = world.whmcs.log().filter((e) => e.kind === 'localAPI').length;
+  it('the cron raises one WHMCS notification per new bridge alert, once, and none when the bridge has no alerts', async () => {
+    const localApi = () => world.whmcs.log().filter((e) => e.kind === 'localAPI');
+    const before = localApi().length;
     await fetch(`${world.whmcs.url}/harness/cron.php`);
-    const hasAlerts = '/v1/alerts' in ((await api('apiInfo')).json.paths as object);
-    const raised = world.whmcs
-      .log()
-      .filter((e) => e.kind === 'localAPI')
-      .slice(before);
-    if (!hasAlerts) expect(raised).toEqual([]);
+    if (!(await bridgeServes('/v1/alerts'))) expect(localApi().slice(before)).toEqual([]);
 
-    const alerts = createServer((_req, res) => {
+    // A bridge with alerts, in the shape of the contract (a stable id per event).
+    let alerts = [
+      {
+        id: 'a1',
+        kind: 'notice_deadline',
+        severity: 'critical',
+        date: '2026-12-20',
+        daysLeft: 17,
+        reason: 'Give notice on <b>Datacenter</b> by 2026-12-20',
+      },
+      {
+        id: 'a2',
+        kind: 'renewal',
+        severity: 'info',
+        date: '2027-01-01',
+        daysLeft: 29,
+        reason: 'Licence renews for 12 months',
+      },
+    ];
+    const server = createServer((_req, res) => {
       res.setHeader('content-type', 'application/json');
-      res.end(
-        JSON.stringify({
-          data: [
-            { severity: 'critical', title: 'Commitment <b>missed</b>', message: 'EUR below commitment' },
-            { severity: 'info', title: 'Forecast updated', message: '' },
-          ],
-        }),
-      );
+      res.end(JSON.stringify({ data: alerts, settings: {} }));
     });
-    await new Promise<void>((r) => alerts.listen(0, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const saved = world.whmcs.state().settings;
     try {
-      const url = `http://127.0.0.1:${(alerts.address() as AddressInfo).port}`;
-      const saved = world.whmcs.state().settings;
-      world.whmcs.setState({ settings: { bridgeUrl: url } });
-      const mark = world.whmcs.log().length;
+      world.whmcs.setState({
+        settings: { bridgeUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
+      });
+      const mark = localApi().length;
       await fetch(`${world.whmcs.url}/harness/cron.php`);
-      world.whmcs.setState({ settings: saved });
-      const calls = world.whmcs
-        .log()
-        .slice(mark)
-        .filter((e) => e.kind === 'localAPI');
-      expect(calls).toHaveLength(2);
-      expect(calls[0]).toMatchObject({
+      const first = localApi().slice(mark);
+      expect(first).toHaveLength(2);
+      expect(first[0]).toMatchObject({
         command: 'TriggerNotificationEvent',
         values: {
           notification_identifier: 'commitment_forecaster.alert',
-          title: 'Commitment <b>missed</b>',
+          title: 'Notice deadline coming',
+          message: 'Give notice on <b>Datacenter</b> by 2026-12-20',
           statusStyle: 'danger',
         },
       });
+      // The next day: the same alerts are not raised again; a new one is.
+      await fetch(`${world.whmcs.url}/harness/cron.php`);
+      expect(localApi()).toHaveLength(mark + 2);
+      alerts = [
+        ...alerts,
+        {
+          id: 'a3',
+          kind: 'commitment_end',
+          severity: 'warning',
+          date: '2027-02-01',
+          daysLeft: 60,
+          reason: 'Ends',
+        },
+      ];
+      await fetch(`${world.whmcs.url}/harness/cron.php`);
+      expect(
+        localApi()
+          .slice(mark + 2)
+          .map((e) => (e.values as { title: string }).title),
+      ).toEqual(['Commitment ends']);
     } finally {
-      await new Promise((r) => alerts.close(r));
+      world.whmcs.setState({ settings: saved });
+      await new Promise((r) => server.close(r));
     }
   });
 });

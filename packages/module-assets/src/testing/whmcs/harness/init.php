@@ -9,13 +9,34 @@
 define('WHMCS', true);
 define('HARNESS_ROOT', dirname(__DIR__));
 
-function harness_state()
+function harness_state($replace = null)
 {
     static $state = null;
-    if ($state === null) {
+    if ($replace !== null) {
+        $state = $replace;
+    } elseif ($state === null) {
         $state = json_decode(file_get_contents(HARNESS_ROOT . '/harness/state.json'), true);
     }
     return $state;
+}
+
+function harness_update_table($table, array $match, array $values)
+{
+    $state = harness_state();
+    $rows = isset($state[$table]) ? $state[$table] : array();
+    $found = false;
+    foreach ($rows as $i => $row) {
+        if (array_intersect_assoc(array_map('strval', $match), array_map('strval', $row)) == array_map('strval', $match)) {
+            $rows[$i] = array_merge($row, $values);
+            $found = true;
+        }
+    }
+    if (!$found) {
+        $rows[] = array_merge($match, $values);
+    }
+    $state[$table] = $rows;
+    harness_state($state);
+    file_put_contents(HARNESS_ROOT . '/harness/state.json', json_encode($state), LOCK_EX);
 }
 
 function harness_log($kind, array $entry)

@@ -7,18 +7,27 @@
 namespace WHMCS\Database {
     class HarnessQuery
     {
+        private $table;
         private $rows;
 
-        public function __construct(array $rows)
+        public function __construct($table, array $rows)
         {
+            $this->table = $table;
             $this->rows = $rows;
         }
 
         public function where($column, $value)
         {
-            return new HarnessQuery(array_values(array_filter($this->rows, function ($row) use ($column, $value) {
+            return new HarnessQuery($this->table, array_values(array_filter($this->rows, function ($row) use ($column, $value) {
                 return isset($row[$column]) && (string) $row[$column] === (string) $value;
             })));
+        }
+
+        /** Laravel's updateOrInsert, written through to the harness's state file. */
+        public function updateOrInsert(array $match, array $values)
+        {
+            harness_update_table($this->table, $match, $values);
+            return true;
         }
 
         public function value($column)
@@ -39,7 +48,7 @@ namespace WHMCS\Database {
         public static function table($name)
         {
             $state = harness_state();
-            return new HarnessQuery(isset($state[$name]) ? $state[$name] : array());
+            return new HarnessQuery($name, isset($state[$name]) ? $state[$name] : array());
         }
     }
 }
