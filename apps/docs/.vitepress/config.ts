@@ -19,6 +19,7 @@ export default defineConfig({
     nav: [
       { text: 'Setup guide', link: '/setup-guide', activeMatch: '^/setup-guide' },
       { text: 'Deploy', link: '/deploy' },
+      { text: 'WHMCS module', link: '/module' },
       { text: 'Troubleshooting', link: '/troubleshooting' },
       { text: 'Client', link: '/client' },
       {
@@ -37,6 +38,7 @@ export default defineConfig({
           { text: 'Overview', link: '/' },
           { text: 'Setup guide', link: '/setup-guide' },
           { text: 'Deploying the bridge', link: '/deploy' },
+          { text: 'Install the module in WHMCS', link: '/module' },
           { text: 'Point an existing module at the bridge', link: '/facade' },
           { text: 'Troubleshooting', link: '/troubleshooting' },
           { text: 'Reliability', link: '/reliability' },

@@ -19,6 +19,7 @@ import {
   renderConfigurationMarkdown,
 } from './render-config.ts';
 import { invoiceJsonSchema, renderInvoiceMarkdown } from './render-invoice.ts';
+import { renderModuleErrorsTable, renderModuleOperationsTable } from './render-module.ts';
 import { declarationDoc, fieldDocs, interfaceMembers } from './source-docs.ts';
 
 /*
@@ -112,6 +113,8 @@ export async function generatedFiles(): Promise<GeneratedFile[]> {
       'invoices-options': renderMembersTable(interfaceMembers(clientEntry, 'InvoicesOptions')),
       'client-errors': renderClientErrorsTable(),
       'retry-policy': renderRetryPolicyTable(interfaceMembers(clientEntry, 'RetryPolicy')),
+      'module-operations': renderModuleOperationsTable(),
+      'module-errors': renderModuleErrorsTable(),
     }).map(([name, content]) => ({ path: `${PARTS_DIR}/${name}.md`, content: `${content}\n` })),
   ];
 }

@@ -289,6 +289,37 @@ describe('the module page in Chromium, through the PHP proxy', () => {
   });
 });
 
+describe('a source that fails', () => {
+  it('Connections shows the error, its fix, and the setup guide step with its drawing, in place', async () => {
+    // WHMCS stops allowing the bridge's address: the next sync fails with ip_not_allowed.
+    world.demo.sims[1]!.sim.setAllowlist(['203.0.113.9']);
+    try {
+      const { page, problems } = await open(`${world.whmcs.pageUrl}#/connections`);
+      const us = page.locator('.cf-source[data-source="us"]');
+      await us.getByRole('button', { name: 'Sync now' }).click();
+      await us.locator('.cf-sync-done').waitFor({ timeout: 60_000 });
+      await us.locator('.cf-source-error').waitFor({ timeout: 30_000 });
+      const error = (await us.locator('.cf-source-error').textContent()) ?? '';
+      expect(error).toContain('ip_not_allowed');
+      expect(error).toMatch(/API IP Access Restriction/);
+      await us.locator('.cf-guide summary').click();
+      const image = us.locator('.cf-guide img').first();
+      await image.waitFor();
+      await expect
+        .poll(() => image.evaluate((img) => (img as HTMLImageElement).naturalWidth))
+        .toBeGreaterThan(0);
+      expect(await image.getAttribute('src')).toMatch(
+        /\/modules\/addons\/commitment_forecaster\/mockups\/[a-z-]+\.svg$/,
+      );
+      await us.scrollIntoViewIfNeeded();
+      await shot(page, 'connection-failed');
+      expect(problems).toEqual([]);
+    } finally {
+      world.demo.sims[1]!.sim.setAllowlist(['127.0.0.1']);
+    }
+  });
+});
+
 describe('the preview `pnpm start` serves', () => {
   it('is the same bundle with the TypeScript stand-in for the PHP proxy', async () => {
     const preview = await serveModulePreview({ bridgeUrl: world.demo.url, token: MODULE_TOKEN });

@@ -22,7 +22,9 @@ export function ErrorAlert({ error, title }: { error: ApiErrorBody; title?: stri
       {error.fix && error.fix.length > 0 && (
         <ol class="cf-fix">
           {error.fix.map((step) => (
-            <li key={step}>{step}</li>
+            <li key={step}>
+              <GuideText text={step} />
+            </li>
           ))}
         </ol>
       )}

@@ -1,6 +1,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Result } from '../api.ts';
-import { DataTable, ErrorAlert, GuideStepView, Load, lastGoodSync, StateLabel } from '../components.tsx';
+import {
+  DataTable,
+  ErrorAlert,
+  GuideStepView,
+  GuideText,
+  Load,
+  lastGoodSync,
+  StateLabel,
+} from '../components.tsx';
 import { useModule } from '../context.ts';
 import { ago, formatDateTime } from '../format.ts';
 import type { ApiErrorBody, CheckResult, Source, SyncRun, SyncStatus } from '../types.ts';
@@ -53,7 +61,9 @@ function CheckReport({ result }: { result: CheckResult }) {
             {stage.fix && (
               <ol class="small cf-fix">
                 {stage.fix.map((f) => (
-                  <li key={f}>{f}</li>
+                  <li key={f}>
+                    <GuideText text={f} />
+                  </li>
                 ))}
               </ol>
             )}
@@ -223,7 +233,9 @@ function SourcePanel({ source }: { source: Source }) {
             </div>
             <ol class="cf-fix">
               {source.lastError.fix.map((f) => (
-                <li key={f}>{f}</li>
+                <li key={f}>
+                  <GuideText text={f} />
+                </li>
               ))}
             </ol>
             <a href={source.lastError.docsUrl} target="_blank" rel="noopener noreferrer">
