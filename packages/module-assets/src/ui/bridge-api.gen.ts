@@ -410,6 +410,250 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/forecast/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The difference between two issued forecasts, per period, broken down by cause */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The earlier issued forecast id */
+                    a?: number;
+                    /** @description The later issued forecast id */
+                    b?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The comparison */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ForecastComparison"];
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/forecast/issued": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Issued forecasts of these sources, newest first, each scored against the cash collected since */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Source ids; repeat the parameter or separate with commas (default: all) */
+                    source?: string[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Issued forecasts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IssuedForecastList"];
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/forecast/issued/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One issued forecast as it was served, with its score */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The issued forecast */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IssuedForecast"];
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/invoices": {
         parameters: {
             query?: never;
@@ -1512,6 +1756,12 @@ export type components = {
                 top10Share: number | null;
             }[];
             dataAsOf: string;
+            /** @description The issued forecast on record for this origin day (the first of the day); null for a past asOf */
+            issued: {
+                created: boolean;
+                id: number;
+                issuedAt: string;
+            } | null;
             method: {
                 name: string;
                 /** @description Per source and currency: what is served and why */
@@ -1579,6 +1829,16 @@ export type components = {
                 period: string;
                 source: string;
             }[];
+            /** @description Issued forecasts against the cash collected since */
+            trackRecord: {
+                bias: number | null;
+                coverage80: number | null;
+                /** @description Issued forecasts scored */
+                issued: number;
+                /** @description Their monthly `all` periods that have ended */
+                scoredPeriods: number;
+                wape: number | null;
+            };
             weekly: {
                 /** @description Open invoices paid in full on their due dates (overdue ones at once): the contractual line */
                 contractual: string;
@@ -1671,6 +1931,30 @@ export type components = {
                 [key: string]: string;
             };
         };
+        ForecastComparison: {
+            a: number;
+            b: number;
+            causes: {
+                [key: string]: string;
+            };
+            methodVersionChanged: boolean;
+            periods: {
+                byCause: {
+                    collectedToDate: string;
+                    openInvoices: string;
+                    otherBilling: string;
+                    renewals: string;
+                };
+                currency: string;
+                difference: string;
+                /** @description An exact decimal amount */
+                expectedA: string;
+                /** @description An exact decimal amount */
+                expectedB: string;
+                period: string;
+                source: string;
+            }[];
+        };
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -1741,6 +2025,60 @@ export type components = {
                 hash: string;
                 /** @description The change sequence number of its last change */
                 seq: number;
+            };
+        };
+        IssuedForecast: {
+            data: {
+                asOf: string;
+                dataAsOf: string;
+                id: number;
+                issuedAt: string;
+                method: string;
+                monthly: unknown[];
+                /** @description Issued forecasts against the cash collected since */
+                score: {
+                    bias: number | null;
+                    coverage80: number | null;
+                    /** @description Issued forecasts scored */
+                    issued: number;
+                    /** @description Their monthly `all` periods that have ended */
+                    scoredPeriods: number;
+                    wape: number | null;
+                };
+                sources: string[];
+                version: string;
+                weekly: unknown[];
+            };
+        };
+        IssuedForecastList: {
+            data: {
+                asOf: string;
+                dataAsOf: string;
+                id: number;
+                issuedAt: string;
+                method: string;
+                /** @description Issued forecasts against the cash collected since */
+                score: {
+                    bias: number | null;
+                    coverage80: number | null;
+                    /** @description Issued forecasts scored */
+                    issued: number;
+                    /** @description Their monthly `all` periods that have ended */
+                    scoredPeriods: number;
+                    wape: number | null;
+                };
+                sources: string[];
+                version: string;
+            }[];
+            /** @description Issued forecasts against the cash collected since */
+            trackRecord: {
+                bias: number | null;
+                coverage80: number | null;
+                /** @description Issued forecasts scored */
+                issued: number;
+                /** @description Their monthly `all` periods that have ended */
+                scoredPeriods: number;
+                wape: number | null;
             };
         };
         PaymentBehaviour: {
