@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import { type PageProgress, type WalkAnchor, type WalkPage, walkById } from './paginate.ts';
+import {
+  type PageProgress,
+  type WalkAnchor,
+  type WalkExpectation,
+  type WalkPage,
+  walkById,
+} from './paginate.ts';
 import { getInvoicesResponseSchema, type StatusFilter, type WireInvoice } from './schemas.ts';
 import { createTransport, type Params, type WhmcsClientOptions } from './transport.ts';
 
@@ -40,6 +46,14 @@ export interface InvoicesOptions {
   stopAtOrBelowId?: number;
   /** Resume after a page's anchor (from {@link WhmcsClient.invoicePages}) instead of the start. */
   resumeFrom?: WalkAnchor;
+  /**
+   * What the caller already knows (the highest id it ever stored, the orphans WHMCS counts):
+   * the walk's last page then carries `evidence` only if it saw the whole list, and the walk
+   * throws `incomplete_walk` otherwise. Pass it on every walk you delete on the word of.
+   */
+  expect?: WalkExpectation;
+  /** Hard ceiling on calls for this walk; by default derived from `totalresults` and `pageSize`. */
+  maxCalls?: number;
   signal?: AbortSignal;
   /** Called after every page, for progress bars. */
   onPage?: (progress: PageProgress) => void;
@@ -135,6 +149,21 @@ export function createWhmcsClient(options: WhmcsClientOptions): WhmcsClient {
         order,
         stopAtOrBelowId: opts.stopAtOrBelowId,
         resumeFrom: opts.resumeFrom,
+        expect: opts.expect,
+        maxCalls: opts.maxCalls,
+        newestId: async (signal) => {
+          const page = await getInvoices({
+            limitStart: 0,
+            limitNum: 1,
+            userId: opts.userId,
+            status: opts.status,
+            orderBy: 'id',
+            order: 'desc',
+            signal,
+          });
+          const top = page.invoices[0];
+          return top === undefined ? undefined : Number(top.id);
+        },
         signal: opts.signal,
       },
     );

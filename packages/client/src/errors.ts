@@ -22,6 +22,9 @@ export const WHMCS_ERROR_CODES = [
   'timeout',
   'network',
   'invalid_response',
+  'response_too_large',
+  'redirected',
+  'incomplete_walk',
 ] as const;
 export type WhmcsErrorCode = (typeof WHMCS_ERROR_CODES)[number];
 
@@ -192,4 +195,53 @@ export function errorFromWhmcsMessage(message: string, options: WhmcsErrorOption
     return new WhmcsApiError('invalid_action', `WHMCS does not accept the action: ${text}`, options);
   }
   return new WhmcsApiError('api_error', `WHMCS answered with an error: ${text || '(no message)'}`, options);
+}
+
+/** What a walk saw, whether or not it could prove that was everything. */
+export interface WalkSeen {
+  /** Requests sent, look-ahead included. */
+  calls: number;
+  pages: number;
+  /** Distinct ids yielded, counting those before the anchor a resumed walk started from. */
+  distinctIds: number;
+  highestId?: number;
+  /** WHMCS's `totalresults` on the last page. */
+  totalResults: number;
+  /** `totalresults` minus the distinct ids, when positive: the orphans, if the walk is complete. */
+  shortfall: number;
+  /** The caller's highest stored id (`expect.maxId`). */
+  expectedMaxId: number;
+  /** WHMCS's newest id, when the walk had to ask for it. */
+  newestId?: number;
+}
+
+/** Positive evidence that a walk saw the whole list: only then may a caller tombstone. */
+export interface WalkEvidence extends WalkSeen {
+  complete: true;
+  /** `end`: a short page past the anchor; `high-water-mark`: a descending walk reached it. */
+  endedBy: 'end' | 'high-water-mark';
+}
+
+export type WalkIncompleteReason = 'no_progress' | 'call_ceiling' | 'below_stored_max' | 'count_shortfall';
+
+/**
+ * A walk stopped without proof that it saw every invoice (`incomplete_walk`). The rows it
+ * yielded are real; what it did not see must not be taken as deleted.
+ *
+ * @example
+ * if (err instanceof WhmcsWalkError) console.log(err.reason, err.seen.distinctIds, err.seen.totalResults)
+ */
+export class WhmcsWalkError extends WhmcsError {
+  override name = 'WhmcsWalkError';
+  readonly reason: WalkIncompleteReason;
+  readonly seen: WalkSeen;
+  constructor(reason: WalkIncompleteReason, detail: string, seen: WalkSeen) {
+    super(
+      'incomplete_walk',
+      `The invoice walk cannot show it saw every invoice (${reason}): ${detail}. It saw ${seen.distinctIds} distinct invoices up to #${seen.highestId ?? '(none)'} in ${seen.calls} calls; WHMCS counts ${seen.totalResults}. Nothing it did not see may be treated as deleted.`,
+      { action: 'GetInvoices' },
+    );
+    this.reason = reason;
+    this.seen = seen;
+  }
 }

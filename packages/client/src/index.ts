@@ -11,6 +11,9 @@ export { resolveApiUrl } from './endpoint.ts';
 export {
   errorFromWhmcsMessage,
   NEVER_RETRY_CODES,
+  type WalkEvidence,
+  type WalkIncompleteReason,
+  type WalkSeen,
   WHMCS_ERROR_CODES,
   WhmcsApiError,
   WhmcsAuthError,
@@ -22,9 +25,10 @@ export {
   WhmcsPermissionError,
   WhmcsResponseError,
   WhmcsTimeoutError,
+  WhmcsWalkError,
 } from './errors.ts';
 export { type NormalizeContext, normalizeInvoice } from './normalize.ts';
-export type { PageProgress, WalkAnchor, WalkPage } from './paginate.ts';
+export type { PageProgress, WalkAnchor, WalkExpectation, WalkPage } from './paginate.ts';
 export { encodePhpJson } from './php-json.ts';
 export { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
 export {

@@ -17,6 +17,9 @@ const WHMCS_CLIENT_CODES = [
   'timeout',
   'network',
   'invalid_response',
+  'response_too_large',
+  'redirected',
+  'incomplete_walk',
 ];
 const BRIDGE_CODES = [
   'config_invalid',

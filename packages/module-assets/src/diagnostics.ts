@@ -160,6 +160,42 @@ const catalogue = [
     ],
     guideStep: 'check-connection',
   }),
+  entry('response_too_large', {
+    severity: 'error',
+    title: 'WHMCS’s answer was larger than the bridge accepts',
+    meaning:
+      'The answer grew past the size cap (32 MB unless configured otherwise), so the bridge stopped reading it instead of holding it in memory. It is not retried: the same page would be as large again.',
+    fix: [
+      `Lower \`${BRIDGE_CONFIG.pageSize}\` so that each page is smaller.`,
+      'If something in front of WHMCS answers with a huge page of its own, fix that first: open the `includes/api.php` address with `curl` and look at what comes back.',
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('redirected', {
+    severity: 'error',
+    title: 'WHMCS’s address answered with a redirect',
+    meaning:
+      'The API address answered with a redirect (3xx) to another address. The bridge never follows one: the request carries the API secret, and a redirect could hand it to another host. The message shows where the redirect pointed.',
+    fix: [
+      `If the target is WHMCS’s own address (https:// instead of http://, with or without www, a new folder), put that address in \`${BRIDGE_CONFIG.url}\`.`,
+      'If you do not recognise the target, do not use it: find out who answers on the configured address.',
+      'Run `bridge check` again.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('incomplete_walk', {
+    severity: 'error',
+    title: 'The sync could not show that it read every invoice',
+    meaning:
+      'A full read of WHMCS’s invoices ended without proof that it saw all of them: pages that brought nothing new (a cached answer, a WHMCS or proxy that ignores the page offset), more calls than the invoice count allows, an end below the highest invoice already stored, or fewer invoices than WHMCS counts. The bridge keeps every invoice it has and deletes none on the word of this run; the message says what it saw.',
+    fix: [
+      'Run the sync again: a one-off cached answer does not repeat.',
+      'If it repeats, look for a cache or proxy in front of WHMCS that answers POST requests to `includes/api.php` from a cache, and turn that off for the API.',
+      'Compare the counts in the message with the invoice list in WHMCS’s admin area.',
+    ],
+    guideStep: 'proxies',
+  }),
   entry('config_invalid', {
     severity: 'error',
     title: 'The bridge’s configuration is incomplete or wrong',

@@ -64,6 +64,9 @@ export const DIAGNOSTIC_CODES = [
   'timeout',
   'network',
   'invalid_response',
+  'response_too_large',
+  'redirected',
+  'incomplete_walk',
   // The bridge's own checks.
   'config_invalid',
   'dns_failed',
