@@ -202,6 +202,9 @@ export async function whmcsStages(
       case 'network':
       case 'invalid_response':
       case 'invalid_action':
+      case 'response_too_large':
+      case 'redirected':
+      case 'incomplete_walk':
         return {
           stages: [fail('whmcs', err.code, `${err.message}. One attempt; bridge check does not retry.`)],
         };
