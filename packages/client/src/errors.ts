@@ -103,17 +103,31 @@ export class WhmcsApiError extends WhmcsError {
   override name = 'WhmcsApiError';
 }
 
-/** Something that is not WHMCS answered: a proxy, a WAF, a 5xx HTML page. */
+/**
+ * Something that is not WHMCS answered: a proxy, a WAF, a 5xx HTML page (`http_error`); or the
+ * address answered with a redirect (`redirected`), which is never followed.
+ */
 export class WhmcsHttpError extends WhmcsError {
   override name = 'WhmcsHttpError';
   /** A short, redacted excerpt of the body, to tell a WAF page from a PHP error. */
   readonly excerpt: string;
   /** The delay the server asked for in `Retry-After`, in milliseconds. */
   readonly retryAfterMs: number | undefined;
-  constructor(message: string, options: WhmcsErrorOptions & { excerpt: string; retryAfterMs?: number }) {
-    super('http_error', message, options);
+  /** With `redirected`: where the redirect pointed (redacted); the client never follows one. */
+  readonly location: string | undefined;
+  constructor(
+    message: string,
+    options: WhmcsErrorOptions & {
+      excerpt: string;
+      retryAfterMs?: number;
+      code?: 'http_error' | 'redirected';
+      location?: string;
+    },
+  ) {
+    super(options.code ?? 'http_error', message, options);
     this.excerpt = options.excerpt;
     this.retryAfterMs = options.retryAfterMs;
+    this.location = options.location;
   }
 }
 
@@ -143,12 +157,18 @@ export function isCertificateError(code: string | undefined): boolean {
   return code !== undefined && CERTIFICATE_CODES.test(code);
 }
 
-/** The answer could not be parsed, or a field broke the schema (`path` says which). */
+/**
+ * The answer could not be parsed, or a field broke the schema (`path` says which):
+ * `invalid_response`; or it was larger than the client reads (`response_too_large`).
+ */
 export class WhmcsResponseError extends WhmcsError {
   override name = 'WhmcsResponseError';
   readonly path: string | undefined;
-  constructor(message: string, options: WhmcsErrorOptions & { path?: string }) {
-    super('invalid_response', message, options);
+  constructor(
+    message: string,
+    options: WhmcsErrorOptions & { path?: string; code?: 'invalid_response' | 'response_too_large' },
+  ) {
+    super(options.code ?? 'invalid_response', message, options);
     this.path = options.path;
   }
 }

@@ -30,6 +30,7 @@ export {
 export { type NormalizeContext, normalizeInvoice } from './normalize.ts';
 export type { PageProgress, WalkAnchor, WalkExpectation, WalkPage } from './paginate.ts';
 export { encodePhpJson } from './php-json.ts';
+export { createRedactor } from './redact.ts';
 export { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
 export {
   decimalString,
@@ -47,12 +48,11 @@ export {
   type WireInvoice,
   wireInvoiceSchema,
 } from './schemas.ts';
-export {
-  type CallEvent,
-  createRedactor,
-  type Params,
-  type WhmcsClientOptions,
-  type WhmcsCredentials,
+export type {
+  CallEvent,
+  Params,
+  WhmcsClientOptions,
+  WhmcsCredentials,
 } from './transport.ts';
 export { mostSpecificIssue, type ZodIssueLike } from './zod-issues.ts';
 export { assertTimeZone, plainDate, todayIn, zonedDateTime } from './zoned-time.ts';

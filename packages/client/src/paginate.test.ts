@@ -194,7 +194,7 @@ describe('walkById', () => {
       ),
       { numRuns: 400, seed: 20261129 },
     );
-  });
+  }, 60_000); // 400 walks: seconds alone, far longer on a loaded 2-core machine
 });
 
 describe('walkById politeness', () => {

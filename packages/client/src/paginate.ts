@@ -80,17 +80,34 @@ interface Request {
   page: Promise<Page>;
 }
 
+/**
+ * Resolves in a later task of the event loop, after pending I/O (a request being written)
+ * has had its turn. A message through a fresh channel is such a task in every runtime that has
+ * one, and costs microseconds where `setTimeout(0)` costs a millisecond.
+ */
+function nextTask(): Promise<void> {
+  if (typeof MessageChannel !== 'function') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
 /** Pages without an id beyond the anchor, in a row, that end a walk. */
 const NO_PROGRESS_LIMIT = 2;
 
 const idOf = (row: WireInvoice) => (typeof row.id === 'number' ? row.id : Number(row.id));
 
 /**
- * The default ceiling on requests for a list of `total` rows: room for every page twice over
- * (recoveries after deletions, discarded look-ahead), plus a margin for short lists.
+ * The default ceiling on requests for a list of `total` rows: room for every page three times
+ * over (searches after deletions) and for a discarded look-ahead on each, plus a margin.
  */
 export function defaultMaxCalls(total: number, pageSize: number, concurrency: number): number {
-  return 3 * (Math.ceil(total / pageSize) + 1) + 4 * concurrency + 16;
+  return (Math.ceil(total / pageSize) + 1) * (3 + concurrency) + 16;
 }
 
 /**
@@ -181,8 +198,12 @@ export async function* walkById(
     anchor === undefined ? { start: 0, limit: pageSize, kind: 'first' } : advance(position);
 
   const plan = () => {
+    // A page fetched ahead is as good as the one the walk would ask for if it starts no later
+    // than the anchor: what it holds is checked like any page. A search discards it.
     const head = ahead[0];
-    if (head && (head.start !== want.start || head.limit !== want.limit)) ahead = [];
+    if (head && (want.kind === 'search' || head.start > position || head.start < want.start - pageSize)) {
+      ahead = [];
+    }
     if (ahead.length === 0) ahead.push(request(want.start, want.limit, want.kind));
     // Page k of the look-ahead starts on the last row page k-1 would hold. Until one page
     // has come back, only one is in flight: a refused credential must cost one call, not
@@ -304,7 +325,7 @@ export async function* walkById(
       // the caller's work on this page (e.g. a synchronous store write) then overlaps
       // `concurrency` calls instead of one.
       plan();
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await nextTask();
     }
     if (fresh.length > 0 || !failure) {
       yield {

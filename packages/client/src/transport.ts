@@ -10,6 +10,7 @@ import {
   WhmcsResponseError,
   WhmcsTimeoutError,
 } from './errors.ts';
+import { createRedactor } from './redact.ts';
 import { parseRetryAfter, type RetryPolicy, resolveRetryPolicy, retryDelay } from './retry.ts';
 import { mostSpecificIssue } from './zod-issues.ts';
 
@@ -45,6 +46,8 @@ export interface WhmcsClientOptions {
   userAgent?: string;
   /** Called after every attempt. */
   onCall?: (event: CallEvent) => void;
+  /** The largest answer read, in bytes; a larger one fails with `response_too_large`. Default 32 MB. */
+  maxResponseBytes?: number;
 }
 
 export type Params = Record<string, string | number | boolean | undefined | null>;
@@ -62,6 +65,7 @@ export interface Transport {
   redact(text: string): string;
 }
 
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 const DEFAULT_USER_AGENT = 'forecaster-whmcs-client/0.1 (+https://forecaster-bridge.dev)';
 const MD5_HEX = /^[a-f0-9]{32}$/i;
 
@@ -76,6 +80,7 @@ export function createTransport(options: WhmcsClientOptions): Transport {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
   async function attempt(action: string, params: Params, signal?: AbortSignal): Promise<unknown> {
     const body = new URLSearchParams();
@@ -100,10 +105,13 @@ export function createTransport(options: WhmcsClientOptions): Transport {
           'user-agent': userAgent,
         },
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        redirect: 'follow',
+        // A redirect would carry the credentials to wherever it points: never follow one.
+        redirect: 'manual',
       });
-      bytes = await response.arrayBuffer();
+      if (isRedirect(response)) throw redirectError(response, endpoint, action, redact);
+      bytes = await readCapped(response, maxBytes, action);
     } catch (err) {
+      if (isWhmcsError(err)) throw err;
       if (signal?.aborted) throw signal.reason;
       if (timeout.aborted) {
         throw new WhmcsTimeoutError('timeout', `WHMCS did not answer ${action} within ${timeoutMs} ms`, {
@@ -163,6 +171,82 @@ export function createTransport(options: WhmcsClientOptions): Transport {
   return { endpoint, call, redact };
 }
 
+function isRedirect(response: Response): boolean {
+  // A browser's fetch answers a manual redirect with an opaque response of status 0.
+  return response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
+}
+
+function redirectError(
+  response: Response,
+  endpoint: string,
+  action: string,
+  redact: (s: string) => string,
+): WhmcsHttpError {
+  const location = response.headers.get('location');
+  let target: URL | undefined;
+  try {
+    target = location ? new URL(location, endpoint) : undefined;
+  } catch {
+    target = undefined;
+  }
+  const shown = target ? redact(target.toString()) : '(a target the answer does not show)';
+  const fix = !target
+    ? 'Find out which address WHMCS answers on and configure that one.'
+    : target.protocol === 'http:' && !isLoopbackHost(target.hostname)
+      ? 'It points to plain http://, which would send the secret unencrypted: configure the https:// address WHMCS answers on.'
+      : `If that is WHMCS, configure ${shown} as its URL.`;
+  void response.body?.cancel().catch(() => {});
+  return new WhmcsHttpError(
+    `WHMCS's address answered ${action} with HTTP ${response.status || 'redirect'} to ${shown}. The client never follows a redirect: it would carry the API credentials there. ${fix}`,
+    {
+      action,
+      status: response.status,
+      excerpt: '',
+      code: 'redirected',
+      ...(target ? { location: shown } : {}),
+    },
+  );
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+}
+
+/** Reads the body up to `max` bytes; past it, stops reading and fails without a retry. */
+async function readCapped(response: Response, max: number, action: string): Promise<ArrayBuffer> {
+  const tooLarge = (size: string) =>
+    new WhmcsResponseError(
+      `WHMCS's ${action} answer is larger than ${max} bytes (${size}): not read. Ask for smaller pages.`,
+      { action, status: response.status, code: 'response_too_large' },
+    );
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > max) {
+    void response.body?.cancel().catch(() => {});
+    throw tooLarge(`${declared} bytes declared`);
+  }
+  if (!response.body) return new ArrayBuffer(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(`more than ${size} bytes sent`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out.buffer;
+}
+
 function isWhmcsError(err: unknown): err is WhmcsError {
   return err instanceof Error && 'code' in err && 'refusal' in err;
 }
@@ -188,24 +272,6 @@ function authParams(credentials: WhmcsCredentials): {
   return {
     params: { username: credentials.username, password: hash },
     secrets: { password: credentials.password, hash },
-  };
-}
-
-/**
- * Replaces every secret, in the forms it can show up in (as is, trimmed, URL-encoded), with
- * `***`. The one redactor of the project: the bridge's logs and `bridge check` use it too.
- *
- * @example createRedactor([secret])(`body=${secret}`) // 'body=***'
- */
-export function createRedactor(secrets: readonly string[]): (text: string) => string {
-  const needles = [...new Set(secrets.flatMap((s) => [s, encodeURIComponent(s), s.trim()]))]
-    .filter((s) => s.length >= 3)
-    .sort((a, b) => b.length - a.length);
-  if (needles.length === 0) return (text) => text;
-  return (text) => {
-    let out = text;
-    for (const needle of needles) out = out.split(needle).join('***');
-    return out;
   };
 }
 
