@@ -78,7 +78,7 @@ describe('a redirect is never followed with the credentials (issue 10, item 6)',
 describe("a WHMCS answer's size is capped (issue 10, low)", () => {
   const big = (bytes: number) => {
     const head = '{"result":"success","totalresults":1,"startnumber":0,"numreturned":1,"invoices":[],"pad":"';
-    return new TextEncoder().encode(head + 'x'.repeat(bytes - head.length - 2) + '"}');
+    return new TextEncoder().encode(`${head}${'x'.repeat(bytes - head.length - 2)}"}`);
   };
 
   it('50 MB streamed without a length: response_too_large at the default 32 MB, fetched once', async () => {
