@@ -48,7 +48,7 @@ async function collect(
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('walkById', () => {
-  it('reads every row once, overlapping pages by one and stopping on a page with nothing new', async () => {
+  it('reads every row once, overlapping pages by one and stopping on a page that is not full', async () => {
     const whmcs = fakeWhmcs(range(1, 10));
     const ids = await collect(walkById(whmcs.fetchPage, { pageSize: 4, concurrency: 1, order: 'asc' }));
     expect(ids).toEqual(range(1, 10));
@@ -56,8 +56,15 @@ describe('walkById', () => {
       { start: 0, limit: 4 },
       { start: 3, limit: 5 },
       { start: 7, limit: 5 },
-      { start: 9, limit: 5 },
     ]);
+  });
+
+  it('a list that ends on a full page takes one more call, which holds only the anchor', async () => {
+    const whmcs = fakeWhmcs(range(1, 8));
+    expect(await collect(walkById(whmcs.fetchPage, { pageSize: 4, concurrency: 1, order: 'asc' }))).toEqual(
+      range(1, 8),
+    );
+    expect(whmcs.calls.at(-1)).toEqual({ start: 7, limit: 5 });
   });
 
   it('never loops until totalresults (which counts orphaned invoices)', async () => {

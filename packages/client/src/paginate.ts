@@ -103,11 +103,11 @@ const NO_PROGRESS_LIMIT = 2;
 const idOf = (row: WireInvoice) => (typeof row.id === 'number' ? row.id : Number(row.id));
 
 /**
- * The default ceiling on requests for a list of `total` rows: room for every page three times
- * over (searches after deletions) and for a discarded look-ahead on each, plus a margin.
+ * The default ceiling on requests for a list of `total` rows: room for every page four times
+ * over (searches after deletions) and for two discarded look-aheads on each, plus a margin.
  */
 export function defaultMaxCalls(total: number, pageSize: number, concurrency: number): number {
-  return (Math.ceil(total / pageSize) + 1) * (3 + concurrency) + 16;
+  return (Math.ceil(total / pageSize) + 1) * (4 + 2 * concurrency) + 32;
 }
 
 /**
@@ -124,8 +124,8 @@ export function defaultMaxCalls(total: number, pageSize: number, concurrency: nu
  * Ascending, rows before the anchor can only go away, so a page that shows the anchor later
  * than it was is not WHMCS's list (a cached answer, `limitstart` ignored): it is asked again,
  * and two pages in a row without an id beyond the anchor end the walk with `incomplete_walk`.
- * So do more requests than `totalresults` can justify. The walk ends on a short page that
- * holds nothing new, never on `totalresults` (which counts orphans); that end carries
+ * So do more requests than `totalresults` can justify. The walk ends on a short page, never
+ * on `totalresults` (which counts orphans); that end carries
  * {@link WalkEvidence} only if the highest id and the count agree with what the caller knows.
  *
  * With `concurrency` > 1, the next pages are fetched ahead at the offsets they would have
@@ -282,10 +282,11 @@ export async function* walkById(
           continue;
         }
         from = firstFresh === -1 ? ids.length : firstFresh;
-        // Widen the overlap by how far the rows after the anchor moved back since the last
-        // page; narrow it again while nothing moves.
+        // Widen the overlap to twice how far the rows after the anchor moved back since the
+        // last page, and narrow it one row a page while nothing moves: a few rows read twice
+        // cost far less than a search.
         const shift = position + 1 - (next.start + from);
-        margin = shift > 0 ? Math.min(shift, pageSize) : Math.floor(margin / 2);
+        margin = shift > 0 ? Math.min(pageSize, Math.max(margin, 2 * shift)) : Math.max(0, margin - 1);
       }
     }
 
@@ -307,9 +308,10 @@ export async function* walkById(
     progress.rows += fresh.length;
     noProgress = 0;
     stepBack = 0;
-    // Nothing new on a page that is not full: the end of the list. (A short page with new
-    // rows is read on from its last row: a proxy or an old WHMCS may cap the page size.)
-    const end = stopped || (fresh.length === 0 && short);
+    // A page that is not full ends the list. (Reading on after one with new rows would chase
+    // invoices created during the walk for as long as they come; and a WHMCS that capped the
+    // page size, which none is known to do, ends in incomplete_walk, not in a loss.)
+    const end = stopped || short;
     let evidence: WalkEvidence | undefined;
     let failure: WhmcsWalkError | undefined;
     if (end) {

@@ -134,8 +134,10 @@ export function clientAgainstSimulator(label: string, make: MakeSimEnv): void {
       }
       expect(new Set(seen).size).toBe(seen.length);
       for (const id of before) if (!deleted.has(id)) expect(seen).toContain(id);
-      // Invoices added before the walk reached the end are seen too.
-      for (const id of added.slice(0, -2)) expect(seen).toContain(id);
+      // Invoices added before the walk asked for its last page are seen too. With two pages in
+      // flight, that page was asked for before the last three adds (two pages back, and the one
+      // after the last page), and the walk ends on it because it is short.
+      for (const id of added.slice(0, -3)) expect(seen).toContain(id);
     });
 
     it('filters by status, Overdue and user id', async () => {
