@@ -11,5 +11,8 @@ describe("the module UI's types of this API", () => {
       'packages/module-assets/src/ui/bridge-api.gen.ts is stale: run `pnpm --filter @forecaster/bridge module-api-types`',
     ).toBe(true);
     expect(current).toContain('"/v1/revenue"');
+    // Only what the module calls: a route it does not use may change without touching the module.
+    expect(current).not.toContain('"/v1/changes"');
+    expect(current).not.toContain('ChangeList');
   });
 });
