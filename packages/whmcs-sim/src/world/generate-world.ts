@@ -83,6 +83,13 @@ export interface World {
   ratesCsv(): string;
 }
 
+/** Naive seconds of a local `YYYY-MM-DD[THH:MM[:SS]]`. */
+function localTextSeconds(text: string): number {
+  const [date, time = '00:00:00'] = text.split('T') as [string, string?];
+  const [h = 0, m = 0, sec = 0] = time.split(':').map(Number);
+  return dayOfText(date) * DAY_SECONDS + h * 3600 + m * 60 + sec;
+}
+
 function instantOfLocal(seconds: number, timeZone: string): Date {
   // Two passes settle the zone offset (one more near a DST change).
   let guess = seconds * 1000;
@@ -107,7 +114,11 @@ export function generateWorld(input: WorldOptionsInput = {}): World {
   const endDay = addMonths(startDay, Math.round(options.years * 12));
   const startSeconds = startDay * DAY_SECONDS;
   const endSeconds = endDay * DAY_SECONDS;
-  const rates = buildRatePaths(options, startDay, endDay);
+  const altFrom = options.alternativeFuture
+    ? localTextSeconds(options.alternativeFuture.from)
+    : Number.POSITIVE_INFINITY;
+  const altSeed = options.alternativeFuture?.seed ?? 0;
+  const rates = buildRatePaths(options, startDay, endDay, altFrom);
   const buffer = new ColumnBuffer(Math.max(1024, Math.round(options.clients * options.years * 12)));
   const clients = new Map<number, SimClient>();
   const ctx: GeneratorContext = {
@@ -118,12 +129,15 @@ export function generateWorld(input: WorldOptionsInput = {}): World {
     startDay,
     startSeconds,
     endSeconds,
+    altFrom,
+    altSeed,
     seriesTruth: new Map(),
   };
   const simulator = new ClientSimulator(ctx);
   for (let id = 1; id <= options.clients; id++) simulator.run(id, startSeconds, true);
   let userid = options.clients;
-  for (const signup of acquisitions(options, startDay, endSeconds)) simulator.run(++userid, signup, false);
+  for (const signup of acquisitions(options, startDay, endSeconds, altFrom))
+    simulator.run(++userid, signup, false);
 
   // Ids follow creation time; ties keep generation order (client by client, each in event order),
   // which depends only on what happened up to that moment.

@@ -138,6 +138,8 @@ class EventQueue {
 interface Series {
   id: number;
   random: () => number;
+  /** The series' stream in the alternative future (redraws of outcomes still open at its start). */
+  alt: () => number;
   months: number;
   /** A domain-only bundle (domain renewal rates and lead). */
   domain: boolean;
@@ -185,6 +187,9 @@ export interface GeneratorContext {
   startDay: number;
   startSeconds: number;
   endSeconds: number;
+  /** With an alternative future: its first naive second and seed (every draw from then on is another). */
+  altFrom: number;
+  altSeed: number;
   /** Renewal probability that ends up on each series, for the truth table. */
   seriesTruth: Map<number, SeriesRecord>;
 }
@@ -235,6 +240,9 @@ export class ClientSimulator {
   private openInvoices: number[] = [];
   private balance = 0;
   private random: () => number = mulberry32(0);
+  private alt: () => number = mulberry32(0);
+  /** Time of the decision being made: draws at or after `ctx.altFrom` come from the alternative streams. */
+  private now = 0;
   private payer = 0;
   private gateway = 0;
   private userid = 0;
@@ -273,8 +281,9 @@ export class ClientSimulator {
     this.openInvoices = [];
     this.balance = 0;
     this.userid = userid;
-    const random = mulberry32(hashMix(options.seed, SALT_CLIENT, userid));
-    this.random = random;
+    this.now = signupAt;
+    [this.random, this.alt] = this.streams(hashMix(options.seed, SALT_CLIENT, userid));
+    const random = this.random;
 
     this.currencyIndex = weighted(random, this.currencyWeights);
     const currency = options.currencies[this.currencyIndex]!;
@@ -411,7 +420,7 @@ export class ClientSimulator {
       : (options.invoicing.leadDaysByCycle[cycle] ?? options.invoicing.leadDays);
     const s: Series = {
       id,
-      random: mulberry32(hashMix(options.seed, SALT_SERIES, id)),
+      ...this.seriesStreams(hashMix(options.seed, SALT_SERIES, id)),
       months,
       domain,
       first: pair.first,
@@ -440,6 +449,23 @@ export class ClientSimulator {
       payer: this.payer,
     });
     return s;
+  }
+
+  /**
+   * A stream and its alternative-future twin. Without an alternative future the stream is plain;
+   * with one, every draw made at or after its start comes from the twin instead.
+   */
+  private streams(hash: number): [random: () => number, alt: () => number] {
+    const original = mulberry32(hash);
+    const { altFrom, altSeed } = this.ctx;
+    if (altFrom === Number.POSITIVE_INFINITY) return [original, original];
+    const alt = mulberry32(hashMix(altSeed, hash));
+    return [() => (this.now >= altFrom ? alt() : original()), alt];
+  }
+
+  private seriesStreams(hash: number): { random: () => number; alt: () => number } {
+    const [random, alt] = this.streams(hash);
+    return { random, alt };
   }
 
   private existingAnchor(s: Series, random: () => number): number {
@@ -530,13 +556,15 @@ export class ClientSimulator {
   }
 
   /** Decides how an order, renewal or upgrade invoice ends: paid (when), or cancelled (when). */
-  private settle(row: number, random: () => number, order: boolean, churnShare: number): void {
-    const { options } = this.ctx;
+  private settle(
+    row: number,
+    random: () => number,
+    order: boolean,
+    churnShare: number,
+    alt: () => number,
+  ): void {
     const cols = this.ctx.buffer.columns;
     const created = cols.createdAt[row]!;
-    const dueAt = cols.dueDay[row]! * DAY_SECONDS + this.cron;
-    const cancelAfter = options.payers.unpaidCancelAfterDays * DAY_SECONDS;
-    const payers = options.payers;
     if (cols.credit[row] === this.gross(row)) {
       // Credit covered it: WHMCS marks it paid on creation.
       cols.paidAt[row] = created;
@@ -544,6 +572,36 @@ export class ClientSimulator {
       this.queue.push(created, EVENT_PAY, row);
       return;
     }
+    const payP = this.drawOutcome(row, random, order);
+    cols.payProbability[row] = churnShare > 0 ? payP * (1 - churnShare) : payP;
+    // In an alternative future, an invoice still open at its start gets a fresh outcome, drawn
+    // from its law given that it was still open then (rejection keeps the conditioning exact).
+    if (created < this.ctx.altFrom && this.firstChange(row) >= this.ctx.altFrom) {
+      for (let i = 0; i < 1000; i++) {
+        this.unschedulePayment(row);
+        cols.cancelledAt[row] = 0;
+        cols.captureFrom[row] = 0;
+        this.drawOutcome(row, alt, order);
+        if (this.firstChange(row) >= this.ctx.altFrom) break;
+      }
+    }
+    this.scheduleOutcome(row);
+  }
+
+  /** The first change anyone could see after creation: Payment Pending, paid or cancelled. */
+  private firstChange(row: number): number {
+    const cols = this.ctx.buffer.columns;
+    return cols.pendingAt[row] || cols.paidAt[row] || cols.cancelledAt[row]!;
+  }
+
+  /** Draws the outcome into the row's columns; returns P(paid) of the payer's law. */
+  private drawOutcome(row: number, random: () => number, order: boolean): number {
+    const { options } = this.ctx;
+    const cols = this.ctx.buffer.columns;
+    const created = cols.createdAt[row]!;
+    const dueAt = cols.dueDay[row]! * DAY_SECONDS + this.cron;
+    const cancelAfter = options.payers.unpaidCancelAfterDays * DAY_SECONDS;
+    const payers = options.payers;
     let payP: number;
     let paidAt = 0;
     let cancelAt = 0;
@@ -581,30 +639,28 @@ export class ClientSimulator {
         payP = 0;
         cancelAt = dueAt + cancelAfter;
     }
-    if (churnShare > 0) {
-      // This renewal invoice was generated, but the client decided not to renew (cancelled by a cancellation request).
-      cols.payProbability[row] = payP * (1 - churnShare);
-    } else cols.payProbability[row] = payP;
     if (paidAt > 0) {
       cols.paidAt[row] = paidAt;
       if (this.gateway === GATEWAY_BANK && random() < payers.paymentPendingShare) {
         cols.pendingAt[row] = Math.max(created + 60, paidAt - Math.floor((1 + random() * 3) * DAY_SECONDS));
       }
-      this.queue.push(paidAt, EVENT_PAY, row);
-      const series = cols.series[row]!;
       if (order && random() < options.events.refundRate) {
-        const at = paidAt + Math.floor((1 + random() * 29) * DAY_SECONDS);
-        cols.refundedAt[row] = at;
-        this.queue.push(at, EVENT_TERMINATE, series === -1 ? -1 - row : series);
+        cols.refundedAt[row] = paidAt + Math.floor((1 + random() * 29) * DAY_SECONDS);
       } else if (this.gateway === GATEWAY_STRIPE && random() < options.events.chargebackRate) {
-        const at = paidAt + Math.floor((20 + random() * 55) * DAY_SECONDS);
-        cols.collectionsAt[row] = at;
-        this.queue.push(at, EVENT_TERMINATE, series === -1 ? -1 - row : series);
+        cols.collectionsAt[row] = paidAt + Math.floor((20 + random() * 55) * DAY_SECONDS);
       }
-    } else {
-      cols.cancelledAt[row] = cancelAt;
-      this.queue.push(cancelAt, EVENT_CANCEL, row);
-    }
+    } else cols.cancelledAt[row] = cancelAt;
+    return payP;
+  }
+
+  /** Queues the events of a decided outcome: the payment (or cancellation), a refund or chargeback ending the service. */
+  private scheduleOutcome(row: number): void {
+    const cols = this.ctx.buffer.columns;
+    if (cols.paidAt[row] !== 0) {
+      this.queue.push(cols.paidAt[row]!, EVENT_PAY, row);
+      if (cols.refundedAt[row] !== 0) this.queue.push(cols.refundedAt[row]!, EVENT_TERMINATE, row);
+      else if (cols.collectionsAt[row] !== 0) this.queue.push(cols.collectionsAt[row]!, EVENT_TERMINATE, row);
+    } else if (cols.cancelledAt[row] !== 0) this.queue.push(cols.cancelledAt[row]!, EVENT_CANCEL, row);
   }
 
   private createOrder(bundles: Series[], at: number): void {
@@ -626,7 +682,7 @@ export class ClientSimulator {
       if (bundles.length > 1) s.open.push(row);
     }
     if (bundles.length === 1) this.ctx.buffer.columns.renewProbability[row] = bundles[0]!.first;
-    this.settle(row, this.random, true, 0);
+    this.settle(row, this.random, true, 0, this.alt);
   }
 
   private createRenewal(s: Series, at: number): void {
@@ -648,15 +704,40 @@ export class ClientSimulator {
     // P(this invoice is a churner's | it was generated): churners reach here only with showsInvoice.
     const q = options.renewal.cancelledInvoiceShare;
     const churnShare = ((1 - r) * q) / (r + (1 - r) * q);
-    if (renews) this.settle(row, random, false, churnShare);
-    else {
+    if (renews) this.settle(row, random, false, churnShare, s.alt);
+    else if (cols.credit[row] === this.gross(row)) {
+      // Credit paid it the moment it was created: the cancellation request came too late.
+      this.settle(row, random, false, churnShare, s.alt);
+    } else {
       // The client asks to cancel at the end of the term: WHMCS cancels the unpaid invoice.
-      this.settle(row, random, false, churnShare);
+      this.settle(row, random, false, churnShare, s.alt);
       const dueAt = due * DAY_SECONDS + this.cron;
-      const cancelAt = at + Math.floor(random() * Math.max(DAY_SECONDS, dueAt + 7 * DAY_SECONDS - at));
-      this.unschedulePayment(row);
-      cols.cancelledAt[row] = cancelAt;
-      this.queue.push(cancelAt, EVENT_CANCEL, row);
+      const window = Math.max(DAY_SECONDS, dueAt + 7 * DAY_SECONDS - at);
+      let cancelAt = at + Math.floor(random() * window);
+      if (at < this.ctx.altFrom && cancelAt >= this.ctx.altFrom) {
+        // Alternative future: a leaver still open at its start may renew after all, or cancel at another time.
+        const stays = r / (r + (1 - r) * q);
+        for (let i = 0; i < 1000 && cancelAt !== 0; i++) {
+          if (s.alt() < stays) {
+            this.unschedulePayment(row);
+            cols.cancelledAt[row] = 0;
+            cols.captureFrom[row] = 0;
+            this.drawOutcome(row, s.alt, false);
+            if (this.firstChange(row) >= this.ctx.altFrom) cancelAt = 0;
+          } else {
+            const again = at + Math.floor(s.alt() * window);
+            if (again >= this.ctx.altFrom) {
+              cancelAt = again;
+              break;
+            }
+          }
+        }
+      }
+      if (cancelAt !== 0) {
+        this.unschedulePayment(row);
+        cols.cancelledAt[row] = cancelAt;
+        this.queue.push(cancelAt, EVENT_CANCEL, row);
+      } else this.scheduleOutcome(row);
     }
     if (cols.paidAt[row] === at) {
       // Paid from credit at creation: nothing more to decide.
@@ -762,6 +843,7 @@ export class ClientSimulator {
     while (this.queue.size > 0 && this.queue.peekTime() < endSeconds) {
       this.queue.pop(ev);
       const [t, type, arg] = ev;
+      this.now = t;
       // Read after every event: creating an invoice may grow (replace) the columns.
       const buffer = this.ctx.buffer.columns;
       switch (type) {
@@ -787,9 +869,13 @@ export class ClientSimulator {
           this.terminate(seriesId === -1 ? -1 - arg : seriesId, t);
           break;
         }
-        case EVENT_TERMINATE:
-          this.terminate(arg, t);
+        case EVENT_TERMINATE: {
+          // A refund or chargeback ends the service, if it still stands (an outcome can be redrawn).
+          if (buffer.refundedAt[arg] !== t && buffer.collectionsAt[arg] !== t) break;
+          const seriesId = buffer.series[arg]!;
+          this.terminate(seriesId === -1 ? -1 - arg : seriesId, t);
           break;
+        }
         case EVENT_UPGRADE: {
           const s = this.series[arg]!;
           if (s.done) break;
@@ -801,7 +887,7 @@ export class ClientSimulator {
           const amount = Math.max(100, Math.round(current * factor * remaining));
           s.level *= 1 + factor;
           const row = this.newInvoice(KIND_UPGRADE, s, t, day, amount, true);
-          this.settle(row, s.random, false, 0);
+          this.settle(row, s.random, false, 0, s.alt);
           break;
         }
         case EVENT_ADD_FUNDS: {
@@ -838,31 +924,49 @@ export class ClientSimulator {
 }
 
 /** New clients signing up in each month of the history, with their signup times (naive seconds, ascending). */
-export function acquisitions(options: WorldOptions, startDay: number, endSeconds: number): number[] {
+export function acquisitions(
+  options: WorldOptions,
+  startDay: number,
+  endSeconds: number,
+  altFrom = Number.POSITIVE_INFINITY,
+): number[] {
   const { acquisition } = options;
   const startMonth = monthIndexOf(startDay);
   const base = options.clients * acquisition.monthlyRate;
+  const altSeed = options.alternativeFuture?.seed ?? 0;
   const out: number[] = [];
   for (let m = startMonth; ; m++) {
     const monthStart = Math.max(dayOfMonthIndex(m), startDay);
     const monthEnd = dayOfMonthIndex(m + 1);
     if (monthStart * DAY_SECONDS >= endSeconds) break;
-    const random = mulberry32(hashMix(options.seed, SALT_ACQUISITION, m));
     const years = (m - startMonth) / 12;
     const season =
       acquisition.seasonality[m % 12]! / (acquisition.seasonality.reduce((a, b) => a + b, 0) / 12);
     const share = (monthEnd - monthStart) / (monthEnd - dayOfMonthIndex(m));
     const mean = base * (1 + acquisition.growth) ** years * season * share;
-    const count =
-      mean > 50 ? Math.max(0, Math.round(mean + Math.sqrt(mean) * normal(random))) : poisson(random, mean);
-    const times: number[] = [];
-    const span = (monthEnd - monthStart) * DAY_SECONDS;
-    for (let i = 0; i < count; i++) {
-      // Orders come in business hours more often than at night.
-      const t = monthStart * DAY_SECONDS + Math.floor(random() * span);
-      times.push(t);
+    const from = monthStart * DAY_SECONDS;
+    const to = monthEnd * DAY_SECONDS;
+    const draw = (random: () => number, lo: number, hi: number, expected: number): number[] => {
+      const count =
+        expected > 50
+          ? Math.max(0, Math.round(expected + Math.sqrt(expected) * normal(random)))
+          : poisson(random, expected);
+      const times: number[] = [];
+      for (let i = 0; i < count; i++) times.push(lo + Math.floor(random() * (hi - lo)));
+      return times.sort((a, b) => a - b);
+    };
+    let times = draw(mulberry32(hashMix(options.seed, SALT_ACQUISITION, m)), from, to, mean);
+    if (altFrom < to) {
+      // An alternative future keeps the month's sign-ups before its start and redraws the rest.
+      const cut = Math.max(from, altFrom);
+      const alt = draw(
+        mulberry32(hashMix(altSeed, SALT_ACQUISITION, m)),
+        cut,
+        to,
+        (mean * (to - cut)) / (to - from),
+      );
+      times = [...times.filter((t) => t < cut), ...alt];
     }
-    times.sort((a, b) => a - b);
     for (const t of times) if (t < endSeconds) out.push(t);
   }
   return out;

@@ -260,6 +260,25 @@ export const worldOptionsSchema = z
     currencySwings: z.array(currencySwing).default([]),
     /** WHMCS's CurrencyAutoUpdateProductPrices: new orders in other currencies are priced at the day's rate. */
     autoUpdateProductPrices: z.boolean().default(false),
+    /**
+     * Another future for the same past: every draw made from `from` (WHMCS local time) comes from
+     * streams seeded by `seed`, and invoices still open at `from` get an outcome redrawn from their law
+     * given that. Everything served before `from` is unchanged. Averaging many alternative futures
+     * gives the expected value a perfect model could forecast at `from`, and their spread the
+     * irreducible noise.
+     */
+    alternativeFuture: z
+      .object({
+        from: z
+          .string()
+          .regex(
+            /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/,
+            'expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (local)',
+          ),
+        seed: z.number().int().min(0).max(0xffffffff),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((options, ctx) => {

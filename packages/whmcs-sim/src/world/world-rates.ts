@@ -25,10 +25,20 @@ export function normal(random: () => number): number {
  * volatility, plus each dated swing spread evenly (in log terms) over its days. Each currency draws
  * from its own stream in day order, so extending the history never changes an earlier day.
  */
-export function buildRatePaths(options: WorldOptions, firstDay: number, lastDay: number): RatePath[] {
+export function buildRatePaths(
+  options: WorldOptions,
+  firstDay: number,
+  lastDay: number,
+  altFrom = Number.POSITIVE_INFINITY,
+): RatePath[] {
   const days = lastDay - firstDay + 1;
+  const altSeed = options.alternativeFuture?.seed ?? 0;
   return options.currencies.map((currency, index) => {
-    const random = mulberry32(hashMix(options.seed, SALT_RATES, index));
+    const original = mulberry32(hashMix(options.seed, SALT_RATES, index));
+    const alt = mulberry32(hashMix(altSeed, SALT_RATES, index));
+    let day = firstDay;
+    // Days starting at or after an alternative future's start draw from its stream.
+    const random = () => (day * 86_400 >= altFrom ? alt() : original());
     const dailySigma = currency.volatility / Math.sqrt(365);
     const swings = options.currencySwings
       .filter((swing) => swing.code === currency.code)
@@ -40,7 +50,7 @@ export function buildRatePaths(options: WorldOptions, firstDay: number, lastDay:
     const values = new Float64Array(days);
     let log = Math.log(currency.rate);
     for (let i = 0; i < days; i++) {
-      const day = firstDay + i;
+      day = firstDay + i;
       if (i > 0) {
         // The base currency (and any currency without volatility) still consumes its draws: one per day.
         const z = normal(random);
