@@ -5,9 +5,13 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { BridgeConfig } from '../config.ts';
+import { auditRoutes, ledgerChangesRoutes } from './audit.ts';
 import { bearerAuth } from './auth.ts';
 import { changesRoutes } from './changes.ts';
 import { checkRoutes } from './check.ts';
+import { commitmentsRoutes } from './commitments.ts';
+import { costEntriesRoutes } from './cost-entries.ts';
+import { counterpartiesRoutes } from './counterparties.ts';
 import type { AppDeps, AppEnv } from './deps.ts';
 import { ApiError, errorHandler, validationHook } from './errors.ts';
 import { forecastRoutes } from './forecast.ts';
@@ -68,9 +72,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       '*',
       cors({
         origin: deps.config.cors.origins,
-        allowMethods: ['GET', 'POST', 'OPTIONS'],
-        allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
-        exposeHeaders: ['X-Request-Id', 'Retry-After', 'Location'],
+        allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+        allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'If-Match', 'Idempotency-Key'],
+        exposeHeaders: ['X-Request-Id', 'Retry-After', 'Location', 'ETag', 'Idempotent-Replayed'],
         maxAge: 600,
       }),
     );
@@ -109,6 +113,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     .route('/v1/invoices', invoicesRoutes(deps))
     .route('/v1/changes', changesRoutes(deps))
     .route('/v1/revenue', revenueRoutes(deps))
+    .route('/v1/counterparties', counterpartiesRoutes(deps))
+    .route('/v1/commitments', commitmentsRoutes(deps))
+    .route('/v1/cost-entries', costEntriesRoutes(deps))
+    .route('/v1/audit', auditRoutes(deps))
+    .route('/v1/ledger/changes', ledgerChangesRoutes(deps))
     .route('/v1/revenue', revenueFiguresRoutes(deps))
     .route('/v1/receivables', receivablesRoutes(deps))
     .route('/v1/payment-behaviour', paymentBehaviourRoutes(deps))

@@ -46,6 +46,11 @@ export const ERROR_CODES = [
   'cooldown',
   'unavailable',
   'internal_error',
+  // The write side (issue 14).
+  'conflict',
+  'precondition_failed',
+  'precondition_required',
+  'idempotency_conflict',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -72,7 +77,7 @@ export const errorSchema = z
   });
 export type ErrorBody = z.infer<typeof errorSchema>;
 
-const errorContent = { 'application/json': { schema: errorSchema } } as const;
+export const errorContent = { 'application/json': { schema: errorSchema } } as const;
 /** Error responses, for route definitions. */
 export const errorResponses = {
   400: {

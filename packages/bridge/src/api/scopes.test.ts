@@ -27,6 +27,14 @@ afterEach(async () => {
 const EXPECTED: Record<string, Scope> = {
   'GET /v1/sources/:id/check': 'sources:admin',
   'POST /v1/sources/:id/sync': 'sources:admin',
+  ...Object.fromEntries(
+    ['/v1/counterparties', '/v1/commitments', '/v1/cost-entries'].flatMap((base) =>
+      [`POST ${base}`, `PATCH ${base}/:id`, `DELETE ${base}/:id`, `POST ${base}/:id/restore`].map((r) => [
+        r,
+        'commitments:write' as const,
+      ]),
+    ),
+  ),
 };
 /** What a token without scopes could do before scopes existed, besides reading. */
 const LEGACY: string[] = ['GET /v1/sources/:id/check', 'POST /v1/sources/:id/sync'];

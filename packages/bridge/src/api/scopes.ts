@@ -4,6 +4,16 @@ import { SCOPES, type Scope } from '../scopes.ts';
 import type { AppEnv } from './deps.ts';
 import { ApiError } from './errors.ts';
 
+/** The write routes of a ledger resource (ledger-routes.ts). */
+function ledgerWrites(base: string): Record<string, Scope> {
+  return {
+    [`POST ${base}`]: 'commitments:write',
+    [`PATCH ${base}/:id`]: 'commitments:write',
+    [`DELETE ${base}/:id`]: 'commitments:write',
+    [`POST ${base}/:id/restore`]: 'commitments:write',
+  };
+}
+
 /*
  * Which scope each /v1 route needs. A GET needs `read` unless listed here; every other method
  * must be listed, or it is refused to every token: a write route that forgot to say what it
@@ -13,6 +23,9 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   // They show the WHMCS URL and API identifier, or make WHMCS calls on the operator's behalf.
   'GET /v1/sources/:id/check': 'sources:admin',
   'POST /v1/sources/:id/sync': 'sources:admin',
+  ...ledgerWrites('/v1/counterparties'),
+  ...ledgerWrites('/v1/commitments'),
+  ...ledgerWrites('/v1/cost-entries'),
 };
 
 /** Routes a token without scopes may use besides every `read` route: the rights it always had. */

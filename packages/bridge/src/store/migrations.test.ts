@@ -72,12 +72,19 @@ describe('migrations', () => {
       MIGRATIONS.map((m) => ({ version: m.version, name: m.name })),
     );
     expect(tables(db)).toEqual([
+      'attachments',
+      'audit_log',
+      'idempotency_keys',
       'invoices',
       'issued_forecasts',
+      'ledger_records',
+      'ledger_settings',
+      'managed_sources',
       'meta',
       'revenue_monthly',
       'schema_migrations',
       'sources',
+      'sqlite_sequence',
     ]);
     expect(migrate(db)).toEqual({ from: LATEST_VERSION, to: LATEST_VERSION });
     expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.length);
@@ -88,14 +95,11 @@ describe('migrations', () => {
     ...makeInvoices(seededRandom(32), 'us', 1, 40),
   ];
 
-  /** A database at `version` holding `rows` (us/1-5 tombstoned), as that version's code left it. */
-  function seedAt(version: number) {
+  /** A database after the first `steps` steps holding `rows` (us/1-5 tombstoned), as that code left it. */
+  function seedAt(steps: number) {
     const d = new Database(path);
-    migrate(
-      d,
-      MIGRATIONS.filter((m) => m.version <= version),
-    );
-    expect(schemaVersion(d)).toBe(version);
+    migrate(d, MIGRATIONS.slice(0, steps));
+    expect(schemaVersion(d)).toBe(MIGRATIONS[steps - 1]!.version);
     d.prepare("INSERT INTO sources (id, name, failing) VALUES ('eu', 'EU', 1), ('us', 'US', 0)").run();
     for (const [i, row] of rows.entries()) insertAtV2(d, row, i + 1);
     d.prepare("UPDATE meta SET value = ? WHERE key = 'seq'").run(rows.length);
@@ -117,7 +121,7 @@ describe('migrations', () => {
   }
 
   it('upgrades a database one version behind and keeps its data', async () => {
-    seedAt(MIGRATIONS.at(-2)!.version);
+    seedAt(MIGRATIONS.length - 1);
     const store = openSqliteStore({ path });
     expect(store.schemaVersion).toBe(LATEST_VERSION);
     expect(await store.getSource('eu')).toMatchObject({ name: 'EU', failing: true, highWaterMark: 40 });
@@ -198,9 +202,24 @@ describe('migrations', () => {
     expect(tables(db)).not.toContain('half_done');
   });
 
-  it('rejects a list out of order', () => {
+  it('accepts a gap, refuses a list going backwards', () => {
     db = new Database(':memory:');
-    const backwards = [MIGRATIONS[1]!, { ...MIGRATIONS[0]!, version: 2 }];
-    expect(() => migrate(db!, backwards)).toThrow(/has version 2, expected one above 2/);
+    const gap = [MIGRATIONS[0]!, { ...MIGRATIONS[1]!, version: 3 }];
+    // A gap is allowed (reserved numbers land out of order); going backwards or repeating is not.
+    expect(() => migrate(db!, gap)).not.toThrow();
+    const backwards = [MIGRATIONS[1]!, MIGRATIONS[0]!];
+    expect(() => migrate(new Database(':memory:'), backwards)).toThrow(/has version 1, expected one above 2/);
+  });
+
+  it('applies a reserved step that lands after a higher one (5 after 8) on a database already at 8', () => {
+    db = new Database(':memory:');
+    const base = MIGRATIONS.filter((m) => m.version <= 4);
+    const eight: Migration = { version: 8, name: 'eight', up: (d) => d.exec('CREATE TABLE eight (x)') };
+    const five: Migration = { version: 5, name: 'five', up: (d) => d.exec('CREATE TABLE five (x)') };
+    migrate(db, [...base, eight]);
+    expect(schemaVersion(db)).toBe(8);
+    migrate(db, [...base, five, eight]);
+    expect(tables(db)).toEqual(expect.arrayContaining(['five', 'eight']));
+    expect(schemaVersion(db)).toBe(8);
   });
 });

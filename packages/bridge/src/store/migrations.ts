@@ -1,6 +1,7 @@
 import type { Database as Db } from 'better-sqlite3';
 import { StoreError } from './errors.ts';
 import { forecastMigration } from './forecast-migration.ts';
+import { ledgerMigration } from './ledger-migration.ts';
 import { rebuildRevenue } from './revenue.ts';
 
 /**
@@ -108,6 +109,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   // Numbers are reserved per change and may land out of order: versions ascend, with gaps.
   forecastMigration,
+  ledgerMigration,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
@@ -140,14 +142,16 @@ export function migrate(
   )`);
   const from = schemaVersion(db);
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const isApplied = db.prepare<[number], number>('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
   const step = db.transaction((m: Migration) => {
     // Another process may have applied it since we looked: check again under the write lock.
-    if (schemaVersion(db) >= m.version) return;
+    if (isApplied.get(m.version) !== undefined) return;
     m.up(db);
     record.run(m.version, m.name, now().toISOString());
   });
   if (from > latest) throw tooNew(db, from, latest);
-  for (const m of migrations) if (m.version > from) step.immediate(m);
+  // Every step not applied yet, even below the current version: reserved numbers land out of order.
+  for (const m of migrations) if (isApplied.get(m.version) === undefined) step.immediate(m);
   const to = schemaVersion(db);
   if (to > latest) throw tooNew(db, to, latest);
   return { from, to };
@@ -161,6 +165,10 @@ function tooNew(db: Db, found: number, known: number): StoreError {
   );
 }
 
+/*
+ * Versions are reserved per feature and may land out of order (8 before 5): they must be
+ * strictly increasing, not contiguous.
+ */
 function checkOrder(migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
     const previous = i === 0 ? 0 : migrations[i - 1]!.version;

@@ -14,6 +14,7 @@ import { LATEST_VERSION, migrate } from './migrations.ts';
 import { formatUnits } from './money.ts';
 import { type Amounts, amountsOf, RevenueDelta, RevenueWriter } from './revenue.ts';
 import { createSqliteForecastLog } from './sqlite-forecast-log.ts';
+import { SqliteLedger } from './sqlite-ledger.ts';
 import type {
   ApplyPageResult,
   ChangeEntry,
@@ -171,6 +172,7 @@ class SqliteStoreImpl implements SqliteStore {
   readonly #cache = new Map<string, Statement>();
   readonly #sql;
   readonly #write;
+  readonly ledger: SqliteLedger;
 
   constructor(
     db: Db,
@@ -185,6 +187,7 @@ class SqliteStoreImpl implements SqliteStore {
     this.#revenue = new RevenueWriter(db);
     this.forecasts = createSqliteForecastLog(db, clock);
     this.#write = db.transaction((run: () => unknown) => run());
+    this.ledger = new SqliteLedger(db, clock);
     const columns =
       'status, currency, client_id, issue_date, due_date, paid_date, total_units, credit_units, data, raw, hash, seq';
     this.#sql = {

@@ -6,6 +6,7 @@ import type {
   WireInvoice,
 } from '@forecaster/whmcs-client';
 import type { ForecastLog } from './forecast-log.ts';
+import type { Ledger } from './ledger.ts';
 
 /*
  * The store behind the bridge. SQLite (better-sqlite3) is the embedded default; a
@@ -192,6 +193,8 @@ export interface WhmcsPage {
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
+  /** Commitments, costs, audit log and idempotent answers (the write side, issue 14). */
+  readonly ledger: Ledger;
 
   /** Registers (or renames) a configured source. */
   upsertSource(source: { id: string; name: string }): Promise<void>;

@@ -1,0 +1,97 @@
+/*
+ * The write side's storage (issue 14): versioned records of counterparties, commitments and
+ * cost entries, an append-only audit log, a change feed of its own, and the answers of
+ * idempotent requests. Every change happens inside `transact`, so that a record, its audit
+ * entry, its feed position and the stored answer of the request that made it commit together
+ * or not at all.
+ */
+
+export type LedgerKind = 'counterparty' | 'commitment' | 'cost_entry';
+
+export interface LedgerRecord<T = Record<string, unknown>> {
+  kind: LedgerKind;
+  id: string;
+  /** Starts at 1; every change adds one. The API's ETag. */
+  version: number;
+  data: T;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+  /** Position in the ledger's change feed of the record's last change. */
+  seq: number;
+}
+
+export type AuditAction = 'create' | 'update' | 'delete' | 'restore' | string;
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  /** The name of the token that made the change (never the token). */
+  token: string;
+  action: AuditAction;
+  resource: string;
+  resourceId: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface LedgerChange {
+  seq: number;
+  kind: 'upsert' | 'delete';
+  resource: LedgerKind;
+  record: LedgerRecord;
+}
+
+/** The first answer to an idempotent request, replayed for a repeat of its key. */
+export interface StoredAnswer {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+/** Thrown by a write whose expected version is not the record's (412 in the API). */
+export class VersionMismatch extends Error {
+  override name = 'VersionMismatch';
+  constructor(readonly current: LedgerRecord) {
+    super(`the record is at version ${current.version}`);
+  }
+}
+
+/** A transaction's view: reads see its own writes. */
+export interface LedgerTx {
+  get(kind: LedgerKind, id: string): LedgerRecord | undefined;
+  list(kind: LedgerKind, options?: { includeDeleted?: boolean }): LedgerRecord[];
+  insert(kind: LedgerKind, id: string, data: Record<string, unknown>, token: string): LedgerRecord;
+  /** Replaces the data; throws VersionMismatch unless the record is at `expected`. */
+  update(
+    kind: LedgerKind,
+    id: string,
+    expected: number,
+    data: Record<string, unknown>,
+    token: string,
+  ): LedgerRecord;
+  softDelete(kind: LedgerKind, id: string, expected: number, token: string): LedgerRecord;
+  restore(kind: LedgerKind, id: string, expected: number, token: string): LedgerRecord;
+  /** An audit entry for a change that is not a record's (settings, sources, attachments). */
+  audit(
+    token: string,
+    action: AuditAction,
+    resource: string,
+    resourceId: string,
+    before: unknown,
+    after: unknown,
+  ): void;
+  answer(token: string, key: string): { fingerprint: string; answer: StoredAnswer } | undefined;
+  saveAnswer(token: string, key: string, fingerprint: string, answer: StoredAnswer): void;
+  getSetting<T>(key: string): T | undefined;
+  putSetting(key: string, value: unknown): void;
+}
+
+export interface Ledger {
+  /** Runs `work` in one write transaction (rolled back if it throws). */
+  transact<T>(work: (tx: LedgerTx) => T): Promise<T>;
+  /** A read-only view (no transaction needed for single reads). */
+  read<T>(work: (tx: Pick<LedgerTx, 'get' | 'list' | 'answer' | 'getSetting'>) => T): Promise<T>;
+  audit(since: number, limit: number): Promise<AuditEntry[]>;
+  changes(since: number, limit: number): Promise<LedgerChange[]>;
+}

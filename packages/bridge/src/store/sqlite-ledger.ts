@@ -1,0 +1,204 @@
+import type { Database as Db } from 'better-sqlite3';
+import {
+  type AuditEntry,
+  type Ledger,
+  type LedgerChange,
+  type LedgerKind,
+  type LedgerRecord,
+  type LedgerTx,
+  type StoredAnswer,
+  VersionMismatch,
+} from './ledger.ts';
+
+interface RecordRow {
+  kind: LedgerKind;
+  id: string;
+  version: number;
+  data: string;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  seq: number;
+}
+
+interface AuditRow {
+  seq: number;
+  at: string;
+  token: string;
+  action: string;
+  resource: string;
+  resource_id: string;
+  before: string | null;
+  after: string | null;
+}
+
+/** Stored answers older than this are forgotten (a client retries within minutes, not days). */
+const ANSWER_TTL_MS = 7 * 24 * 3_600_000;
+
+const toRecord = (row: RecordRow): LedgerRecord => ({
+  kind: row.kind,
+  id: row.id,
+  version: row.version,
+  data: JSON.parse(row.data) as Record<string, unknown>,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  deletedAt: row.deleted_at,
+  seq: row.seq,
+});
+
+const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
+
+/** The {@link Ledger} on the store's SQLite connection (tables of migration 8). */
+export class SqliteLedger implements Ledger {
+  readonly #db: Db;
+  readonly #clock: () => Date;
+  readonly #sql;
+  readonly #tx: LedgerTx;
+  readonly #run;
+
+  constructor(db: Db, clock: () => Date) {
+    this.#db = db;
+    this.#clock = clock;
+    this.#sql = {
+      get: db.prepare<[string, string], RecordRow>('SELECT * FROM ledger_records WHERE kind = ? AND id = ?'),
+      list: db.prepare<[string], RecordRow>(
+        'SELECT * FROM ledger_records WHERE kind = ? AND deleted_at IS NULL ORDER BY created_at, id',
+      ),
+      listAll: db.prepare<[string], RecordRow>(
+        'SELECT * FROM ledger_records WHERE kind = ? ORDER BY created_at, id',
+      ),
+      insert: db.prepare(
+        'INSERT INTO ledger_records (kind, id, version, data, created_at, updated_at, deleted_at, seq) VALUES (?, ?, 1, ?, ?, ?, NULL, ?)',
+      ),
+      update: db.prepare(
+        'UPDATE ledger_records SET version = version + 1, data = ?, updated_at = ?, deleted_at = ?, seq = ? WHERE kind = ? AND id = ?',
+      ),
+      nextSeq: db
+        .prepare<[], number>("UPDATE meta SET value = value + 1 WHERE key = 'ledger_seq' RETURNING value")
+        .pluck(),
+      audit: db.prepare(
+        'INSERT INTO audit_log (at, token, action, resource, resource_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      auditSince: db.prepare<[number, number], AuditRow>(
+        'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?',
+      ),
+      changes: db.prepare<[number, number], RecordRow>(
+        'SELECT * FROM ledger_records WHERE seq > ? ORDER BY seq LIMIT ?',
+      ),
+      answer: db.prepare<[string, string], { fingerprint: string; answer: string; created_at: string }>(
+        'SELECT fingerprint, answer, created_at FROM idempotency_keys WHERE token = ? AND key = ?',
+      ),
+      saveAnswer: db.prepare(
+        'INSERT OR REPLACE INTO idempotency_keys (token, key, fingerprint, status, answer, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      pruneAnswers: db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?'),
+      getSetting: db.prepare<[string], string>('SELECT value FROM ledger_settings WHERE key = ?').pluck(),
+      putSetting: db.prepare(
+        'INSERT INTO ledger_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
+    };
+    this.#tx = this.#makeTx();
+    this.#run = db.transaction((work: (tx: LedgerTx) => unknown) => work(this.#tx));
+  }
+
+  async transact<T>(work: (tx: LedgerTx) => T): Promise<T> {
+    return this.#run.immediate(work) as T;
+  }
+
+  async read<T>(work: (tx: Pick<LedgerTx, 'get' | 'list' | 'answer' | 'getSetting'>) => T): Promise<T> {
+    return work(this.#tx);
+  }
+
+  async audit(since: number, limit: number): Promise<AuditEntry[]> {
+    return this.#sql.auditSince.all(since, limit).map((row) => ({
+      seq: row.seq,
+      at: row.at,
+      token: row.token,
+      action: row.action,
+      resource: row.resource,
+      resourceId: row.resource_id,
+      before: parse(row.before),
+      after: parse(row.after),
+    }));
+  }
+
+  async changes(since: number, limit: number): Promise<LedgerChange[]> {
+    return this.#sql.changes.all(since, limit).map((row) => {
+      const record = toRecord(row);
+      return { seq: row.seq, kind: row.deleted_at ? 'delete' : 'upsert', resource: row.kind, record };
+    });
+  }
+
+  #makeTx(): LedgerTx {
+    const sql = this.#sql;
+    const now = () => this.#clock().toISOString();
+    const get = (kind: LedgerKind, id: string) => {
+      const row = sql.get.get(kind, id);
+      return row && toRecord(row);
+    };
+    const audit: LedgerTx['audit'] = (token, action, resource, resourceId, before, after) => {
+      sql.audit.run(
+        now(),
+        token,
+        action,
+        resource,
+        resourceId,
+        before === null || before === undefined ? null : JSON.stringify(before),
+        after === null || after === undefined ? null : JSON.stringify(after),
+      );
+    };
+    const change = (
+      kind: LedgerKind,
+      id: string,
+      expected: number,
+      token: string,
+      action: string,
+      next: (current: LedgerRecord) => { data: Record<string, unknown>; deletedAt: string | null },
+    ) => {
+      const current = get(kind, id);
+      if (!current) throw new Error(`no ${kind} ${id}`);
+      if (current.version !== expected) throw new VersionMismatch(current);
+      const { data, deletedAt } = next(current);
+      sql.update.run(JSON.stringify(data), now(), deletedAt, sql.nextSeq.get()!, kind, id);
+      const after = get(kind, id)!;
+      audit(token, action, kind, id, current, after);
+      return after;
+    };
+    return {
+      get,
+      list: (kind, options = {}) => (options.includeDeleted ? sql.listAll : sql.list).all(kind).map(toRecord),
+      insert: (kind, id, data, token) => {
+        const at = now();
+        sql.insert.run(kind, id, JSON.stringify(data), at, at, sql.nextSeq.get()!);
+        const record = get(kind, id)!;
+        audit(token, 'create', kind, id, null, record);
+        return record;
+      },
+      update: (kind, id, expected, data, token) =>
+        change(kind, id, expected, token, 'update', (current) => ({ data, deletedAt: current.deletedAt })),
+      softDelete: (kind, id, expected, token) =>
+        change(kind, id, expected, token, 'delete', (current) => ({ data: current.data, deletedAt: now() })),
+      restore: (kind, id, expected, token) =>
+        change(kind, id, expected, token, 'restore', (current) => ({ data: current.data, deletedAt: null })),
+      audit,
+      answer: (token, key) => {
+        const row = sql.answer.get(token, key);
+        if (!row) return undefined;
+        if (Date.parse(row.created_at) < this.#clock().getTime() - ANSWER_TTL_MS) return undefined;
+        return { fingerprint: row.fingerprint, answer: JSON.parse(row.answer) as StoredAnswer };
+      },
+      saveAnswer: (token, key, fingerprint, answer) => {
+        const at = this.#clock();
+        sql.pruneAnswers.run(new Date(at.getTime() - ANSWER_TTL_MS).toISOString());
+        sql.saveAnswer.run(token, key, fingerprint, answer.status, JSON.stringify(answer), at.toISOString());
+      },
+      getSetting: <T>(key: string) => {
+        const value = sql.getSetting.get(key);
+        return value === undefined ? undefined : (JSON.parse(value) as T);
+      },
+      putSetting: (key, value) => {
+        sql.putSetting.run(key, JSON.stringify(value));
+      },
+    };
+  }
+}
