@@ -164,6 +164,7 @@ describe('the module page in Chromium, through the PHP proxy', () => {
     await us.getByRole('button', { name: 'Sync now' }).click();
     await us.locator('.cf-sync-done').waitFor({ timeout: 60_000 });
     expect(await us.locator('.cf-sync-done').textContent()).toMatch(/Sync finished: 500 invoices read/);
+    await expectNoInjection(page);
     await shot(page, 'connections');
     expect(problems).toEqual([]);
   });
@@ -176,6 +177,7 @@ describe('the module page in Chromium, through the PHP proxy', () => {
     await page.locator('.cf-chart canvas').first().waitFor();
     await page.waitForFunction(() => document.querySelectorAll('.cf-revenue .cf-data tbody tr').length > 1);
     expect(await chartDrawn(page)).toBe(true);
+    await expectNoInjection(page);
     await shot(page, 'revenue');
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export CSV' }).click();
