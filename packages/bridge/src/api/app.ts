@@ -11,6 +11,7 @@ import { changesRoutes } from './changes.ts';
 import { checkRoutes } from './check.ts';
 import { commitmentsRoutes } from './commitments.ts';
 import { costEntriesRoutes } from './cost-entries.ts';
+import { costsRoutes } from './costs.ts';
 import { counterpartiesRoutes } from './counterparties.ts';
 import type { AppDeps, AppEnv } from './deps.ts';
 import { ApiError, errorHandler, validationHook } from './errors.ts';
@@ -113,6 +114,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     .route('/v1/invoices', invoicesRoutes(deps))
     .route('/v1/changes', changesRoutes(deps))
     .route('/v1/revenue', revenueRoutes(deps))
+    // Before /v1/commitments: /v1/commitments/forecast is not a commitment id.
+    .route('/v1', costsRoutes(deps))
     .route('/v1/counterparties', counterpartiesRoutes(deps))
     .route('/v1/commitments', commitmentsRoutes(deps))
     .route('/v1/cost-entries', costEntriesRoutes(deps))
