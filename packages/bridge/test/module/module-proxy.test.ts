@@ -174,6 +174,18 @@ describe('every operation, through the proxy', () => {
       expect(res.status).toBe(200);
       expect(res.json).toHaveProperty('monthly');
     },
+    commitments: async () => {
+      const res = await api('commitments');
+      if (!(await bridgeServes('/v1/commitments'))) return expect(res.status).toBe(404);
+      expect(res.status).toBe(200);
+      expect(res.json).toEqual(await direct('/v1/commitments'));
+    },
+    counterparties: async () => {
+      const res = await api('counterparties');
+      if (!(await bridgeServes('/v1/counterparties'))) return expect(res.status).toBe(404);
+      expect(res.status).toBe(200);
+      expect(res.json).toEqual(await direct('/v1/counterparties'));
+    },
     apiInfo: async () => {
       const res = await api('apiInfo');
       expect(res.status).toBe(200);

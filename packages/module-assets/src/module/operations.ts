@@ -175,6 +175,22 @@ export const operations: readonly Operation[] = z.array(operationSchema).parse([
     ],
   },
   {
+    op: 'commitments',
+    method: 'GET',
+    path: '/v1/commitments',
+    kind: 'read',
+    summary: 'The commitments (contracts with suppliers): amount, cadence, term, notice and status',
+    params: [],
+  },
+  {
+    op: 'counterparties',
+    method: 'GET',
+    path: '/v1/counterparties',
+    kind: 'read',
+    summary: 'Who the commitments are with',
+    params: [],
+  },
+  {
     op: 'apiInfo',
     method: 'GET',
     path: '/openapi.json',

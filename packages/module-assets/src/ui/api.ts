@@ -3,6 +3,8 @@ import type {
   ApiErrorBody,
   ApiInfo,
   CheckResult,
+  CommitmentList,
+  CounterpartyList,
   Forecast,
   InvoiceList,
   Receivables,
@@ -31,6 +33,8 @@ export interface OpResults {
   revenue: Revenue;
   receivables: Receivables;
   forecast: Forecast;
+  commitments: CommitmentList;
+  counterparties: CounterpartyList;
   apiInfo: ApiInfo;
 }
 export type OpName = keyof OpResults;

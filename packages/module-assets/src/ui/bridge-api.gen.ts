@@ -42,6 +42,342 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every commitment (soft-deleted ones with includeDeleted=true) */
+        get: {
+            parameters: {
+                query?: {
+                    includeDeleted?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The list, oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Commitment"][];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a commitment */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Any unique string: a repeat of the request with it answers the first answer again */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CommitmentInput"];
+                };
+            };
+            responses: {
+                /** @description The new commitment */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Commitment"];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for another request (`idempotency_conflict`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/counterparties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every counterparty (soft-deleted ones with includeDeleted=true) */
+        get: {
+            parameters: {
+                query?: {
+                    includeDeleted?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The list, oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Counterparty"][];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a counterparty */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Any unique string: a repeat of the request with it answers the first answer again */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CounterpartyInput"];
+                };
+            };
+            responses: {
+                /** @description The new counterparty */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Counterparty"];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for another request (`idempotency_conflict`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/forecast": {
         parameters: {
             query?: never;
@@ -893,6 +1229,84 @@ export type components = {
             status: "passed" | "failed" | "warning" | "skipped";
             title: string;
         };
+        Commitment: {
+            amount: string | null;
+            autoRenewMonths: number | null;
+            /** @enum {string} */
+            cadence: "monthly" | "quarterly" | "yearly" | "one-off" | "custom";
+            category: string;
+            counterpartyId: string;
+            createdAt: string;
+            currency: string;
+            /** @description Set while soft-deleted; restore undoes it */
+            deletedAt: string | null;
+            endDate: string | null;
+            /** @description Opaque id, not guessable */
+            id: string;
+            indexationPercent: string | null;
+            intervalMonths: number | null;
+            notes: string | null;
+            notice: components["schemas"]["NoticePeriod"];
+            startDate: string;
+            /** @enum {string} */
+            status: "active" | "notice_given" | "ended" | "draft";
+            title: string;
+            updatedAt: string;
+            /** @description Starts at 1; the ETag is `"<version>"` */
+            version: number;
+        };
+        CommitmentInput: {
+            /**
+             * @description Per payment; null when the contract has no fixed amount (run rate instead)
+             * @example 1250.00
+             */
+            amount: string | null;
+            /** @description At its end the contract renews for this many months unless notice was given */
+            autoRenewMonths?: number | null;
+            /** @enum {string} */
+            cadence: "monthly" | "quarterly" | "yearly" | "one-off" | "custom";
+            /** @description Free text, e.g. datacenter, licences, salaries */
+            category?: string;
+            counterpartyId: string;
+            /** @example EUR */
+            currency: string;
+            /**
+             * Format: date
+             * @description Last day of the contract; null: open-ended
+             */
+            endDate?: string | null;
+            /** @description Yearly, compounding on each anniversary of startDate */
+            indexationPercent?: string | null;
+            /** @description Months between payments; only (and required) for custom */
+            intervalMonths?: number | null;
+            notes?: string | null;
+            notice?: components["schemas"]["NoticePeriod"];
+            /** Format: date */
+            startDate: string;
+            /** @enum {string} */
+            status?: "active" | "notice_given" | "ended" | "draft";
+            title: string;
+        };
+        Counterparty: {
+            country: string | null;
+            createdAt: string;
+            /** @description Set while soft-deleted; restore undoes it */
+            deletedAt: string | null;
+            /** @description Opaque id, not guessable */
+            id: string;
+            name: string;
+            notes: string | null;
+            taxId: string | null;
+            updatedAt: string;
+            /** @description Starts at 1; the ETag is `"<version>"` */
+            version: number;
+        };
+        CounterpartyInput: {
+            country?: string | null;
+            name: string;
+            notes?: string | null;
+            taxId?: string | null;
+        };
         /**
          * @example {
          *       "error": {
@@ -911,7 +1325,7 @@ export type components = {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "sync_running" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "rate_limited" | "cooldown" | "unavailable" | "internal_error";
+                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "sync_running" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "rate_limited" | "cooldown" | "unavailable" | "internal_error" | "conflict" | "precondition_failed" | "precondition_required" | "idempotency_conflict";
                 details: components["schemas"]["RequestIssue"][] | {
                     [key: string]: unknown;
                 } | null;
@@ -1135,6 +1549,17 @@ export type components = {
             /** @description Pass as `cursor` with the same filters for the next page; null on the last page */
             nextCursor: string | null;
         };
+        /**
+         * @example {
+         *       "value": 3,
+         *       "unit": "month"
+         *     }
+         */
+        NoticePeriod: {
+            /** @enum {string} */
+            unit: "day" | "month";
+            value: number;
+        } | null;
         Receivables: {
             asOf: string;
             caveats: {

@@ -73,6 +73,9 @@ const STATE_LABELS: Record<string, [string, string]> = {
   draft: ['default', 'Draft'],
   collections: ['warning', 'Collections'],
   payment_pending: ['warning', 'Payment pending'],
+  active: ['success', 'Active'],
+  notice_given: ['warning', 'Notice given'],
+  ended: ['default', 'Ended'],
 };
 
 export function StateLabel({ state }: { state: string }) {

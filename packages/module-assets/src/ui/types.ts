@@ -1,4 +1,4 @@
-import type { components } from './bridge-api.gen.ts';
+import type { components, paths } from './bridge-api.gen.ts';
 
 /*
  * The bridge's shapes as the UI uses them: generated from the bridge's OpenAPI document
@@ -39,3 +39,13 @@ export interface ApiInfo {
   info: { version: string };
   paths: Record<string, unknown>;
 }
+
+type Ok<P extends keyof paths> = paths[P] extends {
+  get: { responses: { 200: { content: { 'application/json': infer T } } } };
+}
+  ? T
+  : never;
+export type Commitment = Schemas['Commitment'];
+export type Counterparty = Schemas['Counterparty'];
+export type CommitmentList = Ok<'/v1/commitments'>;
+export type CounterpartyList = Ok<'/v1/counterparties'>;

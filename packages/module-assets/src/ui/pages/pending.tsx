@@ -1,11 +1,11 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useOp } from '../api.ts';
 import { MonthChart } from '../chart.tsx';
-import { Caveats, DataTable, EndpointGate, Load } from '../components.tsx';
+import { Caveats, DataTable, EndpointGate, Load, StateLabel } from '../components.tsx';
 import { useModule } from '../context.ts';
-import { formatDecimal, formatMoney, formatMonth } from '../format.ts';
+import { formatDate, formatDecimal, formatMoney, formatMonth } from '../format.ts';
 import { PENDING_ENDPOINTS } from '../pending-api.ts';
-import type { ForecastPoint, ReceivablesRow } from '../types.ts';
+import type { Commitment, ForecastPoint, ReceivablesRow } from '../types.ts';
 
 /*
  * Receivables, Forecast and Commitments: pages over endpoints the bridge is getting. Each shows
@@ -220,17 +220,58 @@ export function ForecastPage() {
   );
 }
 
+function CommitmentsTable() {
+  const { api } = useModule();
+  const [commitments] = useOp(api, 'commitments', {});
+  const [counterparties] = useOp(api, 'counterparties', {});
+  const names = useMemo(
+    () => new Map(counterparties.state === 'ok' ? counterparties.data.data.map((c) => [c.id, c.name]) : []),
+    [counterparties],
+  );
+  return (
+    <Load value={commitments} what="commitments">
+      {(list) => (
+        <DataTable<Commitment>
+          csvName="commitments"
+          rows={list.data}
+          empty="No commitments yet: they are entered through the bridge's API."
+          columns={[
+            { header: 'Title', value: (c) => c.title },
+            { header: 'With', value: (c) => names.get(c.counterpartyId) ?? c.counterpartyId },
+            { header: 'Category', value: (c) => c.category },
+            { header: 'Status', value: (c) => c.status, render: (c) => <StateLabel state={c.status} /> },
+            { header: 'Currency', value: (c) => c.currency },
+            {
+              header: 'Amount',
+              value: (c) => c.amount ?? '',
+              render: (c) => (c.amount === null ? '—' : formatMoney(c.amount, c.currency)),
+              numeric: true,
+              align: 'right',
+            },
+            {
+              header: 'Cadence',
+              value: (c) => (c.cadence === 'custom' ? `every ${c.intervalMonths} months` : c.cadence),
+            },
+            { header: 'Starts', value: (c) => c.startDate, render: (c) => formatDate(c.startDate) },
+            { header: 'Ends', value: (c) => c.endDate ?? '', render: (c) => formatDate(c.endDate) },
+            {
+              header: 'Notes',
+              value: (c) => c.notes ?? '',
+              render: (c) => <span class="cf-notes">{c.notes}</span>,
+            },
+          ]}
+        />
+      )}
+    </Load>
+  );
+}
+
 export function CommitmentsPage() {
   const { apiInfo } = useModule();
   const { path, arrivesWith } = PENDING_ENDPOINTS.commitments;
   return (
     <EndpointGate apiInfo={apiInfo} path={path} what="Commitments" arrivesWith={arrivesWith}>
-      {() => (
-        <div class="alert alert-warning">
-          This bridge serves <code>{path}</code>, but this version of the module does not show commitments
-          yet: upgrade the module.
-        </div>
-      )}
+      {() => <CommitmentsTable />}
     </EndpointGate>
   );
 }
