@@ -2,7 +2,8 @@
  * `pnpm bench`: the whole suite, one table on the terminal, and BENCHMARKS.md at the root of
  * the repository. `--quick` runs the same code on tiny data and writes nothing unless `--out`.
  */
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PACKAGE_DIR } from './children.ts';
@@ -22,7 +23,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    `Usage: pnpm bench [--quick] [--out <file>] [--only ${STEPS.join(',')}]\n` +
+    `Usage: pnpm bench [--quick] [--out <file>] [--only ${[...STEPS, 'forecast'].join(',')}]\n` +
       '  --out defaults to BENCHMARKS.md at the root (none with --quick or --only)',
   );
   process.exit(0);
@@ -30,7 +31,16 @@ if (values.help) {
 
 const started = performance.now();
 const date = new Date();
-const only = values.only ? (values.only.split(',') as Step[]) : [...STEPS];
+const requested = values.only ? values.only.split(',') : [...STEPS];
+// The forecast's accuracy suite lives with the forecast package (it runs alone: ~10 minutes) and
+// writes its own section of BENCHMARKS.md.
+if (requested.includes('forecast')) {
+  const args = ['--filter', '@forecaster/forecast', 'bench', ...(values.quick ? ['--quick'] : [])];
+  const run = spawnSync('pnpm', args, { stdio: 'inherit' });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+  if (requested.length === 1) process.exit(0);
+}
+const only = requested.filter((step) => step !== 'forecast') as Step[];
 const unknown = only.filter((step) => !STEPS.includes(step));
 if (unknown.length) {
   console.error(`--only: unknown ${unknown.join(', ')} (choose from ${STEPS.join(', ')})`);
@@ -42,10 +52,16 @@ console.log(`\n${formatTable(report)}\n`);
 const partial = values.quick || values.only !== undefined;
 const out = values.out ?? (partial ? undefined : join(PACKAGE_DIR, '..', '..', 'BENCHMARKS.md'));
 if (out) {
-  writeFileSync(
-    out,
-    formatMarkdown(report, machine(), { quick: values.quick, date, durationS, explain: explain(report) }),
-  );
+  // Keep the forecast section (written by the forecast suite) across a rewrite.
+  const previous = existsSync(out) ? readFileSync(out, 'utf8') : '';
+  const forecast = /<!-- forecast:begin -->[\s\S]*<!-- forecast:end -->/.exec(previous)?.[0];
+  const markdown = formatMarkdown(report, machine(), {
+    quick: values.quick,
+    date,
+    durationS,
+    explain: explain(report),
+  });
+  writeFileSync(out, forecast ? `${markdown.trimEnd()}\n\n${forecast}\n` : markdown);
   console.log(`written: ${out}`);
 }
 console.log(`${Math.round(durationS)} s`);

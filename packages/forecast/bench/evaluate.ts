@@ -25,6 +25,8 @@ export interface Evaluation {
   /** The headline: the currency with the most cash. */
   headline: Headline;
   honesty: { origin: string; snapshotMismatches: number; forecastMaxRelativeDifference: number } | null;
+  /** One-month-ahead forecasts of the headline currency, origin by origin (for the chart). */
+  oneAhead: Array<{ f: number; a: number; p10: number; p90: number }>;
 }
 
 export interface Headline {
@@ -48,18 +50,26 @@ export function evaluateWorld(
   const generate = (performance.now() - t0) / 1000;
   const dataAsOf = localDay(world, end);
   t0 = performance.now();
+  const samples: Array<{ currency: string; f: number; a: number; p10: number; p90: number }> = [];
   const groups = backtest(ledger, {
     dataAsOf,
     origins: options.origins ?? 24,
     ...(options.params ? { params: options.params } : {}),
+    onSample: (s) => {
+      if (s.source === 'all' && s.unit === 'month' && s.h === 1) samples.push(s);
+    },
   });
   const seconds = { generate, backtest: (performance.now() - t0) / 1000 };
+  const head = headline(groups, ledger);
   return {
+    oneAhead: samples
+      .filter((x) => x.currency === head.currency)
+      .map(({ f, a, p10, p90 }) => ({ f: f / 10_000, a: a / 10_000, p10: p10 / 10_000, p90: p90 / 10_000 })),
     world: world.options as unknown as Record<string, unknown>,
     invoices: ledger.length,
     seconds,
     groups,
-    headline: headline(groups, ledger),
+    headline: head,
     honesty: options.honesty === false ? null : honesty(world, ledger, dataAsOf, options.params),
   };
 }

@@ -28,6 +28,17 @@ export interface BacktestOptions {
   months?: number;
   weeks?: number;
   params?: Partial<ModelParams>;
+  /** Sees every scored forecast (for calibrating the intervals on training worlds). */
+  onSample?: (sample: {
+    source: string;
+    currency: string;
+    unit: 'month' | 'week';
+    h: number;
+    f: number;
+    a: number;
+    p10: number;
+    p90: number;
+  }) => void;
 }
 
 interface Sample {
@@ -137,6 +148,17 @@ export function backtest(ledger: readonly LedgerInvoice[], options: BacktestOpti
         >,
       };
       into[k]?.push(sample);
+      const [source, currency] = key.split('\u0000') as [string, string];
+      options.onSample?.({
+        source,
+        currency,
+        unit,
+        h: k + 1,
+        f: sample.f,
+        a: sample.a,
+        p10: sample.p10,
+        p90: sample.p90,
+      });
     });
   }
 

@@ -340,10 +340,16 @@ export function forecastGroup(
   const window = params.otherWindowMonths;
   const monthly = new Float64Array(2 * window);
   const issuedAhead = new Map<number, number>();
+  // Two years of it by month, for its seasonality (hosting orders are January-heavy).
+  const twoYears = new Float64Array(24);
   links.forEach((l, i) => {
     if (l.prev >= 0) return;
     const s = invoices[i] as SeenInvoice;
     const m = monthOfDay(s.due);
+    if (m <= tMonth && m > tMonth - 24) {
+      const k = m - (tMonth - 24) - 1;
+      twoYears[k] = (twoYears[k] as number) + s.gross;
+    }
     if (m > tMonth) issuedAhead.set(m, (issuedAhead.get(m) ?? 0) + s.gross);
     else if (m > tMonth - 2 * window) {
       const k = m - (tMonth - 2 * window) - 1;
@@ -361,11 +367,24 @@ export function forecastGroup(
           Math.max(1 - params.maxMonthlyGrowth, (level / mean(older)) ** (1 / window)),
         )
       : 1;
+  // Seasonal index of month m: the same month in each of the last two years over their mean
+  // month, damped halfway to 1 (two observations per month are noisy), within [0.5, 2].
+  const twoYearMean = twoYears.reduce((a, b) => a + b, 0) / 24;
+  const season = (m: number) => {
+    if (params.seasonalOther === false || twoYearMean <= 0) return 1;
+    const k = ((m - (tMonth - 24) - 1) % 12) as number;
+    const raw = ((twoYears[k] as number) + (twoYears[k + 12] as number)) / 2 / twoYearMean;
+    return Math.min(2, Math.max(0.5, 1 + (raw - 1) * 0.5));
+  };
+  // The recent level is deseasonalised before the season of each month ahead is put back.
+  let recentSeason = 0;
+  for (let m = tMonth - window + 1; m <= tMonth; m++) recentSeason += season(m) / window;
   const pooledTable = tables[0] as OutcomeTable;
   let grainOther = [0, 0];
   const lastMonth = monthOfDay(end - 1) + 1;
   for (let m = tMonth + 1; m <= lastMonth; m++) {
-    const expectedHeads = level * growth ** (m - tMonth + (window - 1) / 2) * cashRatio;
+    const expectedHeads =
+      ((level * season(m)) / (recentSeason || 1)) * growth ** (m - tMonth + (window - 1) / 2) * cashRatio;
     const amount = Math.max(0, expectedHeads - (issuedAhead.get(m) ?? 0) * cashRatio);
     if (amount <= 0) continue;
     const d0 = firstDayOfMonth(m);

@@ -12,6 +12,8 @@ export interface ModelParams {
   maxMonthlyGrowth: number;
   /** Pseudo-members pulling a thin renewal rate toward its cycle's pooled rate. */
   renewalPrior: number;
+  /** Puts the seasonality of the last two years back into new business. */
+  seasonalOther: boolean;
   /** Simulation draws for the intervals. */
   draws: number;
   /** Widens (>1) or narrows the simulated spread: calibrated on the training worlds. */
@@ -23,6 +25,7 @@ export const DEFAULT_PARAMS: ModelParams = {
   otherWindowMonths: 6,
   maxMonthlyGrowth: 0.03,
   renewalPrior: 4,
+  seasonalOther: true,
   draws: 500,
   intervalScale: 1,
 };

@@ -55,6 +55,10 @@ export function snapshotAt(ledger: readonly LedgerInvoice[], t: number): SeenInv
       default:
         break;
     }
+    // Credit settles an invoice on the day it is applied (a mass payment, a credit balance): an
+    // invoice paid after T with credit still owed its gross at T. The total it shows now would
+    // leak that later settlement into the past.
+    const total = paid === null && i.paid !== null && i.credit > 0n ? grossOf(i) : i.total;
     out.push({
       source: i.source,
       currency: i.currency,
@@ -62,7 +66,7 @@ export function snapshotAt(ledger: readonly LedgerInvoice[], t: number): SeenInv
       id: i.id,
       issue: i.issue,
       due,
-      total: Number(i.total),
+      total: Number(total),
       gross: Number(grossOf(i)),
       paid,
       cancelled,
