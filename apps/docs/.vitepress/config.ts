@@ -42,6 +42,7 @@ export default defineConfig({
           { text: 'Point an existing module at the bridge', link: '/facade' },
           { text: 'Troubleshooting', link: '/troubleshooting' },
           { text: 'Reliability', link: '/reliability' },
+          { text: 'Figures and forecast', link: '/forecasting' },
         ],
       },
       {

@@ -297,7 +297,16 @@ export function forecastGroup(
   links.forEach((l, i) => {
     if (l.next >= 0) return;
     const s = invoices[i] as SeenInvoice;
-    const amount = s.gross * cashRatio * (s.due <= t - 90 ? priceMove : 1);
+    // The median of the last three members: one invoice can carry another service due the same
+    // day (WHMCS groups them), and that one-off must not repeat every cycle.
+    const recent = [s.gross];
+    for (let j = l.prev; j >= 0 && recent.length < 3; j = (links[j] as Link).prev) {
+      recent.push((invoices[j] as SeenInvoice).gross);
+    }
+    recent.sort((a, b) => a - b);
+    // Two members: the latest (a price change shows there first).
+    const base = recent.length === 3 ? (recent[1] as number) : s.gross;
+    const amount = base * cashRatio * (s.due <= t - 90 ? priceMove : 1);
     if (amount <= 0) return;
     if (l.prev < 0) {
       // A first invoice not renewed yet: each cycle by the share of first invoices that renewed at it.
@@ -309,6 +318,11 @@ export function forecastGroup(
         const [kb, nb] = (binShare.get(c) as Array<[number, number]>)[b] as [number, number];
         return (kb + params.renewalPrior * (k / n)) / (nb + params.renewalPrior);
       });
+      // The shares come from different sets of first invoices (those old enough for each cycle):
+      // as a distribution over cycles (and never), they must not add up past 1.
+      const total = shares.reduce((a, b) => a + b, 0);
+      if (total > 0.98)
+        for (let k = 0; k < shares.length; k++) shares[k] = ((shares[k] as number) * 0.98) / total;
       // Not renewed at the cycles whose renewal would have been issued by T: those are ruled out.
       let ruledOut = 0;
       CYCLES.forEach((c, k) => {
