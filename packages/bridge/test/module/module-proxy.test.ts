@@ -27,7 +27,13 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  const group = world?.whmcs.pid;
   await world?.close();
+  // php -S forks workers: closing must stop them all, not leave them running (they did once).
+  if (group) {
+    await new Promise((r) => setTimeout(r, 300));
+    expect(() => process.kill(-group, 0)).toThrow();
+  }
 });
 
 interface Answer {

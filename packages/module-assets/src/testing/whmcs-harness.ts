@@ -60,7 +60,26 @@ export interface WhmcsHarness {
   log(): HarnessLogEntry[];
   /** Everything PHP's server printed (errors included). */
   serverOutput(): string;
+  /** The process group of `php -S` and its workers. */
+  pid: number;
   close(): Promise<void>;
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether `php` can run here; the reason when not. */
@@ -168,7 +187,13 @@ export async function startWhmcsHarness(options: {
       '-t',
       root,
     ],
-    { env: { ...process.env, PHP_CLI_SERVER_WORKERS: '4' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group: with workers, PHP's server forks children that outlive a SIGTERM to
+    // the parent alone, so close() stops the whole group.
+    {
+      env: { ...process.env, PHP_CLI_SERVER_WORKERS: '4' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
   );
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
@@ -203,11 +228,16 @@ export async function startWhmcsHarness(options: {
         .map((line) => JSON.parse(line) as HarnessLogEntry);
     },
     serverOutput: () => output,
+    pid: child.pid ?? 0,
     async close() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
+      if (child.pid) {
+        const exited =
+          child.exitCode === null ? new Promise((r) => child.once('exit', r)) : Promise.resolve();
+        signalGroup(child.pid, 'SIGTERM');
         await exited;
+        // The workers do not always follow their parent: wait for the group, then insist.
+        for (let i = 0; i < 30 && groupAlive(child.pid); i++) await new Promise((r) => setTimeout(r, 100));
+        signalGroup(child.pid, 'SIGKILL');
       }
       rmSync(root, { recursive: true, force: true });
     },
