@@ -5,6 +5,7 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { BridgeConfig } from '../config.ts';
+import { alertsRoutes } from './alerts.ts';
 import { auditRoutes, ledgerChangesRoutes } from './audit.ts';
 import { bearerAuth } from './auth.ts';
 import { changesRoutes } from './changes.ts';
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     .route('/v1/commitments', commitmentsRoutes(deps))
     .route('/v1/cost-entries', costEntriesRoutes(deps))
     .route('/v1/audit', auditRoutes(deps))
+    .route('/v1/alerts', alertsRoutes(deps))
     .route('/v1/ledger/changes', ledgerChangesRoutes(deps))
     .route('/v1/revenue', revenueFiguresRoutes(deps))
     .route('/v1/receivables', receivablesRoutes(deps))

@@ -103,6 +103,7 @@ describe('GET /openapi.json', () => {
       '/metrics',
       '/openapi.json',
       '/readyz',
+      '/v1/alerts',
       '/v1/audit',
       '/v1/changes',
       '/v1/commitments',
