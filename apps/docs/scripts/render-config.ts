@@ -288,7 +288,7 @@ export function renderConfigurationMarkdown({ schema, docs, env }: ConfigPageInp
   const body = [
     '# Configuration',
     `The bridge reads one JSON file: the path given with ${code('--config')}, or else the path in ${code(BRIDGE_CONFIG.fileEnv)}. Every key has a default except the ones marked required, so a file names only what differs. Relative paths in the file (${code('dataDir')}, ${code('{ "file": ... }')} secrets, ${code('tls.caFile')}) are read from the file's own directory.`,
-    `The file is checked once, at start. A key that is unknown, misspelled or out of range stops the bridge with exit status 2 and a message that names it, such as ${code('bridge: configuration error: sources[0].url: ...')}. ${code('bridge config print')} shows the configuration in effect, every secret replaced by ${code('***')}.`,
+    `The file is checked once, at start. A key that is unknown, misspelled or out of range stops the bridge with exit status 2 and a message that names it, such as ${code('bridge: configuration error: sources[0].url: ...')}. ${code('forecaster-bridge config print')} shows the configuration in effect, every secret replaced by ${code('***')}.`,
     '::: tip Secrets\nWrite each secret as `{ "env": "NAME" }` or `{ "file": "/path" }` rather than inline: the file can then be shared, printed and kept in version control without the secrets.\n:::',
     `## Example {#example}`,
     `Two WHMCS installs; the API secrets come from an environment variable and a file, never from the configuration file itself. A secret written inline works, with a warning at start.`,

@@ -14,7 +14,7 @@ import { builtPages, ensureBuilt, REPO_ROOT, type ServedSite, serveSite } from '
 
 /*
  * The built site in a real browser: every page loads cleanly, every link the bridge and
- * `bridge check` print lands on a section that exists, and the setup guide's pictures show.
+ * `forecaster-bridge check` print lands on a section that exists, and the setup guide's pictures show.
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

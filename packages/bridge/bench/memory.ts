@@ -1,6 +1,6 @@
 /*
  * 4. Memory: the peak RSS (VmHWM) of the bridge process during a full sync, the process being
- * what production runs: the bundle (`pnpm build`) as `node bridge.mjs --config X sync
+ * what production runs: the bundle (`pnpm build`) as `node forecaster-bridge.mjs --config X sync
  * --full`, against a simulator in another process (its memory is not counted). The latency
  * model is off: it changes how long pages wait, not what is held, and at a million invoices
  * it would sleep for half an hour (1b). Once with Node's defaults, once with a heap cap.
@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { build } from 'esbuild';
+import { bundleCli } from '../scripts/bundle.ts';
 import { PACKAGE_DIR, type SimEndpoint, type SyncOutcome } from './children.ts';
 import { NO_LATENCY } from './cost-model.ts';
 import { type Context, formatNumber, MiB, memoryOf, tempDir } from './harness.ts';
@@ -21,28 +21,16 @@ export interface MemoryParams {
   heapFlags: string[];
 }
 
-/** One `bridge sync --full` with the bundle; answers its peak RSS, sampled from /proc. */
+/** One `forecaster-bridge sync --full` with the bundle; answers its peak RSS, sampled from /proc. */
 /**
- * The bundle as scripts/bundle.mjs builds it (`pnpm build`), written apart from dist/: the CLI
- * tests build and run dist/bridge.mjs, maybe at the same time. Under the package's
+ * The bundle as scripts/bundle.ts builds it (`pnpm build`), written apart from dist/: the CLI
+ * tests build and run dist/forecaster-bridge.mjs, maybe at the same time. Under the package's
  * node_modules, so that the bundle finds better-sqlite3 as dist/ does.
  */
 async function buildBundle(): Promise<string> {
-  const outfile = join(PACKAGE_DIR, 'node_modules', '.cache', `bench-${process.pid}`, 'bridge.mjs');
-  await build({
-    entryPoints: [join(PACKAGE_DIR, 'src/cli/main.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    external: ['better-sqlite3', 'pino-pretty'],
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
-  return outfile;
+  return bundleCli(
+    join(PACKAGE_DIR, 'node_modules', '.cache', `bench-${process.pid}`, 'forecaster-bridge.mjs'),
+  );
 }
 
 async function bundleSync(
@@ -86,7 +74,7 @@ async function bundleSync(
   }, 20);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearInterval(timer);
-  if (code !== 0) throw new Error(`bridge sync --full exited ${code}:\n${output}`);
+  if (code !== 0) throw new Error(`forecaster-bridge sync --full exited ${code}:\n${output}`);
   return { peak, ms: performance.now() - started };
 }
 
@@ -108,7 +96,7 @@ export async function measureMemory(
   report.param(
     SECTION,
     'process',
-    'node bridge.mjs --config X sync --full: the bundle `pnpm build` makes, built with its options',
+    'node forecaster-bridge.mjs --config X sync --full: the bundle `pnpm build` makes, built with its options',
   );
   report.param(SECTION, 'invoices', sim.visible);
   report.add({

@@ -1,5 +1,5 @@
 /*
- * One full sync in a process of its own, as `bridge sync --full` runs it: the configuration
+ * One full sync in a process of its own, as `forecaster-bridge sync --full` runs it: the configuration
  * through loadConfig, createBridge, the SyncEngine and a SQLite store in a fresh directory.
  * Reports over IPC what the run did, its time and CPU, and the process's peak RSS (VmHWM).
  */

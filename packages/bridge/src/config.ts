@@ -4,8 +4,12 @@ import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { assertTimeZone, mostSpecificIssue, resolveApiUrl } from '@forecaster/whmcs-client';
 import { z } from 'zod';
+import { readEnv } from './config/env.ts';
+import { ConfigError } from './config/errors.ts';
 import { SCOPES, type Scope } from './scopes.ts';
 import { checkDistinctTokens, checkTokenLength, legacyTokenWarning, type TokenEntry } from './token-rules.ts';
+
+export { ConfigError };
 
 /*
  * The bridge's configuration: one zod schema for the JSON file, plus environment
@@ -332,17 +336,6 @@ export interface BridgeConfig {
   warnings: string[];
 }
 
-/** A configuration that cannot be used. `key` names the bad key, e.g. `sources[0].url`. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(
-    readonly key: string,
-    message: string,
-  ) {
-    super(key ? `${key}: ${message}` : message);
-  }
-}
-
 export function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '');
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
@@ -376,7 +369,8 @@ export interface LoadOptions {
  */
 export function loadConfig(options: LoadOptions = {}): BridgeConfig {
   const env = options.env ?? process.env;
-  const path = options.path ?? (env.BRIDGE_CONFIG || undefined);
+  const vars = readEnv(env);
+  const path = options.path ?? vars.BRIDGE_CONFIG;
   let input: unknown = options.fallback ?? {};
   let baseDir = process.cwd();
   if (path) {
@@ -476,18 +470,18 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
     checkTokenLength(value, `${key}.token`);
     return { name: token.name, sha256: sha256(value), key, ...scopes };
   });
-  if (env.BRIDGE_TOKEN) {
-    secrets.push(env.BRIDGE_TOKEN);
-    checkTokenLength(env.BRIDGE_TOKEN, 'BRIDGE_TOKEN');
-    tokenEntries.push({ name: 'BRIDGE_TOKEN', sha256: sha256(env.BRIDGE_TOKEN), key: 'BRIDGE_TOKEN' });
+  if (vars.BRIDGE_TOKEN) {
+    secrets.push(vars.BRIDGE_TOKEN);
+    checkTokenLength(vars.BRIDGE_TOKEN, 'BRIDGE_TOKEN');
+    tokenEntries.push({ name: 'BRIDGE_TOKEN', sha256: sha256(vars.BRIDGE_TOKEN), key: 'BRIDGE_TOKEN' });
     warnings.push(legacyTokenWarning('BRIDGE_TOKEN', 'BRIDGE_TOKEN'));
   }
-  if (env.BRIDGE_TOKENS_FILE) {
+  if (vars.BRIDGE_TOKENS_FILE) {
     let lines: string[];
     try {
-      lines = readFileSync(env.BRIDGE_TOKENS_FILE, 'utf8').split(/\r?\n/);
+      lines = readFileSync(vars.BRIDGE_TOKENS_FILE, 'utf8').split(/\r?\n/);
     } catch {
-      throw new ConfigError('BRIDGE_TOKENS_FILE', `cannot read ${env.BRIDGE_TOKENS_FILE}`);
+      throw new ConfigError('BRIDGE_TOKENS_FILE', `cannot read ${vars.BRIDGE_TOKENS_FILE}`);
     }
     lines
       .map((line) => line.trim())
@@ -518,26 +512,13 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
     tokens.map((token) => token.sha256),
   );
 
-  let port = file.listen.port;
-  if (env.PORT !== undefined && env.PORT !== '') {
-    port = Number(env.PORT);
-    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-      throw new ConfigError('PORT', `"${env.PORT}" is not a port number (0-65535)`);
-    }
-  }
-  const level = env.BRIDGE_LOG_LEVEL ?? file.log.level;
-  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
-  if (!levels.includes(level as (typeof levels)[number])) {
-    throw new ConfigError('BRIDGE_LOG_LEVEL', `must be one of ${levels.join(', ')}`);
-  }
-
   return {
-    listen: { host: env.BRIDGE_HOST || file.listen.host, port },
-    dataDir: resolve(baseDir, env.BRIDGE_DATA_DIR || file.dataDir),
+    listen: { host: vars.BRIDGE_HOST ?? file.listen.host, port: vars.PORT ?? file.listen.port },
+    dataDir: resolve(baseDir, vars.BRIDGE_DATA_DIR ?? file.dataDir),
     tokens,
     cors: file.cors,
     rateLimit: file.rateLimit,
-    log: { level: level as BridgeConfig['log']['level'], format: file.log.format },
+    log: { level: vars.BRIDGE_LOG_LEVEL ?? file.log.level, format: file.log.format },
     docsBaseUrl: file.docsBaseUrl,
     sources,
     facade,
@@ -598,7 +579,7 @@ function resolveFacade(
   };
 }
 
-/** The effective configuration for `bridge config print`: every secret replaced by `***`. */
+/** The effective configuration for `forecaster-bridge config print`: every secret replaced by `***`. */
 export function redactedConfig(config: BridgeConfig): Record<string, unknown> {
   return {
     origin: config.origin,

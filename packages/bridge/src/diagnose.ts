@@ -2,7 +2,7 @@ import { diagnosticFor, docsLink, isDiagnosticCode } from '@forecaster/module-as
 
 /**
  * What a failure code means for a person: a one-line hint and the troubleshooting link.
- * The same text `bridge check`, the API and the logs show.
+ * The same text `forecaster-bridge check`, the API and the logs show.
  */
 export function diagnose(code: string, docsBaseUrl?: string): { hint: string; docsUrl: string } {
   const entry = diagnosticFor(code);

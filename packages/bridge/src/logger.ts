@@ -14,6 +14,18 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
+/** A record as one line: `source: message`, plus the code, the fix or the error when there is one. */
+export function oneLine(log: Record<string, unknown>, messageKey: string): string {
+  const source = typeof log.source === 'string' ? `${log.source}: ` : '';
+  const extra: string[] = [];
+  if (typeof log.code === 'string') extra.push(`[${log.code}]`);
+  if (typeof log.hint === 'string') extra.push(`fix: ${log.hint}`);
+  const err = log.err as { message?: string; stack?: string } | undefined;
+  if (err && Number(log.level) >= 50) extra.push(`\n${err.stack ?? err.message ?? ''}`);
+  else if (err?.message) extra.push(`(${err.message})`);
+  return [`${source}${String(log[messageKey] ?? '')}`, ...extra].join(' ');
+}
+
 /**
  * Structured JSON logs (pretty on a terminal). Secrets are redacted from every line as a
  * last line of defence, and well-known secret keys are censored wherever they appear.
@@ -32,6 +44,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         colorize: true,
         translateTime: 'SYS:HH:MM:ss',
         ignore: 'pid,hostname',
+        // One line a record: the fields stay in the JSON logs, a terminal shows what a person reads.
+        hideObject: true,
+        messageFormat: oneLine,
         destination,
         sync: true,
       })

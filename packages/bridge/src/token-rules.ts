@@ -1,4 +1,4 @@
-import { ConfigError } from './config.ts';
+import { ConfigError } from './config/errors.ts';
 import { SCOPES, type Scope } from './scopes.ts';
 
 /*

@@ -2,14 +2,14 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleCli, CLI_BUNDLE } from '../scripts/bundle.ts';
 import { configFor, simSource, TOKEN, tempDir } from './harness.ts';
 
-const PACKAGE = join(import.meta.dirname, '..');
-const BUNDLE = join(PACKAGE, 'dist/bridge.mjs');
+const BUNDLE = CLI_BUNDLE;
 
-beforeAll(() => {
+beforeAll(async () => {
   // The bundled executable is what a deployment runs: test that one, with plain node.
-  execFileSync(process.execPath, ['scripts/bundle.mjs'], { cwd: PACKAGE, stdio: 'pipe' });
+  await bundleCli();
 }, 60_000);
 
 function start(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -40,7 +40,7 @@ describe('the bundled bridge executable', () => {
   it('prints its version and help with plain node', () => {
     expect(execFileSync(process.execPath, [BUNDLE, '--version']).toString().trim()).toBe('0.1.0');
     expect(execFileSync(process.execPath, [BUNDLE, '--help']).toString()).toMatch(
-      /serve[\s\S]*sync[\s\S]*config/,
+      /Usage: forecaster-bridge [\s\S]*serve[\s\S]*sync[\s\S]*config/,
     );
   });
 
@@ -100,4 +100,48 @@ describe('the bundled bridge executable', () => {
     demo.child.kill('SIGINT');
     expect(await demo.exit).toBe(0);
   }, 180_000);
+
+  it('PORT that is not a port: names PORT and exits 2, for start and demo alike', async () => {
+    for (const args of [['start'], ['demo']]) {
+      const run = start(args, { PORT: 'abc' });
+      expect(await run.exit).toBe(2);
+      expect(run.err()).toContain(
+        'forecaster-bridge: configuration error: PORT: "abc" is not a port number (0-65535)',
+      );
+    }
+  });
+
+  it('serve without a configuration refuses (exit 2), naming what is missing; only start runs the demo', async () => {
+    const bare = start(['serve']);
+    expect(await bare.exit).toBe(2);
+    expect(bare.err()).toContain('no configuration to serve: give --config FILE or set BRIDGE_CONFIG');
+    const eu = await simSource('eu', { invoices: 1 });
+    const { file, dataDir } = configFor([eu]);
+    const configPath = join(dataDir, 'bridge.json');
+    writeFileSync(configPath, JSON.stringify({ ...file, sources: [] }));
+    const empty = start(['--config', configPath, 'serve'], {});
+    expect(await empty.exit).toBe(2);
+    expect(empty.err()).toContain('sources: no WHMCS source is configured');
+    expect(empty.err()).toContain('tokens: no API token is configured');
+  });
+
+  it('config print warns about an inline secret on stderr, and still redacts it', async () => {
+    const eu = await simSource('eu', { invoices: 1 });
+    const { file, env, dataDir } = configFor([eu]);
+    const configPath = join(dataDir, 'bridge.json');
+    const inline = {
+      ...file,
+      sources: file.sources!.map((s) => ({
+        ...s,
+        credentials: { identifier: 'forecaster', secret: eu.secret },
+      })),
+    };
+    writeFileSync(configPath, JSON.stringify(inline));
+    const printed = start(['--config', configPath, 'config', 'print'], env);
+    expect(await printed.exit).toBe(0);
+    expect(printed.err()).toContain(
+      'warning: sources[0].credentials.secret is written inline in the configuration',
+    );
+    expect(printed.out() + printed.err()).not.toContain(eu.secret);
+  });
 });

@@ -30,7 +30,7 @@ import {
 
 /*
  * Bad input, generated: every query parameter, path segment and body of the Forecaster API,
- * the configuration file, and `bridge check`'s command line. Whatever comes in, the answer is
+ * the configuration file, and `forecaster-bridge check`'s command line. Whatever comes in, the answer is
  * a clear 400 (or 404/413/414 where those mean something), never a 500 or a crash; a bad
  * configuration is a ConfigError naming a key that exists in the input; the CLI exits 2 with a
  * message, never a stack trace. Seeds are fixed for CI; FC_SEED=<n> explores others.
@@ -550,9 +550,9 @@ describe('the configuration file with generated mutations', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// `bridge check` on the command line
+// `forecaster-bridge check` on the command line
 
-describe('`bridge check` with generated arguments', () => {
+describe('`forecaster-bridge check` with generated arguments', () => {
   let bundle: string;
   beforeAll(async () => {
     bundle = await bundleCli();

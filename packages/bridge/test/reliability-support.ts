@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { build } from 'esbuild';
 import { afterEach, expect } from 'vitest';
+import { bundleCli as bundle } from '../scripts/bundle.ts';
 import { type Bridge, type BridgeOptions, createBridge } from '../src/bridge.ts';
 import { type BridgeConfigFile, loadConfig, type SourceConfigInput } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
@@ -114,28 +114,13 @@ const PACKAGE = join(import.meta.dirname, '..');
  * into a private file so that test files running side by side never share one.
  */
 export async function bundleCli(): Promise<string> {
-  // Named bridge.mjs: the CLI runs its main() only when invoked under that name.
   const dir = join(
     PACKAGE,
     'node_modules/.cache/reliability',
     `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
   );
   mkdirSync(dir, { recursive: true });
-  const outfile = join(dir, 'bridge.mjs');
-  await build({
-    entryPoints: [join(PACKAGE, 'src/cli/main.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    external: ['better-sqlite3', 'pino-pretty'],
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
-  return outfile;
+  return bundle(join(dir, 'forecaster-bridge.mjs'));
 }
 
 export function removeBundle(path: string): void {

@@ -8,9 +8,9 @@ import { bundleCli, type CliRun, reliabilityConfig, removeBundle, runCli } from 
  * Known, distinctive secrets go in (the WHMCS API secret, the WHMCS access key, the Forecaster
  * token); then everything the bridge wrote or answered is searched for them: stdout, stderr
  * (logs at debug level), the SQLite store with its WAL, /metrics, /openapi.json, `config print`,
- * `bridge check`, and every error body we can provoke, including a failing source's lastError
+ * `forecaster-bridge check`, and every error body we can provoke, including a failing source's lastError
  * after a run with a wrong secret. They appear nowhere. The same runs show what the bridge asks
- * WHMCS: a sync only GetInvoices, `bridge check` one GetInvoice probe more.
+ * WHMCS: a sync only GetInvoices, `forecaster-bridge check` one GetInvoice probe more.
  */
 
 const WHMCS_SECRET = 'WhmcsSecret-Ibex-8841-Zq';
@@ -135,7 +135,7 @@ describe('secrets appear nowhere the bridge writes or answers', () => {
     expect(sim.requests.length).toBeGreaterThan(1);
     expect(new Set(sim.requests.map((r) => r.action))).toEqual(new Set(['getinvoices']));
 
-    // `bridge check`: the same call once, and one GetInvoice probe (refused: least privilege).
+    // `forecaster-bridge check`: the same call once, and one GetInvoice probe (refused: least privilege).
     sim.clearRequests();
     const check = runCli(bundle, ['check', '--json'], env);
     const checkCode = await check.exit;
@@ -194,7 +194,7 @@ describe('secrets appear nowhere the bridge writes or answers', () => {
     expect(leaks(places, [WHMCS_SECRET, WRONG_SECRET, ACCESS_KEY, FORECASTER_TOKEN])).toEqual([]);
   }, 120_000);
 
-  it('the demo (`bridge start` with no configuration) and BRIDGE_TOKEN', async () => {
+  it('the demo (`forecaster-bridge start` with no configuration) and BRIDGE_TOKEN', async () => {
     const cwd = tempDir();
     const demo = runCli(bundle, ['start'], { PORT: '0', BRIDGE_TOKEN: DEMO_TOKEN }, cwd);
     await demo.waitFor(/Stop: Ctrl\+C/, 150_000);

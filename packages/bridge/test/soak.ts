@@ -13,7 +13,7 @@ import { createLogger } from '../src/logger.ts';
  * The soak: autocannon against /v1/invoices, /v1/changes and /v1/revenue while a full sync
  * writes every invoice, loopback only. It passes when there is no error at all (non-2xx,
  * socket errors, timeouts) and the bridge's RSS stays flat: after a warm-up, the end must not
- * exceed start x 1.5 + 30 MB. The bridge runs as its own process (`bridge serve`), so the RSS
+ * exceed start x 1.5 + 30 MB. The bridge runs as its own process (`forecaster-bridge serve`), so the RSS
  * is the bridge's alone; the simulated WHMCS and autocannon run here.
  *
  *   pnpm soak                                   # 60 s, 50 connections

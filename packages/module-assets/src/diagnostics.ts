@@ -20,7 +20,7 @@ const catalogue = [
       'Read the address in the message. If it is an IPv6 address while you allowed the IPv4 one (or the reverse), the server now reaches WHMCS over the other family: add this address as a separate entry.',
       'If it is an address of Cloudflare, a load balancer or another proxy in front of WHMCS, do not allow it: configure WHMCS’s Trusted Proxies setting so that WHMCS sees the real caller.',
       'Otherwise add exactly that address to System Settings > General Settings > Security > API IP Access Restriction and click Save Changes.',
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'allow-module-server-ip',
   }),
@@ -32,7 +32,7 @@ const catalogue = [
     fix: [
       'Find and fix the cause of the failed logins first, usually a wrong secret (see `auth_failed`), or the address will be banned again.',
       'Wait for the ban to expire, or delete the address under System Settings > Banned IPs (Setup > Other > Banned IPs in WHMCS 7).',
-      'Run `bridge check` once. The bridge does not retry by itself.',
+      'Run `forecaster-bridge check` once. The bridge does not retry by itself.',
     ],
     guideStep: 'failed-login-ban',
   }),
@@ -44,7 +44,7 @@ const catalogue = [
     fix: [
       `Compare the key the source’s \`${BRIDGE_CONFIG.accessKey}\` points to with the value of \`$api_access_key\` in configuration.php, character for character.`,
       `If you rely on the allowlist instead, remove \`${BRIDGE_CONFIG.accessKey}\` from the bridge’s configuration.`,
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'access-key',
   }),
@@ -57,7 +57,7 @@ const catalogue = [
       `Check \`${BRIDGE_CONFIG.identifier}\` against System Settings > Manage API Credentials > API Credentials on the WHMCS that \`${BRIDGE_CONFIG.url}\` points to.`,
       `Check that the file or environment variable \`${BRIDGE_CONFIG.secret}\` names holds the secret and is not empty.`,
       'If the credential is gone, generate a new one and record it.',
-      'Run `bridge check` once. Repeated failures ban the address.',
+      'Run `forecaster-bridge check` once. Repeated failures ban the address.',
     ],
     guideStep: 'record-credentials',
   }),
@@ -70,7 +70,7 @@ const catalogue = [
       'Check the secret for spaces, tabs or line breaks at either end, and that it was not cut short when copied.',
       'Check that the administrator `forecaster-bridge` is not disabled under System Settings > Administrator Users.',
       'If you no longer have the secret, generate a new credential and delete the old one: WHMCS cannot show a secret again.',
-      'Run `bridge check` once. Three failures within 30 minutes ban the address.',
+      'Run `forecaster-bridge check` once. Three failures within 30 minutes ban the address.',
     ],
     guideStep: 'record-credentials',
   }),
@@ -83,7 +83,7 @@ const catalogue = [
       'Open System Settings > Manage API Credentials > API Roles and edit the bridge’s role.',
       'Under Billing, tick GetInvoices (plural; GetInvoice is a different action) and save.',
       'Check on the API Credentials tab that the credential holds this role.',
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'create-api-role',
   }),
@@ -95,7 +95,7 @@ const catalogue = [
     fix: [
       `Check that \`${BRIDGE_CONFIG.url}\` is the address of the right WHMCS installation.`,
       `Check that WHMCS is version ${requirements.whmcs.minimumVersion} or later.`,
-      'If both are right, report it with the output of `bridge check`.',
+      'If both are right, report it with the output of `forecaster-bridge check`.',
     ],
     guideStep: 'check-connection',
   }),
@@ -105,9 +105,9 @@ const catalogue = [
     meaning:
       'The request was accepted but WHMCS could not complete it and returned its own message, for example after a database error or a failing hook in an addon module.',
     fix: [
-      'Read the message `bridge check` shows: it is WHMCS’s own.',
+      'Read the message `forecaster-bridge check` shows: it is WHMCS’s own.',
       'Look in WHMCS’s activity log and module log for the same moment.',
-      'If an addon or hook is at fault, fix or disable it, then run `bridge check` again.',
+      'If an addon or hook is at fault, fix or disable it, then run `forecaster-bridge check` again.',
     ],
     guideStep: 'check-connection',
   }),
@@ -120,7 +120,7 @@ const catalogue = [
       'Check the status code: 5xx points at the WHMCS server or PHP (see its error log), 403 at a firewall or proxy rule.',
       'If Cloudflare or a firewall stands in front of WHMCS, let the module server through for `/includes/api.php`.',
       `If it fails only on large pages, lower \`${BRIDGE_CONFIG.pageSize}\`.`,
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'proxies',
   }),
@@ -132,7 +132,7 @@ const catalogue = [
     fix: [
       'Check how loaded the WHMCS server is, and whether the admin area is slow too.',
       `Lower \`${BRIDGE_CONFIG.pageSize}\` so each request does less work, or raise \`${BRIDGE_CONFIG.timeout}\`.`,
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'check-connection',
   }),
@@ -144,7 +144,7 @@ const catalogue = [
     fix: [
       'Check from the module server that WHMCS answers: `curl -sS -o /dev/null -w "%{http_code}" https://billing.example.com/includes/api.php`, with your WHMCS address.',
       'Check the module server’s firewall and any outgoing proxy.',
-      'Run `bridge check` again; it tells a DNS, connection or TLS problem apart.',
+      'Run `forecaster-bridge check` again; it tells a DNS, connection or TLS problem apart.',
     ],
     guideStep: 'check-connection',
   }),
@@ -156,7 +156,7 @@ const catalogue = [
     fix: [
       'Open WHMCS’s `includes/api.php` address from the module server with `curl` and look at the start of the body.',
       'Look for PHP notices, warnings or whitespace before the JSON and fix their source: turn off PHP’s display_errors, or remove stray output from configuration.php and custom hooks.',
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'check-connection',
   }),
@@ -203,7 +203,7 @@ const catalogue = [
     fix: [
       'Read which setting the message names.',
       `Open the configuration file (given by \`--config\` or \`${BRIDGE_CONFIG.fileEnv}\`) and correct that key: each source needs at least \`id\`, \`url\` and \`credentials\`; a secret given as \`{ "file": PATH }\` must be readable by the bridge’s user, one given as \`{ "env": NAME }\` must be set.`,
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'record-credentials',
   }),
@@ -214,7 +214,7 @@ const catalogue = [
     fix: [
       `Check the host name in \`${BRIDGE_CONFIG.url}\` for typos.`,
       'On the module server, run `getent ahosts` followed by the host name; if nothing comes back, check its resolver settings (`/etc/resolv.conf`) and the domain’s DNS records.',
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'check-connection',
   }),
@@ -226,7 +226,7 @@ const catalogue = [
     fix: [
       `Check the port in \`${BRIDGE_CONFIG.url}\`: HTTPS is 443 unless the URL names another.`,
       'Check that the web server on the WHMCS host is running and that the host name points to it.',
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'check-connection',
   }),
@@ -239,7 +239,7 @@ const catalogue = [
       'Check that the module server may open outgoing HTTPS connections (port 443) to WHMCS’s address.',
       'Check that WHMCS’s firewall accepts HTTPS from the module server.',
       'If the host name resolves to an IPv6 address the module server cannot route, fix its IPv6 or remove the stale AAAA record.',
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'check-connection',
   }),
@@ -251,7 +251,7 @@ const catalogue = [
     fix: [
       'Renew the certificate on the WHMCS server (for Let’s Encrypt, check that renewal runs).',
       'If the certificate is fine, check the module server’s clock: `timedatectl` should show it synchronised.',
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'check-connection',
   }),
@@ -263,7 +263,7 @@ const catalogue = [
     fix: [
       `Use the host name the certificate is issued for in \`${BRIDGE_CONFIG.url}\`, for example \`billing.example.com\` rather than the server’s own name or an IP address.`,
       'Or issue a certificate that covers the name you use.',
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'check-connection',
   }),
@@ -275,7 +275,7 @@ const catalogue = [
     fix: [
       'Install a certificate from a public authority on the WHMCS server, including its intermediate certificates.',
       `If WHMCS uses a private authority, or an inspecting proxy on the module server’s network re-signs traffic, point \`${BRIDGE_CONFIG.caFile}\` at that authority’s certificate (PEM).`,
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'check-connection',
   }),
@@ -287,7 +287,7 @@ const catalogue = [
     fix: [
       'Check the server’s TLS setup from the module server: `openssl s_client -connect billing.example.com:443 -servername billing.example.com`, with your host name.',
       'Enable TLS 1.2 or 1.3 on the WHMCS server.',
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'check-connection',
   }),
@@ -298,7 +298,7 @@ const catalogue = [
     fix: [
       `Change \`${BRIDGE_CONFIG.url}\` to its \`https://\` form.`,
       'If WHMCS has no certificate, install one first.',
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'record-credentials',
   }),
@@ -310,7 +310,7 @@ const catalogue = [
     fix: [
       `Set \`${BRIDGE_CONFIG.url}\` to the root of the WHMCS installation (the address of its client area, such as \`https://billing.example.com/\` or \`https://example.com/billing/\`), or to the full \`includes/api.php\` address.`,
       'Open that address followed by `includes/api.php` in a browser: WHMCS answers with a short error, not a web page.',
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'record-credentials',
   }),
@@ -322,7 +322,7 @@ const catalogue = [
     fix: [
       'Find the block in the firewall’s log (Cloudflare: Security > Events) using the time and the module server’s address.',
       'Add a rule that lets the module server’s address reach `/includes/api.php`, such as a Cloudflare WAF skip rule or a ModSecurity exclusion.',
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'proxies',
   }),
@@ -332,7 +332,7 @@ const catalogue = [
     meaning: `\`${BRIDGE_CONFIG.url}\` contains the admin area’s directory (\`/admin/\` or its renamed equivalent). The API lives under the installation’s root, in \`includes/api.php\`.`,
     fix: [
       `Remove the admin directory from \`${BRIDGE_CONFIG.url}\`: \`https://billing.example.com/admin/\` becomes \`https://billing.example.com/\`.`,
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'record-credentials',
   }),
@@ -343,7 +343,7 @@ const catalogue = [
       'The configured secret has a space, tab or line break at its start or end. WHMCS secrets never do, so it was copied with extra characters. WHMCS would refuse it, and each refusal counts towards the failed-login ban.',
     fix: [
       `Rewrite the secret where \`${BRIDGE_CONFIG.secret}\` points, without the extra characters. For a file, \`printf '%s'\` writes the secret with nothing around it.`,
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'record-credentials',
   }),
@@ -355,7 +355,7 @@ const catalogue = [
     fix: [
       'Open System Settings > Manage API Credentials > API Roles and edit the bridge’s role: untick everything but Billing > GetInvoices.',
       'On the API Credentials tab, check that the credential holds this role and no other.',
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'create-api-role',
   }),
@@ -367,7 +367,7 @@ const catalogue = [
     fix: [
       'Note the invoice id and field in the message and open that invoice in WHMCS.',
       `If WHMCS is older than ${requirements.whmcs.recommendedVersion}, upgrade it.`,
-      'Report it with the output of `bridge check`, leaving the secret out.',
+      'Report it with the output of `forecaster-bridge check`, leaving the secret out.',
     ],
     guideStep: 'check-connection',
   }),
@@ -379,7 +379,7 @@ const catalogue = [
     fix: [
       'Exempt the module server’s address from the rate limit for `/includes/api.php`.',
       `Or lower \`${BRIDGE_CONFIG.concurrency}\` (requests in flight at once) and lengthen \`${BRIDGE_CONFIG.syncEvery}\`.`,
-      'Run `bridge check` again once the limit is lifted.',
+      'Run `forecaster-bridge check` again once the limit is lifted.',
     ],
     guideStep: 'proxies',
   }),
@@ -389,7 +389,7 @@ const catalogue = [
     meaning:
       'The WHMCS is configured in the bridge but no sync has completed yet, so no invoices from it are served.',
     fix: [
-      'Run `bridge check` and fix anything it reports.',
+      'Run `forecaster-bridge check` and fix anything it reports.',
       'Check that the bridge is running and look at its log for the first sync.',
       'A first sync of a large WHMCS can take a while; wait for it to finish.',
     ],
@@ -421,9 +421,9 @@ export const unknownDiagnostic: Diagnostic = diagnosticSchema.parse({
   title: 'Any other failure',
   meaning: 'The bridge reported a code that this version of the troubleshooting guide does not describe.',
   fix: [
-    'Run `bridge check` and read its full message.',
+    'Run `forecaster-bridge check` and read its full message.',
     'Update the bridge: a newer version may describe this failure.',
-    'If it persists, report it with the output of `bridge check`, leaving the secret out.',
+    'If it persists, report it with the output of `forecaster-bridge check`, leaving the secret out.',
   ],
   guideStep: 'check-connection',
   docsAnchor: UNKNOWN_DIAGNOSTIC_CODE,

@@ -95,9 +95,9 @@ describe('setupGuide', () => {
 
   it('rejects text that would break the docs build', () => {
     const broken = structuredClone(setupGuide);
-    broken.steps[0]!.verify = 'Run {{ bridge check }}';
+    broken.steps[0]!.verify = 'Run {{ forecaster-bridge check }}';
     expect(guideSchema.safeParse(broken).success).toBe(false);
-    broken.steps[0]!.verify = 'Run `bridge check';
+    broken.steps[0]!.verify = 'Run `forecaster-bridge check';
     expect(guideSchema.safeParse(broken).success).toBe(false);
     broken.steps[0]!.verify = 'As in [[no-such-step]].';
     expect(guideSchema.safeParse(broken).success).toBe(false);
@@ -155,12 +155,12 @@ describe('the content of the steps', () => {
     }
   });
 
-  it('find-server-ip: curl -4, curl -6, ip route get, and what bridge check reports', () => {
+  it('find-server-ip: curl -4, curl -6, ip route get, and what forecaster-bridge check reports', () => {
     const text = stepText(guideStep('find-server-ip'));
     expect(text).toContain('curl -4 https://ifconfig.co');
     expect(text).toContain('curl -6 https://ifconfig.co');
     expect(text).toContain('ip route get');
-    expect(text).toMatch(/bridge check.*ip_not_allowed/s);
+    expect(text).toMatch(/forecaster-bridge check.*ip_not_allowed/s);
   });
 
   it('allow-module-server-ip: the exact setting, no CIDR, IPv4 and IPv6 apart', () => {
@@ -198,8 +198,8 @@ describe('the content of the steps', () => {
     const list = guideStep('rotate-credential').body.find((block) => block.type === 'list');
     expect(list?.type === 'list' && list.ordered).toBe(true);
     const items = list?.type === 'list' ? list.items.join('\n') : '';
-    const order = ['Generate a new credential', 'bridge check', 'Delete the old credential'].map((part) =>
-      items.indexOf(part),
+    const order = ['Generate a new credential', 'forecaster-bridge check', 'Delete the old credential'].map(
+      (part) => items.indexOf(part),
     );
     expect(order.every((position) => position >= 0)).toBe(true);
     expect(order).toEqual([...order].sort((a, b) => a - b));

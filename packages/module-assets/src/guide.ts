@@ -46,7 +46,7 @@ const guide = {
         },
       ],
       verify:
-        'When setup is complete, `bridge check` passes and does not report `over_privileged`, which it raises when it finds the role allows more than `GetInvoices`.',
+        'When setup is complete, `forecaster-bridge check` passes and does not report `over_privileged`, which it raises when it finds the role allows more than `GetInvoices`.',
     },
     {
       id: 'create-admin-user',
@@ -169,7 +169,7 @@ const guide = {
         {
           type: 'callout',
           kind: 'warning',
-          text: 'GetInvoice (singular) is a different action, listed right before GetInvoices. The bridge does not use it. Ticking it, or anything else, makes `bridge check` warn with `over_privileged`.',
+          text: 'GetInvoice (singular) is a different action, listed right before GetInvoices. The bridge does not use it. Ticking it, or anything else, makes `forecaster-bridge check` warn with `over_privileged`.',
         },
         {
           type: 'callout',
@@ -308,7 +308,7 @@ const guide = {
         },
       ],
       verify:
-        '`bridge check` gets past the configuration checks: it reports neither `config_invalid` nor `secret_whitespace`. Until the next steps are done it may still report `ip_not_allowed`; that is expected.',
+        '`forecaster-bridge check` gets past the configuration checks: it reports neither `config_invalid` nor `secret_whitespace`. Until the next steps are done it may still report `ip_not_allowed`; that is expected.',
     },
     {
       id: 'find-server-ip',
@@ -357,7 +357,7 @@ const guide = {
         },
         {
           type: 'paragraph',
-          text: 'The final word is WHMCS’s own: when it refuses an address, its error message names the address it saw (`Invalid IP 203.0.113.9`), and `bridge check` reports that address under `ip_not_allowed`. Add exactly that address.',
+          text: 'The final word is WHMCS’s own: when it refuses an address, its error message names the address it saw (`Invalid IP 203.0.113.9`), and `forecaster-bridge check` reports that address under `ip_not_allowed`. Add exactly that address.',
         },
       ],
       verify:
@@ -419,23 +419,23 @@ const guide = {
         },
       ],
       verify:
-        '`bridge check` no longer reports `ip_not_allowed`. If it still does, compare the address in its message with the list, character by character.',
+        '`forecaster-bridge check` no longer reports `ip_not_allowed`. If it still does, compare the address in its message with the list, character by character.',
     },
     {
       id: 'check-connection',
       title: 'Check the connection',
       kind: 'required',
-      summary: 'Run `bridge check` on the module server and fix whatever it reports.',
+      summary: 'Run `forecaster-bridge check` on the module server and fix whatever it reports.',
       menuPath: [],
       body: [
         {
           type: 'paragraph',
-          text: 'Run `bridge check` on the module server. It follows the path of a real request: it reads the configuration, resolves WHMCS’s host name, connects, checks the TLS certificate, calls `GetInvoices` for a small sample, and parses the answer.',
+          text: 'Run `forecaster-bridge check` on the module server. It follows the path of a real request: it reads the configuration, resolves WHMCS’s host name, connects, checks the TLS certificate, calls `GetInvoices` for a small sample, and parses the answer.',
         },
         {
           type: 'code',
           language: 'sh',
-          code: 'bridge check',
+          code: 'forecaster-bridge check',
         },
         {
           type: 'paragraph',
@@ -452,7 +452,7 @@ const guide = {
           text: 'On the WHMCS side, the Log API Authentication option on the Security tab makes WHMCS record each API login in its activity log, which shows the address and the credential used.',
         },
       ],
-      verify: '`bridge check` reports no errors, and the first sync of this WHMCS completes.',
+      verify: '`forecaster-bridge check` reports no errors, and the first sync of this WHMCS completes.',
     },
     {
       id: 'access-key',
@@ -489,7 +489,7 @@ const guide = {
             'Generate a long random key, for example with `openssl rand -hex 32`.',
             'On the WHMCS server, add the line below to `configuration.php` in the WHMCS root directory. This needs file access to that server (SSH, SFTP or the control panel’s file manager).',
             `Give the bridge the same key: in the source’s entry, set \`${BRIDGE_CONFIG.accessKey}\` to \`{ "file": PATH }\` (a file holding the key) or \`{ "env": NAME }\`.`,
-            'Run `bridge check`.',
+            'Run `forecaster-bridge check`.',
           ],
         },
         {
@@ -509,7 +509,8 @@ const guide = {
           text: 'A wrong key is refused with `Invalid Access Key` even from an address on the allowlist; the bridge reports it as `invalid_access_key`.',
         },
       ],
-      verify: '`bridge check` passes, and keeps passing after the module server’s outgoing address changes.',
+      verify:
+        '`forecaster-bridge check` passes, and keeps passing after the module server’s outgoing address changes.',
     },
     {
       id: 'proxies',
@@ -538,7 +539,7 @@ const guide = {
         },
       ],
       verify:
-        'The address `bridge check` reports as seen by WHMCS is the module server’s outgoing address, not an address of the proxy.',
+        'The address `forecaster-bridge check` reports as seen by WHMCS is the module server’s outgoing address, not an address of the proxy.',
     },
     {
       id: 'failed-login-ban',
@@ -558,7 +559,7 @@ const guide = {
         },
         {
           type: 'paragraph',
-          text: 'The bridge never retries an authentication, IP or permission error: it reports it and leaves the fix to you. Each sync and each `bridge check` run still makes one attempt, so fix the cause before trying again: three attempts with a wrong secret within 30 minutes, from the bridge or any other tool on the same server, ban the address.',
+          text: 'The bridge never retries an authentication, IP or permission error: it reports it and leaves the fix to you. Each sync and each `forecaster-bridge check` run still makes one attempt, so fix the cause before trying again: three attempts with a wrong secret within 30 minutes, from the bridge or any other tool on the same server, ban the address.',
         },
         {
           type: 'list',
@@ -567,7 +568,7 @@ const guide = {
             'Fix the cause first (usually the secret: see the `auth_failed` entry in troubleshooting). Otherwise the next attempt bans the address again.',
             'Wait for the ban to expire, or lift it: open System Settings > Banned IPs (WHMCS’s documentation calls this Ban Control; in WHMCS 7, Setup > Other > Banned IPs), find the module server’s address and delete its entry.',
             'If your own address is banned and you cannot reach the admin area, log in from another network, or delete the address’s row from the `tblbannedips` table in WHMCS’s database.',
-            'Run `bridge check` once.',
+            'Run `forecaster-bridge check` once.',
           ],
         },
         {
@@ -577,7 +578,7 @@ const guide = {
         },
       ],
       verify:
-        '`bridge check` no longer reports `ip_banned`, and the Banned IPs list does not hold the module server’s address.',
+        '`forecaster-bridge check` no longer reports `ip_banned`, and the Banned IPs list does not hold the module server’s address.',
     },
     {
       id: 'rotate-credential',
@@ -598,7 +599,7 @@ const guide = {
           items: [
             'Generate a new credential for the same administrator and the same role, as in [[generate-api-credential]], with today’s date in its description.',
             'Put the new identifier and secret in the bridge’s configuration, as in [[record-credentials]], and restart the bridge so it reads them.',
-            'Run `bridge check`. Go on only when it passes.',
+            'Run `forecaster-bridge check`. Go on only when it passes.',
             'Delete the old credential on the API Credentials tab; its description and identifier tell it apart from the new one.',
             'Confirm that the next scheduled sync succeeds.',
           ],
@@ -610,7 +611,7 @@ const guide = {
         },
       ],
       verify:
-        'The API Credentials tab lists a single credential for `forecaster-bridge`, the new one, and `bridge check` passes.',
+        'The API Credentials tab lists a single credential for `forecaster-bridge`, the new one, and `forecaster-bridge check` passes.',
     },
   ],
 } satisfies z.input<typeof guideSchema>;

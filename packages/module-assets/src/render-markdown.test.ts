@@ -46,7 +46,7 @@ describe('renderGuideMarkdown', () => {
     expect(guide).toContain('> [!WARNING]\n> IPv4 and IPv6 addresses are separate entries.');
     expect(guide).toContain('```sh\ncurl -4 https://ifconfig.co');
     expect(guide).toMatch(/^1\. Open System Settings > Administrator Users\.$/m);
-    expect(guide).toContain('**Check:** `bridge check` no longer reports `ip_not_allowed`.');
+    expect(guide).toContain('**Check:** `forecaster-bridge check` no longer reports `ip_not_allowed`.');
   });
 
   it('turns step references into links to their anchors', () => {

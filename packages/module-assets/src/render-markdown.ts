@@ -135,7 +135,7 @@ export function renderTroubleshootingMarkdown(options: { guidePath?: string } = 
   const link = linkWithin(setupGuide, options.guidePath ?? './setup-guide');
   return `${[
     '# Troubleshooting',
-    'Each problem the bridge or `bridge check` reports carries a code. Its section below says what it means and how to fix it; the address of the section ends in `#` followed by the code.',
+    'Each problem the bridge or `forecaster-bridge check` reports carries a code. Its section below says what it means and how to fix it; the address of the section ends in `#` followed by the code.',
     ...[...diagnostics, unknownDiagnostic].map((entry) => diagnostic(entry, link)),
   ].join('\n\n')}\n`;
 }

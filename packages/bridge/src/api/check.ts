@@ -20,7 +20,7 @@ const runCheck = createRoute({
   method: 'get',
   path: '/{id}/check',
   tags: ['Sources'],
-  summary: "Check a source's setup, stage by stage (what `bridge check` prints)",
+  summary: "Check a source's setup, stage by stage (what `forecaster-bridge check` prints)",
   description:
     'Configuration, DNS, TCP, TLS, then WHMCS: api.php, credentials, IP allowlist, role, least privilege and a sample page. ' +
     'Stops at the first failure; each failure carries its fix and a docs link. At most one authenticated WHMCS call per run, ' +

@@ -18,7 +18,7 @@ export interface AppDeps {
   clock?: () => Date;
   /** The bridge's version, shown in /openapi.json. */
   version?: string;
-  /** Runs `bridge check` for a source (ban-safe: cached for a cooldown). */
+  /** Runs `forecaster-bridge check` for a source (ban-safe: cached for a cooldown). */
   check?: CheckRunner;
 }
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { checkReportSchema } from './report.ts';
 
-/* `bridge check` end to end: the real CLI in a child process, against simulators in this one. */
+/* `forecaster-bridge check` end to end: the real CLI in a child process, against simulators in this one. */
 
 const PACKAGE = join(import.meta.dirname, '../..');
 const SECRET = 'cli-Secret-9021-k';
@@ -54,7 +54,7 @@ function bridge(args: string[]): Promise<{ code: number; stdout: string; stderr:
   });
 }
 
-describe('bridge check', () => {
+describe('forecaster-bridge check', () => {
   it('prints a checklist per source and exits 1 when one fails', async () => {
     const run = await bridge(['--config', configFile({ sources: sources() }), 'check']);
     expect(run.code).toBe(1);

@@ -2,7 +2,7 @@ import { DIAGNOSTIC_CODES, type DiagnosticCode, diagnosticFor, docsLink } from '
 import { z } from '@hono/zod-openapi';
 
 /*
- * The shape of `bridge check`'s answer, once: the CLI prints it, `--json` emits it, and the HTTP
+ * The shape of `forecaster-bridge check`'s answer, once: the CLI prints it, `--json` emits it, and the HTTP
  * API serves it. Built with zod-openapi's `z` so that the route can name it as a component.
  */
 

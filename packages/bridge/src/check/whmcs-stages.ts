@@ -206,7 +206,9 @@ export async function whmcsStages(
       case 'redirected':
       case 'incomplete_walk':
         return {
-          stages: [fail('whmcs', err.code, `${err.message}. One attempt; bridge check does not retry.`)],
+          stages: [
+            fail('whmcs', err.code, `${err.message}. One attempt; forecaster-bridge check does not retry.`),
+          ],
         };
     }
   }

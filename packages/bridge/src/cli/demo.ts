@@ -4,8 +4,12 @@ import { resolve } from 'node:path';
 import { serveModulePreview } from '@forecaster/module-assets/preview';
 import { type ServedSimulator, serveWhmcsSimulator } from '@forecaster/whmcs-sim';
 import { type Bridge, createBridge } from '../bridge.ts';
-import { loadConfig } from '../config.ts';
-import { formatRunSummary, showSyncProgress } from './progress.ts';
+import { type BridgeConfig, loadConfig } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import type { SyncRunResult } from '../store/types.ts';
+import { createLogSink } from './log-sink.ts';
+import { assertPortFree } from './port.ts';
+import { explainUncounted, formatRunSummary, plural, showSyncProgress } from './progress.ts';
 
 export interface DemoOptions {
   port?: number;
@@ -14,7 +18,9 @@ export interface DemoOptions {
   dataDir?: string;
   /** Invoices per simulated WHMCS: default 30,000 and 20,000. */
   invoices?: [number, number];
-  out?: NodeJS.WritableStream;
+  out?: NodeJS.WriteStream;
+  /** Aborting it during the first sync stops the demo there (Ctrl-C): the promise rejects. */
+  signal?: AbortSignal;
 }
 
 export interface Demo {
@@ -25,24 +31,84 @@ export interface Demo {
   close(): Promise<void>;
 }
 
+/** What a demo stopped by a signal leaves behind, said when it stops. */
+export const DEMO_STOP_MESSAGE =
+  'stopping the demo. Nothing is kept: the next `pnpm start` starts afresh (new simulated WHMCS data, a new first sync).';
+
+/** The demo was stopped during its first sync. */
+export class DemoInterrupted extends Error {
+  override name = 'DemoInterrupted';
+}
+
+const HOST = '127.0.0.1';
 const secret = () => randomBytes(18).toString('base64url');
+type Credential = { identifier: string; secret: string };
 
 /**
  * With nothing configured, `pnpm start` runs this: two simulated WHMCS installs on loopback
  * (real credentials, a GetInvoices-only role, an IP allowlist), the bridge pointed at them,
- * a first full sync with progress, then the API on 127.0.0.1:8787.
+ * a first full sync with progress, then the API on 127.0.0.1:8787. Each step is a function
+ * below, so that a step can be added (a module preview) without touching the others.
  */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const out = options.out ?? process.stdout;
+  const port = options.port ?? 8787;
+  // Before anything is started or deleted: a second start must leave a running demo alone.
+  await assertPortFree(HOST, port);
   const token = options.token ?? `demo-${randomBytes(24).toString('base64url')}`;
-  const [euCount, usCount] = options.invoices ?? [30_000, 20_000];
-  const eu = { identifier: 'forecaster-eu', secret: secret() };
-  const us = { identifier: 'forecaster-us', secret: secret() };
+  const credentials = {
+    eu: { identifier: 'forecaster-eu', secret: secret() },
+    us: { identifier: 'forecaster-us', secret: secret() },
+  };
   out.write('Starting two simulated WHMCS installs on loopback (no WHMCS is configured)...\n');
-  const role = (c: { identifier: string; secret: string }) => [
-    { ...c, admin: 'forecaster', actions: ['GetInvoices'] },
-  ];
-  const sims = await Promise.all([
+  const sims = await startSimulators(options.invoices ?? [30_000, 20_000], credentials);
+  const closeSims = () => Promise.all(sims.map((s) => s.close())).then(() => undefined);
+  let bridge: Bridge | undefined;
+  try {
+    const dataDir = resolve(options.dataDir ?? './data/demo');
+    rmSync(dataDir, { recursive: true, force: true });
+    const config = demoConfig({ port, dataDir, token, sims, credentials });
+    const sink = createLogSink(out);
+    bridge = await createBridge(config, {
+      logger: createLogger({
+        level: config.log.level,
+        format: config.log.format,
+        secrets: config.secrets,
+        destination: sink.stream,
+      }),
+    });
+    if (options.signal?.aborted) throw new DemoInterrupted('stopped before the first sync');
+    out.write(`Syncing both into ${dataDir}...\n`);
+    const runs = await firstSync(bridge, out, sink, options.signal);
+    if (options.signal?.aborted) throw new DemoInterrupted('stopped during the first sync');
+    const url = await bridge.listen();
+    const preview = await startPreview(url, token, out);
+    out.write(welcome(url, token, runs, preview?.url));
+    const served = bridge;
+    return {
+      bridge: served,
+      url,
+      token,
+      sims,
+      async close() {
+        await preview?.close();
+        await served.close();
+        await closeSims();
+      },
+    };
+  } catch (err) {
+    await bridge?.close();
+    await closeSims();
+    throw err;
+  }
+}
+
+function startSimulators(
+  [euCount, usCount]: [number, number],
+  credentials: { eu: Credential; us: Credential },
+): Promise<ServedSimulator[]> {
+  const role = (c: Credential) => [{ ...c, admin: 'forecaster', actions: ['GetInvoices'] }];
+  return Promise.all([
     serveWhmcsSimulator({
       seed: 101,
       invoices: euCount,
@@ -55,8 +121,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       ],
       timeZone: 'Europe/Berlin',
       pathPrefix: '/billing',
-      credentials: role(eu),
-      allowlist: ['127.0.0.1'],
+      credentials: role(credentials.eu),
+      allowlist: [HOST],
       latency: { perCallMs: 5 },
     }),
     serveWhmcsSimulator({
@@ -68,82 +134,107 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         { code: 'CAD', prefix: '$', suffix: ' CAD' },
       ],
       timeZone: 'America/New_York',
-      credentials: role(us),
-      allowlist: ['127.0.0.1'],
+      credentials: role(credentials.us),
+      allowlist: [HOST],
       latency: { perCallMs: 5 },
     }),
   ]);
-  const dataDir = resolve(options.dataDir ?? './data/demo');
-  rmSync(dataDir, { recursive: true, force: true });
+}
+
+function demoConfig(demo: {
+  port: number;
+  dataDir: string;
+  token: string;
+  sims: ServedSimulator[];
+  credentials: { eu: Credential; us: Credential };
+}): BridgeConfig {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    BRIDGE_TOKEN: token,
-    DEMO_EU_SECRET: eu.secret,
-    DEMO_US_SECRET: us.secret,
+    BRIDGE_TOKEN: demo.token,
+    DEMO_EU_SECRET: demo.credentials.eu.secret,
+    DEMO_US_SECRET: demo.credentials.us.secret,
   };
   delete env.BRIDGE_CONFIG;
-  const config = loadConfig({
+  // The caller decided the port (PORT or --port); and the demo deletes its data directory at
+  // every start, so a BRIDGE_DATA_DIR meant for a real deployment must never become it.
+  delete env.PORT;
+  delete env.BRIDGE_DATA_DIR;
+  const schedule = { incrementalEvery: '1m', fullEvery: '1d' };
+  return loadConfig({
     env,
     fallback: {
-      listen: { host: '127.0.0.1', port: options.port ?? 8787 },
-      dataDir,
+      listen: { host: HOST, port: demo.port },
+      dataDir: demo.dataDir,
       sources: [
         {
           id: 'eu',
           name: 'EU billing (simulated WHMCS 8, Europe/Berlin)',
-          url: sims[0].url,
-          credentials: { identifier: eu.identifier, secret: { env: 'DEMO_EU_SECRET' } },
+          url: demo.sims[0]!.url,
+          credentials: { identifier: demo.credentials.eu.identifier, secret: { env: 'DEMO_EU_SECRET' } },
           timeZone: 'Europe/Berlin',
-          sync: { incrementalEvery: '1m', fullEvery: '1d' },
+          sync: schedule,
         },
         {
           id: 'us',
           name: 'US billing (simulated WHMCS 8, America/New_York)',
-          url: sims[1].url,
-          credentials: { identifier: us.identifier, secret: { env: 'DEMO_US_SECRET' } },
+          url: demo.sims[1]!.url,
+          credentials: { identifier: demo.credentials.us.identifier, secret: { env: 'DEMO_US_SECRET' } },
           timeZone: 'America/New_York',
-          sync: { incrementalEvery: '1m', fullEvery: '1d' },
+          sync: schedule,
         },
       ],
     },
   });
-  const bridge = await createBridge(config);
-  out.write(`Syncing ${euCount + usCount} invoices from both into ${dataDir}...\n`);
-  const stopBars = showSyncProgress(bridge.engine);
-  const runs = await Promise.all(
-    config.sources.map(async (s) => ({ source: s.id, run: await bridge.engine.run(s.id, 'full') })),
-  );
-  stopBars();
-  out.write(`\n${formatRunSummary(runs)}\n\n`);
-  const url = await bridge.listen();
-  const preview = await startPreview(url, token, out);
-  out.write(
-    [
-      `Forecaster Bridge demo is serving on ${url}`,
-      '',
-      `Token (set BRIDGE_TOKEN to choose it): ${token}`,
-      '',
-      'Try:',
-      `  curl -s -H 'Authorization: Bearer ${token}' ${url}/v1/sources`,
-      `  curl -s -H 'Authorization: Bearer ${token}' '${url}/v1/invoices?status=unpaid&limit=5'`,
-      `  curl -s -H 'Authorization: Bearer ${token}' '${url}/v1/revenue?from=2025-01&to=2025-12'`,
-      '',
-      ...(preview ? [`The WHMCS module, previewed in a WHMCS look-alike: ${preview.url}`, ''] : []),
-      `OpenAPI: ${url}/openapi.json   Metrics: ${url}/metrics   Stop: Ctrl+C`,
-      '',
-    ].join('\n'),
-  );
-  return {
-    bridge,
-    url,
-    token,
-    sims,
-    async close() {
-      await preview?.close();
-      await bridge.close();
-      await Promise.all(sims.map((s) => s.close()));
-    },
-  };
+}
+
+type Run = { source: string; run: SyncRunResult };
+
+/** The first full sync of every source, with bars; log records go above them. */
+async function firstSync(
+  bridge: Bridge,
+  out: NodeJS.WritableStream,
+  sink: ReturnType<typeof createLogSink>,
+  signal: AbortSignal | undefined,
+): Promise<Run[]> {
+  const bars = showSyncProgress(bridge.engine);
+  sink.through(bars);
+  let runs: Run[];
+  try {
+    runs = await Promise.all(
+      bridge.config.sources.map(async (s) => ({
+        source: s.id,
+        run: await bridge.engine.run(s.id, 'full', signal ? { signal } : {}),
+      })),
+    );
+  } finally {
+    sink.direct();
+    bars.stop();
+  }
+  const notes = runs.flatMap(({ source, run }) => {
+    const note = explainUncounted(run, bars.counted(source));
+    return note ? [`${source}: ${note}`] : [];
+  });
+  out.write(`\n${formatRunSummary(runs)}\n${notes.map((n) => `${n}\n`).join('')}\n`);
+  return runs;
+}
+
+function welcome(url: string, token: string, runs: Run[], previewUrl: string | undefined): string {
+  const read = runs.reduce((sum, { run }) => sum + run.rowsRead, 0);
+  const each = runs.map(({ source, run }) => `${source} ${run.rowsRead.toLocaleString('en-US')}`).join(', ');
+  return [
+    `Forecaster Bridge demo is serving ${plural(read, 'invoice')} (${each}) on ${url}`,
+    '',
+    `Token (set BRIDGE_TOKEN to choose it): ${token}`,
+    '',
+    'Try:',
+    `  curl -s -H 'Authorization: Bearer ${token}' ${url}/v1/sources`,
+    `  curl -s -H 'Authorization: Bearer ${token}' '${url}/v1/invoices?status=unpaid&limit=5'`,
+    `  curl -s -H 'Authorization: Bearer ${token}' '${url}/v1/revenue?from=2025-01&to=2025-12'`,
+    '',
+    ...(previewUrl ? [`The WHMCS module, previewed in a WHMCS look-alike: ${previewUrl}`, ''] : []),
+    `OpenAPI: ${url}/openapi.json   Metrics: ${url}/metrics   Stop: Ctrl+C`,
+    '',
+  ].join('\n');
 }
 
 /** The module's page against this demo (next to the API's port when free); the demo runs without it. */

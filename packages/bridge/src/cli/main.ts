@@ -1,12 +1,21 @@
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { createBridge, VERSION } from '../bridge.ts';
 import { checkConfig, formatCheckReport } from '../check/index.ts';
+import { portSchema, readEnv } from '../config/env.ts';
 import { type BridgeConfig, ConfigError, loadConfig, redactedConfig } from '../config.ts';
+import { createLogger } from '../logger.ts';
 import type { SyncRunResult } from '../store/types.ts';
-import { startDemo } from './demo.ts';
+import { DEMO_STOP_MESSAGE, type Demo, DemoInterrupted, startDemo } from './demo.ts';
+import { createLogSink } from './log-sink.ts';
+import { CLI_NAME } from './name.ts';
+import { assertPortFree, PortInUseError } from './port.ts';
 import { formatRunSummary, showSyncProgress } from './progress.ts';
+import { stopOnSignal } from './signals.ts';
 
-/** Exit statuses: 0 ok, 1 a sync or check failed, 2 the configuration or the command line is wrong. */
+/** Exit statuses: 0 ok, 1 a sync or check failed (or did not finish), 2 the configuration or the command line is wrong. */
+const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
@@ -14,39 +23,92 @@ function config(path: string | undefined): BridgeConfig {
   return loadConfig(path ? { path } : {});
 }
 
-/** Runs until SIGINT or SIGTERM, then closes gracefully (a second signal forces the exit). */
-function untilSignal(close: () => Promise<void>): void {
-  let closing = false;
-  const onSignal = (signal: string) => {
-    if (closing) process.exit(130);
-    closing = true;
-    process.stderr.write(`\n${signal}: stopping (syncs resume from their checkpoints next time)...\n`);
-    close().then(
-      () => process.exit(0),
-      (err) => {
-        process.stderr.write(`error while stopping: ${(err as Error).message}\n`);
-        process.exit(EXIT_FAILED);
-      },
+/** A logger on stdout that can write above progress bars. */
+function cliLogger(cfg: BridgeConfig) {
+  const sink = createLogSink();
+  const logger = createLogger({
+    level: cfg.log.level,
+    format: cfg.log.format,
+    secrets: cfg.secrets,
+    destination: sink.stream,
+  });
+  return { sink, logger };
+}
+
+/**
+ * `serve` needs a configuration: without one the API could only answer 401. Names everything
+ * missing at once; only `start` runs the demo instead.
+ */
+function servable(path: string | undefined): BridgeConfig {
+  if (!path && !readEnv().BRIDGE_CONFIG) {
+    throw new ConfigError(
+      '',
+      'no configuration to serve: give --config FILE or set BRIDGE_CONFIG (`pnpm start` without either runs the demo)',
     );
-  };
-  process.on('SIGINT', () => onSignal('SIGINT'));
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  }
+  const cfg = config(path);
+  const missing = [
+    ...(cfg.sources.length === 0 ? ['sources: no WHMCS source is configured'] : []),
+    ...(cfg.tokens.length === 0
+      ? ['tokens: no API token is configured (add one to `tokens`, or set BRIDGE_TOKEN)']
+      : []),
+  ];
+  if (missing.length > 0) throw new ConfigError('', `nothing to serve:\n  ${missing.join('\n  ')}`);
+  return cfg;
 }
 
 async function serve(path: string | undefined): Promise<void> {
-  const bridge = await createBridge(config(path));
+  const cfg = servable(path);
+  await assertPortFree(cfg.listen.host, cfg.listen.port);
+  const { logger } = cliLogger(cfg);
+  const bridge = await createBridge(cfg, { logger });
+  stopOnSignal({
+    message: 'stopping: a full sync in progress resumes from its checkpoint at the next start',
+    close: async () => {
+      await bridge.close();
+      return EXIT_OK;
+    },
+  });
   await bridge.listen();
-  untilSignal(() => bridge.close());
+}
+
+/** The demo, stoppable at every phase: starting, the first sync, serving. */
+async function demo(port: number, dataDir: string | undefined): Promise<void> {
+  const env = readEnv();
+  const stop = new AbortController();
+  let started: Promise<Demo> | undefined;
+  stopOnSignal({
+    message: DEMO_STOP_MESSAGE,
+    close: async () => {
+      stop.abort();
+      const running = await started?.catch(() => undefined);
+      await running?.close();
+      process.stderr.write('stopped.\n');
+      return EXIT_OK;
+    },
+  });
+  started = startDemo({
+    port,
+    ...(dataDir ? { dataDir } : {}),
+    signal: stop.signal,
+    ...(env.BRIDGE_TOKEN ? { token: env.BRIDGE_TOKEN } : {}),
+  });
+  try {
+    await started;
+  } catch (err) {
+    // Stopped by a signal: the handler finishes the exit.
+    if (!(err instanceof DemoInterrupted)) throw err;
+  }
 }
 
 function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('a port number (0-65535)');
-  return n;
+  const parsed = portSchema.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError('a port number (0-65535)');
+  return parsed.data;
 }
 
 export function buildProgram(): Command {
-  const program = new Command('bridge')
+  const program = new Command(CLI_NAME)
     .description('Forecaster Bridge: syncs invoices from WHMCS and serves them to the Commitment Forecaster')
     .version(VERSION)
     .option('-c, --config <path>', 'configuration file (JSON); default: $BRIDGE_CONFIG')
@@ -59,12 +121,14 @@ export function buildProgram(): Command {
 
   program
     .command('serve')
-    .description('sync on schedule and serve the Forecaster API')
+    .description('sync on schedule and serve the Forecaster API (needs a configuration)')
     .action(() => serve(configPath()));
 
   program
     .command('sync')
-    .description('sync now, with a progress bar, then print a summary (exit 1 if any source failed)')
+    .description(
+      'sync now, with a progress bar, then print a summary (exit 1 if any source failed or was interrupted)',
+    )
     .option('-s, --source <id>', 'only this source')
     .option('--full', 'a full sync (default: incremental; a source never synced gets a full one)')
     .action(async (opts: { source?: string; full?: boolean }) => {
@@ -77,24 +141,37 @@ export function buildProgram(): Command {
         );
       }
       if (sources.length === 0) throw new ConfigError('sources', 'no source is configured');
-      const bridge = await createBridge(cfg);
+      const { sink, logger } = cliLogger(cfg);
+      const bridge = await createBridge(cfg, { logger });
       const controller = new AbortController();
-      untilSignal(async () => {
+      // A signal stops the runs at a page boundary; the summary below still prints.
+      const abort = (signal: NodeJS.Signals) => {
+        if (controller.signal.aborted) process.exit(130);
+        process.stderr.write(
+          `\n${signal}: stopping the sync (a full sync resumes from its checkpoint next time)\n`,
+        );
         controller.abort();
-        await bridge.close();
-      });
-      const stopBars = showSyncProgress(bridge.engine);
-      const runs: Array<{ source: string; run: SyncRunResult }> = await Promise.all(
-        sources.map(async (s) => {
-          const record = await bridge.store.getSource(s.id);
-          const mode = opts.full || record?.lastFull?.result !== 'ok' ? 'full' : 'incremental';
-          return { source: s.id, run: await bridge.engine.run(s.id, mode, { signal: controller.signal }) };
-        }),
-      );
-      stopBars();
+      };
+      process.on('SIGINT', abort);
+      process.on('SIGTERM', abort);
+      const bars = showSyncProgress(bridge.engine);
+      sink.through(bars);
+      let runs: Array<{ source: string; run: SyncRunResult }>;
+      try {
+        runs = await Promise.all(
+          sources.map(async (s) => {
+            const record = await bridge.store.getSource(s.id);
+            const mode = opts.full || record?.lastFull?.result !== 'ok' ? 'full' : 'incremental';
+            return { source: s.id, run: await bridge.engine.run(s.id, mode, { signal: controller.signal }) };
+          }),
+        );
+      } finally {
+        sink.direct();
+        bars.stop();
+      }
       process.stdout.write(`\n${formatRunSummary(runs)}\n`);
       await bridge.close();
-      process.exit(runs.every((r) => r.run.result === 'ok') ? 0 : EXIT_FAILED);
+      process.exit(runs.every((r) => r.run.result === 'ok') ? EXIT_OK : EXIT_FAILED);
     });
 
   program
@@ -126,31 +203,28 @@ export function buildProgram(): Command {
     .command('print')
     .description('print the effective configuration, every secret redacted')
     .action(() => {
-      process.stdout.write(`${JSON.stringify(redactedConfig(config(configPath())), null, 2)}\n`);
+      const cfg = config(configPath());
+      for (const warning of cfg.warnings) process.stderr.write(`warning: ${warning}\n`);
+      process.stdout.write(`${JSON.stringify(redactedConfig(cfg), null, 2)}\n`);
     });
 
   program
     .command('demo')
     .description('run against two simulated WHMCS installs (what `pnpm start` does with no configuration)')
     .option('-p, --port <port>', 'listen port (default $PORT or 8787)', port)
-    .action(async (opts: { port?: number }) => {
-      const demo = await startDemo({
-        port: opts.port ?? (process.env.PORT ? port(process.env.PORT) : 8787),
-        ...(process.env.BRIDGE_TOKEN ? { token: process.env.BRIDGE_TOKEN } : {}),
-      });
-      untilSignal(() => demo.close());
-    });
+    .option('--data-dir <dir>', "the demo's data directory, deleted at every start", './data/demo')
+    .action((opts: { port?: number; dataDir: string }) =>
+      demo(opts.port ?? readEnv().PORT ?? 8787, opts.dataDir),
+    );
 
   program
     .command('start', { hidden: true })
     .description('serve with the configuration if there is one, else run the demo')
-    .action(async () => {
-      if (configPath() || process.env.BRIDGE_CONFIG) return serve(configPath());
-      const demo = await startDemo({
-        port: process.env.PORT ? port(process.env.PORT) : 8787,
-        ...(process.env.BRIDGE_TOKEN ? { token: process.env.BRIDGE_TOKEN } : {}),
-      });
-      untilSignal(() => demo.close());
+    .option('--data-dir <dir>', "the demo's data directory, deleted at every start", './data/demo')
+    .action((opts: { dataDir: string }) => {
+      const env = readEnv();
+      if (configPath() || env.BRIDGE_CONFIG) return serve(configPath());
+      return demo(env.PORT ?? 8787, opts.dataDir);
     });
 
   return program;
@@ -161,13 +235,27 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     await buildProgram().parseAsync(argv);
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`bridge: configuration error: ${err.message}\n`);
+      process.stderr.write(`${CLI_NAME}: configuration error: ${err.message}\n`);
       process.exit(EXIT_USAGE);
     }
-    process.stderr.write(`bridge: ${(err as Error).message}\n`);
+    if (err instanceof PortInUseError) {
+      process.stderr.write(`${CLI_NAME}: ${err.message}\n`);
+      process.exit(EXIT_USAGE);
+    }
+    process.stderr.write(`${CLI_NAME}: ${(err as Error).message}\n`);
     process.exit(EXIT_FAILED);
   }
 }
 
-const invoked = process.argv[1] ?? '';
-if (/(?:^|[/\\])(?:main\.ts|bridge(?:\.mjs)?)$/.test(invoked)) void main();
+/** True when this module is the program node was started with (tsx, the bundle, a bin link). */
+function isEntryPoint(): boolean {
+  const invoked = process.argv[1];
+  if (!invoked) return false;
+  try {
+    return pathToFileURL(realpathSync(invoked)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) void main();

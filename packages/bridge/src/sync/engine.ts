@@ -151,7 +151,7 @@ export class SyncEngine extends EventEmitter implements SyncController {
     return { accepted: true, runId: run.runId, mode: run.mode };
   }
 
-  /** Runs a sync and waits for it (the CLI's `bridge sync`). */
+  /** Runs a sync and waits for it (the CLI's `forecaster-bridge sync`). */
   run(sourceId: string, mode: SyncMode, options: RunOptions = {}): Promise<SyncRunResult> {
     const existing = this.#running.get(sourceId);
     if (existing) return existing.done;
@@ -306,7 +306,11 @@ export class SyncEngine extends EventEmitter implements SyncController {
       startedAt: checkpoint?.startedAt ?? started.toISOString(),
       emit: () => this.emit('progress', { ...running.progress }),
     };
-    log.info({ mode, runId: running.runId, resumed: Boolean(checkpoint) }, `${mode} sync started`);
+    // Incremental runs come every few minutes: their start is a detail, their end says it all.
+    log[mode === 'incremental' && !checkpoint ? 'debug' : 'info'](
+      { mode, runId: running.runId, resumed: Boolean(checkpoint) },
+      `${mode} sync started`,
+    );
     let result: SyncRunResult['result'] = 'ok';
     let error: SourceError | undefined;
     try {
