@@ -27,7 +27,9 @@ export function openTerminal(
       return execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { env, encoding: 'utf8' });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new Error('tmux is not installed: `apt-get install -y tmux` (the terminal tests run the CLI in it)');
+        throw new Error(
+          'tmux is not installed: `apt-get install -y tmux` (the terminal tests run the CLI in it)',
+        );
       }
       throw err;
     }
