@@ -44,7 +44,7 @@ export function notFound(message: string, details: Details = null): ApiError {
 const TARGET_NAMES: Record<string, string> = { json: 'body', form: 'body', query: 'query', param: 'path' };
 
 /** zod issues as `{ param, message }`: the query or path parameter, or the body field. */
-export function issuesFrom(error: ZodError, target: string): RequestIssue[] {
+export function issuesFrom(error: ZodError, target: string, input?: unknown): RequestIssue[] {
   return error.issues.flatMap((issue): RequestIssue[] => {
     if (issue.code === 'unrecognized_keys') {
       const kind = target === 'json' ? 'field' : 'parameter';
@@ -55,11 +55,21 @@ export function issuesFrom(error: ZodError, target: string): RequestIssue[] {
     let name: string;
     if (target === 'json') name = issue.path.length ? `body.${issue.path.map(String).join('.')}` : 'body';
     else name = head === undefined ? (TARGET_NAMES[target] ?? target) : String(head);
-    // The path below the parameter is the index in a list: say which value.
+    // The path below the parameter is the index in a list: say which value, when there are several.
     const index =
-      target !== 'json' && typeof issue.path[1] === 'number' ? ` (value ${issue.path[1] + 1})` : '';
+      target !== 'json' && typeof issue.path[1] === 'number' && givenSeveral(input, head)
+        ? ` (value ${issue.path[1] + 1})`
+        : '';
     return [{ param: name, message: `${plain(issue.message)}${index}` }];
   });
+}
+
+/** A list parameter given more than once or with commas: its values need numbers to be told apart. */
+function givenSeveral(input: unknown, name: PropertyKey | undefined): boolean {
+  if (input === undefined) return true;
+  const raw = (input as Record<PropertyKey, unknown> | null)?.[name ?? ''];
+  if (Array.isArray(raw)) return raw.filter((v) => String(v).trim() !== '').length > 1;
+  return typeof raw === 'string' && raw.split(',').filter((v) => v.trim() !== '').length > 1;
 }
 
 // zod's defaults ("Invalid input: expected string, received undefined") read oddly after a name.
@@ -70,7 +80,10 @@ function plain(message: string): string {
 
 /** The zod-openapi validation hook: any failed validation becomes our 400. */
 export const validationHook: Hook<unknown, AppEnv, string, undefined> = (result) => {
-  if (!result.success) throw invalidRequest(issuesFrom(result.error, result.target));
+  // zod-validator hands the hook the raw input as `data`, also on failure (its type omits it).
+  if (!result.success) {
+    throw invalidRequest(issuesFrom(result.error, result.target, (result as { data?: unknown }).data));
+  }
   return undefined;
 };
 

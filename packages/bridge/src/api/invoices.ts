@@ -9,7 +9,7 @@ import {
 import type { AppDeps } from './deps.ts';
 import { notFound } from './errors.ts';
 import { JSON_HEADERS, splicedJson } from './json-body.ts';
-import { BEARER, createRouter, sourcesToRead } from './router.ts';
+import { BEARER, configuredSource, createRouter, sourcesToRead } from './router.ts';
 import {
   DEFAULT_PAGE_SIZE,
   errorResponses,
@@ -106,8 +106,8 @@ export function invoicesRoutes(deps: AppDeps) {
     })
     .openapi(getInvoice, async (c) => {
       const { source, id } = c.req.valid('param');
-      const known = deps.config.sources.some((s) => s.id === source);
-      const stored = known ? await deps.store.getInvoice(source, id) : undefined;
+      configuredSource(deps, source);
+      const stored = await deps.store.getInvoice(source, id);
       if (!stored) throw notFound(`no invoice ${id} in source "${source}"`);
       if (stored.deletedAt !== null) {
         throw notFound(`invoice ${id} of source "${source}" was deleted from WHMCS`, {
