@@ -49,7 +49,7 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
     store,
     logger,
     metrics,
-    diagnose: (code) => diagnose(code, config.docsBaseUrl),
+    diagnose: (code, context) => diagnose(code, config.docsBaseUrl, context),
     ...options.engine,
   });
   await engine.start({ schedule: false });

@@ -109,7 +109,7 @@ describe('loadConfig', () => {
     );
     expect(keyOf(() => load({ sources: [source({ id: 'Bad Id' })] }))).toBe('sources[0].id');
     expect(keyOf(() => load({ sources: [source(), source()] }))).toBe('sources[1].id');
-    expect(keyOf(() => load({ sources: [source({ typo: 1 })] }))).toBe('sources[0]');
+    expect(keyOf(() => load({ sources: [source({ typo: 1 })] }))).toBe('sources[0].typo');
     expect(keyOf(() => load({ sources: [source()] }, {}))).toBe('sources[0].credentials.secret.env');
     expect(keyOf(() => load({ sources: [source()] }, { WHMCS_SECRET: SECRET, PORT: 'eighty' }))).toBe('PORT');
     expect(keyOf(() => load({ listen: { port: 70000 } }))).toBe('listen.port');
@@ -246,7 +246,7 @@ describe('facade', () => {
     );
     expect(keyOf(() => load(facade({ allowlist: ['10.0.0.0/8'] }), env))).toBe('facade.allowlist[0]');
     expect(keyOf(() => load(facade({ allowlist: [] }), env))).toBe('facade.allowlist');
-    expect(keyOf(() => load(facade({ typo: true }), env))).toBe('facade');
+    expect(keyOf(() => load(facade({ typo: true }), env))).toBe('facade.typo');
     expect(keyOf(() => load(facade({}), { WHMCS_SECRET: SECRET }))).toBe('facade.credentials[0].secret.env');
     expect(keyOf(() => load(facade({}), { WHMCS_SECRET: SECRET, FACADE_SECRET: 'short' }))).toBe(
       'facade.credentials[0].secret',

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import { assertTimeZone, mostSpecificIssue, resolveApiUrl } from '@forecaster/whmcs-client';
+import { assertTimeZone, resolveApiUrl } from '@forecaster/whmcs-client';
 import { z } from 'zod';
 import { readEnv } from './config/env.ts';
 import { ConfigError } from './config/errors.ts';
+import { describeIssue, jsonSyntaxError } from './config/issues.ts';
+import { assertEnvSecretsSet } from './config/secret-env.ts';
 import { SCOPES, type Scope } from './scopes.ts';
 import { checkDistinctTokens, checkTokenLength, legacyTokenWarning, type TokenEntry } from './token-rules.ts';
 
@@ -347,13 +349,6 @@ export function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
-function keyOf(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((out, part) => {
-    if (typeof part === 'number') return `${out}[${part}]`;
-    return out ? `${out}.${String(part)}` : String(part);
-  }, '');
-}
-
 export interface LoadOptions {
   /** Path of the JSON file (`--config`); else BRIDGE_CONFIG; else none. */
   path?: string;
@@ -377,20 +372,23 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
     const file = resolve(path);
     if (!existsSync(file)) throw new ConfigError('', `configuration file ${file} does not exist`);
     baseDir = dirname(file);
+    const text = readFileSync(file, 'utf8');
     try {
-      input = JSON.parse(readFileSync(file, 'utf8'));
+      input = JSON.parse(text);
     } catch (err) {
-      throw new ConfigError('', `configuration file ${file} is not valid JSON: ${(err as Error).message}`);
+      throw new ConfigError(
+        '',
+        `configuration file ${file} is not valid JSON: ${jsonSyntaxError(text, err as Error)}`,
+      );
     }
   }
   const parsed = bridgeConfigSchema.safeParse(input);
   if (!parsed.success) {
-    // Inside a union (a secret reference, a token), the branch that got furthest says more
-    // than the union's bare "Invalid input".
-    const issue = mostSpecificIssue(parsed.error.issues);
-    throw new ConfigError(keyOf(issue.path), issue.message);
+    const { key, message } = describeIssue(bridgeConfigSchema, parsed.error.issues, input);
+    throw new ConfigError(key, message);
   }
   const file = parsed.data;
+  assertEnvSecretsSet(file, env);
   const warnings: string[] = [];
   const secrets: string[] = [];
 

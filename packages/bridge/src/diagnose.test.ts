@@ -20,3 +20,23 @@ describe('diagnose', () => {
     expect(docsUrl).toMatch(/troubleshooting#unknown$/);
   });
 });
+
+describe('one diagnosis for sync and check', () => {
+  const source = { id: 'eu', url: 'https://billing.acme.test/whmcs/' };
+
+  it('an HTTP error by its status, as check reports it: a wrong path is not WHMCS’s API, not a 5xx or 403', () => {
+    const wrongPath = diagnose('http_error', 'https://docs.example', { source, status: 404 });
+    expect(wrongPath.docsUrl).toBe('https://docs.example/troubleshooting#not_whmcs_api');
+    expect(wrongPath.hint).toMatch(/^The address is not WHMCS’s API\. /);
+    expect(wrongPath.hint).not.toMatch(/5xx|403/);
+    expect(diagnose('http_error', undefined, { status: 403 }).docsUrl).toMatch(/#waf_blocked$/);
+    expect(diagnose('http_error', undefined, { status: 502 }).docsUrl).toMatch(/#http_error$/);
+  });
+
+  it('names the configured address instead of the catalogue’s example, and suggests check for the source', () => {
+    const { hint } = diagnose('network', undefined, { source });
+    expect(hint).toContain('https://billing.acme.test/whmcs/includes/api.php');
+    expect(hint).not.toContain('billing.example.com');
+    expect(hint).toContain('`forecaster-bridge check --source eu`');
+  });
+});

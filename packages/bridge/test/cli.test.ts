@@ -144,4 +144,20 @@ describe('the bundled bridge executable', () => {
     );
     expect(printed.out() + printed.err()).not.toContain(eu.secret);
   });
+
+  it('sync diagnoses as check does: a wrong URL path is not WHMCS’s API, and it names the source to check', async () => {
+    const eu = await simSource('eu', { invoices: 10 });
+    const { file, env, dataDir } = configFor([eu]);
+    const configPath = join(dataDir, 'bridge.json');
+    const wrongPath = new URL('not-whmcs/', eu.served.url).href;
+    writeFileSync(
+      configPath,
+      JSON.stringify({ ...file, sources: file.sources!.map((s) => ({ ...s, url: wrongPath })) }),
+    );
+    const sync = start(['--config', configPath, 'sync'], env);
+    expect(await sync.exit).toBe(1);
+    expect(sync.out()).toContain('fix: The address is not WHMCS’s API.');
+    expect(sync.out()).toContain('Run `forecaster-bridge check --source eu`');
+    expect(sync.out()).toContain('/troubleshooting#not_whmcs_api');
+  });
 });

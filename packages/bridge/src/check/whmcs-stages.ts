@@ -9,6 +9,7 @@ import {
 } from '@forecaster/whmcs-client';
 import { z } from 'zod';
 import type { SourceConfig } from '../config.ts';
+import { diagnosticCode } from '../diagnose.ts';
 import { fetchFor, USER_AGENT } from '../sync/whmcs.ts';
 import { describeSeenIp } from './network.ts';
 import { type CheckStage, flagged, passed, skipped } from './report.ts';
@@ -36,16 +37,6 @@ export interface WhmcsStagesContext {
 export interface WhmcsStagesResult {
   stages: CheckStage[];
   seenIp?: string;
-}
-
-/** What WHMCS answered outside its own API, by HTTP status. */
-function httpCode(status: number | undefined): DiagnosticCode {
-  if (status === 403) return 'waf_blocked';
-  if (status === 429) return 'rate_limited';
-  // 5xx is PHP or a gateway failing at the right address; anything else (an HTML page with
-  // 200, a 404, a redirect to a login page) means the address is not WHMCS's API.
-  if (status !== undefined && status >= 500) return 'http_error';
-  return 'not_whmcs_api';
 }
 
 const GATE_IP_FIRST = 'Not checked: WHMCS checks the IP first, and it refused it.';
@@ -195,7 +186,7 @@ export async function whmcsStages(
         // A refusal WHMCS words in a way this version does not know: most likely an access check.
         return { stages: [whmcsAnswered, fail('credentials', 'api_error', err.message)] };
       case 'http_error': {
-        const code = httpCode(err.status);
+        const code = diagnosticCode(err.code, err.status) as DiagnosticCode;
         return { stages: [fail('whmcs', code, `${err.message}. Sent to ${client.endpoint}.`)] };
       }
       case 'timeout':

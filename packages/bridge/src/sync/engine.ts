@@ -34,8 +34,11 @@ export const OPEN_STATUSES: ReadonlyArray<{ wire: StatusFilter; status: InvoiceS
   { wire: 'Collections', status: 'collections' },
 ];
 
-/** What a failure means for the source: its code, a hint, and where the fix is documented. */
-export type Diagnose = (code: string) => { hint?: string; docsUrl?: string };
+/** What a failure means for the source: a hint, and where the fix is documented. */
+export type Diagnose = (
+  code: string,
+  context: { source: SourceConfig; status?: number },
+) => { hint?: string; docsUrl?: string };
 
 export interface SyncEngineDeps {
   config: BridgeConfig;
@@ -378,7 +381,10 @@ export class SyncEngine extends EventEmitter implements SyncController {
       code,
       message:
         err instanceof WhmcsError ? message : 'an unexpected error stopped the sync; see the bridge log',
-      ...this.#deps.diagnose?.(code),
+      ...this.#deps.diagnose?.(code, {
+        source,
+        ...(err instanceof WhmcsError && err.status !== undefined ? { status: err.status } : {}),
+      }),
       at: this.#clock().toISOString(),
       configHash: configHash(source),
     };
