@@ -179,4 +179,37 @@ describe('the built docs site', () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('keeps code in tables on one line, and lets wide tables and code blocks scroll instead of cutting them, wide and narrow', async () => {
+    const { page, problems } = await open();
+    for (const width of [1280, 760]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const path of ['/setup-guide', '/reference/configuration', '/deploy', '/troubleshooting']) {
+        await page.goto(`${site.origin}${path}`, { waitUntil: 'load' });
+        const found = await page.evaluate(() => {
+          const scrolls = (element: Element) =>
+            ['auto', 'scroll'].includes(getComputedStyle(element).overflowX);
+          // A wide block is readable when it, or a box around it inside main, scrolls sideways.
+          const reachable = (element: Element) => {
+            for (let box: Element | null = element; box && box.tagName !== 'MAIN'; box = box.parentElement) {
+              if (scrolls(box)) return true;
+            }
+            return false;
+          };
+          return {
+            wrapped: [...document.querySelectorAll('main td code')]
+              .filter((code) => code.getClientRects().length > 1)
+              .map((code) => code.textContent),
+            cut: [...document.querySelectorAll('main pre, main table')]
+              .filter((block) => block.scrollWidth > block.clientWidth + 1 && !reachable(block))
+              .map((block) => (block.textContent ?? '').slice(0, 60)),
+          };
+        });
+        expect(found.wrapped, `${path} at ${width}px: code broken over lines`).toEqual([]);
+        expect(found.cut, `${path} at ${width}px: cut off`).toEqual([]);
+      }
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

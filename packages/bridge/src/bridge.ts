@@ -53,6 +53,9 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
     ...options.engine,
   });
   await engine.start({ schedule: false });
+  metrics.reportSourceStates(() =>
+    Promise.all(config.sources.map(async (s) => ({ source: s.id, state: await engine.state(s.id) }))),
+  );
   const app = createApp({
     config,
     store,

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { SOURCE_STATES } from './sync/source-state.ts';
 
 /**
  * The bridge's Prometheus metrics, on a registry of its own (so that several apps can live
@@ -13,12 +14,15 @@ export interface Metrics {
   whmcsLatency: Histogram<'source' | 'action'>;
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpLatency: Histogram<'method' | 'route'>;
+  /** Where `bridge_source_state` reads each source's state from, at every scrape. */
+  reportSourceStates(read: () => Promise<Array<{ source: string; state: string }>>): void;
 }
 
 export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'bridge_' });
   const registers = [registry];
+  let readStates: (() => Promise<Array<{ source: string; state: string }>>) | undefined;
   return {
     registry,
     syncDuration: new Histogram({
@@ -36,9 +40,19 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     }),
     sourceState: new Gauge({
       name: 'bridge_source_state',
-      help: '1 for the state each source is in (ok, syncing, failing, never_synced)',
+      help: `1 for the state each source is in, 0 for the others (${SOURCE_STATES.join(', ')})`,
       labelNames: ['source', 'state'],
       registers,
+      // One series per source and state, read at the scrape: a state set only on transitions
+      // would miss what the store says (a source synced before this process started is ok).
+      async collect() {
+        if (!readStates) return;
+        const states = await readStates();
+        this.reset();
+        for (const { source, state } of states) {
+          for (const name of SOURCE_STATES) this.set({ source, state: name }, name === state ? 1 : 0);
+        }
+      },
     }),
     whmcsCalls: new Counter({
       name: 'bridge_whmcs_calls_total',
@@ -66,5 +80,8 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     }),
+    reportSourceStates(read) {
+      readStates = read;
+    },
   };
 }

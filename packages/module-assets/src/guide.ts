@@ -283,7 +283,8 @@ const guide = {
         {
           type: 'code',
           language: 'json',
-          caption: 'The source in the bridge’s configuration file',
+          caption:
+            'A complete configuration file, `/etc/forecaster-bridge/bridge.json`: this WHMCS as a source, and the token the Forecaster presents',
           code: JSON.stringify(
             {
               sources: [
@@ -294,12 +295,27 @@ const guide = {
                     identifier: 'paste-the-identifier-here',
                     secret: { file: '/etc/forecaster-bridge/whmcs-secret' },
                   },
+                  timeZone: 'Europe/Berlin',
                 },
               ],
+              tokens: [{ name: 'forecaster', token: { file: '/etc/forecaster-bridge/forecaster-token' } }],
             },
             null,
             2,
           ),
+        },
+        {
+          type: 'paragraph',
+          text: 'Set `timeZone` to the time zone of the WHMCS server (WHMCS’s dates carry none). The token is what the Forecaster sends to the bridge; make it long and random (at least 32 characters) and keep it in a file as the secret:',
+        },
+        {
+          type: 'code',
+          language: 'sh',
+          caption: 'Generate the Forecaster’s token into its file (give the same token to the Forecaster)',
+          code: [
+            'openssl rand -base64 32 | sudo -u bridge tee /etc/forecaster-bridge/forecaster-token >/dev/null',
+            'sudo chmod 600 /etc/forecaster-bridge/forecaster-token',
+          ].join('\n'),
         },
         {
           type: 'callout',

@@ -2,6 +2,8 @@ import { diagnosticFor, docsLink } from '@forecaster/module-assets';
 import { invoiceStatusSchema } from '@forecaster/whmcs-client';
 import type { SourceConfig } from '../config.ts';
 import type { SourceError, SourceRecord, SyncRunResult } from '../store/types.ts';
+import { configHash } from '../sync/engine.ts';
+import { isCurrentError } from '../sync/source-state.ts';
 import type { SyncProgress } from '../sync/types.ts';
 import type { AppDeps } from './deps.ts';
 import type { SourceView } from './schemas.ts';
@@ -116,7 +118,11 @@ export async function sourceView(deps: AppDeps, source: SourceConfig, now: Date)
     invoiceCounts: Object.fromEntries(
       invoiceStatusSchema.options.map((status) => [status, counts[status] ?? 0]),
     ) as SourceView['invoiceCounts'],
-    lastError: errorView(record?.lastError, deps.config.docsBaseUrl),
+    // An error recorded under the previous configuration is gone once the configuration changed.
+    lastError: errorView(
+      isCurrentError(record?.lastError, configHash(source)) ? record?.lastError : undefined,
+      deps.config.docsBaseUrl,
+    ),
     ...(progress ? { progress } : {}),
     coverage: {
       note: coverageNote(source.sync.fullEvery),

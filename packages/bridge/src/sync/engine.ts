@@ -23,6 +23,7 @@ import type {
   SyncMode,
   SyncRunResult,
 } from '../store/types.ts';
+import { sourceState } from './source-state.ts';
 import type { SyncController, SyncProgress, TriggerResult } from './types.ts';
 import { clientForSource } from './whmcs.ts';
 
@@ -171,15 +172,12 @@ export class SyncEngine extends EventEmitter implements SyncController {
   }
 
   async state(sourceId: string): Promise<SourceStateName> {
-    if (this.#running.has(sourceId)) return 'syncing';
+    const source = this.#sources.get(sourceId);
     const record = await this.#deps.store.getSource(sourceId);
-    if (!record) return 'never_synced';
-    const last = [record.lastFull, record.lastIncremental]
-      .filter((r): r is SyncRunResult => r !== undefined)
-      .sort((a, b) => a.finishedAt.localeCompare(b.finishedAt))
-      .at(-1);
-    if (record.failing || last?.result === 'failed') return 'failing';
-    return record.lastFull?.result === 'ok' ? 'ok' : 'never_synced';
+    return sourceState(record, {
+      running: this.#running.has(sourceId),
+      configHash: source ? configHash(source) : '',
+    });
   }
 
   async #tick(): Promise<void> {
