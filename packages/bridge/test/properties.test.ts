@@ -538,7 +538,10 @@ describe('the configuration file with generated mutations', () => {
           expect(message.length).toBeGreaterThan(key.length + 5);
           if (key) expect(namesRealPath(JSON.parse(text), key), `${key} in ${text.slice(0, 400)}`).toBe(true);
           // A key-less error is about the whole file: it must say what is wrong with it.
-          else expect(message).toMatch(/nrecognized key|expected object|JSON|configuration file/i);
+          else
+            expect(message).toMatch(
+              /nrecognized key|expected object|must be an object|JSON|configuration file/i,
+            );
         }
       }),
       { numRuns: RUNS.config, seed: SEED },

@@ -198,7 +198,7 @@ describe('secrets appear nowhere the bridge writes or answers', () => {
     const cwd = tempDir();
     const demo = runCli(bundle, ['start'], { PORT: '0', BRIDGE_TOKEN: DEMO_TOKEN }, cwd);
     await demo.waitFor(/Stop: Ctrl\+C/, 150_000);
-    const [, url] = /serving on (http:\/\/[\d.:]+)/.exec(demo.out())!;
+    const [, url] = /serving .* on (http:\/\/[\d.:]+)/.exec(demo.out())!;
     const places: Array<{ name: string; text: string | Buffer }> = await provoke(url!, DEMO_TOKEN, 'eu');
     expect(places.find((p) => p.name.startsWith('sources'))?.text).toContain('"state":"ok"');
     demo.child.kill('SIGINT');

@@ -11,7 +11,7 @@ import { DEMO_STOP_MESSAGE, type Demo, DemoInterrupted, startDemo } from './demo
 import { createLogSink } from './log-sink.ts';
 import { CLI_NAME } from './name.ts';
 import { assertPortFree, PortInUseError } from './port.ts';
-import { formatRunSummary, showSyncProgress } from './progress.ts';
+import { announce, formatRunSummary, showSyncProgress } from './progress.ts';
 import { stopOnSignal } from './signals.ts';
 
 /** Exit statuses: 0 ok, 1 a sync or check failed (or did not finish), 2 the configuration or the command line is wrong. */
@@ -147,9 +147,7 @@ export function buildProgram(): Command {
       // A signal stops the runs at a page boundary; the summary below still prints.
       const abort = (signal: NodeJS.Signals) => {
         if (controller.signal.aborted) process.exit(130);
-        process.stderr.write(
-          `\n${signal}: stopping the sync (a full sync resumes from its checkpoint next time)\n`,
-        );
+        announce(`\n${signal}: stopping the sync (a full sync resumes from its checkpoint next time)\n`);
         controller.abort();
       };
       process.on('SIGINT', abort);

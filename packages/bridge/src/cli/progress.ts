@@ -14,6 +14,15 @@ export interface SyncProgressView {
   stop(): void;
 }
 
+/** The bars being drawn, if any: what is printed meanwhile must go above them. */
+let drawn: SyncProgressView | undefined;
+
+/** Prints a line for the user above the bars while they are drawn (a redraw would erase it). */
+export function announce(text: string, stream: NodeJS.WritableStream = process.stderr): void {
+  if (drawn) drawn.log(text, stream);
+  else stream.write(text);
+}
+
 export const plural = (n: number, one: string, many = `${one}s`) =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
@@ -82,7 +91,7 @@ export function showSyncProgress(
   };
   engine.on('progress', onProgress);
   engine.on('finished', onFinished);
-  return {
+  const view: SyncProgressView = {
     log(text, fallback = process.stdout) {
       if (multi && !stopped && bars.size > 0) multi.log(text.endsWith('\n') ? text : `${text}\n`);
       else fallback.write(text);
@@ -93,6 +102,7 @@ export function showSyncProgress(
       stopped = true;
       engine.off('progress', onProgress);
       engine.off('finished', onFinished);
+      if (drawn === view) drawn = undefined;
       if (multi) {
         // Records logged since the last redraw wait in the bars' buffer: print them first.
         multi.update();
@@ -101,6 +111,8 @@ export function showSyncProgress(
       }
     },
   };
+  if (multi) drawn = view;
+  return view;
 }
 
 /** A summary table of finished runs. */

@@ -1,3 +1,4 @@
+import { announce } from './progress.ts';
 import { restoreTerminal } from './terminal.ts';
 
 /** What stopping means, said on the first signal: e.g. what the next start will do. */
@@ -24,7 +25,7 @@ export function stopOnSignal(options: StopOptions): void {
       process.exit(130);
     }
     closing = true;
-    stream.write(`\n${signal}: ${options.message}\n`);
+    announce(`\n${signal}: ${options.message}\n`, stream);
     options.close().then(
       (status) => process.exit(status),
       (err) => {
