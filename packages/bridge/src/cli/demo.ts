@@ -18,7 +18,7 @@ export interface DemoOptions {
   dataDir?: string;
   /** Invoices per simulated WHMCS: default 30,000 and 20,000. */
   invoices?: [number, number];
-  out?: NodeJS.WriteStream;
+  out?: NodeJS.WritableStream;
   /** Aborting it during the first sync stops the demo there (Ctrl-C): the promise rejects. */
   signal?: AbortSignal;
 }

@@ -9,7 +9,7 @@ export interface LogSink {
   direct(): void;
 }
 
-export function createLogSink(out: NodeJS.WriteStream = process.stdout): LogSink {
+export function createLogSink(out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout): LogSink {
   let view: SyncProgressView | undefined;
   const stream = Object.assign(
     new Writable({
