@@ -385,7 +385,7 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
   const parsed = bridgeConfigSchema.safeParse(input);
   if (!parsed.success) {
     const { key, message } = describeIssue(bridgeConfigSchema, parsed.error.issues, input);
-    throw new ConfigError(key, key ? message : `the configuration ${message}`);
+    throw new ConfigError(key, key || !message.startsWith('must') ? message : `the configuration ${message}`);
   }
   const file = parsed.data;
   assertEnvSecretsSet(file, env);

@@ -540,7 +540,7 @@ describe('the configuration file with generated mutations', () => {
           // A key-less error is about the whole file: it must say what is wrong with it.
           else
             expect(message).toMatch(
-              /nrecognized key|expected object|must be an object|JSON|configuration file/i,
+              /nrecognized key|unknown key|expected object|must be an object|JSON|configuration file/i,
             );
         }
       }),

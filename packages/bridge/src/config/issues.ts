@@ -110,6 +110,9 @@ function unknownKey(key: string, known: readonly string[]): string {
 
 type Issue = z.core.$ZodIssue;
 
+/** Where an unknown key is reported: at itself when it reads as a key, else at its object. */
+const at = (path: Path, key: string): Path => (/^[A-Za-z_$][\w$-]*$/.test(key) ? [...path, key] : path);
+
 /**
  * Inside a union (a secret reference, a token), the branch that got furthest says more than
  * the union's bare "Invalid input": its issue, with the path from the root.
@@ -140,7 +143,7 @@ export function describeIssue(
   const value = valueAt(input, path);
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
-    return { key: keyOf([...path, key]), message: unknownKey(key, knownKeys(schema, path)) };
+    return { key: keyOf(at(path, key)), message: unknownKey(key, knownKeys(schema, path)) };
   }
   if (issue.code === 'invalid_type' && value === undefined) {
     // A required key is missing: most often because it is misspelt beside it.
@@ -152,7 +155,7 @@ export function describeIssue(
       here && typeof here === 'object'
         ? Object.keys(here).find((key) => !known.includes(key) && nearestKey(key, [missing]) === missing)
         : undefined;
-    if (typo) return { key: keyOf([...parent, typo]), message: unknownKey(typo, known) };
+    if (typo) return { key: keyOf(at(parent, typo)), message: unknownKey(typo, known) };
     return { key: keyOf(path), message: 'is required' };
   }
   if (issue.code === 'invalid_type') {
