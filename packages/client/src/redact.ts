@@ -53,7 +53,7 @@ const pattern = (needle: string) =>
  * encoded with `+` for space, with either case of percent-escapes, JSON- or HTML-escaped), with
  * `***`, and the value of every credential parameter (`identifier=`, `secret=`, `password=`,
  * `accesskey=`, `username=`) in an echoed request body. The one redactor of the project: the
- * bridge's logs and `bridge check` use it too.
+ * bridge's logs and `forecaster-bridge check` use it too.
  *
  * @example createRedactor([secret])(`body=${secret}`) // 'body=***'
  */

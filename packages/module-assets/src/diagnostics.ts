@@ -168,7 +168,7 @@ const catalogue = [
     fix: [
       `Lower \`${BRIDGE_CONFIG.pageSize}\` so that each page is smaller.`,
       'If something in front of WHMCS answers with a huge page of its own, fix that first: open the `includes/api.php` address with `curl` and look at what comes back.',
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'check-connection',
   }),
@@ -180,7 +180,7 @@ const catalogue = [
     fix: [
       `If the target is WHMCS’s own address (https:// instead of http://, with or without www, a new folder), put that address in \`${BRIDGE_CONFIG.url}\`.`,
       'If you do not recognise the target, do not use it: find out who answers on the configured address.',
-      'Run `bridge check` again.',
+      'Run `forecaster-bridge check` again.',
     ],
     guideStep: 'check-connection',
   }),

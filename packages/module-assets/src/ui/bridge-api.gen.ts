@@ -919,7 +919,7 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Check a source's setup, stage by stage (what `bridge check` prints)
+         * Check a source's setup, stage by stage (what `forecaster-bridge check` prints)
          * @description Configuration, DNS, TCP, TLS, then WHMCS: api.php, credentials, IP allowlist, role, least privilege and a sample page. Stops at the first failure; each failure carries its fix and a docs link. At most one authenticated WHMCS call per run, and at most one run per source per minute.
          */
         get: {
