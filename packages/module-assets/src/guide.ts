@@ -298,7 +298,13 @@ const guide = {
                   timeZone: 'Europe/Berlin',
                 },
               ],
-              tokens: [{ name: 'forecaster', token: { file: '/etc/forecaster-bridge/forecaster-token' } }],
+              tokens: [
+                {
+                  name: 'forecaster',
+                  token: { file: '/etc/forecaster-bridge/forecaster-token' },
+                  scopes: ['read', 'commitments:write'],
+                },
+              ],
             },
             null,
             2,
