@@ -39,7 +39,7 @@ describe('the HTTP API page', () => {
       expect(statuses.length, code).toBeGreaterThan(0);
       expect(page).toContain(`| \`${code}\` | ${statuses.join(', ')} |`);
     }
-    expect(codes.find((c) => c.code === 'cooldown')?.statuses).toEqual(['429']);
+    expect(codes.find((c) => c.code === 'login_cooldown')?.statuses).toEqual(['429']);
   });
 
   it('says which routes need the bearer token', () => {

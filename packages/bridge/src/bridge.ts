@@ -31,7 +31,7 @@ export interface Bridge {
 export interface BridgeOptions {
   logger?: Logger;
   /** Overrides for tests: a clock, a WHMCS client factory. */
-  engine?: Partial<Pick<SyncEngineDeps, 'clock' | 'clientFor' | 'manualRetryCooldownMs'>>;
+  engine?: Partial<Pick<SyncEngineDeps, 'clock' | 'clientFor'>>;
   /** The SQLite file; default `<dataDir>/bridge.sqlite`. */
   storePath?: string;
 }
@@ -63,7 +63,7 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
     logger,
     metrics,
     version: VERSION,
-    check: createCheckRunner(config),
+    check: createCheckRunner(config, store.loginGate),
   });
   app.route('/whmcs', createFacade({ config, store, sync: engine, logger, clock: options.engine?.clock }));
   let server: Server | undefined;

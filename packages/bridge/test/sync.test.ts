@@ -97,10 +97,11 @@ describe('incremental sync', () => {
 });
 
 describe('refusals', () => {
-  it('a bad credential turns the source failing after one WHMCS call, and nothing retries it on its own', async () => {
+  it('a bad credential turns the source failing after one WHMCS call; nothing sends it again but a forced retry 15 minutes later', async () => {
     const eu = await simSource('eu', { invoices: 50 });
     const bad: SimSource = { ...eu, secret: `${eu.secret}-wrong` };
-    const bridge = await bridgeFor([bad], { engine: { manualRetryCooldownMs: 60_000 } });
+    let now = Date.now();
+    const bridge = await bridgeFor([bad], { engine: { clock: () => new Date(now) } });
     const run = await bridge.engine.run('eu', 'full');
     expect(run.result).toBe('failed');
     expect(run.error).toMatchObject({ code: 'auth_failed' });
@@ -119,10 +120,23 @@ describe('refusals', () => {
     expect(body.data.lastError.code).toBe('auth_failed');
     expect(body.data.lastError.hint.length).toBeGreaterThan(10);
 
-    // A person may retry once; a second retry within the cooldown is refused.
-    expect(bridge.engine.trigger('eu', 'full')).toMatchObject({ accepted: true });
+    // A person's retry of the same credential is refused unless forced, and a forced one waits
+    // 15 minutes after the failed login; then exactly one more attempt goes out.
+    const refused = await bridge.engine.trigger('eu', 'full');
+    expect(refused).toMatchObject({ accepted: false, reason: 'credential_refused' });
+    expect(refused.accepted ? '' : refused.message).toMatch(/--force.*"force": true.*15 minutes/s);
+    expect(await bridge.engine.trigger('eu', 'full', { force: true })).toMatchObject({
+      accepted: false,
+      reason: 'login_cooldown',
+    });
+    expect((await bridge.engine.run('eu', 'full', { force: true })).error?.code).toBe('login_cooldown');
+    now += 15 * 60_000;
+    expect(await bridge.engine.trigger('eu', 'full', { force: true })).toMatchObject({ accepted: true });
     await new Promise((r) => setTimeout(r, 300));
-    expect(bridge.engine.trigger('eu', 'full')).toMatchObject({ accepted: false, reason: 'cooldown' });
+    expect(await bridge.engine.trigger('eu', 'full', { force: true })).toMatchObject({
+      accepted: false,
+      reason: 'login_cooldown',
+    });
     expect(eu.served.sim.requests).toHaveLength(2);
     expect(eu.served.sim.banned()).toEqual([]);
   });

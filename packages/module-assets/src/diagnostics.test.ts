@@ -39,6 +39,9 @@ const BRIDGE_CODES = [
   'sample_parse_failed',
   'rate_limited',
   'source_never_synced',
+  'credential_refused',
+  'login_cooldown',
+  'login_in_progress',
 ];
 
 describe('DIAGNOSTIC_CODES', () => {

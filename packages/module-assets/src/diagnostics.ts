@@ -395,6 +395,37 @@ const catalogue = [
     ],
     guideStep: 'check-connection',
   }),
+  entry('credential_refused', {
+    severity: 'error',
+    title: 'The bridge will not send a refused credential again',
+    meaning:
+      'WHMCS refused this credential earlier (the message names how), and the bridge remembers it in its store: neither the scheduler, a manual sync nor `bridge check` sends it again, because three failed logins within 30 minutes ban the bridge’s address. Nothing was sent this time.',
+    fix: [
+      'Fix the cause the message names (the secret, the allowlist, the access key or the role), in WHMCS or in the source’s configuration.',
+      'A changed `credentials`, `accessKey` or `url` is tried once by itself. If the fix was made in WHMCS only, force one retry: `bridge check --force`, `bridge sync --force`, or `POST /v1/sources/{id}/sync` with `{"force": true}`.',
+      'A forced retry still waits 15 minutes after the last failed login.',
+    ],
+    guideStep: 'failed-login-ban',
+  }),
+  entry('login_cooldown', {
+    severity: 'error',
+    title: 'A failed login less than 15 minutes ago',
+    meaning:
+      'This source had a failed login to WHMCS less than 15 minutes ago. The bridge makes at most one failed login per source per 15 minutes, whatever is forced or changed, so that it can never reach the three in 30 minutes that get its address banned. Nothing was sent this time.',
+    fix: [
+      'Wait until the time the message gives, then run `bridge check` once.',
+      'Meanwhile, check the cause of the failed login (see `auth_failed`).',
+    ],
+    guideStep: 'failed-login-ban',
+  }),
+  entry('login_in_progress', {
+    severity: 'error',
+    title: 'Another login with this credential is in progress',
+    meaning:
+      'Another run or check (in this process or another one on the same data directory) is logging in to WHMCS with a credential WHMCS has not accepted yet. Until it does, the bridge sends one such login at a time, so that a wrong secret fails once, not once per caller. Nothing was sent this time.',
+    fix: ['Wait a few seconds, then try again.'],
+    guideStep: 'failed-login-ban',
+  }),
 ];
 
 /**

@@ -85,6 +85,10 @@ export const DIAGNOSTIC_CODES = [
   'sample_parse_failed',
   'rate_limited',
   'source_never_synced',
+  // The bridge's login gate (what keeps WHMCS from banning it).
+  'credential_refused',
+  'login_cooldown',
+  'login_in_progress',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -43,7 +43,9 @@ export const ERROR_CODES = [
   'uri_too_long',
   'unsupported_media_type',
   'rate_limited',
-  'cooldown',
+  'credential_refused',
+  'login_cooldown',
+  'login_in_progress',
   'unavailable',
   'internal_error',
   // The write side (issue 14).
@@ -86,10 +88,14 @@ export const errorResponses = {
   },
   401: { description: 'No valid bearer token (`unauthorized`)', content: errorContent },
   404: { description: 'No such resource (`not_found`)', content: errorContent },
-  409: { description: 'A sync is already running for this source (`sync_running`)', content: errorContent },
+  409: {
+    description:
+      'A sync is already running for this source (`sync_running`), or WHMCS refused its credential and the bridge will not send it again unless the configuration changes or `{"force": true}` is sent (`credential_refused`)',
+    content: errorContent,
+  },
   429: {
     description:
-      'Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After',
+      'Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After',
     content: errorContent,
   },
   503: { description: 'The feature is not available in this process (`unavailable`)', content: errorContent },
@@ -288,7 +294,13 @@ export const sourceListResponseSchema = z.object({ data: z.array(sourceSchema) }
 export const sourceResponseSchema = z.object({ data: sourceSchema }).openapi('SourceResponse');
 
 export const syncRequestSchema = z
-  .strictObject({ mode: syncModeSchema.default('incremental') })
+  .strictObject({
+    mode: syncModeSchema.default('incremental'),
+    force: z.boolean().default(false).openapi({
+      description:
+        'Send a credential WHMCS refused once more (a person decided to). Still at most one failed login per source per 15 minutes: WHMCS bans an address after three in 30 minutes.',
+    }),
+  })
   .openapi('SyncRequest', { example: { mode: 'full' } });
 
 export const syncAcceptedSchema = z

@@ -52,14 +52,34 @@ describe('POST /v1/sources/{id}/sync', () => {
     expect(error.message).toContain('run-42');
   });
 
-  it('429 cooldown with Retry-After in seconds (rounded up) for a failing source retried too soon', async () => {
-    h.sync.nextTrigger = { accepted: false, reason: 'cooldown', retryAfterMs: 90_200 };
+  it("429 login_cooldown with Retry-After in seconds (rounded up) and the gate's message", async () => {
+    h.sync.nextTrigger = {
+      accepted: false,
+      reason: 'login_cooldown',
+      message: 'at most one failed login per source per 15 minutes',
+      retryAfterMs: 90_200,
+    };
     const res = await post('/v1/sources/eu/sync');
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('91');
     const error = await errorOf(res);
-    expect(error.code).toBe('cooldown');
+    expect(error.code).toBe('login_cooldown');
+    expect(error.message).toBe('at most one failed login per source per 15 minutes');
     expect(error.details).toEqual({ retryAfterSeconds: 91 });
+  });
+
+  it('409 credential_refused for a refused credential; {"force": true} reaches the engine', async () => {
+    h.sync.nextTrigger = {
+      accepted: false,
+      reason: 'credential_refused',
+      message: 'WHMCS refused this credential',
+    };
+    const res = await post('/v1/sources/eu/sync', { mode: 'full' });
+    expect(res.status).toBe(409);
+    expect((await errorOf(res)).code).toBe('credential_refused');
+    h.sync.nextTrigger = undefined;
+    expect((await post('/v1/sources/eu/sync', { mode: 'full', force: true })).status).toBe(202);
+    expect(h.sync.triggered.at(-1)).toEqual({ sourceId: 'eu', mode: 'full', force: true });
   });
 
   it('404 for a source that is not configured, without asking the engine', async () => {
@@ -77,7 +97,8 @@ describe('POST /v1/sources/{id}/sync', () => {
 
   it.each([
     [{ mode: 'fast' }, 'body.mode'],
-    [{ mode: 'full', force: true }, 'body.force'],
+    [{ mode: 'full', force: 'yes' }, 'body.force'],
+    [{ mode: 'full', since: 1 }, 'body.since'],
     [[], 'body'],
     ['full', 'body'],
   ])('400 for a bad body %j naming %s', async (body, param) => {

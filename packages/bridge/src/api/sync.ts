@@ -59,8 +59,8 @@ export function syncRoutes(deps: AppDeps) {
     .openapi(startSync, async (c) => {
       const { id } = c.req.valid('param');
       configuredSource(deps, id);
-      const { mode } = syncRequestSchema.parse(c.req.valid('json'));
-      const result = deps.sync.trigger(id, mode);
+      const { mode, force } = syncRequestSchema.parse(c.req.valid('json'));
+      const result = await deps.sync.trigger(id, mode, force ? { force } : {});
       if (!result.accepted) {
         if (result.reason === 'unknown_source') throw notFound(`no source "${id}" is configured`);
         if (result.reason === 'running') {
@@ -71,11 +71,13 @@ export function syncRoutes(deps: AppDeps) {
             { runId: result.runId ?? null },
           );
         }
+        const message = result.message ?? `the login gate withheld the login to WHMCS for "${id}"`;
+        if (result.reason === 'credential_refused') throw new ApiError(409, 'credential_refused', message);
         const retryAfterSeconds = Math.max(1, Math.ceil((result.retryAfterMs ?? 1000) / 1000));
         throw new ApiError(
           429,
-          'cooldown',
-          `"${id}" is failing and was retried too recently: try again in ${retryAfterSeconds} s, after fixing the cause`,
+          result.reason,
+          message,
           { retryAfterSeconds },
           { 'Retry-After': String(retryAfterSeconds) },
         );

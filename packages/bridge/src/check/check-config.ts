@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { DOCS_BASE_URL } from '@forecaster/module-assets';
 import { type BridgeConfig, ConfigError, type LoadOptions, loadConfig } from '../config.ts';
+import { openSqliteStore } from '../store/sqlite.ts';
 import { type CheckSourceOptions, checkSource } from './check-source.ts';
 import { type CheckReport, CONFIGURATION_SOURCE, completeReport, flagged } from './report.ts';
 
@@ -48,16 +50,23 @@ export async function checkConfig(options: CheckConfigOptions = {}): Promise<Che
   const sources = config.sources
     .map((source, index) => ({ source, index }))
     .filter(({ source }) => only === undefined || source.id === only);
-  const reports = await Promise.all(
-    sources.map(async ({ source, index }) =>
-      withConfigWarnings(
-        await checkSource(source, { ...checkOptions, docsBaseUrl: config.docsBaseUrl }),
-        config.warnings,
-        `sources[${index}].`,
+  // The store's login gate remembers what WHMCS refused, for this check and every other path.
+  const store = options.gate ? undefined : openSqliteStore({ path: join(config.dataDir, 'bridge.sqlite') });
+  const gate = options.gate ?? store!.loginGate;
+  try {
+    const reports = await Promise.all(
+      sources.map(async ({ source, index }) =>
+        withConfigWarnings(
+          await checkSource(source, { ...checkOptions, gate, docsBaseUrl: config.docsBaseUrl }),
+          config.warnings,
+          `sources[${index}].`,
+        ),
       ),
-    ),
-  );
-  return { reports, ok: reports.every((report) => report.ok) };
+    );
+    return { reports, ok: reports.every((report) => report.ok) };
+  } finally {
+    await store?.close();
+  }
 }
 
 /**

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { assertTimeZone, createRedactor, resolveApiUrl } from '@forecaster/whmcs-client';
 import { isLoopback, type SourceConfig } from '../config.ts';
+import type { LoginGate } from '../store/login-gate.ts';
+import { credentialFingerprint } from '../sync/credential-fingerprint.ts';
 import {
   type Lookup,
   openTcp,
@@ -10,7 +12,7 @@ import {
   systemLookup,
   verifyTls,
 } from './network.ts';
-import { type CheckReport, type CheckStage, completeReport, flagged, passed } from './report.ts';
+import { type CheckReport, type CheckStage, completeReport, flagged, passed, skipped } from './report.ts';
 import { whmcsStages } from './whmcs-stages.ts';
 
 export interface CheckSourceOptions {
@@ -25,6 +27,14 @@ export interface CheckSourceOptions {
   timeoutMs?: number;
   /** Resolves host names for the DNS and TCP stages (default: the system resolver). */
   lookup?: Lookup;
+  /**
+   * The store's login gate, asked before the one authenticated call: a credential WHMCS refused
+   * is not sent again, and a source makes at most one failed login per 15 minutes. Every caller
+   * in the bridge passes it; only tests of the stages themselves leave it out.
+   */
+  gate?: LoginGate;
+  /** A person asks to send a credential WHMCS refused once more (`bridge check --force`). */
+  force?: boolean;
 }
 
 const MAX_CONNECT_TIMEOUT_MS = 10_000;
@@ -109,16 +119,35 @@ export async function checkSource(source: SourceConfig, options: CheckSourceOpti
     );
   }
 
-  // 5-10. WHMCS.
-  const whmcs = await whmcsStages(source, {
-    docsBaseUrl,
-    timeoutMs: callTimeoutMs,
-    ...(signal ? { signal } : {}),
-    localAddress: tcp.localAddress,
-    outgoing,
+  // 5-10. WHMCS, once the login gate lets the call go.
+  const login = await options.gate?.acquire({
+    sourceId: source.id,
+    fingerprint: credentialFingerprint(source),
+    purpose: 'check',
+    ...(options.force ? { force: true } : {}),
   });
-  stages.push(...whmcs.stages);
-  if (whmcs.seenIp) base.seenIp = whmcs.seenIp;
+  if (login && !login.allowed) {
+    stages.push(
+      skipped('whmcs', 'Not called: the bridge’s login gate withheld the login (see below).'),
+      flagged('credentials', 'failed', login.code, `${login.message} Nothing was sent.`, docsBaseUrl),
+    );
+    return finish();
+  }
+  let outcome: Awaited<ReturnType<typeof whmcsStages>>['login'] = { outcome: 'unknown' };
+  try {
+    const whmcs = await whmcsStages(source, {
+      docsBaseUrl,
+      timeoutMs: callTimeoutMs,
+      ...(signal ? { signal } : {}),
+      localAddress: tcp.localAddress,
+      outgoing,
+    });
+    outcome = whmcs.login;
+    stages.push(...whmcs.stages);
+    if (whmcs.seenIp) base.seenIp = whmcs.seenIp;
+  } finally {
+    if (login) await options.gate!.settle(login.permit, outcome.outcome, outcome.refusal);
+  }
   return finish();
 }
 

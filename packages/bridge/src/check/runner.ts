@@ -1,4 +1,5 @@
 import type { BridgeConfig } from '../config.ts';
+import type { LoginGate } from '../store/login-gate.ts';
 import { checkSource } from './check-source.ts';
 import type { CheckReport } from './report.ts';
 
@@ -10,29 +11,40 @@ export interface CheckResult {
   cached: boolean;
 }
 
-export type CheckRunner = (sourceId: string) => Promise<CheckResult | undefined>;
+export type CheckRunner = (
+  sourceId: string,
+  options?: { force?: boolean },
+) => Promise<CheckResult | undefined>;
 
 /**
  * Runs `checkSource` for the API, ban-safely: one run per source at a time, and a run's report
  * is answered again for `cooldownMs` instead of calling WHMCS, so that a dashboard polling the
- * endpoint cannot turn a wrong secret into a ban (three failures in 30 minutes).
+ * endpoint cannot turn a wrong secret into a ban (three failures in 30 minutes). The cache only
+ * spares WHMCS calls; what guarantees the ban never comes is the store's login gate, which every
+ * run asks first (a refused credential is not sent again, one failed login per 15 minutes).
  */
 export function createCheckRunner(
   config: BridgeConfig,
+  gate: LoginGate,
   options: { cooldownMs?: number; clock?: () => Date } = {},
 ): CheckRunner {
   const cooldownMs = options.cooldownMs ?? 60_000;
   const clock = options.clock ?? (() => new Date());
   const last = new Map<string, { result: CheckResult; at: number }>();
   const running = new Map<string, Promise<CheckResult>>();
-  return async (sourceId) => {
+  return async (sourceId, runOptions = {}) => {
     const source = config.sources.find((s) => s.id === sourceId);
     if (!source) return undefined;
     const previous = last.get(sourceId);
-    if (previous && clock().getTime() - previous.at < cooldownMs) return { ...previous.result, cached: true };
+    if (previous && !runOptions.force && clock().getTime() - previous.at < cooldownMs)
+      return { ...previous.result, cached: true };
     let run = running.get(sourceId);
     if (!run) {
-      run = checkSource(source, { docsBaseUrl: config.docsBaseUrl })
+      run = checkSource(source, {
+        docsBaseUrl: config.docsBaseUrl,
+        gate,
+        ...(runOptions.force ? { force: true } : {}),
+      })
         .then((report) => {
           const result = { report, checkedAt: clock().toISOString(), cached: false };
           last.set(sourceId, { result, at: clock().getTime() });

@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 import type { SourceConfig } from '../config.ts';
 import { diagnosticCode } from '../diagnose.ts';
+import { loginOutcomeOf } from '../sync/credential-fingerprint.ts';
 import { fetchFor, USER_AGENT } from '../sync/whmcs.ts';
 import { describeSeenIp } from './network.ts';
 import { type CheckStage, flagged, passed, skipped } from './report.ts';
@@ -37,6 +38,8 @@ export interface WhmcsStagesContext {
 export interface WhmcsStagesResult {
   stages: CheckStage[];
   seenIp?: string;
+  /** What the authenticated call said about the login, for the login gate. */
+  login: ReturnType<typeof loginOutcomeOf>;
 }
 
 const GATE_IP_FIRST = 'Not checked: WHMCS checks the IP first, and it refused it.';
@@ -86,7 +89,7 @@ export async function whmcsStages(
     if (!(err instanceof WhmcsError)) throw err;
     // A row that breaks the wire schema: WHMCS answered `success`, so every gate passed.
     if (err instanceof WhmcsResponseError && err.path?.startsWith('invoices')) wireFailure = err;
-    else return refused(err);
+    else return { ...refused(err), login: loginOutcomeOf(err) };
   }
 
   const stages: CheckStage[] = [
@@ -102,9 +105,9 @@ export async function whmcsStages(
     await leastPrivilege(),
     sample(),
   ];
-  return { stages };
+  return { stages, login: { outcome: 'accepted' } };
 
-  function refused(err: WhmcsError): WhmcsStagesResult {
+  function refused(err: WhmcsError): Omit<WhmcsStagesResult, 'login'> {
     const fail = (id: CheckStage['id'], code: DiagnosticCode, detail: string) =>
       flagged(id, 'failed', code, detail, docsBaseUrl);
     const whmcsAnswered = passed('whmcs', answered());

@@ -131,7 +131,11 @@ export function buildProgram(): Command {
     )
     .option('-s, --source <id>', 'only this source')
     .option('--full', 'a full sync (default: incremental; a source never synced gets a full one)')
-    .action(async (opts: { source?: string; full?: boolean }) => {
+    .option(
+      '--force',
+      'send a credential WHMCS refused once more (never more than one failed login per source per 15 minutes)',
+    )
+    .action(async (opts: { source?: string; full?: boolean; force?: boolean }) => {
       const cfg = config(configPath());
       const sources = opts.source ? cfg.sources.filter((s) => s.id === opts.source) : cfg.sources;
       if (opts.source && sources.length === 0) {
@@ -160,7 +164,13 @@ export function buildProgram(): Command {
           sources.map(async (s) => {
             const record = await bridge.store.getSource(s.id);
             const mode = opts.full || record?.lastFull?.result !== 'ok' ? 'full' : 'incremental';
-            return { source: s.id, run: await bridge.engine.run(s.id, mode, { signal: controller.signal }) };
+            return {
+              source: s.id,
+              run: await bridge.engine.run(s.id, mode, {
+                signal: controller.signal,
+                ...(opts.force ? { force: true } : {}),
+              }),
+            };
           }),
         );
       } finally {
@@ -179,11 +189,16 @@ export function buildProgram(): Command {
     )
     .option('-s, --source <id>', 'only this source')
     .option('--json', 'print the reports as JSON (an array, one per source)')
-    .action(async (opts: { source?: string; json?: boolean }) => {
+    .option(
+      '--force',
+      'send a credential WHMCS refused once more (never more than one failed login per source per 15 minutes)',
+    )
+    .action(async (opts: { source?: string; json?: boolean; force?: boolean }) => {
       const path = configPath();
       const result = await checkConfig({
         ...(path ? { path } : {}),
         ...(opts.source ? { source: opts.source } : {}),
+        ...(opts.force ? { force: true } : {}),
       });
       const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
       process.stdout.write(

@@ -1,4 +1,6 @@
+export type { BanLedger, BanRule } from './ban-ledger.ts';
 export { StoreError, type StoreErrorCode } from './errors.ts';
+export * from './login-gate.ts';
 export { formatUnits, toUnits } from './money.ts';
 export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite.ts';
 export type * from './types.ts';

@@ -1,4 +1,5 @@
 import type { Database as Db } from 'better-sqlite3';
+import { banMigration } from './ban-migration.ts';
 import { StoreError } from './errors.ts';
 import { forecastMigration } from './forecast-migration.ts';
 import { ledgerMigration } from './ledger-migration.ts';
@@ -108,6 +109,7 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   // Numbers are reserved per change and may land out of order: versions ascend, with gaps.
+  banMigration,
   forecastMigration,
   ledgerMigration,
 ];

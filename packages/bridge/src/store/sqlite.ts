@@ -8,13 +8,17 @@ import {
   type WireInvoice,
 } from '@forecaster/whmcs-client';
 import Database, { type Database as Db, type Statement } from 'better-sqlite3';
+import type { BanLedger } from './ban-ledger.ts';
 import { StoreError } from './errors.ts';
 import type { ForecastLog } from './forecast-log.ts';
+import type { LoginGate } from './login-gate.ts';
 import { LATEST_VERSION, migrate } from './migrations.ts';
 import { formatUnits } from './money.ts';
 import { type Amounts, amountsOf, RevenueDelta, RevenueWriter } from './revenue.ts';
+import { createSqliteBanLedger } from './sqlite-ban-ledger.ts';
 import { createSqliteForecastLog } from './sqlite-forecast-log.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
+import { createSqliteLoginGate } from './sqlite-login-gate.ts';
 import type {
   ApplyPageResult,
   ChangeEntry,
@@ -173,6 +177,8 @@ class SqliteStoreImpl implements SqliteStore {
   readonly #sql;
   readonly #write;
   readonly ledger: SqliteLedger;
+  readonly loginGate: LoginGate;
+  readonly facadeBans: BanLedger;
 
   constructor(
     db: Db,
@@ -186,6 +192,8 @@ class SqliteStoreImpl implements SqliteStore {
     this.#clock = clock;
     this.#revenue = new RevenueWriter(db);
     this.forecasts = createSqliteForecastLog(db, clock);
+    this.loginGate = createSqliteLoginGate(db, clock);
+    this.facadeBans = createSqliteBanLedger(db);
     this.#write = db.transaction((run: () => unknown) => run());
     this.ledger = new SqliteLedger(db, clock);
     const columns =

@@ -5,8 +5,10 @@ import type {
   WalkAnchor,
   WireInvoice,
 } from '@forecaster/whmcs-client';
+import type { BanLedger } from './ban-ledger.ts';
 import type { ForecastLog } from './forecast-log.ts';
 import type { Ledger } from './ledger.ts';
+import type { LoginGate } from './login-gate.ts';
 
 /*
  * The store behind the bridge. SQLite (better-sqlite3) is the embedded default; a
@@ -195,6 +197,10 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Commitments, costs, audit log and idempotent answers (the write side, issue 14). */
   readonly ledger: Ledger;
+  /** Every login to WHMCS asks this first (see login-gate.ts): what keeps WHMCS from banning us. */
+  readonly loginGate: LoginGate;
+  /** The WHMCS facade's failed logins and bans by caller address. */
+  readonly facadeBans: BanLedger;
 
   /** Registers (or renames) a configured source. */
   upsertSource(source: { id: string; name: string }): Promise<void>;

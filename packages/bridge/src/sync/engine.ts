@@ -14,6 +14,7 @@ import {
 import type { BridgeConfig, SourceConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import type { LoginPermit, LoginPurpose } from '../store/login-gate.ts';
 import type {
   FetchedInvoice,
   SourceError,
@@ -23,8 +24,9 @@ import type {
   SyncMode,
   SyncRunResult,
 } from '../store/types.ts';
+import { credentialFingerprint, loginOutcomeOf } from './credential-fingerprint.ts';
 import { sourceState } from './source-state.ts';
-import type { SyncController, SyncProgress, TriggerResult } from './types.ts';
+import type { SyncController, SyncProgress, TriggerOptions, TriggerResult } from './types.ts';
 import { clientForSource } from './whmcs.ts';
 
 /** The statuses an invoice can still leave: the incremental sync re-reads these every time. */
@@ -50,11 +52,9 @@ export interface SyncEngineDeps {
   diagnose?: Diagnose;
   /** Builds the WHMCS client of a source (tests inject their own). */
   clientFor?: (source: SourceConfig, onCall: () => void) => WhmcsClient;
-  /** A failing source may be retried by hand at most this often. Default 5 minutes. */
-  manualRetryCooldownMs?: number;
 }
 
-export interface RunOptions {
+export interface RunOptions extends TriggerOptions {
   signal?: AbortSignal;
 }
 
@@ -78,6 +78,8 @@ interface Running {
   counters: Counters;
   controller: AbortController;
   done: Promise<SyncRunResult>;
+  /** The login gate's permit for this run, settled with what WHMCS answered. */
+  permit: LoginPermit;
 }
 
 /**
@@ -85,17 +87,15 @@ interface Running {
  * tombstones the ones gone; an incremental one reads new ids above the high-water mark and
  * re-reads every open invoice. One run per source at a time; every page is committed with
  * its checkpoint, so a crash resumes. Refusals (credentials, IP, permission) turn the source
- * `failing` and it waits for a person: WHMCS bans an IP after three failed logins.
+ * `failing` and it waits for a person: WHMCS bans an IP after three failed logins. Every run
+ * first asks the store's login gate, which other processes on the data directory share.
  */
 export class SyncEngine extends EventEmitter implements SyncController {
   readonly #deps: SyncEngineDeps;
   readonly #sources: Map<string, SourceConfig>;
   readonly #clients = new Map<string, WhmcsClient>();
   readonly #running = new Map<string, Running>();
-  readonly #lastManualRetry = new Map<string, number>();
   readonly #clock: () => Date;
-  /** Sources refused by WHMCS (mirrors the store's `failing`). */
-  readonly #blocked = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
   #stopped = false;
@@ -120,8 +120,6 @@ export class SyncEngine extends EventEmitter implements SyncController {
           { source: source.id },
           'configuration changed since the last refusal: retrying',
         );
-      } else if (record?.failing) {
-        this.#blocked.add(source.id);
       }
     }
     if (options.schedule ?? true) {
@@ -140,30 +138,68 @@ export class SyncEngine extends EventEmitter implements SyncController {
     await Promise.allSettled(running.map((r) => r.done));
   }
 
-  trigger(sourceId: string, mode: SyncMode): TriggerResult {
+  async trigger(sourceId: string, mode: SyncMode, options: TriggerOptions = {}): Promise<TriggerResult> {
     if (!this.#sources.has(sourceId)) return { accepted: false, reason: 'unknown_source' };
     const running = this.#running.get(sourceId);
     if (running) return { accepted: false, reason: 'running', runId: running.runId };
-    const last = this.#lastManualRetry.get(sourceId);
-    const cooldown = this.#deps.manualRetryCooldownMs ?? 300_000;
-    const now = Date.now();
-    if (this.#blocked.has(sourceId) && last !== undefined && now - last < cooldown) {
-      return { accepted: false, reason: 'cooldown', retryAfterMs: cooldown - (now - last) };
+    const login = await this.#login(sourceId, 'manual', options.force);
+    if (!login.allowed) {
+      return {
+        accepted: false,
+        reason: login.code,
+        message: login.message,
+        ...(login.retryAfterMs !== undefined ? { retryAfterMs: login.retryAfterMs } : {}),
+      };
     }
-    if (this.#blocked.has(sourceId)) this.#lastManualRetry.set(sourceId, now);
-    const run = this.#launch(sourceId, mode, { manual: true });
+    const run = this.#launch(sourceId, mode, login.permit);
+    if (!run) return { accepted: false, reason: 'running', runId: this.#running.get(sourceId)?.runId };
     return { accepted: true, runId: run.runId, mode: run.mode };
   }
 
-  /** Runs a sync and waits for it (the CLI's `forecaster-bridge sync`). */
-  run(sourceId: string, mode: SyncMode, options: RunOptions = {}): Promise<SyncRunResult> {
+  /**
+   * Runs a sync and waits for it (the CLI's `forecaster-bridge sync`). A login the gate withholds is a
+   * failed result that calls nobody and records nothing.
+   */
+  async run(sourceId: string, mode: SyncMode, options: RunOptions = {}): Promise<SyncRunResult> {
     const existing = this.#running.get(sourceId);
     if (existing) return existing.done;
-    const run = this.#launch(sourceId, mode, { manual: true });
+    const login = await this.#login(sourceId, 'manual', options.force);
+    if (!login.allowed) {
+      const at = this.#clock().toISOString();
+      return {
+        mode,
+        runId: randomUUID(),
+        startedAt: at,
+        finishedAt: at,
+        durationMs: 0,
+        result: 'failed',
+        ...{ calls: 0, rowsRead: 0, inserted: 0, updated: 0, unchanged: 0, removed: 0 },
+        error: {
+          code: login.code,
+          message: login.message,
+          ...this.#deps.diagnose?.(login.code, { source: this.#sources.get(sourceId)! }),
+          at,
+        },
+      };
+    }
+    const run = this.#launch(sourceId, mode, login.permit);
+    if (!run) return this.#running.get(sourceId)!.done;
     options.signal?.addEventListener('abort', () => run.controller.abort(new Aborted('aborted')), {
       once: true,
     });
     return run.done;
+  }
+
+  /** Asks the store's login gate for a run of this source. */
+  #login(sourceId: string, purpose: LoginPurpose, force?: boolean) {
+    const source = this.#sources.get(sourceId)!;
+    return this.#deps.store.loginGate.acquire({
+      sourceId,
+      fingerprint: credentialFingerprint(source),
+      purpose,
+      now: this.#clock(),
+      ...(force ? { force } : {}),
+    });
   }
 
   progress(sourceId: string): SyncProgress | undefined {
@@ -197,11 +233,7 @@ export class SyncEngine extends EventEmitter implements SyncController {
     for (const source of this.#sources.values()) {
       if (this.#running.has(source.id)) continue;
       const record = await this.#deps.store.getSource(source.id);
-      if (!record || record.failing) {
-        if (record?.failing) this.#blocked.add(source.id);
-        continue;
-      }
-      this.#blocked.delete(source.id);
+      if (!record || record.failing) continue;
       const due = (last: SyncRunResult | undefined, every: number) => {
         if (!last) return true;
         const at = Date.parse(last.finishedAt);
@@ -225,7 +257,10 @@ export class SyncEngine extends EventEmitter implements SyncController {
         due(record.lastFull, source.sync.incrementalEvery)
       )
         mode = 'incremental';
-      if (mode) this.#launch(source.id, mode, { manual: false });
+      if (!mode) continue;
+      // Another process may have been refused since: the gate, not this process, decides.
+      const login = await this.#login(source.id, 'schedule');
+      if (login.allowed) this.#launch(source.id, mode, login.permit);
     }
   }
 
@@ -244,7 +279,12 @@ export class SyncEngine extends EventEmitter implements SyncController {
     return client;
   }
 
-  #launch(sourceId: string, requested: SyncMode, _opts: { manual: boolean }): Running {
+  /** Starts a run holding `permit`; undefined (the permit given back) when one started meanwhile. */
+  #launch(sourceId: string, requested: SyncMode, permit: LoginPermit): Running | undefined {
+    if (this.#running.has(sourceId)) {
+      void this.#deps.store.loginGate.settle(permit, 'unknown');
+      return undefined;
+    }
     const source = this.#sources.get(sourceId)!;
     const controller = new AbortController();
     const runId = randomUUID();
@@ -265,6 +305,7 @@ export class SyncEngine extends EventEmitter implements SyncController {
       counters: { calls: 0, rowsRead: 0, inserted: 0, updated: 0, unchanged: 0, removed: 0 },
       controller,
       done: Promise.resolve(undefined as unknown as SyncRunResult),
+      permit,
     };
     this.#running.set(sourceId, running);
     this.#deps.metrics.sourceState.set({ source: sourceId, state: 'syncing' }, 1);
@@ -314,10 +355,12 @@ export class SyncEngine extends EventEmitter implements SyncController {
     );
     let result: SyncRunResult['result'] = 'ok';
     let error: SourceError | undefined;
+    let login: ReturnType<typeof loginOutcomeOf> = { outcome: 'accepted' };
     try {
       if (mode === 'full') await fullSync(ctx, checkpoint);
       else await incrementalSync(ctx);
     } catch (err) {
+      login = loginOutcomeOf(err);
       if (err instanceof Aborted || running.controller.signal.aborted) {
         result = 'aborted';
       } else {
@@ -325,6 +368,9 @@ export class SyncEngine extends EventEmitter implements SyncController {
         error = this.#describe(source, err);
       }
     }
+    // A page came back: WHMCS accepted the login, whatever stopped the run later.
+    if (login.outcome === 'unknown' && counters.rowsRead > 0) login = { outcome: 'accepted' };
+    await store.loginGate.settle(running.permit, login.outcome, login.refusal, this.#clock());
     const finished = this.#clock();
     const run: SyncRunResult = {
       mode,
@@ -351,16 +397,12 @@ export class SyncEngine extends EventEmitter implements SyncController {
     await store.recordRun(source.id, run);
     if (error) {
       const refusal = isRefusal(error.code);
-      if (refusal) {
-        this.#blocked.add(source.id);
-        await store.setFailing(source.id, error);
-      }
+      if (refusal) await store.setFailing(source.id, error);
       log.error(
         { mode, runId: run.runId, code: error.code, hint: error.hint },
-        `${mode} sync failed: ${error.message}${refusal ? ' (not retried until the configuration changes or a manual sync)' : ''}`,
+        `${mode} sync failed: ${error.message}${refusal ? ' (not sent again until the configuration changes it or a person forces one retry; at most one failed login per 15 minutes)' : ''}`,
       );
     } else {
-      this.#blocked.delete(source.id);
       log.info(
         { mode, runId: run.runId, durationMs: run.durationMs, ...counters },
         `${mode} sync done: ${counters.rowsRead} read, ${counters.inserted} new, ${counters.updated} changed, ${counters.removed} removed`,

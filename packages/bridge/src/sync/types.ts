@@ -1,3 +1,4 @@
+import type { LoginDenialCode } from '../store/login-gate.ts';
 import type { SourceStateName, SyncCheckpoint, SyncMode } from '../store/types.ts';
 
 /** Where a running sync stands, for the CLI's progress bar and `GET /v1/sources/{id}/sync`. */
@@ -19,15 +20,23 @@ export type TriggerResult =
   | { accepted: true; runId: string; mode: SyncMode }
   | {
       accepted: false;
-      reason: 'unknown_source' | 'running' | 'cooldown';
+      /** The last three: the store's login gate withheld the login (see store/login-gate.ts). */
+      reason: 'unknown_source' | 'running' | LoginDenialCode;
+      /** Why, and what lifts it (from the login gate). */
+      message?: string;
       retryAfterMs?: number;
       runId?: string;
     };
 
+export interface TriggerOptions {
+  /** A person asks to try a credential WHMCS refused once more (still at most one failed login per 15 minutes). */
+  force?: boolean;
+}
+
 /** What the HTTP API and the CLI need from the sync engine. */
 export interface SyncController {
-  /** Starts a sync now, unless one runs for the source (or a failing source retried too recently). */
-  trigger(sourceId: string, mode: SyncMode): TriggerResult;
+  /** Starts a sync now, unless one runs for the source or the login gate withholds the login. */
+  trigger(sourceId: string, mode: SyncMode, options?: TriggerOptions): Promise<TriggerResult>;
   /** The running sync's progress, if any. */
   progress(sourceId: string): SyncProgress | undefined;
   /** ok, syncing, failing or never_synced. */

@@ -4,7 +4,7 @@ import { createLogger } from '../../logger.ts';
 import { createMetrics, type Metrics } from '../../metrics.ts';
 import { openSqliteStore } from '../../store/index.ts';
 import type { FetchedInvoice, SourceStateName, Store, SyncMode } from '../../store/types.ts';
-import type { SyncController, SyncProgress, TriggerResult } from '../../sync/types.ts';
+import type { SyncController, SyncProgress, TriggerOptions, TriggerResult } from '../../sync/types.ts';
 import { createApp } from '../app.ts';
 
 /*
@@ -64,14 +64,14 @@ export function testConfig(overrides: Partial<BridgeConfig> = {}): BridgeConfig 
 
 /** A SyncController whose answers each test sets. */
 export class FakeSync implements SyncController {
-  readonly triggered: Array<{ sourceId: string; mode: SyncMode }> = [];
+  readonly triggered: Array<{ sourceId: string; mode: SyncMode; force?: boolean }> = [];
   nextTrigger: TriggerResult | undefined;
   readonly running = new Map<string, SyncProgress>();
   readonly states = new Map<string, SourceStateName>();
   #runs = 0;
 
-  trigger(sourceId: string, mode: SyncMode): TriggerResult {
-    this.triggered.push({ sourceId, mode });
+  async trigger(sourceId: string, mode: SyncMode, options: TriggerOptions = {}): Promise<TriggerResult> {
+    this.triggered.push({ sourceId, mode, ...(options.force ? { force: true } : {}) });
     if (this.nextTrigger) return this.nextTrigger;
     return { accepted: true, runId: `run-${++this.#runs}`, mode };
   }
