@@ -1,3 +1,5 @@
+import { classifyWhmcsMessage } from './wire/messages.ts';
+
 /**
  * One error family for everything that can go wrong talking to WHMCS. Branch on `code`
  * (stable) or on the subclass; never on the message. No error ever carries the secret,
@@ -179,42 +181,46 @@ export class WhmcsResponseError extends WhmcsError {
  */
 export function errorFromWhmcsMessage(message: string, options: WhmcsErrorOptions = {}): WhmcsError {
   const text = message.trim();
-  if (/^IP Banned/i.test(text))
-    return new WhmcsIpError('ip_banned', 'WHMCS has banned this IP address', options);
-  const invalidIp = /^Invalid IP\s+(\S+)/i.exec(text);
-  if (invalidIp) {
-    const ip = invalidIp[1];
-    return new WhmcsIpError('ip_not_allowed', `WHMCS refused the caller's IP ${ip}: it is not allowed`, {
-      ...options,
-      ip,
-    });
+  const read = classifyWhmcsMessage(text);
+  switch (read.kind) {
+    case 'ip_banned':
+      return new WhmcsIpError('ip_banned', 'WHMCS has banned this IP address', options);
+    case 'ip_not_allowed':
+      return new WhmcsIpError(
+        'ip_not_allowed',
+        `WHMCS refused the caller's IP ${read.ip}: it is not allowed`,
+        {
+          ...options,
+          ip: read.ip,
+        },
+      );
+    case 'invalid_access_key':
+      return new WhmcsAuthError('invalid_access_key', 'WHMCS refused the API access key', options);
+    case 'invalid_credentials':
+      return new WhmcsAuthError(
+        'invalid_credentials',
+        'WHMCS does not know this API identifier, or the secret is empty',
+        options,
+      );
+    case 'auth_failed':
+      return new WhmcsAuthError('auth_failed', `WHMCS refused the credentials: ${text}`, options);
+    case 'permission_denied': {
+      const action = read.action ?? options.action;
+      return new WhmcsPermissionError(
+        'permission_denied',
+        `The API role does not allow the action ${action ?? '(unknown)'}`,
+        { ...options, action },
+      );
+    }
+    case 'invalid_action':
+      return new WhmcsApiError('invalid_action', `WHMCS does not accept the action: ${text}`, options);
+    case 'api_error':
+      return new WhmcsApiError(
+        'api_error',
+        `WHMCS answered with an error: ${text || '(no message)'}`,
+        options,
+      );
   }
-  if (/^Invalid Access Key/i.test(text)) {
-    return new WhmcsAuthError('invalid_access_key', 'WHMCS refused the API access key', options);
-  }
-  if (/^Invalid or missing credentials/i.test(text)) {
-    return new WhmcsAuthError(
-      'invalid_credentials',
-      'WHMCS does not know this API identifier, or the secret is empty',
-      options,
-    );
-  }
-  if (/^(Authentication Failed|Invalid password provided|Administrator Account Disabled)/i.test(text)) {
-    return new WhmcsAuthError('auth_failed', `WHMCS refused the credentials: ${text}`, options);
-  }
-  const permission = /^Invalid Permissions(?::\s*API action "([^"]*)")?/i.exec(text);
-  if (permission) {
-    const action = permission[1] ?? options.action;
-    return new WhmcsPermissionError(
-      'permission_denied',
-      `The API role does not allow the action ${action ?? '(unknown)'}`,
-      { ...options, action },
-    );
-  }
-  if (/^(Invalid API Action|Command Not Found|Empty action request)/i.test(text)) {
-    return new WhmcsApiError('invalid_action', `WHMCS does not accept the action: ${text}`, options);
-  }
-  return new WhmcsApiError('api_error', `WHMCS answered with an error: ${text || '(no message)'}`, options);
 }
 
 /** What a walk saw, whether or not it could prove that was everything. */

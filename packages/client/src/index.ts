@@ -29,7 +29,6 @@ export {
 } from './errors.ts';
 export { type NormalizeContext, normalizeInvoice } from './normalize.ts';
 export type { PageProgress, WalkAnchor, WalkExpectation, WalkPage } from './paginate.ts';
-export { encodePhpJson } from './php-json.ts';
 export { createRedactor } from './redact.ts';
 export { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
 export {

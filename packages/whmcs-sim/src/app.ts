@@ -1,15 +1,24 @@
 import type { IncomingMessage } from 'node:http';
+import {
+  type BanList,
+  encodeResult,
+  errorResult,
+  normalizeIp,
+  type ResponseFormat,
+  readParams,
+  requestedFormat,
+  WHMCS_MESSAGES,
+} from '@forecaster/whmcs-client/wire';
 import { Hono } from 'hono';
 import type { ActionContext, ActionOutcome } from './api-actions.ts';
 import { ACTIONS } from './api-actions.ts';
-import type { BanList } from './ban-list.ts';
+import { corruptUtf8 } from './corrupt-utf8.ts';
 import type { FaultRegistry } from './fault-registry.ts';
 import { admit } from './gatekeeper.ts';
 import { notFoundPage, proxyErrorPage } from './html-pages.ts';
-import { normalizeIp, readParams, redactParams, sleep, untilAborted } from './request-input.ts';
-import type { ResponseFormat } from './response-format.ts';
-import { corruptUtf8, encodeResult, requestedFormat } from './response-format.ts';
+import { redactParams, sleep, untilAborted } from './request-input.ts';
 import type { RequestLogEntry, ResolvedSimulatorOptions } from './types.ts';
+import { notSimulatedMessage, WHMCS_ACTIONS } from './whmcs-actions.ts';
 import { VERSION_TEXT } from './wire.ts';
 
 /** What the caller passes as Hono's env: in-process a client IP, over HTTP node-server's bindings. */
@@ -92,7 +101,7 @@ export function createApp(deps: AppDeps): Hono<{ Bindings: SimBindings }> {
       versionText: VERSION_TEXT[options.version],
       action: action ?? '',
     });
-    let body = encoded.body;
+    let body = new TextEncoder().encode(encoded.body);
     if (fault?.kind === 'truncated') body = body.subarray(0, Math.floor(body.length / 2));
     if (fault?.kind === 'invalid-utf8') body = corruptUtf8(body);
     entry.status = status;
@@ -127,17 +136,21 @@ function answer(
   const asked = requestedFormat(params);
   const error = (message: string, status: number): ActionOutcome => ({
     status,
-    result: { result: 'error', message },
+    result: errorResult(message),
     error: message,
   });
   const admission = admit(ip, params, options, deps.bans, options.now().getTime());
   // Errors raised before an action runs come back as NVP text unless a format was asked for.
   if (!admission.ok) return { outcome: error(admission.message, admission.status), format: asked ?? 'nvp' };
   const run = ACTIONS[admission.action];
+  if (!run && WHMCS_ACTIONS.has(admission.action)) {
+    // WHMCS has it; the simulator does not: an error from inside the action, recognisably ours.
+    return { outcome: error(notSimulatedMessage(admission.action), 200), format: asked ?? 'xml' };
+  }
   if (!run) {
     const outcome =
       options.version === 8
-        ? error(`Invalid API Action: "${admission.action}" is not a valid API action`, 403)
+        ? error(WHMCS_MESSAGES.invalidAction(admission.action), 403)
         : // WHMCS before 8.7 had no such check: the dispatcher found no command file.
           error('Command Not Found', 200);
     return { outcome, format: asked ?? 'nvp' };

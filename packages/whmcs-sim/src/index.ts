@@ -1,5 +1,4 @@
 export { DEFAULT_ADMIN, DEFAULT_CREDENTIAL } from './options.ts';
-export { phpJsonEncode } from './php-json.ts';
 export type { ServedSimulator, ServeOptions } from './serve.ts';
 export { serveWhmcsSimulator } from './serve.ts';
 export { createWhmcsSimulator } from './simulator.ts';

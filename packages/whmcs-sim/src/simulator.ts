@@ -1,9 +1,9 @@
+import { BanList } from '@forecaster/whmcs-client/wire';
 import type { Hono } from 'hono';
 import type { ActionContext } from './api-actions.ts';
 import { wireFor } from './api-actions.ts';
 import type { SimBindings } from './app.ts';
 import { createApp } from './app.ts';
-import { BanList } from './ban-list.ts';
 import { FaultRegistry } from './fault-registry.ts';
 import { invoiceItems } from './invoice-details.ts';
 import { InvoiceIndex } from './invoice-query.ts';
@@ -67,7 +67,7 @@ export function createSimulatorRuntime(input: SimulatorOptions = {}): SimulatorR
   const bans = new BanList({
     threshold: options.ban.threshold,
     windowMs: options.ban.windowMinutes * 60_000,
-    banMs: options.ban.banMinutes * 60_000,
+    durationMs: options.ban.banMinutes * 60_000,
   });
   const faults = new FaultRegistry();
   const log: RequestLogEntry[] = [];

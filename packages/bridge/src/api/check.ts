@@ -24,7 +24,11 @@ const runCheck = createRoute({
   description:
     'Configuration, DNS, TCP, TLS, then WHMCS: api.php, credentials, IP allowlist, role, least privilege and a sample page. ' +
     'Stops at the first failure; each failure carries its fix and a docs link. At most one authenticated WHMCS call per run, ' +
-    'and at most one run per source per minute.',
+    'and at most one run per source per minute. The login gate comes first: a credential WHMCS refused is not sent again ' +
+    '(the report fails with `credential_refused`) until the configuration changes or a person forces one retry ' +
+    '(`bridge check --force`, `POST /v1/sources/{id}/sync {"force": true}`), and a source makes at most one failed login ' +
+    'per 15 minutes. The report names the WHMCS URL and the API identifier (never a secret): every token can read them ' +
+    'until tokens have scopes.',
   security: BEARER,
   request: { params: sourceIdParamsSchema },
   responses: {

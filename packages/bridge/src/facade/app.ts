@@ -1,22 +1,22 @@
 import type { IncomingMessage } from 'node:http';
 import { todayIn } from '@forecaster/whmcs-client';
+import {
+  encodeResult,
+  errorResult,
+  getInvoicesResult,
+  type ResponseFormat,
+  readParams,
+  requestedFormat,
+} from '@forecaster/whmcs-client/wire';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { BridgeConfig, FacadeConfig, SourceConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { SourceRecord, Store } from '../store/types.ts';
 import type { SyncController } from '../sync/types.ts';
-import { BanList } from './ban-list.ts';
 import { callerIp } from './client-ip.ts';
 import { admit, credentialsFor } from './gatekeeper.ts';
-import { type GetInvoicesQuery, parseGetInvoices, readParams } from './params.ts';
-import {
-  encodeResult,
-  errorResult,
-  getInvoicesResult,
-  type ResponseFormat,
-  requestedFormat,
-} from './wire.ts';
+import { type GetInvoicesQuery, parseGetInvoices } from './params.ts';
 
 /*
  * The WHMCS facade: `/whmcs/<source>/includes/api.php` answers GetInvoices from the store, as
@@ -49,6 +49,9 @@ export const MAX_PAGE_ROWS = 100_000;
 
 const OFF: FacadeConfig = { credentials: [], allowlist: null, trustedProxies: [], ban: null };
 
+/** The WHMCS release whose answers the facade reproduces (the XML `version` attribute). */
+export const WHMCS_VERSION_TEXT = '8.12.1';
+
 /** Headers that say how fresh the served copy is. */
 export const STATE_HEADER = 'X-Bridge-Source-State';
 export const LAST_SYNC_HEADER = 'X-Bridge-Last-Sync';
@@ -64,7 +67,9 @@ export function createFacade(deps: FacadeDeps): Hono<FacadeEnv> {
   const facade = deps.config.facade ?? OFF;
   const now = deps.clock ?? (() => new Date());
   const log = deps.logger.child({ component: 'facade' });
-  const bans = facade.ban ? new BanList(facade.ban) : null;
+  // In the store: a restart does not lift a ban, as WHMCS keeps its ban list in its database.
+  const banRule = facade.ban;
+  const bans = deps.store.facadeBans;
   const sources = new Map(deps.config.sources.map((s) => [s.id, s]));
   const maxRows = deps.maxPageRows ?? MAX_PAGE_ROWS;
   const app = new Hono<FacadeEnv>();
@@ -92,12 +97,16 @@ export function createFacade(deps: FacadeDeps): Hono<FacadeEnv> {
       const params = await readParams(c.req.raw);
       const asked = requestedFormat(params);
       const ip = callerIp(c.env?.incoming, c.req.header('x-forwarded-for'), facade.trustedProxies);
+      const nowMs = now().getTime();
       const admission = admit(ip, params, {
         facade,
         credentials: credentialsFor(facade, source.id),
-        bans,
-        nowMs: now().getTime(),
+        banned: banRule !== null && (await bans.isBanned(ip, nowMs)),
       });
+      const banned =
+        !admission.ok && admission.failedLogin && banRule !== null
+          ? await bans.recordFailure(ip, nowMs, banRule)
+          : false;
       c.header('Cache-Control', 'no-store');
       const answer = (
         format: ResponseFormat,
@@ -105,12 +114,12 @@ export function createFacade(deps: FacadeDeps): Hono<FacadeEnv> {
         status: 200 | 400 | 403 | 503,
       ) => {
         const action = (params.action ?? '').trim().toLowerCase();
-        const encoded = encodeResult(format, result, action);
+        const encoded = encodeResult(format, result, { versionText: WHMCS_VERSION_TEXT, action });
         return c.body(encoded.body, status, { 'Content-Type': encoded.contentType });
       };
       if (!admission.ok) {
         const fields = { source: source.id, ip, requestId: c.get('requestId') };
-        if (admission.banned) log.warn(fields, `facade: ${ip} banned after repeated failed logins`);
+        if (banned) log.warn(fields, `facade: ${ip} banned after repeated failed logins`);
         else log.info({ ...fields, refusal: admission.message }, 'facade request refused');
         // Errors raised before an action runs come back as NVP text unless a format was asked for.
         return answer(asked ?? 'nvp', errorResult(admission.message), admission.status);

@@ -1,10 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-
-/** `::ffff:127.0.0.1` (an IPv4 caller on a dual-stack socket) is the IPv4 address, as WHMCS sees it. */
-export function normalizeIp(ip: string): string {
-  const trimmed = ip.trim();
-  return trimmed.startsWith('::ffff:') && trimmed.includes('.') ? trimmed.slice(7) : trimmed;
-}
+import { normalizeIp } from '@forecaster/whmcs-client/wire';
 
 /**
  * The caller's address, as WHMCS's Trusted Proxies setting resolves it: the socket's peer, or,

@@ -1,31 +1,18 @@
 import { timingSafeEqual } from 'node:crypto';
+import { type Admission, admit as admitWhmcs, WHMCS_MESSAGES } from '@forecaster/whmcs-client/wire';
 import { type FacadeConfig, type FacadeCredential, sha256 } from '../config.ts';
-import type { BanList } from './ban-list.ts';
 
 /*
- * What WHMCS checks before an action runs, in its order: banned IP > IP allowlist > credentials >
- * empty action > role permission, with its messages and HTTP statuses, so that a module written
- * against WHMCS reads every refusal as it would from WHMCS. Each facade credential holds the one
- * role "GetInvoices only". There is no access key and no legacy admin login: both are refused as
- * WHMCS refuses a wrong one.
+ * What the facade holds, checked in WHMCS's order by the wire kit's gatekeeper (banned IP > IP
+ * allowlist > credentials > empty action > role permission), with WHMCS's messages and statuses,
+ * so that a module written against WHMCS reads every refusal as it would from WHMCS. Each facade
+ * credential holds the one role "GetInvoices only". There is no access key and no legacy admin
+ * login: both are refused as WHMCS refuses a wrong one.
  */
 
-export interface Refusal {
-  ok: false;
-  message: string;
-  status: 400 | 403;
-  /** This refusal banned the caller's address. */
-  banned?: boolean;
-}
+export type { Admission, Refusal } from '@forecaster/whmcs-client/wire';
 
-export type Admission = { ok: true; action: string; identifier: string } | Refusal;
-
-const MD5_SHAPE = /^[0-9a-f]{32}$/i;
 const ALLOWED_ACTION = 'getinvoices';
-
-function refuse(message: string, status: 400 | 403 = 403): Refusal {
-  return { ok: false, message, status };
-}
 
 /** The credentials valid at one source's endpoint. */
 export function credentialsFor(facade: FacadeConfig, sourceId: string): FacadeCredential[] {
@@ -33,55 +20,24 @@ export function credentialsFor(facade: FacadeConfig, sourceId: string): FacadeCr
 }
 
 /** True when `secret` hashes to the credential's SHA-256; constant time in the secret. */
-function secretMatches(secret: string, credential: FacadeCredential): boolean {
+function secretMatches(credential: FacadeCredential, secret: string): boolean {
   const hash = sha256(secret);
   return hash.length === credential.secretSha256.length && timingSafeEqual(hash, credential.secretSha256);
 }
 
+/** Admits a call or refuses it; the caller records `failedLogin` refusals in its ban list. */
 export function admit(
   ip: string,
   params: Record<string, string>,
-  context: {
-    facade: FacadeConfig;
-    credentials: readonly FacadeCredential[];
-    bans: BanList | null;
-    nowMs: number;
-  },
-): Admission {
-  const { facade, credentials, bans, nowMs } = context;
-  if (bans?.isBanned(ip, nowMs)) return refuse('IP Banned');
-  if (facade.allowlist !== null && !facade.allowlist.includes(ip)) return refuse(`Invalid IP ${ip}`);
-
-  const auth = authenticate(params, credentials);
-  if (!auth.ok) {
-    const banned = bans?.recordFailure(ip, nowMs) ?? false;
-    return { ...refuse(auth.message), ...(banned ? { banned } : {}) };
-  }
-
-  const action = (params.action ?? '').trim().toLowerCase();
-  if (action === '') return refuse('Empty action request', 400);
-  if (action !== ALLOWED_ACTION) return refuse(`Invalid Permissions: API action "${action}" is not allowed`);
-  return { ok: true, action, identifier: auth.identifier };
-}
-
-function authenticate(
-  params: Record<string, string>,
-  credentials: readonly FacadeCredential[],
-): { ok: true; identifier: string } | { ok: false; message: string } {
-  const identifier = params.identifier ?? '';
-  const username = params.username ?? '';
-  // API credentials arrive as identifier/secret, or as username/password when the username is an
-  // identifier; any other username is a legacy admin login, which the facade has none of.
-  const usernameIsIdentifier = username !== '' && credentials.some((c) => c.identifier === username);
-  if (identifier !== '' || usernameIsIdentifier) {
-    const id = identifier !== '' ? identifier : username;
-    const secret = identifier !== '' ? (params.secret ?? '') : (params.password ?? '');
-    const credential = credentials.find((c) => c.identifier === id);
-    if (!credential || secret === '') return { ok: false, message: 'Invalid or missing credentials' };
-    if (!secretMatches(secret, credential)) return { ok: false, message: 'Authentication Failed' };
-    return { ok: true, identifier: credential.identifier };
-  }
-  if (username === '') return { ok: false, message: 'Authentication Failed' };
-  if (!MD5_SHAPE.test(params.password ?? '')) return { ok: false, message: 'Invalid password provided' };
-  return { ok: false, message: 'Authentication Failed' };
+  context: { facade: FacadeConfig; credentials: readonly FacadeCredential[]; banned: boolean },
+): Admission<FacadeCredential> {
+  const { facade, credentials, banned } = context;
+  return admitWhmcs<FacadeCredential>(params, {
+    banned,
+    network: () =>
+      facade.allowlist !== null && !facade.allowlist.includes(ip) ? WHMCS_MESSAGES.invalidIp(ip) : undefined,
+    credentials,
+    secretMatches,
+    permitted: (action) => action === ALLOWED_ACTION,
+  });
 }

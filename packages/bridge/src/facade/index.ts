@@ -6,4 +6,3 @@ export {
   MAX_PAGE_ROWS,
   STATE_HEADER,
 } from './app.ts';
-export { encodeResult, WHMCS_VERSION_TEXT } from './wire.ts';

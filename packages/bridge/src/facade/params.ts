@@ -2,29 +2,9 @@ import type { InvoiceOrderBy, InvoiceStatus } from '@forecaster/whmcs-client';
 import { INVOICE_STATUSES } from '@forecaster/whmcs-client';
 
 /*
- * What a WHMCS api.php call carries, read as PHP reads it, and GetInvoices' parameters parsed
- * with WHMCS's leniency: a value it cannot use falls back to its default, never to an error.
+ * GetInvoices' parameters parsed with WHMCS's leniency: a value it cannot use falls back to its
+ * default, never to an error. (The request itself is read by the wire kit's readParams.)
  */
-
-/**
- * The parameters PHP would see in $_REQUEST: the query string, then a form-encoded or multipart
- * body on top. Any other body (JSON above all) is not read, as WHMCS ignores it.
- */
-export async function readParams(request: Request): Promise<Record<string, string>> {
-  const params = new Map<string, string>();
-  for (const [key, value] of new URL(request.url).searchParams) params.set(key, value);
-  if (request.method !== 'GET' && request.method !== 'HEAD' && request.body) {
-    const type = (request.headers.get('content-type') ?? '').toLowerCase();
-    if (type.startsWith('application/x-www-form-urlencoded')) {
-      for (const [key, value] of new URLSearchParams(await request.text())) params.set(key, value);
-    } else if (type.startsWith('multipart/form-data')) {
-      for (const [key, value] of await request.formData()) {
-        if (typeof value === 'string') params.set(key, value);
-      }
-    }
-  }
-  return Object.fromEntries(params);
-}
 
 /** PHP's (int) cast: the leading digits, else 0. */
 export function phpInt(value: string | undefined): number {

@@ -1,17 +1,11 @@
-import {
-  createWhmcsSimulator,
-  type ServedSimulator,
-  type SimulatorOptions,
-  serveWhmcsSimulator,
-  type WhmcsSimulator,
-} from '@forecaster/whmcs-sim';
+import { createWhmcsClient, type WhmcsClientOptions, type WhmcsError } from '@forecaster/whmcs-client';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createWhmcsClient } from '../client.ts';
-import type { WhmcsError } from '../errors.ts';
-import type { WhmcsClientOptions } from '../transport.ts';
+import { type ServedSimulator, serveWhmcsSimulator } from '../serve.ts';
+import { createWhmcsSimulator } from '../simulator.ts';
+import type { SimulatorOptions, WhmcsSimulator } from '../types.ts';
 
 export const SIM_SECRET = 'Sim-Secret-Okapi-4417';
 export const SIM_KEY = 'Sim-Key-Pangolin-3309';

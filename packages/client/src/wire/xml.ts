@@ -9,10 +9,8 @@ function scalar(value: unknown): string {
 }
 
 function element(name: string, value: unknown): string {
-  if (Array.isArray(value)) {
-    // WHMCS repeats the parent tag for each entry of a list: <invoice>..</invoice><invoice>..</invoice>
-    return value.map((entry) => element(name, entry)).join('');
-  }
+  // WHMCS repeats the parent tag for each entry of a list: <invoice>..</invoice><invoice>..</invoice>
+  if (Array.isArray(value)) return value.map((entry) => element(name, entry)).join('');
   if (value !== null && typeof value === 'object') {
     return `<${name}>${body(value as Record<string, unknown>)}</${name}>`;
   }
@@ -28,8 +26,10 @@ function body(values: Record<string, unknown>): string {
 }
 
 /**
- * WHMCS's XML response: `<?xml ...?><whmcsapi version="8.12.1"><action>getinvoices</action>...`.
- * Text is XML-escaped, so a parser yields the stored (entity-encoded) value, as JSON carries it.
+ * WHMCS's XML answer: `<?xml ...?><whmcsapi version="8.12.1"><action>getinvoices</action>...`.
+ * Text is XML-escaped over the stored (entity-encoded) value, so a parser yields what JSON carries.
+ *
+ * @example encodeWhmcsXml('8.12.1', 'getinvoices', { result: 'success' })
  */
 export function encodeWhmcsXml(versionText: string, action: string, result: Record<string, unknown>): string {
   return `<?xml version="1.0" encoding="utf-8"?><whmcsapi version="${versionText}"><action>${escapeXml(

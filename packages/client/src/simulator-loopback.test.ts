@@ -1,3 +1,0 @@
-import { clientAgainstSimulator, loopbackSimEnv } from './testing/scenarios.ts';
-
-clientAgainstSimulator('real loopback HTTP', loopbackSimEnv());

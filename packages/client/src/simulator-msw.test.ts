@@ -1,3 +1,0 @@
-import { clientAgainstSimulator, mswSimEnv } from './testing/scenarios.ts';
-
-clientAgainstSimulator('in-process through msw', mswSimEnv());

@@ -1,0 +1,3 @@
+import { clientAgainstSimulator, loopbackSimEnv } from './testing/client-contract.ts';
+
+clientAgainstSimulator('real loopback HTTP', loopbackSimEnv());
