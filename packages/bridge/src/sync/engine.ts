@@ -338,6 +338,7 @@ export class SyncEngine extends EventEmitter implements SyncController {
       running.progress.pagesDone = checkpoint.pagesDone;
       running.progress.rowsDone = checkpoint.rowsDone;
     }
+    let accepted = false;
     const ctx: RunContext = {
       source,
       client: this.#client(source),
@@ -347,6 +348,13 @@ export class SyncEngine extends EventEmitter implements SyncController {
       signal: running.controller.signal,
       startedAt: checkpoint?.startedAt ?? started.toISOString(),
       emit: () => this.emit('progress', { ...running.progress }),
+      // WHMCS answered a page: the credential works. Said at once, not at the end of the run, so
+      // that a crash in the middle does not leave the gate held for other callers.
+      loggedIn: async () => {
+        if (accepted) return;
+        accepted = true;
+        await store.loginGate.settle(running.permit, 'accepted', undefined, this.#clock());
+      },
     };
     // Incremental runs come every few minutes: their start is a detail, their end says it all.
     log[mode === 'incremental' && !checkpoint ? 'debug' : 'info'](
@@ -369,8 +377,9 @@ export class SyncEngine extends EventEmitter implements SyncController {
       }
     }
     // A page came back: WHMCS accepted the login, whatever stopped the run later.
-    if (login.outcome === 'unknown' && counters.rowsRead > 0) login = { outcome: 'accepted' };
-    await store.loginGate.settle(running.permit, login.outcome, login.refusal, this.#clock());
+    if (login.outcome === 'unknown' && accepted) login = { outcome: 'accepted' };
+    if (!accepted || login.outcome === 'refused')
+      await store.loginGate.settle(running.permit, login.outcome, login.refusal, this.#clock());
     const finished = this.#clock();
     const run: SyncRunResult = {
       mode,
@@ -458,6 +467,8 @@ interface RunContext {
   signal: AbortSignal;
   startedAt: string;
   emit: () => void;
+  /** Called with each committed page: WHMCS accepted the login. */
+  loggedIn: () => Promise<void>;
 }
 
 function normalizeAll(ctx: RunContext, rows: WireInvoice[]): FetchedInvoice[] {
@@ -487,6 +498,7 @@ async function commitPage(
   p.pagesDone++;
   p.rowsDone += rows.length;
   ctx.emit();
+  await ctx.loggedIn();
   return rows;
 }
 
