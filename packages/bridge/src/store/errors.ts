@@ -1,5 +1,12 @@
 /** Stable codes for what a caller of the store may branch on. */
-export type StoreErrorCode = 'schema_too_new' | 'unknown_source' | 'invalid_invoice';
+export type StoreErrorCode =
+  | 'schema_too_new'
+  | 'unknown_source'
+  | 'invalid_invoice'
+  | 'lease_lost'
+  | 'store_full'
+  | 'store_corrupt'
+  | 'store_read_only';
 
 /**
  * An error the store raises on purpose (as opposed to a driver error).

@@ -84,10 +84,12 @@ describe('migrations', () => {
       'login_gate',
       'managed_sources',
       'meta',
+      'quarantine',
       'revenue_monthly',
       'schema_migrations',
       'sources',
       'sqlite_sequence',
+      'sync_leases',
     ]);
     expect(migrate(db)).toEqual({ from: LATEST_VERSION, to: LATEST_VERSION });
     expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.length);

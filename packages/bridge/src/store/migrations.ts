@@ -108,6 +108,59 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'sync leases, walk state, quarantine, revenue sums as exact text',
+    up(db) {
+      db.exec(`
+        -- One syncing process per source, across processes (and, on PostgreSQL, across hosts):
+        -- taken and renewed in write transactions; times are epoch milliseconds.
+        CREATE TABLE sync_leases (
+          source       TEXT PRIMARY KEY REFERENCES sources (id),
+          owner        TEXT NOT NULL,    -- random per engine: a pid alone is reused
+          pid          INTEGER NOT NULL,
+          host         TEXT NOT NULL,
+          purpose      TEXT NOT NULL,    -- 'serve', 'sync', ...
+          acquired_ms  INTEGER NOT NULL,
+          heartbeat_ms INTEGER NOT NULL,
+          expires_ms   INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        -- What the engine must remember between runs beyond the checkpoint (the floor of an
+        -- unfinished newest-first walk, the orphan count of the last complete full walk).
+        ALTER TABLE sources ADD COLUMN walk_state TEXT CHECK (walk_state IS NULL OR json_valid(walk_state));
+
+        -- Rows WHMCS sent that cannot be stored as they are: kept raw, listed, never blocking the rest.
+        CREATE TABLE quarantine (
+          source        TEXT NOT NULL REFERENCES sources (id),
+          ref           TEXT NOT NULL,   -- the invoice id as WHMCS sent it (it may be 0, negative, text)
+          field         TEXT NOT NULL,
+          value         TEXT,
+          message       TEXT NOT NULL,
+          raw           TEXT NOT NULL,
+          run_id        TEXT,
+          first_seen_at TEXT NOT NULL,
+          last_seen_at  TEXT NOT NULL,
+          PRIMARY KEY (source, ref)
+        ) WITHOUT ROWID;
+
+        -- Sums of decimal(16,2) amounts outgrow 64-bit integers at scale 4 (two invoices of
+        -- 900 trillion): the cells hold the exact integer as text, added with BigInt.
+        CREATE TABLE revenue_monthly_v5 (
+          month    TEXT NOT NULL,
+          currency TEXT NOT NULL,
+          source   TEXT NOT NULL REFERENCES sources (id),
+          measure  TEXT NOT NULL,
+          units    TEXT NOT NULL CHECK (units GLOB '[0-9-]*'), -- scale 4, exact
+          count    INTEGER NOT NULL CHECK (count >= 0),
+          PRIMARY KEY (month, currency, source, measure)
+        ) WITHOUT ROWID;
+        INSERT INTO revenue_monthly_v5 SELECT month, currency, source, measure, CAST(units AS TEXT), count FROM revenue_monthly;
+        DROP TABLE revenue_monthly;
+        ALTER TABLE revenue_monthly_v5 RENAME TO revenue_monthly;
+      `);
+    },
+  },
   // Numbers are reserved per change and may land out of order: versions ascend, with gaps.
   banMigration,
   forecastMigration,

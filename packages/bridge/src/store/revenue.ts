@@ -145,19 +145,21 @@ export class RevenueDelta {
 
 /** Writes a transaction's net change into `revenue_monthly`; call inside that transaction. */
 export class RevenueWriter {
-  readonly #update: Statement<[bigint, number, string, string, string, string], { count: bigint }>;
-  readonly #insert: Statement<[string, string, string, string, bigint, number]>;
+  readonly #get: Statement<[string, string, string, string], { units: bigint | string; count: bigint }>;
+  readonly #update: Statement<[string, bigint, string, string, string, string]>;
+  readonly #insert: Statement<[string, string, string, string, string, number]>;
   readonly #drop: Statement<[string, string, string, string]>;
 
   constructor(db: Db) {
-    // Update first, insert when missing: an upsert would check `count >= 0` on the row it
-    // tries to insert, which a withdrawal (a negative count) always fails.
+    // Units are exact integers kept as text (a sum outgrows 64 bits long before one invoice
+    // does), so the addition happens here, in BigInt, not in SQL.
     const cell = 'month = ? AND currency = ? AND source = ? AND measure = ?';
-    this.#update = db
-      .prepare<[bigint, number, string, string, string, string], { count: bigint }>(
-        `UPDATE revenue_monthly SET units = units + ?, count = count + ? WHERE ${cell} RETURNING count`,
+    this.#get = db
+      .prepare<[string, string, string, string], { units: bigint | string; count: bigint }>(
+        `SELECT units, count FROM revenue_monthly WHERE ${cell}`,
       )
       .safeIntegers(true);
+    this.#update = db.prepare(`UPDATE revenue_monthly SET units = ?, count = ? WHERE ${cell}`);
     this.#insert = db.prepare(
       'INSERT INTO revenue_monthly (month, currency, source, measure, units, count) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -167,11 +169,73 @@ export class RevenueWriter {
 
   write(delta: RevenueDelta): void {
     for (const c of delta.cells()) {
-      const row = this.#update.get(c.units, c.count, c.month, c.currency, c.source, c.measure);
-      if (row === undefined) this.#insert.run(c.month, c.currency, c.source, c.measure, c.units, c.count);
-      else if (row.count === 0n) this.#drop.run(c.month, c.currency, c.source, c.measure);
+      const key = [c.month, c.currency, c.source, c.measure] as const;
+      const row = this.#get.get(...key);
+      if (row === undefined) {
+        this.#insert.run(...key, c.units.toString(), c.count);
+        continue;
+      }
+      const count = row.count + BigInt(c.count);
+      if (count === 0n) this.#drop.run(...key);
+      else this.#update.run((BigInt(row.units) + c.units).toString(), count, ...key);
     }
   }
+}
+
+/** One row of {@link readRevenue}: exact sums in scale-4 units. */
+export interface RevenueSums {
+  month: string;
+  currency: string;
+  source?: string;
+  units: Record<Measure, bigint>;
+  invoiceCount: number;
+}
+
+/**
+ * Sums the summary's cells by month and currency (and source), in BigInt: SQL's sum() over
+ * 64-bit integers overflows at about 922 trillion, a total two large invoices reach.
+ */
+export function readRevenue(
+  db: Db,
+  range: { from: string; to: string; sources?: string[]; bySource: boolean },
+): RevenueSums[] {
+  const { sources, bySource } = range;
+  const filter = sources ? `AND source IN (${sources.map(() => '?').join(', ')})` : '';
+  const cells = db
+    .prepare<
+      unknown[],
+      {
+        month: string;
+        currency: string;
+        source: string;
+        measure: Measure;
+        units: bigint | string;
+        count: bigint;
+      }
+    >(
+      `SELECT month, currency, source, measure, units, count FROM revenue_monthly
+       WHERE month BETWEEN ? AND ? ${filter} ORDER BY month, currency${bySource ? ', source' : ''}`,
+    )
+    .safeIntegers(true)
+    .all(range.from, range.to, ...(sources ?? []));
+  const groups = new Map<string, RevenueSums>();
+  for (const c of cells) {
+    const key = bySource ? `${c.month}\u0000${c.currency}\u0000${c.source}` : `${c.month}\u0000${c.currency}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        month: c.month,
+        currency: c.currency,
+        ...(bySource ? { source: c.source } : {}),
+        units: Object.fromEntries(MEASURES.map((m) => [m, 0n])) as Record<Measure, bigint>,
+        invoiceCount: 0,
+      };
+      groups.set(key, group);
+    }
+    group.units[c.measure] += BigInt(c.units);
+    if (c.measure === 'invoiced') group.invoiceCount += Number(c.count);
+  }
+  return [...groups.values()];
 }
 
 /** Recomputes the whole summary from the live invoices (a migration's backfill). */

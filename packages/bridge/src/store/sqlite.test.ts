@@ -105,6 +105,8 @@ describe('sources', () => {
       name: 'Europe',
       failing: false,
       highWaterMark: 0,
+      walkState: {},
+      quarantined: 0,
     });
     expect((await store.listSources()).map((s) => s.id)).toEqual(['eu', 'us']);
     expect(await store.getSource('nope')).toBeUndefined();

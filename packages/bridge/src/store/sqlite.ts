@@ -11,13 +11,23 @@ import Database, { type Database as Db, type Statement } from 'better-sqlite3';
 import type { BanLedger } from './ban-ledger.ts';
 import { StoreError } from './errors.ts';
 import type { ForecastLog } from './forecast-log.ts';
-import type { LoginGate } from './login-gate.ts';
+import type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
 import { LATEST_VERSION, migrate } from './migrations.ts';
 import { formatUnits } from './money.ts';
-import { type Amounts, amountsOf, RevenueDelta, RevenueWriter } from './revenue.ts';
-import { createSqliteBanLedger } from './sqlite-ban-ledger.ts';
+import { type Amounts, amountsOf, RevenueDelta, RevenueWriter, readRevenue } from './revenue.ts';
 import { createSqliteForecastLog } from './sqlite-forecast-log.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
+import { SqliteLeases } from './sqlite-lease.ts';
+import { parseWalkState, SqliteSyncState } from './sqlite-sync-state.ts';
+import type {
+  FullRunTally,
+  PageWriteOptions,
+  QuarantineEntry,
+  StoredQuarantineEntry,
+  WalkState,
+} from './sync-state.ts';
+import type { LoginGate } from './login-gate.ts';
+import { createSqliteBanLedger } from './sqlite-ban-ledger.ts';
 import { createSqliteLoginGate } from './sqlite-login-gate.ts';
 import type {
   ApplyPageResult,
@@ -68,6 +78,8 @@ const SEQ_WINDOW_FOR_INDEX = 20_000;
 const BUSY_TIMEOUT_MS = 5_000;
 
 const STATUSES = invoiceStatusSchema.options;
+
+const QUARANTINED = '(SELECT count(*) FROM quarantine WHERE source = s.id) AS quarantined';
 
 /*
  * GetInvoices' orderings over the columns the store keeps. Dates come from the raw record: the
@@ -121,7 +133,9 @@ interface SourceRow {
   last_full: string | null;
   last_incremental: string | null;
   checkpoint: string | null;
+  walk_state: string | null;
   hwm: number | null;
+  quarantined: number;
 }
 
 type InvoiceValues = [
@@ -179,6 +193,8 @@ class SqliteStoreImpl implements SqliteStore {
   readonly ledger: SqliteLedger;
   readonly loginGate: LoginGate;
   readonly facadeBans: BanLedger;
+  readonly #leases: SqliteLeases;
+  readonly #syncState: SqliteSyncState;
 
   constructor(
     db: Db,
@@ -196,6 +212,8 @@ class SqliteStoreImpl implements SqliteStore {
     this.facadeBans = createSqliteBanLedger(db);
     this.#write = db.transaction((run: () => unknown) => run());
     this.ledger = new SqliteLedger(db, clock);
+    this.#leases = new SqliteLeases(db, () => this.#clock().getTime());
+    this.#syncState = new SqliteSyncState(db);
     const columns =
       'status, currency, client_id, issue_date, due_date, paid_date, total_units, credit_units, data, raw, hash, seq';
     this.#sql = {
@@ -238,10 +256,10 @@ class SqliteStoreImpl implements SqliteStore {
         'INSERT INTO sources (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name',
       ),
       getSource: db.prepare<[string], SourceRow>(
-        'SELECT s.*, (SELECT max(id) FROM invoices WHERE source = s.id) AS hwm FROM sources s WHERE s.id = ?',
+        `SELECT s.*, (SELECT max(id) FROM invoices WHERE source = s.id) AS hwm, ${QUARANTINED} FROM sources s WHERE s.id = ?`,
       ),
       listSources: db.prepare<[], SourceRow>(
-        'SELECT s.*, (SELECT max(id) FROM invoices WHERE source = s.id) AS hwm FROM sources s ORDER BY s.id',
+        `SELECT s.*, (SELECT max(id) FROM invoices WHERE source = s.id) AS hwm, ${QUARANTINED} FROM sources s ORDER BY s.id`,
       ),
       saveCheckpoint: db.prepare<[string | null, string]>('UPDATE sources SET checkpoint = ? WHERE id = ?'),
       recordFull: recordRunStatement(db, 'last_full'),
@@ -306,6 +324,36 @@ class SqliteStoreImpl implements SqliteStore {
     mustExist(this.#sql.setFailing.run(error ? 1 : 0, json(error), sourceId).changes, sourceId);
   }
 
+  // The engine's lease and state between runs (sqlite-lease.ts, sqlite-sync-state.ts)
+
+  async acquireLease(sourceId: string, holder: LeaseHolder, ttlMs: number): Promise<AcquireResult> {
+    return this.#leases.acquire(sourceId, holder, ttlMs);
+  }
+
+  async renewLease(sourceId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.#leases.renew(sourceId, owner, ttlMs);
+  }
+
+  async releaseLease(sourceId: string, owner: string): Promise<void> {
+    this.#leases.release(sourceId, owner);
+  }
+
+  async getLease(sourceId: string): Promise<SyncLease | undefined> {
+    return this.#leases.get(sourceId);
+  }
+
+  async saveWalkState(sourceId: string, state: WalkState): Promise<void> {
+    mustExist(this.#syncState.saveWalkState(sourceId, state), sourceId);
+  }
+
+  async fullRunTally(sourceId: string, runId: string): Promise<FullRunTally> {
+    return this.#syncState.tally(sourceId, runId);
+  }
+
+  async quarantined(sourceId: string): Promise<StoredQuarantineEntry[]> {
+    return this.#syncState.list(sourceId);
+  }
+
   // Writes
 
   /**
@@ -317,16 +365,22 @@ class SqliteStoreImpl implements SqliteStore {
     rows: FetchedInvoice[],
     checkpoint: SyncCheckpoint | null,
     seenInRun?: string,
+    options: PageWriteOptions = {},
   ): Promise<ApplyPageResult> {
     const sql = this.#sql;
-    return this.#change(sourceId, (nextSeq, delta) => {
+    return this.#change(sourceId, options.fence, (nextSeq, delta) => {
       const existing = new Map<number, ExistingRow>();
       const ids = JSON.stringify(rows.map((r) => r.invoice.id));
       for (const row of sql.existing.all(sourceId, ids)) existing.set(row.id, row);
       const seen = seenInRun ?? null;
       const result: ApplyPageResult = { inserted: 0, updated: 0, unchanged: 0 };
+      if (options.quarantine?.length) {
+        this.#quarantine(sourceId, options.quarantine, seen, existing);
+      }
+      const quarantined = this.#syncState.count(sourceId) > 0;
       for (const { invoice, raw } of rows) {
         checkRow(sourceId, invoice, raw);
+        if (quarantined) this.#syncState.release(sourceId, String(invoice.id));
         const rawText = JSON.stringify(raw);
         const hash = digest('sha256', rawText, 'hex');
         const old = existing.get(invoice.id);
@@ -365,8 +419,32 @@ class SqliteStoreImpl implements SqliteStore {
     });
   }
 
-  async finishFullRun(sourceId: string, runId: string): Promise<{ removed: number }> {
-    return this.#change(sourceId, (nextSeq, delta) => {
+  /**
+   * Quarantined rows were listed by WHMCS: a stored version of one stays (it is not deleted),
+   * marked seen so that a full run does not tombstone it.
+   */
+  #quarantine(
+    sourceId: string,
+    entries: QuarantineEntry[],
+    seen: string | null,
+    existing: Map<number, ExistingRow>,
+  ) {
+    this.#syncState.putQuarantine(sourceId, entries, seen, this.#clock().toISOString());
+    if (seen === null) return;
+    for (const { ref } of entries) {
+      const id = Number(ref);
+      if (Number.isSafeInteger(id) && id > 0 && existing.get(id)?.seen_run !== seen) {
+        this.#sql.markSeen.run(seen, sourceId, id);
+      }
+    }
+  }
+
+  async finishFullRun(
+    sourceId: string,
+    runId: string,
+    options: { fence?: string } = {},
+  ): Promise<{ removed: number }> {
+    return this.#change(sourceId, options.fence, (nextSeq, delta) => {
       const at = this.#clock().toISOString();
       let removed = 0;
       for (const id of this.#sql.unseen.all(sourceId, runId)) {
@@ -376,8 +454,12 @@ class SqliteStoreImpl implements SqliteStore {
     });
   }
 
-  async removeInvoices(sourceId: string, ids: number[]): Promise<{ removed: number }> {
-    return this.#change(sourceId, (nextSeq, delta) => {
+  async removeInvoices(
+    sourceId: string,
+    ids: number[],
+    options: { fence?: string } = {},
+  ): Promise<{ removed: number }> {
+    return this.#change(sourceId, options.fence, (nextSeq, delta) => {
       const at = this.#clock().toISOString();
       let removed = 0;
       for (const id of new Set(ids)) if (this.#tombstone(sourceId, id, at, nextSeq, delta)) removed++;
@@ -400,7 +482,11 @@ class SqliteStoreImpl implements SqliteStore {
    * never see a later seq before an earlier one. The revenue summary and the counter are
    * written in the same transaction.
    */
-  #change<T>(sourceId: string, change: (nextSeq: () => number, delta: RevenueDelta) => T): T {
+  #change<T>(
+    sourceId: string,
+    fence: string | undefined,
+    change: (nextSeq: () => number, delta: RevenueDelta) => T,
+  ): T {
     return this.#write.immediate(() => {
       if (this.#sql.sourceExists.get(sourceId) === undefined) {
         throw new StoreError(
@@ -408,6 +494,7 @@ class SqliteStoreImpl implements SqliteStore {
           `Unknown source "${sourceId}": register it with upsertSource() first`,
         );
       }
+      if (fence !== undefined) this.#leases.assertHeld(sourceId, fence);
       const first = this.#sql.getSeq.get()!;
       let seq = first;
       const delta = new RevenueDelta();
@@ -594,29 +681,23 @@ class SqliteStoreImpl implements SqliteStore {
   async revenue(query: RevenueQuery): Promise<RevenueRow[]> {
     const from = monthOf(query.from, 'from') ?? '0000-00';
     const to = monthOf(query.to, 'to') ?? '9999-12';
-    const { sources, bySource } = query;
-    if (sources?.length === 0) return [];
-    const group = bySource ? 'month, currency, source' : 'month, currency';
-    const amount = (measure: string) =>
-      `coalesce(sum(units) FILTER (WHERE measure = '${measure}'), 0) AS ${measure}`;
-    const sql = `SELECT ${group},
-        ${['invoiced', 'collected', 'outstanding', 'creditApplied', 'refunded', 'cancelled'].map(amount).join(', ')},
-        coalesce(sum(count) FILTER (WHERE measure = 'invoiced'), 0) AS invoiceCount
-      FROM revenue_monthly
-      WHERE month BETWEEN ? AND ? ${sources ? `AND source IN (${placeholders(sources.length)})` : ''}
-      GROUP BY ${group} ORDER BY ${group}`;
-    const rows = this.#prepared<SummaryRow>(sql, true).all(from, to, ...(sources ?? []));
-    return rows.map((r) => ({
+    if (query.sources?.length === 0) return [];
+    return readRevenue(this.#db, {
+      from,
+      to,
+      bySource: query.bySource,
+      ...(query.sources ? { sources: query.sources } : {}),
+    }).map((r) => ({
       month: r.month,
       currency: r.currency,
-      ...(bySource ? { source: r.source } : {}),
-      invoiced: formatUnits(r.invoiced),
-      collected: formatUnits(r.collected),
-      outstanding: formatUnits(r.outstanding),
-      creditApplied: formatUnits(r.creditApplied),
-      refunded: formatUnits(r.refunded),
-      cancelled: formatUnits(r.cancelled),
-      invoiceCount: Number(r.invoiceCount),
+      ...(r.source !== undefined ? { source: r.source } : {}),
+      invoiced: formatUnits(r.units.invoiced),
+      collected: formatUnits(r.units.collected),
+      outstanding: formatUnits(r.units.outstanding),
+      creditApplied: formatUnits(r.units.creditApplied),
+      refunded: formatUnits(r.units.refunded),
+      cancelled: formatUnits(r.units.cancelled),
+      invoiceCount: r.invoiceCount,
     }));
   }
 
@@ -708,19 +789,6 @@ function recordRunStatement(db: Db, column: 'last_full' | 'last_incremental') {
   );
 }
 
-interface SummaryRow {
-  month: string;
-  currency: string;
-  source: string;
-  invoiced: bigint;
-  collected: bigint;
-  outstanding: bigint;
-  creditApplied: bigint;
-  refunded: bigint;
-  cancelled: bigint;
-  invoiceCount: bigint;
-}
-
 function checkRow(sourceId: string, invoice: Invoice, raw: WireInvoice): void {
   if (invoice.source !== sourceId) {
     throw new StoreError(
@@ -790,6 +858,8 @@ function toSourceRecord(row: SourceRow): SourceRecord {
     name: row.name,
     failing: row.failing === 1,
     highWaterMark: row.hwm ?? 0,
+    walkState: parseWalkState(row.walk_state),
+    quarantined: row.quarantined,
   };
   if (row.last_full !== null) record.lastFull = JSON.parse(row.last_full) as SyncRunResult;
   if (row.last_incremental !== null)

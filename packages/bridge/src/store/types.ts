@@ -9,6 +9,17 @@ import type { BanLedger } from './ban-ledger.ts';
 import type { ForecastLog } from './forecast-log.ts';
 import type { Ledger } from './ledger.ts';
 import type { LoginGate } from './login-gate.ts';
+import type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
+import type { FullRunTally, PageWriteOptions, StoredQuarantineEntry, WalkState } from './sync-state.ts';
+
+export type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
+export type {
+  FullRunTally,
+  PageWriteOptions,
+  QuarantineEntry,
+  StoredQuarantineEntry,
+  WalkState,
+} from './sync-state.ts';
 
 /*
  * The store behind the bridge. SQLite (better-sqlite3) is the embedded default; a
@@ -78,6 +89,9 @@ export interface SourceRecord {
   checkpoint?: SyncCheckpoint;
   /** Highest WHMCS invoice id stored for this source (the incremental high-water mark). */
   highWaterMark: number;
+  walkState: WalkState;
+  /** Rows in quarantine. */
+  quarantined: number;
 }
 
 /** One invoice as fetched: the normalized form and the raw WHMCS row it came from. */
@@ -202,6 +216,22 @@ export interface Store {
   /** The WHMCS facade's failed logins and bans by caller address. */
   readonly facadeBans: BanLedger;
 
+  /**
+   * Takes the source's sync lease (one syncing process per source, across processes and
+   * hosts), unless another holder's lease is live. Taken over only when it expired without a
+   * heartbeat, or its holder's process is gone from this host.
+   */
+  acquireLease(sourceId: string, holder: LeaseHolder, ttlMs: number): Promise<AcquireResult>;
+  /** Extends the lease; false when it was lost (taken over). */
+  renewLease(sourceId: string, owner: string, ttlMs: number): Promise<boolean>;
+  releaseLease(sourceId: string, owner: string): Promise<void>;
+  getLease(sourceId: string): Promise<SyncLease | undefined>;
+  saveWalkState(sourceId: string, state: WalkState): Promise<void>;
+  /** What a full run saw, against what the store holds. */
+  fullRunTally(sourceId: string, runId: string): Promise<FullRunTally>;
+  /** The source's quarantined rows, by ref. */
+  quarantined(sourceId: string): Promise<StoredQuarantineEntry[]>;
+
   /** Registers (or renames) a configured source. */
   upsertSource(source: { id: string; name: string }): Promise<void>;
   getSource(id: string): Promise<SourceRecord | undefined>;
@@ -220,12 +250,13 @@ export interface Store {
     rows: FetchedInvoice[],
     checkpoint: SyncCheckpoint | null,
     seenInRun?: string,
+    options?: PageWriteOptions,
   ): Promise<ApplyPageResult>;
 
   /** Tombstones (with a new seq each) the source's live invoices not seen in this full run. */
-  finishFullRun(sourceId: string, runId: string): Promise<{ removed: number }>;
+  finishFullRun(sourceId: string, runId: string, options?: { fence?: string }): Promise<{ removed: number }>;
   /** Tombstones these ids (an incremental sync found them gone). */
-  removeInvoices(sourceId: string, ids: number[]): Promise<{ removed: number }>;
+  removeInvoices(sourceId: string, ids: number[], options?: { fence?: string }): Promise<{ removed: number }>;
 
   getInvoice(sourceId: string, id: number): Promise<StoredInvoice | undefined>;
   /** Live invoices (no tombstones) by `(source, id)`, strictly after the cursor. */

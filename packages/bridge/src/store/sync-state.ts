@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/*
+ * What the sync engine keeps in the store beyond invoices and checkpoints: the walk state it
+ * needs between runs, and the rows it could not store (quarantine).
+ */
+
+export const walkStateSchema = z.object({
+  /**
+   * The high-water mark an unfinished newest-first walk started from: every id above it may
+   * be missing until a walk down to it completes. The next incremental run walks down to it.
+   */
+  newWalkFloor: z.number().int().nonnegative().optional(),
+  /**
+   * totalresults minus the ids seen, at the last full walk that proved complete: invoices WHMCS
+   * counts but never lists (orphans of deleted clients).
+   */
+  orphans: z.number().int().nonnegative().optional(),
+});
+export type WalkState = z.infer<typeof walkStateSchema>;
+
+/** One row WHMCS sent that could not be stored: kept raw, with what is wrong with it. */
+export const quarantineEntrySchema = z.object({
+  /** The invoice id as WHMCS sent it (it may be 0, negative or not a number at all). */
+  ref: z.string(),
+  field: z.string(),
+  /** The offending value, as text (null when the field was missing). */
+  value: z.string().nullable(),
+  message: z.string(),
+  raw: z.unknown(),
+});
+export type QuarantineEntry = z.infer<typeof quarantineEntrySchema>;
+
+export const storedQuarantineEntrySchema = quarantineEntrySchema.extend({
+  runId: z.string().nullable(),
+  firstSeenAt: z.string(),
+  lastSeenAt: z.string(),
+});
+export type StoredQuarantineEntry = z.infer<typeof storedQuarantineEntrySchema>;
+
+/** What a full run saw, against what the store holds (the evidence before any tombstone). */
+export interface FullRunTally {
+  /** Live or tombstoned invoices marked seen by this run. */
+  seen: number;
+  /** Quarantined rows seen by this run (WHMCS listed them: they count as seen). */
+  quarantinedSeen: number;
+  /** Live invoices the run did not see: what finishing it would tombstone. */
+  unseenLive: number;
+  live: number;
+  maxSeenId: number;
+  maxLiveId: number;
+}
+
+/** Options of a page write. */
+export interface PageWriteOptions {
+  /** The lease owner: the write fails with `lease_lost` unless it still holds the source's lease. */
+  fence?: string;
+  /** Rows of the page that cannot be stored, kept in the quarantine in the same transaction. */
+  quarantine?: QuarantineEntry[];
+}
