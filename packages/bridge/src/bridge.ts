@@ -31,7 +31,7 @@ export interface Bridge {
 export interface BridgeOptions {
   logger?: Logger;
   /** Overrides for tests: a clock, a WHMCS client factory. */
-  engine?: Partial<Pick<SyncEngineDeps, 'clock' | 'clientFor'>>;
+  engine?: Partial<Pick<SyncEngineDeps, 'clock' | 'clientFor' | 'leasePurpose' | 'leaseTtlMs'>>;
   /** The SQLite file; default `<dataDir>/bridge.sqlite`. */
   storePath?: string;
 }

@@ -1,5 +1,6 @@
 import { invoiceSchema, invoiceStatusSchema } from '@forecaster/whmcs-client';
 import { z } from '@hono/zod-openapi';
+import { quarantineViewSchema, syncedElsewhereSchema } from './sync-schemas.ts';
 
 /*
  * The HTTP API's shapes: every request parameter and every response body, once. Handlers
@@ -286,6 +287,8 @@ export const sourceSchema = z
     lastError: sourceErrorSchema.nullable(),
     progress: syncProgressSchema.optional().openapi({ description: 'Present while a sync runs' }),
     coverage: coverageSchema,
+    syncedElsewhere: syncedElsewhereSchema.optional(),
+    quarantine: quarantineViewSchema.optional(),
   })
   .openapi('Source');
 export type SourceView = z.infer<typeof sourceSchema>;

@@ -7,6 +7,7 @@ import { isCurrentError } from '../sync/source-state.ts';
 import type { SyncProgress } from '../sync/types.ts';
 import type { AppDeps } from './deps.ts';
 import type { SourceView } from './schemas.ts';
+import { quarantineView, syncedElsewhereView } from './sync-view.ts';
 
 /*
  * A source as the API shows it: configuration, store record, the engine's live state and the
@@ -108,6 +109,10 @@ export async function sourceView(deps: AppDeps, source: SourceConfig, now: Date)
     deps.store.countsByStatus(source.id),
   ]);
   const progress = progressView(deps.sync.progress(source.id));
+  const elsewhere = await syncedElsewhereView(deps, source.id);
+  const quarantine = record?.quarantined
+    ? await quarantineView(deps, source.id, record.quarantined)
+    : undefined;
   const next = nextFullSyncAt(record, source.sync.fullEvery, now);
   return {
     id: source.id,
@@ -130,5 +135,7 @@ export async function sourceView(deps: AppDeps, source: SourceConfig, now: Date)
       fullEveryMs: source.sync.fullEvery,
       ...(next ? { nextFullSyncAt: next } : {}),
     },
+    ...(elsewhere ? { syncedElsewhere: elsewhere } : {}),
+    ...(quarantine ? { quarantine } : {}),
   };
 }

@@ -6,7 +6,9 @@ import { checkConfig, formatCheckReport } from '../check/index.ts';
 import { portSchema, readEnv } from '../config/env.ts';
 import { type BridgeConfig, ConfigError, loadConfig, redactedConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
+import { DataDirLockedError, lockDataDir } from '../store/index.ts';
 import type { SyncRunResult } from '../store/types.ts';
+import { SourceBusyError } from '../sync/source-lease.ts';
 import { DEMO_STOP_MESSAGE, type Demo, DemoInterrupted, startDemo } from './demo.ts';
 import { createLogSink } from './log-sink.ts';
 import { CLI_NAME } from './name.ts';
@@ -18,6 +20,10 @@ import { stopOnSignal } from './signals.ts';
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
+/** Another process syncs the source, or serves from the data directory (EX_TEMPFAIL: try later). */
+const EXIT_BUSY = 75;
+/** A sync stopped by a signal before it finished: 128 + the signal, as shells report it. */
+const EXIT_SIGNAL: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 function config(path: string | undefined): BridgeConfig {
   return loadConfig(path ? { path } : {});
@@ -61,15 +67,18 @@ async function serve(path: string | undefined): Promise<void> {
   const cfg = servable(path);
   await assertPortFree(cfg.listen.host, cfg.listen.port);
   const { logger } = cliLogger(cfg);
+  // Before anything touches the data directory: one serving bridge per directory.
+  const lock = lockDataDir(cfg.dataDir, { purpose: 'serve' });
   const bridge = await createBridge(cfg, { logger });
   stopOnSignal({
     message: 'stopping: a full sync in progress resumes from its checkpoint at the next start',
     close: async () => {
       await bridge.close();
+      lock.release();
       return EXIT_OK;
     },
   });
-  await bridge.listen();
+  lock.update({ url: await bridge.listen() });
 }
 
 /** The demo, stoppable at every phase: starting, the first sync, serving. */
@@ -135,7 +144,8 @@ export function buildProgram(): Command {
       '--force',
       'send a credential WHMCS refused once more (never more than one failed login per source per 15 minutes)',
     )
-    .action(async (opts: { source?: string; full?: boolean; force?: boolean }) => {
+    .option('--allow-mass-delete', 'let this run delete more than sync.maxDeleteShare of the stored invoices')
+    .action(async (opts: { source?: string; full?: boolean; force?: boolean; allowMassDelete?: boolean }) => {
       const cfg = config(configPath());
       const sources = opts.source ? cfg.sources.filter((s) => s.id === opts.source) : cfg.sources;
       if (opts.source && sources.length === 0) {
@@ -146,40 +156,51 @@ export function buildProgram(): Command {
       }
       if (sources.length === 0) throw new ConfigError('sources', 'no source is configured');
       const { sink, logger } = cliLogger(cfg);
-      const bridge = await createBridge(cfg, { logger });
+      const bridge = await createBridge(cfg, { logger, engine: { leasePurpose: 'sync' } });
       const controller = new AbortController();
+      let stoppedBy: string | undefined;
       // A signal stops the runs at a page boundary; the summary below still prints.
       const abort = (signal: NodeJS.Signals) => {
         if (controller.signal.aborted) process.exit(130);
         announce(`\n${signal}: stopping the sync (a full sync resumes from its checkpoint next time)\n`);
+        stoppedBy = signal;
         controller.abort();
       };
       process.on('SIGINT', abort);
       process.on('SIGTERM', abort);
       const bars = showSyncProgress(bridge.engine);
       sink.through(bars);
-      let runs: Array<{ source: string; run: SyncRunResult }>;
+      const runs: Array<{ source: string; run: SyncRunResult }> = [];
+      const busy: SourceBusyError[] = [];
       try {
-        runs = await Promise.all(
+        await Promise.all(
           sources.map(async (s) => {
             const record = await bridge.store.getSource(s.id);
             const mode = opts.full || record?.lastFull?.result !== 'ok' ? 'full' : 'incremental';
-            return {
-              source: s.id,
-              run: await bridge.engine.run(s.id, mode, {
+            try {
+              const run = await bridge.engine.run(s.id, mode, {
                 signal: controller.signal,
+                allowMassDelete: opts.allowMassDelete ?? false,
                 ...(opts.force ? { force: true } : {}),
-              }),
-            };
+              });
+              runs.push({ source: s.id, run });
+            } catch (err) {
+              if (!(err instanceof SourceBusyError)) throw err;
+              busy.push(err);
+            }
           }),
         );
       } finally {
         sink.direct();
         bars.stop();
       }
-      process.stdout.write(`\n${formatRunSummary(runs)}\n`);
+      if (runs.length) process.stdout.write(`\n${formatRunSummary(runs)}\n`);
+      for (const err of busy) process.stderr.write(`${CLI_NAME}: ${err.message}\n`);
       await bridge.close();
-      process.exit(runs.every((r) => r.run.result === 'ok') ? EXIT_OK : EXIT_FAILED);
+      if (runs.some((r) => r.run.result === 'failed')) process.exit(EXIT_FAILED);
+      if (busy.length) process.exit(EXIT_BUSY);
+      if (stoppedBy || runs.some((r) => r.run.result !== 'ok')) process.exit(EXIT_SIGNAL[stoppedBy ?? ''] ?? EXIT_FAILED);
+      process.exit(EXIT_OK);
     });
 
   program
@@ -250,6 +271,10 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     if (err instanceof ConfigError) {
       process.stderr.write(`${CLI_NAME}: configuration error: ${err.message}\n`);
       process.exit(EXIT_USAGE);
+    }
+    if (err instanceof DataDirLockedError) {
+      process.stderr.write(`${CLI_NAME}: ${err.message}\n`);
+      process.exit(EXIT_BUSY);
     }
     if (err instanceof PortInUseError) {
       process.stderr.write(`${CLI_NAME}: ${err.message}\n`);

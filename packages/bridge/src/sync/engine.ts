@@ -15,6 +15,8 @@ import type { BridgeConfig, SourceConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { LoginPermit, LoginPurpose } from '../store/login-gate.ts';
+import { StoreError } from '../store/errors.ts';
+import type { SyncLease } from '../store/lease.ts';
 import type {
   FetchedInvoice,
   SourceError,
@@ -27,6 +29,7 @@ import type {
 import { credentialFingerprint, loginOutcomeOf } from './credential-fingerprint.ts';
 import { sourceState } from './source-state.ts';
 import type { SyncController, SyncProgress, TriggerOptions, TriggerResult } from './types.ts';
+import { type HeldLease, LeaseLostError, SourceBusyError, SourceLeases } from './source-lease.ts';
 import { clientForSource } from './whmcs.ts';
 
 /** The statuses an invoice can still leave: the incremental sync re-reads these every time. */
@@ -52,6 +55,9 @@ export interface SyncEngineDeps {
   diagnose?: Diagnose;
   /** Builds the WHMCS client of a source (tests inject their own). */
   clientFor?: (source: SourceConfig, onCall: () => void) => WhmcsClient;
+  /** Shown to another process that finds a source's sync lease held: `serve`, `sync`, ... */
+  leasePurpose?: string;
+  leaseTtlMs?: number;
 }
 
 export interface RunOptions extends TriggerOptions {
@@ -96,6 +102,9 @@ export class SyncEngine extends EventEmitter implements SyncController {
   readonly #clients = new Map<string, WhmcsClient>();
   readonly #running = new Map<string, Running>();
   readonly #clock: () => Date;
+  readonly #leases: SourceLeases;
+  /** The holder last reported as syncing a source elsewhere (logged once per holder). */
+  readonly #busyLogged = new Map<string, string>();
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
   #stopped = false;
@@ -105,6 +114,12 @@ export class SyncEngine extends EventEmitter implements SyncController {
     this.#deps = deps;
     this.#clock = deps.clock ?? (() => new Date());
     this.#sources = new Map(deps.config.sources.map((s) => [s.id, s]));
+    this.#leases = new SourceLeases(deps.store, deps.leasePurpose ?? 'serve', deps.leaseTtlMs);
+  }
+
+  /** Another process's lease on the source, while it syncs it. */
+  heldElsewhere(sourceId: string): Promise<SyncLease | undefined> {
+    return this.#leases.heldElsewhere(sourceId);
   }
 
   /** Registers the sources, clears refusals recorded under another configuration, and schedules. */
@@ -211,7 +226,7 @@ export class SyncEngine extends EventEmitter implements SyncController {
     const source = this.#sources.get(sourceId);
     const record = await this.#deps.store.getSource(sourceId);
     return sourceState(record, {
-      running: this.#running.has(sourceId),
+      running: this.#running.has(sourceId) || (await this.heldElsewhere(sourceId)) !== undefined,
       configHash: source ? configHash(source) : '',
     });
   }
@@ -318,6 +333,32 @@ export class SyncEngine extends EventEmitter implements SyncController {
   }
 
   async #execute(source: SourceConfig, running: Running, requested: SyncMode): Promise<SyncRunResult> {
+    const log = this.#deps.logger.child({ source: source.id });
+    // Only one process syncs a source: two full runs would tombstone each other's rows.
+    let lease: HeldLease;
+    try {
+      lease = await this.#leases.acquire(source.id, (lost) => running.controller.abort(lost));
+    } catch (err) {
+      if (err instanceof SourceBusyError && this.#busyLogged.get(source.id) !== err.heldBy.owner) {
+        this.#busyLogged.set(source.id, err.heldBy.owner);
+        log.warn({ heldBy: err.heldBy }, err.message);
+      }
+      throw err;
+    }
+    this.#busyLogged.delete(source.id);
+    try {
+      return await this.#executeLeased(source, running, requested, lease.owner);
+    } finally {
+      await lease.release().catch(() => {});
+    }
+  }
+
+  async #executeLeased(
+    source: SourceConfig,
+    running: Running,
+    requested: SyncMode,
+    fence: string,
+  ): Promise<SyncRunResult> {
     const { store, logger, metrics } = this.#deps;
     const log = logger.child({ source: source.id });
     const started = this.#clock();
@@ -355,6 +396,7 @@ export class SyncEngine extends EventEmitter implements SyncController {
         accepted = true;
         await store.loginGate.settle(running.permit, 'accepted', undefined, this.#clock());
       },
+      fence,
     };
     // Incremental runs come every few minutes: their start is a detail, their end says it all.
     log[mode === 'incremental' && !checkpoint ? 'debug' : 'info'](
@@ -369,8 +411,11 @@ export class SyncEngine extends EventEmitter implements SyncController {
       else await incrementalSync(ctx);
     } catch (err) {
       login = loginOutcomeOf(err);
-      if (err instanceof Aborted || running.controller.signal.aborted) {
+      if (err instanceof Aborted || running.controller.signal.aborted || isLeaseLost(err)) {
+        // A lost lease is not this source's failure: the new holder records its own run.
         result = 'aborted';
+        if (isLeaseLost(err) || running.controller.signal.reason instanceof LeaseLostError)
+          log.warn({ runId: running.runId }, 'another process took over the sync lease: this run stopped');
       } else {
         result = 'failed';
         error = this.#describe(source, err);
@@ -458,7 +503,13 @@ export function configHash(source: SourceConfig): string {
     .slice(0, 16);
 }
 
+function isLeaseLost(err: unknown): boolean {
+  return err instanceof LeaseLostError || (err instanceof StoreError && err.code === 'lease_lost');
+}
+
 interface RunContext {
+  /** The lease owner every write is fenced with. */
+  fence: string;
   source: SourceConfig;
   client: WhmcsClient;
   store: Store;
@@ -488,7 +539,7 @@ async function commitPage(
 ): Promise<FetchedInvoice[]> {
   if (ctx.signal.aborted) throw new Aborted('aborted');
   const rows = normalizeAll(ctx, page.rows);
-  const result = await ctx.store.applyPage(ctx.source.id, rows, checkpoint, seenInRun);
+  const result = await ctx.store.applyPage(ctx.source.id, rows, checkpoint, seenInRun, { fence: ctx.fence });
   ctx.counters.rowsRead += rows.length;
   ctx.counters.inserted += result.inserted;
   ctx.counters.updated += result.updated;
@@ -533,7 +584,7 @@ async function fullSync(ctx: RunContext, resume: SyncCheckpoint | undefined): Pr
     );
   }
   running.progress.phase = 'tombstones';
-  const { removed } = await ctx.store.finishFullRun(source.id, runId);
+  const { removed } = await ctx.store.finishFullRun(source.id, runId, { fence: ctx.fence });
   ctx.counters.removed += removed;
   await ctx.store.saveCheckpoint(source.id, null);
 }
@@ -604,7 +655,7 @@ async function incrementalSync(ctx: RunContext): Promise<void> {
   }
   const gone = vanished.filter((r) => !found.has(r.id)).map((r) => r.id);
   if (gone.length) {
-    const { removed } = await store.removeInvoices(source.id, gone);
+    const { removed } = await store.removeInvoices(source.id, gone, { fence: ctx.fence });
     ctx.counters.removed += removed;
   }
 }

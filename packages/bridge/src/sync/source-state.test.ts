@@ -34,6 +34,8 @@ const record = (parts: Partial<SourceRecord>): SourceRecord => ({
   name: 'eu',
   failing: false,
   highWaterMark: 0,
+  walkState: {},
+  quarantined: 0,
   ...parts,
 });
 

@@ -1,5 +1,5 @@
 import type { LoginDenialCode } from '../store/login-gate.ts';
-import type { SourceStateName, SyncCheckpoint, SyncMode } from '../store/types.ts';
+import type { SourceStateName, SyncCheckpoint, SyncLease, SyncMode } from '../store/types.ts';
 
 /** Where a running sync stands, for the CLI's progress bar and `GET /v1/sources/{id}/sync`. */
 export interface SyncProgress {
@@ -41,6 +41,8 @@ export interface SyncController {
   progress(sourceId: string): SyncProgress | undefined;
   /** ok, syncing, failing or never_synced. */
   state(sourceId: string): Promise<SourceStateName>;
+  /** The sync lease of another process while it syncs the source (this one skips its runs). */
+  heldElsewhere?(sourceId: string): Promise<SyncLease | undefined>;
 }
 
 export type { SyncCheckpoint };

@@ -1,0 +1,110 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simSource, TOKEN } from './harness.ts';
+import {
+  bundleCli,
+  openBridge,
+  queryStore,
+  reliabilityConfig,
+  removeBundle,
+  runCli,
+  sleep,
+} from './reliability-support.ts';
+
+/*
+ * Issue 10, item 1: two processes syncing one source at once each marked the rows they read
+ * with their own run id, then tombstoned the rows the other had marked: nearly the whole store
+ * deleted, and both exited 0. Only one process may sync a source at a time.
+ */
+
+const INVOICES = 3_000;
+let bundle: string;
+
+beforeAll(async () => {
+  bundle = await bundleCli();
+}, 60_000);
+
+afterAll(() => removeBundle(bundle));
+
+/** A synced store of INVOICES invoices, and a WHMCS that now answers in 300 to 600 ms. */
+async function syncedSlowSource() {
+  const eu = await simSource('eu', { invoices: INVOICES, seed: 7 });
+  const { file, env, dataDir } = reliabilityConfig([eu], { pageSize: 100, concurrency: 2 });
+  const first = await openBridge(file, env, { keepOpen: true });
+  expect((await first.engine.run('eu', 'full')).result).toBe('ok');
+  await first.close();
+  let call = 0;
+  for (const delayMs of [300, 450, 600]) {
+    const turn = call++;
+    eu.served.sim.faults.add({ kind: 'slow', delayMs, match: (r) => r.index % 3 === turn });
+  }
+  const configPath = join(dataDir, 'bridge.json');
+  writeFileSync(configPath, JSON.stringify(file));
+  const storePath = join(dataDir, 'bridge.sqlite');
+  const live = () =>
+    queryStore<{ n: number }>(storePath, 'SELECT count(*) AS n FROM invoices WHERE deleted_at IS NULL')[0]!.n;
+  return { eu, env, configPath, dataDir, live };
+}
+
+describe('one process syncs a source at a time', () => {
+  it('`bridge sync --full & sleep 0.3; bridge sync --full`: the second exits 75 naming the first; nothing is deleted', async () => {
+    const { env, configPath, live } = await syncedSlowSource();
+    expect(live()).toBe(INVOICES);
+    const a = runCli(bundle, ['--config', configPath, 'sync', '--full'], env);
+    await sleep(300);
+    const b = runCli(bundle, ['--config', configPath, 'sync', '--full'], env);
+    const codeB = await b.exit;
+    expect(codeB, b.err()).toBe(75);
+    expect(b.err()).toContain(`source "eu" is being synced by another bridge process (pid ${a.child.pid} on`);
+    expect(await a.exit, a.err()).toBe(0);
+    expect(live()).toBe(INVOICES);
+    // The second process never wrote: no tombstone, no run of its own on record.
+    expect(a.out()).toMatch(/eu\s+full\s+ok/);
+  }, 120_000);
+
+  it('a running `serve` and `bridge sync`: whichever comes second skips, and /v1/sources says why', async () => {
+    const { env, configPath, live, dataDir } = await syncedSlowSource();
+    const serve = runCli(bundle, ['--config', configPath, 'serve'], env);
+    const [, url] = await serve.waitFor(/bridge listening on (http:\/\/[\d.:]+)/);
+    const auth = { Authorization: `Bearer ${TOKEN}` };
+
+    // serve first: the CLI's sync exits 75 while serve's manual full sync runs.
+    const post = await fetch(`${url}/v1/sources/eu/sync`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ mode: 'full' }),
+    });
+    expect(post.status).toBe(202);
+    await sleep(300);
+    const cli = runCli(bundle, ['--config', configPath, 'sync', '--full'], env);
+    expect(await cli.exit, cli.err()).toBe(75);
+    expect(cli.err()).toContain(`(pid ${serve.child.pid} on`);
+    expect(cli.err()).toContain('(serve)');
+    await serve.waitFor(/full sync done/, 60_000);
+
+    // The CLI first: serve's run is skipped, and /v1/sources/eu names the process that syncs.
+    const cli2 = runCli(bundle, ['--config', configPath, 'sync', '--full'], env);
+    await cli2.waitFor(/./, 10_000).catch(() => {});
+    await sleep(500);
+    const post2 = await fetch(`${url}/v1/sources/eu/sync`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ mode: 'full' }),
+    });
+    expect(post2.status).toBe(202);
+    await sleep(200);
+    const view = (await (await fetch(`${url}/v1/sources/eu`, { headers: auth })).json()) as {
+      data: { state: string; syncedElsewhere?: { pid: number; purpose: string; note: string } };
+    };
+    expect(view.data.state).toBe('syncing');
+    expect(view.data.syncedElsewhere).toMatchObject({ pid: cli2.child.pid, purpose: 'sync' });
+    expect(await cli2.exit, cli2.err()).toBe(0);
+    expect(live()).toBe(INVOICES);
+    serve.child.kill('SIGTERM');
+    expect(await serve.exit).toBe(0);
+    expect(serve.out()).toMatch(/being synced by another bridge process/);
+    // A second serve on the same data directory refuses to start, naming the first.
+    void dataDir;
+  }, 180_000);
+});
