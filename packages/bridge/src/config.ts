@@ -44,6 +44,11 @@ export const durationSchema = z
     return Math.round(Number(m[1]) * unit);
   });
 
+/** A minimum for a duration (in ms after the transform): a schedule of 1 ms would hammer WHMCS. */
+function atLeast(ms: number, words: string) {
+  return z.number().min(ms, `at least ${words}`);
+}
+
 export const sourceConfigSchema = z
   .strictObject({
     /** Stable id of the installation; part of every invoice's key. Do not change it once synced. */
@@ -72,10 +77,14 @@ export const sourceConfigSchema = z
     /** The schedule: an incremental sync reads what changed, a full one reads every invoice again. */
     sync: z
       .strictObject({
-        /** How often to read new invoices and every open one (default 5m). */
-        incrementalEvery: durationSchema.prefault('5m'),
-        /** How often to read every invoice again (default 24h): catches changes to paid ones, and deletions. */
-        fullEvery: durationSchema.prefault('24h'),
+        /** How often to read new invoices and every open one (default 5m, at least 1m). */
+        incrementalEvery: durationSchema.prefault('5m').pipe(atLeast(60_000, '1 minute')),
+        /** How often to read every invoice again (default 24h, at least 1h): catches changes to paid ones, and deletions. */
+        fullEvery: durationSchema.prefault('24h').pipe(atLeast(3_600_000, '1 hour')),
+        /** The largest share of the stored invoices one run may delete (default 0.1); above it the run fails and deletes nothing. */
+        maxDeleteShare: z.number().min(0).max(1).optional(),
+        /** Lets a run delete more than maxDeleteShare (what `bridge sync --allow-mass-delete` does once). */
+        allowMassDelete: z.boolean().optional(),
       })
       .prefault({}),
     /** TLS to WHMCS is always verified; a private CA can be added. */
@@ -282,7 +291,7 @@ export interface SourceConfig {
   pageSize: number;
   concurrency: number;
   timeoutMs: number;
-  sync: { incrementalEvery: number; fullEvery: number };
+  sync: { incrementalEvery: number; fullEvery: number; maxDeleteShare?: number; allowMassDelete?: boolean };
   tls: { caFile?: string; ca?: string };
   allowInsecureHttp: boolean;
 }

@@ -29,6 +29,7 @@ import type {
 import { credentialFingerprint, loginOutcomeOf } from './credential-fingerprint.ts';
 import { sourceState } from './source-state.ts';
 import type { SyncController, SyncProgress, TriggerOptions, TriggerResult } from './types.ts';
+import { deleteBudget, guardMassDelete, SyncRefusedError } from './full-walk-guard.ts';
 import { type HeldLease, LeaseLostError, SourceBusyError, SourceLeases } from './source-lease.ts';
 import { clientForSource } from './whmcs.ts';
 
@@ -62,6 +63,8 @@ export interface SyncEngineDeps {
 
 export interface RunOptions extends TriggerOptions {
   signal?: AbortSignal;
+  /** Lets this run delete more than the source's maxDeleteShare (`--allow-mass-delete`). */
+  allowMassDelete?: boolean;
 }
 
 /** Raised inside a run to stop it: a shutdown, or the caller's abort. */
@@ -86,6 +89,7 @@ interface Running {
   done: Promise<SyncRunResult>;
   /** The login gate's permit for this run, settled with what WHMCS answered. */
   permit: LoginPermit;
+  allowMassDelete: boolean;
 }
 
 /**
@@ -197,7 +201,7 @@ export class SyncEngine extends EventEmitter implements SyncController {
         },
       };
     }
-    const run = this.#launch(sourceId, mode, login.permit);
+    const run = this.#launch(sourceId, mode, login.permit, options.allowMassDelete ?? false);
     if (!run) return this.#running.get(sourceId)!.done;
     options.signal?.addEventListener('abort', () => run.controller.abort(new Aborted('aborted')), {
       once: true,
@@ -295,7 +299,12 @@ export class SyncEngine extends EventEmitter implements SyncController {
   }
 
   /** Starts a run holding `permit`; undefined (the permit given back) when one started meanwhile. */
-  #launch(sourceId: string, requested: SyncMode, permit: LoginPermit): Running | undefined {
+  #launch(
+    sourceId: string,
+    requested: SyncMode,
+    permit: LoginPermit,
+    allowMassDelete = false,
+  ): Running | undefined {
     if (this.#running.has(sourceId)) {
       void this.#deps.store.loginGate.settle(permit, 'unknown');
       return undefined;
@@ -321,6 +330,7 @@ export class SyncEngine extends EventEmitter implements SyncController {
       controller,
       done: Promise.resolve(undefined as unknown as SyncRunResult),
       permit,
+      allowMassDelete,
     };
     this.#running.set(sourceId, running);
     this.#deps.metrics.sourceState.set({ source: sourceId, state: 'syncing' }, 1);
@@ -467,14 +477,14 @@ export class SyncEngine extends EventEmitter implements SyncController {
   }
 
   #describe(source: SourceConfig, err: unknown): SourceError {
-    const code = err instanceof WhmcsError ? err.code : 'internal_error';
+    const known = err instanceof WhmcsError || err instanceof SyncRefusedError || err instanceof StoreError;
+    const code = known ? err.code : 'internal_error';
     const message = err instanceof Error ? err.message : String(err);
-    if (!(err instanceof WhmcsError))
-      this.#deps.logger.error({ err, source: source.id }, 'unexpected sync error');
+    if (!known) this.#deps.logger.error({ err, source: source.id }, 'unexpected sync error');
     return {
       code,
       message:
-        err instanceof WhmcsError ? message : 'an unexpected error stopped the sync; see the bridge log',
+        known ? message : 'an unexpected error stopped the sync; see the bridge log',
       ...this.#deps.diagnose?.(code, {
         source,
         ...(err instanceof WhmcsError && err.status !== undefined ? { status: err.status } : {}),
@@ -501,6 +511,13 @@ export function configHash(source: SourceConfig): string {
     .update(JSON.stringify([source.url, source.credentials, source.accessKey ?? null, source.tls.ca ?? null]))
     .digest('hex')
     .slice(0, 16);
+}
+
+async function clearNewWalkFloor(store: Store, sourceId: string): Promise<void> {
+  const record = await store.getSource(sourceId);
+  if (record?.walkState.newWalkFloor === undefined) return;
+  const { newWalkFloor: _, ...rest } = record.walkState;
+  await store.saveWalkState(sourceId, rest);
 }
 
 function isLeaseLost(err: unknown): boolean {
@@ -584,8 +601,11 @@ async function fullSync(ctx: RunContext, resume: SyncCheckpoint | undefined): Pr
     );
   }
   running.progress.phase = 'tombstones';
+  guardMassDelete(source, await ctx.store.fullRunTally(source.id, runId), running.allowMassDelete);
   const { removed } = await ctx.store.finishFullRun(source.id, runId, { fence: ctx.fence });
   ctx.counters.removed += removed;
+  // A complete walk by id saw every new invoice too.
+  await clearNewWalkFloor(ctx.store, source.id);
   await ctx.store.saveCheckpoint(source.id, null);
 }
 
@@ -598,7 +618,13 @@ async function fullSync(ctx: RunContext, resume: SyncCheckpoint | undefined): Pr
 async function incrementalSync(ctx: RunContext): Promise<void> {
   const { source, store, running } = ctx;
   const record = await store.getSource(source.id);
-  const highWater = record?.highWaterMark ?? 0;
+  // Every page of this run commits, and the open-status walks may store ids far above the
+  // mark; the newest-first walk's floor is saved first, so that an interrupted run leaves its
+  // gap to the next one instead of hiding it under a higher max(id).
+  const highWater = record?.walkState.newWalkFloor ?? record?.highWaterMark ?? 0;
+  if (record && record.walkState.newWalkFloor === undefined) {
+    await store.saveWalkState(source.id, { ...record.walkState, newWalkFloor: highWater });
+  }
   const openBefore = await store.idsWithStatus(
     source.id,
     OPEN_STATUSES.map((s) => s.status),
@@ -649,12 +675,22 @@ async function incrementalSync(ctx: RunContext): Promise<void> {
   const found = new Set<number>();
   for (const row of await walk('new', { order: 'desc', concurrency: 1, stopAtOrBelowId: floor }))
     found.add(row.invoice.id);
+  // The walk reached the floor: everything above it is stored, and the mark may move up.
+  await clearNewWalkFloor(store, source.id);
   const clients = [...new Set(byClient.map((r) => r.clientId))];
   for (const clientId of clients) {
     for (const row of await walk('vanished', { userId: clientId, concurrency: 1 })) found.add(row.invoice.id);
   }
   const gone = vanished.filter((r) => !found.has(r.id)).map((r) => r.id);
   if (gone.length) {
+    const live = await store.countFromId(source.id, 0);
+    if (gone.length > deleteBudget(source, live, running.allowMassDelete)) {
+      throw new SyncRefusedError(
+        'mass_delete',
+        `this incremental sync would delete ${gone.length} of ${live} stored invoices, more than one run may delete; it deleted nothing. ` +
+          'If WHMCS really lost them, run `bridge sync --allow-mass-delete` once (or set sync.allowMassDelete).',
+      );
+    }
     const { removed } = await store.removeInvoices(source.id, gone, { fence: ctx.fence });
     ctx.counters.removed += removed;
   }

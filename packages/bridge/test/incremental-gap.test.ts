@@ -1,0 +1,103 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimSource, simSource } from './harness.ts';
+import {
+  bundleCli,
+  openBridge,
+  queryStore,
+  reliabilityConfig,
+  removeBundle,
+  runCli,
+} from './reliability-support.ts';
+
+/*
+ * Issue 10, item 4: the new-invoice walk runs newest first and commits each page; the next
+ * run's high-water mark was the store's max(id), so it started above the gap an interrupted
+ * run left, and the missing invoices stayed missing until the next full sync (24 h).
+ */
+
+const SYNCED = 10_000;
+let bundle: string;
+
+beforeAll(async () => {
+  bundle = await bundleCli();
+}, 60_000);
+
+afterAll(() => removeBundle(bundle));
+
+async function syncedWithNewInvoices() {
+  const eu = await simSource('eu', { invoices: SYNCED, seed: 11 });
+  const { file, env, dataDir } = reliabilityConfig([eu], { pageSize: 100, concurrency: 2 });
+  const bridge = await openBridge(file, env, { keepOpen: true });
+  expect((await bridge.engine.run('eu', 'full')).result).toBe('ok');
+  await bridge.close();
+  const added: number[] = [];
+  for (let i = 0; i < 700; i++) added.push(eu.served.sim.addInvoice({ status: 'Paid' }).id);
+  for (let i = 0; i < 10; i++) added.push(eu.served.sim.addInvoice({ status: 'Unpaid' }).id);
+  const configPath = join(dataDir, 'bridge.json');
+  writeFileSync(configPath, JSON.stringify(file));
+  const storePath = join(dataDir, 'bridge.sqlite');
+  const missing = () => {
+    const stored = new Set(
+      queryStore<{ id: number }>(storePath, 'SELECT id FROM invoices WHERE deleted_at IS NULL').map(
+        (r) => r.id,
+      ),
+    );
+    return added.filter((id) => !stored.has(id));
+  };
+  return { eu, env, configPath, missing };
+}
+
+/** Requests of the newest-first walk for new invoices (no status filter, id descending). */
+const newWalk = (r: { action: string | null; params: Record<string, string> }) =>
+  r.action?.toLowerCase() === 'getinvoices' && r.params.order === 'desc' && !r.params.status;
+
+async function incremental(eu: SimSource, env: NodeJS.ProcessEnv, configPath: string) {
+  const run = runCli(bundle, ['--config', configPath, 'sync'], env);
+  return { run, code: await run.exit };
+}
+
+describe('an interrupted incremental sync loses no new invoice', () => {
+  it('one WHMCS 500 on the second page of the new-invoice walk: the next incremental run fills the gap', async () => {
+    const { eu, env, configPath, missing } = await syncedWithNewInvoices();
+    eu.served.sim.faults.add({
+      kind: 'html500',
+      times: 1,
+      match: (r) => newWalk(r) && Number(r.params.limitstart) > 0,
+    });
+    const first = await incremental(eu, env, configPath);
+    expect(first.code, first.run.out()).toBe(1);
+    expect(missing().length).toBeGreaterThan(0); // the first page and the open walks committed
+    const second = await incremental(eu, env, configPath);
+    expect(second.code, second.run.out()).toBe(0);
+    expect(missing()).toEqual([]);
+  }, 180_000);
+
+  it('SIGKILL after the first page of the new-invoice walk commits: the next run fills the gap', async () => {
+    const { eu, env, configPath, missing } = await syncedWithNewInvoices();
+    // Hold the second page of the walk long enough to kill the process after the first committed.
+    eu.served.sim.faults.add({
+      kind: 'slow',
+      delayMs: 5_000,
+      times: 1,
+      match: (r) => newWalk(r) && Number(r.params.limitstart) > 0,
+    });
+    const run = runCli(bundle, ['--config', configPath, 'sync'], env);
+    const until = Date.now() + 60_000;
+    while (!eu.served.sim.requests.some((r) => newWalk(r) && Number(r.params.limitstart) > 0)) {
+      if (Date.now() > until) throw new Error('the walk never reached its second page');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    run.child.kill('SIGKILL');
+    await run.exit;
+    const gap = missing().length;
+    expect(gap).toBeGreaterThan(0);
+    expect(gap).toBeLessThan(710);
+    eu.served.sim.faults.clear();
+    const second = await incremental(eu, env, configPath);
+    expect(second.code, second.run.out()).toBe(0);
+    expect(missing()).toEqual([]);
+  }, 180_000);
+});
