@@ -34,7 +34,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     }),
     syncRows: new Counter({
       name: 'bridge_sync_rows_total',
-      help: 'Invoices written by syncs, by kind (inserted, updated, unchanged, removed)',
+      help: 'Invoices written by syncs, by kind (inserted, updated, unchanged, removed, quarantined)',
       labelNames: ['source', 'mode', 'kind'],
       registers,
     }),

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simSource, TOKEN } from './harness.ts';
+import { type SimSource, simSource, TOKEN } from './harness.ts';
 import {
   bundleCli,
   openBridge,
@@ -47,11 +47,23 @@ async function syncedSlowSource() {
   return { eu, env, configPath, dataDir, live };
 }
 
+/** Waits until WHMCS received a request after `since` (the syncing process holds the lease by then). */
+async function untilCalled(eu: SimSource, since: number) {
+  const until = Date.now() + 60_000;
+  while (eu.served.sim.requests.length <= since) {
+    if (Date.now() > until) throw new Error('WHMCS was never called');
+    await sleep(20);
+  }
+}
+
 describe('one process syncs a source at a time', () => {
   it('`bridge sync --full & sleep 0.3; bridge sync --full`: the second exits 75 naming the first; nothing is deleted', async () => {
-    const { env, configPath, live } = await syncedSlowSource();
+    const { eu, env, configPath, live } = await syncedSlowSource();
     expect(live()).toBe(INVOICES);
+    const before = eu.served.sim.requests.length;
     const a = runCli(bundle, ['--config', configPath, 'sync', '--full'], env);
+    // `sleep 0.3` in the report; on a loaded machine node may need longer just to start.
+    await untilCalled(eu, before);
     await sleep(300);
     const b = runCli(bundle, ['--config', configPath, 'sync', '--full'], env);
     const codeB = await b.exit;
@@ -64,19 +76,20 @@ describe('one process syncs a source at a time', () => {
   }, 120_000);
 
   it('a running `serve` and `bridge sync`: whichever comes second skips, and /v1/sources says why', async () => {
-    const { env, configPath, live, dataDir } = await syncedSlowSource();
+    const { eu, env, configPath, live } = await syncedSlowSource();
     const serve = runCli(bundle, ['--config', configPath, 'serve'], env);
     const [, url] = await serve.waitFor(/bridge listening on (http:\/\/[\d.:]+)/);
     const auth = { Authorization: `Bearer ${TOKEN}` };
 
     // serve first: the CLI's sync exits 75 while serve's manual full sync runs.
+    const beforePost = eu.served.sim.requests.length;
     const post = await fetch(`${url}/v1/sources/eu/sync`, {
       method: 'POST',
       headers: { ...auth, 'Content-Type': 'application/json' },
       body: JSON.stringify({ mode: 'full' }),
     });
     expect(post.status).toBe(202);
-    await sleep(300);
+    await untilCalled(eu, beforePost);
     const cli = runCli(bundle, ['--config', configPath, 'sync', '--full'], env);
     expect(await cli.exit, cli.err()).toBe(75);
     expect(cli.err()).toContain(`(pid ${serve.child.pid} on`);
@@ -84,9 +97,9 @@ describe('one process syncs a source at a time', () => {
     await serve.waitFor(/full sync done/, 60_000);
 
     // The CLI first: serve's run is skipped, and /v1/sources/eu names the process that syncs.
+    const beforeCli = eu.served.sim.requests.length;
     const cli2 = runCli(bundle, ['--config', configPath, 'sync', '--full'], env);
-    await cli2.waitFor(/./, 10_000).catch(() => {});
-    await sleep(500);
+    await untilCalled(eu, beforeCli);
     const post2 = await fetch(`${url}/v1/sources/eu/sync`, {
       method: 'POST',
       headers: { ...auth, 'Content-Type': 'application/json' },
@@ -104,7 +117,18 @@ describe('one process syncs a source at a time', () => {
     serve.child.kill('SIGTERM');
     expect(await serve.exit).toBe(0);
     expect(serve.out()).toMatch(/being synced by another bridge process/);
-    // A second serve on the same data directory refuses to start, naming the first.
-    void dataDir;
   }, 180_000);
+
+  it('a second `serve` on the same data directory refuses to start, naming the first, and touches nothing', async () => {
+    const { env, configPath, live } = await syncedSlowSource();
+    const first = runCli(bundle, ['--config', configPath, 'serve'], env);
+    const [, url] = await first.waitFor(/bridge listening on (http:\/\/[\d.:]+)/);
+    const second = runCli(bundle, ['--config', configPath, 'serve'], env);
+    expect(await second.exit).toBe(75);
+    expect(second.err()).toContain(`in use by another bridge (pid ${first.child.pid} on`);
+    expect(second.err()).toContain(`serving on ${url}`);
+    expect(live()).toBe(INVOICES);
+    first.child.kill('SIGTERM');
+    expect(await first.exit).toBe(0);
+  }, 120_000);
 });

@@ -83,12 +83,15 @@ export type WireInvoice = z.infer<typeof wireInvoiceSchema>;
  */
 const wireInvoiceRow = z.unknown().transform((row, ctx): WireInvoice => {
   const result = wireInvoiceSchema.safeParse(row);
-  if (!result.success) {
-    for (const issue of result.error.issues) ctx.addIssue({ ...issue, path: issue.path } as never);
-    return z.NEVER;
-  }
-  return row as WireInvoice;
+  if (result.success) return row as WireInvoice;
+  // One malformed invoice must not fail its whole page: a row whose id can be read is passed
+  // on as it is, and normalizeInvoice() names its bad field for that invoice alone (the
+  // bridge quarantines it). Without an id, the walk cannot place the row: the page fails.
+  if (wireInvoiceIdOnly.safeParse(row).success) return row as WireInvoice;
+  for (const issue of result.error.issues) ctx.addIssue({ ...issue, path: issue.path } as never);
+  return z.NEVER;
 });
+const wireInvoiceIdOnly = z.looseObject({ id: wireInteger });
 
 /** `invoices` in every shape WHMCS has been seen to send, as a plain array. */
 export const wireInvoiceListSchema = z

@@ -220,6 +220,10 @@ export const syncRunSchema = z
       removed: z.number().int().nonnegative(),
     }),
     errorCode: z.string().nullable().openapi({ description: 'The diagnostic code when the run failed' }),
+    warnings: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: 'A run that ended ok but could not store everything (quarantined invoices)' }),
   })
   .openapi('SyncRun');
 

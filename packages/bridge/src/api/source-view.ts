@@ -36,6 +36,7 @@ export function runView(run: SyncRunResult | undefined): SyncRunView | null {
       removed: run.removed,
     },
     errorCode: run.error?.code ?? null,
+    ...(run.warnings?.length ? { warnings: run.warnings } : {}),
   };
 }
 

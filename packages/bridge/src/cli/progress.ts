@@ -121,7 +121,11 @@ export function formatRunSummary(runs: Array<{ source: string; run: SyncRunResul
   const rows = runs.map(({ source, run }) => [
     source,
     run.mode,
-    run.result === 'ok' ? 'ok' : `${run.result}${run.error ? ` (${run.error.code})` : ''}`,
+    run.result !== 'ok'
+      ? `${run.result}${run.error ? ` (${run.error.code})` : ''}`
+      : run.warnings?.length
+        ? 'ok with warnings'
+        : 'ok',
     `${(run.durationMs / 1000).toFixed(1)}s`,
     String(run.rowsRead),
     String(run.inserted),
@@ -137,7 +141,8 @@ export function formatRunSummary(runs: Array<{ source: string; run: SyncRunResul
       ({ source, run }) =>
         `\n${source}: ${run.error!.message}${run.error!.hint ? `\n  fix: ${run.error!.hint}` : ''}${run.error!.docsUrl ? `\n  docs: ${run.error!.docsUrl}` : ''}`,
     );
-  return [line(header), ...rows.map(line)].join('\n') + errors.join('');
+  const warnings = runs.flatMap(({ source, run }) => (run.warnings ?? []).map((w) => `\n${source}: ${w}`));
+  return [line(header), ...rows.map(line)].join('\n') + errors.join('') + warnings.join('');
 }
 
 /**

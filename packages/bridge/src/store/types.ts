@@ -46,6 +46,10 @@ export interface SyncRunResult {
   unchanged: number;
   removed: number;
   error?: SourceError;
+  /** Rows of this run put in quarantine (malformed: kept raw, every other row stored). */
+  quarantined?: number;
+  /** Set when the run ended ok but not everything could be stored. */
+  warnings?: string[];
 }
 
 export interface SourceError {

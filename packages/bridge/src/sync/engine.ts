@@ -31,6 +31,7 @@ import { sourceState } from './source-state.ts';
 import type { SyncController, SyncProgress, TriggerOptions, TriggerResult } from './types.ts';
 import { deleteBudget, guardMassDelete, SyncRefusedError } from './full-walk-guard.ts';
 import { type HeldLease, LeaseLostError, SourceBusyError, SourceLeases } from './source-lease.ts';
+import { vetRows } from './vet-rows.ts';
 import { clientForSource } from './whmcs.ts';
 
 /** The statuses an invoice can still leave: the incremental sync re-reads these every time. */
@@ -71,6 +72,7 @@ export interface RunOptions extends TriggerOptions {
 class Aborted extends Error {}
 
 type Counters = {
+  quarantined: number;
   calls: number;
   rowsRead: number;
   inserted: number;
@@ -326,7 +328,7 @@ export class SyncEngine extends EventEmitter implements SyncController {
       runId,
       mode: requested,
       progress,
-      counters: { calls: 0, rowsRead: 0, inserted: 0, updated: 0, unchanged: 0, removed: 0 },
+      counters: { calls: 0, rowsRead: 0, inserted: 0, updated: 0, unchanged: 0, removed: 0, quarantined: 0 },
       controller,
       done: Promise.resolve(undefined as unknown as SyncRunResult),
       permit,
@@ -436,6 +438,7 @@ export class SyncEngine extends EventEmitter implements SyncController {
     if (!accepted || login.outcome === 'refused')
       await store.loginGate.settle(running.permit, login.outcome, login.refusal, this.#clock());
     const finished = this.#clock();
+    const { quarantined, ...counts } = counters;
     const run: SyncRunResult = {
       mode,
       runId: running.runId,
@@ -443,9 +446,11 @@ export class SyncEngine extends EventEmitter implements SyncController {
       finishedAt: finished.toISOString(),
       durationMs: Math.round(performance.now() - startedMono),
       result,
-      ...counters,
+      ...counts,
       ...(error ? { error } : {}),
+      ...(quarantined ? { quarantined, warnings: [quarantineWarning(quarantined)] } : {}),
     };
+    if (quarantined) metrics.syncRows.inc({ source: source.id, mode, kind: 'quarantined' }, quarantined);
     metrics.syncDuration.observe({ source: source.id, mode, result }, run.durationMs / 1000);
     for (const kind of ['inserted', 'updated', 'unchanged', 'removed'] as const) {
       metrics.syncRows.inc({ source: source.id, mode, kind }, counters[kind]);
@@ -513,6 +518,10 @@ export function configHash(source: SourceConfig): string {
     .slice(0, 16);
 }
 
+function quarantineWarning(count: number): string {
+  return `${count} invoice${count === 1 ? '' : 's'} could not be stored as WHMCS sent ${count === 1 ? 'it' : 'them'} and ${count === 1 ? 'is' : 'are'} quarantined (GET /v1/sources/{id} lists them); every other invoice was stored`;
+}
+
 async function clearNewWalkFloor(store: Store, sourceId: string): Promise<void> {
   const record = await store.getSource(sourceId);
   if (record?.walkState.newWalkFloor === undefined) return;
@@ -539,13 +548,6 @@ interface RunContext {
   loggedIn: () => Promise<void>;
 }
 
-function normalizeAll(ctx: RunContext, rows: WireInvoice[]): FetchedInvoice[] {
-  return rows.map((raw) => ({
-    raw,
-    invoice: normalizeInvoice(raw, { source: ctx.source.id, timeZone: ctx.source.timeZone }),
-  }));
-}
-
 /** Commits one page with its checkpoint, and advances the counters and progress. */
 async function commitPage(
   ctx: RunContext,
@@ -555,8 +557,12 @@ async function commitPage(
   seenInRun?: string,
 ): Promise<FetchedInvoice[]> {
   if (ctx.signal.aborted) throw new Aborted('aborted');
-  const rows = normalizeAll(ctx, page.rows);
-  const result = await ctx.store.applyPage(ctx.source.id, rows, checkpoint, seenInRun, { fence: ctx.fence });
+  const { rows, quarantine } = vetRows(page.rows, { source: ctx.source.id, timeZone: ctx.source.timeZone });
+  const result = await ctx.store.applyPage(ctx.source.id, rows, checkpoint, seenInRun, {
+    fence: ctx.fence,
+    quarantine,
+  });
+  ctx.counters.quarantined += quarantine.length;
   ctx.counters.rowsRead += rows.length;
   ctx.counters.inserted += result.inserted;
   ctx.counters.updated += result.updated;
@@ -564,7 +570,7 @@ async function commitPage(
   const p = ctx.running.progress;
   p.phase = phase;
   p.pagesDone++;
-  p.rowsDone += rows.length;
+  p.rowsDone += rows.length + quarantine.length;
   ctx.emit();
   await ctx.loggedIn();
   return rows;
