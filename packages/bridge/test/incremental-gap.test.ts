@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SimSource, simSource } from './harness.ts';
+import { simSource } from './harness.ts';
 import {
   bundleCli,
   openBridge,
@@ -53,7 +53,7 @@ async function syncedWithNewInvoices() {
 const newWalk = (r: { action: string | null; params: Record<string, string> }) =>
   r.action?.toLowerCase() === 'getinvoices' && r.params.order === 'desc' && !r.params.status;
 
-async function incremental(eu: SimSource, env: NodeJS.ProcessEnv, configPath: string) {
+async function incremental(env: NodeJS.ProcessEnv, configPath: string) {
   const run = runCli(bundle, ['--config', configPath, 'sync'], env);
   return { run, code: await run.exit };
 }
@@ -66,10 +66,10 @@ describe('an interrupted incremental sync loses no new invoice', () => {
       times: 1,
       match: (r) => newWalk(r) && Number(r.params.limitstart) > 0,
     });
-    const first = await incremental(eu, env, configPath);
+    const first = await incremental(env, configPath);
     expect(first.code, first.run.out()).toBe(1);
     expect(missing().length).toBeGreaterThan(0); // the first page and the open walks committed
-    const second = await incremental(eu, env, configPath);
+    const second = await incremental(env, configPath);
     expect(second.code, second.run.out()).toBe(0);
     expect(missing()).toEqual([]);
   }, 180_000);
@@ -96,7 +96,7 @@ describe('an interrupted incremental sync loses no new invoice', () => {
     expect(gap).toBeGreaterThan(0);
     expect(gap).toBeLessThan(710);
     eu.served.sim.faults.clear();
-    const second = await incremental(eu, env, configPath);
+    const second = await incremental(env, configPath);
     expect(second.code, second.run.out()).toBe(0);
     expect(missing()).toEqual([]);
   }, 180_000);

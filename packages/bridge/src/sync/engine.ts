@@ -3,13 +3,11 @@ import { EventEmitter } from 'node:events';
 import {
   type InvoiceStatus,
   NEVER_RETRY_CODES,
-  normalizeInvoice,
   type StatusFilter,
   type WalkPage,
   type WhmcsClient,
   WhmcsError,
   type WhmcsErrorCode,
-  type WireInvoice,
 } from '@forecaster/whmcs-client';
 import type { BridgeConfig, SourceConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
