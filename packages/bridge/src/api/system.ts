@@ -79,6 +79,15 @@ export function systemRoutes(deps: AppDeps, document: () => Record<string, unkno
         deps.logger.warn({ err, requestId: c.get('requestId') }, 'store ping failed');
       }
       if (!answers) reasons.unshift(`store: the ${deps.store.kind} store does not answer`);
+      else {
+        try {
+          for (const problem of await deps.store.health())
+            reasons.unshift(`store: ${problem.code}: ${problem.message}`);
+        } catch (err) {
+          deps.logger.warn({ err, requestId: c.get('requestId') }, 'store health check failed');
+          reasons.unshift(`store: the ${deps.store.kind} store failed its health check`);
+        }
+      }
       return reasons.length
         ? c.json({ status: 'unavailable' as const, reasons }, 503)
         : c.json({ status: 'ok' as const, reasons }, 200);

@@ -17,8 +17,10 @@ import { formatUnits } from './money.ts';
 import { type Amounts, amountsOf, RevenueDelta, RevenueWriter, readRevenue } from './revenue.ts';
 import { createSqliteForecastLog } from './sqlite-forecast-log.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
+import { SqliteHealth } from './sqlite-health.ts';
 import { SqliteLeases } from './sqlite-lease.ts';
 import { parseWalkState, SqliteSyncState } from './sqlite-sync-state.ts';
+import { classifyStoreError } from './store-errors.ts';
 import type {
   FullRunTally,
   PageWriteOptions,
@@ -162,7 +164,12 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const { path } = options;
   if (path !== ':memory:' && !path.startsWith('file:'))
     mkdirSync(dirname(resolve(path)), { recursive: true });
-  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  let db: Db;
+  try {
+    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  } catch (err) {
+    throw classifyStoreError(err, path) ?? err;
+  }
   try {
     // Before WAL, and only effective on a new file: 16 KiB pages hold ten invoices (about 1.5 KB
     // each with both JSON documents) instead of two, which made first syncs 1.3-1.5x faster.
@@ -177,7 +184,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     return new SqliteStoreImpl(db, path, to, options.clock ?? (() => new Date()));
   } catch (err) {
     db.close();
-    throw err;
+    throw classifyStoreError(err, path) ?? err;
   }
 }
 
@@ -195,6 +202,7 @@ class SqliteStoreImpl implements SqliteStore {
   readonly facadeBans: BanLedger;
   readonly #leases: SqliteLeases;
   readonly #syncState: SqliteSyncState;
+  readonly #health: SqliteHealth;
 
   constructor(
     db: Db,
@@ -214,6 +222,7 @@ class SqliteStoreImpl implements SqliteStore {
     this.ledger = new SqliteLedger(db, clock);
     this.#leases = new SqliteLeases(db, () => this.#clock().getTime());
     this.#syncState = new SqliteSyncState(db);
+    this.#health = new SqliteHealth(db, path);
     const columns =
       'status, currency, client_id, issue_date, due_date, paid_date, total_units, credit_units, data, raw, hash, seq';
     this.#sql = {
@@ -752,6 +761,10 @@ class SqliteStoreImpl implements SqliteStore {
     } catch {
       return false;
     }
+  }
+
+  async health(): Promise<Array<{ code: string; message: string }>> {
+    return this.#health.problems();
   }
 
   async close(): Promise<void> {

@@ -298,5 +298,7 @@ export interface Store {
 
   /** True when the store answers (for /readyz). */
   ping(): Promise<boolean>;
+  /** What keeps the store from working (read, quick check, write, free space): empty when healthy. */
+  health(): Promise<Array<{ code: string; message: string }>>;
   close(): Promise<void>;
 }

@@ -15,6 +15,7 @@ import type { Metrics } from '../metrics.ts';
 import type { LoginPermit, LoginPurpose } from '../store/login-gate.ts';
 import { StoreError } from '../store/errors.ts';
 import type { SyncLease } from '../store/lease.ts';
+import { classifyStoreError } from '../store/store-errors.ts';
 import type {
   FetchedInvoice,
   SourceError,
@@ -479,7 +480,10 @@ export class SyncEngine extends EventEmitter implements SyncController {
     return run;
   }
 
-  #describe(source: SourceConfig, err: unknown): SourceError {
+  #describe(source: SourceConfig, failure: unknown): SourceError {
+    const err =
+      classifyStoreError(failure, this.#deps.store.kind === 'sqlite' ? storePath(this.#deps.store) : '') ??
+      failure;
     const known = err instanceof WhmcsError || err instanceof SyncRefusedError || err instanceof StoreError;
     const code = known ? err.code : 'internal_error';
     const message = err instanceof Error ? err.message : String(err);
@@ -518,6 +522,10 @@ export function configHash(source: SourceConfig): string {
 
 function quarantineWarning(count: number): string {
   return `${count} invoice${count === 1 ? '' : 's'} could not be stored as WHMCS sent ${count === 1 ? 'it' : 'them'} and ${count === 1 ? 'is' : 'are'} quarantined (GET /v1/sources/{id} lists them); every other invoice was stored`;
+}
+
+function storePath(store: Store): string {
+  return (store as Store & { path?: string }).path ?? '';
 }
 
 async function clearNewWalkFloor(store: Store, sourceId: string): Promise<void> {
