@@ -12,7 +12,12 @@ import { onCleanup } from './reliability-support.ts';
 export type RowEdit = (row: Record<string, unknown>) => Record<string, unknown>;
 
 /** Serves `target` (a simulator's WHMCS root) with each row whose id is a key edited by its function. */
-export async function rewritingProxy(target: string, edits: Map<number, RowEdit>): Promise<{ url: string }> {
+export async function rewritingProxy(
+  target: string,
+  edits: Map<number, RowEdit>,
+  /** Edits a whole GetInvoices answer (after the row edits), given the request's form. */
+  editPage?: (form: URLSearchParams, json: Record<string, unknown>) => Record<string, unknown>,
+): Promise<{ url: string }> {
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -28,12 +33,13 @@ export async function rewritingProxy(target: string, edits: Map<number, RowEdit>
     let body = Buffer.from(await upstream.arrayBuffer());
     const type = upstream.headers.get('content-type') ?? 'text/plain';
     if (type.includes('json')) {
-      const json = JSON.parse(body.toString('utf8')) as {
+      let json = JSON.parse(body.toString('utf8')) as {
         invoices?: { invoice?: Array<Record<string, unknown>> };
       };
       const rows = json.invoices?.invoice;
       if (Array.isArray(rows)) {
         json.invoices!.invoice = rows.map((row) => edits.get(Number(row.id))?.(row) ?? row);
+        if (editPage) json = editPage(new URLSearchParams(Buffer.concat(chunks).toString('utf8')), json);
         body = Buffer.from(JSON.stringify(json));
       }
     }

@@ -4,6 +4,7 @@ import {
   type InvoiceStatus,
   NEVER_RETRY_CODES,
   type StatusFilter,
+  type WalkEvidence,
   type WalkPage,
   type WhmcsClient,
   WhmcsError,
@@ -19,6 +20,7 @@ import { classifyStoreError } from '../store/store-errors.ts';
 import type {
   FetchedInvoice,
   SourceError,
+  SourceRecord,
   SourceStateName,
   Store,
   SyncCheckpoint,
@@ -524,6 +526,28 @@ function quarantineWarning(count: number): string {
   return `${count} invoice${count === 1 ? '' : 's'} could not be stored as WHMCS sent ${count === 1 ? 'it' : 'them'} and ${count === 1 ? 'is' : 'are'} quarantined (GET /v1/sources/{id} lists them); every other invoice was stored`;
 }
 
+/**
+ * What the store knows of the list: its highest id ever stored, and how many invoices WHMCS
+ * may count without listing them (the last complete walk's orphans, plus what this run may
+ * delete anyway). Unknown orphans (a first sync, or a store from before this was kept) are
+ * not checked: the stored-max check and the delete budget still hold.
+ */
+function walkExpectation(
+  source: SourceConfig,
+  record: SourceRecord | undefined,
+  live: number,
+  allowMassDelete: boolean,
+): { maxId: number; orphanAllowance: number } {
+  const orphans = record?.walkState.orphans;
+  return {
+    maxId: record?.highWaterMark ?? 0,
+    orphanAllowance:
+      orphans === undefined
+        ? Number.POSITIVE_INFINITY
+        : orphans + deleteBudget(source, live, allowMassDelete),
+  };
+}
+
 function storePath(store: Store): string {
   return (store as Store & { path?: string }).path ?? '';
 }
@@ -585,14 +609,23 @@ async function commitPage(
 async function fullSync(ctx: RunContext, resume: SyncCheckpoint | undefined): Promise<void> {
   const { source, running } = ctx;
   const runId = running.runId;
+  const record = await ctx.store.getSource(source.id);
   const pages = ctx.client.invoicePages({
     pageSize: source.pageSize,
     concurrency: source.concurrency,
     order: 'asc',
     signal: ctx.signal,
     ...(resume?.anchor ? { resumeFrom: resume.anchor } : {}),
+    expect: walkExpectation(
+      source,
+      record,
+      await ctx.store.countFromId(source.id, 0),
+      running.allowMassDelete,
+    ),
   });
+  let evidence: WalkEvidence | undefined;
   for await (const page of pages) {
+    evidence = page.evidence;
     running.progress.rowsExpected = page.progress.totalResults;
     const p = running.progress;
     await commitPage(
@@ -613,6 +646,19 @@ async function fullSync(ctx: RunContext, resume: SyncCheckpoint | undefined): Pr
     );
   }
   running.progress.phase = 'tombstones';
+  // Tombstones need positive evidence that the walk saw the whole list; the client throws
+  // incomplete_walk when it can show the opposite, and a walk that ends without either is
+  // treated the same way: everything is kept.
+  if (!evidence?.complete) {
+    throw new SyncRefusedError(
+      'incomplete_walk',
+      'the walk ended without evidence that it saw every invoice; nothing was deleted',
+    );
+  }
+  await ctx.store.saveWalkState(source.id, {
+    ...((await ctx.store.getSource(source.id))?.walkState ?? {}),
+    orphans: evidence.shortfall,
+  });
   guardMassDelete(source, await ctx.store.fullRunTally(source.id, runId), running.allowMassDelete);
   const { removed } = await ctx.store.finishFullRun(source.id, runId, { fence: ctx.fence });
   ctx.counters.removed += removed;
