@@ -769,7 +769,11 @@ class SqliteStoreImpl implements SqliteStore {
 
   async close(): Promise<void> {
     if (!this.#db.open) return;
-    this.#db.pragma('optimize');
+    try {
+      this.#db.pragma('optimize');
+    } catch {
+      // A damaged file must still be closed (health() and the run already said what is wrong).
+    }
     this.#db.close();
   }
 
