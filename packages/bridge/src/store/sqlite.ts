@@ -16,9 +16,9 @@ import { LATEST_VERSION, migrate } from './migrations.ts';
 import { formatUnits } from './money.ts';
 import { type Amounts, amountsOf, RevenueDelta, RevenueWriter, readRevenue } from './revenue.ts';
 import { createSqliteForecastLog } from './sqlite-forecast-log.ts';
-import { SqliteLedger } from './sqlite-ledger.ts';
 import { SqliteHealth } from './sqlite-health.ts';
 import { SqliteLeases } from './sqlite-lease.ts';
+import { SqliteLedger } from './sqlite-ledger.ts';
 import { parseWalkState, SqliteSyncState } from './sqlite-sync-state.ts';
 import { classifyStoreError } from './store-errors.ts';
 import type {
