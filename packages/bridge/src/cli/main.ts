@@ -199,7 +199,8 @@ export function buildProgram(): Command {
       await bridge.close();
       if (runs.some((r) => r.run.result === 'failed')) process.exit(EXIT_FAILED);
       if (busy.length) process.exit(EXIT_BUSY);
-      if (stoppedBy || runs.some((r) => r.run.result !== 'ok')) process.exit(EXIT_SIGNAL[stoppedBy ?? ''] ?? EXIT_FAILED);
+      if (stoppedBy || runs.some((r) => r.run.result !== 'ok'))
+        process.exit(EXIT_SIGNAL[stoppedBy ?? ''] ?? EXIT_FAILED);
       process.exit(EXIT_OK);
     });
 
