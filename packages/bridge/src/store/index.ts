@@ -1,6 +1,4 @@
 export type { BanLedger, BanRule } from './ban-ledger.ts';
-export { StoreError, type StoreErrorCode } from './errors.ts';
-export * from './login-gate.ts';
 export {
   type DataDirHolder,
   type DataDirLock,
@@ -8,7 +6,9 @@ export {
   LOCK_FILE,
   lockDataDir,
 } from './data-dir-lock.ts';
+export { StoreError, type StoreErrorCode } from './errors.ts';
 export { DEFAULT_LEASE_TTL_MS, describeHolder, holderIsDead, leaseHolder } from './lease.ts';
+export * from './login-gate.ts';
 export { formatUnits, toUnits } from './money.ts';
 export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite.ts';
 export type * from './types.ts';

@@ -12,13 +12,16 @@ import type { BanLedger } from './ban-ledger.ts';
 import { StoreError } from './errors.ts';
 import type { ForecastLog } from './forecast-log.ts';
 import type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
+import type { LoginGate } from './login-gate.ts';
 import { LATEST_VERSION, migrate } from './migrations.ts';
 import { formatUnits } from './money.ts';
 import { type Amounts, amountsOf, RevenueDelta, RevenueWriter, readRevenue } from './revenue.ts';
+import { createSqliteBanLedger } from './sqlite-ban-ledger.ts';
 import { createSqliteForecastLog } from './sqlite-forecast-log.ts';
 import { SqliteHealth } from './sqlite-health.ts';
 import { SqliteLeases } from './sqlite-lease.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
+import { createSqliteLoginGate } from './sqlite-login-gate.ts';
 import { parseWalkState, SqliteSyncState } from './sqlite-sync-state.ts';
 import { classifyStoreError } from './store-errors.ts';
 import type {
@@ -28,9 +31,6 @@ import type {
   StoredQuarantineEntry,
   WalkState,
 } from './sync-state.ts';
-import type { LoginGate } from './login-gate.ts';
-import { createSqliteBanLedger } from './sqlite-ban-ledger.ts';
-import { createSqliteLoginGate } from './sqlite-login-gate.ts';
 import type {
   ApplyPageResult,
   ChangeEntry,

@@ -7,9 +7,9 @@ import type {
 } from '@forecaster/whmcs-client';
 import type { BanLedger } from './ban-ledger.ts';
 import type { ForecastLog } from './forecast-log.ts';
+import type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
 import type { Ledger } from './ledger.ts';
 import type { LoginGate } from './login-gate.ts';
-import type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
 import type { FullRunTally, PageWriteOptions, StoredQuarantineEntry, WalkState } from './sync-state.ts';
 
 export type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';

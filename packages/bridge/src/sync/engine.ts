@@ -13,9 +13,9 @@ import {
 import type { BridgeConfig, SourceConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import type { LoginPermit, LoginPurpose } from '../store/login-gate.ts';
 import { StoreError } from '../store/errors.ts';
 import type { SyncLease } from '../store/lease.ts';
+import type { LoginPermit, LoginPurpose } from '../store/login-gate.ts';
 import { classifyStoreError } from '../store/store-errors.ts';
 import type {
   FetchedInvoice,
@@ -28,10 +28,10 @@ import type {
   SyncRunResult,
 } from '../store/types.ts';
 import { credentialFingerprint, loginOutcomeOf } from './credential-fingerprint.ts';
-import { sourceState } from './source-state.ts';
-import type { SyncController, SyncProgress, TriggerOptions, TriggerResult } from './types.ts';
 import { deleteBudget, guardMassDelete, SyncRefusedError } from './full-walk-guard.ts';
 import { type HeldLease, LeaseLostError, SourceBusyError, SourceLeases } from './source-lease.ts';
+import { sourceState } from './source-state.ts';
+import type { SyncController, SyncProgress, TriggerOptions, TriggerResult } from './types.ts';
 import { vetRows } from './vet-rows.ts';
 import { clientForSource } from './whmcs.ts';
 
@@ -492,8 +492,7 @@ export class SyncEngine extends EventEmitter implements SyncController {
     if (!known) this.#deps.logger.error({ err, source: source.id }, 'unexpected sync error');
     return {
       code,
-      message:
-        known ? message : 'an unexpected error stopped the sync; see the bridge log',
+      message: known ? message : 'an unexpected error stopped the sync; see the bridge log',
       ...this.#deps.diagnose?.(code, {
         source,
         ...(err instanceof WhmcsError && err.status !== undefined ? { status: err.status } : {}),
