@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { SourceConfig } from '../config.ts';
 import { diagnosticCode } from '../diagnose.ts';
 import { loginOutcomeOf } from '../sync/credential-fingerprint.ts';
-import { fetchFor, USER_AGENT } from '../sync/whmcs.ts';
+import { fetchFor, USER_AGENT } from '../sync/source-client.ts';
 import { describeSeenIp } from './network.ts';
 import { type CheckStage, flagged, passed, skipped } from './report.ts';
 

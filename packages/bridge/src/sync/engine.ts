@@ -1,53 +1,24 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import {
-  type InvoiceStatus,
-  NEVER_RETRY_CODES,
-  type StatusFilter,
-  type WalkEvidence,
-  type WalkPage,
-  type WhmcsClient,
-  WhmcsError,
-  type WhmcsErrorCode,
-} from '@forecaster/whmcs-client';
+import type { WhmcsClient } from '@forecaster/whmcs-client';
 import type { BridgeConfig, SourceConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import { StoreError } from '../store/errors.ts';
 import type { SyncLease } from '../store/lease.ts';
 import type { LoginPermit, LoginPurpose } from '../store/login-gate.ts';
-import { classifyStoreError } from '../store/store-errors.ts';
-import type {
-  FetchedInvoice,
-  SourceError,
-  SourceRecord,
-  SourceStateName,
-  Store,
-  SyncCheckpoint,
-  SyncMode,
-  SyncRunResult,
-} from '../store/types.ts';
+import type { SourceError, SourceStateName, Store, SyncMode, SyncRunResult } from '../store/types.ts';
 import { credentialFingerprint, loginOutcomeOf } from './credential-fingerprint.ts';
-import { deleteBudget, guardMassDelete, SyncRefusedError } from './full-walk-guard.ts';
+import { fullSync } from './full-sync.ts';
+import { incrementalSync } from './incremental-sync.ts';
+import { Aborted, type RunContext, type Running } from './run-context.ts';
+import { type Diagnose, describeFailure, isLeaseLost, isRefusal, quarantineWarning } from './run-failure.ts';
+import { dueMode, Ticker } from './scheduler.ts';
+import { clientForSource } from './source-client.ts';
 import { type HeldLease, LeaseLostError, SourceBusyError, SourceLeases } from './source-lease.ts';
-import { sourceState } from './source-state.ts';
+import { configHash, sourceState } from './source-state.ts';
 import type { SyncController, SyncProgress, TriggerOptions, TriggerResult } from './types.ts';
-import { vetRows } from './vet-rows.ts';
-import { clientForSource } from './whmcs.ts';
 
-/** The statuses an invoice can still leave: the incremental sync re-reads these every time. */
-export const OPEN_STATUSES: ReadonlyArray<{ wire: StatusFilter; status: InvoiceStatus }> = [
-  { wire: 'Draft', status: 'draft' },
-  { wire: 'Unpaid', status: 'unpaid' },
-  { wire: 'Payment Pending', status: 'payment_pending' },
-  { wire: 'Collections', status: 'collections' },
-];
-
-/** What a failure means for the source: a hint, and where the fix is documented. */
-export type Diagnose = (
-  code: string,
-  context: { source: SourceConfig; status?: number },
-) => { hint?: string; docsUrl?: string };
+export type { Diagnose } from './run-failure.ts';
 
 export interface SyncEngineDeps {
   config: BridgeConfig;
@@ -69,32 +40,6 @@ export interface RunOptions extends TriggerOptions {
   allowMassDelete?: boolean;
 }
 
-/** Raised inside a run to stop it: a shutdown, or the caller's abort. */
-class Aborted extends Error {}
-
-type Counters = {
-  quarantined: number;
-  calls: number;
-  rowsRead: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  removed: number;
-};
-
-interface Running {
-  runId: string;
-  mode: SyncMode;
-  progress: SyncProgress;
-  /** WHMCS calls (every attempt) and rows of this run. */
-  counters: Counters;
-  controller: AbortController;
-  done: Promise<SyncRunResult>;
-  /** The login gate's permit for this run, settled with what WHMCS answered. */
-  permit: LoginPermit;
-  allowMassDelete: boolean;
-}
-
 /**
  * Keeps every source's invoices in the store: a full sync walks every invoice by id and
  * tombstones the ones gone; an incremental one reads new ids above the high-water mark and
@@ -112,9 +57,7 @@ export class SyncEngine extends EventEmitter implements SyncController {
   readonly #leases: SourceLeases;
   /** The holder last reported as syncing a source elsewhere (logged once per holder). */
   readonly #busyLogged = new Map<string, string>();
-  #timer: NodeJS.Timeout | undefined;
-  #ticking = false;
-  #stopped = false;
+  readonly #ticker: Ticker;
 
   constructor(deps: SyncEngineDeps) {
     super();
@@ -122,6 +65,7 @@ export class SyncEngine extends EventEmitter implements SyncController {
     this.#clock = deps.clock ?? (() => new Date());
     this.#sources = new Map(deps.config.sources.map((s) => [s.id, s]));
     this.#leases = new SourceLeases(deps.store, deps.leasePurpose ?? 'serve', deps.leaseTtlMs);
+    this.#ticker = new Ticker(() => this.#schedule(), deps.logger);
   }
 
   /** Another process's lease on the source, while it syncs it. */
@@ -144,17 +88,12 @@ export class SyncEngine extends EventEmitter implements SyncController {
         );
       }
     }
-    if (options.schedule ?? true) {
-      this.#timer = setInterval(() => void this.#tick(), 1000);
-      this.#timer.unref();
-      void this.#tick();
-    }
+    if (options.schedule ?? true) this.#ticker.start();
   }
 
   /** Stops scheduling and aborts running syncs; they resume from their checkpoint next time. */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
+    this.#ticker.stop();
     const running = [...this.#running.values()];
     for (const run of running) run.controller.abort(new Aborted('the bridge is stopping'));
     await Promise.allSettled(running.map((r) => r.done));
@@ -238,47 +177,12 @@ export class SyncEngine extends EventEmitter implements SyncController {
     });
   }
 
-  async #tick(): Promise<void> {
-    if (this.#stopped || this.#ticking) return;
-    this.#ticking = true;
-    try {
-      await this.#schedule();
-    } catch (err) {
-      this.#deps.logger.error({ err }, 'scheduling failed');
-    } finally {
-      this.#ticking = false;
-    }
-  }
-
+  /** Launches every run that is due, each after the login gate allows it. */
   async #schedule(): Promise<void> {
     const now = this.#clock().getTime();
     for (const source of this.#sources.values()) {
       if (this.#running.has(source.id)) continue;
-      const record = await this.#deps.store.getSource(source.id);
-      if (!record || record.failing) continue;
-      const due = (last: SyncRunResult | undefined, every: number) => {
-        if (!last) return true;
-        const at = Date.parse(last.finishedAt);
-        // A clock that jumped backwards would otherwise postpone the next sync indefinitely.
-        return at > now || now - at >= every;
-      };
-      let mode: SyncMode | undefined;
-      if (record.checkpoint) {
-        // An interrupted run resumes at once; one that failed (its checkpoint stays) waits like
-        // any failed run, or a page that always fails would be asked for again every tick.
-        const last = record.checkpoint.mode === 'full' ? record.lastFull : record.lastIncremental;
-        const failed = last?.result === 'failed' && last.runId === record.checkpoint.runId;
-        if (!failed || due(last, retryDelay(source))) mode = record.checkpoint.mode;
-      } else if (record.lastFull?.result !== 'ok') {
-        // Never completed a full sync, or the last one failed on the way: try again, politely.
-        if (!record.lastFull || due(record.lastFull, retryDelay(source))) mode = 'full';
-      } else if (due(record.lastFull, source.sync.fullEvery)) mode = 'full';
-      else if (
-        due(record.lastIncremental, source.sync.incrementalEvery) &&
-        // A full sync reads everything an incremental one would: it counts as one.
-        due(record.lastFull, source.sync.incrementalEvery)
-      )
-        mode = 'incremental';
+      const mode = dueMode(source, await this.#deps.store.getSource(source.id), now);
       if (!mode) continue;
       // Another process may have been refused since: the gate, not this process, decides.
       const login = await this.#login(source.id, 'schedule');
@@ -431,7 +335,13 @@ export class SyncEngine extends EventEmitter implements SyncController {
           log.warn({ runId: running.runId }, 'another process took over the sync lease: this run stopped');
       } else {
         result = 'failed';
-        error = this.#describe(source, err);
+        error = describeFailure(err, {
+          source,
+          store,
+          logger,
+          at: this.#clock(),
+          ...(this.#deps.diagnose ? { diagnose: this.#deps.diagnose } : {}),
+        });
       }
     }
     // A page came back: WHMCS accepted the login, whatever stopped the run later.
@@ -480,275 +390,5 @@ export class SyncEngine extends EventEmitter implements SyncController {
     }
     this.emit('finished', run, source.id);
     return run;
-  }
-
-  #describe(source: SourceConfig, failure: unknown): SourceError {
-    const err =
-      classifyStoreError(failure, this.#deps.store.kind === 'sqlite' ? storePath(this.#deps.store) : '') ??
-      failure;
-    const known = err instanceof WhmcsError || err instanceof SyncRefusedError || err instanceof StoreError;
-    const code = known ? err.code : 'internal_error';
-    const message = err instanceof Error ? err.message : String(err);
-    if (!known) this.#deps.logger.error({ err, source: source.id }, 'unexpected sync error');
-    return {
-      code,
-      message: known ? message : 'an unexpected error stopped the sync; see the bridge log',
-      ...this.#deps.diagnose?.(code, {
-        source,
-        ...(err instanceof WhmcsError && err.status !== undefined ? { status: err.status } : {}),
-      }),
-      at: this.#clock().toISOString(),
-      configHash: configHash(source),
-    };
-  }
-}
-
-/** WHMCS refused the credential, the IP or the permission: retrying risks a ban. */
-function isRefusal(code: string): boolean {
-  return NEVER_RETRY_CODES.has(code as WhmcsErrorCode);
-}
-
-/** After a failed full sync (not a refusal), wait before the scheduler tries again. */
-function retryDelay(source: SourceConfig): number {
-  return Math.min(source.sync.incrementalEvery, 300_000);
-}
-
-/** A fingerprint of what decides whether WHMCS accepts the source (no secret is kept). */
-export function configHash(source: SourceConfig): string {
-  return createHash('sha256')
-    .update(JSON.stringify([source.url, source.credentials, source.accessKey ?? null, source.tls.ca ?? null]))
-    .digest('hex')
-    .slice(0, 16);
-}
-
-function quarantineWarning(count: number): string {
-  return `${count} invoice${count === 1 ? '' : 's'} could not be stored as WHMCS sent ${count === 1 ? 'it' : 'them'} and ${count === 1 ? 'is' : 'are'} quarantined (GET /v1/sources/{id} lists them); every other invoice was stored`;
-}
-
-/**
- * What the store knows of the list: its highest id ever stored, and how many invoices WHMCS
- * may count without listing them (the last complete walk's orphans, plus what this run may
- * delete anyway). Unknown orphans (a first sync, or a store from before this was kept) are
- * not checked: the stored-max check and the delete budget still hold.
- */
-function walkExpectation(
-  source: SourceConfig,
-  record: SourceRecord | undefined,
-  live: number,
-  allowMassDelete: boolean,
-): { maxId: number; orphanAllowance: number } {
-  const orphans = record?.walkState.orphans;
-  return {
-    maxId: record?.highWaterMark ?? 0,
-    orphanAllowance:
-      orphans === undefined
-        ? Number.POSITIVE_INFINITY
-        : orphans + deleteBudget(source, live, allowMassDelete),
-  };
-}
-
-function storePath(store: Store): string {
-  return (store as Store & { path?: string }).path ?? '';
-}
-
-async function clearNewWalkFloor(store: Store, sourceId: string): Promise<void> {
-  const record = await store.getSource(sourceId);
-  if (record?.walkState.newWalkFloor === undefined) return;
-  const { newWalkFloor: _, ...rest } = record.walkState;
-  await store.saveWalkState(sourceId, rest);
-}
-
-function isLeaseLost(err: unknown): boolean {
-  return err instanceof LeaseLostError || (err instanceof StoreError && err.code === 'lease_lost');
-}
-
-interface RunContext {
-  /** The lease owner every write is fenced with. */
-  fence: string;
-  source: SourceConfig;
-  client: WhmcsClient;
-  store: Store;
-  running: Running;
-  counters: Counters;
-  signal: AbortSignal;
-  startedAt: string;
-  emit: () => void;
-  /** Called with each committed page: WHMCS accepted the login. */
-  loggedIn: () => Promise<void>;
-}
-
-/** Commits one page with its checkpoint, and advances the counters and progress. */
-async function commitPage(
-  ctx: RunContext,
-  page: WalkPage,
-  phase: string,
-  checkpoint: SyncCheckpoint | null,
-  seenInRun?: string,
-): Promise<FetchedInvoice[]> {
-  if (ctx.signal.aborted) throw new Aborted('aborted');
-  const { rows, quarantine } = vetRows(page.rows, { source: ctx.source.id, timeZone: ctx.source.timeZone });
-  const result = await ctx.store.applyPage(ctx.source.id, rows, checkpoint, seenInRun, {
-    fence: ctx.fence,
-    quarantine,
-  });
-  ctx.counters.quarantined += quarantine.length;
-  ctx.counters.rowsRead += rows.length;
-  ctx.counters.inserted += result.inserted;
-  ctx.counters.updated += result.updated;
-  ctx.counters.unchanged += result.unchanged;
-  const p = ctx.running.progress;
-  p.phase = phase;
-  p.pagesDone++;
-  p.rowsDone += rows.length + quarantine.length;
-  ctx.emit();
-  await ctx.loggedIn();
-  return rows;
-}
-
-async function fullSync(ctx: RunContext, resume: SyncCheckpoint | undefined): Promise<void> {
-  const { source, running } = ctx;
-  const runId = running.runId;
-  const record = await ctx.store.getSource(source.id);
-  const pages = ctx.client.invoicePages({
-    pageSize: source.pageSize,
-    concurrency: source.concurrency,
-    order: 'asc',
-    signal: ctx.signal,
-    ...(resume?.anchor ? { resumeFrom: resume.anchor } : {}),
-    expect: walkExpectation(
-      source,
-      record,
-      await ctx.store.countFromId(source.id, 0),
-      running.allowMassDelete,
-    ),
-  });
-  let evidence: WalkEvidence | undefined;
-  for await (const page of pages) {
-    evidence = page.evidence;
-    running.progress.rowsExpected = page.progress.totalResults;
-    const p = running.progress;
-    await commitPage(
-      ctx,
-      page,
-      'walk',
-      {
-        runId,
-        mode: 'full',
-        startedAt: ctx.startedAt,
-        phase: 'walk',
-        ...(page.anchor ? { anchor: page.anchor } : {}),
-        pagesDone: p.pagesDone + 1,
-        rowsDone: p.rowsDone + page.rows.length,
-        rowsExpected: page.progress.totalResults,
-      },
-      runId,
-    );
-  }
-  running.progress.phase = 'tombstones';
-  // Tombstones need positive evidence that the walk saw the whole list; the client throws
-  // incomplete_walk when it can show the opposite, and a walk that ends without either is
-  // treated the same way: everything is kept.
-  if (!evidence?.complete) {
-    throw new SyncRefusedError(
-      'incomplete_walk',
-      'the walk ended without evidence that it saw every invoice; nothing was deleted',
-    );
-  }
-  await ctx.store.saveWalkState(source.id, {
-    ...((await ctx.store.getSource(source.id))?.walkState ?? {}),
-    orphans: evidence.shortfall,
-  });
-  guardMassDelete(source, await ctx.store.fullRunTally(source.id, runId), running.allowMassDelete);
-  const { removed } = await ctx.store.finishFullRun(source.id, runId, { fence: ctx.fence });
-  ctx.counters.removed += removed;
-  // A complete walk by id saw every new invoice too.
-  await clearNewWalkFloor(ctx.store, source.id);
-  await ctx.store.saveCheckpoint(source.id, null);
-}
-
-/**
- * New invoices, and every change to an open one. Invoices that left the open lists are
- * re-read where they went: by a newest-first walk over the top of the id range, or by their
- * client's list, whichever costs fewer calls; those found nowhere are tombstoned.
- * An incremental run is short and idempotent, so an interrupted one simply starts over.
- */
-async function incrementalSync(ctx: RunContext): Promise<void> {
-  const { source, store, running } = ctx;
-  const record = await store.getSource(source.id);
-  // Every page of this run commits, and the open-status walks may store ids far above the
-  // mark; the newest-first walk's floor is saved first, so that an interrupted run leaves its
-  // gap to the next one instead of hiding it under a higher max(id).
-  const highWater = record?.walkState.newWalkFloor ?? record?.highWaterMark ?? 0;
-  if (record && record.walkState.newWalkFloor === undefined) {
-    await store.saveWalkState(source.id, { ...record.walkState, newWalkFloor: highWater });
-  }
-  const openBefore = await store.idsWithStatus(
-    source.id,
-    OPEN_STATUSES.map((s) => s.status),
-  );
-  const stillOpen = new Set<number>();
-  const walk = async (phase: string, options: Parameters<WhmcsClient['invoicePages']>[0]) => {
-    const seen: FetchedInvoice[] = [];
-    for await (const page of ctx.client.invoicePages({
-      pageSize: source.pageSize,
-      signal: ctx.signal,
-      ...options,
-    })) {
-      running.progress.phase = phase;
-      seen.push(...(await commitPage(ctx, page, phase, null)));
-    }
-    return seen;
-  };
-
-  for (const { wire } of OPEN_STATUSES) {
-    for (const row of await walk(`open:${wire}`, { status: wire, concurrency: 1 }))
-      stillOpen.add(row.invoice.id);
-  }
-  const vanished = openBefore.filter((row) => !stillOpen.has(row.id)).sort((a, b) => b.id - a.id);
-
-  // Choose how far down the newest-first walk goes: past the high-water mark it re-reads
-  // old invoices, which pays when many vanished invoices sit near the top.
-  const pageCalls = async (minId: number) =>
-    Math.ceil((await store.countFromId(source.id, minId)) / source.pageSize) + 1;
-  const clientCalls = (rows: typeof vanished) => 2 * new Set(rows.map((r) => r.clientId)).size;
-  let cut = vanished.length; // vanished[0..cut) are covered by the walk
-  let best = (await pageCalls(highWater + 1)) + clientCalls(vanished);
-  const step = Math.max(1, Math.floor(vanished.length / 50));
-  for (let j = 1; j <= vanished.length; j += step) {
-    const cost = (await pageCalls(vanished[j - 1]!.id)) + clientCalls(vanished.slice(j));
-    if (cost < best) {
-      best = cost;
-      cut = j;
-    }
-  }
-  if (cut === vanished.length && vanished.length > 0) {
-    const allByWalk = await pageCalls(vanished.at(-1)!.id);
-    if (allByWalk > best) cut = 0;
-  }
-  const byWalk = vanished.slice(0, cut);
-  const byClient = vanished.slice(cut);
-  const floor = byWalk.length ? Math.min(highWater, byWalk.at(-1)!.id - 1) : highWater;
-
-  const found = new Set<number>();
-  for (const row of await walk('new', { order: 'desc', concurrency: 1, stopAtOrBelowId: floor }))
-    found.add(row.invoice.id);
-  // The walk reached the floor: everything above it is stored, and the mark may move up.
-  await clearNewWalkFloor(store, source.id);
-  const clients = [...new Set(byClient.map((r) => r.clientId))];
-  for (const clientId of clients) {
-    for (const row of await walk('vanished', { userId: clientId, concurrency: 1 })) found.add(row.invoice.id);
-  }
-  const gone = vanished.filter((r) => !found.has(r.id)).map((r) => r.id);
-  if (gone.length) {
-    const live = await store.countFromId(source.id, 0);
-    if (gone.length > deleteBudget(source, live, running.allowMassDelete)) {
-      throw new SyncRefusedError(
-        'mass_delete',
-        `this incremental sync would delete ${gone.length} of ${live} stored invoices, more than one run may delete; it deleted nothing. ` +
-          'If WHMCS really lost them, run `bridge sync --allow-mass-delete` once (or set sync.allowMassDelete).',
-      );
-    }
-    const { removed } = await store.removeInvoices(source.id, gone, { fence: ctx.fence });
-    ctx.counters.removed += removed;
   }
 }

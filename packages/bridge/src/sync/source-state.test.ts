@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceRecord, SyncRunResult } from '../store/types.ts';
 import { sourceState } from './source-state.ts';
+import { sourceRecord } from './testing/source-record.ts';
 
 const HASH = 'current-config';
 
@@ -29,15 +30,7 @@ function run(
   };
 }
 
-const record = (parts: Partial<SourceRecord>): SourceRecord => ({
-  id: 'eu',
-  name: 'eu',
-  failing: false,
-  highWaterMark: 0,
-  walkState: {},
-  quarantined: 0,
-  ...parts,
-});
+const record = sourceRecord;
 
 const state = (r: SourceRecord | undefined, running = false) => sourceState(r, { running, configHash: HASH });
 

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { SourceConfig } from '../config.ts';
 import type { SourceError, SourceRecord, SourceStateName, SyncRunResult } from '../store/types.ts';
 
 /** Every state a source can be in, in the order the metric lists them. */
@@ -36,4 +38,12 @@ export function sourceState(
   const synced =
     record.lastFull?.result === 'ok' || record.lastIncremental?.result === 'ok' || record.highWaterMark > 0;
   return synced ? 'ok' : 'never_synced';
+}
+
+/** A fingerprint of what decides whether WHMCS accepts the source (no secret is kept). */
+export function configHash(source: SourceConfig): string {
+  return createHash('sha256')
+    .update(JSON.stringify([source.url, source.credentials, source.accessKey ?? null, source.tls.ca ?? null]))
+    .digest('hex')
+    .slice(0, 16);
 }
