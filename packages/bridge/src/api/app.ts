@@ -5,9 +5,11 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { BridgeConfig } from '../config.ts';
+import { alertSettingsRoutes } from './alert-settings.ts';
 import { alertsRoutes } from './alerts.ts';
 import { auditRoutes, ledgerChangesRoutes } from './audit.ts';
 import { bearerAuth } from './auth.ts';
+import { calendarRoutes } from './calendar.ts';
 import { changesRoutes } from './changes.ts';
 import { checkRoutes } from './check.ts';
 import { commitmentsRoutes } from './commitments.ts';
@@ -19,6 +21,7 @@ import { ApiError, errorHandler, validationHook } from './errors.ts';
 import { forecastRoutes } from './forecast.ts';
 import { invoicesRoutes } from './invoices.ts';
 import { httpMetrics, MAX_BODY_BYTES, notFoundOrNotAllowed, uriLengthLimit } from './middleware.ts';
+import { netForecastRoutes } from './net-forecast.ts';
 import { paymentBehaviourRoutes } from './payment-behaviour.ts';
 import { receivablesRoutes } from './receivables.ts';
 import { revenueRoutes } from './revenue.ts';
@@ -74,7 +77,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       '*',
       cors({
         origin: deps.config.cors.origins,
-        allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+        allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
         allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'If-Match', 'Idempotency-Key'],
         exposeHeaders: ['X-Request-Id', 'Retry-After', 'Location', 'ETag', 'Idempotent-Replayed'],
         maxAge: 600,
@@ -117,11 +120,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     .route('/v1/revenue', revenueRoutes(deps))
     // Before /v1/commitments: /v1/commitments/forecast is not a commitment id.
     .route('/v1', costsRoutes(deps))
+    .route('/v1', netForecastRoutes(deps))
     .route('/v1/counterparties', counterpartiesRoutes(deps))
     .route('/v1/commitments', commitmentsRoutes(deps))
     .route('/v1/cost-entries', costEntriesRoutes(deps))
     .route('/v1/audit', auditRoutes(deps))
+    .route('/v1/alerts', alertSettingsRoutes(deps))
     .route('/v1/alerts', alertsRoutes(deps))
+    .route('/v1/calendar', calendarRoutes(deps))
     .route('/v1/ledger/changes', ledgerChangesRoutes(deps))
     .route('/v1/revenue', revenueFiguresRoutes(deps))
     .route('/v1/receivables', receivablesRoutes(deps))

@@ -13,7 +13,7 @@ import { errorResponses } from './schemas.ts';
 
 /*
  * What the ledger says about money: actual costs per month (`/v1/costs`), every commitment's
- * schedule ahead (`/v1/commitments/forecast`), and costs against revenue (`/v1/forecast/net`).
+ * schedule ahead (`/v1/commitments/forecast`); costs against revenue are in net-forecast.ts.
  */
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -140,45 +140,6 @@ const commitmentsForecastRoute = createRoute({
   },
 });
 
-const band = z.object({ expected: z.string(), p10: z.string(), p90: z.string() });
-const netRoute = createRoute({
-  method: 'get',
-  path: '/forecast/net',
-  tags: ['Commitments'],
-  summary: 'Revenue forecast minus committed costs, per month and currency',
-  security: BEARER,
-  request: { query: forecastQuery },
-  responses: {
-    200: {
-      description:
-        'Per month and currency; while the revenue forecast is not connected, costs only (revenue: unavailable)',
-      content: {
-        'application/json': {
-          schema: z
-            .object({
-              revenue: z.enum(['available', 'unavailable']),
-              note: z.string(),
-              data: z.array(
-                z.object({
-                  month: z.string(),
-                  currency: z.string(),
-                  costs: z.string(),
-                  revenue: band.nullable(),
-                  net: band.nullable(),
-                  p10Shortfall: z.boolean().nullable(),
-                }),
-              ),
-            })
-            .openapi('NetForecast'),
-        },
-      },
-    },
-    400: errorResponses[400],
-    401: errorResponses[401],
-    429: errorResponses[429],
-  },
-});
-
 interface CostEntryData {
   date: string;
   counterpartyId: string | null;
@@ -190,10 +151,10 @@ interface CostEntryData {
   currency: string;
 }
 
-/** The forecast of every live commitment from the current month, and the totals. */
-export async function commitmentsForecast(deps: AppDeps, months: number) {
+/** The forecast of every live commitment from `from` (default: the current month), and the totals. */
+export async function commitmentsForecast(deps: AppDeps, months: number, fromMonth?: string) {
   const today = (deps.clock ?? (() => new Date()))().toISOString().slice(0, 10);
-  const from = today.slice(0, 7);
+  const from = fromMonth ?? today.slice(0, 7);
   const { commitments, entries } = await deps.store.ledger.read((tx) => ({
     commitments: tx.list('commitment'),
     entries: tx.list('cost_entry').map((r) => r.data as unknown as CostEntryData),
@@ -258,7 +219,7 @@ function monthsFrom(a: string, b: string): number {
   return (by - ay) * 12 + (bm - am);
 }
 
-/** `/v1/costs`, `/v1/commitments/forecast`, `/v1/forecast/net` (mounted at /v1, before /v1/commitments/{id}). */
+/** `/v1/costs` and `/v1/commitments/forecast` (mounted at /v1, before /v1/commitments/{id}). */
 export function costsRoutes(deps: AppDeps) {
   return createRouter()
     .openapi(costsRoute, async (c) => {
@@ -317,26 +278,6 @@ export function costsRoutes(deps: AppDeps) {
         {
           ...forecast,
           definitions: { schedule: COST_DEFINITIONS.schedule, runRate: COST_DEFINITIONS.runRate },
-        },
-        200,
-      );
-    })
-    .openapi(netRoute, async (c) => {
-      const { months = 12 } = c.req.valid('query');
-      const { totals } = await commitmentsForecast(deps, months);
-      const data = totals.map((t) => ({
-        month: t.month,
-        currency: t.currency,
-        costs: t.amount,
-        revenue: null,
-        net: null,
-        p10Shortfall: null,
-      }));
-      return c.json(
-        {
-          revenue: 'unavailable' as const,
-          note: 'Costs only: the revenue forecast (GET /v1/forecast) is not connected to this endpoint yet, so revenue, net and the p10 shortfall flag are null.',
-          data,
         },
         200,
       );

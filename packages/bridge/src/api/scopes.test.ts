@@ -27,6 +27,7 @@ afterEach(async () => {
 const EXPECTED: Record<string, Scope> = {
   'GET /v1/sources/:id/check': 'sources:admin',
   'POST /v1/sources/:id/sync': 'sources:admin',
+  'PUT /v1/alerts/settings': 'commitments:write',
   ...Object.fromEntries(
     ['/v1/counterparties', '/v1/commitments', '/v1/cost-entries'].flatMap((base) =>
       [`POST ${base}`, `PATCH ${base}/:id`, `DELETE ${base}/:id`, `POST ${base}/:id/restore`].map((r) => [

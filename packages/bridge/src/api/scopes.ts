@@ -26,6 +26,7 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   ...ledgerWrites('/v1/counterparties'),
   ...ledgerWrites('/v1/commitments'),
   ...ledgerWrites('/v1/cost-entries'),
+  'PUT /v1/alerts/settings': 'commitments:write',
 };
 
 /** Routes a token without scopes may use besides every `read` route: the rights it always had. */
