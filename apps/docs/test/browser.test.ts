@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DIAGNOSTIC_CODES,
@@ -8,7 +8,8 @@ import {
   MOCKUP_IDS,
   UNKNOWN_DIAGNOSTIC_CODE,
 } from '@forecaster/module-assets';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { launchChromium } from '@forecaster/module-assets/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtPages, ensureBuilt, REPO_ROOT, type ServedSite, serveSite } from './site.ts';
 
@@ -17,18 +18,6 @@ import { builtPages, ensureBuilt, REPO_ROOT, type ServedSite, serveSite } from '
  * `forecaster-bridge check` print lands on a section that exists, and the setup guide's pictures show.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// From the toolchain notes: headless without a sandbox, GPU or background traffic.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT = join(REPO_ROOT, 'artifacts', 'setup-guide.png');
 
 let site: ServedSite;
@@ -40,15 +29,9 @@ let unavailable: Error | undefined;
 
 beforeAll(async () => {
   try {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: install it with \`apt-get install -y chromium\` ` +
-          '(or set CHROMIUM_PATH). The docs browser test does not run without it.',
-      );
-    }
     await ensureBuilt();
     site = await serveSite();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium('The docs browser test');
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   } catch (err) {
     unavailable = err as Error;

@@ -11,6 +11,7 @@ export {
 export { DOCS_BASE_URL, docsLink, guideLink } from './links.ts';
 export { mockups } from './mockups.ts';
 export {
+  LEDGER_FIELDS,
   MODULE_NAME,
   MODULE_TITLE,
   MODULE_VERSION,

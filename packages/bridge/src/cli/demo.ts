@@ -6,6 +6,7 @@ import { type ServedSimulator, serveWhmcsSimulator } from '@forecaster/whmcs-sim
 import { type Bridge, createBridge } from '../bridge.ts';
 import { type BridgeConfig, loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
+import { SCOPES } from '../scopes.ts';
 import type { SyncRunResult } from '../store/types.ts';
 import { createLogSink } from './log-sink.ts';
 import { assertPortFree } from './port.ts';
@@ -150,11 +151,14 @@ function demoConfig(demo: {
 }): BridgeConfig {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    BRIDGE_TOKEN: demo.token,
+    DEMO_TOKEN: demo.token,
     DEMO_EU_SECRET: demo.credentials.eu.secret,
     DEMO_US_SECRET: demo.credentials.us.secret,
   };
   delete env.BRIDGE_CONFIG;
+  // The token is given every scope (the module's preview writes commitments and syncs); as
+  // BRIDGE_TOKEN it would be a token from before scopes, which may not write.
+  delete env.BRIDGE_TOKEN;
   // The caller decided the port (PORT or --port); and the demo deletes its data directory at
   // every start, so a BRIDGE_DATA_DIR meant for a real deployment must never become it.
   delete env.PORT;
@@ -165,6 +169,7 @@ function demoConfig(demo: {
     fallback: {
       listen: { host: HOST, port: demo.port },
       dataDir: demo.dataDir,
+      tokens: [{ name: 'demo', token: { env: 'DEMO_TOKEN' }, scopes: [...SCOPES] }],
       sources: [
         {
           id: 'eu',

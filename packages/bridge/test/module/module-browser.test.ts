@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveModulePreview } from '@forecaster/module-assets/preview';
+import { launchChromium } from '@forecaster/module-assets/testing';
 import type { SimClient } from '@forecaster/whmcs-sim';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODULE_TOKEN, type ModuleWorld, startModuleWorld } from './module-harness.ts';
 
@@ -14,22 +15,33 @@ import { MODULE_TOKEN, type ModuleWorld, startModuleWorld } from './module-harne
  * page go to artifacts/module/ (and, with MODULE_SCREENSHOTS_TO_DOCS=1, to the docs site).
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const REPO_ROOT = join(import.meta.dirname, '../../../..');
 const SHOTS = join(REPO_ROOT, 'artifacts', 'module');
 const DOCS_SHOTS = join(REPO_ROOT, 'apps', 'docs', 'src', 'public', 'module');
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 const XSS_NOTE = '<script>alert(2)</script> call before paying';
+const XSS_TITLE = '<img src=x onerror=alert(3)> rack';
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+/** A write straight to the bridge (the demo's token may write commitments). */
+async function bridgeWrite(
+  method: string,
+  path: string,
+  body?: object,
+  headers: Record<string, string> = {},
+): Promise<{ data: { id: string; version: number } }> {
+  const res = await fetch(world.demo.url + path, {
+    method,
+    headers: {
+      authorization: `Bearer ${MODULE_TOKEN}`,
+      'content-type': 'application/json',
+      ...headers,
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { data: { id: string; version: number } };
+}
 
 let world: ModuleWorld;
 let browser: Browser;
@@ -45,7 +57,29 @@ beforeAll(async () => {
   client.companyname = '&lt;img src=x onerror=alert(1)&gt;';
   sim.updateInvoice(3, { notes: '&lt;script&gt;alert(2)&lt;/script&gt; call before paying' });
   await world.demo.bridge.engine.run('eu', 'full');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  // The ledger holds hostile text too: a counterparty, a commitment whose alert quotes its title.
+  const counterparty = await bridgeWrite('POST', '/v1/counterparties', { name: XSS_NAME, notes: XSS_NOTE });
+  const commitment = await bridgeWrite('POST', '/v1/commitments', {
+    counterpartyId: counterparty.data.id,
+    title: XSS_TITLE,
+    currency: 'EUR',
+    amount: '900.00',
+    cadence: 'monthly',
+    startDate: '2025-01-01',
+    endDate: inDays(25),
+    notes: XSS_NOTE,
+  });
+  await bridgeWrite('POST', '/v1/cost-entries', {
+    date: '2026-01-05',
+    counterpartyId: counterparty.data.id,
+    commitmentId: commitment.data.id,
+    category: XSS_NAME,
+    net: '900.00',
+    gross: '900.00',
+    currency: 'EUR',
+    reference: XSS_NOTE,
+  });
+  browser = await launchChromium('The module browser test');
   mkdirSync(SHOTS, { recursive: true });
 }, 180_000);
 
@@ -240,7 +274,6 @@ describe('the module page in Chromium, through the PHP proxy', () => {
   for (const [hash, name, missing] of [
     ['#/receivables', 'receivables', 'Receivables are not available from this bridge yet'],
     ['#/forecast', 'forecast', 'Forecasts are not available from this bridge yet'],
-    ['#/commitments', 'commitments', 'Commitments are not available from this bridge yet'],
   ] as const) {
     it(`${name}: the real endpoint's answer, or what is missing (never made-up figures)`, async () => {
       const { page, problems } = await open(url(hash));
@@ -259,6 +292,111 @@ describe('the module page in Chromium, through the PHP proxy', () => {
       expect(problems).toEqual([]);
     });
   }
+
+  it('Commitments: an admin creates, edits, deletes and restores through the proxy; stale edits are refused', async () => {
+    const { page, problems } = await open(url('#/commitments?tab=counterparties'));
+    const ledger = page.locator('.cf-ledger');
+    await ledger.locator('.cf-data tbody tr').first().waitFor();
+    await page.getByRole('button', { name: 'New counterparty' }).click();
+    await page.getByLabel('Name').fill('Hetzner <b>Online</b> & Co');
+    await page.getByLabel('Country').fill('DE');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.cf-saved').waitFor();
+    await ledger.getByText('Hetzner <b>Online</b> & Co', { exact: true }).waitFor();
+
+    await page.locator('.cf-subtabs').getByRole('link', { name: 'Commitments' }).click();
+    await page.getByRole('button', { name: 'New commitment' }).click();
+    await page.getByLabel('Title').fill('Colocation Frankfurt');
+    await page.getByLabel('With').selectOption({ label: 'Hetzner <b>Online</b> & Co' });
+    await page.getByLabel('Currency').selectOption('EUR');
+    await page.getByLabel('Amount per payment').fill('2500.00');
+    await page.getByLabel('Cadence').selectOption('monthly');
+    await page.getByLabel('Starts').fill('2025-06-01');
+    await page.getByLabel('Ends').fill('2020-01-01');
+    await page.getByLabel('Notice period').fill('1 month');
+    await page.getByRole('button', { name: 'Save' }).click();
+    // The bridge judges the fields; its answer is shown beside the one it names.
+    await page.locator('.cf-form .has-error').waitFor();
+    expect(await page.locator('.cf-form .has-error').textContent()).toContain('must not be before startDate');
+    await page.getByLabel('Ends').fill(inDays(10));
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.cf-saved').waitFor();
+    const row = page.locator('.cf-ledger .cf-data tbody tr', { hasText: 'Colocation Frankfurt' });
+    expect(await row.textContent()).toContain('Hetzner <b>Online</b> & Co');
+    expect(await row.textContent()).toMatch(/€2,500\.00 EUR/);
+
+    // Edited here while someone else changes it: the save is refused, nothing is overwritten.
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Amount per payment').fill('2600.00');
+    const list = (await (
+      await fetch(`${world.demo.url}/v1/commitments`, {
+        headers: { authorization: `Bearer ${MODULE_TOKEN}` },
+      })
+    ).json()) as { data: Array<{ id: string; title: string; version: number }> };
+    const stored = list.data.find((c) => c.title === 'Colocation Frankfurt')!;
+    await bridgeWrite(
+      'PATCH',
+      `/v1/commitments/${stored.id}`,
+      { category: 'datacenter' },
+      { 'if-match': `"${stored.version}"` },
+    );
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.cf-form .cf-error').waitFor();
+    expect(await page.locator('.cf-form .cf-error').textContent()).toMatch(/changed since you read it/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await row.getByText('datacenter').waitFor();
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Amount per payment').fill('2600.00');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.cf-saved').waitFor();
+    await row.getByText('€2,600.00 EUR').waitFor();
+
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await row.getByRole('button', { name: 'Confirm delete' }).click();
+    await page.locator('.cf-saved', { hasText: 'Deleted' }).waitFor();
+    await row.waitFor({ state: 'detached' });
+    await page.getByLabel('Show deleted').check();
+    await row.getByRole('button', { name: 'Restore' }).click();
+    await page.locator('.cf-saved', { hasText: 'Restored' }).waitFor();
+    await row.getByRole('button', { name: 'Edit' }).waitFor();
+
+    // The outlook: its end is an alert, its schedule and the month totals are listed.
+    await page.locator('.cf-subtabs').getByRole('link', { name: 'Outlook' }).click();
+    await page.locator('.cf-data', { hasText: 'Colocation Frankfurt' }).first().waitFor();
+    const outlook = (await page.locator('.cf-commitments').textContent()) ?? '';
+    expect(outlook).toContain('"Colocation Frankfurt" ends on');
+    expect(outlook).toContain('Committed per month');
+    await page.locator('.cf-chart canvas').first().waitFor();
+    expect(await chartDrawn(page)).toBe(true);
+    await expectNoInjection(page);
+    await shot(page, 'commitments');
+    expect(problems).toEqual([]);
+  });
+
+  it('hostile text from WHMCS and the ledger: every page and tab shows it as text, nothing runs', async () => {
+    const pages: Array<[string, string | null]> = [
+      ['#/overview', null],
+      ['#/connections', null],
+      ['#/revenue', null],
+      [`#/invoices?source=eu&clientId=${xssClient}`, XSS_NAME],
+      ['#/receivables', null],
+      ['#/forecast', null],
+      ['#/commitments?tab=outlook', XSS_TITLE],
+      ['#/commitments?tab=commitments', XSS_NOTE],
+      ['#/commitments?tab=counterparties', XSS_NAME],
+      ['#/commitments?tab=costs', XSS_NOTE],
+    ];
+    const { page, problems } = await open(url('#/overview'));
+    for (const [hash, shown] of pages) {
+      await page.goto(url(hash));
+      await page.reload();
+      await page.locator('.cf-page').waitFor();
+      await page.waitForFunction(() => !document.querySelector('.cf-page .cf-loading'));
+      if (shown) await page.getByText(shown).first().waitFor();
+      await expectNoInjection(page);
+      expect(problems, hash).toEqual([]);
+    }
+  });
 
   it('a bridge that refuses the token: every page says so, with the fix, and keeps working', async () => {
     world.whmcs.setState({ settings: { bridgeToken: 'not-the-token-Okapi-31' } });
@@ -281,6 +419,11 @@ describe('the module page in Chromium, through the PHP proxy', () => {
       const { page, problems } = await open(url('#/connections'));
       await page.locator('.cf-source').first().waitFor();
       expect(await page.getByRole('button', { name: 'Sync now' }).first().isDisabled()).toBe(true);
+      await page.goto(url('#/commitments?tab=commitments'));
+      await page.reload();
+      await page.locator('.cf-ledger .cf-data tbody tr').first().waitFor();
+      expect(await page.getByRole('button', { name: 'New commitment' }).isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Edit' }).count()).toBe(0);
       expect(await page.locator('.cf-footer').textContent()).toContain(
         'Your role may look but not change anything',
       );

@@ -10,7 +10,7 @@ if (!defined('WHMCS')) {
  * array(0, curl errno, curl message) when there was none. TLS is always verified and redirects
  * are never followed, so the Authorization header cannot be replayed to another host.
  */
-function bridge_call(array $settings, $method, $pathAndQuery, $jsonBody = null)
+function bridge_call(array $settings, $method, $pathAndQuery, $jsonBody = null, array $extraHeaders = array())
 {
     $ch = curl_init($settings['bridgeUrl'] . $pathAndQuery);
     $headers = array(
@@ -18,6 +18,10 @@ function bridge_call(array $settings, $method, $pathAndQuery, $jsonBody = null)
         'Accept: application/json',
         'User-Agent: commitment-forecaster-whmcs/' . MODULE_VERSION,
     );
+    // Header values passed their operation's anchored pattern (no line breaks can get through).
+    foreach ($extraHeaders as $name => $value) {
+        $headers[] = $name . ': ' . $value;
+    }
     $options = array(
         CURLOPT_RETURNTRANSFER => true,
         CURLOPT_HEADER => false,
@@ -29,9 +33,10 @@ function bridge_call(array $settings, $method, $pathAndQuery, $jsonBody = null)
         CURLOPT_PROTOCOLS => CURLPROTO_HTTP | CURLPROTO_HTTPS,
         CURLOPT_CUSTOMREQUEST => $method,
     );
-    if ($method === 'POST') {
+    if ($method === 'POST' || $method === 'PATCH') {
         $headers[] = 'Content-Type: application/json';
-        $options[CURLOPT_POSTFIELDS] = json_encode($jsonBody === null ? new \stdClass() : $jsonBody);
+        // An empty PHP array would be sent as [] where the bridge expects an object.
+        $options[CURLOPT_POSTFIELDS] = json_encode(empty($jsonBody) ? new \stdClass() : $jsonBody, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
     }
     $options[CURLOPT_HTTPHEADER] = $headers;
     curl_setopt_array($ch, $options);

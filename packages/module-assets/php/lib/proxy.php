@@ -32,6 +32,7 @@ function resolve_call(array $operation, array $input)
     $path = $operation['path'];
     $query = array();
     $body = array();
+    $headers = array();
     foreach ($operation['params'] as $param) {
         $name = $param['name'];
         $value = isset($input[$name]) ? $input[$name] : null;
@@ -57,6 +58,14 @@ function resolve_call(array $operation, array $input)
             $path = str_replace('{' . $name . '}', rawurlencode($value), $path);
         } elseif ($param['in'] === 'query') {
             $query[$name] = $value;
+        } elseif ($param['in'] === 'header') {
+            $headers[$param['header']] = $value;
+        } elseif ($param['json'] === 'object') {
+            $fields = object_fields($value, $param['fields']);
+            if (is_string($fields)) {
+                return array('ok' => false, 'error' => proxy_error('invalid_request', array('param' => $name, 'problem' => $fields)));
+            }
+            $body = array_merge($body, $fields);
         } elseif ($param['json'] === 'integer') {
             $body[$name] = (int) $value;
         } elseif ($param['json'] === 'boolean') {
@@ -68,7 +77,30 @@ function resolve_call(array $operation, array $input)
     if ($query) {
         $path .= '?' . http_build_query($query, '', '&', PHP_QUERY_RFC3986);
     }
-    return array('ok' => true, 'path' => $path, 'body' => $operation['method'] === 'POST' ? $body : null);
+    $hasBody = $operation['method'] === 'POST' || $operation['method'] === 'PATCH';
+    return array('ok' => true, 'path' => $path, 'body' => $hasBody ? $body : null, 'headers' => $headers);
+}
+
+/**
+ * The allowed top-level fields of a JSON object given as text, or why it is not one. Nested
+ * values stay objects (stdClass), so they are sent on as JSON objects, empty ones included.
+ */
+function object_fields($text, array $fields)
+{
+    $decoded = json_decode($text);
+    if ($decoded === null && json_last_error() !== JSON_ERROR_NONE) {
+        return 'is not JSON';
+    }
+    if (!is_object($decoded)) {
+        return 'must be a JSON object';
+    }
+    $kept = array();
+    foreach (get_object_vars($decoded) as $key => $value) {
+        if (in_array((string) $key, $fields, true)) {
+            $kept[$key] = $value;
+        }
+    }
+    return $kept;
 }
 
 /**
@@ -118,7 +150,7 @@ function handle_api_request(array $vars)
     if (session_status() === PHP_SESSION_ACTIVE) {
         session_write_close();
     }
-    $answer = bridge_call($settings, $operation['method'], $call['path'], $call['body']);
+    $answer = bridge_call($settings, $operation['method'], $call['path'], $call['body'], $call['headers']);
     $result = bridge_result($settings, $answer);
     if ($result[0] >= 500 || $answer[0] === 401) {
         log_call($settings, $op, $call, $answer, $result);

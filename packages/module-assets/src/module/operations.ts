@@ -19,26 +19,44 @@ export const MODULE_TITLE = 'Commitment Forecaster';
 
 const PATTERN = /^[\x20-\x7e]+$/;
 
-export const operationParamSchema = z.strictObject({
-  name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/),
-  /** Where the bridge takes it: a `{name}` in the path, the query string, or the JSON body. */
-  in: z.enum(['path', 'query', 'body']),
-  /** The whole value must match (anchored by the proxy). For lists, each comma-separated item. */
-  pattern: z
-    .string()
-    .regex(PATTERN)
-    .refine((p) => !p.startsWith('^') && !p.endsWith('$') && !p.includes('/'), 'unanchored, no slash'),
-  /** Comma-separated values, each matching the pattern (at most 100). */
-  list: z.boolean().default(false),
-  required: z.boolean().default(false),
-  /** For a body parameter: send it to the bridge as a JSON number or boolean rather than a string. */
-  json: z.enum(['string', 'integer', 'boolean']).default('string'),
-});
+export const operationParamSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/),
+    /**
+     * Where the bridge takes it: a `{name}` in the path, the query string, the JSON body, or a
+     * request header (`If-Match`, `Idempotency-Key`), named by `header`.
+     */
+    in: z.enum(['path', 'query', 'body', 'header']),
+    header: z
+      .string()
+      .regex(/^[A-Z][A-Za-z-]*$/)
+      .optional(),
+    /** The whole value must match (anchored by the proxy). For lists, each comma-separated item. */
+    pattern: z
+      .string()
+      .regex(PATTERN)
+      .refine((p) => !p.startsWith('^') && !p.endsWith('$') && !p.includes('/'), 'unanchored, no slash'),
+    /** Comma-separated values, each matching the pattern (at most 100). */
+    list: z.boolean().default(false),
+    required: z.boolean().default(false),
+    /**
+     * For a body parameter: send it to the bridge as a JSON number or boolean rather than a string;
+     * `object`: the value is a JSON object whose top-level `fields` become the body's (any other
+     * field is dropped; the bridge validates the rest).
+     */
+    json: z.enum(['string', 'integer', 'boolean', 'object']).default('string'),
+    fields: z.array(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/)).optional(),
+  })
+  .refine((p) => (p.in === 'header') === (p.header !== undefined), 'a header parameter names its header')
+  .refine(
+    (p) => (p.json === 'object') === (p.fields !== undefined && p.in === 'body'),
+    'object: fields, in body',
+  );
 
 export const operationSchema = z.strictObject({
   op: z.string().regex(/^[a-z][a-zA-Z]*$/),
-  /** The bridge's route. */
-  method: z.enum(['GET', 'POST']),
+  /** The bridge's route (the browser always sends reads as GET and the rest as POST). */
+  method: z.enum(['GET', 'POST', 'PATCH', 'DELETE']),
   path: z.string().regex(/^\/[a-z0-9/{}._-]*$/i),
   /**
    * `read`: a GET from the browser, anyone who can open the module. `action`: a POST with the
@@ -68,6 +86,101 @@ const query = (name: string, pattern: string, list = false) => ({
   list,
 });
 const dateRange = (prefix: string) => [query(`${prefix}From`, DATE), query(`${prefix}To`, DATE)];
+
+const LEDGER_ID = '[a-z]{2}_[A-Za-z0-9_-]{8,40}';
+// A JSON document as JSON.stringify writes it (no raw control characters), within a size bound.
+const JSON_TEXT = '[^\\x00-\\x1f]{2,60000}';
+const ifMatch = {
+  name: 'ifMatch',
+  in: 'header' as const,
+  header: 'If-Match',
+  pattern: '"[0-9]{1,9}"',
+  required: true,
+};
+const idempotencyKey = {
+  name: 'idempotencyKey',
+  in: 'header' as const,
+  header: 'Idempotency-Key',
+  pattern: '[A-Za-z0-9_-]{16,64}',
+};
+const includeDeleted = query('includeDeleted', '(true|false)');
+
+/**
+ * The writes of a ledger resource (create, change, soft delete, restore): each a `write`, so
+ * only admins of the roles the settings name may run them. Changes carry the ETag the page read
+ * (If-Match), creations a key that makes a retried click answer the first result.
+ */
+function ledgerWrites(noun: string, path: string, what: string, fields: string[]) {
+  const body = { name: 'body', in: 'body' as const, pattern: JSON_TEXT, json: 'object' as const, fields };
+  const id = { name: 'id', in: 'path' as const, pattern: LEDGER_ID, required: true };
+  return [
+    {
+      op: `${noun}Create`,
+      method: 'POST' as const,
+      path,
+      kind: 'write' as const,
+      summary: `Create a ${what}`,
+      params: [idempotencyKey, { ...body, required: true }],
+    },
+    {
+      op: `${noun}Update`,
+      method: 'PATCH' as const,
+      path: `${path}/{id}`,
+      kind: 'write' as const,
+      summary: `Change a ${what} (the version read, as If-Match)`,
+      params: [id, ifMatch, { ...body, required: true }],
+    },
+    {
+      op: `${noun}Delete`,
+      method: 'DELETE' as const,
+      path: `${path}/{id}`,
+      kind: 'write' as const,
+      summary: `Delete a ${what} (soft: it can be restored)`,
+      params: [id, ifMatch],
+    },
+    {
+      op: `${noun}Restore`,
+      method: 'POST' as const,
+      path: `${path}/{id}/restore`,
+      kind: 'write' as const,
+      summary: `Restore a deleted ${what}`,
+      params: [id, ifMatch, idempotencyKey],
+    },
+  ];
+}
+
+/** The fields of each ledger resource's body (the bridge's CounterpartyInput etc.; a bridge test compares). */
+export const LEDGER_FIELDS = {
+  counterparty: ['name', 'country', 'taxId', 'notes'],
+  commitment: [
+    'counterpartyId',
+    'title',
+    'category',
+    'currency',
+    'amount',
+    'cadence',
+    'intervalMonths',
+    'startDate',
+    'endDate',
+    'autoRenewMonths',
+    'notice',
+    'indexationPercent',
+    'status',
+    'notes',
+  ],
+  costEntry: [
+    'date',
+    'counterpartyId',
+    'commitmentId',
+    'category',
+    'net',
+    'tax',
+    'gross',
+    'currency',
+    'reference',
+    'paidDate',
+  ],
+} as const;
 
 /**
  * Every operation the module may run, by name (`addonmodules.php?module=…&action=api&op=<op>`).
@@ -180,7 +293,7 @@ export const operations: readonly Operation[] = z.array(operationSchema).parse([
     path: '/v1/commitments',
     kind: 'read',
     summary: 'The commitments (contracts with suppliers): amount, cadence, term, notice and status',
-    params: [],
+    params: [includeDeleted],
   },
   {
     op: 'counterparties',
@@ -188,8 +301,51 @@ export const operations: readonly Operation[] = z.array(operationSchema).parse([
     path: '/v1/counterparties',
     kind: 'read',
     summary: 'Who the commitments are with',
-    params: [],
+    params: [includeDeleted],
   },
+  {
+    op: 'costEntries',
+    method: 'GET',
+    path: '/v1/cost-entries',
+    kind: 'read',
+    summary: 'Costs actually incurred (invoices received, salaries paid)',
+    params: [includeDeleted],
+  },
+  {
+    op: 'costs',
+    method: 'GET',
+    path: '/v1/costs',
+    kind: 'read',
+    summary: 'Actual costs per month, currency, category and counterparty',
+    params: [query('from', MONTH), query('to', MONTH)],
+  },
+  {
+    op: 'commitmentsForecast',
+    method: 'GET',
+    path: '/v1/commitments/forecast',
+    kind: 'read',
+    summary: "Every commitment's schedule for the months ahead, and the totals per month and currency",
+    params: [query('months', '[0-9]{1,2}')],
+  },
+  {
+    op: 'netForecast',
+    method: 'GET',
+    path: '/v1/forecast/net',
+    kind: 'read',
+    summary: 'Revenue forecast minus committed costs per month, with the p10 shortfalls flagged',
+    params: [query('months', '[0-9]{1,2}')],
+  },
+  {
+    op: 'alerts',
+    method: 'GET',
+    path: '/v1/alerts',
+    kind: 'read',
+    summary: 'Notice deadlines, renewals, ends and cash alerts coming up',
+    params: [query('days', '[0-9]{1,3}')],
+  },
+  ...ledgerWrites('counterparty', '/v1/counterparties', 'counterparty', [...LEDGER_FIELDS.counterparty]),
+  ...ledgerWrites('commitment', '/v1/commitments', 'commitment', [...LEDGER_FIELDS.commitment]),
+  ...ledgerWrites('costEntry', '/v1/cost-entries', 'cost entry', [...LEDGER_FIELDS.costEntry]),
   {
     op: 'apiInfo',
     method: 'GET',

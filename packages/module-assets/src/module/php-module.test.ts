@@ -127,6 +127,20 @@ describe('the operation list in PHP', () => {
     ['revenue', { from: '2025-13', to: '2025-12' }],
     ['revenue', { from: '2025-01', to: '2025-12', bySource: 'true', source: 'a b' }],
     ['check', { id: 'o\'brien"&<x>' }],
+    [
+      'commitmentCreate',
+      {
+        idempotencyKey: 'k-0123456789abcdef',
+        body: '{"title":"Rack <b>&amp;</b> power","notice":{"value":3,"unit":"month"},"amount":"1200.00","notes":null,"meta":{},"admin":true}',
+      },
+    ],
+    ['commitmentUpdate', { id: 'cm_abcdefgh12', ifMatch: '"3"', body: '{"notice":{}}' }],
+    ['commitmentUpdate', { id: 'cm_abcdefgh12', ifMatch: '3', body: '{}' }],
+    ['commitmentUpdate', { id: 'cm_abcdefgh12', ifMatch: '"3"', body: '[1,2]' }],
+    ['counterpartyCreate', { body: '{"name":' }],
+    ['counterpartyDelete', { id: 'cp_abcdefgh12', ifMatch: '"1"', body: '{"name":"x"}' }],
+    ['costEntryRestore', { id: 'ce_abcdefgh12', ifMatch: '"2"' }],
+    ['costEntryCreate', { idempotencyKey: 'short', body: '{"net":"1.00"}' }],
   ];
 
   it('is the same list, and checks parameters exactly as the TypeScript side does', async () => {
@@ -156,12 +170,11 @@ describe('the operation list in PHP', () => {
     const fromTs = cases.map(([op, input]) => {
       const call = resolveCall(operation(op)!, input);
       // PHP's JSON has no tuples: its errors are [status, body] arrays, as here.
-      return call.ok
-        ? { ...call, body: call.body && Object.keys(call.body).length === 0 ? [] : call.body }
-        : call;
+      const asPhp = (o: Record<string, unknown> | null) => (o && Object.keys(o).length === 0 ? [] : o);
+      return call.ok ? { ...call, body: asPhp(call.body), headers: asPhp(call.headers) } : call;
     });
     expect(fromPhp.results).toEqual(fromTs);
-    expect(fromTs.filter((r) => r.ok)).toHaveLength(6);
+    expect(fromTs.filter((r) => r.ok)).toHaveLength(10);
   }, 60_000);
 });
 

@@ -81,6 +81,7 @@ export function createStandInProxy(
         headers: {
           authorization: `Bearer ${options.token}`,
           accept: 'application/json',
+          ...call.headers,
           ...(call.body ? { 'content-type': 'application/json' } : {}),
         },
         ...(call.body ? { body: JSON.stringify(call.body) } : {}),

@@ -1,18 +1,27 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type {
+  Alerts,
   ApiErrorBody,
   ApiInfo,
   CheckResult,
+  Commitment,
   CommitmentList,
+  CommitmentsForecast,
+  CostEntry,
+  CostEntryList,
+  Costs,
+  Counterparty,
   CounterpartyList,
   Forecast,
   InvoiceList,
+  NetForecast,
   Receivables,
   Revenue,
   SourceList,
   SourceResponse,
   SyncAccepted,
   SyncStatus,
+  Written,
 } from './types.ts';
 
 /*
@@ -35,10 +44,41 @@ export interface OpResults {
   forecast: Forecast;
   commitments: CommitmentList;
   counterparties: CounterpartyList;
+  costEntries: CostEntryList;
+  costs: Costs;
+  commitmentsForecast: CommitmentsForecast;
+  netForecast: NetForecast;
+  alerts: Alerts;
   apiInfo: ApiInfo;
+  counterpartyCreate: Written<Counterparty>;
+  counterpartyUpdate: Written<Counterparty>;
+  counterpartyDelete: Written<Counterparty>;
+  counterpartyRestore: Written<Counterparty>;
+  commitmentCreate: Written<Commitment>;
+  commitmentUpdate: Written<Commitment>;
+  commitmentDelete: Written<Commitment>;
+  commitmentRestore: Written<Commitment>;
+  costEntryCreate: Written<CostEntry>;
+  costEntryUpdate: Written<CostEntry>;
+  costEntryDelete: Written<CostEntry>;
+  costEntryRestore: Written<CostEntry>;
 }
 export type OpName = keyof OpResults;
-const POSTED: ReadonlySet<OpName> = new Set(['syncStart', 'check']);
+
+/** Operations sent as a POST form with the CSRF token: every one not of kind `read` (a test compares). */
+export const POSTED: ReadonlySet<OpName> = new Set<OpName>([
+  'syncStart',
+  'check',
+  ...(['counterparty', 'commitment', 'costEntry'] as const).flatMap(
+    (noun) =>
+      [
+        `${noun}Create`,
+        `${noun}Update`,
+        `${noun}Delete`,
+        `${noun}Restore`,
+      ] as const satisfies readonly OpName[],
+  ),
+]);
 
 export type Result<T> =
   | { ok: true; status: number; data: T }

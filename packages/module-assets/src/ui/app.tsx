@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { type Api, useOp } from './api.ts';
 import { Ctx, type ModuleContext, type PageId, type Route } from './context.ts';
+import { CommitmentsPage } from './pages/commitments.tsx';
 import { ConnectionsPage } from './pages/connections.tsx';
 import { InvoicesPage } from './pages/invoices.tsx';
 import { OverviewPage } from './pages/overview.tsx';
-import { CommitmentsPage, ForecastPage, ReceivablesPage } from './pages/pending.tsx';
+import { ForecastPage, ReceivablesPage } from './pages/pending.tsx';
 import { RevenuePage } from './pages/revenue.tsx';
 
 const PAGES: ReadonlyArray<{ id: PageId; title: string }> = [
@@ -90,7 +91,7 @@ export function App({ api, version, canWrite, fiscalStart, assetBase }: AppProps
           {route.page === 'invoices' && <InvoicesPage key={routeHash(route)} initial={route.params} />}
           {route.page === 'receivables' && <ReceivablesPage />}
           {route.page === 'forecast' && <ForecastPage />}
-          {route.page === 'commitments' && <CommitmentsPage />}
+          {route.page === 'commitments' && <CommitmentsPage tab={route.params.tab} />}
         </div>
         <p class="cf-footer small text-muted">
           Commitment Forecaster module {version}

@@ -42,6 +42,81 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notice deadlines, renewals and ends coming up */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How far ahead (default 30) */
+                    days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Soonest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Alerts"];
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/commitments": {
         parameters: {
             query?: never;
@@ -108,7 +183,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -193,7 +268,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -204,6 +279,1171 @@ export type paths = {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/commitments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One commitment, with its ETag */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The commitment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Commitment"];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Soft-delete a commitment (If-Match required; restore undoes it) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version the change is based on (required) */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The deleted commitment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Commitment"];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The change conflicts with the data (`conflict`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names another version than the current one (`precondition_failed`) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match is missing (`precondition_required`) */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change some fields of a commitment (If-Match required) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version the change is based on (required) */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Per payment; null when the contract has no fixed amount (run rate instead)
+                         * @example 1250.00
+                         */
+                        amount?: string | null;
+                        /** @description At its end the contract renews for this many months unless notice was given */
+                        autoRenewMonths?: number | null;
+                        /** @enum {string} */
+                        cadence?: "monthly" | "quarterly" | "yearly" | "one-off" | "custom";
+                        /** @description Free text, e.g. datacenter, licences, salaries */
+                        category?: string;
+                        counterpartyId?: string;
+                        /** @example EUR */
+                        currency?: string;
+                        /**
+                         * Format: date
+                         * @description Last day of the contract; null: open-ended
+                         */
+                        endDate?: string | null;
+                        /** @description Yearly, compounding on each anniversary of startDate */
+                        indexationPercent?: string | null;
+                        /** @description Months between payments; only (and required) for custom */
+                        intervalMonths?: number | null;
+                        notes?: string | null;
+                        notice?: components["schemas"]["NoticePeriod"];
+                        /** Format: date */
+                        startDate?: string;
+                        /** @enum {string} */
+                        status?: "active" | "notice_given" | "ended" | "draft";
+                        title?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The commitment now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Commitment"];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names another version than the current one (`precondition_failed`) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match is missing (`precondition_required`) */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/commitments/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore a soft-deleted commitment (If-Match required) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Any unique string: a repeat of the request with it answers the first answer again */
+                    "idempotency-key"?: string;
+                    /** @description The ETag of the version the change is based on (required) */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The restored commitment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Commitment"];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names another version than the current one (`precondition_failed`) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for another request (`idempotency_conflict`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match is missing (`precondition_required`) */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/commitments/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every commitment's schedule for the months ahead, and the totals per month and currency */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Months ahead from the current one (default 12) */
+                    months?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Schedules (indexation and end dates applied) and run-rate baselines */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CommitmentsForecast"];
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cost-entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every cost entry (soft-deleted ones with includeDeleted=true) */
+        get: {
+            parameters: {
+                query?: {
+                    includeDeleted?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The list, oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["CostEntry"][];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a cost entry */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Any unique string: a repeat of the request with it answers the first answer again */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CostEntryInput"];
+                };
+            };
+            responses: {
+                /** @description The new cost entry */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["CostEntry"];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for another request (`idempotency_conflict`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cost-entries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One cost entry, with its ETag */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The cost entry */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["CostEntry"];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Soft-delete a cost entry (If-Match required; restore undoes it) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version the change is based on (required) */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The deleted cost entry */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["CostEntry"];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The change conflicts with the data (`conflict`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names another version than the current one (`precondition_failed`) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match is missing (`precondition_required`) */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change some fields of a cost entry (If-Match required) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version the change is based on (required) */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        category?: string | null;
+                        commitmentId?: string | null;
+                        counterpartyId?: string | null;
+                        /** @example EUR */
+                        currency?: string;
+                        /**
+                         * Format: date
+                         * @description The date the cost belongs to (its invoice date)
+                         */
+                        date?: string;
+                        /**
+                         * @description Must equal net + tax
+                         * @example 1250.00
+                         */
+                        gross?: string;
+                        /** @example 1250.00 */
+                        net?: string;
+                        /** Format: date */
+                        paidDate?: string | null;
+                        /** @description The supplier's invoice number */
+                        reference?: string | null;
+                        /** @example 1250.00 */
+                        tax?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The cost entry now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["CostEntry"];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names another version than the current one (`precondition_failed`) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match is missing (`precondition_required`) */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/cost-entries/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore a soft-deleted cost entry (If-Match required) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Any unique string: a repeat of the request with it answers the first answer again */
+                    "idempotency-key"?: string;
+                    /** @description The ETag of the version the change is based on (required) */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The restored cost entry */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["CostEntry"];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names another version than the current one (`precondition_failed`) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for another request (`idempotency_conflict`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match is missing (`precondition_required`) */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Actual costs per month, currency, category and counterparty */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First month (inclusive) */
+                    from?: string;
+                    /** @description Last month (inclusive) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One row per month, currency, category and counterparty */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Costs"];
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -276,7 +1516,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -361,7 +1601,407 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/counterparties/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One counterparty, with its ETag */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The counterparty */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Counterparty"];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Soft-delete a counterparty (If-Match required; restore undoes it) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version the change is based on (required) */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The deleted counterparty */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Counterparty"];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The change conflicts with the data (`conflict`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names another version than the current one (`precondition_failed`) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match is missing (`precondition_required`) */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change some fields of a counterparty (If-Match required) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the version the change is based on (required) */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        country?: string | null;
+                        name?: string;
+                        notes?: string | null;
+                        taxId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description The counterparty now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Counterparty"];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names another version than the current one (`precondition_failed`) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match is missing (`precondition_required`) */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/counterparties/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore a soft-deleted counterparty (If-Match required) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Any unique string: a repeat of the request with it answers the first answer again */
+                    "idempotency-key"?: string;
+                    /** @description The ETag of the version the change is based on (required) */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The restored counterparty */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Counterparty"];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names another version than the current one (`precondition_failed`) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for another request (`idempotency_conflict`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match is missing (`precondition_required`) */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -448,7 +2088,82 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/forecast/net": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Revenue forecast minus committed costs, per month and currency */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Months ahead from the current one (default 12) */
+                    months?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Per month and currency; while the revenue forecast is not connected, costs only (revenue: unavailable) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NetForecast"];
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -567,7 +2282,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -656,7 +2371,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -746,7 +2461,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -809,7 +2524,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -892,7 +2607,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -920,7 +2635,7 @@ export type paths = {
         };
         /**
          * Check a source's setup, stage by stage (what `forecaster-bridge check` prints)
-         * @description Configuration, DNS, TCP, TLS, then WHMCS: api.php, credentials, IP allowlist, role, least privilege and a sample page. Stops at the first failure; each failure carries its fix and a docs link. At most one authenticated WHMCS call per run, and at most one run per source per minute.
+         * @description Configuration, DNS, TCP, TLS, then WHMCS: api.php, credentials, IP allowlist, role, least privilege and a sample page. Stops at the first failure; each failure carries its fix and a docs link. At most one authenticated WHMCS call per run, and at most one run per source per minute. The login gate comes first: a credential WHMCS refused is not sent again (the report fails with `credential_refused`) until the configuration changes or a person forces one retry (`bridge check --force`, `POST /v1/sources/{id}/sync {"force": true}`), and a source makes at most one failed login per 15 minutes. The report names the WHMCS URL and the API identifier (never a secret): every token can read them until tokens have scopes.
          */
         get: {
             parameters: {
@@ -978,7 +2693,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1070,7 +2785,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1148,7 +2863,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description A sync is already running for this source (`sync_running`) */
+                /** @description A sync is already running for this source (`sync_running`), or WHMCS refused its credential and the bridge will not send it again unless the configuration changes or `{"force": true}` is sent (`credential_refused`) */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1157,7 +2872,7 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Too many requests (`rate_limited`) or a failing source retried too soon (`cooldown`); see Retry-After */
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -1178,6 +2893,23 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        Alert: {
+            commitmentId: string;
+            date: string;
+            daysLeft: number;
+            /** @description Stable for the same event */
+            id: string;
+            /** @enum {string} */
+            kind: "notice_deadline" | "renewal" | "commitment_end";
+            /** @description A sentence for people */
+            reason: string;
+            /** @enum {string} */
+            severity: "info" | "warning" | "critical";
+        };
+        Alerts: {
+            data: components["schemas"]["Alert"][];
+            notes: string[];
+        };
         /**
          * @example {
          *       "source": "eu",
@@ -1219,7 +2951,7 @@ export type components = {
         };
         CheckStage: {
             /** @enum {string} */
-            code?: "ip_not_allowed" | "ip_banned" | "invalid_access_key" | "invalid_credentials" | "auth_failed" | "permission_denied" | "invalid_action" | "api_error" | "http_error" | "timeout" | "network" | "invalid_response" | "response_too_large" | "redirected" | "incomplete_walk" | "config_invalid" | "dns_failed" | "tcp_refused" | "tcp_timeout" | "tls_expired" | "tls_hostname_mismatch" | "tls_unknown_ca" | "tls_failed" | "plain_http_refused" | "not_whmcs_api" | "waf_blocked" | "url_points_to_admin" | "secret_whitespace" | "over_privileged" | "sample_parse_failed" | "rate_limited" | "source_never_synced";
+            code?: "ip_not_allowed" | "ip_banned" | "invalid_access_key" | "invalid_credentials" | "auth_failed" | "permission_denied" | "invalid_action" | "api_error" | "http_error" | "timeout" | "network" | "invalid_response" | "response_too_large" | "redirected" | "incomplete_walk" | "config_invalid" | "dns_failed" | "tcp_refused" | "tcp_timeout" | "tls_expired" | "tls_hostname_mismatch" | "tls_unknown_ca" | "tls_failed" | "plain_http_refused" | "not_whmcs_api" | "waf_blocked" | "url_points_to_admin" | "secret_whitespace" | "over_privileged" | "sample_parse_failed" | "rate_limited" | "source_never_synced" | "credential_refused" | "login_cooldown" | "login_in_progress";
             detail: string;
             docsUrl?: string;
             fix?: string[];
@@ -1255,6 +2987,25 @@ export type components = {
             /** @description Starts at 1; the ETag is `"<version>"` */
             version: number;
         };
+        CommitmentForecast: {
+            /** @enum {string} */
+            basis: "schedule" | "run_rate";
+            category: string;
+            commitmentId: string;
+            counterpartyId: string;
+            currency: string;
+            /** @description It ends (fixed end, or notice given) within or before the horizon */
+            ending: boolean;
+            endsOn: string | null;
+            /** @description The last day to give notice for the running term */
+            noticeBy: string | null;
+            schedule: {
+                amount: string;
+                month: string;
+            }[];
+            status: string;
+            title: string;
+        };
         CommitmentInput: {
             /**
              * @description Per payment; null when the contract has no fixed amount (run rate instead)
@@ -1286,6 +3037,81 @@ export type components = {
             /** @enum {string} */
             status?: "active" | "notice_given" | "ended" | "draft";
             title: string;
+        };
+        CommitmentsForecast: {
+            data: components["schemas"]["CommitmentForecast"][];
+            definitions: {
+                [key: string]: string;
+            };
+            from: string;
+            months: number;
+            totals: {
+                amount: string;
+                currency: string;
+                month: string;
+            }[];
+        };
+        CostEntry: {
+            category: string | null;
+            commitmentId: string | null;
+            counterpartyId: string | null;
+            createdAt: string;
+            currency: string;
+            date: string;
+            /** @description Set while soft-deleted; restore undoes it */
+            deletedAt: string | null;
+            gross: string;
+            /** @description Opaque id, not guessable */
+            id: string;
+            net: string;
+            paidDate: string | null;
+            reference: string | null;
+            tax: string;
+            updatedAt: string;
+            /** @description Starts at 1; the ETag is `"<version>"` */
+            version: number;
+        };
+        CostEntryInput: {
+            category?: string | null;
+            commitmentId?: string | null;
+            counterpartyId?: string | null;
+            /** @example EUR */
+            currency: string;
+            /**
+             * Format: date
+             * @description The date the cost belongs to (its invoice date)
+             */
+            date: string;
+            /**
+             * @description Must equal net + tax
+             * @example 1250.00
+             */
+            gross: string;
+            /** @example 1250.00 */
+            net: string;
+            /** Format: date */
+            paidDate?: string | null;
+            /** @description The supplier's invoice number */
+            reference?: string | null;
+            /** @example 1250.00 */
+            tax?: string;
+        };
+        CostRow: {
+            category: string | null;
+            count: number;
+            counterpartyId: string | null;
+            counterpartyName: string | null;
+            currency: string;
+            gross: string;
+            month: string;
+            net: string;
+            tax: string;
+        };
+        Costs: {
+            data: components["schemas"]["CostRow"][];
+            definitions: {
+                [key: string]: string;
+            };
         };
         Counterparty: {
             country: string | null;
@@ -1325,7 +3151,7 @@ export type components = {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "sync_running" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "rate_limited" | "cooldown" | "unavailable" | "internal_error" | "conflict" | "precondition_failed" | "precondition_required" | "idempotency_conflict";
+                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "sync_running" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "rate_limited" | "credential_refused" | "login_cooldown" | "login_in_progress" | "unavailable" | "internal_error" | "conflict" | "precondition_failed" | "precondition_required" | "idempotency_conflict";
                 details: components["schemas"]["RequestIssue"][] | {
                     [key: string]: unknown;
                 } | null;
@@ -1549,6 +3375,27 @@ export type components = {
             /** @description Pass as `cursor` with the same filters for the next page; null on the last page */
             nextCursor: string | null;
         };
+        NetForecast: {
+            data: {
+                costs: string;
+                currency: string;
+                month: string;
+                net: {
+                    expected: string;
+                    p10: string;
+                    p90: string;
+                } | null;
+                p10Shortfall: boolean | null;
+                revenue: {
+                    expected: string;
+                    p10: string;
+                    p90: string;
+                } | null;
+            }[];
+            note: string;
+            /** @enum {string} */
+            revenue: "available" | "unavailable";
+        };
         /**
          * @example {
          *       "value": 3,
@@ -1560,6 +3407,19 @@ export type components = {
             unit: "day" | "month";
             value: number;
         } | null;
+        /** @description Invoices WHMCS sent that cannot be stored as they are (kept raw; every other invoice is stored). Fix them in WHMCS; the next sync that reads them stores them. */
+        Quarantine: {
+            count: number;
+            /** @description The first 100, by id */
+            rows: {
+                field: string;
+                /** @description The invoice id as WHMCS sent it */
+                id: string;
+                lastSeenAt: string;
+                message: string;
+                value: string | null;
+            }[];
+        };
         Receivables: {
             asOf: string;
             caveats: {
@@ -1683,7 +3543,9 @@ export type components = {
             lastIncremental: components["schemas"]["SyncRun"];
             name: string;
             progress?: components["schemas"]["SyncProgress"];
+            quarantine?: components["schemas"]["Quarantine"];
             state: components["schemas"]["SourceState"];
+            syncedElsewhere?: components["schemas"]["SyncedElsewhere"];
         };
         SourceError: {
             /** @description When it happened, ISO 8601 UTC */
@@ -1721,6 +3583,17 @@ export type components = {
             nextFullSyncAt?: string;
             note: string;
         };
+        /** @description Another bridge process holds this source’s sync lease: this one skips its runs until that one finishes */
+        SyncedElsewhere: {
+            heartbeatAt: string;
+            host: string;
+            note: string;
+            pid: number;
+            /** @description `serve` or `sync` (the CLI) */
+            purpose: string;
+            /** @description When it took the source, ISO 8601 UTC */
+            since: string;
+        };
         /** @enum {string} */
         SyncMode: "incremental" | "full";
         /** @description Present while a sync runs */
@@ -1744,6 +3617,11 @@ export type components = {
          *     }
          */
         SyncRequest: {
+            /**
+             * @description Send a credential WHMCS refused once more (a person decided to). Still at most one failed login per source per 15 minutes: WHMCS bans an address after three in 30 minutes.
+             * @default false
+             */
+            force: boolean;
             mode?: components["schemas"]["SyncMode"];
         };
         SyncRun: {
@@ -1767,6 +3645,8 @@ export type components = {
             runId: string;
             /** @description ISO 8601, UTC */
             startedAt: string;
+            /** @description A run that ended ok but could not store everything (quarantined invoices) */
+            warnings?: string[];
         } | null;
         SyncStatus: {
             lastFull: components["schemas"]["SyncRun"];

@@ -5,7 +5,7 @@ import type { GuideBlock } from '../schemas.ts';
 import type { Loadable } from './api.ts';
 import { type CsvColumn, downloadCsv, toCsv } from './csv.ts';
 import { type MonthRange, PRESETS, type PresetId, presetRange } from './dates.ts';
-import { ago, formatDateTime } from './format.ts';
+import { ago, formatDateTime, formatMoney } from './format.ts';
 import type { Caveat } from './pending-api.ts';
 import type { ApiErrorBody, Source } from './types.ts';
 
@@ -76,6 +76,7 @@ const STATE_LABELS: Record<string, [string, string]> = {
   active: ['success', 'Active'],
   notice_given: ['warning', 'Notice given'],
   ended: ['default', 'Ended'],
+  deleted: ['default', 'Deleted'],
 };
 
 export function StateLabel({ state }: { state: string }) {
@@ -140,6 +141,7 @@ export function DataTable<T>({
   rowTitle,
   empty = 'Nothing to show.',
   footer,
+  rowClass,
 }: {
   columns: ReadonlyArray<Column<T>>;
   rows: readonly T[];
@@ -149,6 +151,8 @@ export function DataTable<T>({
   rowTitle?: string;
   empty?: string;
   footer?: ComponentChildren;
+  /** A Bootstrap row class (`danger`, `text-muted`…) for rows that need attention. */
+  rowClass?: (row: T) => string | undefined;
 }) {
   const [page, setPage] = useState(0);
   const pages = Math.max(1, Math.ceil(rows.length / pageSize));
@@ -191,7 +195,7 @@ export function DataTable<T>({
             {shown.map((row, i) => (
               <tr
                 key={i}
-                class={onRow ? 'cf-clickable' : undefined}
+                class={[onRow ? 'cf-clickable' : '', rowClass?.(row) ?? ''].join(' ').trim() || undefined}
                 title={onRow ? rowTitle : undefined}
                 onClick={onRow ? () => onRow(row) : undefined}
               >
@@ -443,4 +447,52 @@ export function EndpointGate({
   if (!(path in apiInfo.data.paths))
     return <MissingEndpoint path={path} what={what} arrivesWith={arrivesWith} />;
   return <>{children()}</>;
+}
+
+/**
+ * A column of exact amounts: the decimal string in the CSV, WHMCS's currency format on the page.
+ *
+ * @example
+ * moneyColumn<CostEntry>('Net', (e) => e.net, (e) => e.currency);
+ */
+export function moneyColumn<T>(
+  header: string,
+  amount: (row: T) => string,
+  currency: (row: T) => string,
+): Column<T> {
+  return {
+    header,
+    value: amount,
+    render: (row) => formatMoney(amount(row), currency(row)),
+    numeric: true,
+    align: 'right',
+  };
+}
+
+/** Picks one of the currencies an answer has (figures are never summed across currencies). */
+export function CurrencyPicker({
+  value,
+  currencies,
+  onChange,
+}: {
+  value: string | null;
+  currencies: readonly string[];
+  onChange: (currency: string) => void;
+}) {
+  return (
+    <label class="cf-inline">
+      Currency{' '}
+      <select
+        class="form-control input-sm"
+        value={value ?? ''}
+        onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}
+      >
+        {currencies.map((c) => (
+          <option key={c} value={c}>
+            {c}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 }

@@ -17,6 +17,11 @@ export function learnCurrency(format: CurrencyFormat): void {
   if (!known.has(format.code) || format.prefix || format.suffix) known.set(format.code, format);
 }
 
+/** The currencies WHMCS has (and those seen since), for choosing one. */
+export function knownCurrencies(): string[] {
+  return [...known.keys()].sort();
+}
+
 export function currencyFormat(code: string): CurrencyFormat {
   return known.get(code) ?? { code, prefix: '', suffix: ` ${code}` };
 }

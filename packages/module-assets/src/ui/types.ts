@@ -47,5 +47,18 @@ type Ok<P extends keyof paths> = paths[P] extends {
   : never;
 export type Commitment = Schemas['Commitment'];
 export type Counterparty = Schemas['Counterparty'];
+export type CostEntry = Schemas['CostEntry'];
 export type CommitmentList = Ok<'/v1/commitments'>;
 export type CounterpartyList = Ok<'/v1/counterparties'>;
+export type CostEntryList = Ok<'/v1/cost-entries'>;
+export type Costs = Schemas['Costs'];
+export type CommitmentsForecast = Schemas['CommitmentsForecast'];
+export type CommitmentForecast = Schemas['CommitmentForecast'];
+export type NetForecast = Schemas['NetForecast'];
+export type NetForecastRow = NetForecast['data'][number];
+export type Alerts = Schemas['Alerts'];
+export type Alert = Schemas['Alert'];
+/** A ledger record as every write answers it. */
+export interface Written<T> {
+  data: T;
+}

@@ -1,14 +1,14 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useOp } from '../api.ts';
 import { MonthChart } from '../chart.tsx';
-import { Caveats, DataTable, EndpointGate, Load, StateLabel } from '../components.tsx';
+import { Caveats, CurrencyPicker, DataTable, EndpointGate, Load, moneyColumn } from '../components.tsx';
 import { useModule } from '../context.ts';
-import { formatDate, formatDecimal, formatMoney, formatMonth } from '../format.ts';
+import { formatDecimal, formatMoney, formatMonth } from '../format.ts';
 import { PENDING_ENDPOINTS } from '../pending-api.ts';
-import type { Commitment, ForecastPoint, ReceivablesRow } from '../types.ts';
+import type { ForecastPoint, ReceivablesRow } from '../types.ts';
 
 /*
- * Receivables, Forecast and Commitments: pages over endpoints the bridge is getting. Each shows
+ * Receivables and Forecast: pages over endpoints the bridge is getting. Each shows
  * the real answer once the bridge serves its path, and until then says what is missing.
  */
 
@@ -65,13 +65,11 @@ function ReceivablesTable() {
                 numeric: true,
                 align: 'right' as const,
               })),
-              {
-                header: 'Open',
-                value: (x) => x.open,
-                render: (x) => formatMoney(x.open, x.currency),
-                numeric: true,
-                align: 'right',
-              },
+              moneyColumn(
+                'Open',
+                (x) => x.open,
+                (x) => x.currency,
+              ),
               { header: 'Open invoices', value: (x) => x.openCount, numeric: true, align: 'right' },
               {
                 header: 'DSO (days)',
@@ -146,18 +144,7 @@ function ForecastView() {
             {`; method ${f.method.name} ${f.method.version}`}
           </p>
           <Caveats caveats={f.caveats} />
-          <label class="cf-inline">
-            Currency{' '}
-            <select
-              class="form-control input-sm"
-              value={chosen ?? ''}
-              onChange={(e) => setCurrency((e.currentTarget as HTMLSelectElement).value)}
-            >
-              {currencies.map((c) => (
-                <option key={c}>{c}</option>
-              ))}
-            </select>
-          </label>
+          <CurrencyPicker value={chosen} currencies={currencies} onChange={setCurrency} />
           {points.length > 0 && (
             <MonthChart
               months={months}
@@ -174,27 +161,21 @@ function ForecastView() {
               { header: 'Month', value: (p) => p.period, render: (p) => formatMonth(p.period) },
               { header: 'Source', value: (p) => p.source },
               { header: 'Currency', value: (p) => p.currency },
-              {
-                header: 'Expected',
-                value: (p) => p.expected,
-                render: (p) => formatMoney(p.expected, p.currency),
-                numeric: true,
-                align: 'right',
-              },
-              {
-                header: 'p10',
-                value: (p) => p.p10,
-                render: (p) => formatMoney(p.p10, p.currency),
-                numeric: true,
-                align: 'right',
-              },
-              {
-                header: 'p90',
-                value: (p) => p.p90,
-                render: (p) => formatMoney(p.p90, p.currency),
-                numeric: true,
-                align: 'right',
-              },
+              moneyColumn(
+                'Expected',
+                (p) => p.expected,
+                (p) => p.currency,
+              ),
+              moneyColumn(
+                'p10',
+                (p) => p.p10,
+                (p) => p.currency,
+              ),
+              moneyColumn(
+                'p90',
+                (p) => p.p90,
+                (p) => p.currency,
+              ),
               {
                 header: 'Contractual',
                 value: (p) => p.contractual ?? '',
@@ -216,62 +197,6 @@ export function ForecastPage() {
   return (
     <EndpointGate apiInfo={apiInfo} path={path} what="Forecasts" arrivesWith={arrivesWith}>
       {() => <ForecastView />}
-    </EndpointGate>
-  );
-}
-
-function CommitmentsTable() {
-  const { api } = useModule();
-  const [commitments] = useOp(api, 'commitments', {});
-  const [counterparties] = useOp(api, 'counterparties', {});
-  const names = useMemo(
-    () => new Map(counterparties.state === 'ok' ? counterparties.data.data.map((c) => [c.id, c.name]) : []),
-    [counterparties],
-  );
-  return (
-    <Load value={commitments} what="commitments">
-      {(list) => (
-        <DataTable<Commitment>
-          csvName="commitments"
-          rows={list.data}
-          empty="No commitments yet: they are entered through the bridge's API."
-          columns={[
-            { header: 'Title', value: (c) => c.title },
-            { header: 'With', value: (c) => names.get(c.counterpartyId) ?? c.counterpartyId },
-            { header: 'Category', value: (c) => c.category },
-            { header: 'Status', value: (c) => c.status, render: (c) => <StateLabel state={c.status} /> },
-            { header: 'Currency', value: (c) => c.currency },
-            {
-              header: 'Amount',
-              value: (c) => c.amount ?? '',
-              render: (c) => (c.amount === null ? '—' : formatMoney(c.amount, c.currency)),
-              numeric: true,
-              align: 'right',
-            },
-            {
-              header: 'Cadence',
-              value: (c) => (c.cadence === 'custom' ? `every ${c.intervalMonths} months` : c.cadence),
-            },
-            { header: 'Starts', value: (c) => c.startDate, render: (c) => formatDate(c.startDate) },
-            { header: 'Ends', value: (c) => c.endDate ?? '', render: (c) => formatDate(c.endDate) },
-            {
-              header: 'Notes',
-              value: (c) => c.notes ?? '',
-              render: (c) => <span class="cf-notes">{c.notes}</span>,
-            },
-          ]}
-        />
-      )}
-    </Load>
-  );
-}
-
-export function CommitmentsPage() {
-  const { apiInfo } = useModule();
-  const { path, arrivesWith } = PENDING_ENDPOINTS.commitments;
-  return (
-    <EndpointGate apiInfo={apiInfo} path={path} what="Commitments" arrivesWith={arrivesWith}>
-      {() => <CommitmentsTable />}
     </EndpointGate>
   );
 }

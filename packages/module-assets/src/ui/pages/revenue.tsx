@@ -1,7 +1,15 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useOp } from '../api.ts';
 import { MonthChart } from '../chart.tsx';
-import { AsOf, type Column, DataTable, DateRangePicker, initialRange, Load } from '../components.tsx';
+import {
+  AsOf,
+  type Column,
+  CurrencyPicker,
+  DataTable,
+  DateRangePicker,
+  initialRange,
+  Load,
+} from '../components.tsx';
 import { useModule } from '../context.ts';
 import { daysOfMonth, monthsBetween } from '../dates.ts';
 import { addDecimals, formatDecimal, formatMoney, formatMonth } from '../format.ts';
@@ -106,20 +114,7 @@ export function RevenuePage() {
     <div class="cf-revenue">
       <div class="cf-toolbar">
         <DateRangePicker value={range} onChange={setRange} fiscalStart={fiscalStart} />
-        <label class="cf-inline">
-          Currency{' '}
-          <select
-            class="form-control input-sm"
-            value={chosen ?? ''}
-            onChange={(e) => setCurrency((e.currentTarget as HTMLSelectElement).value)}
-          >
-            {currencies.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
+        <CurrencyPicker value={chosen} currencies={currencies} onChange={setCurrency} />
         <label class="cf-inline">
           Source{' '}
           <select
