@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveModulePreview } from '@forecaster/module-assets/preview';
 import { launchChromium } from '@forecaster/module-assets/testing';
@@ -284,6 +284,25 @@ describe('the module page in Chromium, through the PHP proxy', () => {
         expect(text).not.toContain(missing);
         await page.locator('.cf-page .cf-data tbody tr').first().waitFor();
         expect(await page.locator('.cf-page .cf-data tbody tr').count()).toBeGreaterThan(0);
+        // A reporting currency: without a rate file the bridge says what to do and the picker
+        // stays; with one, every row gets its converted amount and the rate used.
+        const rates = join(world.demo.bridge.config.dataDir, 'rates.csv');
+        rmSync(rates, { force: true });
+        const picker = page.getByLabel('Reporting currency');
+        await picker.selectOption('EUR');
+        await page.locator('.cf-error', { hasText: 'rates.csv' }).waitFor();
+        writeFileSync(
+          rates,
+          'Date,USD,GBP,CHF,CAD\n2024-01-02,1.0956,0.8655,0.9305,1.4565\n2026-11-30,1.05,0.85,0.94,1.47\n',
+        );
+        await picker.selectOption('');
+        await page.locator('.cf-page .cf-data tbody tr').first().waitFor();
+        await picker.selectOption('EUR');
+        const header = name === 'receivables' ? 'Open in EUR' : 'Expected in EUR';
+        await page.getByRole('columnheader', { name: header }).waitFor();
+        expect(await page.locator('.cf-page .cf-data tbody').textContent()).toMatch(
+          /€[\d,]+\.\d\d EUR[\s\S]*on 20\d\d-\d\d-\d\d/,
+        );
       } else {
         expect(text).toContain(missing);
       }

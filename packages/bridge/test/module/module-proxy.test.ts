@@ -531,10 +531,13 @@ describe('the dashboard widget and the daily cron', () => {
     expect(html).toContain('EU billing (simulated WHMCS 8, Europe/Berlin)');
     expect(html).toMatch(/label label-(success|info)/);
     expect(html).toContain('href="addonmodules.php?module=commitment_forecaster"');
+    // The next three months: the revenue forecast beside what is committed (the commitment the
+    // ledger cases wrote: 1200.00 EUR a month, due on the 1st, ending in 20 days).
+    expect(html).toContain('<th class="text-right">Committed</th>');
+    const month = new Date().toISOString().slice(0, 7);
+    expect(html).toMatch(new RegExp(`<tr[^>]*><td>${month}</td>(?:(?!</tr>).)*1200\\.00 EUR`));
     if (await bridgeServes('/v1/forecast'))
-      expect(html).toMatch(
-        /<th class="text-right">Expected<\/th>[\s\S]*<td class="text-right">[\d.]+ [A-Z]{3}<\/td>/,
-      );
+      expect(html).toMatch(/<td>\d{4}-\d\d<\/td><td class="text-right">[\d.]+ (USD|CAD|EUR|GBP|CHF)<\/td>/);
     else expect(html).toContain('this bridge does not serve a forecast yet');
     expect(html).not.toMatch(/Warning:|Notice:|Deprecated:/);
   });
@@ -543,7 +546,19 @@ describe('the dashboard widget and the daily cron', () => {
     const localApi = () => world.whmcs.log().filter((e) => e.kind === 'localAPI');
     const before = localApi().length;
     await fetch(`${world.whmcs.url}/harness/cron.php`);
-    if (!(await bridgeServes('/v1/alerts'))) expect(localApi().slice(before)).toEqual([]);
+    // The real bridge's alerts: the commitment the ledger cases wrote ends in 20 days.
+    expect(localApi().slice(before)).toContainEqual(
+      expect.objectContaining({
+        command: 'TriggerNotificationEvent',
+        values: expect.objectContaining({
+          title: 'Commitment ends',
+          message: expect.stringMatching(/^"Rack space & power \(renegotiated\)" ends on \d{4}-\d\d-\d\d\.$/),
+        }),
+      }),
+    );
+    const raised = localApi().length;
+    await fetch(`${world.whmcs.url}/harness/cron.php`);
+    expect(localApi()).toHaveLength(raised);
 
     // A bridge with alerts, in the shape of the contract (a stable id per event).
     let alerts = [

@@ -12,7 +12,7 @@ function alert_titles()
         'notice_deadline' => 'Notice deadline coming',
         'renewal' => 'Commitment renews',
         'commitment_end' => 'Commitment ends',
-        'cash_below_threshold' => 'Cash forecast below threshold',
+        'cash_low' => 'Cash forecast below threshold',
     );
 }
 

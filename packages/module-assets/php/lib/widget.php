@@ -28,7 +28,7 @@ function bridge_get_json(array $settings, $path)
 function widget_data(array $settings)
 {
     $sources = bridge_get_json($settings, '/v1/sources');
-    $data = array('error' => $sources[2], 'sources' => array(), 'forecast' => null, 'commitments' => null);
+    $data = array('error' => $sources[2], 'sources' => array(), 'forecast' => null, 'net' => null);
     if ($sources[1] !== null && isset($sources[1]['data']) && is_array($sources[1]['data'])) {
         foreach ($sources[1]['data'] as $source) {
             $last = isset($source['lastIncremental']['finishedAt']) ? $source['lastIncremental']['finishedAt']
@@ -41,11 +41,13 @@ function widget_data(array $settings)
             );
         }
     }
+    // The revenue forecast and the commitments of the next three months (each null when this
+    // bridge does not serve it yet).
     $operations = operations();
-    foreach (array('forecast', 'commitments') as $op) {
+    foreach (array('forecast' => 'forecast', 'net' => 'netForecast') as $key => $op) {
         if (isset($operations[$op]) && $sources[1] !== null) {
-            $answer = bridge_get_json($settings, $operations[$op]['path']);
-            $data[$op] = $answer[0] === 200 ? $answer[1] : null;
+            $answer = bridge_get_json($settings, $operations[$op]['path'] . '?months=3');
+            $data[$key] = $answer[0] === 200 ? $answer[1] : null;
         }
     }
     return $data;
@@ -70,42 +72,75 @@ function widget_html($data)
         }
         $html .= '</tbody></table>';
     }
-    if ($data['forecast'] === null) {
-        $html .= '<p class="text-muted small">Forecast against commitments: this bridge does not serve a forecast yet.</p>';
-    } else {
-        $html .= widget_forecast_html($data['forecast'], $data['commitments']);
-    }
+    $html .= widget_outlook_html(widget_outlook($data['forecast'], $data['net']), $data['forecast'] !== null, $data['net'] !== null);
     $html .= '<a class="btn btn-default btn-sm" href="' . h($link) . '">Open the Commitment Forecaster</a></div>';
     return $html;
 }
 
-/** The next three months of forecast (all sources, per currency), with its p10-p90 range, as text. */
-function widget_forecast_html($forecast, $commitments)
+/**
+ * The next three months per currency: the revenue forecast (all sources, p10-p90) beside the
+ * commitments due, and whether the p10 revenue falls short of them. array(month|currency => row).
+ */
+function widget_outlook($forecast, $net)
 {
     $rows = array();
-    $periods = array();
+    $row = function ($month, $currency) use (&$rows) {
+        $key = $month . '|' . $currency;
+        if (!isset($rows[$key])) {
+            $rows[$key] = array('month' => $month, 'currency' => $currency, 'expected' => null, 'p10' => null, 'p90' => null, 'costs' => null, 'short' => null);
+        }
+        return $key;
+    };
     $monthly = isset($forecast['monthly']) && is_array($forecast['monthly']) ? $forecast['monthly'] : array();
-    foreach ($monthly as $row) {
-        if (!is_array($row) || !isset($row['period'], $row['currency'], $row['expected']) || (isset($row['source']) && $row['source'] !== 'all')) {
+    foreach ($monthly as $point) {
+        if (!is_array($point) || !isset($point['period'], $point['currency'], $point['expected']) || (isset($point['source']) && $point['source'] !== 'all')) {
             continue;
         }
-        $periods[$row['period']] = true;
-        if (count($periods) > 3) {
-            break;
+        $key = $row((string) $point['period'], (string) $point['currency']);
+        $rows[$key]['expected'] = (string) $point['expected'];
+        $rows[$key]['p10'] = isset($point['p10']) ? (string) $point['p10'] : null;
+        $rows[$key]['p90'] = isset($point['p90']) ? (string) $point['p90'] : null;
+    }
+    $lines = isset($net['data']) && is_array($net['data']) ? $net['data'] : array();
+    foreach ($lines as $line) {
+        if (!is_array($line) || !isset($line['month'], $line['currency'], $line['costs'])) {
+            continue;
         }
-        $rows[] = $row;
+        $key = $row((string) $line['month'], (string) $line['currency']);
+        $rows[$key]['costs'] = (string) $line['costs'];
+        $rows[$key]['short'] = isset($line['p10Shortfall']) ? (bool) $line['p10Shortfall'] : null;
     }
-    if (!$rows) {
-        return '<p class="text-muted small">No forecast for the coming months.</p>';
+    ksort($rows);
+    $months = array_slice(array_values(array_unique(array_map(function ($r) {
+        return $r['month'];
+    }, $rows))), 0, 3);
+    return array_values(array_filter($rows, function ($r) use ($months) {
+        return in_array($r['month'], $months, true);
+    }));
+}
+
+function widget_outlook_html(array $rows, $hasForecast, $hasCommitments)
+{
+    $html = '';
+    if (!$hasForecast) {
+        $html .= '<p class="text-muted small">Forecast: this bridge does not serve a forecast yet.</p>';
     }
-    $html = '<table class="table table-condensed"><thead><tr><th>Month</th><th class="text-right">Expected</th><th class="text-right">p10 &ndash; p90</th></tr></thead><tbody>';
-    foreach ($rows as $row) {
-        $html .= '<tr><td>' . h($row['period']) . '</td><td class="text-right">' . h($row['expected'] . ' ' . $row['currency'])
-            . '</td><td class="text-right small">' . h((isset($row['p10']) ? $row['p10'] : '') . ' – ' . (isset($row['p90']) ? $row['p90'] : '')) . '</td></tr>';
-    }
-    $html .= '</tbody></table>';
-    if ($commitments === null) {
+    if (!$hasCommitments) {
         $html .= '<p class="text-muted small">Commitments: this bridge does not serve them yet.</p>';
     }
-    return $html;
+    if (!$rows) {
+        return $html . '<p class="text-muted small">No forecast or commitments for the coming months.</p>';
+    }
+    $html .= '<table class="table table-condensed cf-widget-outlook"><thead><tr><th>Month</th><th class="text-right">Forecast</th>'
+        . '<th class="text-right">p10 &ndash; p90</th><th class="text-right">Committed</th></tr></thead><tbody>';
+    foreach ($rows as $r) {
+        $money = function ($v) use ($r) {
+            return $v === null ? '&mdash;' : h($v . ' ' . $r['currency']);
+        };
+        $html .= '<tr' . ($r['short'] ? ' class="danger" title="The p10 revenue does not cover the commitments"' : '') . '>'
+            . '<td>' . h($r['month']) . '</td><td class="text-right">' . $money($r['expected']) . '</td>'
+            . '<td class="text-right small">' . ($r['p10'] === null ? '&mdash;' : h($r['p10'] . ' – ' . $r['p90'])) . '</td>'
+            . '<td class="text-right">' . $money($r['costs']) . ($r['short'] ? ' <span class="label label-danger">short</span>' : '') . '</td></tr>';
+    }
+    return $html . '</tbody></table>';
 }

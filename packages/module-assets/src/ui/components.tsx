@@ -5,7 +5,7 @@ import type { GuideBlock } from '../schemas.ts';
 import type { Loadable } from './api.ts';
 import { type CsvColumn, downloadCsv, toCsv } from './csv.ts';
 import { type MonthRange, PRESETS, type PresetId, presetRange } from './dates.ts';
-import { ago, formatDateTime, formatMoney } from './format.ts';
+import { ago, formatDateTime, formatMoney, knownCurrencies } from './format.ts';
 import type { Caveat } from './pending-api.ts';
 import type { ApiErrorBody, Source } from './types.ts';
 
@@ -495,4 +495,73 @@ export function CurrencyPicker({
       </select>
     </label>
   );
+}
+
+/**
+ * The reporting currency: amounts stay per currency, and with one chosen the bridge adds each
+ * converted at the operator's loaded rates (`<dataDir>/rates.csv`), rate disclosed. Without a
+ * rate file the bridge says so, and the page shows that beside this picker, which stays usable.
+ */
+export function ReportingPicker({
+  value,
+  onChange,
+}: {
+  value: string;
+  onChange: (currency: string) => void;
+}) {
+  return (
+    <label class="cf-inline cf-reporting">
+      Reporting currency{' '}
+      <select
+        class="form-control input-sm"
+        value={value}
+        onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}
+      >
+        <option value="">None (each currency apart)</option>
+        {knownCurrencies().map((c) => (
+          <option key={c} value={c}>
+            {c}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+interface Converted {
+  currency: string;
+  rate: { currency: string; rate: string; rateDate: string } | null;
+}
+
+/** Columns for a row's converted amount and the rate used, when a reporting currency is chosen. */
+export function convertedColumns<T extends { converted?: Converted }>(
+  reporting: string,
+  amounts: ReadonlyArray<[header: string, amount: (converted: NonNullable<T['converted']>) => string | null]>,
+): Array<Column<T>> {
+  if (!reporting) return [];
+  return [
+    ...amounts.map(([header, amount]) => ({
+      header: `${header} in ${reporting}`,
+      value: (row: T) => (row.converted ? (amount(row.converted as NonNullable<T['converted']>) ?? '') : ''),
+      render: (row: T) => {
+        const value = row.converted ? amount(row.converted as NonNullable<T['converted']>) : null;
+        return value === null ? '—' : formatMoney(value, reporting);
+      },
+      numeric: true,
+      align: 'right' as const,
+    })),
+    {
+      header: 'Rate',
+      value: (row: T) =>
+        row.converted?.rate ? `${row.converted.rate.rate} (${row.converted.rate.rateDate})` : '',
+      render: (row: T) =>
+        row.converted?.rate ? (
+          <span class="small" title={`${row.converted.rate.currency} per ${reporting}`}>
+            {row.converted.rate.rate} on {row.converted.rate.rateDate}
+          </span>
+        ) : (
+          <span class="text-warning small">no rate</span>
+        ),
+    },
+  ];
 }

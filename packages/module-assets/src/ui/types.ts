@@ -52,6 +52,7 @@ export type CommitmentList = Ok<'/v1/commitments'>;
 export type CounterpartyList = Ok<'/v1/counterparties'>;
 export type CostEntryList = Ok<'/v1/cost-entries'>;
 export type Costs = Schemas['Costs'];
+export type CostRow = Schemas['CostRow'];
 export type CommitmentsForecast = Schemas['CommitmentsForecast'];
 export type CommitmentForecast = Schemas['CommitmentForecast'];
 export type NetForecast = Schemas['NetForecast'];

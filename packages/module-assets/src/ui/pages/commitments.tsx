@@ -5,9 +5,12 @@ import {
   AsOf,
   CurrencyPicker,
   DataTable,
+  DateRangePicker,
   EndpointGate,
+  initialRange,
   Load,
   moneyColumn,
+  type RangeValue,
   StateLabel,
 } from '../components.tsx';
 import { useModule } from '../context.ts';
@@ -27,6 +30,7 @@ import type {
   Commitment,
   CommitmentForecast,
   CostEntry,
+  CostRow,
   Counterparty,
   NetForecastRow,
 } from '../types.ts';
@@ -283,6 +287,55 @@ function ScheduleView({ names }: { names: Map<string, string> }) {
   );
 }
 
+function CostsPerMonth({ names }: { names: Map<string, string> }) {
+  const { api, fiscalStart } = useModule();
+  const [range, setRange] = useState<RangeValue>(() => initialRange(fiscalStart, 'this-fiscal-year'));
+  const [costs] = useOp(api, 'costs', { from: range.from, to: range.to });
+  return (
+    <>
+      <DateRangePicker value={range} onChange={setRange} fiscalStart={fiscalStart} />
+      <Load value={costs} what="costs">
+        {(c) => (
+          <>
+            <p class="small text-muted">{c.definitions.costs}</p>
+            <DataTable<CostRow>
+              csvName={`costs-${range.from}-${range.to}`}
+              rows={c.data}
+              empty="No costs in this period."
+              columns={[
+                { header: 'Month', value: (r) => r.month, render: (r) => formatMonth(r.month) },
+                { header: 'Category', value: (r) => r.category ?? '' },
+                {
+                  header: 'Counterparty',
+                  value: (r) =>
+                    r.counterpartyName ?? (r.counterpartyId ? (names.get(r.counterpartyId) ?? '') : ''),
+                },
+                { header: 'Entries', value: (r) => r.count, numeric: true, align: 'right' },
+                { header: 'Currency', value: (r) => r.currency },
+                moneyColumn(
+                  'Net',
+                  (r) => r.net,
+                  (r) => r.currency,
+                ),
+                moneyColumn(
+                  'Tax',
+                  (r) => r.tax,
+                  (r) => r.currency,
+                ),
+                moneyColumn(
+                  'Gross',
+                  (r) => r.gross,
+                  (r) => r.currency,
+                ),
+              ]}
+            />
+          </>
+        )}
+      </Load>
+    </>
+  );
+}
+
 function CommitmentsView({ tab }: { tab: Tab }) {
   const { api, navigate } = useModule();
   // Every list is read with the deleted ones, so that names resolve for records that point at them.
@@ -420,46 +473,51 @@ function CommitmentsView({ tab }: { tab: Tab }) {
         />
       )}
       {tab === 'costs' && (
-        <LedgerEditor<CostEntry>
-          options={options}
-          onChanged={changed}
-          resource={{
-            noun: 'costEntry',
-            singular: 'cost entry',
-            listOp: 'costEntries',
-            fields: COST_ENTRY_FIELDS,
-            label: (e) => e.reference ?? e.date,
-            csvName: 'cost-entries',
-            empty: 'No cost entries yet.',
-            columns: [
-              { header: 'Date', value: (e) => e.date, render: (e) => formatDate(e.date) },
-              { header: 'From', value: (e) => counterpartyName(e.counterpartyId) },
-              {
-                header: 'Commitment',
-                value: (e) => (e.commitmentId ? (titles.get(e.commitmentId) ?? e.commitmentId) : ''),
-              },
-              { header: 'Category', value: (e) => e.category ?? '' },
-              moneyColumn(
-                'Net',
-                (e) => e.net,
-                (e) => e.currency,
-              ),
-              moneyColumn(
-                'Tax',
-                (e) => e.tax,
-                (e) => e.currency,
-              ),
-              moneyColumn(
-                'Gross',
-                (e) => e.gross,
-                (e) => e.currency,
-              ),
-              { header: 'Currency', value: (e) => e.currency },
-              { header: 'Reference', value: (e) => e.reference ?? '' },
-              { header: 'Paid', value: (e) => e.paidDate ?? '', render: (e) => formatDate(e.paidDate) },
-            ],
-          }}
-        />
+        <>
+          <h2>Costs per month</h2>
+          <CostsPerMonth key={readAt} names={names} />
+          <h2>Cost entries</h2>
+          <LedgerEditor<CostEntry>
+            options={options}
+            onChanged={changed}
+            resource={{
+              noun: 'costEntry',
+              singular: 'cost entry',
+              listOp: 'costEntries',
+              fields: COST_ENTRY_FIELDS,
+              label: (e) => e.reference ?? e.date,
+              csvName: 'cost-entries',
+              empty: 'No cost entries yet.',
+              columns: [
+                { header: 'Date', value: (e) => e.date, render: (e) => formatDate(e.date) },
+                { header: 'From', value: (e) => counterpartyName(e.counterpartyId) },
+                {
+                  header: 'Commitment',
+                  value: (e) => (e.commitmentId ? (titles.get(e.commitmentId) ?? e.commitmentId) : ''),
+                },
+                { header: 'Category', value: (e) => e.category ?? '' },
+                moneyColumn(
+                  'Net',
+                  (e) => e.net,
+                  (e) => e.currency,
+                ),
+                moneyColumn(
+                  'Tax',
+                  (e) => e.tax,
+                  (e) => e.currency,
+                ),
+                moneyColumn(
+                  'Gross',
+                  (e) => e.gross,
+                  (e) => e.currency,
+                ),
+                { header: 'Currency', value: (e) => e.currency },
+                { header: 'Reference', value: (e) => e.reference ?? '' },
+                { header: 'Paid', value: (e) => e.paidDate ?? '', render: (e) => formatDate(e.paidDate) },
+              ],
+            }}
+          />
+        </>
       )}
     </div>
   );

@@ -3,6 +3,7 @@ import type { Params, Result } from '../api.ts';
 import { AsOf, DataTable, ErrorAlert, Loading, StateLabel } from '../components.tsx';
 import { useModule } from '../context.ts';
 import { type CsvColumn, downloadCsv, toCsv } from '../csv.ts';
+import { daysOfMonth, PRESETS, type PresetId, presetRange } from '../dates.ts';
 import { formatDate, formatDateTime, formatMoney, learnCurrency } from '../format.ts';
 import type { ApiErrorBody, Invoice, InvoiceList } from '../types.ts';
 
@@ -60,7 +61,7 @@ const COLUMNS: ReadonlyArray<
 ];
 
 export function InvoicesPage({ initial }: { initial: Record<string, string> }) {
-  const { api, sources } = useModule();
+  const { api, sources, fiscalStart } = useModule();
   const [filters, setFilters] = useState<Filters>(() =>
     Object.fromEntries(FILTERS.filter((k) => initial[k]).map((k) => [k, initial[k]])),
   );
@@ -181,6 +182,26 @@ export function InvoicesPage({ initial }: { initial: Record<string, string> }) {
         </label>
         {field('currency', 'Currency', 'text', 'EUR')}
         {field('clientId', 'Client id', 'text')}
+        <label class="cf-inline">
+          Issued in{' '}
+          <select
+            class="form-control input-sm"
+            value=""
+            onChange={(e) => {
+              const preset = (e.currentTarget as HTMLSelectElement).value as PresetId | '';
+              if (!preset) return;
+              const { from, to } = presetRange(preset, new Date(), fiscalStart);
+              setDraft({ ...draft, issuedFrom: daysOfMonth(from).first, issuedTo: daysOfMonth(to).last });
+            }}
+          >
+            <option value="">Choose a period…</option>
+            {PRESETS.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </label>
         {field('issuedFrom', 'Issued from', 'date')}
         {field('issuedTo', 'to', 'date')}
         {field('dueFrom', 'Due from', 'date')}

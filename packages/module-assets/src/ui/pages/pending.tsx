@@ -1,7 +1,16 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useOp } from '../api.ts';
 import { MonthChart } from '../chart.tsx';
-import { Caveats, CurrencyPicker, DataTable, EndpointGate, Load, moneyColumn } from '../components.tsx';
+import {
+  Caveats,
+  CurrencyPicker,
+  convertedColumns,
+  DataTable,
+  EndpointGate,
+  Load,
+  moneyColumn,
+  ReportingPicker,
+} from '../components.tsx';
 import { useModule } from '../context.ts';
 import { formatDecimal, formatMoney, formatMonth } from '../format.ts';
 import { PENDING_ENDPOINTS } from '../pending-api.ts';
@@ -24,64 +33,49 @@ function ReceivablesTable() {
   const { api } = useModule();
   const [reporting, setReporting] = useState('');
   const [value] = useOp(api, 'receivables', { convertTo: reporting });
-  const currencies = useMemo(
-    () => (value.state === 'ok' ? [...new Set(value.data.data.map((r) => r.currency))].sort() : []),
-    [value],
-  );
   return (
-    <Load value={value} what="receivables">
-      {(r) => (
-        <>
-          <p class="small text-muted">
-            As of {r.asOf}
-            {r.dataAsOf ? `; data as of ${r.dataAsOf}` : ''}
-          </p>
-          <label class="cf-inline">
-            Reporting currency{' '}
-            <select
-              class="form-control input-sm"
-              value={reporting}
-              onChange={(e) => setReporting((e.currentTarget as HTMLSelectElement).value)}
-            >
-              <option value="">None (each currency apart)</option>
-              {currencies.map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </select>
-          </label>
-          <Caveats caveats={r.caveats} />
-          <DataTable<ReceivablesRow>
-            csvName={`receivables-${r.asOf}`}
-            rows={r.data}
-            columns={[
-              { header: 'Source', value: (x) => x.source },
-              { header: 'Currency', value: (x) => x.currency },
-              ...BUCKETS.map(([key, header]) => ({
-                header,
-                value: (x: ReceivablesRow) => x.buckets[key],
-                render: (x: ReceivablesRow) => formatMoney(x.buckets[key], x.currency),
-                numeric: true,
-                align: 'right' as const,
-              })),
-              moneyColumn(
-                'Open',
-                (x) => x.open,
-                (x) => x.currency,
-              ),
-              { header: 'Open invoices', value: (x) => x.openCount, numeric: true, align: 'right' },
-              {
-                header: 'DSO (days)',
-                value: (x) => (x.dso === null ? '' : x.dso.toFixed(1)),
-                numeric: true,
-                align: 'right',
-              },
-            ]}
-          />
-        </>
-      )}
-    </Load>
+    <>
+      <ReportingPicker value={reporting} onChange={setReporting} />
+      <Load value={value} what="receivables">
+        {(r) => (
+          <>
+            <p class="small text-muted">
+              As of {r.asOf}
+              {r.dataAsOf ? `; data as of ${r.dataAsOf}` : ''}
+            </p>
+            <Caveats caveats={r.caveats} />
+            <DataTable<ReceivablesRow>
+              csvName={`receivables-${r.asOf}`}
+              rows={r.data}
+              columns={[
+                { header: 'Source', value: (x) => x.source },
+                { header: 'Currency', value: (x) => x.currency },
+                ...BUCKETS.map(([key, header]) => ({
+                  header,
+                  value: (x: ReceivablesRow) => x.buckets[key],
+                  render: (x: ReceivablesRow) => formatMoney(x.buckets[key], x.currency),
+                  numeric: true,
+                  align: 'right' as const,
+                })),
+                moneyColumn(
+                  'Open',
+                  (x) => x.open,
+                  (x) => x.currency,
+                ),
+                { header: 'Open invoices', value: (x) => x.openCount, numeric: true, align: 'right' },
+                {
+                  header: 'DSO (days)',
+                  value: (x) => (x.dso === null ? '' : x.dso.toFixed(1)),
+                  numeric: true,
+                  align: 'right',
+                },
+                ...convertedColumns<ReceivablesRow>(reporting, [['Open', (c) => c.open]]),
+              ]}
+            />
+          </>
+        )}
+      </Load>
+    </>
   );
 }
 
@@ -97,7 +91,8 @@ export function ReceivablesPage() {
 
 function ForecastView() {
   const { api } = useModule();
-  const [value] = useOp(api, 'forecast', { months: 12 });
+  const [reporting, setReporting] = useState('');
+  const [value] = useOp(api, 'forecast', { months: 12, convertTo: reporting });
   const [currency, setCurrency] = useState<string | null>(null);
   const data = value.state === 'ok' ? value.data : null;
   const currencies = useMemo(
@@ -135,59 +130,67 @@ function ForecastView() {
   const months = useMemo(() => points.map((p) => p.period), [points]);
   const axis = useMemo(() => (v: number) => formatDecimal(v.toFixed(0), undefined, 0), []);
   return (
-    <Load value={value} what="the forecast">
-      {(f) => (
-        <>
-          <p class="small text-muted">
-            Forecast as of {f.asOf}
-            {f.dataAsOf ? `; data as of ${f.dataAsOf}` : ''}
-            {`; method ${f.method.name} ${f.method.version}`}
-          </p>
-          <Caveats caveats={f.caveats} />
-          <CurrencyPicker value={chosen} currencies={currencies} onChange={setCurrency} />
-          {points.length > 0 && (
-            <MonthChart
-              months={months}
-              series={series}
-              band={[2, 1]}
-              formatValue={axis}
-              label={`Forecast in ${chosen}`}
+    <>
+      <ReportingPicker value={reporting} onChange={setReporting} />
+      <Load value={value} what="the forecast">
+        {(f) => (
+          <>
+            <p class="small text-muted">
+              Forecast as of {f.asOf}
+              {f.dataAsOf ? `; data as of ${f.dataAsOf}` : ''}
+              {`; method ${f.method.name} ${f.method.version}`}
+            </p>
+            <Caveats caveats={f.caveats} />
+            <CurrencyPicker value={chosen} currencies={currencies} onChange={setCurrency} />
+            {points.length > 0 && (
+              <MonthChart
+                months={months}
+                series={series}
+                band={[2, 1]}
+                formatValue={axis}
+                label={`Forecast in ${chosen}`}
+              />
+            )}
+            <DataTable<ForecastPoint>
+              csvName={`forecast-${chosen ?? 'all'}-${f.asOf}`}
+              rows={chosen ? f.monthly.filter((p) => p.currency === chosen) : f.monthly}
+              columns={[
+                { header: 'Month', value: (p) => p.period, render: (p) => formatMonth(p.period) },
+                { header: 'Source', value: (p) => p.source },
+                { header: 'Currency', value: (p) => p.currency },
+                moneyColumn(
+                  'Expected',
+                  (p) => p.expected,
+                  (p) => p.currency,
+                ),
+                moneyColumn(
+                  'p10',
+                  (p) => p.p10,
+                  (p) => p.currency,
+                ),
+                moneyColumn(
+                  'p90',
+                  (p) => p.p90,
+                  (p) => p.currency,
+                ),
+                {
+                  header: 'Contractual',
+                  value: (p) => p.contractual ?? '',
+                  render: (p) => (p.contractual ? formatMoney(p.contractual, p.currency) : '—'),
+                  numeric: true,
+                  align: 'right',
+                },
+                ...convertedColumns<ForecastPoint>(reporting, [
+                  ['Expected', (c) => c.expected],
+                  ['p10', (c) => c.p10],
+                  ['p90', (c) => c.p90],
+                ]),
+              ]}
             />
-          )}
-          <DataTable<ForecastPoint>
-            csvName={`forecast-${chosen ?? 'all'}-${f.asOf}`}
-            rows={chosen ? f.monthly.filter((p) => p.currency === chosen) : f.monthly}
-            columns={[
-              { header: 'Month', value: (p) => p.period, render: (p) => formatMonth(p.period) },
-              { header: 'Source', value: (p) => p.source },
-              { header: 'Currency', value: (p) => p.currency },
-              moneyColumn(
-                'Expected',
-                (p) => p.expected,
-                (p) => p.currency,
-              ),
-              moneyColumn(
-                'p10',
-                (p) => p.p10,
-                (p) => p.currency,
-              ),
-              moneyColumn(
-                'p90',
-                (p) => p.p90,
-                (p) => p.currency,
-              ),
-              {
-                header: 'Contractual',
-                value: (p) => p.contractual ?? '',
-                render: (p) => (p.contractual ? formatMoney(p.contractual, p.currency) : '—'),
-                numeric: true,
-                align: 'right',
-              },
-            ]}
-          />
-        </>
-      )}
-    </Load>
+          </>
+        )}
+      </Load>
+    </>
   );
 }
 
