@@ -21,6 +21,9 @@ const DOCS_SHOTS = join(REPO_ROOT, 'apps', 'docs', 'src', 'public', 'module');
 const XSS_NAME = '<img src=x onerror=alert(1)>';
 const XSS_NOTE = '<script>alert(2)</script> call before paying';
 const XSS_TITLE = '<img src=x onerror=alert(3)> rack';
+// Exchange rates as the ECB publishes them (units per euro), early enough for every invoice.
+const RATES =
+  'Date,USD,GBP,CHF,CAD\n2020-01-02,1.1193,0.8508,1.0854,1.4557\n2026-11-30,1.05,0.85,0.94,1.47\n';
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 /** A write straight to the bridge (the demo's token may write commitments). */
@@ -311,6 +314,20 @@ describe('the module page in Chromium, through the PHP proxy', () => {
       expect(problems).toEqual([]);
     });
   }
+
+  it('Revenue in a reporting currency: a total per month across currencies, at the loaded rates', async () => {
+    writeFileSync(join(world.demo.bridge.config.dataDir, 'rates.csv'), RATES);
+    const { page, problems } = await open(url('#/revenue'));
+    await page.locator('.cf-revenue .cf-data tbody tr').first().waitFor();
+    await page.getByLabel('Reporting currency').selectOption('EUR');
+    const converted = page.locator('.cf-revenue-converted');
+    await converted.locator('.cf-data tbody tr').first().waitFor();
+    const text = (await converted.textContent()) ?? '';
+    expect(text).toContain('Invoiced in EUR');
+    expect(text).toMatch(/CHF EUR GBP[\s\S]*€[\d,]+\.\d\d EUR/);
+    await shot(page, 'revenue-reporting');
+    expect(problems).toEqual([]);
+  });
 
   it('Commitments: an admin creates, edits, deletes and restores through the proxy; stale edits are refused', async () => {
     const { page, problems } = await open(url('#/commitments?tab=counterparties'));

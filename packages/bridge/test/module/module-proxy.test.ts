@@ -244,6 +244,15 @@ describe('every operation, through the proxy', () => {
       expect(res.json).toEqual(await direct('/v1/revenue?from=2024-01&to=2026-12&bySource=true'));
       expect((res.json.data as unknown[]).length).toBeGreaterThan(0);
     },
+    revenueFigures: async () => {
+      const res = await api('revenueFigures', { from: '2025-01', to: '2025-12', source: 'eu' });
+      expect(res.status).toBe(200);
+      expect(res.json).toEqual(await direct('/v1/revenue/figures?from=2025-01&to=2025-12&source=eu'));
+      // Without a rate file the bridge says where to put one; the proxy passes its answer on.
+      const converted = await api('revenueFigures', { from: '2025-01', to: '2025-12', convertTo: 'EUR' });
+      expect(converted.status).toBe(400);
+      expect(converted.json.error?.message).toContain('rates.csv');
+    },
     // Endpoints the bridge is getting: the real answer once it serves the path, else its 404.
     receivables: async () => {
       const res = await api('receivables', { dsoDays: '90' });

@@ -261,6 +261,19 @@ export const operations: readonly Operation[] = z.array(operationSchema).parse([
     ],
   },
   {
+    op: 'revenueFigures',
+    method: 'GET',
+    path: '/v1/revenue/figures',
+    kind: 'read',
+    summary: 'Monthly revenue flows per currency, each also converted into a reporting currency at the loaded rates',
+    params: [
+      query('from', MONTH),
+      query('to', MONTH),
+      query('source', SOURCE_ID, true),
+      query('convertTo', CURRENCY),
+    ],
+  },
+  {
     op: 'receivables',
     method: 'GET',
     path: '/v1/receivables',

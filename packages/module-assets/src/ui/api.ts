@@ -17,6 +17,7 @@ import type {
   NetForecast,
   Receivables,
   Revenue,
+  RevenueFigures,
   SourceList,
   SourceResponse,
   SyncAccepted,
@@ -40,6 +41,7 @@ export interface OpResults {
   check: CheckResult;
   invoices: InvoiceList;
   revenue: Revenue;
+  revenueFigures: RevenueFigures;
   receivables: Receivables;
   forecast: Forecast;
   commitments: CommitmentList;

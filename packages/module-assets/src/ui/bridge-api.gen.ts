@@ -2480,6 +2480,103 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/revenue/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monthly revenue flows with the design-notes definitions (invoiced, collected, refunded, reversed...)
+         * @description Exact sums per month, currency and source (`all` = the sources of one currency), each figure defined in `definitions`; a brute-force recomputation over the invoice list agrees to the cent.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Rows per source as well as the `all` rows (default false) */
+                    bySource?: boolean;
+                    /**
+                     * @description Adds a view converted into this currency with the operator rate file (<dataDir>/rates.csv); originals stay
+                     * @example EUR
+                     */
+                    convertTo?: string;
+                    /** @description Lists the invoices (`source:id`) behind each figure (default false) */
+                    explain?: boolean;
+                    /**
+                     * @description First month (inclusive), YYYY-MM
+                     * @example 2024-01
+                     */
+                    from?: string;
+                    /** @description Source ids; repeat the parameter or separate with commas (default: all) */
+                    source?: string[];
+                    /**
+                     * @description Last month (inclusive), YYYY-MM
+                     * @example 2024-12
+                     */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Monthly flows */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RevenueFigures"];
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sources": {
         parameters: {
             query?: never;
@@ -3519,6 +3616,95 @@ export type components = {
                 outstanding: string;
                 refunded: string;
             };
+        };
+        RevenueFigures: {
+            caveats: {
+                code: string;
+                message: string;
+            }[];
+            data: {
+                amounts: {
+                    /** @description An exact decimal amount */
+                    cancelledGross: string;
+                    /** @description An exact decimal amount */
+                    collected: string;
+                    /** @description An exact decimal amount */
+                    collectedNet: string;
+                    /** @description An exact decimal amount */
+                    creditApplied: string;
+                    /** @description An exact decimal amount */
+                    invoicedGross: string;
+                    /** @description An exact decimal amount */
+                    invoicedNet: string;
+                    /** @description An exact decimal amount */
+                    paidByIssueMonthNet: string;
+                    /** @description An exact decimal amount */
+                    refunded: string;
+                    /** @description An exact decimal amount */
+                    reversed: string;
+                    /** @description An exact decimal amount */
+                    tax: string;
+                    /** @description An exact decimal amount */
+                    tax2: string;
+                };
+                /** @description Each invoice converted at the rate of its own day (issue, payment, refund), rounded to the cent, then summed */
+                converted?: {
+                    amounts: {
+                        /** @description An exact decimal amount */
+                        cancelledGross: string | null;
+                        /** @description An exact decimal amount */
+                        collected: string | null;
+                        /** @description An exact decimal amount */
+                        collectedNet: string | null;
+                        /** @description An exact decimal amount */
+                        creditApplied: string | null;
+                        /** @description An exact decimal amount */
+                        invoicedGross: string | null;
+                        /** @description An exact decimal amount */
+                        invoicedNet: string | null;
+                        /** @description An exact decimal amount */
+                        paidByIssueMonthNet: string | null;
+                        /** @description An exact decimal amount */
+                        refunded: string | null;
+                        /** @description An exact decimal amount */
+                        reversed: string | null;
+                        /** @description An exact decimal amount */
+                        tax: string | null;
+                        /** @description An exact decimal amount */
+                        tax2: string | null;
+                    };
+                    currency: string;
+                };
+                currency: string;
+                invoicedCount: number;
+                /** @description `source:id` of the invoices behind each figure */
+                invoices?: {
+                    [key: string]: string[];
+                };
+                /** @description YYYY-MM */
+                month: string;
+                /** @description A source id, or `all` for the sum of the sources of one currency */
+                source: string;
+            }[];
+            dataAsOf: string;
+            dataQuality: {
+                drafts: number;
+                noIssueDate: number;
+                paidDateOnUnsettled: number;
+                settledWithoutPaidDate: number;
+                totalMismatch: number;
+            };
+            definitions: {
+                [key: string]: string;
+            };
+            undated: {
+                currency: string;
+                /** @description An exact decimal amount */
+                refundedUndated: string;
+                /** @description An exact decimal amount */
+                reversedUndated: string;
+                source: string;
+            }[];
         };
         RevenueRow: {
             cancelled: string;

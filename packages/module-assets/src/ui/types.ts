@@ -20,6 +20,7 @@ export type Invoice = Schemas['Invoice'];
 export type InvoiceList = Schemas['InvoiceList'];
 export type Revenue = Schemas['Revenue'];
 export type RevenueRow = Schemas['RevenueRow'];
+export type RevenueFigures = Schemas['RevenueFigures'];
 export type Receivables = Schemas['Receivables'];
 export type ReceivablesRow = Receivables['data'][number];
 export type Forecast = Schemas['Forecast'];

@@ -9,11 +9,13 @@ import {
   DateRangePicker,
   initialRange,
   Load,
+  ReportingPicker,
 } from '../components.tsx';
 import { useModule } from '../context.ts';
 import { daysOfMonth, monthsBetween } from '../dates.ts';
 import { addDecimals, formatDecimal, formatMoney, formatMonth } from '../format.ts';
 import type { RevenueRow } from '../types.ts';
+import { RevenueConverted } from './revenue-converted.tsx';
 
 /*
  * Invoiced, collected, outstanding and refunded by month, one currency at a time (amounts in
@@ -58,6 +60,7 @@ export function RevenuePage() {
   const [revenue] = useOp(api, 'revenue', { from: range.from, to: range.to, bySource: true });
   const [currency, setCurrency] = useState<string | null>(null);
   const [source, setSource] = useState('all');
+  const [reporting, setReporting] = useState('');
 
   const currencies = useMemo(
     () => (revenue.state === 'ok' ? [...new Set(revenue.data.data.map((r) => r.currency))].sort() : []),
@@ -130,6 +133,7 @@ export function RevenuePage() {
             ))}
           </select>
         </label>
+        <ReportingPicker value={reporting} onChange={setReporting} />
       </div>
       {sources.state === 'ok' && (
         <AsOf sources={sources.data.data.filter((s) => source === 'all' || s.id === source)} />
@@ -191,6 +195,7 @@ export function RevenuePage() {
                 ) : undefined
               }
             />
+            {reporting && <RevenueConverted from={range.from} to={range.to} reporting={reporting} />}
             <details class="cf-definitions small text-muted">
               <summary>What each figure means</summary>
               <dl>
