@@ -131,10 +131,16 @@ async function open(url: string): Promise<Watched> {
   return { page, problems };
 }
 
-async function shot(page: Page, name: string): Promise<void> {
+/** A full-page artifact, and for the docs the window scrolled to `focus` (a CSS selector) if given. */
+async function shot(page: Page, name: string, focus?: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   if (process.env.MODULE_SCREENSHOTS_TO_DOCS === '1') {
     mkdirSync(DOCS_SHOTS, { recursive: true });
+    if (focus)
+      await page
+        .locator(focus)
+        .first()
+        .evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(DOCS_SHOTS, `${name}.png`), fullPage: false });
   }
 }
@@ -325,7 +331,7 @@ describe('the module page in Chromium, through the PHP proxy', () => {
     const text = (await converted.textContent()) ?? '';
     expect(text).toContain('Invoiced in EUR');
     expect(text).toMatch(/CHF EUR GBP[\s\S]*€[\d,]+\.\d\d EUR/);
-    await shot(page, 'revenue-reporting');
+    await shot(page, 'revenue-reporting', '.cf-revenue-converted');
     expect(problems).toEqual([]);
   });
 
