@@ -49,11 +49,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Notice deadlines, renewals and ends coming up */
+        /** Notice deadlines, renewals, ends and low-cash months coming up */
         get: {
             parameters: {
                 query?: {
-                    /** @description How far ahead (default 30) */
+                    /** @description How far ahead for every deadline kind (default: each kind’s days in /v1/alerts/settings) */
                     days?: number;
                 };
                 header?: never;
@@ -2114,12 +2114,19 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Revenue forecast minus committed costs, per month and currency */
+        /** Revenue forecast minus committed costs, per month and currency, with the bands */
         get: {
             parameters: {
                 query?: {
-                    /** @description Months ahead from the current one (default 12) */
+                    /**
+                     * @description The reporting currency: every amount converted with <dataDir>/rates.csv and summed
+                     * @example EUR
+                     */
+                    convertTo?: string;
+                    /** @description Months ahead (default 12) */
                     months?: number;
+                    /** @description Source ids; repeat the parameter or separate with commas (default: all) */
+                    source?: string[];
                 };
                 header?: never;
                 path?: never;
@@ -2127,7 +2134,7 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description Per month and currency; while the revenue forecast is not connected, costs only (revenue: unavailable) */
+                /** @description Per month and currency */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2991,13 +2998,19 @@ export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
         Alert: {
-            commitmentId: string;
+            /** @description null for cash_low */
+            commitmentId: string | null;
+            /** @description cash_low only */
+            currency?: string;
+            /** @description The day of the event; for cash_low the first day of the month */
             date: string;
             daysLeft: number;
-            /** @description Stable for the same event */
+            /** @description Stable for the same event: raise each id once */
             id: string;
             /** @enum {string} */
-            kind: "notice_deadline" | "renewal" | "commitment_end";
+            kind: "notice_deadline" | "renewal" | "commitment_end" | "cash_low";
+            /** @description cash_low only: YYYY-MM */
+            month?: string;
             /** @description A sentence for people */
             reason: string;
             /** @enum {string} */
@@ -3473,15 +3486,20 @@ export type components = {
             nextCursor: string | null;
         };
         NetForecast: {
+            /** @description The revenue forecast’s origin day */
+            asOf: string | null;
             data: {
                 costs: string;
+                /** @description The reporting currency when convertTo is given */
                 currency: string;
                 month: string;
+                /** @description revenue - costs for each of expected, p10, p90 */
                 net: {
                     expected: string;
                     p10: string;
                     p90: string;
                 } | null;
+                /** @description p10 revenue does not cover the month’s commitments */
                 p10Shortfall: boolean | null;
                 revenue: {
                     expected: string;
@@ -3489,8 +3507,13 @@ export type components = {
                     p90: string;
                 } | null;
             }[];
+            /** @description Currencies left out of the reporting currency: no rate loaded */
+            missingRates: string[];
             note: string;
-            /** @enum {string} */
+            /**
+             * @description unavailable: no source or no synced invoice, so costs only
+             * @enum {string}
+             */
             revenue: "available" | "unavailable";
         };
         /**
