@@ -265,7 +265,8 @@ export const operations: readonly Operation[] = z.array(operationSchema).parse([
     method: 'GET',
     path: '/v1/revenue/figures',
     kind: 'read',
-    summary: 'Monthly revenue flows per currency, each also converted into a reporting currency at the loaded rates',
+    summary:
+      'Monthly revenue flows per currency, each also converted into a reporting currency at the loaded rates',
     params: [
       query('from', MONTH),
       query('to', MONTH),
