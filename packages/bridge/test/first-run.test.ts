@@ -96,10 +96,34 @@ describe('the demo in a terminal', () => {
     });
     expect(res.status).toBe(200);
 
+    // A second demo on another port, same data directory: the lock refuses it, naming the first.
+    const other = runCli(
+      CLI_BUNDLE,
+      ['start', '--data-dir', dataDir],
+      { PORT: String(await freePort()) },
+      tempDir(),
+    );
+    expect(await other.exit).toBe(75);
+    expect(other.err()).toMatch(
+      new RegExp(
+        `is in use by another bridge \\(pid \\d+ on .*, demo, serving on http://127\\.0\\.0\\.1:${port},`,
+      ),
+    );
+    expect(other.out()).not.toContain('Starting two simulated');
+    expect(readdirSync(dataDir).sort()).toEqual(before);
+    expect(
+      (
+        await fetch(`http://127.0.0.1:${port}/v1/invoices?limit=1`, {
+          headers: { Authorization: `Bearer ${TOKEN}` },
+        })
+      ).status,
+    ).toBe(200);
+
     term.press('C-c');
     expect(await term.exited()).toEqual({ status: 0, cursorVisible: true, wraps: true });
     expect(term.screen()).toContain('stopped.');
     expect(sqliteSidecars(dataDir)).toEqual([]);
+    expect(existsSync(join(dataDir, 'bridge.lock'))).toBe(false);
   }, 180_000);
 });
 

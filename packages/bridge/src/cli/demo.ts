@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { serveModulePreview } from '@forecaster/module-assets/preview';
 import { type ServedSimulator, serveWhmcsSimulator } from '@forecaster/whmcs-sim';
@@ -7,6 +6,7 @@ import { type Bridge, createBridge } from '../bridge.ts';
 import { type BridgeConfig, loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { SCOPES } from '../scopes.ts';
+import { lockDataDir } from '../store/data-dir-lock.ts';
 import type { SyncRunResult } from '../store/types.ts';
 import { createLogSink } from './log-sink.ts';
 import { assertPortFree } from './port.ts';
@@ -54,20 +54,23 @@ type Credential = { identifier: string; secret: string };
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const out = options.out ?? process.stdout;
   const port = options.port ?? 8787;
-  // Before anything is started or deleted: a second start must leave a running demo alone.
+  // Before anything is started or deleted: a second start must leave a running demo alone,
+  // whether it asks for the same port or the same data directory on another one.
   await assertPortFree(HOST, port);
+  const dataDir = resolve(options.dataDir ?? './data/demo');
+  const lock = lockDataDir(dataDir, { purpose: 'demo' });
   const token = options.token ?? `demo-${randomBytes(24).toString('base64url')}`;
   const credentials = {
     eu: { identifier: 'forecaster-eu', secret: secret() },
     us: { identifier: 'forecaster-us', secret: secret() },
   };
-  out.write('Starting two simulated WHMCS installs on loopback (no WHMCS is configured)...\n');
-  const sims = await startSimulators(options.invoices ?? [30_000, 20_000], credentials);
+  let sims: ServedSimulator[] = [];
   const closeSims = () => Promise.all(sims.map((s) => s.close())).then(() => undefined);
   let bridge: Bridge | undefined;
   try {
-    const dataDir = resolve(options.dataDir ?? './data/demo');
-    rmSync(dataDir, { recursive: true, force: true });
+    lock.clear();
+    out.write('Starting two simulated WHMCS installs on loopback (no WHMCS is configured)...\n');
+    sims = await startSimulators(options.invoices ?? [30_000, 20_000], credentials);
     const config = demoConfig({ port, dataDir, token, sims, credentials });
     const sink = createLogSink(out);
     bridge = await createBridge(config, {
@@ -83,6 +86,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const runs = await firstSync(bridge, out, sink, options.signal);
     if (options.signal?.aborted) throw new DemoInterrupted('stopped during the first sync');
     const url = await bridge.listen();
+    lock.update({ url });
     const preview = await startPreview(url, token, out);
     out.write(welcome(url, token, runs, preview?.url));
     const served = bridge;
@@ -95,11 +99,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         await preview?.close();
         await served.close();
         await closeSims();
+        lock.release();
       },
     };
   } catch (err) {
     await bridge?.close();
     await closeSims();
+    lock.release();
     throw err;
   }
 }
