@@ -16,7 +16,12 @@ import { assertPortFree, PortInUseError } from './port.ts';
 import { announce, formatRunSummary, showSyncProgress } from './progress.ts';
 import { stopOnSignal } from './signals.ts';
 
-/** Exit statuses: 0 ok, 1 a sync or check failed (or did not finish), 2 the configuration or the command line is wrong. */
+/**
+ * Exit statuses: 0 ok; 1 a sync or check failed, or a sync did not finish for another reason
+ * (another process took its lease); 2 the configuration or the command line is wrong; 75 busy
+ * (below); 130 or 143 a sync stopped by SIGINT or SIGTERM (below). The docs' command table says
+ * the same.
+ */
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
@@ -136,7 +141,7 @@ export function buildProgram(): Command {
   program
     .command('sync')
     .description(
-      'sync now, with a progress bar, then print a summary (exit 1 if any source failed or was interrupted)',
+      'sync now, with a progress bar, then print a summary (exit 1 if any source failed, 75 if another process syncs it, 130/143 if stopped by SIGINT/SIGTERM)',
     )
     .option('-s, --source <id>', 'only this source')
     .option('--full', 'a full sync (default: incremental; a source never synced gets a full one)')
@@ -161,7 +166,7 @@ export function buildProgram(): Command {
       let stoppedBy: string | undefined;
       // A signal stops the runs at a page boundary; the summary below still prints.
       const abort = (signal: NodeJS.Signals) => {
-        if (controller.signal.aborted) process.exit(130);
+        if (controller.signal.aborted) process.exit(EXIT_SIGNAL[signal] ?? EXIT_FAILED);
         announce(`\n${signal}: stopping the sync (a full sync resumes from its checkpoint next time)\n`);
         stoppedBy = signal;
         controller.abort();
