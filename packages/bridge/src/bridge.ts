@@ -6,6 +6,7 @@ import { createApp } from './api/index.ts';
 import { createCheckRunner } from './check/index.ts';
 import type { BridgeConfig } from './config.ts';
 import { diagnose } from './diagnose.ts';
+import { docsBase } from './docs/docs-base.ts';
 import { createFacade } from './facade/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -13,7 +14,9 @@ import { openSqliteStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
 import { SyncEngine, type SyncEngineDeps } from './sync/engine.ts';
 
-export const VERSION = '0.1.0';
+import { VERSION } from './version.ts';
+
+export { VERSION };
 
 export interface Bridge {
   config: BridgeConfig;
@@ -49,7 +52,7 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
     store,
     logger,
     metrics,
-    diagnose: (code, context) => diagnose(code, config.docsBaseUrl, context),
+    diagnose: (code, context) => diagnose(code, docsBase(config), context),
     ...options.engine,
   });
   await engine.start({ schedule: false });

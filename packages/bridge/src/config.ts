@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { assertTimeZone, resolveApiUrl } from '@forecaster/whmcs-client';
 import { z } from 'zod';
+import { DEFAULT_LISTEN } from './config/defaults.ts';
 import { readEnv } from './config/env.ts';
 import { ConfigError } from './config/errors.ts';
 import { describeIssue, jsonSyntaxError } from './config/issues.ts';
@@ -201,9 +202,9 @@ export const bridgeConfigSchema = z
     listen: z
       .strictObject({
         /** Address to listen on; `0.0.0.0` for every interface (in a container, behind a proxy). */
-        host: z.string().min(1).default('127.0.0.1'),
+        host: z.string().min(1).default(DEFAULT_LISTEN.host),
         /** Port to listen on (`PORT` overrides); 0 picks a free one. */
-        port: z.number().int().min(0).max(65_535).default(8787),
+        port: z.number().int().min(0).max(65_535).default(DEFAULT_LISTEN.port),
       })
       .prefault({}),
     /** Directory of the SQLite store (`bridge.sqlite`), relative to the configuration file. */
@@ -237,8 +238,11 @@ export const bridgeConfigSchema = z
         format: z.enum(['auto', 'json', 'pretty']).default('auto'),
       })
       .prefault({}),
-    /** Where error messages link to (`<docsBaseUrl>/troubleshooting#<code>`). */
-    docsBaseUrl: z.string().url().default('https://forecaster-bridge.dev'),
+    /**
+     * Where error messages link to (`<docsBaseUrl>/troubleshooting#<code>`): a published copy of
+     * the docs site. Unset, they link to the pages the bridge serves itself under `/docs`.
+     */
+    docsBaseUrl: z.string().url().optional(),
     /** The WHMCS installations to sync. */
     sources: z.array(sourceConfigSchema).default([]),
     /** The WHMCS-compatible GetInvoices endpoint for modules that talk to WHMCS directly; off by default. */
@@ -335,7 +339,8 @@ export interface BridgeConfig {
     trustedProxies?: string[];
   };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'; format: 'auto' | 'json' | 'pretty' };
-  docsBaseUrl: string;
+  /** Unset: the bridge's own `/docs` pages (see docs/docs-base.ts). */
+  docsBaseUrl?: string;
   sources: SourceConfig[];
   /** Set by loadConfig; absent in hand-built configurations (the facade is then off). */
   facade?: FacadeConfig;
@@ -526,7 +531,7 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
     cors: file.cors,
     rateLimit: file.rateLimit,
     log: { level: vars.BRIDGE_LOG_LEVEL ?? file.log.level, format: file.log.format },
-    docsBaseUrl: file.docsBaseUrl,
+    ...(file.docsBaseUrl ? { docsBaseUrl: file.docsBaseUrl } : {}),
     sources,
     facade,
     origin: path ? resolve(path) : null,

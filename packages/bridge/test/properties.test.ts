@@ -370,7 +370,7 @@ const VALID: BridgeConfigFile = {
   cors: { origins: ['https://forecaster.example.com'] },
   rateLimit: { requestsPerMinute: 600 },
   log: { level: 'info', format: 'json' },
-  docsBaseUrl: 'https://forecaster-bridge.dev',
+  docsBaseUrl: 'https://docs.example.com',
   sources: [
     {
       id: 'eu',

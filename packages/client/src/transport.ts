@@ -55,7 +55,7 @@ export interface Transport {
 }
 
 const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
-const DEFAULT_USER_AGENT = 'forecaster-whmcs-client/0.1 (+https://forecaster-bridge.dev)';
+const DEFAULT_USER_AGENT = 'forecaster-whmcs-client/0.1';
 
 /**
  * Attempt and retry: one action through {@link createAttempt}, parsed with its schema, tried

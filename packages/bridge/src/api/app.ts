@@ -1,4 +1,3 @@
-import { DOCS_BASE_URL } from '@forecaster/module-assets';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -17,6 +16,7 @@ import { costEntriesRoutes } from './cost-entries.ts';
 import { costsRoutes } from './costs.ts';
 import { counterpartiesRoutes } from './counterparties.ts';
 import type { AppDeps, AppEnv } from './deps.ts';
+import { docsPagesRoutes } from './docs-pages.ts';
 import { ApiError, errorHandler, validationHook } from './errors.ts';
 import { forecastRoutes } from './forecast.ts';
 import { invoicesRoutes } from './invoices.ts';
@@ -133,7 +133,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     .route('/v1/receivables', receivablesRoutes(deps))
     .route('/v1/payment-behaviour', paymentBehaviourRoutes(deps))
     .route('/v1/forecast', forecastRoutes(deps))
-    .route('/', systemRoutes(deps, openApiDocument));
+    .route('/', systemRoutes(deps, openApiDocument))
+    .route('/', docsPagesRoutes(deps));
 
   app.notFound(notFoundOrNotAllowed(app));
   app.onError(errorHandler(deps.logger));
@@ -162,7 +163,6 @@ export function openApiDocument(options: { version?: string } = {}): Record<stri
     cors: { origins: [] },
     rateLimit: { requestsPerMinute: 1 },
     log: { level: 'fatal', format: 'json' },
-    docsBaseUrl: DOCS_BASE_URL,
     sources: [],
     origin: null,
     secrets: [],

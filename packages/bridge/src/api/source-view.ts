@@ -102,7 +102,13 @@ export function nextFullSyncAt(
   return next > now.getTime() ? new Date(next).toISOString() : undefined;
 }
 
-export async function sourceView(deps: AppDeps, source: SourceConfig, now: Date): Promise<SourceView> {
+/** `docsBaseUrl`: where this answer's links go (see docs/docs-base.ts). */
+export async function sourceView(
+  deps: AppDeps,
+  source: SourceConfig,
+  now: Date,
+  docsBaseUrl: string,
+): Promise<SourceView> {
   const [record, state, counts] = await Promise.all([
     deps.store.getSource(source.id),
     deps.sync.state(source.id),
@@ -126,7 +132,7 @@ export async function sourceView(deps: AppDeps, source: SourceConfig, now: Date)
     // An error recorded under the previous configuration is gone once the configuration changed.
     lastError: errorView(
       isCurrentError(record?.lastError, configHash(source)) ? record?.lastError : undefined,
-      deps.config.docsBaseUrl,
+      docsBaseUrl,
     ),
     ...(progress ? { progress } : {}),
     coverage: {

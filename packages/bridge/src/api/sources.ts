@@ -1,4 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
+import { docsBase } from '../docs/docs-base.ts';
 import type { AppDeps } from './deps.ts';
 import { BEARER, configuredSource, createRouter } from './router.ts';
 import {
@@ -47,11 +48,13 @@ export function sourcesRoutes(deps: AppDeps) {
   return createRouter()
     .openapi(listSources, async (c) => {
       const at = now();
-      const data = await Promise.all(deps.config.sources.map((source) => sourceView(deps, source, at)));
+      const docs = docsBase(deps.config, new URL(c.req.url).origin);
+      const data = await Promise.all(deps.config.sources.map((source) => sourceView(deps, source, at, docs)));
       return c.json({ data }, 200);
     })
     .openapi(getSource, async (c) => {
       const source = configuredSource(deps, c.req.valid('param').id);
-      return c.json({ data: await sourceView(deps, source, now()) }, 200);
+      const docs = docsBase(deps.config, new URL(c.req.url).origin);
+      return c.json({ data: await sourceView(deps, source, now(), docs) }, 200);
     });
 }

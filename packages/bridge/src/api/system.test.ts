@@ -99,6 +99,8 @@ describe('GET /openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info).toMatchObject({ title: 'Forecaster Bridge API', version: '9.9.9' });
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/docs/setup-guide',
+      '/docs/troubleshooting',
       '/healthz',
       '/metrics',
       '/openapi.json',

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { DOCS_BASE_URL } from '@forecaster/module-assets';
+import { DEFAULT_LISTEN } from '../config/defaults.ts';
 import { type BridgeConfig, ConfigError, type LoadOptions, loadConfig } from '../config.ts';
+import { docsBase } from '../docs/docs-base.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
 import { type CheckSourceOptions, checkSource } from './check-source.ts';
 import { type CheckReport, CONFIGURATION_SOURCE, completeReport, flagged } from './report.ts';
@@ -41,7 +42,7 @@ export async function checkConfig(options: CheckConfigOptions = {}): Promise<Che
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     const report = completeReport({ source: CONFIGURATION_SOURCE, url: '' }, [
-      flagged('config', 'failed', 'config_invalid', err.message, DOCS_BASE_URL),
+      flagged('config', 'failed', 'config_invalid', err.message, docsBase({ listen: DEFAULT_LISTEN })),
     ]);
     return { reports: [report], ok: false, configError: { key: err.key, message: err.message } };
   }
@@ -57,7 +58,7 @@ export async function checkConfig(options: CheckConfigOptions = {}): Promise<Che
     const reports = await Promise.all(
       sources.map(async ({ source, index }) =>
         withConfigWarnings(
-          await checkSource(source, { ...checkOptions, gate, docsBaseUrl: config.docsBaseUrl }),
+          await checkSource(source, { ...checkOptions, gate, docsBaseUrl: docsBase(config) }),
           config.warnings,
           `sources[${index}].`,
         ),

@@ -60,7 +60,7 @@ describe('forecaster-bridge check', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^good {2}http:\/\/127\.0\.0\.1:\d+\/includes\/api\.php$/m);
     expect(run.stdout).toContain('  ✗ WHMCS allows this host’s address');
-    expect(run.stdout).toContain('      More: https://forecaster-bridge.dev/troubleshooting#ip_not_allowed');
+    expect(run.stdout).toContain('      More: http://127.0.0.1:8787/docs/troubleshooting#ip_not_allowed');
     expect(run.stdout).toMatch(/ {2}OK\n[\s\S]*FAILED: ip_not_allowed/);
     expect(run.stdout + run.stderr).not.toContain(SECRET);
   });

@@ -88,7 +88,7 @@ export const checkReportSchema = z
           detail: 'WHMCS refused the address it saw, 203.0.113.9.',
           code: 'ip_not_allowed',
           fix: ['Add exactly that address to the API IP Access Restriction list.'],
-          docsUrl: 'https://forecaster-bridge.dev/troubleshooting#ip_not_allowed',
+          docsUrl: 'http://127.0.0.1:8787/docs/troubleshooting#ip_not_allowed',
         },
       ],
       seenIp: '203.0.113.9',

@@ -1,4 +1,5 @@
 import type { BridgeConfig } from '../config.ts';
+import { docsBase } from '../docs/docs-base.ts';
 import type { LoginGate } from '../store/login-gate.ts';
 import { checkSource } from './check-source.ts';
 import type { CheckReport } from './report.ts';
@@ -41,7 +42,7 @@ export function createCheckRunner(
     let run = running.get(sourceId);
     if (!run) {
       run = checkSource(source, {
-        docsBaseUrl: config.docsBaseUrl,
+        docsBaseUrl: docsBase(config),
         gate,
         ...(runOptions.force ? { force: true } : {}),
       })

@@ -2,8 +2,10 @@ import { type CallEvent, createWhmcsClient, type WhmcsClient } from '@forecaster
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { SourceConfig } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
+import { VERSION } from '../version.ts';
 
-export const USER_AGENT = 'ForecasterBridge/0.1 (+https://forecaster-bridge.dev)';
+/** What WHMCS's logs show: the product and its version (no web address: the product has none). */
+export const USER_AGENT = `ForecasterBridge/${VERSION}`;
 
 /**
  * The fetch a source uses: undici's, with an agent that verifies certificates against the

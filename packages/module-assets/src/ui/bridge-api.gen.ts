@@ -3035,7 +3035,7 @@ export type components = {
          *           "fix": [
          *             "Add exactly that address to the API IP Access Restriction list."
          *           ],
-         *           "docsUrl": "https://forecaster-bridge.dev/troubleshooting#ip_not_allowed"
+         *           "docsUrl": "http://127.0.0.1:8787/docs/troubleshooting#ip_not_allowed"
          *         }
          *       ],
          *       "seenIp": "203.0.113.9",
