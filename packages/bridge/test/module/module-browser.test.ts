@@ -404,6 +404,16 @@ describe('the module page in Chromium, through the PHP proxy', () => {
 
     // The outlook: its end is an alert, its schedule and the month totals are listed.
     await page.locator('.cf-subtabs').getByRole('link', { name: 'Outlook' }).click();
+    await page.locator('.cf-alert-settings summary').click();
+    await page.getByLabel('Days before the last day to give notice').fill('60');
+    await page.getByLabel('Cash alert below').fill('EUR 100000000.00');
+    await page.getByRole('button', { name: 'Save alert settings' }).click();
+    await page.locator('.cf-alert-settings .cf-saved').waitFor();
+    await page
+      .getByText(/below the threshold of 100000000\.00/)
+      .first()
+      .waitFor();
+    await page.locator('.cf-alert-settings summary').click();
     await page.locator('.cf-data', { hasText: 'Colocation Frankfurt' }).first().waitFor();
     const outlook = (await page.locator('.cf-commitments').textContent()) ?? '';
     expect(outlook).toContain('"Colocation Frankfurt" ends on');

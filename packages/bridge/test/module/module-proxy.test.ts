@@ -304,6 +304,46 @@ describe('every operation, through the proxy', () => {
       expect(res.status).toBe(200);
       expect(res.json).toEqual(await direct('/v1/alerts?days=60'));
     },
+    calendar: async () => {
+      const res = await api('calendar', { from: '2026-01-01', to: '2027-12-31' });
+      expect(res.status).toBe(200);
+      expect(res.json).toEqual(await direct('/v1/calendar?from=2026-01-01&to=2027-12-31'));
+    },
+    alertSettings: async () => {
+      const res = await api('alertSettings');
+      expect(res.status).toBe(200);
+      expect(res.json).toEqual(await direct('/v1/alerts/settings'));
+    },
+    alertSettingsUpdate: async () => {
+      const { version } = (await direct('/v1/alerts/settings')) as { version: number };
+      const settings = {
+        noticeDays: 45,
+        renewalDays: 30,
+        endDays: 30,
+        // A floor no month reaches: every forecast month raises a cash alert (the cron test below).
+        cash: {
+          months: 6,
+          reportingCurrency: null,
+          thresholds: [{ currency: 'EUR', minimum: '100000000.00' }],
+        },
+      };
+      const missing = await api('alertSettingsUpdate', { body: JSON.stringify(settings) }, { post: true });
+      expect(missing.json.error?.message).toBe('ifMatch: is required');
+      const res = await api(
+        'alertSettingsUpdate',
+        { ifMatch: `"${version}"`, body: JSON.stringify(settings) },
+        { post: true },
+      );
+      expect(res.status, res.body).toBe(200);
+      expect(res.json).toEqual({ data: settings, version: version + 1 });
+      expect(await direct('/v1/alerts/settings')).toEqual(res.json);
+      const stale = await api(
+        'alertSettingsUpdate',
+        { ifMatch: `"${version}"`, body: JSON.stringify(settings) },
+        { post: true },
+      );
+      expect(stale.status).toBe(412);
+    },
     ...ledgerCases(
       'counterparty',
       '/v1/counterparties',
@@ -565,6 +605,17 @@ describe('the dashboard widget and the daily cron', () => {
         }),
       }),
     );
+    // The cash floor the settings case set is above every month's p10 net cash in EUR.
+    if (((await direct('/v1/forecast/net')) as { revenue: string }).revenue === 'available') {
+      expect(localApi().slice(before)).toContainEqual(
+        expect.objectContaining({
+          values: expect.objectContaining({
+            title: 'Cash forecast below threshold',
+            message: expect.stringMatching(/EUR.*below the threshold of 100000000\.00/),
+          }),
+        }),
+      );
+    }
     const raised = localApi().length;
     await fetch(`${world.whmcs.url}/harness/cron.php`);
     expect(localApi()).toHaveLength(raised);

@@ -33,7 +33,7 @@ function bridge_call(array $settings, $method, $pathAndQuery, $jsonBody = null, 
         CURLOPT_PROTOCOLS => CURLPROTO_HTTP | CURLPROTO_HTTPS,
         CURLOPT_CUSTOMREQUEST => $method,
     );
-    if ($method === 'POST' || $method === 'PATCH') {
+    if (in_array($method, array('POST', 'PUT', 'PATCH'), true)) {
         $headers[] = 'Content-Type: application/json';
         // An empty PHP array would be sent as [] where the bridge expects an object.
         $options[CURLOPT_POSTFIELDS] = json_encode(empty($jsonBody) ? new \stdClass() : $jsonBody, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);

@@ -77,7 +77,7 @@ function resolve_call(array $operation, array $input)
     if ($query) {
         $path .= '?' . http_build_query($query, '', '&', PHP_QUERY_RFC3986);
     }
-    $hasBody = $operation['method'] === 'POST' || $operation['method'] === 'PATCH';
+    $hasBody = in_array($operation['method'], array('POST', 'PUT', 'PATCH'), true);
     return array('ok' => true, 'path' => $path, 'body' => $hasBody ? $body : null, 'headers' => $headers);
 }
 

@@ -56,7 +56,7 @@ export const operationParamSchema = z
 export const operationSchema = z.strictObject({
   op: z.string().regex(/^[a-z][a-zA-Z]*$/),
   /** The bridge's route (the browser always sends reads as GET and the rest as POST). */
-  method: z.enum(['GET', 'POST', 'PATCH', 'DELETE']),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
   path: z.string().regex(/^\/[a-z0-9/{}._-]*$/i),
   /**
    * `read`: a GET from the browser, anyone who can open the module. `action`: a POST with the
@@ -347,7 +347,41 @@ export const operations: readonly Operation[] = z.array(operationSchema).parse([
     path: '/v1/forecast/net',
     kind: 'read',
     summary: 'Revenue forecast minus committed costs per month, with the p10 shortfalls flagged',
-    params: [query('months', '[0-9]{1,2}')],
+    params: [query('months', '[0-9]{1,2}'), query('source', SOURCE_ID, true), query('convertTo', CURRENCY)],
+  },
+  {
+    op: 'calendar',
+    method: 'GET',
+    path: '/v1/calendar',
+    kind: 'read',
+    summary: 'Notice deadlines, renewals and ends of the commitments, with the day each alert is raised',
+    params: [query('from', DATE), query('to', DATE)],
+  },
+  {
+    op: 'alertSettings',
+    method: 'GET',
+    path: '/v1/alerts/settings',
+    kind: 'read',
+    summary: 'How early deadline alerts are raised, and the cash alert thresholds',
+    params: [],
+  },
+  {
+    op: 'alertSettingsUpdate',
+    method: 'PUT',
+    path: '/v1/alerts/settings',
+    kind: 'write',
+    summary: 'Change the alert settings (the version read, as If-Match)',
+    params: [
+      ifMatch,
+      {
+        name: 'body',
+        in: 'body',
+        pattern: JSON_TEXT,
+        json: 'object',
+        fields: ['noticeDays', 'renewalDays', 'endDays', 'cash'],
+        required: true,
+      },
+    ],
   },
   {
     op: 'alerts',

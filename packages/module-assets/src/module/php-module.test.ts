@@ -141,6 +141,13 @@ describe('the operation list in PHP', () => {
     ['counterpartyDelete', { id: 'cp_abcdefgh12', ifMatch: '"1"', body: '{"name":"x"}' }],
     ['costEntryRestore', { id: 'ce_abcdefgh12', ifMatch: '"2"' }],
     ['costEntryCreate', { idempotencyKey: 'short', body: '{"net":"1.00"}' }],
+    [
+      'alertSettingsUpdate',
+      {
+        ifMatch: '"0"',
+        body: '{"noticeDays":30,"cash":{"months":12,"reportingCurrency":null,"thresholds":[]}}',
+      },
+    ],
   ];
 
   it('is the same list, and checks parameters exactly as the TypeScript side does', async () => {
@@ -174,7 +181,7 @@ describe('the operation list in PHP', () => {
       return call.ok ? { ...call, body: asPhp(call.body), headers: asPhp(call.headers) } : call;
     });
     expect(fromPhp.results).toEqual(fromTs);
-    expect(fromTs.filter((r) => r.ok)).toHaveLength(10);
+    expect(fromTs.filter((r) => r.ok)).toHaveLength(11);
   }, 60_000);
 });
 

@@ -97,7 +97,7 @@ export function resolveCall(op: Operation, input: Record<string, string | null |
     else body[param.name] = value;
   }
   if (query.length) path += `?${query.join('&')}`;
-  const hasBody = op.method === 'POST' || op.method === 'PATCH';
+  const hasBody = op.method === 'POST' || op.method === 'PUT' || op.method === 'PATCH';
   return { ok: true, path, body: hasBody ? body : null, headers };
 }
 

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type {
+  AlertSettingsAnswer,
   Alerts,
   ApiErrorBody,
   ApiInfo,
+  Calendar,
   CheckResult,
   Commitment,
   CommitmentList,
@@ -51,6 +53,9 @@ export interface OpResults {
   commitmentsForecast: CommitmentsForecast;
   netForecast: NetForecast;
   alerts: Alerts;
+  calendar: Calendar;
+  alertSettings: AlertSettingsAnswer;
+  alertSettingsUpdate: AlertSettingsAnswer;
   apiInfo: ApiInfo;
   counterpartyCreate: Written<Counterparty>;
   counterpartyUpdate: Written<Counterparty>;
@@ -71,6 +76,7 @@ export type OpName = keyof OpResults;
 export const POSTED: ReadonlySet<OpName> = new Set<OpName>([
   'syncStart',
   'check',
+  'alertSettingsUpdate',
   ...(['counterparty', 'commitment', 'costEntry'] as const).flatMap(
     (noun) =>
       [

@@ -117,6 +117,227 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/alerts/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How early alerts are raised, and the cash alert thresholds */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The settings in force (defaults until saved); ETag is their version */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertSettingsAnswer"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Replace the alert settings (If-Match required; "0" before the first save) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag you read */
+                    "if-match"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AlertSettings"];
+                };
+            };
+            responses: {
+                /** @description The saved settings */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertSettingsAnswer"];
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names another version than the current one (`precondition_failed`) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match is missing (`precondition_required`) */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notice deadlines, renewals and ends of every commitment, by date */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day (default today) */
+                    from?: string;
+                    /** @description Last day (default from + 365 days; at most 5 years after from) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description In date order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Calendar"];
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/commitments": {
         parameters: {
             query?: never;
@@ -3019,6 +3240,51 @@ export type components = {
         Alerts: {
             data: components["schemas"]["Alert"][];
             notes: string[];
+        };
+        AlertSettings: {
+            cash: {
+                /** @description How many months ahead cash alerts look (default 12) */
+                months: number;
+                /**
+                 * @description Convert net cash into this currency (rates.csv) before comparing; null: per currency
+                 * @example EUR
+                 */
+                reportingCurrency: string | null;
+                thresholds: {
+                    /** @example EUR */
+                    currency: string;
+                    /**
+                     * @description Alert when p10 of net cash in a month falls below this
+                     * @example 1250.00
+                     */
+                    minimum: string;
+                }[];
+            };
+            /** @description Alert this many days before a commitment ends */
+            endDays: number;
+            /** @description Alert this many days before the last day to give notice */
+            noticeDays: number;
+            /** @description Alert this many days before a renewal */
+            renewalDays: number;
+        };
+        AlertSettingsAnswer: {
+            data: components["schemas"]["AlertSettings"];
+            version: number;
+        };
+        Calendar: {
+            data: components["schemas"]["CalendarEvent"][];
+        };
+        CalendarEvent: {
+            /** @description The day /v1/alerts starts raising it (settings: days before) */
+            alertOn: string;
+            commitmentId: string;
+            counterpartyId: string;
+            date: string;
+            /** @enum {string} */
+            kind: "notice_deadline" | "renewal" | "commitment_end";
+            /** @description The end of the term a notice deadline or renewal belongs to */
+            termEnd: string | null;
+            title: string;
         };
         /**
          * @example {

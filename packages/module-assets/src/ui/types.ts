@@ -60,6 +60,10 @@ export type NetForecast = Schemas['NetForecast'];
 export type NetForecastRow = NetForecast['data'][number];
 export type Alerts = Schemas['Alerts'];
 export type Alert = Schemas['Alert'];
+export type AlertSettings = Schemas['AlertSettings'];
+export type AlertSettingsAnswer = Schemas['AlertSettingsAnswer'];
+export type Calendar = Schemas['Calendar'];
+export type CalendarEvent = Schemas['CalendarEvent'];
 /** A ledger record as every write answers it. */
 export interface Written<T> {
   data: T;

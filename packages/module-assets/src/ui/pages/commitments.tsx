@@ -11,6 +11,7 @@ import {
   Load,
   moneyColumn,
   type RangeValue,
+  ReportingPicker,
   StateLabel,
 } from '../components.tsx';
 import { useModule } from '../context.ts';
@@ -27,6 +28,7 @@ import { COMMITMENT_FIELDS, COST_ENTRY_FIELDS, COUNTERPARTY_FIELDS } from '../le
 import { PENDING_ENDPOINTS } from '../pending-api.ts';
 import type {
   Alert,
+  CalendarEvent,
   Commitment,
   CommitmentForecast,
   CostEntry,
@@ -34,6 +36,7 @@ import type {
   Counterparty,
   NetForecastRow,
 } from '../types.ts';
+import { AlertSettingsForm } from './alert-settings.tsx';
 import { LedgerEditor, type SelectOptions } from './ledger-editor.tsx';
 
 /*
@@ -101,12 +104,41 @@ function AlertsTable() {
   );
 }
 
+const KIND_LABELS: Record<CalendarEvent['kind'], string> = {
+  notice_deadline: 'Last day to give notice',
+  renewal: 'Renews',
+  commitment_end: 'Ends',
+};
+
+function CalendarTable() {
+  const { api } = useModule();
+  const [calendar] = useOp(api, 'calendar', {});
+  return (
+    <Load value={calendar} what="the calendar">
+      {(c) => (
+        <DataTable<CalendarEvent>
+          csvName="commitments-calendar"
+          rows={c.data}
+          empty="No notice deadlines, renewals or ends in the next 12 months."
+          columns={[
+            { header: 'Date', value: (e) => e.date, render: (e) => formatDate(e.date) },
+            { header: 'What', value: (e) => KIND_LABELS[e.kind] },
+            { header: 'Commitment', value: (e) => e.title },
+            { header: 'Alert from', value: (e) => e.alertOn, render: (e) => formatDate(e.alertOn) },
+          ]}
+        />
+      )}
+    </Load>
+  );
+}
+
 const range = (band: { p10: string; p90: string } | null, currency: string) =>
   band ? `${formatMoney(band.p10, currency)} – ${formatMoney(band.p90, currency)}` : '—';
 
 function NetForecastView() {
   const { api, sources } = useModule();
-  const [net] = useOp(api, 'netForecast', { months: 12 });
+  const [reporting, setReporting] = useState('');
+  const [net] = useOp(api, 'netForecast', { months: 12, convertTo: reporting });
   const [currency, setCurrency] = useState<string | null>(null);
   const data = net.state === 'ok' ? net.data : null;
   const currencies = useMemo(
@@ -149,77 +181,83 @@ function NetForecastView() {
   }, [rows]);
   const axis = useMemo(() => (v: number) => formatDecimal(v.toFixed(0), undefined, 0), []);
   return (
-    <Load value={net} what="the net forecast">
-      {(n) => (
-        <>
-          {n.revenue === 'unavailable' && <div class="alert alert-info cf-net-note">{n.note}</div>}
-          {sources.state === 'ok' && n.revenue === 'available' && <AsOf sources={sources.data.data} />}
-          <CurrencyPicker value={chosen} currencies={currencies} onChange={setCurrency} />
-          {rows.length > 0 && (
-            <MonthChart
-              months={rows.map((r) => r.month)}
-              series={series}
-              band={[2, 1]}
-              formatValue={axis}
-              label={`Revenue forecast against commitments in ${chosen}`}
+    <>
+      <ReportingPicker value={reporting} onChange={setReporting} />
+      <Load value={net} what="the net forecast">
+        {(n) => (
+          <>
+            {n.revenue === 'unavailable' && <div class="alert alert-info cf-net-note">{n.note}</div>}
+            {n.revenue === 'available' && n.asOf && (
+              <p class="small text-muted">Revenue forecast made on {formatDate(n.asOf)}.</p>
+            )}
+            {sources.state === 'ok' && n.revenue === 'available' && <AsOf sources={sources.data.data} />}
+            <CurrencyPicker value={chosen} currencies={currencies} onChange={setCurrency} />
+            {rows.length > 0 && (
+              <MonthChart
+                months={rows.map((r) => r.month)}
+                series={series}
+                band={[2, 1]}
+                formatValue={axis}
+                label={`Revenue forecast against commitments in ${chosen}`}
+              />
+            )}
+            <DataTable<NetForecastRow>
+              csvName={`net-forecast-${chosen ?? 'all'}`}
+              rows={rows}
+              empty="No commitments and no forecast for the coming months."
+              rowClass={(r) => (r.p10Shortfall ? 'danger' : undefined)}
+              columns={[
+                { header: 'Month', value: (r) => r.month, render: (r) => formatMonth(r.month) },
+                { header: 'Currency', value: (r) => r.currency },
+                {
+                  header: 'Revenue expected',
+                  value: (r) => r.revenue?.expected ?? '',
+                  render: (r) => (r.revenue ? formatMoney(r.revenue.expected, r.currency) : '—'),
+                  numeric: true,
+                  align: 'right',
+                },
+                {
+                  header: 'Revenue p10 – p90',
+                  value: (r) => (r.revenue ? `${r.revenue.p10} – ${r.revenue.p90}` : ''),
+                  render: (r) => range(r.revenue, r.currency),
+                  align: 'right',
+                },
+                moneyColumn(
+                  'Commitments',
+                  (r) => r.costs,
+                  (r) => r.currency,
+                ),
+                {
+                  header: 'Net expected',
+                  value: (r) => r.net?.expected ?? '',
+                  render: (r) => (r.net ? formatMoney(r.net.expected, r.currency) : '—'),
+                  numeric: true,
+                  align: 'right',
+                },
+                {
+                  header: 'Net p10 – p90',
+                  value: (r) => (r.net ? `${r.net.p10} – ${r.net.p90}` : ''),
+                  render: (r) => range(r.net, r.currency),
+                  align: 'right',
+                },
+                {
+                  header: 'p10 covers commitments',
+                  value: (r) => (r.p10Shortfall === null ? '' : r.p10Shortfall ? 'no' : 'yes'),
+                  render: (r) =>
+                    r.p10Shortfall === null ? (
+                      '—'
+                    ) : r.p10Shortfall ? (
+                      <span class="label label-danger cf-shortfall">No: short in a bad month</span>
+                    ) : (
+                      <span class="label label-success">Yes</span>
+                    ),
+                },
+              ]}
             />
-          )}
-          <DataTable<NetForecastRow>
-            csvName={`net-forecast-${chosen ?? 'all'}`}
-            rows={rows}
-            empty="No commitments and no forecast for the coming months."
-            rowClass={(r) => (r.p10Shortfall ? 'danger' : undefined)}
-            columns={[
-              { header: 'Month', value: (r) => r.month, render: (r) => formatMonth(r.month) },
-              { header: 'Currency', value: (r) => r.currency },
-              {
-                header: 'Revenue expected',
-                value: (r) => r.revenue?.expected ?? '',
-                render: (r) => (r.revenue ? formatMoney(r.revenue.expected, r.currency) : '—'),
-                numeric: true,
-                align: 'right',
-              },
-              {
-                header: 'Revenue p10 – p90',
-                value: (r) => (r.revenue ? `${r.revenue.p10} – ${r.revenue.p90}` : ''),
-                render: (r) => range(r.revenue, r.currency),
-                align: 'right',
-              },
-              moneyColumn(
-                'Commitments',
-                (r) => r.costs,
-                (r) => r.currency,
-              ),
-              {
-                header: 'Net expected',
-                value: (r) => r.net?.expected ?? '',
-                render: (r) => (r.net ? formatMoney(r.net.expected, r.currency) : '—'),
-                numeric: true,
-                align: 'right',
-              },
-              {
-                header: 'Net p10 – p90',
-                value: (r) => (r.net ? `${r.net.p10} – ${r.net.p90}` : ''),
-                render: (r) => range(r.net, r.currency),
-                align: 'right',
-              },
-              {
-                header: 'p10 covers commitments',
-                value: (r) => (r.p10Shortfall === null ? '' : r.p10Shortfall ? 'no' : 'yes'),
-                render: (r) =>
-                  r.p10Shortfall === null ? (
-                    '—'
-                  ) : r.p10Shortfall ? (
-                    <span class="label label-danger cf-shortfall">No: short in a bad month</span>
-                  ) : (
-                    <span class="label label-success">Yes</span>
-                  ),
-              },
-            ]}
-          />
-        </>
-      )}
-    </Load>
+          </>
+        )}
+      </Load>
+    </>
   );
 }
 
@@ -387,7 +425,10 @@ function CommitmentsView({ tab }: { tab: Tab }) {
       {tab === 'outlook' && (
         <>
           <h2>Deadlines and alerts</h2>
-          <AlertsTable />
+          <AlertsTable key={readAt} />
+          <AlertSettingsForm onSaved={changed} />
+          <h2>Calendar</h2>
+          <CalendarTable key={readAt} />
           <h2>Revenue forecast against commitments</h2>
           <NetForecastView />
           <h2>Schedule of every commitment</h2>
