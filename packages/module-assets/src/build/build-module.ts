@@ -11,7 +11,6 @@ import {
 import { dirname, join, relative } from 'node:path';
 import { zipSync } from 'fflate';
 import { build } from 'vite';
-import { DOCS_BASE_URL } from '../links.ts';
 import { mockups } from '../mockups.ts';
 import { MODULE_NAME, MODULE_TITLE } from '../module/operations.ts';
 import { renderPhpOperations } from '../module/php-source.ts';
@@ -142,7 +141,7 @@ function guidePlugin() {
     name: 'forecaster-guide',
     resolveId: (id: string) => (id === GUIDE_MODULE ? `\0${GUIDE_MODULE}` : undefined),
     load: (id: string) =>
-      id === `\0${GUIDE_MODULE}` ? `export default ${JSON.stringify(guideData(DOCS_BASE_URL))};` : undefined,
+      id === `\0${GUIDE_MODULE}` ? `export default ${JSON.stringify(guideData())};` : undefined,
   };
 }
 

@@ -420,9 +420,6 @@ export function GuideStepView({ code, assetBase }: { code: string; assetBase: st
         <strong>How to tell it worked: </strong>
         <GuideText text={step.verify} />
       </p>
-      <a href={`${guide.docsBaseUrl}/setup-guide#${step.id}`} target="_blank" rel="noopener noreferrer">
-        This step in the online guide
-      </a>
     </div>
   );
 }

@@ -13,14 +13,12 @@ export interface GuideData {
   steps: Record<string, GuideStep>;
   /** Diagnostic code -> the guide step that sets up what failed. */
   stepFor: Record<string, GuideStepId>;
-  docsBaseUrl: string;
 }
 
 /** Builds the data; runs in Node during the build, never in the browser. */
-export function guideData(docsBaseUrl: string): GuideData {
+export function guideData(): GuideData {
   return {
     steps: Object.fromEntries(setupGuide.steps.map((s) => [s.id, s])),
     stepFor: Object.fromEntries(diagnostics.map((d) => [d.code, d.guideStep])),
-    docsBaseUrl,
   };
 }
