@@ -104,7 +104,8 @@ describe('the built docs site', () => {
     }
     expect(problems).toEqual([]);
     await page.close();
-  });
+    // Every page with its images in one test: 20 s was not enough under load (2 cores, load 15).
+  }, 120_000);
 
   it('lists every page in the sidebar, and every sidebar link is a page', async () => {
     const { page, problems } = await open();
