@@ -10,6 +10,7 @@ import { docsBase } from './docs/docs-base.ts';
 import { createFacade } from './facade/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { ManagedSources } from './sources/managed-sources.ts';
 import { openSqliteStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
 import { SyncEngine, type SyncEngineDeps } from './sync/engine.ts';
@@ -56,6 +57,9 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
     ...options.engine,
   });
   await engine.start({ schedule: false });
+  // Sources created through the API join the file's: in config.sources and in the engine.
+  const managedSources = new ManagedSources({ config, store, logger, registrar: engine });
+  await managedSources.load();
   metrics.reportSourceStates(() =>
     Promise.all(config.sources.map(async (s) => ({ source: s.id, state: await engine.state(s.id) }))),
   );
@@ -67,6 +71,7 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
     metrics,
     version: VERSION,
     check: createCheckRunner(config, store.loginGate),
+    managedSources,
   });
   app.route('/whmcs', createFacade({ config, store, sync: engine, logger, clock: options.engine?.clock }));
   let server: Server | undefined;

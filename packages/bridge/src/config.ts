@@ -10,6 +10,7 @@ import { ConfigError } from './config/errors.ts';
 import { describeIssue, jsonSyntaxError } from './config/issues.ts';
 import { assertEnvSecretsSet } from './config/secret-env.ts';
 import { SCOPES, type Scope } from './scopes.ts';
+import { type ManagedSourcesConfig, resolveManagedSources } from './sources/managed-config.ts';
 import { checkDistinctTokens, checkTokenLength, legacyTokenWarning, type TokenEntry } from './token-rules.ts';
 
 export { ConfigError };
@@ -247,6 +248,17 @@ export const bridgeConfigSchema = z
     sources: z.array(sourceConfigSchema).default([]),
     /** The WHMCS-compatible GetInvoices endpoint for modules that talk to WHMCS directly; off by default. */
     facade: facadeConfigSchema.optional(),
+    /** Sources created through the API: the key sealing their secrets, and private networks they may reach. */
+    managedSources: z
+      .strictObject({
+        /** 32 random bytes, base64 or hex (`openssl rand -base64 32`); without it the API refuses managed sources. */
+        key: secretRefSchema.optional(),
+        /** The key before `rotate-sources-key`: still opens secrets sealed under it. */
+        previousKey: secretRefSchema.optional(),
+        /** Private networks (CIDR) a managed source may point at; none by default. */
+        allowPrivateNetworks: z.array(z.string()).default([]),
+      })
+      .optional(),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -344,6 +356,8 @@ export interface BridgeConfig {
   sources: SourceConfig[];
   /** Set by loadConfig; absent in hand-built configurations (the facade is then off). */
   facade?: FacadeConfig;
+  /** Sources created through the API; absent: refused (no key). */
+  managedSources?: ManagedSourcesConfig;
   /** Where the configuration came from (a file path, or null for the built-in default). */
   origin: string | null;
   /** Every secret value, for redaction in logs and errors. */
@@ -534,6 +548,7 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
     ...(file.docsBaseUrl ? { docsBaseUrl: file.docsBaseUrl } : {}),
     sources,
     facade,
+    managedSources: resolveManagedSources(file.managedSources, readSecret),
     origin: path ? resolve(path) : null,
     secrets,
     warnings,

@@ -20,6 +20,7 @@ import { docsPagesRoutes } from './docs-pages.ts';
 import { ApiError, errorHandler, validationHook } from './errors.ts';
 import { forecastRoutes } from './forecast.ts';
 import { invoicesRoutes } from './invoices.ts';
+import { managedSourcesRoutes } from './managed-sources.ts';
 import { httpMetrics, MAX_BODY_BYTES, notFoundOrNotAllowed, uriLengthLimit } from './middleware.ts';
 import { netForecastRoutes } from './net-forecast.ts';
 import { paymentBehaviourRoutes } from './payment-behaviour.ts';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const openApiDocument = () => (document ??= describeApi(app, deps.version));
 
   app
+    .route('/v1/sources', managedSourcesRoutes(deps))
     .route('/v1/sources', sourcesRoutes(deps))
     .route('/v1/sources', syncRoutes(deps))
     .route('/v1/sources', checkRoutes(deps))

@@ -4,6 +4,7 @@ import type { BridgeConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Scope } from '../scopes.ts';
+import type { ManagedSources } from '../sources/managed-sources.ts';
 import type { Store } from '../store/types.ts';
 import type { SyncController } from '../sync/types.ts';
 
@@ -20,6 +21,8 @@ export interface AppDeps {
   version?: string;
   /** Runs `forecaster-bridge check` for a source (ban-safe: cached for a cooldown). */
   check?: CheckRunner;
+  /** Sources managed through the API (absent: the routes answer 503). */
+  managedSources?: ManagedSources;
 }
 
 /** Hono's per-request variables. */

@@ -28,6 +28,10 @@ const EXPECTED: Record<string, Scope> = {
   'GET /v1/sources/:id/check': 'sources:admin',
   'POST /v1/sources/:id/sync': 'sources:admin',
   'PUT /v1/alerts/settings': 'commitments:write',
+  'POST /v1/sources': 'sources:admin',
+  'PATCH /v1/sources/:id': 'sources:admin',
+  'DELETE /v1/sources/:id': 'sources:admin',
+  'GET /v1/sources/:id/settings': 'sources:admin',
   ...Object.fromEntries(
     ['/v1/counterparties', '/v1/commitments', '/v1/cost-entries'].flatMap((base) =>
       [`POST ${base}`, `PATCH ${base}/:id`, `DELETE ${base}/:id`, `POST ${base}/:id/restore`].map((r) => [

@@ -23,6 +23,11 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   // They show the WHMCS URL and API identifier, or make WHMCS calls on the operator's behalf.
   'GET /v1/sources/:id/check': 'sources:admin',
   'POST /v1/sources/:id/sync': 'sources:admin',
+  // Managed connections: they hold WHMCS credentials and make calls on the operator's behalf.
+  'POST /v1/sources': 'sources:admin',
+  'PATCH /v1/sources/:id': 'sources:admin',
+  'DELETE /v1/sources/:id': 'sources:admin',
+  'GET /v1/sources/:id/settings': 'sources:admin',
   ...ledgerWrites('/v1/counterparties'),
   ...ledgerWrites('/v1/commitments'),
   ...ledgerWrites('/v1/cost-entries'),

@@ -137,6 +137,7 @@ describe('GET /openapi.json', () => {
       '/v1/sources',
       '/v1/sources/{id}',
       '/v1/sources/{id}/check',
+      '/v1/sources/{id}/settings',
       '/v1/sources/{id}/sync',
     ]);
     expect(Object.keys(doc.paths['/v1/sources/{id}/sync']).sort()).toEqual(['get', 'post']);

@@ -14,6 +14,7 @@ import { createLogSink } from './log-sink.ts';
 import { CLI_NAME } from './name.ts';
 import { assertPortFree, PortInUseError } from './port.ts';
 import { announce, formatRunSummary, showSyncProgress } from './progress.ts';
+import { rotateSourcesKey } from './rotate-key.ts';
 import { stopOnSignal } from './signals.ts';
 
 /**
@@ -59,7 +60,9 @@ function servable(path: string | undefined): BridgeConfig {
   }
   const cfg = config(path);
   const missing = [
-    ...(cfg.sources.length === 0 ? ['sources: no WHMCS source is configured'] : []),
+    ...(cfg.sources.length === 0 && !cfg.managedSources?.ring
+      ? ['sources: no WHMCS source is configured (nor managedSources.key, to add them through the API)']
+      : []),
     ...(cfg.tokens.length === 0
       ? ['tokens: no API token is configured (add one to `tokens`, or set BRIDGE_TOKEN)']
       : []),
@@ -235,6 +238,20 @@ export function buildProgram(): Command {
       );
       // A configuration that cannot be loaded is a usage error, as for every other command.
       process.exitCode = result.configError ? EXIT_USAGE : result.ok ? 0 : EXIT_FAILED;
+    });
+
+  program
+    .command('rotate-sources-key')
+    .description(
+      're-seal the secrets of every source managed through the API under a new key, in one transaction (stop the bridge first; then set managedSources.key to the new key and previousKey to the old one)',
+    )
+    .option('--new-key-env <name>', 'the environment variable holding the new key (32 bytes, base64 or hex)')
+    .option('--new-key-file <path>', 'a file holding the new key')
+    .action(async (opts: { newKeyEnv?: string; newKeyFile?: string }) => {
+      const result = await rotateSourcesKey(config(configPath()), opts);
+      process.stdout.write(
+        `re-sealed ${result.count} managed source secret(s) from key ${result.from} to key ${result.to}: now set managedSources.key to the new key and managedSources.previousKey to the old one\n`,
+      );
     });
 
   program

@@ -3,6 +3,7 @@ import { banMigration } from './ban-migration.ts';
 import { StoreError } from './errors.ts';
 import { forecastMigration } from './forecast-migration.ts';
 import { ledgerMigration } from './ledger-migration.ts';
+import { managedSourcesMigration } from './managed-sources-migration.ts';
 import { rebuildRevenue } from './revenue.ts';
 
 /**
@@ -165,6 +166,7 @@ export const MIGRATIONS: readonly Migration[] = [
   banMigration,
   forecastMigration,
   ledgerMigration,
+  managedSourcesMigration,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

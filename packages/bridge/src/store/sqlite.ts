@@ -13,6 +13,7 @@ import { StoreError } from './errors.ts';
 import type { ForecastLog } from './forecast-log.ts';
 import type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
 import type { LoginGate } from './login-gate.ts';
+import type { ManagedSourceStore } from './managed-sources.ts';
 import { LATEST_VERSION, migrate } from './migrations.ts';
 import { formatUnits } from './money.ts';
 import { type Amounts, amountsOf, RevenueDelta, RevenueWriter, readRevenue } from './revenue.ts';
@@ -22,6 +23,7 @@ import { SqliteHealth } from './sqlite-health.ts';
 import { SqliteLeases } from './sqlite-lease.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
 import { createSqliteLoginGate } from './sqlite-login-gate.ts';
+import { createSqliteManagedSources } from './sqlite-managed-sources.ts';
 import { parseWalkState, SqliteSyncState } from './sqlite-sync-state.ts';
 import { classifyStoreError } from './store-errors.ts';
 import type {
@@ -198,6 +200,7 @@ class SqliteStoreImpl implements SqliteStore {
   readonly #sql;
   readonly #write;
   readonly ledger: SqliteLedger;
+  readonly managedSources: ManagedSourceStore;
   readonly loginGate: LoginGate;
   readonly facadeBans: BanLedger;
   readonly #leases: SqliteLeases;
@@ -220,6 +223,7 @@ class SqliteStoreImpl implements SqliteStore {
     this.facadeBans = createSqliteBanLedger(db);
     this.#write = db.transaction((run: () => unknown) => run());
     this.ledger = new SqliteLedger(db, clock);
+    this.managedSources = createSqliteManagedSources(db, clock);
     this.#leases = new SqliteLeases(db, () => this.#clock().getTime());
     this.#syncState = new SqliteSyncState(db);
     this.#health = new SqliteHealth(db, path);

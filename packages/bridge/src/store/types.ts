@@ -10,6 +10,7 @@ import type { ForecastLog } from './forecast-log.ts';
 import type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
 import type { Ledger } from './ledger.ts';
 import type { LoginGate } from './login-gate.ts';
+import type { ManagedSourceStore } from './managed-sources.ts';
 import type { FullRunTally, PageWriteOptions, StoredQuarantineEntry, WalkState } from './sync-state.ts';
 
 export type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
@@ -215,6 +216,8 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Commitments, costs, audit log and idempotent answers (the write side, issue 14). */
   readonly ledger: Ledger;
+  /** Sources created through the API (managed-sources.ts). */
+  readonly managedSources: ManagedSourceStore;
   /** Every login to WHMCS asks this first (see login-gate.ts): what keeps WHMCS from banning us. */
   readonly loginGate: LoginGate;
   /** The WHMCS facade's failed logins and bans by caller address. */

@@ -75,20 +75,37 @@ export class SyncEngine extends EventEmitter implements SyncController {
 
   /** Registers the sources, clears refusals recorded under another configuration, and schedules. */
   async start(options: { schedule?: boolean } = {}): Promise<void> {
-    const { store } = this.#deps;
-    for (const source of this.#sources.values()) {
-      await store.upsertSource({ id: source.id, name: source.name });
-      const record = await store.getSource(source.id);
-      if (record?.failing && record.lastError?.configHash !== configHash(source)) {
-        // The configuration changed since WHMCS refused it: that is the retry a person asked for.
-        await store.setFailing(source.id, null);
-        this.#deps.logger.info(
-          { source: source.id },
-          'configuration changed since the last refusal: retrying',
-        );
-      }
-    }
+    for (const source of this.#sources.values()) await this.#register(source);
     if (options.schedule ?? true) this.#ticker.start();
+  }
+
+  async #register(source: SourceConfig): Promise<void> {
+    const { store } = this.#deps;
+    await store.upsertSource({ id: source.id, name: source.name });
+    const record = await store.getSource(source.id);
+    if (record?.failing && record.lastError?.configHash !== configHash(source)) {
+      // The configuration changed since WHMCS refused it: that is the retry a person asked for.
+      await store.setFailing(source.id, null);
+      this.#deps.logger.info({ source: source.id }, 'configuration changed since the last refusal: retrying');
+    }
+  }
+
+  /** Adds or replaces a source while running (one managed through the API); scheduled like the others. */
+  async setSource(source: SourceConfig): Promise<void> {
+    this.#sources.set(source.id, source);
+    this.#clients.delete(source.id);
+    await this.#register(source);
+  }
+
+  /** Stops syncing a source (disabled or deleted); a run of it in progress is stopped at its checkpoint. */
+  async dropSource(id: string): Promise<void> {
+    this.#sources.delete(id);
+    this.#clients.delete(id);
+    const running = this.#running.get(id);
+    if (running) {
+      running.controller.abort(new Aborted('the source was disabled or deleted'));
+      await running.done.catch(() => undefined);
+    }
   }
 
   /** Stops scheduling and aborts running syncs; they resume from their checkpoint next time. */

@@ -2861,7 +2861,76 @@ export type paths = {
             };
         };
         put?: never;
-        post?: never;
+        /** Create a source managed through the API (the connection check runs first) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ManagedSourceCreate"];
+                };
+            };
+            responses: {
+                /** @description Saved, with the check report */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ManagedSourceAnswer"];
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `sources:admin` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Read-only (file) source, taken id, failed check without force, no key, or a choice to make */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2945,10 +3014,218 @@ export type paths = {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete a managed source: keep its invoices archived, or remove them (asks which, and says how many) */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description archive: keep the invoices (the source stays, archived, its secrets erased); remove: tombstone them (consumers see the deletions in /v1/changes) and delete the source */
+                    invoices?: "archive" | "remove";
+                };
+                header?: {
+                    /** @description The ETag you read (required) */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                count: number;
+                                id: string;
+                                /** @enum {string} */
+                                invoices: "archive" | "remove";
+                            };
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `sources:admin` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Read-only (file) source, taken id, failed check without force, no key, or a choice to make */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names another version than the current one (`precondition_failed`) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match is missing (`precondition_required`) */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change or disable a managed source (If-Match; the check runs first unless only name or disabled:true change) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag you read (required) */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ManagedSourcePatch"];
+                };
+            };
+            responses: {
+                /** @description Saved, with the check report (null when no check was needed) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ManagedSourceAnswer"];
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `sources:admin` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Read-only (file) source, taken id, failed check without force, no key, or a choice to make */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names another version than the current one (`precondition_failed`) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match is missing (`precondition_required`) */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/v1/sources/{id}/check": {
@@ -3751,6 +4028,80 @@ export type components = {
             /** @description Pass as `cursor` with the same filters for the next page; null on the last page */
             nextCursor: string | null;
         };
+        ManagedSourceAnswer: {
+            check: components["schemas"]["CheckReport"] | null;
+            data: components["schemas"]["SourceSettings"];
+        };
+        ManagedSourceCreate: {
+            /**
+             * @description WHMCS $api_access_key: write-only, stored sealed (AES-256-GCM), never answered
+             * @default null
+             */
+            accessKey: string | null;
+            /**
+             * @description Plain http:// to this machine (loopback) only, as in the configuration file
+             * @default false
+             */
+            allowInsecureHttp: boolean;
+            /**
+             * @description Save even if the connection check fails
+             * @default false
+             */
+            force: boolean;
+            /**
+             * @description Stable id; part of every invoice key
+             * @example eu
+             */
+            id: string;
+            /** @description The WHMCS API credential identifier */
+            identifier: string;
+            name?: string;
+            /** @default 250 */
+            pageSize: number;
+            /** @default {} */
+            schedule: {
+                /** @default 24h */
+                fullEvery: string;
+                /** @default 5m */
+                incrementalEvery: string;
+            };
+            /** @description The API credential secret: write-only, stored sealed (AES-256-GCM), never answered */
+            secret: string;
+            /** @default UTC */
+            timeZone: string;
+            /**
+             * @description PEM of extra CAs to trust (a private CA)
+             * @default null
+             */
+            tlsCa: string | null;
+            /** @description https:// WHMCS root or its includes/api.php */
+            url: string;
+        };
+        ManagedSourcePatch: {
+            /** @description WHMCS $api_access_key: write-only, stored sealed (AES-256-GCM), never answered */
+            accessKey?: string | null;
+            allowInsecureHttp?: boolean;
+            /** @description true: kept and readable, never synced */
+            disabled?: boolean;
+            /** @default false */
+            force: boolean;
+            /** @description The WHMCS API credential identifier */
+            identifier?: string;
+            name?: string;
+            pageSize?: number;
+            schedule?: {
+                /** @default 24h */
+                fullEvery: string;
+                /** @default 5m */
+                incrementalEvery: string;
+            };
+            /** @description The API credential secret: write-only, stored sealed (AES-256-GCM), never answered */
+            secret?: string;
+            timeZone?: string;
+            tlsCa?: string | null;
+            /** @description https:// WHMCS root or its includes/api.php */
+            url?: string;
+        };
         NetForecast: {
             /** @description The revenue forecast’s origin day */
             asOf: string | null;
@@ -4042,6 +4393,30 @@ export type components = {
         };
         SourceResponse: {
             data: components["schemas"]["Source"];
+        };
+        SourceSettings: {
+            accessKeySet: boolean;
+            allowInsecureHttp: boolean;
+            disabled: boolean;
+            id: string;
+            identifier: string;
+            name: string;
+            /** @enum {string} */
+            origin: "file" | "api";
+            pageSize: number;
+            readOnly: boolean;
+            readOnlyReason: string | null;
+            schedule: {
+                fullEverySeconds: number;
+                incrementalEverySeconds: number;
+            };
+            /** @description Secrets are never answered; this says one is stored */
+            secretSet: boolean;
+            timeZone: string;
+            tlsCa: string | null;
+            url: string;
+            /** @description ETag of a managed source; null for a file source */
+            version: number | null;
         };
         /** @enum {string} */
         SourceState: "ok" | "syncing" | "failing" | "never_synced";

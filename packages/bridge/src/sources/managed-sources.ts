@@ -1,0 +1,209 @@
+import { checkSource } from '../check/check-source.ts';
+import type { Lookup } from '../check/network.ts';
+import { systemLookup } from '../check/network.ts';
+import type { CheckReport } from '../check/report.ts';
+import type { BridgeConfig, SourceConfig } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { ManagedSourceRow } from '../store/managed-sources.ts';
+import type { Store } from '../store/types.ts';
+import { blockListOf } from './managed-config.ts';
+import { type KeyRing, openWithRing, seal } from './secret-box.ts';
+import { addressRefusal, type UrlVerdict, vetManagedUrl } from './url-rules.ts';
+
+/*
+ * Sources created through the API, alive in the running bridge: each enabled one is added to
+ * `config.sources` (so that every reader, the check and the facade see it as they see a file
+ * source) and handed to the sync engine, which schedules it like a file source. A disabled one
+ * stays readable and is not synced; an archived one (deleted, invoices kept) is neither.
+ */
+
+/** The settings kept in clear (everything but the secrets). */
+export interface ManagedSettings {
+  name: string;
+  url: string;
+  identifier: string;
+  timeZone: string;
+  pageSize: number;
+  schedule: { incrementalEvery: number; fullEvery: number };
+  /** A PEM of extra CAs to trust (not a secret). */
+  tlsCa: string | null;
+  allowInsecureHttp: boolean;
+}
+
+export interface ManagedSecrets {
+  secret: string;
+  accessKey: string | null;
+}
+
+/** What the sync engine offers for sources that come and go while it runs. */
+export interface SourceRegistrar {
+  setSource(source: SourceConfig): Promise<void>;
+  dropSource(id: string): Promise<void>;
+}
+
+export interface ManagedSourcesDeps {
+  config: BridgeConfig;
+  store: Store;
+  logger: Logger;
+  registrar?: SourceRegistrar;
+  /** The resolver the URL rules and the check use (tests pass one). */
+  lookup?: Lookup;
+}
+
+/** Refused with a clear message: no `managedSources.key` in the configuration. */
+export class ManagedSourcesOff extends Error {
+  override name = 'ManagedSourcesOff';
+  constructor() {
+    super(
+      'sources cannot be managed through the API without a key to seal their secrets: set managedSources.key in the configuration ({ "env": NAME } or { "file": PATH } holding 32 random bytes, e.g. `openssl rand -base64 32`)',
+    );
+  }
+}
+
+export class ManagedSources {
+  readonly #deps: ManagedSourcesDeps;
+  /** Ids of managed sources currently in config.sources. */
+  readonly #installed = new Set<string>();
+
+  constructor(deps: ManagedSourcesDeps) {
+    this.#deps = deps;
+  }
+
+  get ring(): KeyRing | null {
+    return this.#deps.config.managedSources?.ring ?? null;
+  }
+
+  #ringOrThrow(): KeyRing {
+    const ring = this.ring;
+    if (!ring) throw new ManagedSourcesOff();
+    return ring;
+  }
+
+  isManaged(id: string): boolean {
+    return this.#installed.has(id);
+  }
+
+  /** Installs every stored managed source (at start). A row that does not open is logged and skipped. */
+  async load(): Promise<void> {
+    const rows = await this.#deps.store.managedSources.list();
+    if (rows.length === 0) return;
+    const ring = this.ring;
+    for (const row of rows) {
+      if (row.archivedAt) continue;
+      if (!ring) {
+        this.#deps.logger.error({ source: row.id }, new ManagedSourcesOff().message);
+        continue;
+      }
+      try {
+        await this.install(row, this.#open(ring, row));
+      } catch (err) {
+        this.#deps.logger.error({ source: row.id, err: (err as Error).message }, 'managed source not loaded');
+      }
+    }
+  }
+
+  #open(ring: KeyRing, row: ManagedSourceRow): ManagedSecrets {
+    return JSON.parse(openWithRing(ring, row.keyId, row.id, row.sealed)) as ManagedSecrets;
+  }
+
+  /** The secrets of a stored row (for a change that keeps them). */
+  secretsOf(row: ManagedSourceRow): ManagedSecrets {
+    return this.#open(this.#ringOrThrow(), row);
+  }
+
+  /** Seals secrets under the current key. */
+  seal(id: string, secrets: ManagedSecrets): { sealed: Buffer; keyId: string } {
+    const ring = this.#ringOrThrow();
+    return { sealed: seal(ring.current, id, JSON.stringify(secrets)), keyId: ring.current.id };
+  }
+
+  /** The engine's view of a managed source. */
+  sourceConfig(id: string, settings: ManagedSettings, secrets: ManagedSecrets): SourceConfig {
+    return {
+      id,
+      name: settings.name,
+      url: settings.url,
+      credentials: { identifier: settings.identifier, secret: secrets.secret },
+      ...(secrets.accessKey ? { accessKey: secrets.accessKey } : {}),
+      timeZone: settings.timeZone,
+      pageSize: settings.pageSize,
+      concurrency: 2,
+      timeoutMs: 30_000,
+      sync: { ...settings.schedule },
+      tls: settings.tlsCa ? { ca: settings.tlsCa } : {},
+      allowInsecureHttp: settings.allowInsecureHttp,
+    };
+  }
+
+  /** Vets a URL by the rules for managed sources. */
+  vetUrl(url: string, allowInsecureHttp: boolean): Promise<UrlVerdict> {
+    const allowPrivate = blockListOf(this.#deps.config.managedSources?.allowPrivateNetworks ?? []);
+    return vetManagedUrl(url, allowInsecureHttp, {
+      allowPrivate,
+      ...(this.#deps.lookup ? { lookup: this.#deps.lookup } : {}),
+    });
+  }
+
+  /**
+   * The ban-safe connection check of a candidate source (the store's login gate first), with a
+   * resolver that refuses what the URL rules refuse, so the check cannot be pointed elsewhere.
+   */
+  check(source: SourceConfig): Promise<CheckReport> {
+    const allowPrivate = blockListOf(this.#deps.config.managedSources?.allowPrivateNetworks ?? []);
+    const base = this.#deps.lookup ?? systemLookup;
+    const lookup: Lookup = async (host) => {
+      const answers = await base(host);
+      for (const a of answers) {
+        const refusal = addressRefusal(a.address, allowPrivate);
+        if (refusal) throw Object.assign(new Error(refusal), { code: 'EREFUSED' });
+      }
+      return answers;
+    };
+    return checkSource(source, {
+      docsBaseUrl: this.#deps.config.docsBaseUrl,
+      gate: this.#deps.store.loginGate,
+      lookup,
+    });
+  }
+
+  /** Puts a managed source into the running bridge (replacing its previous settings). */
+  async install(
+    row: Pick<ManagedSourceRow, 'id' | 'settings' | 'disabled'>,
+    secrets: ManagedSecrets,
+  ): Promise<void> {
+    const source = this.sourceConfig(row.id, row.settings as unknown as ManagedSettings, secrets);
+    const list = this.#deps.config.sources;
+    const at = list.findIndex((s) => s.id === row.id);
+    if (at >= 0) list[at] = source;
+    else list.push(source);
+    this.#installed.add(row.id);
+    await this.#deps.store.upsertSource({ id: source.id, name: source.name });
+    if (row.disabled) await this.#deps.registrar?.dropSource(row.id);
+    else await this.#deps.registrar?.setSource(source);
+  }
+
+  /** Takes a managed source out of the running bridge (deleted or archived). */
+  async uninstall(id: string): Promise<void> {
+    const list = this.#deps.config.sources;
+    const at = list.findIndex((s) => s.id === id);
+    if (at >= 0 && this.#installed.has(id)) list.splice(at, 1);
+    this.#installed.delete(id);
+    await this.#deps.registrar?.dropSource(id);
+  }
+
+  /**
+   * Re-seals every managed secret under `next` in one transaction (the CLI's
+   * `rotate-sources-key`). A crash before the commit leaves every row under the old key; after
+   * it, under the new one: with both keys configured (key and previousKey), each row opens.
+   */
+  async rotate(next: KeyRing['current'], token: string): Promise<number> {
+    const ring = this.#ringOrThrow();
+    return this.#deps.store.managedSources.reseal(
+      (row) => ({
+        sealed: seal(next, row.id, openWithRing(ring, row.keyId, row.id, row.sealed)),
+        keyId: next.id,
+      }),
+      { token, action: 'rotate_key' },
+    );
+  }
+}
