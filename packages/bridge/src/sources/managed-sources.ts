@@ -3,6 +3,7 @@ import type { Lookup } from '../check/network.ts';
 import { systemLookup } from '../check/network.ts';
 import type { CheckReport } from '../check/report.ts';
 import type { BridgeConfig, SourceConfig } from '../config.ts';
+import { docsBase } from '../docs/docs-base.ts';
 import type { Logger } from '../logger.ts';
 import type { ManagedSourceRow } from '../store/managed-sources.ts';
 import type { Store } from '../store/types.ts';
@@ -160,7 +161,7 @@ export class ManagedSources {
       return answers;
     };
     return checkSource(source, {
-      docsBaseUrl: this.#deps.config.docsBaseUrl,
+      docsBaseUrl: docsBase(this.#deps.config),
       gate: this.#deps.store.loginGate,
       lookup,
     });
