@@ -184,6 +184,14 @@ describe('the module page in Chromium, through the PHP proxy', () => {
     expect(text).toMatch(/€[\d,]+\.\d\d EUR/);
     if (await bridgeServes('/v1/forecast')) {
       await page.locator('.cf-overview .cf-forecast-next tbody tr').first().waitFor();
+      // The commitment seeded above (900.00 EUR a month) is set beside this month's EUR forecast.
+      const month = new Date().toLocaleDateString('en-US', {
+        month: 'short',
+        year: 'numeric',
+        timeZone: 'UTC',
+      });
+      const row = page.locator('.cf-forecast-next tbody tr', { hasText: month }).filter({ hasText: 'EUR' });
+      await row.getByText('€900.00 EUR').waitFor();
     } else {
       expect(text).toContain('Forecasts are not available from this bridge yet');
     }

@@ -3,6 +3,8 @@ import { useOp } from '../api.ts';
 import {
   AsOf,
   Caveats,
+  type Column,
+  DataTable,
   ErrorAlert,
   Load,
   lastGoodSync,
@@ -12,6 +14,7 @@ import {
 import { useModule } from '../context.ts';
 import { month, monthOf } from '../dates.ts';
 import { addDecimals, ago, formatMoney, formatMonth } from '../format.ts';
+import { type OutlookRow, outlookRows } from '../outlook.ts';
 import { PENDING_ENDPOINTS } from '../pending-api.ts';
 import type { RevenueRow } from '../types.ts';
 
@@ -56,11 +59,24 @@ function Stat({ value, caption }: { value: string; caption: string }) {
   );
 }
 
+const optionalMoney = (header: string, amount: (r: OutlookRow) => string | null): Column<OutlookRow> => ({
+  header,
+  value: (r) => amount(r) ?? '',
+  render: (r) => {
+    const value = amount(r);
+    return value === null ? '—' : formatMoney(value, r.currency);
+  },
+  numeric: true,
+  align: 'right',
+});
+
 export function OverviewPage() {
   const { api, sources, apiInfo, navigate } = useModule();
   const [revenue] = useOp(api, 'revenue', {});
   const hasForecast = apiInfo.state === 'ok' && PENDING_ENDPOINTS.forecast.path in apiInfo.data.paths;
   const [forecast] = useOp(api, 'forecast', { months: 3 }, hasForecast);
+  const hasNet = apiInfo.state === 'ok' && '/v1/forecast/net' in apiInfo.data.paths;
+  const [net] = useOp(api, 'netForecast', { months: 3 }, hasNet);
   const summaries = useMemo(
     () => (revenue.state === 'ok' ? summarize(revenue.data.data, new Date()) : []),
     [revenue],
@@ -144,37 +160,44 @@ export function OverviewPage() {
           {(f) => (
             <>
               <Caveats caveats={f.caveats} />
-              <table class="table table-condensed cf-data cf-forecast-next">
-                <thead>
-                  <tr>
-                    <th>Month</th>
-                    <th>Currency</th>
-                    <th class="text-right">Expected</th>
-                    <th class="text-right">Range (p10 – p90)</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {f.monthly
-                    .filter((p) => p.source === 'all')
-                    .map((p) => (
-                      <tr key={`${p.period}-${p.currency}`}>
-                        <td>{formatMonth(p.period)}</td>
-                        <td>{p.currency}</td>
-                        <td class="text-right cf-num">{formatMoney(p.expected, p.currency)}</td>
-                        <td class="text-right cf-num">
-                          {formatMoney(p.p10, p.currency)} – {formatMoney(p.p90, p.currency)}
-                        </td>
-                      </tr>
-                    ))}
-                </tbody>
-              </table>
+              {net.state === 'error' && (
+                <ErrorAlert error={net.error} title="Could not load the commitments" />
+              )}
+              <div class="cf-forecast-next">
+                <DataTable<OutlookRow>
+                  csvName="next-three-months"
+                  rows={outlookRows(f, net.state === 'ok' ? net.data : null)}
+                  rowClass={(r) => (r.short ? 'danger' : undefined)}
+                  columns={[
+                    { header: 'Month', value: (r) => r.month, render: (r) => formatMonth(r.month) },
+                    { header: 'Currency', value: (r) => r.currency },
+                    optionalMoney('Forecast', (r) => r.expected),
+                    {
+                      header: 'Range (p10 – p90)',
+                      value: (r) => (r.p10 === null ? '' : `${r.p10} – ${r.p90}`),
+                      render: (r) =>
+                        r.p10 === null || r.p90 === null
+                          ? '—'
+                          : `${formatMoney(r.p10, r.currency)} – ${formatMoney(r.p90, r.currency)}`,
+                      align: 'right',
+                    },
+                    optionalMoney('Committed', (r) => r.committed),
+                    {
+                      header: 'p10 covers commitments',
+                      value: (r) => (r.short === null ? '' : r.short ? 'no' : 'yes'),
+                      render: (r) =>
+                        r.short === null ? '—' : r.short ? <span class="label label-danger">No</span> : 'Yes',
+                    },
+                  ]}
+                />
+              </div>
             </>
           )}
         </Load>
       )}
-      {apiInfo.state === 'ok' && !(PENDING_ENDPOINTS.commitments.path in apiInfo.data.paths) && (
+      {apiInfo.state === 'ok' && !hasNet && (
         <p class="text-muted small">
-          Commitments: this bridge does not serve <code>{PENDING_ENDPOINTS.commitments.path}</code> yet.
+          Commitments: this bridge does not serve <code>/v1/forecast/net</code> yet.
         </p>
       )}
     </div>
