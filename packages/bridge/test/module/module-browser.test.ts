@@ -414,7 +414,7 @@ describe('the module page in Chromium, through the PHP proxy', () => {
     await page.locator('.cf-subtabs').getByRole('link', { name: 'Outlook' }).click();
     await page.locator('.cf-alert-settings summary').click();
     await page.getByLabel('Days before the last day to give notice').fill('60');
-    await page.getByLabel('Cash alert below').fill('EUR 100000000.00');
+    await page.getByLabel('Cash alert below').fill('EUR 2500.00');
     await page.getByRole('button', { name: 'Save alert settings' }).click();
     await page.locator('.cf-alert-settings .cf-saved').waitFor();
     await page
