@@ -418,7 +418,7 @@ describe('the module page in Chromium, through the PHP proxy', () => {
     await page.getByRole('button', { name: 'Save alert settings' }).click();
     await page.locator('.cf-alert-settings .cf-saved').waitFor();
     await page
-      .getByText(/below the threshold of 100000000\.00/)
+      .getByText(/below the threshold of 2500\.00/)
       .first()
       .waitFor();
     await page.locator('.cf-alert-settings summary').click();
