@@ -7,7 +7,6 @@ import type { GroupBacktest } from './model/backtest.ts';
 import { type Benchmark, benchmarkForecasts } from './model/benchmarks.ts';
 import { METHOD_NAME, METHOD_VERSION, type ModelParams } from './model/params.ts';
 import { type GroupRun, type PeriodSeries, runForecast } from './model/run.ts';
-import { snapshotAt } from './model/snapshot.ts';
 import { formatEstimate } from './money.ts';
 import { crossRate, type RateSet } from './rates.ts';
 import type { forecastPeriodSchema, forecastSchema } from './schemas.ts';
@@ -52,10 +51,6 @@ export function forecastCash(ledger: readonly LedgerInvoice[], options: Forecast
   });
   const servedOf = (source: string, currency: string) =>
     options.backtest?.find((b) => b.source === source && b.currency === currency);
-  const snapshot = runs.some((r) => r.source !== 'all' && servedOf(r.source, r.currency)?.served !== 'method')
-    ? snapshotAt(ledger, options.asOf)
-    : [];
-
   const served: Forecast['method']['served'] = [];
   const monthly: ForecastPeriod[] = [];
   const weekly: ForecastPeriod[] = [];
@@ -74,11 +69,11 @@ export function forecastCash(ledger: readonly LedgerInvoice[], options: Forecast
     });
     let benchmark: { monthly: number[]; weekly: number[] } | null = null;
     if (choice !== 'method' && run.source !== 'all') {
-      const invoices = snapshot.filter((s) => s.source === run.source && s.currency === run.currency);
       const periods = (p: PeriodSeries) => p.starts.map((start, k) => ({ start, end: p.ends[k] as number }));
+      const links = run.model?.links;
       benchmark = {
-        monthly: benchmarkForecasts(invoices, options.asOf, periods(run.monthly))[choice],
-        weekly: benchmarkForecasts(invoices, options.asOf, periods(run.weekly))[choice],
+        monthly: benchmarkForecasts(run.invoices, options.asOf, periods(run.monthly), links)[choice],
+        weekly: benchmarkForecasts(run.invoices, options.asOf, periods(run.weekly), links)[choice],
       };
     }
     const rows = (series: PeriodSeries, unit: 'month' | 'week', bench: number[] | undefined) =>

@@ -5,7 +5,7 @@ import type { LedgerInvoice } from '../ledger.ts';
 import type { backtestGroupSchema } from '../schemas.ts';
 import { BENCHMARKS, type Benchmark, benchmarkForecasts } from './benchmarks.ts';
 import type { ModelParams } from './params.ts';
-import { type GroupRun, type PeriodSeries, runForecast } from './run.ts';
+import { type GroupRun, type PeriodSeries, runOnSnapshot } from './run.ts';
 import { snapshotAt } from './snapshot.ts';
 
 /*
@@ -81,13 +81,13 @@ export function backtest(ledger: readonly LedgerInvoice[], options: BacktestOpti
   };
   const samples = new Map<string, { monthly: Sample[][]; weekly: Sample[][] }>();
   for (const t of origins) {
-    const runs = runForecast(ledger, {
+    const snapshot = snapshotAt(ledger, t);
+    const runs = runOnSnapshot(snapshot, {
       asOf: t,
       months,
       weeks,
       ...(options.params ? { params: options.params } : {}),
     });
-    const snapshot = snapshotAt(ledger, t);
     // Benchmarks per source (series are per client of one source); `all` sums them.
     const benchByKey = new Map<
       string,
@@ -95,10 +95,11 @@ export function backtest(ledger: readonly LedgerInvoice[], options: BacktestOpti
     >();
     for (const run of runs) {
       if (run.source === 'all') continue;
-      const invoices = snapshot.filter((s) => s.currency === run.currency && s.source === run.source);
+      const invoices = run.invoices;
+      const links = run.model?.links;
       benchByKey.set(`${run.source}\u0000${run.currency}`, {
-        monthly: benchmarkForecasts(invoices, t, periodsOf(run.monthly)),
-        weekly: benchmarkForecasts(invoices, t, periodsOf(run.weekly)),
+        monthly: benchmarkForecasts(invoices, t, periodsOf(run.monthly), links),
+        weekly: benchmarkForecasts(invoices, t, periodsOf(run.weekly), links),
       });
     }
     for (const run of runs) {

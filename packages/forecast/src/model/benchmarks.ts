@@ -1,5 +1,5 @@
 import { addMonths } from '../dates.ts';
-import { detectSeries } from './series.ts';
+import { detectSeries, type SeriesLinks } from './series.ts';
 import { isOpen, type SeenInvoice } from './snapshot.ts';
 
 /*
@@ -34,6 +34,8 @@ export function benchmarkForecasts(
   invoices: readonly SeenInvoice[],
   t: number,
   periods: readonly Period[],
+  /** The invoices' series, when the method already detected them. */
+  known?: SeriesLinks,
 ): Record<Benchmark, number[]> {
   const start = t + 1;
   const placeIn = (out: number[], day: number, amount: number) => {
@@ -74,7 +76,7 @@ export function benchmarkForecasts(
   }
 
   // Every active series renews at its last amount, on its due date (100 % renewal, no delay).
-  const links = detectSeries(invoices);
+  const links = known ?? detectSeries(invoices);
   const lastEnd = periods[periods.length - 1]?.end ?? start;
   links.forEach((l, i) => {
     if (l.next >= 0 || l.prev < 0) return;

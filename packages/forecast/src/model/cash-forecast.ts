@@ -1,7 +1,16 @@
 import { addMonths, firstDayOfMonth, monthOfDay } from '../dates.ts';
-import { classHazards, classifyClients, type Hazard, OutcomeTable, type PayerClass } from './delay-model.ts';
+import {
+  classHazards,
+  classifyClients,
+  type Hazard,
+  MAX_DELAY,
+  MIN_DELAY,
+  OutcomeTable,
+  type PayerClass,
+} from './delay-model.ts';
 import { DEFAULT_PARAMS, type ModelParams } from './params.ts';
-import { CYCLES, detectSeries, type Link, TENURE_BUCKETS, tenureBucket } from './series.ts';
+import { Placer } from './placer.ts';
+import { CYCLES, detectSeries, type SeriesLinks, TENURE_BUCKETS, tenureBucket } from './series.ts';
 import { isOpen, type SeenInvoice } from './snapshot.ts';
 
 /*
@@ -37,6 +46,8 @@ export interface GroupModel {
   /** Recent monthly new business (gross), oldest first: the bootstrap sample of its level. */
   otherHistory: number[];
   otherLevel: number;
+  /** The series links of the group's invoices (the benchmarks reuse them). */
+  links: SeriesLinks;
   /** Expected billing (not cash) of annual and longer renewals, by month number. */
   renewalWall: Map<number, number>;
   /** Expected cash per client within the horizon (open invoices and renewals). */
@@ -71,32 +82,17 @@ export function forecastGroup(
   const byClient = new Map<number, number>();
   const addClient = (client: number, v: number) => byClient.set(client, (byClient.get(client) ?? 0) + v);
 
-  /** Adds `amount` x P(paid on each day) of an invoice at `age` days past due. */
-  const place = (
-    target: Float64Array,
-    table: OutcomeTable,
-    due: number,
-    age: number,
-    amount: number,
-  ): number => {
-    const o = table.at(age);
-    const firstDay = due + age + 1;
-    const from = Math.max(0, start - firstDay);
-    const to = Math.min(o.pay.length, end - firstDay);
-    let sum = 0;
-    for (let k = from; k < to; k++) {
-      const v = amount * (o.pay[k] as number);
-      target[firstDay + k - start] = (target[firstDay + k - start] as number) + v;
-      sum += v;
-    }
-    return sum;
-  };
+  // Amounts are spread over their payment days in bulk, per part (placer.ts).
+  const placerOf = () => new Placer(start, end, MAX_DELAY - MIN_DELAY + 1);
+  const openPlacer = placerOf();
+  const otherPlacer = placerOf();
+  const renewalPlacers = new Map<number, Placer>();
 
   // A. Collections of the invoices open at T.
   let grainOpen = [0, 0];
   for (const s of invoices) {
     if (!isOpen(s) || s.total <= 0) continue;
-    const sum = place(parts.open, tableOf(s.client), s.due, t - s.due, s.total);
+    const sum = openPlacer.add(tableOf(s.client), s.due, t - s.due, s.total);
     addClient(s.client, sum);
     grainOpen = [grainOpen[0]! + s.total * s.total, grainOpen[1]! + s.total];
     const d = Math.max(s.due, start) - start;
@@ -195,15 +191,15 @@ export function forecastGroup(
       return nextDue - minLead <= t && nextDue > t - params.trainingDays;
     };
     if (l.prev < 0) {
-      const next = l.next >= 0 ? (links[l.next] as Link) : null;
+      const nextCycle = l.next >= 0 ? (links.cycle[l.next] as number) : -1;
       for (const c of CYCLES) {
         if (!inWindow(c)) continue;
         const hs = headShare.get(c) as [number, number];
         hs[1] += s.gross;
-        if (next && next.cycle === c) hs[0] += s.gross;
+        if (nextCycle === c) hs[0] += s.gross;
         const bin = (binShare.get(c) as Array<[number, number]>)[sizeBin(s)] as [number, number];
         bin[1]++;
-        if (next && next.cycle === c) bin[0]++;
+        if (nextCycle === c) bin[0]++;
       }
       return;
     }
@@ -219,6 +215,30 @@ export function forecastGroup(
     if (l.next >= 0) e.renewed++;
     evidence.set(l.cycle, e);
   });
+  // The first renewal of a first invoice bills less than it: an order carries setup fees and
+  // often several services (each renewing on its own cycle). Per cycle, the amount of the renewals
+  // that followed first invoices over the amount of those first invoices (the oracle comparison
+  // in bench/oracle.ts found monthly new business renewed at about half its order's amount).
+  const headPairs = new Map<number, [number, number, number]>(CYCLES.map((c) => [c, [0, 0, 0]]));
+  links.forEach((l, i) => {
+    if (l.prev >= 0 || l.next < 0) return;
+    const s = invoices[i] as SeenInvoice;
+    const next = invoices[l.next] as SeenInvoice;
+    const c = links.cycle[l.next] as number;
+    const pair = headPairs.get(c);
+    if (!pair || s.gross <= 0 || next.due > t || next.due <= t - params.trainingDays) return;
+    pair[0] += next.gross;
+    pair[1] += s.gross;
+    pair[2]++;
+  });
+  const headRatio = new Map<number, number>(
+    [...headPairs].map(([c, [next, head, n]]) => [
+      c,
+      n >= 10 && head > 0 ? Math.min(1.5, Math.max(0.2, next / head)) : 1,
+    ]),
+  );
+  const headAmount = (c: number) => headRatio.get(c) ?? 1;
+
   const rate = (c: number, outcome: 'paid' | 'cancelled', tenure: number): number => {
     const cc = counts.get(c);
     if (!cc) return 0;
@@ -241,7 +261,7 @@ export function forecastGroup(
     const s = invoices[i] as SeenInvoice;
     if (l.prev < 0 || s.due <= t - 90 || s.due > t) return;
     const before = invoices[l.prev] as SeenInvoice;
-    if ((links[l.prev] as Link).prev < 0 || before.gross <= 0) return;
+    if ((links.prev[l.prev] as number) < 0 || before.gross <= 0) return;
     ratios.push(s.gross / before.gross);
   });
   ratios.sort((a, b) => a - b);
@@ -273,8 +293,11 @@ export function forecastGroup(
   ) => {
     const table = tableOf(client);
     const q = freshPaid(client, lead);
-    const target = renewalsByCycle.get(cycle) ?? new Float64Array(horizon);
-    renewalsByCycle.set(cycle, target);
+    let placer = renewalPlacers.get(cycle);
+    if (!placer) {
+      placer = placerOf();
+      renewalPlacers.set(cycle, placer);
+    }
     let p = p1;
     for (let k = 1; ; k++) {
       const d = addMonths(due, k * cycle);
@@ -284,7 +307,7 @@ export function forecastGroup(
         p *= q * rate(cycle, 'paid', tb) + (1 - q) * rate(cycle, 'cancelled', tb);
       }
       const v = amount * p;
-      const sum = place(target, table, d, -lead - 1, v);
+      const sum = placer.add(table, d, -lead - 1, v);
       addClient(client, sum);
       grainRen = [grainRen[0]! + amount * amount * p, grainRen[1]! + amount * p];
       if (cycle >= 12 && d < end) {
@@ -300,7 +323,7 @@ export function forecastGroup(
     // The median of the last three members: one invoice can carry another service due the same
     // day (WHMCS groups them), and that one-off must not repeat every cycle.
     const recent = [s.gross];
-    for (let j = l.prev; j >= 0 && recent.length < 3; j = (links[j] as Link).prev) {
+    for (let j = l.prev; j >= 0 && recent.length < 3; j = links.prev[j] as number) {
       recent.push((invoices[j] as SeenInvoice).gross);
     }
     recent.sort((a, b) => a - b);
@@ -332,7 +355,7 @@ export function forecastGroup(
       CYCLES.forEach((c, k) => {
         const share = shares[k] as number;
         if (share <= 0 || addMonths(s.due, c) - minLead <= t) return;
-        project(s.client, s.due, c, 1, amount, Math.min(1, share / left), typicalLeadOf(c));
+        project(s.client, s.due, c, 1, amount * headAmount(c), Math.min(1, share / left), typicalLeadOf(c));
       });
       return;
     }
@@ -346,8 +369,12 @@ export function forecastGroup(
     const own = Math.min(Math.max(s.due - s.issue, 0), 90);
     project(s.client, s.due, c, l.tenure, amount, p1, own);
   });
-  for (const v of renewalsByCycle.values())
+  for (const [c, placer] of [...renewalPlacers].sort((a, b) => a[0] - b[0])) {
+    const v = new Float64Array(horizon);
+    placer.spreadInto(v);
+    renewalsByCycle.set(c, v);
     for (let d = 0; d < horizon; d++) parts.renewals[d] = (parts.renewals[d] as number) + (v[d] as number);
+  }
 
   // C. Other billing: first invoices (new business, one-offs, deposits), by due month.
   const tMonth = monthOfDay(t + 1) - 1;
@@ -406,12 +433,12 @@ export function forecastGroup(
     for (let d = d0; d < d0 + days; d++) {
       const v = amount / days;
       const due = Math.max(d, start);
-      place(parts.other, pooledTable, due, -headLead - 1, v);
+      otherPlacer.add(pooledTable, due, -headLead - 1, v);
       // Its series: each cycle's share renews, then at the cycle's rates.
       for (const c of CYCLES) {
         const [k, n] = headShare.get(c) as [number, number];
         if (n > 0 && k > 0 && addMonths(due, c) - typicalLeadOf(c) < end) {
-          projectOther(c, due, v, k / n);
+          projectOther(c, due, v * headAmount(c), k / n);
         }
       }
     }
@@ -424,13 +451,16 @@ export function forecastGroup(
       const d = addMonths(due, k * c);
       if (d - lead >= end || p < 1e-4) break;
       if (k > 1) p *= q * rate(c, 'paid', k) + (1 - q) * rate(c, 'cancelled', k);
-      place(parts.other, pooledTable, d, -lead - 1, amount * p);
+      otherPlacer.add(pooledTable, d, -lead - 1, amount * p);
     }
   }
   for (const s of invoices) {
     if (s.issue > t - 365 && s.total > 0)
       grainOther = [grainOther[0]! + s.total * s.total, grainOther[1]! + s.total];
   }
+
+  openPlacer.spreadInto(parts.open);
+  otherPlacer.spreadInto(parts.other);
 
   return {
     source,
@@ -445,6 +475,7 @@ export function forecastGroup(
     renewalEvidence: evidence,
     otherHistory: recent,
     otherLevel: level,
+    links,
     renewalWall,
     byClient,
     assumptions: {
@@ -465,6 +496,7 @@ export function forecastGroup(
         [...cycleLeads.keys()].sort(ascending).map((c) => [`${c}m`, typicalLeadOf(c)]),
       ),
       renewalPriceMovement: round(priceMove),
+      firstRenewalAmountRatio: Object.fromEntries([...headRatio].map(([c, r]) => [`${c}m`, round(r)])),
       cashShareOfGross: round(cashRatio),
       newBusinessMonthlyGross: round(level / 10_000),
       newBusinessMonthlyGrowth: round(growth - 1),

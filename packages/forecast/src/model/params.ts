@@ -22,7 +22,7 @@ export interface ModelParams {
 
 export const DEFAULT_PARAMS: ModelParams = {
   trainingDays: 730,
-  otherWindowMonths: 6,
+  otherWindowMonths: 12,
   maxMonthlyGrowth: 0.03,
   renewalPrior: 4,
   seasonalOther: true,
@@ -31,4 +31,4 @@ export const DEFAULT_PARAMS: ModelParams = {
 };
 
 export const METHOD_NAME = 'invoice-hazard-renewals';
-export const METHOD_VERSION = '1.0.0';
+export const METHOD_VERSION = '1.1.0';

@@ -41,6 +41,8 @@ export interface GroupRun {
   monthly: PeriodSeries;
   weekly: PeriodSeries;
   model: GroupModel | null;
+  /** The snapshot's invoices of this group, in snapshot order (empty for `all`). */
+  invoices: readonly SeenInvoice[];
 }
 
 export interface RunOptions {
@@ -75,16 +77,29 @@ export function periodsAt(t: number, months: number, weeks: number) {
 
 /** Runs the forecast at the end of day `asOf` over every source and currency of a ledger. */
 export function runForecast(ledger: readonly LedgerInvoice[], options: RunOptions): GroupRun[] {
+  return runOnSnapshot(snapshotAt(ledger, options.asOf), options);
+}
+
+/** {@link runForecast} on the snapshot at `options.asOf` (the backtest shares it with the benchmarks). */
+export function runOnSnapshot(snapshot: readonly SeenInvoice[], options: RunOptions): GroupRun[] {
   const params = { ...DEFAULT_PARAMS, ...options.params };
   const t = options.asOf;
   const { monthly, weekly, horizon } = periodsAt(t, options.months ?? 12, options.weeks ?? 13);
-  const groups = new Map<string, SeenInvoice[]>();
-  for (const s of snapshotAt(ledger, t)) {
-    const key = `${s.source}\u0000${s.currency}`;
-    const list = groups.get(key);
+  // Grouped by source, then currency: no key string per invoice.
+  const bySource = new Map<string, Map<string, SeenInvoice[]>>();
+  for (const s of snapshot) {
+    let byCurrency = bySource.get(s.source);
+    if (!byCurrency) {
+      byCurrency = new Map();
+      bySource.set(s.source, byCurrency);
+    }
+    const list = byCurrency.get(s.currency);
     if (list) list.push(s);
-    else groups.set(key, [s]);
+    else byCurrency.set(s.currency, [s]);
   }
+  const groups = new Map<string, SeenInvoice[]>();
+  for (const [source, byCurrency] of bySource)
+    for (const [currency, list] of byCurrency) groups.set(`${source}\u0000${currency}`, list);
   const keys = [...groups.keys()].sort(compareText);
   const runs: GroupRun[] = [];
   keys.forEach((key, g) => {
@@ -100,6 +115,7 @@ export function runForecast(ledger: readonly LedgerInvoice[], options: RunOption
       monthly: cut(model, monthly, t, draws, params, random, toDate),
       weekly: cut(model, weekly, t, draws, params, random, toDate),
       model,
+      invoices,
     });
   });
   return [...sumBySource(runs, params.intervalScale), ...runs];
@@ -255,6 +271,7 @@ function sumBySource(runs: GroupRun[], scale: number): GroupRun[] {
       monthly: add((r) => r.monthly),
       weekly: add((r) => r.weekly),
       model: null,
+      invoices: [],
     };
   });
 }

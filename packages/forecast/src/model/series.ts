@@ -24,31 +24,71 @@ export interface Link {
 }
 
 /**
- * Links every invoice of one source and currency into series. Returns one link per invoice, by index.
- *
- * @example detectSeries(snapshot)[i].prev // -1 when invoice i starts a series
+ * The links of every invoice, column by column (a million invoices, no million objects).
+ * `forEach` hands out one reused view: read it inside the callback, never keep it.
  */
-export function detectSeries(invoices: readonly SeenInvoice[]): Link[] {
+export class SeriesLinks {
+  readonly prev: Int32Array;
+  readonly next: Int32Array;
+  readonly cycle: Uint8Array;
+  readonly tenure: Int32Array;
+
+  constructor(readonly length: number) {
+    this.prev = new Int32Array(length).fill(-1);
+    this.next = new Int32Array(length).fill(-1);
+    this.cycle = new Uint8Array(length);
+    this.tenure = new Int32Array(length).fill(1);
+  }
+
+  forEach(fn: (link: Readonly<Link>, index: number) => void): void {
+    const view: Link = { prev: -1, next: -1, cycle: 0, tenure: 1 };
+    for (let i = 0; i < this.length; i++) {
+      view.prev = this.prev[i] as number;
+      view.next = this.next[i] as number;
+      view.cycle = this.cycle[i] as number;
+      view.tenure = this.tenure[i] as number;
+      fn(view, i);
+    }
+  }
+}
+
+/**
+ * Links every invoice of one source and currency into series: one link per invoice, by index.
+ *
+ * @example detectSeries(snapshot).prev[i] // -1 when invoice i starts a series
+ */
+export function detectSeries(invoices: readonly SeenInvoice[]): SeriesLinks {
   const n = invoices.length;
-  const links: Link[] = new Array(n);
-  for (let i = 0; i < n; i++) links[i] = { prev: -1, next: -1, cycle: 0, tenure: 1 };
+  const links = new SeriesLinks(n);
   // Invoices ordered by client, then due date: each client's members are one contiguous run.
-  const order = Array.from({ length: n }, (_, i) => i);
-  // One source and currency per call (the forecast's groups): the client alone is the key.
+  // Two stable counting sorts (by due day, then by client in first-seen order) instead of a
+  // comparison sort: the order within a client is (due, index), as a sort on those keys would
+  // give, and the order of the clients' runs does not matter.
+  const order = orderByClientThenDue(invoices);
   const clientOf = Int32Array.from(invoices, (s) => s.client);
   const dues = Int32Array.from(invoices, (s) => s.due);
-  order.sort(
-    (a, b) =>
-      (clientOf[a] as number) - (clientOf[b] as number) || (dues[a] as number) - (dues[b] as number) || a - b,
-  );
   const dueAt = (k: number) => dues[order[k] as number] as number;
+  // addMonths(due, -c) for every due day and cycle, computed once per day instead of per invoice.
+  let minDue = 0;
+  let maxDue = -1;
+  if (n > 0) {
+    minDue = dues.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+    maxDue = dues.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
+  }
+  const span = maxDue - minDue + 1;
+  const back = new Int32Array(span * CYCLES.length);
+  for (let d = 0; d < span; d++)
+    for (let c = 0; c < CYCLES.length; c++) back[d * CYCLES.length + c] = addMonths(minDue + d, -(CYCLES[c] as number));
   let runStart = 0;
   for (let k = 0; k < n; k++) {
     if (k > 0 && clientOf[order[k] as number] !== clientOf[order[k - 1] as number]) runStart = k;
     const i = order[k] as number;
     const due = dueAt(k);
-    for (const c of CYCLES) {
-      const target = addMonths(due, -c);
+    // Nothing due a month (less the tolerance) or more before: no cycle can match.
+    if (k === runStart || dueAt(runStart) > due - 28 + TOLERANCE_DAYS) continue;
+    for (let ci = 0; ci < CYCLES.length; ci++) {
+      const c = CYCLES[ci] as number;
+      const target = back[(due - minDue) * CYCLES.length + ci] as number;
       // The nearest free member within the tolerance, earlier in this client's run.
       let lo = runStart;
       let hi = k;
@@ -62,18 +102,16 @@ export function detectSeries(invoices: readonly SeenInvoice[]): Link[] {
       for (let q = lo; q < k && dueAt(q) <= target + TOLERANCE_DAYS; q++) {
         const j = order[q] as number;
         const distance = Math.abs(dueAt(q) - target);
-        if ((links[j] as Link).next === -1 && distance < bestDistance) {
+        if (links.next[j] === -1 && distance < bestDistance) {
           best = j;
           bestDistance = distance;
         }
       }
       if (best < 0) continue;
-      const link = links[i] as Link;
-      const before = links[best] as Link;
-      link.prev = best;
-      link.cycle = c;
-      link.tenure = before.tenure + 1;
-      before.next = i;
+      links.prev[i] = best;
+      links.cycle[i] = c;
+      links.tenure[i] = (links.tenure[best] as number) + 1;
+      links.next[best] = i;
       break;
     }
   }
@@ -83,3 +121,51 @@ export function detectSeries(invoices: readonly SeenInvoice[]): Link[] {
 /** Tenure buckets for renewal rates: 1, 2, 3, 4-6, 7+ members so far. */
 export const tenureBucket = (tenure: number): number => (tenure <= 3 ? tenure - 1 : tenure <= 6 ? 3 : 4);
 export const TENURE_BUCKETS = 5;
+
+/** Indices ordered by client (in first-seen order), then due day, then index. */
+function orderByClientThenDue(invoices: readonly SeenInvoice[]): Uint32Array {
+  const n = invoices.length;
+  let minDue = Number.POSITIVE_INFINITY;
+  let maxDue = Number.NEGATIVE_INFINITY;
+  for (const s of invoices) {
+    if (s.due < minDue) minDue = s.due;
+    if (s.due > maxDue) maxDue = s.due;
+  }
+  const byDue = new Uint32Array(n);
+  if (n === 0) return byDue;
+  const dueCount = new Uint32Array(maxDue - minDue + 2);
+  for (const s of invoices) dueCount[s.due - minDue + 1] = (dueCount[s.due - minDue + 1] as number) + 1;
+  for (let k = 1; k < dueCount.length; k++)
+    dueCount[k] = (dueCount[k] as number) + (dueCount[k - 1] as number);
+  for (let i = 0; i < n; i++) {
+    const slot = (invoices[i] as SeenInvoice).due - minDue;
+    byDue[dueCount[slot] as number] = i;
+    dueCount[slot] = (dueCount[slot] as number) + 1;
+  }
+  const rank = new Map<number, number>();
+  const clientRank = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = (invoices[i] as SeenInvoice).client;
+    let r = rank.get(c);
+    if (r === undefined) {
+      r = rank.size;
+      rank.set(c, r);
+    }
+    clientRank[i] = r;
+  }
+  const clientCount = new Uint32Array(rank.size + 1);
+  for (let i = 0; i < n; i++) {
+    const slot = (clientRank[i] as number) + 1;
+    clientCount[slot] = (clientCount[slot] as number) + 1;
+  }
+  for (let k = 1; k < clientCount.length; k++)
+    clientCount[k] = (clientCount[k] as number) + (clientCount[k - 1] as number);
+  const order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = byDue[k] as number;
+    const slot = clientRank[i] as number;
+    order[clientCount[slot] as number] = i;
+    clientCount[slot] = (clientCount[slot] as number) + 1;
+  }
+  return order;
+}

@@ -1,4 +1,4 @@
-import { grossOf, type LedgerInvoice } from '../ledger.ts';
+import type { LedgerInvoice } from '../ledger.ts';
 
 /*
  * The invoices as they could be seen at the end of an origin day T: the only input of the
@@ -58,7 +58,9 @@ export function snapshotAt(ledger: readonly LedgerInvoice[], t: number): SeenInv
     // Credit settles an invoice on the day it is applied (a mass payment, a credit balance): an
     // invoice paid after T with credit still owed its gross at T. The total it shows now would
     // leak that later settlement into the past.
-    const total = paid === null && i.paid !== null && i.credit > 0n ? grossOf(i) : i.total;
+    // Floats from here (no bigint arithmetic: it allocates, a million times per forecast).
+    const gross = Number(i.subtotal) + Number(i.tax) + Number(i.tax2);
+    const total = paid === null && i.paid !== null && i.credit > 0n ? gross : Number(i.total);
     out.push({
       source: i.source,
       currency: i.currency,
@@ -66,8 +68,8 @@ export function snapshotAt(ledger: readonly LedgerInvoice[], t: number): SeenInv
       id: i.id,
       issue: i.issue,
       due,
-      total: Number(total),
-      gross: Number(grossOf(i)),
+      total,
+      gross,
       paid,
       cancelled,
     });
