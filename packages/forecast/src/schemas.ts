@@ -247,7 +247,19 @@ export const forecastComparisonSchema = z.object({
         renewals: z.string(),
         otherBilling: z.string(),
       }),
+      /** The same change split by event (when the invoices were at hand): the steps add up to `difference`. */
+      byEvent: z
+        .object({
+          methodA: z.string(),
+          detectedChurn: z.string(),
+          newInvoices: z.string(),
+          payments: z.string(),
+          cancellations: z.string(),
+          methodB: z.string(),
+        })
+        .optional(),
     }),
   ),
   causes: z.record(z.string(), z.string()),
+  events: z.record(z.string(), z.string()).optional(),
 });

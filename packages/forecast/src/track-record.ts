@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { dayOf } from './dates.ts';
 import type { ForecastPeriod } from './forecast.ts';
 import type { LedgerInvoice } from './ledger.ts';
+import { CHANGE_CAUSES, type ChangeCause, explainChange, rowKey } from './model/change-causes.ts';
 import { formatMoney, parseMoney } from './money.ts';
 import type { forecastComparisonSchema, trackRecordSchema } from './schemas.ts';
 
@@ -79,12 +80,24 @@ export function trackRecord(
  * new business; a change of method version is flagged.
  */
 export function compareForecasts(
-  a: { id: number; version: string; monthly: readonly ForecastPeriod[] },
-  b: { id: number; version: string; monthly: readonly ForecastPeriod[] },
+  a: { id: number; version: string; monthly: readonly ForecastPeriod[]; asOf?: string },
+  b: { id: number; version: string; monthly: readonly ForecastPeriod[]; asOf?: string },
+  /** The invoices now: with both origins, each period's change is also split by event (change-causes.ts). */
+  ledger?: readonly LedgerInvoice[],
 ): ForecastComparison {
-  const key = (r: ForecastPeriod) => `${r.source}|${r.currency}|${r.period}`;
+  const key = (r: ForecastPeriod) => rowKey(r.source, r.currency, r.period);
   const before = new Map(a.monthly.map((r) => [key(r), r]));
   const d = (x: string, y: string) => formatMoney(parseMoney(y) - parseMoney(x));
+  const cents = (rows: readonly ForecastPeriod[]) =>
+    new Map(rows.map((r) => [key(r), parseMoney(r.expected) / CENT_UNITS]));
+  const byEvent =
+    ledger && a.asOf && b.asOf && dayOf(a.asOf) < dayOf(b.asOf)
+      ? explainChange(
+          ledger,
+          { asOf: dayOf(a.asOf), rows: cents(a.monthly) },
+          { asOf: dayOf(b.asOf), rows: cents(b.monthly) },
+        )
+      : null;
   const periods = b.monthly
     .filter((r) => before.has(key(r)))
     .map((r) => {
@@ -102,6 +115,7 @@ export function compareForecasts(
           renewals: d(p.parts.renewals, r.parts.renewals),
           otherBilling: d(p.parts.otherBilling, r.parts.otherBilling),
         },
+        ...eventsOf(byEvent?.get(key(r))),
       };
     });
   return {
@@ -115,5 +129,15 @@ export function compareForecasts(
       renewals: 'Series renewed or found churned between the two origins, and renewal rates re-estimated',
       otherBilling: 'The level of new business re-estimated',
     },
+    ...(byEvent ? { events: CHANGE_CAUSES } : {}),
   };
+}
+
+const CENT_UNITS = 100n;
+
+function eventsOf(cells: Record<ChangeCause, bigint> | undefined) {
+  if (!cells) return {};
+  const out = {} as Record<ChangeCause, string>;
+  for (const k of Object.keys(CHANGE_CAUSES) as ChangeCause[]) out[k] = formatMoney(cells[k] * CENT_UNITS);
+  return { byEvent: out };
 }

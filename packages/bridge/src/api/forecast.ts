@@ -304,10 +304,14 @@ export function forecastRoutes(deps: AppDeps) {
       }
       const a = await issuedOr404(query.a);
       const b = await issuedOr404(query.b);
+      // The split by event replays both origins on today's invoices: only for the same sources.
+      const sameSources = a.sources.join(',') === b.sources.join(',');
+      const ledger = sameSources ? (await figuresService(deps).context(b.sources)).ledger : undefined;
       return c.json(
         compareForecasts(
-          { id: a.id, version: a.version, monthly: monthlyOf(a) },
-          { id: b.id, version: b.version, monthly: monthlyOf(b) },
+          { id: a.id, version: a.version, monthly: monthlyOf(a), asOf: a.asOf },
+          { id: b.id, version: b.version, monthly: monthlyOf(b), asOf: b.asOf },
+          ledger,
         ),
         200,
       );

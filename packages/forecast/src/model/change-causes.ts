@@ -1,0 +1,140 @@
+import type { LedgerInvoice } from '../ledger.ts';
+import { type RunOptions, runOnSnapshot } from './run.ts';
+import { type SeenInvoice, snapshotAt } from './snapshot.ts';
+
+/*
+ * Why a forecast moved between two origins tA < tB, by event (issue 13: "broken down by cause").
+ * A waterfall of forecasts, each on the invoices as known at tB with some of what happened in
+ * (tA, tB] held back, so that the steps add up exactly to B - A:
+ *
+ *   A as issued
+ *   -> method       A recomputed by today's method on the invoices as of tA (a method version
+ *                   change, a benchmark served instead of the method, or restated data)
+ *   -> detectedChurn  the origin moves to tB with no news: renewals expected by tB that did not
+ *                   come are ruled out, open invoices age, and the rates are re-estimated on that
+ *   -> newInvoices  the invoices issued in (tA, tB] (renewals that came, new business)
+ *   -> payments     the payments made in (tA, tB]
+ *   -> cancellations  the cancellations in (tA, tB]: this is the forecast as of tB
+ *   -> method       B as issued against today's method on the invoices as of tB
+ *
+ * Each step is a difference of amounts rounded to the cent, so the steps telescope exactly.
+ */
+
+export const CHANGE_CAUSES = {
+  methodA:
+    'A as issued against the current method on the invoices as of A (method version changed, a benchmark was served, or data were restated)',
+  detectedChurn:
+    'Time passed from A to B with no news: renewals expected by B that did not come are ruled out (churn detected), open invoices aged, rates re-estimated',
+  newInvoices: 'Invoices issued between the two origins (renewals that came, new business)',
+  payments: 'Payments made between the two origins',
+  cancellations: 'Invoices cancelled between the two origins',
+  methodB:
+    'B as issued against the current method on the invoices as of B (method version changed, a benchmark was served, or data were restated)',
+} as const;
+export type ChangeCause = keyof typeof CHANGE_CAUSES;
+
+/** Steps of the waterfall after A*: what of (tA, tB] each one lets through. */
+const STAGES = [
+  { issued: false, paid: false, cancelled: false },
+  { issued: true, paid: false, cancelled: false },
+  { issued: true, paid: true, cancelled: false },
+  { issued: true, paid: true, cancelled: true },
+] as const;
+
+/** The snapshot at tB with the events of (tA, tB] not let through undone. */
+function heldBack(ledger: readonly LedgerInvoice[], tA: number, tB: number, stage: (typeof STAGES)[number]) {
+  const atA = new Map<string, Map<number, SeenInvoice>>();
+  for (const s of snapshotAt(ledger, tA)) {
+    let bySource = atA.get(s.source);
+    if (!bySource) {
+      bySource = new Map();
+      atA.set(s.source, bySource);
+    }
+    bySource.set(s.id, s);
+  }
+  const out: SeenInvoice[] = [];
+  for (const s of snapshotAt(ledger, tB)) {
+    const before = atA.get(s.source)?.get(s.id);
+    if (!before) {
+      if (!stage.issued) continue;
+      out.push({
+        ...s,
+        paid: stage.paid ? s.paid : null,
+        cancelled: stage.cancelled ? s.cancelled : null,
+        total: stage.paid || s.paid === null ? s.total : s.gross,
+      });
+      continue;
+    }
+    const paid = stage.paid ? s.paid : before.paid;
+    out.push({
+      ...s,
+      paid,
+      cancelled: stage.cancelled ? s.cancelled : before.cancelled,
+      // The amount owed at A (credit applied later is a payment).
+      total: paid === s.paid ? s.total : before.total,
+    });
+  }
+  return out;
+}
+
+/** Expected cash per (source, currency, month label), in cents, of one forecast run. */
+function expectedRows(snapshot: readonly SeenInvoice[], options: RunOptions): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  for (const run of runOnSnapshot(snapshot, options)) {
+    run.monthly.labels.forEach((label, k) => {
+      out.set(
+        rowKey(run.source, run.currency, label),
+        BigInt(Math.round((run.monthly.expected[k] as number) / 100)),
+      );
+    });
+  }
+  return out;
+}
+
+export const rowKey = (source: string, currency: string, period: string) => `${source}|${currency}|${period}`;
+
+/**
+ * The change from forecast A (origin tA) to B (origin tB) per row, split by cause, in cents.
+ * `a` and `b` are the expected cents as issued, by {@link rowKey}; only rows in both are explained.
+ *
+ * @example explainChange(ledger, { asOf: tA, rows: a }, { asOf: tB, rows: b }).get(rowKey('all', 'USD', '2025-03'))
+ */
+export function explainChange(
+  ledger: readonly LedgerInvoice[],
+  a: { asOf: number; rows: Map<string, bigint> },
+  b: { asOf: number; rows: Map<string, bigint> },
+): Map<string, Record<ChangeCause, bigint>> {
+  const monthsOf = (rows: Map<string, bigint>) =>
+    Math.max(1, new Set([...rows.keys()].map((k) => k.slice(k.lastIndexOf('|') + 1))).size);
+  const starA = expectedRows(snapshotAt(ledger, a.asOf), {
+    asOf: a.asOf,
+    months: monthsOf(a.rows),
+    weeks: 1,
+  });
+  const steps = STAGES.map((stage) =>
+    expectedRows(heldBack(ledger, a.asOf, b.asOf, stage), {
+      asOf: b.asOf,
+      months: monthsOf(b.rows),
+      weeks: 1,
+    }),
+  );
+  const out = new Map<string, Record<ChangeCause, bigint>>();
+  for (const [key, valueB] of b.rows) {
+    const valueA = a.rows.get(key);
+    if (valueA === undefined) continue;
+    const chain = [valueA, starA.get(key), ...steps.map((s) => s.get(key)), valueB];
+    // A row the recomputation does not have (a source gone since): all of it is the method's.
+    if (chain.some((v) => v === undefined)) continue;
+    const v = chain as bigint[];
+    const d = (k: number) => (v[k + 1] as bigint) - (v[k] as bigint);
+    out.set(key, {
+      methodA: d(0),
+      detectedChurn: d(1),
+      newInvoices: d(2),
+      payments: d(3),
+      cancellations: d(4),
+      methodB: d(5),
+    });
+  }
+  return out;
+}
