@@ -78,7 +78,8 @@ export function detectSeries(invoices: readonly SeenInvoice[]): SeriesLinks {
   const span = maxDue - minDue + 1;
   const back = new Int32Array(span * CYCLES.length);
   for (let d = 0; d < span; d++)
-    for (let c = 0; c < CYCLES.length; c++) back[d * CYCLES.length + c] = addMonths(minDue + d, -(CYCLES[c] as number));
+    for (let c = 0; c < CYCLES.length; c++)
+      back[d * CYCLES.length + c] = addMonths(minDue + d, -(CYCLES[c] as number));
   let runStart = 0;
   for (let k = 0; k < n; k++) {
     if (k > 0 && clientOf[order[k] as number] !== clientOf[order[k - 1] as number]) runStart = k;
