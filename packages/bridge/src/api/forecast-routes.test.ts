@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { normalizeInvoice, type WireInvoice } from '@forecaster/whmcs-client';
 import { generateWorld } from '@forecaster/whmcs-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +101,34 @@ describe('GET /v1/forecast', () => {
     expect(compared.periods.every((p) => p.difference === '0.00')).toBe(true);
     expect((await h.get('/v1/forecast/issued/999999')).status).toBe(404);
     expect((await h.get(`/v1/forecast/compare?a=${id}`)).status).toBe(400);
+  }, 60_000);
+
+  it('serves by the backtest kept in the store after a restart', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'forecast-kept-')), 'bridge.db');
+    const world = generateWorld({ preset: 'stable', seed: 3, clients: 60, years: 4, start: '2020-07-01' });
+    const rows = (world.invoicesAsOf(new Date('2024-06-15T12:00:00Z')) as WireInvoice[]).map((raw) => ({
+      invoice: normalizeInvoice(raw, { source: 'eu', timeZone: 'UTC' }),
+      raw,
+    }));
+    const before = await createHarness({ path });
+    await before.put('eu', rows);
+    const bt = (await (await before.get('/v1/forecast/backtest?source=eu&origins=3')).json()) as {
+      data: Array<{ source: string; served: string }>;
+    };
+    await before.close();
+    const after = await createHarness({ path });
+    try {
+      const res = await after.get('/v1/forecast?source=eu&months=2&weeks=1');
+      expect(res.status).toBe(200);
+      const body = forecastResponseSchema.parse(await res.json());
+      // Without the kept backtest this is null and every row says "no backtest yet".
+      expect(body.backtest).toEqual({ dataAsOf: '2024-06-15', origins: 3 });
+      const served = body.method.served.find((s) => s.source === 'eu');
+      expect(served?.served).toBe(bt.data.find((g) => g.source === 'eu')?.served);
+      expect(served?.reason).toMatch(/WAPE/);
+    } finally {
+      await after.close();
+    }
   }, 60_000);
 
   it('refuses a horizon out of range', async () => {

@@ -218,7 +218,7 @@ export function forecastRoutes(deps: AppDeps) {
       const { ledger, dataAsOf, today } = await service.context(sources);
       const convert = await ratesFor(service, query.convertTo);
       const asOf = query.asOf ? dayOf(query.asOf) : Math.min(today, dataAsOf);
-      const last = service.lastBacktest(sources);
+      const last = await service.lastBacktest(sources);
       const live = query.asOf === undefined;
       const forecast = forecastCash(ledger, {
         asOf,

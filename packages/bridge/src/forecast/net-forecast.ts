@@ -56,7 +56,7 @@ export async function netForecast(deps: AppDeps, options: NetOptions): Promise<N
     const service = figuresService(deps);
     const { ledger, dataAsOf, today: sourceToday } = await service.context(options.sources);
     if (ledger.length > 0) {
-      const last = service.lastBacktest(options.sources);
+      const last = await service.lastBacktest(options.sources);
       const forecast = forecastCash(ledger, {
         asOf: Math.min(sourceToday, dataAsOf),
         dataAsOf,

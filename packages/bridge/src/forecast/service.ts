@@ -1,5 +1,15 @@
-import { backtest, dayOf, type GroupBacktest, type LedgerInvoice, type RateSet } from '@forecaster/forecast';
+import {
+  backtest,
+  backtestGroupSchema,
+  dateOf,
+  dayOf,
+  type GroupBacktest,
+  type LedgerInvoice,
+  METHOD_VERSION,
+  type RateSet,
+} from '@forecaster/forecast';
 import { todayIn } from '@forecaster/whmcs-client';
+import { z } from 'zod';
 import type { AppDeps } from '../api/deps.ts';
 import { invalidRequest } from '../api/errors.ts';
 import type { SyncRunResult } from '../store/types.ts';
@@ -29,8 +39,14 @@ export interface FiguresService {
     sources: readonly string[],
     origins: number,
   ): Promise<{ groups: GroupBacktest[]; dataAsOf: number }>;
-  /** The last backtest run for exactly these sources, if any (what /v1/forecast serves by). */
-  lastBacktest(sources: readonly string[]): { groups: GroupBacktest[]; dataAsOf: number } | undefined;
+  /**
+   * The last backtest run for exactly these sources, if any (what /v1/forecast serves by): kept in
+   * the store, so the choice it made survives a restart; one that judged another method version
+   * is not applied.
+   */
+  lastBacktest(
+    sources: readonly string[],
+  ): Promise<{ groups: GroupBacktest[]; dataAsOf: number } | undefined>;
 }
 
 const services = new WeakMap<object, FiguresService>();
@@ -83,9 +99,23 @@ function createFiguresService(deps: AppDeps): FiguresService {
       const groups = backtest(ledger, { dataAsOf, origins });
       const result = { groups, dataAsOf, ledger, origins };
       backtests.set(key, result);
+      await deps.store.forecasts.keepBacktest({
+        sources: [...sources],
+        dataAsOf: dateOf(dataAsOf),
+        origins,
+        version: METHOD_VERSION,
+        groups,
+      });
       return result;
     },
-    lastBacktest: (sources) => backtests.get(keyOf(sources)),
+    async lastBacktest(sources) {
+      const inMemory = backtests.get(keyOf(sources));
+      if (inMemory) return inMemory;
+      const kept = await deps.store.forecasts.keptBacktest([...sources]);
+      if (!kept || kept.version !== METHOD_VERSION) return undefined;
+      const groups = z.array(backtestGroupSchema).safeParse(kept.groups);
+      return groups.success ? { groups: groups.data, dataAsOf: dayOf(kept.dataAsOf) } : undefined;
+    },
   };
   return service;
 }

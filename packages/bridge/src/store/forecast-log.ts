@@ -13,6 +13,19 @@ export interface IssuedForecast {
 
 export type IssuedForecastInput = Omit<IssuedForecast, 'id' | 'issuedAt'>;
 
+/** The last backtest of a set of sources, as kept (its groups as the backtest answered them). */
+export interface KeptBacktest {
+  /** Source ids, sorted. */
+  sources: string[];
+  computedAt: string;
+  /** YYYY-MM-DD. */
+  dataAsOf: string;
+  origins: number;
+  /** The method version the backtest judged. */
+  version: string;
+  groups: unknown[];
+}
+
 /** Where issued forecasts are kept (the store implements it). */
 export interface ForecastLog {
   /** Keeps a forecast unless one is on record for its origin day, sources and version; returns the one on record. */
@@ -20,4 +33,8 @@ export interface ForecastLog {
   /** The issued forecasts of exactly these sources, newest first. */
   listIssuedForecasts(sources: string[], limit: number): Promise<IssuedForecast[]>;
   getIssuedForecast(id: number): Promise<IssuedForecast | undefined>;
+  /** Keeps a backtest in place of the last one of the same sources. */
+  keepBacktest(entry: Omit<KeptBacktest, 'computedAt'>): Promise<KeptBacktest>;
+  /** The last backtest kept for exactly these sources. */
+  keptBacktest(sources: string[]): Promise<KeptBacktest | undefined>;
 }

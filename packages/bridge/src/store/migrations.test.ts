@@ -76,6 +76,7 @@ describe('migrations', () => {
       'audit_log',
       'facade_bans',
       'facade_failures',
+      'forecast_backtests',
       'idempotency_keys',
       'invoices',
       'issued_forecasts',

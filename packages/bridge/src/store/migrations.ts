@@ -1,4 +1,5 @@
 import type { Database as Db } from 'better-sqlite3';
+import { backtestMigration } from './backtest-migration.ts';
 import { banMigration } from './ban-migration.ts';
 import { StoreError } from './errors.ts';
 import { forecastMigration } from './forecast-migration.ts';
@@ -167,6 +168,7 @@ export const MIGRATIONS: readonly Migration[] = [
   forecastMigration,
   ledgerMigration,
   managedSourcesMigration,
+  backtestMigration,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -29,4 +29,30 @@ describe('issued forecasts in SQLite', () => {
     );
     await store.close();
   });
+
+  it('keeps the last backtest of a set of sources, replacing the one before', async () => {
+    let now = new Date('2024-06-15T10:00:00Z');
+    const store = openSqliteStore({ path: ':memory:', clock: () => now });
+    const entry = (origins: number) => ({
+      sources: ['us', 'eu'],
+      dataAsOf: '2024-06-15',
+      origins,
+      version: '1.1.0',
+      groups: [{ served: 'trailingMean' }],
+    });
+    expect(await store.forecasts.keptBacktest(['eu', 'us'])).toBeUndefined();
+    await store.forecasts.keepBacktest(entry(24));
+    now = new Date('2024-06-16T10:00:00Z');
+    await store.forecasts.keepBacktest(entry(6));
+    expect(await store.forecasts.keptBacktest(['us', 'eu'])).toEqual({
+      sources: ['eu', 'us'],
+      computedAt: '2024-06-16T10:00:00.000Z',
+      dataAsOf: '2024-06-15',
+      origins: 6,
+      version: '1.1.0',
+      groups: [{ served: 'trailingMean' }],
+    });
+    expect(await store.forecasts.keptBacktest(['eu'])).toBeUndefined();
+    await store.close();
+  });
 });

@@ -23,7 +23,7 @@ const toForecast = (r: Row): IssuedForecast => ({
   body: JSON.parse(r.body) as Record<string, unknown>,
 });
 
-/** The {@link ForecastLog} on SQLite (table `issued_forecasts`, migration 7). */
+/** The {@link ForecastLog} on SQLite (tables `issued_forecasts`, migration 7, and `forecast_backtests`, 10). */
 export function createSqliteForecastLog(db: Db, clock: () => Date): ForecastLog {
   const insert = db.prepare<[string, string, string, string, string, string, string]>(
     `INSERT INTO issued_forecasts (issued_at, as_of, data_as_of, sources, method, version, body)
@@ -52,7 +52,49 @@ export function createSqliteForecastLog(db: Db, clock: () => Date): ForecastLog 
       created: changes > 0,
     };
   });
+  const keep = db.prepare<[string, string, string, number, string, string]>(
+    `INSERT INTO forecast_backtests (sources, computed_at, data_as_of, origins, version, groups)
+     VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (sources) DO UPDATE SET computed_at = excluded.computed_at, data_as_of = excluded.data_as_of,
+       origins = excluded.origins, version = excluded.version, groups = excluded.groups`,
+  );
+  const kept = db.prepare<
+    [string],
+    {
+      sources: string;
+      computed_at: string;
+      data_as_of: string;
+      origins: number;
+      version: string;
+      groups: string;
+    }
+  >('SELECT * FROM forecast_backtests WHERE sources = ?');
   return {
+    async keepBacktest(entry) {
+      const computedAt = clock().toISOString();
+      const sources = [...entry.sources].sort();
+      keep.run(
+        sources.join(','),
+        computedAt,
+        entry.dataAsOf,
+        entry.origins,
+        entry.version,
+        JSON.stringify(entry.groups),
+      );
+      return { ...entry, sources, computedAt };
+    },
+    async keptBacktest(sources) {
+      const row = kept.get([...sources].sort().join(','));
+      if (!row) return undefined;
+      return {
+        sources: row.sources === '' ? [] : row.sources.split(','),
+        computedAt: row.computed_at,
+        dataAsOf: row.data_as_of,
+        origins: row.origins,
+        version: row.version,
+        groups: JSON.parse(row.groups) as unknown[],
+      };
+    },
     async issueForecast(entry) {
       return issue.immediate(entry);
     },

@@ -138,10 +138,16 @@ export interface Harness {
 }
 
 export async function createHarness(
-  options: { config?: Partial<BridgeConfig>; store?: (store: Store) => Store; clock?: () => Date } = {},
+  options: {
+    config?: Partial<BridgeConfig>;
+    store?: (store: Store) => Store;
+    clock?: () => Date;
+    /** A database file (a restart opens the same one); in memory by default. */
+    path?: string;
+  } = {},
 ): Promise<Harness> {
   const config = testConfig(options.config);
-  const real = openSqliteStore({ path: ':memory:', clock: () => NOW });
+  const real = openSqliteStore({ path: options.path ?? ':memory:', clock: () => NOW });
   const store = options.store ? options.store(real) : real;
   for (const source of config.sources) await real.upsertSource({ id: source.id, name: source.name });
   const sync = new FakeSync();
