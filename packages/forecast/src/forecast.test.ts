@@ -136,4 +136,51 @@ describe('forecastCash', () => {
     const m = f.monthly.find((r) => r.source === 'eu');
     expect(Number(m?.p90)).toBeCloseTo(Number(m?.expected) * 1.1, 1);
   });
+
+  it('puts annual and longer renewals on the renewal wall in their due month, and names the largest clients', () => {
+    const inv = (id: number, client: number, due: string, amount: bigint): LedgerInvoice => {
+      const d = dayOf(due);
+      return {
+        source: 'eu',
+        id,
+        client,
+        currency: 'EUR',
+        status: d <= T ? 'paid' : 'unpaid',
+        issue: d - 14,
+        due: d,
+        paid: d <= T ? d : null,
+        refunded: null,
+        cancelled: null,
+        updated: Math.min(d, T),
+        subtotal: amount,
+        tax: 0n,
+        tax2: 0n,
+        credit: 0n,
+        total: amount,
+      };
+    };
+    const small: LedgerInvoice[] = [];
+    let id = 0;
+    // T is 2023-06-30. Client 1: an annual service due every 15 March; clients 2-13: monthly services, July's
+    // invoice issued and open at T.
+    for (const year of [2020, 2021, 2022, 2023]) small.push(inv(++id, 1, `${year}-03-15`, 12_000_000n));
+    for (let client = 2; client <= 13; client++)
+      for (let m = 1; m <= 31; m++) {
+        const due = new Date(Date.UTC(2021, m - 1, 5)).toISOString().slice(0, 10);
+        small.push(inv(++id, client, due, BigInt(client) * 100_000n));
+      }
+    const f = forecastCash(small, { asOf: T, dataAsOf: T, months: 12 });
+    const wall = f.renewalWall.filter((r) => r.source === 'eu');
+    expect(wall.map((r) => r.period)).toEqual(['2024-03']);
+    expect(Number(wall[0]?.expected)).toBeGreaterThan(600);
+    expect(Number(wall[0]?.expected)).toBeLessThanOrEqual(1200);
+    expect(f.renewalWall.find((r) => r.source === 'all')?.expected).toBe(wall[0]?.expected);
+    const top = f.concentration.find((c) => c.currency === 'EUR');
+    expect(top?.clients).toHaveLength(10);
+    // The annual client renews for about as much as the largest monthly one bills in a year.
+    expect(top?.clients.map((c) => c.client)).toContain(1);
+    expect(top?.clients.map((c) => c.client)).not.toContain(2);
+    expect(top?.top10Share).toBeGreaterThan(0.5);
+    expect(top?.top10Share).toBeLessThanOrEqual(1);
+  });
 });
