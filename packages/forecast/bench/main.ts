@@ -13,8 +13,8 @@ import { parseArgs } from 'node:util';
 import { generateWorld, type WorldOptionsInput } from '@forecaster/whmcs-sim';
 import { backtest, forecastCash } from '../src/index.ts';
 import { renderChart } from './chart.ts';
-import { oracleWorld } from './oracle.ts';
 import { type Evaluation, evaluateWorld } from './evaluate.ts';
+import { oracleWorld } from './oracle.ts';
 import { ledgerAsOf, localDay } from './world-ledger.ts';
 
 const { values } = parseArgs({
