@@ -1,7 +1,7 @@
 import { type InvoiceOrderBy, normalizeInvoice, type WireInvoice } from '@forecaster/whmcs-client';
 import { describe, expect, it } from 'vitest';
 import { makeInvoices, seededRandom } from '../src/store/invoice-fixtures.ts';
-import { openSqliteStore } from '../src/store/sqlite.ts';
+import { STORE_KINDS, type StoreKind, storePlace } from '../src/store/testing/stores.ts';
 import type { FetchedInvoice, WhmcsPageQuery } from '../src/store/types.ts';
 
 /*
@@ -72,8 +72,8 @@ function fixtures(): FetchedInvoice[] {
   });
 }
 
-async function seeded() {
-  const store = openSqliteStore({ path: ':memory:' });
+async function seeded(kind: StoreKind) {
+  const store = await (await storePlace(kind)).open();
   await store.upsertSource({ id: SOURCE, name: SOURCE });
   await store.upsertSource({ id: 'other', name: 'other' });
   const rows = fixtures();
@@ -82,9 +82,9 @@ async function seeded() {
   return { store, rows: rows.map((r) => r.raw) };
 }
 
-describe('Store.whmcsPage', () => {
+describe.each(STORE_KINDS)('Store.whmcsPage on the %s store', (kind) => {
   it('orders by every column both ways as WHMCS does, ties by id ascending', async () => {
-    const { store, rows } = await seeded();
+    const { store, rows } = await seeded(kind);
     for (const orderBy of [...ORDERS, 'default'] as const) {
       for (const order of ['asc', 'desc'] as const) {
         for (const [offset, limit] of [
@@ -109,7 +109,7 @@ describe('Store.whmcsPage', () => {
   });
 
   it('filters by status, Overdue and client, and returns the raw records untouched', async () => {
-    const { store, rows } = await seeded();
+    const { store, rows } = await seeded(kind);
     const byId = new Map(rows.map((r) => [Number(r.id), r]));
     const queries: Array<Partial<WhmcsPageQuery>> = [
       { status: 'paid' },
@@ -142,7 +142,7 @@ describe('Store.whmcsPage', () => {
   });
 
   it('never serves tombstones, and counts only live invoices', async () => {
-    const { store, rows } = await seeded();
+    const { store, rows } = await seeded(kind);
     const gone = rows.slice(0, 30).map((r) => Number(r.id));
     await store.removeInvoices(SOURCE, gone);
     const page = await store.whmcsPage(SOURCE, { orderBy: 'id', order: 'asc', offset: 0, limit: 1000 });

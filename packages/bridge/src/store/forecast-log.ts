@@ -38,3 +38,26 @@ export interface ForecastLog {
   /** The last backtest kept for exactly these sources. */
   keptBacktest(sources: string[]): Promise<KeptBacktest | undefined>;
 }
+
+/** An `issued_forecasts` row, as both engines keep it. */
+export interface IssuedForecastRow {
+  id: number;
+  issued_at: string;
+  as_of: string;
+  data_as_of: string;
+  sources: string;
+  method: string;
+  version: string;
+  body: string;
+}
+
+export const toForecast = (r: IssuedForecastRow): IssuedForecast => ({
+  id: r.id,
+  issuedAt: r.issued_at,
+  asOf: r.as_of,
+  dataAsOf: r.data_as_of,
+  sources: r.sources === '' ? [] : r.sources.split(','),
+  method: r.method,
+  version: r.version,
+  body: JSON.parse(r.body) as Record<string, unknown>,
+});

@@ -55,3 +55,30 @@ export function holderIsDead(holder: Pick<LeaseHolder, 'pid' | 'host'>): boolean
 export function describeHolder(lease: SyncLease): string {
   return `pid ${lease.pid} on ${lease.host} (${lease.purpose}) since ${lease.acquiredAt}`;
 }
+
+/** A `sync_leases` row, as both engines keep it (times in epoch milliseconds). */
+export interface LeaseRow {
+  source: string;
+  owner: string;
+  pid: number;
+  host: string;
+  purpose: string;
+  acquired_ms: number;
+  heartbeat_ms: number;
+  expires_ms: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function toLease(row: LeaseRow): SyncLease {
+  return {
+    sourceId: row.source,
+    owner: row.owner,
+    pid: row.pid,
+    host: row.host,
+    purpose: row.purpose,
+    acquiredAt: iso(row.acquired_ms),
+    heartbeatAt: iso(row.heartbeat_ms),
+    expiresAt: iso(row.expires_ms),
+  };
+}

@@ -95,3 +95,43 @@ export interface Ledger {
   audit(since: number, limit: number): Promise<AuditEntry[]>;
   changes(since: number, limit: number): Promise<LedgerChange[]>;
 }
+
+/** A `ledger_records` row, as both engines keep it. */
+export interface RecordRow {
+  kind: LedgerKind;
+  id: string;
+  version: number;
+  data: string;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  seq: number;
+}
+
+/** An `audit_log` row. */
+export interface AuditRow {
+  seq: number;
+  at: string;
+  token: string;
+  action: string;
+  resource: string;
+  resource_id: string;
+  before: string | null;
+  after: string | null;
+}
+
+/** Stored answers older than this are forgotten (a client retries within minutes, not days). */
+export const ANSWER_TTL_MS = 7 * 24 * 3_600_000;
+
+export const toRecord = (row: RecordRow): LedgerRecord => ({
+  kind: row.kind,
+  id: row.id,
+  version: row.version,
+  data: JSON.parse(row.data) as Record<string, unknown>,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  deletedAt: row.deleted_at,
+  seq: row.seq,
+});
+
+export const parseJsonColumn = (text: string | null): unknown => (text === null ? null : JSON.parse(text));

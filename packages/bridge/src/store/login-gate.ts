@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /*
  * The ban-safety gate: every path that logs in to WHMCS (the scheduler, a manual sync, the
  * API's check, `bridge sync`, `bridge check`) asks it first, in the store, so that processes
@@ -157,6 +158,31 @@ export function decideLogin(
   return { allowed: true, probe };
 }
 
+/**
+ * What `acquire` does with its state, on either engine: the decision, and the state to write
+ * when a login is allowed (`write` absent: nothing changes).
+ */
+export function admitLogin(
+  state: LoginGateState | undefined,
+  request: LoginRequest,
+  now: Date,
+): LoginDenial | { allowed: true; permit: LoginPermit; write?: LoginGateState } {
+  const decision = decideLogin(state, request, now.getTime());
+  if (!decision.allowed) return decision;
+  const permit: LoginPermit = {
+    id: randomUUID(),
+    sourceId: request.sourceId,
+    fingerprint: request.fingerprint,
+    probe: decision.probe,
+  };
+  if (!decision.probe && state) return { allowed: true, permit };
+  const write: LoginGateState = { ...(state ?? { sourceId: request.sourceId }) };
+  if (decision.probe) {
+    write.probe = { permitId: permit.id, until: new Date(now.getTime() + PROBE_LEASE_MS).toISOString() };
+  }
+  return { allowed: true, permit, write };
+}
+
 /** The state after an outcome: what `settle` writes. */
 export function afterOutcome(
   state: LoginGateState,
@@ -181,4 +207,40 @@ export function afterOutcome(
     if (countsAsFailedLogin(code)) next.lastFailedLoginAt = at;
   }
   return next;
+}
+
+/** A `login_gate` row, as both engines keep it. */
+export interface GateRow {
+  source_id: string;
+  accepted_fingerprint: string | null;
+  refused_fingerprint: string | null;
+  refusal: string | null;
+  last_failed_login_at: string | null;
+  probe_permit: string | null;
+  probe_until: string | null;
+}
+
+export function toGateState(row: GateRow): LoginGateState {
+  return {
+    sourceId: row.source_id,
+    ...(row.accepted_fingerprint ? { acceptedFingerprint: row.accepted_fingerprint } : {}),
+    ...(row.refused_fingerprint ? { refusedFingerprint: row.refused_fingerprint } : {}),
+    ...(row.refusal ? { refusal: JSON.parse(row.refusal) as LoginRefusal } : {}),
+    ...(row.last_failed_login_at ? { lastFailedLoginAt: row.last_failed_login_at } : {}),
+    ...(row.probe_permit && row.probe_until
+      ? { probe: { permitId: row.probe_permit, until: row.probe_until } }
+      : {}),
+  };
+}
+
+export function toGateRow(state: LoginGateState): GateRow {
+  return {
+    source_id: state.sourceId,
+    accepted_fingerprint: state.acceptedFingerprint ?? null,
+    refused_fingerprint: state.refusedFingerprint ?? null,
+    refusal: state.refusal ? JSON.stringify(state.refusal) : null,
+    last_failed_login_at: state.lastFailedLoginAt ?? null,
+    probe_permit: state.probe?.permitId ?? null,
+    probe_until: state.probe?.until ?? null,
+  };
 }

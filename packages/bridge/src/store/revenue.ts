@@ -218,6 +218,21 @@ export function readRevenue(
     )
     .safeIntegers(true)
     .all(range.from, range.to, ...(sources ?? []));
+  return sumCells(cells, bySource);
+}
+
+/** A stored cell as either engine reads it (units as BigInt-parsable text or an integer). */
+export interface StoredCell {
+  month: string;
+  currency: string;
+  source: string;
+  measure: Measure;
+  units: bigint | string;
+  count: bigint | number;
+}
+
+/** Folds cells, in month and currency (and source) order, into the rows of `revenue()`. */
+export function sumCells(cells: Iterable<StoredCell>, bySource: boolean): RevenueSums[] {
   const groups = new Map<string, RevenueSums>();
   for (const c of cells) {
     const key = bySource ? `${c.month}\u0000${c.currency}\u0000${c.source}` : `${c.month}\u0000${c.currency}`;

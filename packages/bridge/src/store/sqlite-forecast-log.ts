@@ -1,27 +1,5 @@
 import type { Database as Db } from 'better-sqlite3';
-import type { ForecastLog, IssuedForecast } from './forecast-log.ts';
-
-interface Row {
-  id: number;
-  issued_at: string;
-  as_of: string;
-  data_as_of: string;
-  sources: string;
-  method: string;
-  version: string;
-  body: string;
-}
-
-const toForecast = (r: Row): IssuedForecast => ({
-  id: r.id,
-  issuedAt: r.issued_at,
-  asOf: r.as_of,
-  dataAsOf: r.data_as_of,
-  sources: r.sources === '' ? [] : r.sources.split(','),
-  method: r.method,
-  version: r.version,
-  body: JSON.parse(r.body) as Record<string, unknown>,
-});
+import { type ForecastLog, type IssuedForecastRow, toForecast } from './forecast-log.ts';
 
 /** The {@link ForecastLog} on SQLite (tables `issued_forecasts`, migration 7, and `forecast_backtests`, 10). */
 export function createSqliteForecastLog(db: Db, clock: () => Date): ForecastLog {
@@ -29,13 +7,13 @@ export function createSqliteForecastLog(db: Db, clock: () => Date): ForecastLog 
     `INSERT INTO issued_forecasts (issued_at, as_of, data_as_of, sources, method, version, body)
      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (as_of, sources, version) DO NOTHING`,
   );
-  const byKey = db.prepare<[string, string, string], Row>(
+  const byKey = db.prepare<[string, string, string], IssuedForecastRow>(
     'SELECT * FROM issued_forecasts WHERE as_of = ? AND sources = ? AND version = ?',
   );
-  const list = db.prepare<[string, number], Row>(
+  const list = db.prepare<[string, number], IssuedForecastRow>(
     'SELECT * FROM issued_forecasts WHERE sources = ? ORDER BY id DESC LIMIT ?',
   );
-  const byId = db.prepare<[number], Row>('SELECT * FROM issued_forecasts WHERE id = ?');
+  const byId = db.prepare<[number], IssuedForecastRow>('SELECT * FROM issued_forecasts WHERE id = ?');
   const issue = db.transaction((entry: Parameters<ForecastLog['issueForecast']>[0]) => {
     const sources = [...entry.sources].sort().join(',');
     const { changes } = insert.run(
@@ -48,7 +26,7 @@ export function createSqliteForecastLog(db: Db, clock: () => Date): ForecastLog 
       JSON.stringify(entry.body),
     );
     return {
-      forecast: toForecast(byKey.get(entry.asOf, sources, entry.version) as Row),
+      forecast: toForecast(byKey.get(entry.asOf, sources, entry.version) as IssuedForecastRow),
       created: changes > 0,
     };
   });

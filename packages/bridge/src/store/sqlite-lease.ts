@@ -1,32 +1,13 @@
 import type { Database as Db } from 'better-sqlite3';
 import { StoreError } from './errors.ts';
-import { type AcquireResult, holderIsDead, type LeaseHolder, type SyncLease } from './lease.ts';
-
-interface LeaseRow {
-  source: string;
-  owner: string;
-  pid: number;
-  host: string;
-  purpose: string;
-  acquired_ms: number;
-  heartbeat_ms: number;
-  expires_ms: number;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function toLease(row: LeaseRow): SyncLease {
-  return {
-    sourceId: row.source,
-    owner: row.owner,
-    pid: row.pid,
-    host: row.host,
-    purpose: row.purpose,
-    acquiredAt: iso(row.acquired_ms),
-    heartbeatAt: iso(row.heartbeat_ms),
-    expiresAt: iso(row.expires_ms),
-  };
-}
+import {
+  type AcquireResult,
+  holderIsDead,
+  type LeaseHolder,
+  type LeaseRow,
+  type SyncLease,
+  toLease,
+} from './lease.ts';
 
 /** The `sync_leases` table: every decision is made inside an IMMEDIATE (write) transaction. */
 export class SqliteLeases {

@@ -1,52 +1,19 @@
 import type { Database as Db } from 'better-sqlite3';
 import {
+  ANSWER_TTL_MS,
   type AuditEntry,
+  type AuditRow,
   type Ledger,
   type LedgerChange,
   type LedgerKind,
   type LedgerRecord,
   type LedgerTx,
+  parseJsonColumn,
+  type RecordRow,
   type StoredAnswer,
+  toRecord,
   VersionMismatch,
 } from './ledger.ts';
-
-interface RecordRow {
-  kind: LedgerKind;
-  id: string;
-  version: number;
-  data: string;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
-  seq: number;
-}
-
-interface AuditRow {
-  seq: number;
-  at: string;
-  token: string;
-  action: string;
-  resource: string;
-  resource_id: string;
-  before: string | null;
-  after: string | null;
-}
-
-/** Stored answers older than this are forgotten (a client retries within minutes, not days). */
-const ANSWER_TTL_MS = 7 * 24 * 3_600_000;
-
-const toRecord = (row: RecordRow): LedgerRecord => ({
-  kind: row.kind,
-  id: row.id,
-  version: row.version,
-  data: JSON.parse(row.data) as Record<string, unknown>,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-  deletedAt: row.deleted_at,
-  seq: row.seq,
-});
-
-const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
 
 /** The {@link Ledger} on the store's SQLite connection (tables of migration 8). */
 export class SqliteLedger implements Ledger {
@@ -117,8 +84,8 @@ export class SqliteLedger implements Ledger {
       action: row.action,
       resource: row.resource,
       resourceId: row.resource_id,
-      before: parse(row.before),
-      after: parse(row.after),
+      before: parseJsonColumn(row.before),
+      after: parseJsonColumn(row.after),
     }));
   }
 

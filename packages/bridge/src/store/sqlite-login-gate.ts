@@ -1,27 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import type { Database as Db } from 'better-sqlite3';
 import {
+  admitLogin,
   afterOutcome,
-  decideLogin,
+  type GateRow,
   type LoginDecision,
   type LoginGate,
-  type LoginGateState,
   type LoginOutcome,
   type LoginPermit,
-  type LoginRefusal,
   type LoginRequest,
-  PROBE_LEASE_MS,
+  toGateRow,
+  toGateState,
 } from './login-gate.ts';
-
-interface GateRow {
-  source_id: string;
-  accepted_fingerprint: string | null;
-  refused_fingerprint: string | null;
-  refusal: string | null;
-  last_failed_login_at: string | null;
-  probe_permit: string | null;
-  probe_until: string | null;
-}
 
 /**
  * The {@link LoginGate} on SQLite: each decision reads and writes its row inside one IMMEDIATE
@@ -39,33 +28,14 @@ export function createSqliteLoginGate(db: Db, clock: () => Date): LoginGate {
   );
   const read = (sourceId: string) => {
     const row = get.get(sourceId);
-    return row ? toState(row) : undefined;
+    return row ? toGateState(row) : undefined;
   };
 
   const acquire = db.transaction((request: LoginRequest): LoginDecision => {
-    const now = request.now ?? clock();
-    const state = read(request.sourceId);
-    const decision = decideLogin(state, request, now.getTime());
-    if (!decision.allowed) return decision;
-    const permit: LoginPermit = {
-      id: randomUUID(),
-      sourceId: request.sourceId,
-      fingerprint: request.fingerprint,
-      probe: decision.probe,
-    };
-    if (decision.probe || !state) {
-      put.run(
-        toRow({
-          ...(state ?? { sourceId: request.sourceId }),
-          ...(decision.probe
-            ? {
-                probe: { permitId: permit.id, until: new Date(now.getTime() + PROBE_LEASE_MS).toISOString() },
-              }
-            : {}),
-        }),
-      );
-    }
-    return { allowed: true, permit };
+    const admitted = admitLogin(read(request.sourceId), request, request.now ?? clock());
+    if (!admitted.allowed) return admitted;
+    if (admitted.write) put.run(toGateRow(admitted.write));
+    return { allowed: true, permit: admitted.permit };
   });
 
   const settle = db.transaction(
@@ -76,7 +46,7 @@ export function createSqliteLoginGate(db: Db, clock: () => Date): LoginGate {
       at: Date,
     ) => {
       const state = read(permit.sourceId) ?? { sourceId: permit.sourceId };
-      put.run(toRow(afterOutcome(state, permit, outcome, refusal, at.toISOString())));
+      put.run(toGateRow(afterOutcome(state, permit, outcome, refusal, at.toISOString())));
     },
   );
 
@@ -90,30 +60,5 @@ export function createSqliteLoginGate(db: Db, clock: () => Date): LoginGate {
     async state(sourceId) {
       return read(sourceId);
     },
-  };
-}
-
-function toState(row: GateRow): LoginGateState {
-  return {
-    sourceId: row.source_id,
-    ...(row.accepted_fingerprint ? { acceptedFingerprint: row.accepted_fingerprint } : {}),
-    ...(row.refused_fingerprint ? { refusedFingerprint: row.refused_fingerprint } : {}),
-    ...(row.refusal ? { refusal: JSON.parse(row.refusal) as LoginRefusal } : {}),
-    ...(row.last_failed_login_at ? { lastFailedLoginAt: row.last_failed_login_at } : {}),
-    ...(row.probe_permit && row.probe_until
-      ? { probe: { permitId: row.probe_permit, until: row.probe_until } }
-      : {}),
-  };
-}
-
-function toRow(state: LoginGateState): GateRow {
-  return {
-    source_id: state.sourceId,
-    accepted_fingerprint: state.acceptedFingerprint ?? null,
-    refused_fingerprint: state.refusedFingerprint ?? null,
-    refusal: state.refusal ? JSON.stringify(state.refusal) : null,
-    last_failed_login_at: state.lastFailedLoginAt ?? null,
-    probe_permit: state.probe?.permitId ?? null,
-    probe_until: state.probe?.until ?? null,
   };
 }

@@ -2,21 +2,12 @@ import type { Database as Db } from 'better-sqlite3';
 import {
   type FullRunTally,
   type QuarantineEntry,
+  type QuarantineRow,
   type StoredQuarantineEntry,
+  toQuarantineEntry,
   type WalkState,
   walkStateSchema,
 } from './sync-state.ts';
-
-interface QuarantineRow {
-  ref: string;
-  field: string;
-  value: string | null;
-  message: string;
-  raw: string;
-  run_id: string | null;
-  first_seen_at: string;
-  last_seen_at: string;
-}
 
 /** The engine's state between runs (walk state, quarantine) and the full run's evidence. */
 export class SqliteSyncState {
@@ -82,16 +73,7 @@ export class SqliteSyncState {
   }
 
   list(sourceId: string): StoredQuarantineEntry[] {
-    return this.#sql.listQuarantine.all(sourceId).map((row) => ({
-      ref: row.ref,
-      field: row.field,
-      value: row.value,
-      message: row.message,
-      raw: JSON.parse(row.raw) as unknown,
-      runId: row.run_id,
-      firstSeenAt: row.first_seen_at,
-      lastSeenAt: row.last_seen_at,
-    }));
+    return this.#sql.listQuarantine.all(sourceId).map(toQuarantineEntry);
   }
 
   count(sourceId: string): number {
@@ -102,9 +84,4 @@ export class SqliteSyncState {
     const row = this.#sql.tally.get(runId, runId, runId, sourceId)!;
     return { ...row, quarantinedSeen: this.#sql.quarantinedInRun.get(sourceId, runId)! };
   }
-}
-
-/** The walk state column as stored (null before the first write). */
-export function parseWalkState(text: string | null): WalkState {
-  return text === null ? {} : walkStateSchema.parse(JSON.parse(text));
 }

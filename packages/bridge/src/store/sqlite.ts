@@ -9,14 +9,27 @@ import {
 } from '@forecaster/whmcs-client';
 import Database, { type Database as Db, type Statement } from 'better-sqlite3';
 import type { BanLedger } from './ban-ledger.ts';
-import { StoreError } from './errors.ts';
 import type { ForecastLog } from './forecast-log.ts';
 import type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
 import type { LoginGate } from './login-gate.ts';
 import type { ManagedSourceStore } from './managed-sources.ts';
 import { LATEST_VERSION, migrate } from './migrations.ts';
-import { formatUnits } from './money.ts';
-import { type Amounts, amountsOf, RevenueDelta, RevenueWriter, readRevenue } from './revenue.ts';
+import {
+  checkRow,
+  compareBinary,
+  exactAmounts,
+  type InvoiceRow,
+  json,
+  monthOf,
+  mustExist,
+  pageSize,
+  type SourceRow,
+  toRevenueRow,
+  toSourceRecord,
+  toStored,
+  unknownSource,
+} from './records.ts';
+import { type Amounts, RevenueDelta, RevenueWriter, readRevenue } from './revenue.ts';
 import { createSqliteBanLedger } from './sqlite-ban-ledger.ts';
 import { createSqliteForecastLog } from './sqlite-forecast-log.ts';
 import { SqliteHealth } from './sqlite-health.ts';
@@ -24,7 +37,7 @@ import { SqliteLeases } from './sqlite-lease.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
 import { createSqliteLoginGate } from './sqlite-login-gate.ts';
 import { createSqliteManagedSources } from './sqlite-managed-sources.ts';
-import { parseWalkState, SqliteSyncState } from './sqlite-sync-state.ts';
+import { SqliteSyncState } from './sqlite-sync-state.ts';
 import { classifyStoreError } from './store-errors.ts';
 import type {
   FullRunTally,
@@ -100,14 +113,6 @@ const WHMCS_ORDER_KEYS: Record<Exclude<WhmcsPageQuery['orderBy'], 'default'>, st
   status: 'status',
 };
 
-interface InvoiceRow {
-  data: string;
-  raw: string;
-  hash: string;
-  seq: number;
-  deleted_at: string | null;
-}
-
 interface JsonRow {
   source: string;
   id: number;
@@ -127,19 +132,6 @@ interface ExistingRow {
   hash: string;
   deleted_at: string | null;
   seen_run: string | null;
-}
-
-interface SourceRow {
-  id: string;
-  name: string;
-  failing: number;
-  last_error: string | null;
-  last_full: string | null;
-  last_incremental: string | null;
-  checkpoint: string | null;
-  walk_state: string | null;
-  hwm: number | null;
-  quarantined: number;
 }
 
 type InvoiceValues = [
@@ -502,10 +494,7 @@ class SqliteStoreImpl implements SqliteStore {
   ): T {
     return this.#write.immediate(() => {
       if (this.#sql.sourceExists.get(sourceId) === undefined) {
-        throw new StoreError(
-          'unknown_source',
-          `Unknown source "${sourceId}": register it with upsertSource() first`,
-        );
+        throw unknownSource(sourceId);
       }
       if (fence !== undefined) this.#leases.assertHeld(sourceId, fence);
       const first = this.#sql.getSeq.get()!;
@@ -700,18 +689,7 @@ class SqliteStoreImpl implements SqliteStore {
       to,
       bySource: query.bySource,
       ...(query.sources ? { sources: query.sources } : {}),
-    }).map((r) => ({
-      month: r.month,
-      currency: r.currency,
-      ...(r.source !== undefined ? { source: r.source } : {}),
-      invoiced: formatUnits(r.units.invoiced),
-      collected: formatUnits(r.units.collected),
-      outstanding: formatUnits(r.units.outstanding),
-      creditApplied: formatUnits(r.units.creditApplied),
-      refunded: formatUnits(r.units.refunded),
-      cancelled: formatUnits(r.units.cancelled),
-      invoiceCount: r.invoiceCount,
-    }));
+    }).map(toRevenueRow);
   }
 
   async whmcsPage(sourceId: string, query: WhmcsPageQuery): Promise<WhmcsPage> {
@@ -810,24 +788,6 @@ function recordRunStatement(db: Db, column: 'last_full' | 'last_incremental') {
   );
 }
 
-function checkRow(sourceId: string, invoice: Invoice, raw: WireInvoice): void {
-  if (invoice.source !== sourceId) {
-    throw new StoreError(
-      'invalid_invoice',
-      `Invoice ${invoice.id} is from source "${invoice.source}", not "${sourceId}"`,
-    );
-  }
-  if (!Number.isSafeInteger(invoice.id) || invoice.id <= 0) {
-    throw new StoreError('invalid_invoice', `Invoice id ${invoice.id} is not a positive integer`);
-  }
-  if (Number(raw.id) !== invoice.id) {
-    throw new StoreError(
-      'invalid_invoice',
-      `Invoice ${invoice.id} comes with the raw record of invoice ${raw.id}`,
-    );
-  }
-}
-
 function invoiceValues(
   invoice: Invoice,
   amounts: Amounts,
@@ -851,76 +811,6 @@ function invoiceValues(
   ];
 }
 
-function exactAmounts(invoice: Invoice): Amounts {
-  try {
-    return amountsOf(invoice);
-  } catch (cause) {
-    throw new StoreError(
-      'invalid_invoice',
-      `Invoice ${invoice.id}: total "${invoice.total}" or credit "${invoice.credit}" is not an exact amount`,
-      { cause },
-    );
-  }
-}
-
-function toStored(row: InvoiceRow): StoredInvoice {
-  return {
-    invoice: JSON.parse(row.data) as Invoice,
-    raw: JSON.parse(row.raw) as WireInvoice,
-    hash: row.hash,
-    seq: row.seq,
-    deletedAt: row.deleted_at,
-  };
-}
-
-function toSourceRecord(row: SourceRow): SourceRecord {
-  const record: SourceRecord = {
-    id: row.id,
-    name: row.name,
-    failing: row.failing === 1,
-    highWaterMark: row.hwm ?? 0,
-    walkState: parseWalkState(row.walk_state),
-    quarantined: row.quarantined,
-  };
-  if (row.last_full !== null) record.lastFull = JSON.parse(row.last_full) as SyncRunResult;
-  if (row.last_incremental !== null)
-    record.lastIncremental = JSON.parse(row.last_incremental) as SyncRunResult;
-  if (row.last_error !== null) record.lastError = JSON.parse(row.last_error) as SourceError;
-  if (row.checkpoint !== null) record.checkpoint = JSON.parse(row.checkpoint) as SyncCheckpoint;
-  return record;
-}
-
-function mustExist(changes: number, sourceId: string): void {
-  if (changes === 0) {
-    throw new StoreError(
-      'unknown_source',
-      `Unknown source "${sourceId}": register it with upsertSource() first`,
-    );
-  }
-}
-
-function json(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
-}
-
-/** SQLite's BINARY collation (UTF-8 bytes), which orders the key index. */
-function compareBinary(a: string, b: string): number {
-  return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
-
 function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
-}
-
-function pageSize(limit: number): number {
-  return Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0;
-}
-
-/** `YYYY-MM` or `YYYY-MM-DD` to its month. */
-function monthOf(value: string | undefined, name: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$/.test(value)) {
-    throw new RangeError(`revenue: ${name} "${value}" is not a month (YYYY-MM) or a date (YYYY-MM-DD)`);
-  }
-  return value.slice(0, 7);
 }

@@ -58,3 +58,33 @@ export interface PageWriteOptions {
   /** Rows of the page that cannot be stored, kept in the quarantine in the same transaction. */
   quarantine?: QuarantineEntry[];
 }
+
+/** The walk state column as stored (null before the first write). */
+export function parseWalkState(text: string | null): WalkState {
+  return text === null ? {} : walkStateSchema.parse(JSON.parse(text));
+}
+
+/** A `quarantine` row, as both engines keep it. */
+export interface QuarantineRow {
+  ref: string;
+  field: string;
+  value: string | null;
+  message: string;
+  raw: string;
+  run_id: string | null;
+  first_seen_at: string;
+  last_seen_at: string;
+}
+
+export function toQuarantineEntry(row: QuarantineRow): StoredQuarantineEntry {
+  return {
+    ref: row.ref,
+    field: row.field,
+    value: row.value,
+    message: row.message,
+    raw: JSON.parse(row.raw) as unknown,
+    runId: row.run_id,
+    firstSeenAt: row.first_seen_at,
+    lastSeenAt: row.last_seen_at,
+  };
+}

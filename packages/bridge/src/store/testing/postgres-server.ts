@@ -102,15 +102,15 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
 }
 
 /**
- * A new, empty database on the server, for one test file or one benchmark: tests in parallel
- * never share tables.
+ * A new database on the server (empty, or a copy of `template`), for one test or one benchmark:
+ * tests in parallel never share tables.
  */
-export async function createDatabase(serverUrl: string, prefix = 'test'): Promise<string> {
+export async function createDatabase(serverUrl: string, prefix = 'test', template?: string): Promise<string> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name}`);
+    await client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   } finally {
     await client.end();
   }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { openSqliteStore } from './sqlite.ts';
+import { STORE_KINDS, storePlace } from './testing/stores.ts';
 
-describe('issued forecasts in SQLite', () => {
+describe.each(STORE_KINDS)('issued forecasts on the %s store', (kind) => {
   it('keeps the first forecast of an origin day, sources and version, and lists newest first', async () => {
     let now = new Date('2024-06-15T10:00:00Z');
-    const store = openSqliteStore({ path: ':memory:', clock: () => now });
+    const place = await storePlace(kind);
+    const store = await place.open(() => now);
     const entry = (asOf: string, version = '1.0.0', body = { monthly: [] as unknown[] }) => ({
       asOf,
       dataAsOf: asOf,
@@ -28,6 +29,7 @@ describe('issued forecasts in SQLite', () => {
       '2024-06-15T10:00:00.000Z',
     );
     await store.close();
+    await place.dispose();
   });
 
   it('keeps the last backtest of a set of sources, replacing the one before', async () => {

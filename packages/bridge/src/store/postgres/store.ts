@@ -1,0 +1,787 @@
+import { hash as digest } from 'node:crypto';
+import {
+  type Invoice,
+  type InvoiceStatus,
+  invoiceStatusSchema,
+  type WireInvoice,
+} from '@forecaster/whmcs-client';
+import type pg from 'pg';
+import type { BanLedger } from '../ban-ledger.ts';
+import type { ForecastLog } from '../forecast-log.ts';
+import type { AcquireResult, LeaseHolder, SyncLease } from '../lease.ts';
+import type { Ledger } from '../ledger.ts';
+import type { LoginGate } from '../login-gate.ts';
+import {
+  checkRow,
+  exactAmounts,
+  type InvoiceRow,
+  json,
+  monthOf,
+  mustExist,
+  pageSize,
+  type SourceRow,
+  toRevenueRow,
+  toSourceRecord,
+  toStored,
+  unknownSource,
+} from '../records.ts';
+import { type Measure, RevenueDelta, sumCells } from '../revenue.ts';
+import type {
+  FullRunTally,
+  PageWriteOptions,
+  QuarantineEntry,
+  StoredQuarantineEntry,
+  WalkState,
+} from '../sync-state.ts';
+import type {
+  ApplyPageResult,
+  ChangeEntry,
+  ChangeJson,
+  FetchedInvoice,
+  InvoiceCursor,
+  InvoiceFilter,
+  InvoiceJson,
+  RevenueQuery,
+  RevenueRow,
+  SourceError,
+  SourceRecord,
+  Store,
+  StoredInvoice,
+  SyncCheckpoint,
+  SyncRunResult,
+  WhmcsPage,
+  WhmcsPageQuery,
+} from '../types.ts';
+import { createPostgresBanLedger } from './ban-ledger.ts';
+import { createPostgresForecastLog } from './forecast-log.ts';
+import { PostgresLeases } from './leases.ts';
+import { PostgresLedger } from './ledger.ts';
+import { createPostgresLoginGate } from './login-gate.ts';
+import { migratePostgres, POSTGRES_LATEST_VERSION } from './migrations.ts';
+import { createPool, type PoolOptions, transaction } from './pool.ts';
+import { PostgresSyncState } from './sync-state.ts';
+
+export interface PostgresStoreOptions extends PoolOptions {
+  /** Stamps tombstones and leases; tests pass a fixed one. */
+  clock?: () => Date;
+}
+
+/** The {@link Store} on PostgreSQL, for several bridges on one database. */
+export interface PostgresStore extends Store {
+  readonly kind: 'postgres';
+  readonly schemaVersion: number;
+}
+
+const STATUSES = invoiceStatusSchema.options;
+
+const SOURCE_COLUMNS = `s.*, (SELECT max(id) FROM invoices WHERE source = s.id) AS hwm,
+  (SELECT count(*) FROM quarantine WHERE source = s.id) AS quarantined`;
+
+/*
+ * GetInvoices' orderings, as the SQLite store orders them (NULL before the zero date before
+ * every real date, byte order for text). PostgreSQL sorts NULL last when ascending unless told.
+ */
+const WHMCS_ORDER_KEYS: Record<Exclude<WhmcsPageQuery['orderBy'], 'default'>, string> = {
+  id: 'id',
+  invoicenumber: `coalesce(raw::json ->> 'invoicenum', '') COLLATE "C"`,
+  date: `(raw::json ->> 'date') COLLATE "C"`,
+  duedate: `(raw::json ->> 'duedate') COLLATE "C"`,
+  total: 'total_units',
+  status: 'status',
+};
+
+interface ExistingRow {
+  id: number;
+  hash: string;
+  deleted_at: string | null;
+  seen_run: string | null;
+}
+
+interface ChangeRow {
+  source: string;
+  id: number;
+  seq: number;
+  data: string;
+  deleted_at: string | null;
+}
+
+/** One invoice row to write, as the columns of the batched upsert. */
+interface PendingRow {
+  id: number;
+  invoice: Invoice;
+  total: bigint;
+  credit: bigint;
+  raw: string;
+  hash: string;
+  seq: number;
+}
+
+/**
+ * Opens the PostgreSQL store at `url`, migrating the database first (under an advisory lock:
+ * bridges that start together migrate once).
+ *
+ * @example const store = await openPostgresStore({ url: process.env.DATABASE_URL! })
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const pool = createPool(options);
+  try {
+    const { to } = await migratePostgres(pool);
+    if (to !== POSTGRES_LATEST_VERSION)
+      throw new Error(`schema at ${to}, expected ${POSTGRES_LATEST_VERSION}`);
+    return new PostgresStoreImpl(pool, to, options.clock ?? (() => new Date()));
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+}
+
+class PostgresStoreImpl implements PostgresStore {
+  readonly kind = 'postgres';
+  readonly #pool: pg.Pool;
+  readonly #clock: () => Date;
+  readonly #leases: PostgresLeases;
+  readonly #syncState: PostgresSyncState;
+  readonly ledger: Ledger;
+  readonly loginGate: LoginGate;
+  readonly facadeBans: BanLedger;
+  readonly forecasts: ForecastLog;
+  #closed = false;
+
+  constructor(
+    pool: pg.Pool,
+    readonly schemaVersion: number,
+    clock: () => Date,
+  ) {
+    this.#pool = pool;
+    this.#clock = clock;
+    this.#leases = new PostgresLeases(pool, () => clock().getTime());
+    this.#syncState = new PostgresSyncState(pool);
+    this.ledger = new PostgresLedger(pool, clock);
+    this.loginGate = createPostgresLoginGate(pool, clock);
+    this.facadeBans = createPostgresBanLedger(pool);
+    this.forecasts = createPostgresForecastLog(pool, clock);
+  }
+
+  // Sources
+
+  async upsertSource(source: { id: string; name: string }): Promise<void> {
+    await this.#pool.query(
+      'INSERT INTO sources (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = excluded.name',
+      [source.id, source.name],
+    );
+  }
+
+  async getSource(id: string): Promise<SourceRecord | undefined> {
+    const { rows } = await this.#pool.query<SourceRow>(
+      `SELECT ${SOURCE_COLUMNS} FROM sources s WHERE s.id = $1`,
+      [id],
+    );
+    return rows[0] && toSourceRecord(rows[0]);
+  }
+
+  async listSources(): Promise<SourceRecord[]> {
+    const { rows } = await this.#pool.query<SourceRow>(
+      `SELECT ${SOURCE_COLUMNS} FROM sources s ORDER BY s.id`,
+    );
+    return rows.map(toSourceRecord);
+  }
+
+  async saveCheckpoint(sourceId: string, checkpoint: SyncCheckpoint | null): Promise<void> {
+    const result = await this.#pool.query('UPDATE sources SET checkpoint = $1 WHERE id = $2', [
+      json(checkpoint),
+      sourceId,
+    ]);
+    mustExist(result.rowCount ?? 0, sourceId);
+  }
+
+  /** A successful run clears the failure state; a failed one leaves its error as the last error. */
+  async recordRun(sourceId: string, run: SyncRunResult): Promise<void> {
+    const column = run.mode === 'full' ? 'last_full' : 'last_incremental';
+    const result = await this.#pool.query(
+      `UPDATE sources SET ${column} = $1,
+         failing = CASE WHEN $2 THEN false ELSE failing END,
+         last_error = CASE WHEN $2 THEN NULL ELSE coalesce($3, last_error) END
+       WHERE id = $4`,
+      [JSON.stringify(run), run.result === 'ok', json(run.error), sourceId],
+    );
+    mustExist(result.rowCount ?? 0, sourceId);
+  }
+
+  /** `null` lifts the failing state; the last error stays on record until a run succeeds. */
+  async setFailing(sourceId: string, error: SourceError | null): Promise<void> {
+    const result = await this.#pool.query(
+      'UPDATE sources SET failing = $1, last_error = coalesce($2, last_error) WHERE id = $3',
+      [error !== null, json(error), sourceId],
+    );
+    mustExist(result.rowCount ?? 0, sourceId);
+  }
+
+  // The engine's lease and state between runs
+
+  acquireLease(sourceId: string, holder: LeaseHolder, ttlMs: number): Promise<AcquireResult> {
+    return this.#leases.acquire(sourceId, holder, ttlMs);
+  }
+
+  renewLease(sourceId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.#leases.renew(sourceId, owner, ttlMs);
+  }
+
+  releaseLease(sourceId: string, owner: string): Promise<void> {
+    return this.#leases.release(sourceId, owner);
+  }
+
+  getLease(sourceId: string): Promise<SyncLease | undefined> {
+    return this.#leases.get(sourceId);
+  }
+
+  async saveWalkState(sourceId: string, state: WalkState): Promise<void> {
+    mustExist(await this.#syncState.saveWalkState(sourceId, state), sourceId);
+  }
+
+  fullRunTally(sourceId: string, runId: string): Promise<FullRunTally> {
+    return this.#syncState.tally(sourceId, runId);
+  }
+
+  quarantined(sourceId: string): Promise<StoredQuarantineEntry[]> {
+    return this.#syncState.list(sourceId);
+  }
+
+  // Writes
+
+  /**
+   * A tombstoned invoice that comes back counts as inserted. The page is written with a few
+   * batched statements (one round trip each), whatever its size.
+   */
+  async applyPage(
+    sourceId: string,
+    rows: FetchedInvoice[],
+    checkpoint: SyncCheckpoint | null,
+    seenInRun?: string,
+    options: PageWriteOptions = {},
+  ): Promise<ApplyPageResult> {
+    const hashed = rows.map(({ invoice, raw }) => {
+      checkRow(sourceId, invoice, raw);
+      const rawText = JSON.stringify(raw);
+      return { invoice, rawText, hash: digest('sha256', rawText, 'hex') };
+    });
+    return this.#change(sourceId, options.fence, async (client, nextSeq, delta) => {
+      const ids = [...new Set(hashed.map((r) => r.invoice.id))];
+      const existing = new Map<number, ExistingRow>();
+      if (ids.length > 0) {
+        const found = await client.query<ExistingRow>(
+          'SELECT id, hash, deleted_at, seen_run FROM invoices WHERE source = $1 AND id = ANY($2::bigint[])',
+          [sourceId, ids],
+        );
+        for (const row of found.rows) existing.set(row.id, row);
+      }
+      const seen = seenInRun ?? null;
+      const markSeen = new Set<number>();
+      if (options.quarantine?.length) {
+        await this.#quarantine(client, sourceId, options.quarantine, seen, existing, markSeen);
+      }
+      if (ids.length > 0 && (await this.#syncState.count(client, sourceId)) > 0) {
+        await this.#syncState.release(client, sourceId, ids.map(String));
+      }
+      // The data of live rows this page replaces: their revenue contribution is withdrawn.
+      const replaced = ids.filter((id) => {
+        const old = existing.get(id);
+        return (
+          old && old.deleted_at === null && hashed.some((r) => r.invoice.id === id && r.hash !== old.hash)
+        );
+      });
+      const oldData = new Map<number, Invoice>();
+      if (replaced.length > 0) {
+        const found = await client.query<{ id: number; data: string }>(
+          'SELECT id, data FROM invoices WHERE source = $1 AND id = ANY($2::bigint[])',
+          [sourceId, replaced],
+        );
+        for (const row of found.rows) oldData.set(row.id, JSON.parse(row.data) as Invoice);
+      }
+      const result: ApplyPageResult = { inserted: 0, updated: 0, unchanged: 0 };
+      const pending = new Map<number, PendingRow>();
+      for (const { invoice, rawText, hash } of hashed) {
+        const old = existing.get(invoice.id);
+        if (old && old.deleted_at === null && old.hash === hash) {
+          result.unchanged++;
+          if (seen !== null && old.seen_run !== seen) {
+            markSeen.add(invoice.id);
+            old.seen_run = seen;
+          }
+          continue;
+        }
+        const amounts = exactAmounts(invoice);
+        if (!old) result.inserted++;
+        else if (old.deleted_at === null) {
+          const previous = pending.get(invoice.id)?.invoice ?? oldData.get(invoice.id);
+          if (previous) delta.add(previous, -1);
+          result.updated++;
+        } else result.inserted++;
+        pending.set(invoice.id, {
+          id: invoice.id,
+          invoice,
+          total: amounts.total,
+          credit: amounts.credit,
+          raw: rawText,
+          hash,
+          seq: nextSeq(),
+        });
+        delta.add(invoice, 1, amounts);
+        markSeen.delete(invoice.id);
+        existing.set(invoice.id, {
+          id: invoice.id,
+          hash,
+          deleted_at: null,
+          seen_run: seen ?? old?.seen_run ?? null,
+        });
+      }
+      if (pending.size > 0) await upsertInvoices(client, sourceId, [...pending.values()], seen);
+      if (markSeen.size > 0) {
+        await client.query('UPDATE invoices SET seen_run = $1 WHERE source = $2 AND id = ANY($3::bigint[])', [
+          seen,
+          sourceId,
+          [...markSeen],
+        ]);
+      }
+      await client.query('UPDATE sources SET checkpoint = $1 WHERE id = $2', [json(checkpoint), sourceId]);
+      return result;
+    });
+  }
+
+  /**
+   * Quarantined rows were listed by WHMCS: a stored version of one stays (it is not deleted),
+   * marked seen so that a full run does not tombstone it.
+   */
+  async #quarantine(
+    client: pg.PoolClient,
+    sourceId: string,
+    entries: QuarantineEntry[],
+    seen: string | null,
+    existing: Map<number, ExistingRow>,
+    markSeen: Set<number>,
+  ): Promise<void> {
+    await this.#syncState.putQuarantine(client, sourceId, entries, seen, this.#clock().toISOString());
+    if (seen === null) return;
+    const refs = entries.map((e) => Number(e.ref)).filter((id) => Number.isSafeInteger(id) && id > 0);
+    if (refs.length === 0) return;
+    // Rows not on this page are not in `existing`: mark every stored one.
+    const { rows } = await client.query<{ id: number; seen_run: string | null }>(
+      'SELECT id, seen_run FROM invoices WHERE source = $1 AND id = ANY($2::bigint[])',
+      [sourceId, refs],
+    );
+    for (const row of rows) {
+      if (row.seen_run === seen) continue;
+      markSeen.add(row.id);
+      const known = existing.get(row.id);
+      if (known) known.seen_run = seen;
+    }
+  }
+
+  finishFullRun(
+    sourceId: string,
+    runId: string,
+    options: { fence?: string } = {},
+  ): Promise<{ removed: number }> {
+    return this.#change(sourceId, options.fence, async (client, nextSeq, delta) => {
+      const { rows } = await client.query<{ id: number; data: string }>(
+        `SELECT id, data FROM invoices WHERE source = $1 AND deleted_at IS NULL AND seen_run IS DISTINCT FROM $2
+         ORDER BY id`,
+        [sourceId, runId],
+      );
+      return { removed: await this.#tombstone(client, sourceId, rows, nextSeq, delta) };
+    });
+  }
+
+  removeInvoices(
+    sourceId: string,
+    ids: number[],
+    options: { fence?: string } = {},
+  ): Promise<{ removed: number }> {
+    return this.#change(sourceId, options.fence, async (client, nextSeq, delta) => {
+      const wanted = [...new Set(ids)].filter((id) => Number.isSafeInteger(id));
+      if (wanted.length === 0) return { removed: 0 };
+      const { rows } = await client.query<{ id: number; data: string }>(
+        'SELECT id, data FROM invoices WHERE source = $1 AND deleted_at IS NULL AND id = ANY($2::bigint[])',
+        [sourceId, wanted],
+      );
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const ordered = wanted.flatMap((id) => byId.get(id) ?? []);
+      return { removed: await this.#tombstone(client, sourceId, ordered, nextSeq, delta) };
+    });
+  }
+
+  /** Tombstones live invoices (a new seq each), keeping their last data for `changes()`. */
+  async #tombstone(
+    client: pg.PoolClient,
+    sourceId: string,
+    rows: Array<{ id: number; data: string }>,
+    nextSeq: () => number,
+    delta: RevenueDelta,
+  ): Promise<number> {
+    if (rows.length === 0) return 0;
+    const seqs: number[] = [];
+    for (const row of rows) {
+      delta.add(JSON.parse(row.data) as Invoice, -1);
+      seqs.push(nextSeq());
+    }
+    await client.query(
+      `UPDATE invoices SET deleted_at = $1, seq = t.seq
+       FROM unnest($3::bigint[], $4::bigint[]) AS t (id, seq)
+       WHERE invoices.source = $2 AND invoices.id = t.id`,
+      [this.#clock().toISOString(), sourceId, rows.map((r) => r.id), seqs],
+    );
+    return rows.length;
+  }
+
+  /**
+   * Runs `change` in one transaction that holds the change counter's row lock from before it
+   * reads the seq until it commits: writers commit in seq order, and each commit is visible
+   * before the next writer can take the lock, so a reader that sees seq 12 already sees every
+   * lower seq (the feed is gap-safe across bridges). The revenue summary is written in the same
+   * transaction.
+   */
+  #change<T>(
+    sourceId: string,
+    fence: string | undefined,
+    change: (client: pg.PoolClient, nextSeq: () => number, delta: RevenueDelta) => Promise<T>,
+  ): Promise<T> {
+    return transaction(this.#pool, async (client) => {
+      const exists = await client.query('SELECT 1 FROM sources WHERE id = $1', [sourceId]);
+      if (exists.rowCount === 0) throw unknownSource(sourceId);
+      if (fence !== undefined) await this.#leases.assertHeld(client, sourceId, fence);
+      const counter = await client.query<{ value: number }>(
+        "SELECT value FROM meta WHERE key = 'seq' FOR UPDATE",
+      );
+      const first = counter.rows[0]!.value;
+      let seq = first;
+      const delta = new RevenueDelta();
+      const result = await change(client, () => ++seq, delta);
+      await writeRevenue(client, delta);
+      if (seq !== first) await client.query("UPDATE meta SET value = $1 WHERE key = 'seq'", [seq]);
+      return result;
+    });
+  }
+
+  // Reads
+
+  async getInvoice(sourceId: string, id: number): Promise<StoredInvoice | undefined> {
+    if (!Number.isSafeInteger(id)) return undefined;
+    const { rows } = await this.#pool.query<InvoiceRow>(
+      'SELECT data, raw, hash, seq, deleted_at FROM invoices WHERE source = $1 AND id = $2',
+      [sourceId, id],
+    );
+    return rows[0] && toStored(rows[0]);
+  }
+
+  async listInvoices(
+    filter: InvoiceFilter,
+    after: InvoiceCursor | undefined,
+    limit: number,
+  ): Promise<StoredInvoice[]> {
+    const rows = await this.#selectInvoices<InvoiceRow>(
+      filter,
+      after,
+      limit,
+      'data, raw, hash, seq, deleted_at',
+    );
+    return rows.map(toStored);
+  }
+
+  async listInvoiceJson(
+    filter: InvoiceFilter,
+    after: InvoiceCursor | undefined,
+    limit: number,
+  ): Promise<InvoiceJson[]> {
+    const rows = await this.#selectInvoices<{ source: string; id: number; data: string }>(
+      filter,
+      after,
+      limit,
+      'source, id, data',
+    );
+    return rows.map((row) => ({ source: row.source, id: row.id, json: row.data }));
+  }
+
+  async #selectInvoices<R extends pg.QueryResultRow>(
+    filter: InvoiceFilter,
+    after: InvoiceCursor | undefined,
+    limit: number,
+    selected: string,
+  ): Promise<R[]> {
+    const count = pageSize(limit);
+    const { sources } = filter;
+    // An empty list allows nothing (it never means "no filter").
+    if (count === 0 || sources?.length === 0) return [];
+    const where = ['deleted_at IS NULL'];
+    const params: unknown[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    for (const [column, values] of [
+      ['status', filter.statuses],
+      ['currency', filter.currencies],
+    ] as const) {
+      if (values === undefined) continue;
+      if (values.length === 0) return [];
+      where.push(`${column} = ANY(${param(values)}::text[])`);
+    }
+    for (const [clause, value] of [
+      ['client_id =', filter.clientId],
+      ['issue_date >=', filter.issuedFrom],
+      ['issue_date <=', filter.issuedTo],
+      ['due_date >=', filter.dueFrom],
+      ['due_date <=', filter.dueTo],
+      ['paid_date >=', filter.paidFrom],
+      ['paid_date <=', filter.paidTo],
+      ['seq >', filter.changedSinceSeq],
+    ] as const) {
+      if (value === undefined) continue;
+      where.push(`${clause} ${param(value)}`);
+    }
+    if (sources) where.push(`source = ANY(${param(sources)}::text[])`);
+    if (after) where.push(`(source, id) > (${param(after.source)}, ${param(after.id)})`);
+    const { rows } = await this.#pool.query<R>(
+      `SELECT ${selected} FROM invoices WHERE ${where.join(' AND ')} ORDER BY source, id LIMIT ${param(count)}`,
+      params,
+    );
+    return rows;
+  }
+
+  async idsWithStatus(
+    sourceId: string,
+    statuses: InvoiceStatus[],
+  ): Promise<Array<{ id: number; clientId: number }>> {
+    if (statuses.length === 0) return [];
+    const { rows } = await this.#pool.query<{ id: number; clientId: number }>(
+      `SELECT id, client_id AS "clientId" FROM invoices
+       WHERE source = $1 AND deleted_at IS NULL AND status = ANY($2::text[]) ORDER BY id`,
+      [sourceId, statuses],
+    );
+    return rows;
+  }
+
+  async changes(since: number, limit: number, sources?: string[]): Promise<ChangeEntry[]> {
+    return (await this.#changeRows(since, limit, sources)).map((row) => ({
+      seq: row.seq,
+      source: row.source,
+      id: row.id,
+      kind: row.deleted_at === null ? 'upsert' : 'delete',
+      invoice: JSON.parse(row.data) as Invoice,
+      deletedAt: row.deleted_at,
+    }));
+  }
+
+  async changesJson(since: number, limit: number, sources?: string[]): Promise<ChangeJson[]> {
+    return (await this.#changeRows(since, limit, sources)).map((row) => ({
+      seq: row.seq,
+      source: row.source,
+      id: row.id,
+      kind: row.deleted_at === null ? 'upsert' : 'delete',
+      json: row.data,
+      deletedAt: row.deleted_at,
+    }));
+  }
+
+  async #changeRows(since: number, limit: number, sources?: string[]): Promise<ChangeRow[]> {
+    const count = pageSize(limit);
+    if (count === 0 || sources?.length === 0) return [];
+    const columns = 'SELECT source, id, seq, data, deleted_at FROM invoices';
+    const { rows } = sources
+      ? await this.#pool.query<ChangeRow>(
+          `${columns} WHERE seq > $1 AND source = ANY($2::text[]) ORDER BY seq LIMIT $3`,
+          [since, sources, count],
+        )
+      : await this.#pool.query<ChangeRow>(`${columns} WHERE seq > $1 ORDER BY seq LIMIT $2`, [since, count]);
+    return rows;
+  }
+
+  async currentSeq(): Promise<number> {
+    const { rows } = await this.#pool.query<{ value: number }>("SELECT value FROM meta WHERE key = 'seq'");
+    return rows[0]!.value;
+  }
+
+  async countsByStatus(sourceId: string): Promise<Record<InvoiceStatus, number>> {
+    const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<InvoiceStatus, number>;
+    const { rows } = await this.#pool.query<{ status: InvoiceStatus; n: number }>(
+      'SELECT status, count(*) AS n FROM invoices WHERE source = $1 AND deleted_at IS NULL GROUP BY status',
+      [sourceId],
+    );
+    for (const { status, n } of rows) counts[status] = n;
+    return counts;
+  }
+
+  async countFromId(sourceId: string, minId: number): Promise<number> {
+    const { rows } = await this.#pool.query<{ n: number }>(
+      'SELECT count(*) AS n FROM invoices WHERE source = $1 AND id >= $2 AND deleted_at IS NULL',
+      [sourceId, minId],
+    );
+    return rows[0]!.n;
+  }
+
+  /** Reads only the `revenue_monthly` summary; see revenue.ts for what each figure means. */
+  async revenue(query: RevenueQuery): Promise<RevenueRow[]> {
+    const from = monthOf(query.from, 'from') ?? '0000-00';
+    const to = monthOf(query.to, 'to') ?? '9999-12';
+    if (query.sources?.length === 0) return [];
+    const params: unknown[] = [from, to];
+    if (query.sources) params.push(query.sources);
+    const { rows } = await this.#pool.query<{
+      month: string;
+      currency: string;
+      source: string;
+      measure: Measure;
+      units: string;
+      count: number;
+    }>(
+      `SELECT month, currency, source, measure, units::text AS units, count FROM revenue_monthly
+       WHERE month BETWEEN $1 AND $2 ${query.sources ? 'AND source = ANY($3::text[])' : ''}
+       ORDER BY month, currency${query.bySource ? ', source' : ''}`,
+      params,
+    );
+    return sumCells(rows, query.bySource).map(toRevenueRow);
+  }
+
+  async whmcsPage(sourceId: string, query: WhmcsPageQuery): Promise<WhmcsPage> {
+    const params: unknown[] = [sourceId];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where = ['source = $1', 'deleted_at IS NULL'];
+    if (query.status !== undefined) where.push(`status = ${param(query.status)}`);
+    if (query.overdueBefore !== undefined) {
+      where.push("status = 'unpaid'", `${WHMCS_ORDER_KEYS.duedate} < ${param(query.overdueBefore)}`);
+    }
+    if (query.userId !== undefined) where.push(`client_id = ${param(query.userId)}`);
+    const direction = query.order === 'desc' ? 'DESC NULLS LAST' : 'ASC NULLS FIRST';
+    const orderBy =
+      query.orderBy === 'default'
+        ? `status DESC, ${WHMCS_ORDER_KEYS.duedate} ASC NULLS FIRST, id`
+        : query.orderBy === 'id'
+          ? `id ${direction}`
+          : `${WHMCS_ORDER_KEYS[query.orderBy]} ${direction}, id`;
+    const filter = where.join(' AND ');
+    const limit = pageSize(query.limit);
+    const offset = pageSize(query.offset);
+    // One snapshot: the count and the page agree while a sync writes.
+    return transaction(
+      this.#pool,
+      async (client) => {
+        const counted = await client.query<{ n: number }>(
+          `SELECT count(*) AS n FROM invoices WHERE ${filter}`,
+          params,
+        );
+        const total = counted.rows[0]!.n;
+        if (limit === 0 || offset >= total) return { total, rows: [] };
+        const { rows } = await client.query<{ raw: string }>(
+          `SELECT raw FROM invoices WHERE ${filter} ORDER BY ${orderBy} LIMIT ${param(limit)} OFFSET ${param(offset)}`,
+          params,
+        );
+        return { total, rows: rows.map((r) => JSON.parse(r.raw) as WireInvoice) };
+      },
+      'REPEATABLE READ',
+    );
+  }
+
+  // Lifecycle
+
+  async ping(): Promise<boolean> {
+    try {
+      const { rows } = await this.#pool.query<{ one: number }>('SELECT 1 AS one');
+      return rows[0]?.one === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  /** A database that answers but cannot be written (a standby, a read-only transaction default). */
+  async health(): Promise<Array<{ code: string; message: string }>> {
+    const { rows } = await this.#pool.query<{ recovery: boolean; read_only: string }>(
+      "SELECT pg_is_in_recovery() AS recovery, current_setting('transaction_read_only') AS read_only",
+    );
+    const row = rows[0]!;
+    if (row.recovery || row.read_only === 'on') {
+      return [
+        {
+          code: 'store_read_only',
+          message:
+            'The PostgreSQL database is read-only (a standby, or default_transaction_read_only): point store.url at the primary.',
+        },
+      ];
+    }
+    return [];
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+}
+
+/** One batched upsert of a page's new and changed invoices. */
+async function upsertInvoices(
+  client: pg.PoolClient,
+  sourceId: string,
+  rows: PendingRow[],
+  seen: string | null,
+): Promise<void> {
+  const column = <T>(pick: (r: PendingRow) => T) => rows.map(pick);
+  await client.query(
+    `INSERT INTO invoices (source, id, status, currency, client_id, issue_date, due_date, paid_date,
+       total_units, credit_units, data, raw, hash, seq, deleted_at, seen_run)
+     SELECT $1::text, t.*, NULL::text, $15::text FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[],
+       $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::text[], $12::text[], $13::text[], $14::bigint[]) AS t
+     ON CONFLICT (source, id) DO UPDATE SET status = excluded.status, currency = excluded.currency,
+       client_id = excluded.client_id, issue_date = excluded.issue_date, due_date = excluded.due_date,
+       paid_date = excluded.paid_date, total_units = excluded.total_units, credit_units = excluded.credit_units,
+       data = excluded.data, raw = excluded.raw, hash = excluded.hash, seq = excluded.seq, deleted_at = NULL,
+       seen_run = coalesce(excluded.seen_run, invoices.seen_run)`,
+    [
+      sourceId,
+      column((r) => r.id),
+      column((r) => r.invoice.status),
+      column((r) => r.invoice.currency),
+      column((r) => r.invoice.clientId),
+      column((r) => r.invoice.issueDate),
+      column((r) => r.invoice.dueDate),
+      column((r) => (r.invoice.paidAt === null ? null : r.invoice.paidAt.slice(0, 10))),
+      column((r) => r.total.toString()),
+      column((r) => r.credit.toString()),
+      column((r) => JSON.stringify(r.invoice)),
+      column((r) => r.raw),
+      column((r) => r.hash),
+      column((r) => r.seq),
+      seen,
+    ],
+  );
+}
+
+/** Adds a transaction's net change to `revenue_monthly` (numeric: exact at any magnitude). */
+async function writeRevenue(client: pg.PoolClient, delta: RevenueDelta): Promise<void> {
+  const cells = delta.cells();
+  if (cells.length === 0) return;
+  const column = <T>(pick: (c: (typeof cells)[number]) => T) => cells.map(pick);
+  // Existing cells are updated and new ones inserted in one statement; an upsert would check
+  // a withdrawal's negative count against the table before finding the cell it belongs to.
+  // Writers are serialized by the change counter, so no other transaction inserts a cell meanwhile.
+  await client.query(
+    `WITH d (month, currency, source, measure, units, count) AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::bigint[])),
+     changed AS (
+       UPDATE revenue_monthly r SET units = r.units + d.units, count = r.count + d.count FROM d
+       WHERE (r.month, r.currency, r.source, r.measure) = (d.month, d.currency, d.source, d.measure)
+       RETURNING r.month, r.currency, r.source, r.measure)
+     INSERT INTO revenue_monthly (month, currency, source, measure, units, count)
+     SELECT d.* FROM d WHERE (d.month, d.currency, d.source, d.measure) NOT IN (SELECT * FROM changed)`,
+    [
+      column((c) => c.month),
+      column((c) => c.currency),
+      column((c) => c.source),
+      column((c) => c.measure),
+      column((c) => c.units.toString()),
+      column((c) => c.count),
+    ],
+  );
+  // An empty cell is removed, so that a month nothing falls in any more is not reported.
+  await client.query('DELETE FROM revenue_monthly WHERE count = 0');
+}

@@ -1,0 +1,148 @@
+import type { Invoice, WireInvoice } from '@forecaster/whmcs-client';
+import { StoreError } from './errors.ts';
+import { formatUnits } from './money.ts';
+import { type Amounts, amountsOf, type RevenueSums } from './revenue.ts';
+import { parseWalkState } from './sync-state.ts';
+import type {
+  RevenueRow,
+  SourceError,
+  SourceRecord,
+  StoredInvoice,
+  SyncCheckpoint,
+  SyncRunResult,
+} from './types.ts';
+
+/*
+ * What both engines share between their rows and the store's records: the checks a written
+ * invoice must pass, and the mapping of a stored row back to a record. Each engine keeps only
+ * its SQL.
+ */
+
+export interface InvoiceRow {
+  data: string;
+  raw: string;
+  hash: string;
+  seq: number;
+  deleted_at: string | null;
+}
+
+/** A `sources` row with its derived columns (`hwm`, `quarantined`). */
+export interface SourceRow {
+  id: string;
+  name: string;
+  failing: number | boolean;
+  last_error: string | null;
+  last_full: string | null;
+  last_incremental: string | null;
+  checkpoint: string | null;
+  walk_state: string | null;
+  hwm: number | null;
+  quarantined: number;
+}
+
+export function checkRow(sourceId: string, invoice: Invoice, raw: WireInvoice): void {
+  if (invoice.source !== sourceId) {
+    throw new StoreError(
+      'invalid_invoice',
+      `Invoice ${invoice.id} is from source "${invoice.source}", not "${sourceId}"`,
+    );
+  }
+  if (!Number.isSafeInteger(invoice.id) || invoice.id <= 0) {
+    throw new StoreError('invalid_invoice', `Invoice id ${invoice.id} is not a positive integer`);
+  }
+  if (Number(raw.id) !== invoice.id) {
+    throw new StoreError(
+      'invalid_invoice',
+      `Invoice ${invoice.id} comes with the raw record of invoice ${raw.id}`,
+    );
+  }
+}
+
+export function exactAmounts(invoice: Invoice): Amounts {
+  try {
+    return amountsOf(invoice);
+  } catch (cause) {
+    throw new StoreError(
+      'invalid_invoice',
+      `Invoice ${invoice.id}: total "${invoice.total}" or credit "${invoice.credit}" is not an exact amount`,
+      { cause },
+    );
+  }
+}
+
+export function mustExist(changes: number, sourceId: string): void {
+  if (changes === 0) throw unknownSource(sourceId);
+}
+
+export function json(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+/** SQLite's BINARY collation (UTF-8 bytes), which orders the key index. */
+export function compareBinary(a: string, b: string): number {
+  return a === b ? 0 : Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+export function pageSize(limit: number): number {
+  return Number.isFinite(limit) ? Math.max(0, Math.floor(limit)) : 0;
+}
+
+/** `YYYY-MM` or `YYYY-MM-DD` to its month. */
+export function monthOf(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$/.test(value)) {
+    throw new RangeError(`revenue: ${name} "${value}" is not a month (YYYY-MM) or a date (YYYY-MM-DD)`);
+  }
+  return value.slice(0, 7);
+}
+
+export function toStored(row: InvoiceRow): StoredInvoice {
+  return {
+    invoice: JSON.parse(row.data) as Invoice,
+    raw: JSON.parse(row.raw) as WireInvoice,
+    hash: row.hash,
+    seq: row.seq,
+    deletedAt: row.deleted_at,
+  };
+}
+
+export function toSourceRecord(row: SourceRow): SourceRecord {
+  const record: SourceRecord = {
+    id: row.id,
+    name: row.name,
+    failing: row.failing === 1 || row.failing === true,
+    highWaterMark: row.hwm ?? 0,
+    walkState: parseWalkState(row.walk_state),
+    quarantined: row.quarantined,
+  };
+  if (row.last_full !== null) record.lastFull = JSON.parse(row.last_full) as SyncRunResult;
+  if (row.last_incremental !== null)
+    record.lastIncremental = JSON.parse(row.last_incremental) as SyncRunResult;
+  if (row.last_error !== null) record.lastError = JSON.parse(row.last_error) as SourceError;
+  if (row.checkpoint !== null) record.checkpoint = JSON.parse(row.checkpoint) as SyncCheckpoint;
+  return record;
+}
+
+/** Unknown source: the one message both engines give. */
+export function unknownSource(sourceId: string): StoreError {
+  return new StoreError(
+    'unknown_source',
+    `Unknown source "${sourceId}": register it with upsertSource() first`,
+  );
+}
+
+/** One row of `revenue()` from exact sums. */
+export function toRevenueRow(r: RevenueSums): RevenueRow {
+  return {
+    month: r.month,
+    currency: r.currency,
+    ...(r.source !== undefined ? { source: r.source } : {}),
+    invoiced: formatUnits(r.units.invoiced),
+    collected: formatUnits(r.units.collected),
+    outstanding: formatUnits(r.units.outstanding),
+    creditApplied: formatUnits(r.units.creditApplied),
+    refunded: formatUnits(r.units.refunded),
+    cancelled: formatUnits(r.units.cancelled),
+    invoiceCount: r.invoiceCount,
+  };
+}
