@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './api/index.ts';
 import { createCheckRunner } from './check/index.ts';
+import { storeOptions } from './config/store.ts';
 import type { BridgeConfig } from './config.ts';
 import { diagnose } from './diagnose.ts';
 import { docsBase } from './docs/docs-base.ts';
@@ -11,7 +11,7 @@ import { createFacade } from './facade/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { ManagedSources } from './sources/managed-sources.ts';
-import { openSqliteStore } from './store/index.ts';
+import { openStore } from './store/open.ts';
 import type { Store } from './store/types.ts';
 import { SyncEngine, type SyncEngineDeps } from './sync/engine.ts';
 
@@ -36,7 +36,7 @@ export interface BridgeOptions {
   logger?: Logger;
   /** Overrides for tests: a clock, a WHMCS client factory. */
   engine?: Partial<Pick<SyncEngineDeps, 'clock' | 'clientFor' | 'leasePurpose' | 'leaseTtlMs'>>;
-  /** The SQLite file; default `<dataDir>/bridge.sqlite`. */
+  /** The SQLite file; default `<dataDir>/bridge.sqlite` (ignored with a PostgreSQL store). */
   storePath?: string;
 }
 
@@ -47,7 +47,12 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
     createLogger({ level: config.log.level, format: config.log.format, secrets: config.secrets });
   for (const warning of config.warnings) logger.warn(warning);
   const metrics = createMetrics();
-  const store = openSqliteStore({ path: options.storePath ?? join(config.dataDir, 'bridge.sqlite') });
+  const configured = storeOptions(config.store, config.dataDir);
+  const store = await openStore(
+    configured.kind === 'sqlite' && options.storePath
+      ? { ...configured, path: options.storePath }
+      : configured,
+  );
   const engine = new SyncEngine({
     config,
     store,

@@ -8,10 +8,16 @@ import { DEFAULT_LISTEN } from './config/defaults.ts';
 import { readEnv } from './config/env.ts';
 import { ConfigError } from './config/errors.ts';
 import { describeIssue, jsonSyntaxError } from './config/issues.ts';
+import { isLoopback } from './config/loopback.ts';
 import { assertEnvSecretsSet } from './config/secret-env.ts';
+import { type SecretRef, secretRefSchema } from './config/secret-ref.ts';
+import { redactedStore, resolveStoreConfig, type StoreConfig, storeConfigSchema } from './config/store.ts';
 import { SCOPES, type Scope } from './scopes.ts';
 import { type ManagedSourcesConfig, resolveManagedSources } from './sources/managed-config.ts';
 import { checkDistinctTokens, checkTokenLength, legacyTokenWarning, type TokenEntry } from './token-rules.ts';
+
+export { isLoopback } from './config/loopback.ts';
+export { type SecretRef, secretRefSchema } from './config/secret-ref.ts';
 
 export { ConfigError };
 
@@ -22,14 +28,6 @@ export { ConfigError };
  */
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-
-/** A secret: inline (warned about), or read from an environment variable or a file. */
-export const secretRefSchema = z.union([
-  z.string().min(1),
-  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name') }),
-  z.strictObject({ file: z.string().min(1) }),
-]);
-export type SecretRef = z.infer<typeof secretRefSchema>;
 
 /** `30s`, `5m`, `24h`, `1d`, or a number of seconds. */
 export const durationSchema = z
@@ -210,6 +208,8 @@ export const bridgeConfigSchema = z
       .prefault({}),
     /** Directory of the SQLite store (`bridge.sqlite`), relative to the configuration file. */
     dataDir: z.string().min(1).default('./data'),
+    /** Where the data lives: SQLite in `dataDir` (default), or PostgreSQL for several bridges. */
+    store: storeConfigSchema,
     /** API tokens the Forecaster presents as `Authorization: Bearer <token>`. */
     tokens: z.array(tokenSchema).default([]),
     /** Cross-origin requests from browsers: off unless origins are listed. */
@@ -342,6 +342,8 @@ export interface FacadeConfig {
 export interface BridgeConfig {
   listen: { host: string; port: number };
   dataDir: string;
+  /** Absent in hand-built configurations: SQLite in `dataDir`. */
+  store?: StoreConfig;
   tokens: TokenConfig[];
   cors: { origins: string[] };
   rateLimit: {
@@ -364,13 +366,6 @@ export interface BridgeConfig {
   secrets: string[];
   /** Warnings to log at start (e.g. inline secrets). */
   warnings: string[];
-}
-
-export function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
 }
 
 export function sha256(text: string): Buffer {
@@ -541,6 +536,7 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
   return {
     listen: { host: vars.BRIDGE_HOST ?? file.listen.host, port: vars.PORT ?? file.listen.port },
     dataDir: resolve(baseDir, vars.BRIDGE_DATA_DIR ?? file.dataDir),
+    store: resolveStoreConfig(file.store, readSecret, baseDir),
     tokens,
     cors: file.cors,
     rateLimit: file.rateLimit,
@@ -612,6 +608,7 @@ export function redactedConfig(config: BridgeConfig): Record<string, unknown> {
     origin: config.origin,
     listen: config.listen,
     dataDir: config.dataDir,
+    store: redactedStore(config.store),
     tokens: config.tokens.map((t) => ({
       name: t.name,
       sha256: '***',

@@ -1,8 +1,8 @@
-import { join } from 'node:path';
 import { DEFAULT_LISTEN } from '../config/defaults.ts';
+import { storeOptions } from '../config/store.ts';
 import { type BridgeConfig, ConfigError, type LoadOptions, loadConfig } from '../config.ts';
 import { docsBase } from '../docs/docs-base.ts';
-import { openSqliteStore } from '../store/sqlite.ts';
+import { openStore } from '../store/open.ts';
 import { type CheckSourceOptions, checkSource } from './check-source.ts';
 import { type CheckReport, CONFIGURATION_SOURCE, completeReport, flagged } from './report.ts';
 
@@ -52,7 +52,7 @@ export async function checkConfig(options: CheckConfigOptions = {}): Promise<Che
     .map((source, index) => ({ source, index }))
     .filter(({ source }) => only === undefined || source.id === only);
   // The store's login gate remembers what WHMCS refused, for this check and every other path.
-  const store = options.gate ? undefined : openSqliteStore({ path: join(config.dataDir, 'bridge.sqlite') });
+  const store = options.gate ? undefined : await openStore(storeOptions(config.store, config.dataDir));
   const gate = options.gate ?? store!.loginGate;
   try {
     const reports = await Promise.all(
