@@ -63,6 +63,10 @@ const FIGURES = [
   'serve.revenue.p50',
   'serve.revenue.p99',
   'serve.revenue.wrong',
+  'pg.full-sync',
+  'pg.full-sync.ratio',
+  'pg.fill-rate',
+  ...['postgres-1', 'postgres-3'].flatMap((name) => [`pg.serve.${name}`, `pg.serve.${name}.ratio`]),
 ];
 
 describe('pnpm bench --quick', () => {
@@ -111,5 +115,5 @@ describe('pnpm bench --quick', () => {
       expect(table).toContain(figure.label.slice(0, 40));
     }
     expect(markdown).toMatch(/\| CPU \| cores \| memory \| Node\.js \| OS \|/);
-  }, 120_000);
+  }, 240_000);
 });

@@ -145,6 +145,8 @@ export interface SyncJob {
   url: string;
   secret: string;
   dataDir: string;
+  /** A PostgreSQL database to sync into instead of SQLite in dataDir. */
+  databaseUrl?: string;
   /** Absent: the bridge's default. */
   pageSize?: number;
   concurrency?: number;

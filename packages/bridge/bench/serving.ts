@@ -126,7 +126,7 @@ interface Walk {
  * nextCursor to its next request (autocannon keeps a context per connection while it goes
  * through the request list, and starts over at its end).
  */
-async function cannon(
+export async function cannon(
   base: string,
   walk: Walk,
   params: ServingParams,

@@ -8,6 +8,7 @@ import { type FullSyncParams, measureFullSync } from './full-sync.ts';
 import { type Context, cleanUp, Report } from './harness.ts';
 import { type IncrementalParams, measureIncremental } from './incremental.ts';
 import { type MemoryParams, measureMemory } from './memory.ts';
+import { measurePostgres, type PostgresParams } from './postgres.ts';
 import { measureScaling, type ScalingParams, type ScalingResult } from './scaling.ts';
 import { measureServing, type ServingParams } from './serving.ts';
 import { measureStoreSize } from './store-size.ts';
@@ -25,6 +26,7 @@ export interface SuiteParams {
   memory: MemoryParams;
   incremental: IncrementalParams;
   serving: ServingParams;
+  postgres: PostgresParams;
 }
 
 /** The heap cap the memory measurement also tries (Node's defaults let garbage pile up first). */
@@ -36,6 +38,15 @@ export const FULL: SuiteParams = {
   memory: { invoices: 1_000_000, heapFlags: HEAP_FLAGS },
   incremental: { invoices: 100_000, latency: LATENCY, changeShare: 0.01, housekeepingDays: [90, 30] },
   serving: { invoices: 1_000_000, pageSize: 500, seconds: 5, rounds: 3, connections: 4, revenueRequests: 30 },
+  postgres: {
+    syncInvoices: 50_000,
+    latency: LATENCY,
+    syncRuns: 1,
+    serveInvoices: 100_000,
+    seconds: 5,
+    connections: 4,
+    pageSize: 500,
+  },
 };
 
 export const QUICK: SuiteParams = {
@@ -44,10 +55,19 @@ export const QUICK: SuiteParams = {
   memory: { invoices: 2_000, heapFlags: HEAP_FLAGS },
   incremental: { invoices: 2_000, latency: LATENCY, changeShare: 0.01, housekeepingDays: [90, 30] },
   serving: { invoices: 3_000, pageSize: 500, seconds: 0.5, rounds: 1, connections: 2, revenueRequests: 5 },
+  postgres: {
+    syncInvoices: 2_000,
+    latency: LATENCY,
+    syncRuns: 1,
+    serveInvoices: 3_000,
+    seconds: 0.5,
+    connections: 2,
+    pageSize: 500,
+  },
 };
 
 /** The measurements, by the names `--only` takes. */
-export const STEPS = ['full', 'scaling', 'incremental', 'serving'] as const;
+export const STEPS = ['full', 'scaling', 'incremental', 'serving', 'postgres'] as const;
 export type Step = (typeof STEPS)[number];
 
 export async function runSuite(
@@ -76,6 +96,7 @@ export async function runSuite(
     await step('scaling', 'store size', () => measureStoreSize(ctx, runs));
     await step('incremental', 'incremental sync', () => measureIncremental(ctx, params.incremental));
     await step('serving', 'serving', () => measureServing(ctx, params.serving));
+    await step('postgres', 'PostgreSQL', () => measurePostgres(ctx, params.postgres));
     return report;
   } finally {
     host.stop();

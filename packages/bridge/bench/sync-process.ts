@@ -1,6 +1,7 @@
 /*
  * One full sync in a process of its own, as `forecaster-bridge sync --full` runs it: the configuration
- * through loadConfig, createBridge, the SyncEngine and a SQLite store in a fresh directory.
+ * through loadConfig, createBridge, the SyncEngine and a SQLite store in a fresh directory (or the
+ * PostgreSQL database the job names).
  * Reports over IPC what the run did, its time and CPU, and the process's peak RSS (VmHWM).
  */
 import { join } from 'node:path';
@@ -13,9 +14,10 @@ import { memoryOf } from './harness.ts';
 
 const job = JSON.parse(process.argv[2]!) as SyncJob;
 const config = loadConfig({
-  env: { BENCH_WHMCS_SECRET: job.secret },
+  env: { BENCH_WHMCS_SECRET: job.secret, BENCH_DATABASE_URL: job.databaseUrl ?? '' },
   fallback: {
     dataDir: job.dataDir,
+    ...(job.databaseUrl ? { store: { kind: 'postgres', url: { env: 'BENCH_DATABASE_URL' } } } : {}),
     listen: { host: '127.0.0.1', port: 0 },
     sources: [
       {

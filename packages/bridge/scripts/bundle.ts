@@ -14,7 +14,9 @@ export const CLI_BUNDLE = join(PACKAGE, 'dist', `${CLI_NAME}.mjs`);
 
 /**
  * Writes the bundled CLI to `outfile`. better-sqlite3 is a native addon and stays a runtime
- * dependency; pino-pretty is loaded by pino at run time, so it stays external too.
+ * dependency; pino-pretty is loaded by pino at run time, so it stays external too. pg is bundled
+ * (plain JavaScript); its optional libpq binding, pg-native, is only loaded on request
+ * (NODE_PG_FORCE_NATIVE), which the bridge never makes.
  */
 export async function bundleCli(outfile: string = CLI_BUNDLE): Promise<string> {
   await build({
@@ -26,7 +28,7 @@ export async function bundleCli(outfile: string = CLI_BUNDLE): Promise<string> {
     format: 'esm',
     sourcemap: true,
     legalComments: 'linked',
-    external: ['better-sqlite3', 'pino-pretty'],
+    external: ['better-sqlite3', 'pino-pretty', 'pg-native'],
     banner: {
       // Bundled CommonJS dependencies call require(); give them one.
       js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
