@@ -38,6 +38,7 @@ export default defineConfig({
           { text: 'Overview', link: '/' },
           { text: 'Setup guide', link: '/setup-guide' },
           { text: 'Deploying the bridge', link: '/deploy' },
+          { text: 'PostgreSQL and several bridges', link: '/postgres' },
           { text: 'Install the module in WHMCS', link: '/module' },
           { text: 'Point an existing module at the bridge', link: '/facade' },
           { text: 'Troubleshooting', link: '/troubleshooting' },

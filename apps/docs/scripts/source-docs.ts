@@ -123,26 +123,52 @@ export function fieldDocs(entry: string, name: string): FieldDocs {
   const out = new Map<string, string>();
   const found = findDeclaration(entry, name);
   if (!found || !ts.isVariableDeclaration(found.node) || !found.node.initializer) return out;
-  const { file } = found;
-  const consts = topLevelConsts(file);
 
-  const visit = (node: ts.Node, path: readonly string[], seen: ReadonlySet<string>): void => {
+  // A named schema declared in this file, or imported into it (`import { x } from './x.ts'`).
+  const lookup = (
+    file: ts.SourceFile,
+    id: string,
+  ): { node: ts.VariableDeclaration; file: ts.SourceFile } | undefined => {
+    const local = topLevelConsts(file).get(id);
+    if (local) return { node: local, file };
+    for (const statement of file.statements) {
+      if (!ts.isImportDeclaration(statement) || statement.importClause?.isTypeOnly) continue;
+      const bindings = statement.importClause?.namedBindings;
+      if (!bindings || !ts.isNamedImports(bindings)) continue;
+      const spec = bindings.elements.find((element) => element.name.text === id && !element.isTypeOnly);
+      if (!spec) continue;
+      const specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
+      if (!specifier.startsWith('.')) continue; // a package's schemas are not followed
+      const target = resolve(dirname(file.fileName), specifier);
+      const imported = findDeclaration(target, spec.propertyName?.text ?? id);
+      if (imported && ts.isVariableDeclaration(imported.node))
+        return { node: imported.node, file: imported.file };
+    }
+    return undefined;
+  };
+
+  const visit = (
+    node: ts.Node,
+    file: ts.SourceFile,
+    path: readonly string[],
+    seen: ReadonlySet<string>,
+  ): void => {
     if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return; // refinements, transforms
     if (ts.isIdentifier(node)) {
-      const declaration = consts.get(node.text);
-      if (declaration?.initializer && !seen.has(node.text)) {
-        visit(declaration.initializer, path, new Set([...seen, node.text]));
+      const declaration = lookup(file, node.text);
+      if (declaration?.node.initializer && !seen.has(node.text)) {
+        visit(declaration.node.initializer, declaration.file, path, new Set([...seen, node.text]));
       }
       return;
     }
     if (ts.isPropertyAccessExpression(node)) {
-      visit(node.expression, path, seen);
+      visit(node.expression, file, path, seen);
       return;
     }
     if (ts.isCallExpression(node)) {
-      visit(node.expression, path, seen);
+      visit(node.expression, file, path, seen);
       const callee = ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : '';
-      if (!OPTION_CALLS.has(callee)) for (const arg of node.arguments) visit(arg, path, seen);
+      if (!OPTION_CALLS.has(callee)) for (const arg of node.arguments) visit(arg, file, path, seen);
       return;
     }
     if (ts.isObjectLiteralExpression(node)) {
@@ -151,16 +177,16 @@ export function fieldDocs(entry: string, name: string): FieldDocs {
         const key = property.name.getText(file).replace(/^['"]|['"]$/g, '');
         const at = [...path, key];
         const root = rootIdentifier(property.initializer);
-        const inherited = root ? consts.get(root.text) : undefined;
+        const inherited = root ? lookup(file, root.text)?.node : undefined;
         const doc = docOf(property) ?? (inherited ? docOf(inherited) : undefined);
         if (doc) out.set(at.join('.'), doc);
-        visit(property.initializer, at, seen);
+        visit(property.initializer, file, at, seen);
       }
       return;
     }
-    ts.forEachChild(node, (child) => visit(child, path, seen));
+    ts.forEachChild(node, (child) => visit(child, file, path, seen));
   };
-  visit(found.node.initializer, [], new Set([name]));
+  visit(found.node.initializer, found.file, [], new Set([name]));
   return out;
 }
 

@@ -115,5 +115,5 @@ describe('pnpm bench --quick', () => {
       expect(table).toContain(figure.label.slice(0, 40));
     }
     expect(markdown).toMatch(/\| CPU \| cores \| memory \| Node\.js \| OS \|/);
-  }, 240_000);
+  }, 420_000);
 });
