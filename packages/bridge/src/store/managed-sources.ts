@@ -62,3 +62,39 @@ export interface ManagedSourceStore {
     audit: ManagedAudit,
   ): Promise<number>;
 }
+
+/** A `managed_sources` row as both engines keep it (`disabled` 0/1 in SQLite, boolean in PostgreSQL). */
+export interface ManagedSourceTableRow {
+  id: string;
+  version: number;
+  settings: string;
+  secrets: Buffer;
+  key_id: string;
+  disabled: number | boolean;
+  archived_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export const toManagedSource = (r: ManagedSourceTableRow): ManagedSourceRow => ({
+  id: r.id,
+  version: r.version,
+  settings: JSON.parse(r.settings) as Record<string, unknown>,
+  sealed: Buffer.from(r.secrets),
+  keyId: r.key_id,
+  disabled: r.disabled === 1 || r.disabled === true,
+  archivedAt: r.archived_at,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** What the audit log keeps of a row: never the sealed secrets (nor anything derived from them). */
+export const auditedManagedSource = (row: ManagedSourceRow | undefined) =>
+  row && {
+    id: row.id,
+    version: row.version,
+    settings: row.settings,
+    disabled: row.disabled,
+    archivedAt: row.archivedAt,
+    keyId: row.keyId,
+  };

@@ -1,51 +1,19 @@
 import type { Database as Db } from 'better-sqlite3';
 import {
+  auditedManagedSource,
   type ManagedAudit,
   type ManagedSourceRow,
   type ManagedSourceStore,
+  type ManagedSourceTableRow,
   ManagedVersionMismatch,
+  toManagedSource,
 } from './managed-sources.ts';
-
-interface Row {
-  id: string;
-  version: number;
-  settings: string;
-  secrets: Buffer;
-  key_id: string;
-  disabled: number;
-  archived_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-const toRow = (r: Row): ManagedSourceRow => ({
-  id: r.id,
-  version: r.version,
-  settings: JSON.parse(r.settings) as Record<string, unknown>,
-  sealed: Buffer.from(r.secrets),
-  keyId: r.key_id,
-  disabled: r.disabled === 1,
-  archivedAt: r.archived_at,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-/** What the audit log keeps of a row: never the sealed secrets (nor anything derived from them). */
-const audited = (row: ManagedSourceRow | undefined) =>
-  row && {
-    id: row.id,
-    version: row.version,
-    settings: row.settings,
-    disabled: row.disabled,
-    archivedAt: row.archivedAt,
-    keyId: row.keyId,
-  };
 
 /** The {@link ManagedSourceStore} on the store's SQLite connection (migrations 8 and 9). */
 export function createSqliteManagedSources(db: Db, clock: () => Date): ManagedSourceStore {
   const sql = {
-    list: db.prepare<[], Row>('SELECT * FROM managed_sources ORDER BY created_at, id'),
-    get: db.prepare<[string], Row>('SELECT * FROM managed_sources WHERE id = ?'),
+    list: db.prepare<[], ManagedSourceTableRow>('SELECT * FROM managed_sources ORDER BY created_at, id'),
+    get: db.prepare<[string], ManagedSourceTableRow>('SELECT * FROM managed_sources WHERE id = ?'),
     insert: db.prepare(
       'INSERT INTO managed_sources (id, version, settings, secrets, key_id, disabled, created_at, updated_at) VALUES (?, 1, ?, ?, ?, 0, ?, ?)',
     ),
@@ -60,10 +28,11 @@ export function createSqliteManagedSources(db: Db, clock: () => Date): ManagedSo
   const now = () => clock().toISOString();
   const get = (id: string) => {
     const r = sql.get.get(id);
-    return r && toRow(r);
+    return r && toManagedSource(r);
   };
   const audit = (who: ManagedAudit, id: string, before?: ManagedSourceRow, after?: ManagedSourceRow) => {
-    const text = (row: ManagedSourceRow | undefined) => (row ? JSON.stringify(audited(row)) : null);
+    const text = (row: ManagedSourceRow | undefined) =>
+      row ? JSON.stringify(auditedManagedSource(row)) : null;
     sql.audit.run(now(), who.token, who.action, 'source', id, text(before), text(after));
   };
   const current = (id: string, expected: number) => {
@@ -92,7 +61,7 @@ export function createSqliteManagedSources(db: Db, clock: () => Date): ManagedSo
   };
 
   return {
-    list: async () => sql.list.all().map(toRow),
+    list: async () => sql.list.all().map(toManagedSource),
     get: async (id) => get(id),
     insert: tx((row: Pick<ManagedSourceRow, 'id' | 'settings' | 'sealed' | 'keyId'>, who: ManagedAudit) => {
       const at = now();
@@ -132,7 +101,7 @@ export function createSqliteManagedSources(db: Db, clock: () => Date): ManagedSo
     }),
     reseal: tx((reseal: (row: ManagedSourceRow) => { sealed: Buffer; keyId: string }, who: ManagedAudit) => {
       let count = 0;
-      for (const row of sql.list.all().map(toRow)) {
+      for (const row of sql.list.all().map(toManagedSource)) {
         if (row.archivedAt) continue;
         const next = reseal(row);
         write(row, next);

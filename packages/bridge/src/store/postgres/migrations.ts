@@ -235,6 +235,11 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'archived managed sources',
+    sql: 'ALTER TABLE managed_sources ADD COLUMN archived_at text;',
+  },
 ];
 
 export const POSTGRES_LATEST_VERSION = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

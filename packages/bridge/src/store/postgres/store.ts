@@ -11,6 +11,7 @@ import type { ForecastLog } from '../forecast-log.ts';
 import type { AcquireResult, LeaseHolder, SyncLease } from '../lease.ts';
 import type { Ledger } from '../ledger.ts';
 import type { LoginGate } from '../login-gate.ts';
+import type { ManagedSourceStore } from '../managed-sources.ts';
 import {
   checkRow,
   exactAmounts,
@@ -57,6 +58,7 @@ import { createPostgresForecastLog } from './forecast-log.ts';
 import { PostgresLeases } from './leases.ts';
 import { PostgresLedger } from './ledger.ts';
 import { createPostgresLoginGate } from './login-gate.ts';
+import { createPostgresManagedSources } from './managed-sources.ts';
 import { migratePostgres, POSTGRES_LATEST_VERSION } from './migrations.ts';
 import { createPool, type PoolOptions, transaction } from './pool.ts';
 import { PostgresSyncState } from './sync-state.ts';
@@ -145,6 +147,7 @@ class PostgresStoreImpl implements PostgresStore {
   readonly loginGate: LoginGate;
   readonly facadeBans: BanLedger;
   readonly forecasts: ForecastLog;
+  readonly managedSources: ManagedSourceStore;
   #closed = false;
 
   constructor(
@@ -160,6 +163,7 @@ class PostgresStoreImpl implements PostgresStore {
     this.loginGate = createPostgresLoginGate(pool, clock);
     this.facadeBans = createPostgresBanLedger(pool);
     this.forecasts = createPostgresForecastLog(pool, clock);
+    this.managedSources = createPostgresManagedSources(pool, clock);
   }
 
   // Sources
