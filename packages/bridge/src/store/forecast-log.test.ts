@@ -34,7 +34,8 @@ describe.each(STORE_KINDS)('issued forecasts on the %s store', (kind) => {
 
   it('keeps the last backtest of a set of sources, replacing the one before', async () => {
     let now = new Date('2024-06-15T10:00:00Z');
-    const store = openSqliteStore({ path: ':memory:', clock: () => now });
+    const place = await storePlace(kind);
+    const store = await place.open(() => now);
     const entry = (origins: number) => ({
       sources: ['us', 'eu'],
       dataAsOf: '2024-06-15',
@@ -56,5 +57,6 @@ describe.each(STORE_KINDS)('issued forecasts on the %s store', (kind) => {
     });
     expect(await store.forecasts.keptBacktest(['eu'])).toBeUndefined();
     await store.close();
+    await place.dispose();
   });
 });

@@ -61,3 +61,22 @@ export const toForecast = (r: IssuedForecastRow): IssuedForecast => ({
   version: r.version,
   body: JSON.parse(r.body) as Record<string, unknown>,
 });
+
+/** A `forecast_backtests` row, as both engines keep it. */
+export interface BacktestRow {
+  sources: string;
+  computed_at: string;
+  data_as_of: string;
+  origins: number;
+  version: string;
+  groups: string;
+}
+
+export const toBacktest = (row: BacktestRow): KeptBacktest => ({
+  sources: row.sources === '' ? [] : row.sources.split(','),
+  computedAt: row.computed_at,
+  dataAsOf: row.data_as_of,
+  origins: row.origins,
+  version: row.version,
+  groups: JSON.parse(row.groups) as unknown[],
+});

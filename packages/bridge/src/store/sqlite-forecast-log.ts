@@ -1,5 +1,11 @@
 import type { Database as Db } from 'better-sqlite3';
-import { type ForecastLog, type IssuedForecastRow, toForecast } from './forecast-log.ts';
+import {
+  type BacktestRow,
+  type ForecastLog,
+  type IssuedForecastRow,
+  toBacktest,
+  toForecast,
+} from './forecast-log.ts';
 
 /** The {@link ForecastLog} on SQLite (tables `issued_forecasts`, migration 7, and `forecast_backtests`, 10). */
 export function createSqliteForecastLog(db: Db, clock: () => Date): ForecastLog {
@@ -36,17 +42,7 @@ export function createSqliteForecastLog(db: Db, clock: () => Date): ForecastLog 
      ON CONFLICT (sources) DO UPDATE SET computed_at = excluded.computed_at, data_as_of = excluded.data_as_of,
        origins = excluded.origins, version = excluded.version, groups = excluded.groups`,
   );
-  const kept = db.prepare<
-    [string],
-    {
-      sources: string;
-      computed_at: string;
-      data_as_of: string;
-      origins: number;
-      version: string;
-      groups: string;
-    }
-  >('SELECT * FROM forecast_backtests WHERE sources = ?');
+  const kept = db.prepare<[string], BacktestRow>('SELECT * FROM forecast_backtests WHERE sources = ?');
   return {
     async keepBacktest(entry) {
       const computedAt = clock().toISOString();
@@ -63,15 +59,7 @@ export function createSqliteForecastLog(db: Db, clock: () => Date): ForecastLog 
     },
     async keptBacktest(sources) {
       const row = kept.get([...sources].sort().join(','));
-      if (!row) return undefined;
-      return {
-        sources: row.sources === '' ? [] : row.sources.split(','),
-        computedAt: row.computed_at,
-        dataAsOf: row.data_as_of,
-        origins: row.origins,
-        version: row.version,
-        groups: JSON.parse(row.groups) as unknown[],
-      };
+      return row && toBacktest(row);
     },
     async issueForecast(entry) {
       return issue.immediate(entry);

@@ -1,5 +1,11 @@
 import type pg from 'pg';
-import { type ForecastLog, type IssuedForecastRow, toForecast } from '../forecast-log.ts';
+import {
+  type BacktestRow,
+  type ForecastLog,
+  type IssuedForecastRow,
+  toBacktest,
+  toForecast,
+} from '../forecast-log.ts';
 
 /**
  * The {@link ForecastLog} on PostgreSQL: one forecast per origin day, sources and version for
@@ -42,6 +48,31 @@ export function createPostgresForecastLog(pool: pg.Pool, clock: () => Date): For
         id,
       ]);
       return rows[0] ? toForecast(rows[0]) : undefined;
+    },
+    async keepBacktest(entry) {
+      const computedAt = clock().toISOString();
+      const sources = [...entry.sources].sort();
+      await pool.query(
+        `INSERT INTO forecast_backtests (sources, computed_at, data_as_of, origins, version, groups)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (sources) DO UPDATE SET computed_at = excluded.computed_at, data_as_of = excluded.data_as_of,
+           origins = excluded.origins, version = excluded.version, groups = excluded.groups`,
+        [
+          sources.join(','),
+          computedAt,
+          entry.dataAsOf,
+          entry.origins,
+          entry.version,
+          JSON.stringify(entry.groups),
+        ],
+      );
+      return { ...entry, sources, computedAt };
+    },
+    async keptBacktest(sources) {
+      const { rows } = await pool.query<BacktestRow>('SELECT * FROM forecast_backtests WHERE sources = $1', [
+        [...sources].sort().join(','),
+      ]);
+      return rows[0] && toBacktest(rows[0]);
     },
   };
 }

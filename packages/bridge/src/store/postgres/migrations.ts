@@ -240,6 +240,20 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     name: 'archived managed sources',
     sql: 'ALTER TABLE managed_sources ADD COLUMN archived_at text;',
   },
+  {
+    version: 10,
+    name: 'kept backtests',
+    sql: `
+      CREATE TABLE forecast_backtests (
+        sources     text COLLATE "C" PRIMARY KEY,
+        computed_at text NOT NULL,
+        data_as_of  text NOT NULL,
+        origins     integer NOT NULL CHECK (origins >= 1),
+        version     text NOT NULL,
+        groups      text NOT NULL
+      );
+    `,
+  },
 ];
 
 export const POSTGRES_LATEST_VERSION = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;
