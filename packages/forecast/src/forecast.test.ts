@@ -137,6 +137,26 @@ describe('forecastCash', () => {
     expect(Number(m?.p90)).toBeCloseTo(Number(m?.expected) * 1.1, 1);
   });
 
+  it("serves an `all` row the benchmark its backtest chose, summed over the currency's sources", () => {
+    const group = (source: string) => ({
+      source,
+      currency: 'EUR',
+      origins: [],
+      served: 'trailingMean' as const,
+      meanWape: { method: 0.2, trailingMean: 0.1 },
+      horizons: [],
+    });
+    const options = { asOf: T, dataAsOf: DATA_AS_OF, months: 3, weeks: 2 };
+    const method = forecastCash(ledger, options);
+    const f = forecastCash(ledger, { ...options, backtest: [group('eu'), group('all')] });
+    const rows = (x: typeof f, source: string) =>
+      x.monthly.filter((r) => r.source === source).map((r) => r.expected);
+    // One source: `all` is that source, benchmark and all (it was the method's numbers before).
+    expect(rows(f, 'all')).toEqual(rows(f, 'eu'));
+    expect(rows(f, 'all')).not.toEqual(rows(method, 'all'));
+    expect(f.method.served.find((s) => s.source === 'all')?.served).toBe('trailingMean');
+  });
+
   it('puts annual and longer renewals on the renewal wall in their due month, and names the largest clients', () => {
     const inv = (id: number, client: number, due: string, amount: bigint): LedgerInvoice => {
       const d = dayOf(due);

@@ -68,13 +68,17 @@ export function forecastCash(ledger: readonly LedgerInvoice[], options: Forecast
           : `${choice} beat the method in the backtest (mean WAPE ${bt.meanWape[choice]} against ${bt.meanWape.method}): it is served instead`,
     });
     let benchmark: { monthly: number[]; weekly: number[] } | null = null;
-    if (choice !== 'method' && run.source !== 'all') {
+    if (choice !== 'method') {
+      // An `all` row served a benchmark sums that benchmark over its sources (the net forecast
+      // and the module read `all` rows: they must get what the backtest chose for them).
+      const parts =
+        run.source === 'all' ? runs.filter((r) => r.source !== 'all' && r.currency === run.currency) : [run];
       const periods = (p: PeriodSeries) => p.starts.map((start, k) => ({ start, end: p.ends[k] as number }));
-      const links = run.model?.links;
-      benchmark = {
-        monthly: benchmarkForecasts(run.invoices, options.asOf, periods(run.monthly), links)[choice],
-        weekly: benchmarkForecasts(run.invoices, options.asOf, periods(run.weekly), links)[choice],
-      };
+      const sum = (pick: (r: GroupRun) => PeriodSeries) =>
+        parts
+          .map((r) => benchmarkForecasts(r.invoices, options.asOf, periods(pick(r)), r.model?.links)[choice])
+          .reduce((acc, xs) => acc.map((v, k) => v + (xs[k] as number)));
+      benchmark = { monthly: sum((r) => r.monthly), weekly: sum((r) => r.weekly) };
     }
     const rows = (series: PeriodSeries, unit: 'month' | 'week', bench: number[] | undefined) =>
       series.labels.map((label, k): ForecastPeriod => {
