@@ -20,6 +20,7 @@ export {
   operation,
   operationSchema,
   operations,
+  SOURCE_FIELDS,
 } from './module/operations.ts';
 export { renderPhpOperations } from './module/php-source.ts';
 export { PROXY_ERRORS, type ProxyErrorCode } from './module/proxy-errors.ts';

@@ -158,6 +158,7 @@ function demoConfig(demo: {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DEMO_TOKEN: demo.token,
+    DEMO_SOURCES_KEY: randomBytes(32).toString('base64'),
     DEMO_EU_SECRET: demo.credentials.eu.secret,
     DEMO_US_SECRET: demo.credentials.us.secret,
   };
@@ -176,6 +177,8 @@ function demoConfig(demo: {
       listen: { host: HOST, port: demo.port },
       dataDir: demo.dataDir,
       tokens: [{ name: 'demo', token: { env: 'DEMO_TOKEN' }, scopes: [...SCOPES] }],
+      // Connections may be added through the API (and the module); the simulators are on loopback.
+      managedSources: { key: { env: 'DEMO_SOURCES_KEY' }, allowPrivateNetworks: ['127.0.0.0/8'] },
       sources: [
         {
           id: 'eu',

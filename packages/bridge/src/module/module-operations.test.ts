@@ -1,8 +1,9 @@
-import { LEDGER_FIELDS, operations } from '@forecaster/module-assets';
+import { LEDGER_FIELDS, operations, SOURCE_FIELDS } from '@forecaster/module-assets';
 import { describe, expect, it } from 'vitest';
 import { commitmentInputSchema } from '../api/commitments.ts';
 import { costEntryInputSchema } from '../api/cost-entries.ts';
 import { counterpartyInputSchema } from '../api/counterparties.ts';
+import { managedSourceCreateSchema, managedSourcePatchSchema } from '../api/managed-sources.ts';
 import { requiredScope } from '../api/scopes.ts';
 
 /*
@@ -16,6 +17,8 @@ describe("the module's operations", () => {
     expect([...LEDGER_FIELDS.counterparty].sort()).toEqual(Object.keys(counterpartyInputSchema.shape).sort());
     expect([...LEDGER_FIELDS.commitment].sort()).toEqual(Object.keys(commitmentInputSchema.shape).sort());
     expect([...LEDGER_FIELDS.costEntry].sort()).toEqual(Object.keys(costEntryInputSchema.shape).sort());
+    expect([...SOURCE_FIELDS.create].sort()).toEqual(Object.keys(managedSourceCreateSchema.shape).sort());
+    expect([...SOURCE_FIELDS.patch].sort()).toEqual(Object.keys(managedSourcePatchSchema.shape).sort());
   });
 
   it('call routes that declare a scope, and writes only routes that need more than read', () => {

@@ -220,6 +220,39 @@ describe('the module page in Chromium, through the PHP proxy', () => {
     expect(problems).toEqual([]);
   });
 
+  it('Connections managed here: add one (its check shown, saved anyway when asked), disable it, delete it', async () => {
+    const { page, problems } = await open(url('#/connections'));
+    // A source from the bridge's file is read-only here, and says so.
+    await page.locator('.cf-source[data-source="eu"] .cf-readonly').waitFor();
+    await page.getByRole('button', { name: 'Add a connection' }).click();
+    const form = page.locator('.cf-connection-form');
+    await form.getByLabel('Id', { exact: true }).fill('added-in-whmcs');
+    await form.getByLabel('Name', { exact: true }).fill('Reseller <b>WHMCS</b>');
+    await form.getByLabel('WHMCS URL').fill('http://127.0.0.1:1/');
+    await form.getByLabel('API identifier').fill('ident');
+    await form.getByLabel('API secret', { exact: true }).fill('secret-typed-in-WHMCS-Heron-77');
+    await form.getByLabel('Allow plain http').check();
+    await page.getByRole('button', { name: 'Check and save' }).click();
+    // Nothing listens there: the check fails at the TCP stage and nothing is saved until asked.
+    await page.locator('.cf-connection-form .cf-check').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.cf-connection-form .cf-check').textContent()).toContain('Connection failed');
+    await page.getByRole('button', { name: /Save anyway/ }).click();
+    await page.locator('.cf-add-connection .cf-saved').waitFor();
+    const added = page.locator('.cf-source[data-source="added-in-whmcs"]');
+    await added.waitFor();
+    expect(await added.textContent()).toContain('Reseller <b>WHMCS</b>');
+    await added.getByRole('button', { name: 'Disable' }).click();
+    await added.locator('.cf-saved', { hasText: 'Disabled' }).waitFor();
+    await added.getByRole('button', { name: 'Delete connection' }).click();
+    await added.locator('.cf-delete-choice').waitFor();
+    expect(await added.locator('.cf-delete-choice').textContent()).toContain('holds 0 invoices');
+    await shot(page, 'connection-delete');
+    await added.getByRole('button', { name: 'Delete with the invoices' }).click();
+    await added.waitFor({ state: 'detached' });
+    expect(JSON.stringify(await page.evaluate(() => document.body.innerHTML))).not.toContain('Heron-77');
+    expect(problems).toEqual([]);
+  });
+
   it('Revenue: a chart and a table per currency; a month opens its invoices', async () => {
     const { page, problems } = await open(url('#/revenue'));
     await page.locator('.cf-revenue .cf-data tbody tr').first().waitFor();

@@ -40,7 +40,10 @@ interface Answer {
   status: number;
   type: string;
   body: string;
-  json: { error?: { code: string; message: string; fix?: string[] }; [key: string]: unknown };
+  json: {
+    error?: { code: string; message: string; fix?: string[]; details?: unknown };
+    [key: string]: unknown;
+  };
 }
 
 async function api(
@@ -203,6 +206,84 @@ describe('every operation, through the proxy', () => {
       expect(res.status).toBe(200);
       expect((res.json.data as { id: string }).id).toBe('us');
       expect((await api('source', { id: 'nowhere' })).status).toBe(404);
+    },
+    sourceSettings: async () => {
+      const res = await api('sourceSettings', { id: 'eu' });
+      expect(res.status).toBe(200);
+      expect(res.json).toEqual(await direct('/v1/sources/eu/settings'));
+      // A source from the configuration file: read-only here, and it says why.
+      expect(res.json.data).toMatchObject({ origin: 'file', readOnly: true });
+    },
+    sourceCreate: async () => {
+      // Nothing listens there: the check fails at TCP, before any WHMCS login.
+      const body = {
+        id: 'added-here',
+        name: 'Added <b>here</b>',
+        url: 'http://127.0.0.1:1/',
+        identifier: 'ident',
+        secret: 'a-secret-that-stays-Kestrel-901',
+        allowInsecureHttp: true,
+        unlisted: 'dropped',
+      };
+      const refused = await api('sourceCreate', { body: JSON.stringify(body) }, { post: true });
+      expect(refused.status, refused.body).toBe(409);
+      expect(refused.json.error?.details).toMatchObject({ reason: 'check_failed', check: { ok: false } });
+      const res = await api(
+        'sourceCreate',
+        { body: JSON.stringify({ ...body, force: true }) },
+        { post: true },
+      );
+      expect(res.status, res.body).toBe(201);
+      expect(res.json.data).toMatchObject({
+        id: 'added-here',
+        origin: 'api',
+        readOnly: false,
+        secretSet: true,
+      });
+      expect(res.body).not.toContain('a-secret-that-stays-Kestrel-901');
+      expect((await api('sources')).json.data).toContainEqual(expect.objectContaining({ id: 'added-here' }));
+    },
+    sourceUpdate: async () => {
+      const { version } = ((await direct('/v1/sources/added-here/settings')) as { data: { version: number } })
+        .data;
+      const body = JSON.stringify({ name: 'Renamed', disabled: true });
+      const missing = await api('sourceUpdate', { id: 'added-here', body }, { post: true });
+      expect(missing.json.error?.message).toBe('ifMatch: is required');
+      const res = await api(
+        'sourceUpdate',
+        { id: 'added-here', ifMatch: `"${version}"`, body },
+        { post: true },
+      );
+      expect(res.status, res.body).toBe(200);
+      expect(res.json).toMatchObject({
+        data: { name: 'Renamed', disabled: true, version: version + 1 },
+        check: null,
+      });
+      const stale = await api(
+        'sourceUpdate',
+        { id: 'added-here', ifMatch: `"${version}"`, body },
+        { post: true },
+      );
+      expect(stale.status).toBe(412);
+      // A file source is not changed through the API.
+      const file = await api('sourceUpdate', { id: 'eu', ifMatch: '"1"', body }, { post: true });
+      expect(file.status).toBe(409);
+    },
+    sourceDelete: async () => {
+      const { version } = ((await direct('/v1/sources/added-here/settings')) as { data: { version: number } })
+        .data;
+      const ask = await api('sourceDelete', { id: 'added-here', ifMatch: `"${version}"` }, { post: true });
+      expect(ask.status).toBe(409);
+      expect(ask.json.error?.details).toMatchObject({ reason: 'choice_required', invoices: 0 });
+      const res = await api(
+        'sourceDelete',
+        { id: 'added-here', ifMatch: `"${version}"`, invoices: 'remove' },
+        { post: true },
+      );
+      expect(res.status, res.body).toBe(200);
+      expect((await api('sources')).json.data).not.toContainEqual(
+        expect.objectContaining({ id: 'added-here' }),
+      );
     },
     syncStatus: async () => {
       const res = await api('syncStatus', { id: 'eu' });

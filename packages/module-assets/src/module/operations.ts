@@ -149,6 +149,38 @@ function ledgerWrites(noun: string, path: string, what: string, fields: string[]
   ];
 }
 
+/** The fields of a managed source's body (the bridge's ManagedSourceCreate and ManagedSourcePatch; a bridge test compares). */
+export const SOURCE_FIELDS = {
+  create: [
+    'id',
+    'name',
+    'url',
+    'identifier',
+    'secret',
+    'accessKey',
+    'timeZone',
+    'pageSize',
+    'schedule',
+    'tlsCa',
+    'allowInsecureHttp',
+    'force',
+  ],
+  patch: [
+    'name',
+    'url',
+    'identifier',
+    'secret',
+    'accessKey',
+    'timeZone',
+    'pageSize',
+    'schedule',
+    'tlsCa',
+    'allowInsecureHttp',
+    'disabled',
+    'force',
+  ],
+} as const;
+
 /** The fields of each ledger resource's body (the bridge's CounterpartyInput etc.; a bridge test compares). */
 export const LEDGER_FIELDS = {
   counterparty: ['name', 'country', 'taxId', 'notes'],
@@ -204,6 +236,58 @@ export const operations: readonly Operation[] = z.array(operationSchema).parse([
     kind: 'read',
     summary: 'One source',
     params: [path('id', SOURCE_ID)],
+  },
+  {
+    op: 'sourceSettings',
+    method: 'GET',
+    path: '/v1/sources/{id}/settings',
+    kind: 'read',
+    summary: "A source's settings (never its secrets), and whether it may be changed here",
+    params: [path('id', SOURCE_ID)],
+  },
+  {
+    op: 'sourceCreate',
+    method: 'POST',
+    path: '/v1/sources',
+    kind: 'write',
+    summary: 'Add a WHMCS connection (checked first; saved despite a failing check only with force)',
+    params: [
+      {
+        name: 'body',
+        in: 'body',
+        pattern: JSON_TEXT,
+        json: 'object',
+        fields: [...SOURCE_FIELDS.create],
+        required: true,
+      },
+    ],
+  },
+  {
+    op: 'sourceUpdate',
+    method: 'PATCH',
+    path: '/v1/sources/{id}',
+    kind: 'write',
+    summary: 'Change, disable or enable a connection made here (the version read, as If-Match)',
+    params: [
+      path('id', SOURCE_ID),
+      ifMatch,
+      {
+        name: 'body',
+        in: 'body',
+        pattern: JSON_TEXT,
+        json: 'object',
+        fields: [...SOURCE_FIELDS.patch],
+        required: true,
+      },
+    ],
+  },
+  {
+    op: 'sourceDelete',
+    method: 'DELETE',
+    path: '/v1/sources/{id}',
+    kind: 'write',
+    summary: 'Delete a connection made here, keeping its invoices archived or removing them',
+    params: [path('id', SOURCE_ID), ifMatch, query('invoices', '(archive|remove)')],
   },
   {
     op: 'syncStatus',

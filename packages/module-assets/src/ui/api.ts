@@ -16,12 +16,15 @@ import type {
   CounterpartyList,
   Forecast,
   InvoiceList,
+  ManagedSourceAnswer,
   NetForecast,
   Receivables,
   Revenue,
   RevenueFigures,
+  SourceDeleted,
   SourceList,
   SourceResponse,
+  SourceSettings,
   SyncAccepted,
   SyncStatus,
   Written,
@@ -38,6 +41,10 @@ import type {
 export interface OpResults {
   sources: SourceList;
   source: SourceResponse;
+  sourceSettings: { data: SourceSettings };
+  sourceCreate: ManagedSourceAnswer;
+  sourceUpdate: ManagedSourceAnswer;
+  sourceDelete: SourceDeleted;
   syncStatus: SyncStatus;
   syncStart: SyncAccepted;
   check: CheckResult;
@@ -77,6 +84,9 @@ export const POSTED: ReadonlySet<OpName> = new Set<OpName>([
   'syncStart',
   'check',
   'alertSettingsUpdate',
+  'sourceCreate',
+  'sourceUpdate',
+  'sourceDelete',
   ...(['counterparty', 'commitment', 'costEntry'] as const).flatMap(
     (noun) =>
       [

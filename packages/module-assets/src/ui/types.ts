@@ -16,6 +16,13 @@ export type SyncAccepted = Schemas['SyncAccepted'];
 export type SyncProgress = Schemas['SyncProgress'];
 export type CheckResult = Schemas['CheckResult'];
 export type CheckStage = Schemas['CheckStage'];
+export type CheckReport = Schemas['CheckReport'];
+export type SourceSettings = Schemas['SourceSettings'];
+export type ManagedSourceAnswer = Schemas['ManagedSourceAnswer'];
+/** What deleting a managed source answers. */
+export interface SourceDeleted {
+  data: { id: string; invoices: 'archive' | 'remove'; count: number };
+}
 export type Invoice = Schemas['Invoice'];
 export type InvoiceList = Schemas['InvoiceList'];
 export type Revenue = Schemas['Revenue'];

@@ -12,6 +12,8 @@ import {
 import { useModule } from '../context.ts';
 import { ago, formatDateTime } from '../format.ts';
 import type { ApiErrorBody, CheckResult, Source, SyncRun, SyncStatus } from '../types.ts';
+import { ManageConnection } from './connection-admin.tsx';
+import { ConnectionEditor } from './connection-editor.tsx';
 
 /*
  * Every WHMCS source: its state, last syncs, coverage and invoice counts; on failure the code,
@@ -108,7 +110,8 @@ function SyncProgressView({ status }: { status: SyncStatus }) {
 }
 
 function SourcePanel({ source }: { source: Source }) {
-  const { api, canWrite, assetBase, reloadSources } = useModule();
+  const { api, canWrite, assetBase, reloadSources, apiInfo } = useModule();
+  const hasManaged = apiInfo.state === 'ok' && '/v1/sources/{id}/settings' in apiInfo.data.paths;
   const [check, setCheck] = useState<Result<CheckResult> | 'running' | null>(null);
   const [sync, setSync] = useState<{
     status?: SyncStatus;
@@ -273,17 +276,63 @@ function SourcePanel({ source }: { source: Source }) {
           ) : (
             <ErrorAlert error={check.error} title="The check could not run" />
           ))}
+        {hasManaged && <ManageConnection source={source} renderCheck={renderCheck} />}
       </div>
     </div>
   );
 }
 
+const renderCheck = (check: CheckResult) => <CheckReport result={check} />;
+
+/** "Add a connection", where the bridge manages connections (issue 14's POST /v1/sources). */
+function AddConnection() {
+  const { canWrite, reloadSources } = useModule();
+  const [open, setOpen] = useState(false);
+  const [done, setDone] = useState<{ message: string; check: CheckResult | null } | null>(null);
+  return (
+    <div class="cf-add-connection">
+      {done && (
+        <div class="alert alert-success cf-saved" role="status">
+          {done.message}
+        </div>
+      )}
+      {done?.check && renderCheck(done.check)}
+      {open ? (
+        <ConnectionEditor
+          renderCheck={renderCheck}
+          onDone={(message, check) => {
+            setDone({ message, check });
+            setOpen(false);
+            reloadSources();
+          }}
+          onCancel={() => setOpen(false)}
+        />
+      ) : (
+        <button
+          type="button"
+          class="btn btn-primary btn-sm"
+          disabled={!canWrite}
+          title={canWrite ? undefined : 'Your admin role may look but not change anything'}
+          onClick={() => {
+            setDone(null);
+            setOpen(true);
+          }}
+        >
+          Add a connection
+        </button>
+      )}
+    </div>
+  );
+}
+
 export function ConnectionsPage() {
-  const { sources } = useModule();
+  const { sources, apiInfo } = useModule();
+  const managed = apiInfo.state === 'ok' && '/v1/sources/{id}/settings' in apiInfo.data.paths;
   return (
     <Load value={sources} what="the sources">
       {(list) => (
         <>
+          {managed && <AddConnection />}
           {list.data.map((source) => (
             <SourcePanel key={source.id} source={source} />
           ))}
