@@ -1,4 +1,4 @@
-import { addMonths, firstDayOfMonth, monthOfDay } from '../dates.ts';
+import { firstDayOfMonth, monthOfDay } from '../dates.ts';
 import {
   classHazards,
   classifyClients,
@@ -8,6 +8,7 @@ import {
   OutcomeTable,
   type PayerClass,
 } from './delay-model.ts';
+import { MonthShift } from './month-shift.ts';
 import { DEFAULT_PARAMS, type ModelParams } from './params.ts';
 import { Placer } from './placer.ts';
 import { CYCLES, detectSeries, type SeriesLinks, TENURE_BUCKETS, tenureBucket } from './series.ts';
@@ -101,6 +102,10 @@ export function forecastGroup(
 
   // B. Series and their renewal rates.
   const links = detectSeries(invoices);
+  let minDue = t;
+  for (const s of invoices) if (s.due < minDue) minDue = s.due;
+  const shift = new MonthShift(minDue, end);
+  const addMonths = (day: number, months: number) => shift.at(day, months);
   const leads: number[] = [];
   const headLeads: number[] = [];
   // Leads per cycle: WHMCS can generate domain (annual) invoices much earlier than hosting ones.
