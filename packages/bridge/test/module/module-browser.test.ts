@@ -216,7 +216,7 @@ describe('the module page in Chromium, through the PHP proxy', () => {
     await us.locator('.cf-sync-done').waitFor({ timeout: 60_000 });
     expect(await us.locator('.cf-sync-done').textContent()).toMatch(/Sync finished: 500 invoices read/);
     await expectNoInjection(page);
-    await shot(page, 'connections');
+    await shot(page, 'connections', '.cf-source[data-source="eu"]');
     expect(problems).toEqual([]);
   });
 
