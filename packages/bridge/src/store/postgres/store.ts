@@ -1,10 +1,5 @@
 import { hash as digest } from 'node:crypto';
-import {
-  type Invoice,
-  type InvoiceStatus,
-  invoiceStatusSchema,
-  type WireInvoice,
-} from '@forecaster/whmcs-client';
+import { type Invoice, type InvoiceStatus, invoiceStatusSchema } from '@forecaster/whmcs-client';
 import type pg from 'pg';
 import type { BanLedger } from '../ban-ledger.ts';
 import type { ForecastLog } from '../forecast-log.ts';
@@ -55,6 +50,7 @@ import type {
 } from '../types.ts';
 import { createPostgresBanLedger } from './ban-ledger.ts';
 import { createPostgresForecastLog } from './forecast-log.ts';
+import { type PendingRow, upsertInvoices, writeRevenue } from './invoice-writes.ts';
 import { PostgresLeases } from './leases.ts';
 import { PostgresLedger } from './ledger.ts';
 import { createPostgresLoginGate } from './login-gate.ts';
@@ -62,6 +58,7 @@ import { createPostgresManagedSources } from './managed-sources.ts';
 import { migratePostgres, POSTGRES_LATEST_VERSION } from './migrations.ts';
 import { createPool, type PoolOptions, transaction } from './pool.ts';
 import { PostgresSyncState } from './sync-state.ts';
+import { whmcsPage } from './whmcs-page.ts';
 
 export interface PostgresStoreOptions extends PoolOptions {
   /** Stamps tombstones and leases; tests pass a fixed one. */
@@ -79,19 +76,6 @@ const STATUSES = invoiceStatusSchema.options;
 const SOURCE_COLUMNS = `s.*, (SELECT max(id) FROM invoices WHERE source = s.id) AS hwm,
   (SELECT count(*) FROM quarantine WHERE source = s.id) AS quarantined`;
 
-/*
- * GetInvoices' orderings, as the SQLite store orders them (NULL before the zero date before
- * every real date, byte order for text). PostgreSQL sorts NULL last when ascending unless told.
- */
-const WHMCS_ORDER_KEYS: Record<Exclude<WhmcsPageQuery['orderBy'], 'default'>, string> = {
-  id: 'id',
-  invoicenumber: `coalesce(raw::json ->> 'invoicenum', '') COLLATE "C"`,
-  date: `(raw::json ->> 'date') COLLATE "C"`,
-  duedate: `(raw::json ->> 'duedate') COLLATE "C"`,
-  total: 'total_units',
-  status: 'status',
-};
-
 interface ExistingRow {
   id: number;
   hash: string;
@@ -105,17 +89,6 @@ interface ChangeRow {
   seq: number;
   data: string;
   deleted_at: string | null;
-}
-
-/** One invoice row to write, as the columns of the batched upsert. */
-interface PendingRow {
-  id: number;
-  invoice: Invoice;
-  total: bigint;
-  credit: bigint;
-  raw: string;
-  hash: string;
-  seq: number;
 }
 
 /**
@@ -644,46 +617,8 @@ class PostgresStoreImpl implements PostgresStore {
     return sumCells(rows, query.bySource).map(toRevenueRow);
   }
 
-  async whmcsPage(sourceId: string, query: WhmcsPageQuery): Promise<WhmcsPage> {
-    const params: unknown[] = [sourceId];
-    const param = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    const where = ['source = $1', 'deleted_at IS NULL'];
-    if (query.status !== undefined) where.push(`status = ${param(query.status)}`);
-    if (query.overdueBefore !== undefined) {
-      where.push("status = 'unpaid'", `${WHMCS_ORDER_KEYS.duedate} < ${param(query.overdueBefore)}`);
-    }
-    if (query.userId !== undefined) where.push(`client_id = ${param(query.userId)}`);
-    const direction = query.order === 'desc' ? 'DESC NULLS LAST' : 'ASC NULLS FIRST';
-    const orderBy =
-      query.orderBy === 'default'
-        ? `status DESC, ${WHMCS_ORDER_KEYS.duedate} ASC NULLS FIRST, id`
-        : query.orderBy === 'id'
-          ? `id ${direction}`
-          : `${WHMCS_ORDER_KEYS[query.orderBy]} ${direction}, id`;
-    const filter = where.join(' AND ');
-    const limit = pageSize(query.limit);
-    const offset = pageSize(query.offset);
-    // One snapshot: the count and the page agree while a sync writes.
-    return transaction(
-      this.#pool,
-      async (client) => {
-        const counted = await client.query<{ n: number }>(
-          `SELECT count(*) AS n FROM invoices WHERE ${filter}`,
-          params,
-        );
-        const total = counted.rows[0]!.n;
-        if (limit === 0 || offset >= total) return { total, rows: [] };
-        const { rows } = await client.query<{ raw: string }>(
-          `SELECT raw FROM invoices WHERE ${filter} ORDER BY ${orderBy} LIMIT ${param(limit)} OFFSET ${param(offset)}`,
-          params,
-        );
-        return { total, rows: rows.map((r) => JSON.parse(r.raw) as WireInvoice) };
-      },
-      'REPEATABLE READ',
-    );
+  whmcsPage(sourceId: string, query: WhmcsPageQuery): Promise<WhmcsPage> {
+    return whmcsPage(this.#pool, sourceId, query);
   }
 
   // Lifecycle
@@ -720,72 +655,4 @@ class PostgresStoreImpl implements PostgresStore {
     this.#closed = true;
     await this.#pool.end();
   }
-}
-
-/** One batched upsert of a page's new and changed invoices. */
-async function upsertInvoices(
-  client: pg.PoolClient,
-  sourceId: string,
-  rows: PendingRow[],
-  seen: string | null,
-): Promise<void> {
-  const column = <T>(pick: (r: PendingRow) => T) => rows.map(pick);
-  await client.query(
-    `INSERT INTO invoices (source, id, status, currency, client_id, issue_date, due_date, paid_date,
-       total_units, credit_units, data, raw, hash, seq, deleted_at, seen_run)
-     SELECT $1::text, t.*, NULL::text, $15::text FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[],
-       $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::text[], $12::text[], $13::text[], $14::bigint[]) AS t
-     ON CONFLICT (source, id) DO UPDATE SET status = excluded.status, currency = excluded.currency,
-       client_id = excluded.client_id, issue_date = excluded.issue_date, due_date = excluded.due_date,
-       paid_date = excluded.paid_date, total_units = excluded.total_units, credit_units = excluded.credit_units,
-       data = excluded.data, raw = excluded.raw, hash = excluded.hash, seq = excluded.seq, deleted_at = NULL,
-       seen_run = coalesce(excluded.seen_run, invoices.seen_run)`,
-    [
-      sourceId,
-      column((r) => r.id),
-      column((r) => r.invoice.status),
-      column((r) => r.invoice.currency),
-      column((r) => r.invoice.clientId),
-      column((r) => r.invoice.issueDate),
-      column((r) => r.invoice.dueDate),
-      column((r) => (r.invoice.paidAt === null ? null : r.invoice.paidAt.slice(0, 10))),
-      column((r) => r.total.toString()),
-      column((r) => r.credit.toString()),
-      column((r) => JSON.stringify(r.invoice)),
-      column((r) => r.raw),
-      column((r) => r.hash),
-      column((r) => r.seq),
-      seen,
-    ],
-  );
-}
-
-/** Adds a transaction's net change to `revenue_monthly` (numeric: exact at any magnitude). */
-async function writeRevenue(client: pg.PoolClient, delta: RevenueDelta): Promise<void> {
-  const cells = delta.cells();
-  if (cells.length === 0) return;
-  const column = <T>(pick: (c: (typeof cells)[number]) => T) => cells.map(pick);
-  // Existing cells are updated and new ones inserted in one statement; an upsert would check
-  // a withdrawal's negative count against the table before finding the cell it belongs to.
-  // Writers are serialized by the change counter, so no other transaction inserts a cell meanwhile.
-  await client.query(
-    `WITH d (month, currency, source, measure, units, count) AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::numeric[], $6::bigint[])),
-     changed AS (
-       UPDATE revenue_monthly r SET units = r.units + d.units, count = r.count + d.count FROM d
-       WHERE (r.month, r.currency, r.source, r.measure) = (d.month, d.currency, d.source, d.measure)
-       RETURNING r.month, r.currency, r.source, r.measure)
-     INSERT INTO revenue_monthly (month, currency, source, measure, units, count)
-     SELECT d.* FROM d WHERE (d.month, d.currency, d.source, d.measure) NOT IN (SELECT * FROM changed)`,
-    [
-      column((c) => c.month),
-      column((c) => c.currency),
-      column((c) => c.source),
-      column((c) => c.measure),
-      column((c) => c.units.toString()),
-      column((c) => c.count),
-    ],
-  );
-  // An empty cell is removed, so that a month nothing falls in any more is not reported.
-  await client.query('DELETE FROM revenue_monthly WHERE count = 0');
 }
