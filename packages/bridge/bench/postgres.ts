@@ -84,7 +84,7 @@ export async function measurePostgres(ctx: Context, params: PostgresParams): Pro
       key: 'pg.full-sync.ratio',
       section: SECTION,
       label:
-        'full sync: PostgreSQL ÷ SQLite time (bounded by WHMCS: the store writes while the next pages are fetched)',
+        'full sync: PostgreSQL ÷ SQLite time (each page a durable commit over loopback TCP, against an in-process write)',
       value: (sync.postgres / sync.sqlite) * 100,
       unit: '%',
     });
