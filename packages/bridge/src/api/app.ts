@@ -1,13 +1,14 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { BridgeConfig } from '../config.ts';
 import { alertSettingsRoutes } from './alert-settings.ts';
 import { alertsRoutes } from './alerts.ts';
+import { attachmentsRoutes, commitmentAttachmentsRoutes, costEntryAttachmentsRoutes } from './attachments.ts';
 import { auditRoutes, ledgerChangesRoutes } from './audit.ts';
 import { bearerAuth } from './auth.ts';
+import { bodyLimits } from './body-limits.ts';
 import { calendarRoutes } from './calendar.ts';
 import { changesRoutes } from './changes.ts';
 import { checkRoutes } from './check.ts';
@@ -21,7 +22,7 @@ import { ApiError, errorHandler, validationHook } from './errors.ts';
 import { forecastRoutes } from './forecast.ts';
 import { invoicesRoutes } from './invoices.ts';
 import { managedSourcesRoutes } from './managed-sources.ts';
-import { httpMetrics, MAX_BODY_BYTES, notFoundOrNotAllowed, uriLengthLimit } from './middleware.ts';
+import { httpMetrics, notFoundOrNotAllowed, uriLengthLimit } from './middleware.ts';
 import { netForecastRoutes } from './net-forecast.ts';
 import { paymentBehaviourRoutes } from './payment-behaviour.ts';
 import { receivablesRoutes } from './receivables.ts';
@@ -90,16 +91,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     '/v1/*',
     bearerAuth(deps.config.tokens, deps.config.rateLimit, () => now().getTime()),
     scopeCheck(),
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(
-          413,
-          'payload_too_large',
-          `the request body is larger than ${MAX_BODY_BYTES} bytes`,
-        );
-      },
-    }),
+    bodyLimits(),
   );
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
@@ -124,8 +116,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     .route('/v1', costsRoutes(deps))
     .route('/v1', netForecastRoutes(deps))
     .route('/v1/counterparties', counterpartiesRoutes(deps))
+    .route('/v1/commitments', commitmentAttachmentsRoutes(deps))
     .route('/v1/commitments', commitmentsRoutes(deps))
+    .route('/v1/cost-entries', costEntryAttachmentsRoutes(deps))
     .route('/v1/cost-entries', costEntriesRoutes(deps))
+    .route('/v1/attachments', attachmentsRoutes(deps))
     .route('/v1/audit', auditRoutes(deps))
     .route('/v1/alerts', alertSettingsRoutes(deps))
     .route('/v1/alerts', alertsRoutes(deps))

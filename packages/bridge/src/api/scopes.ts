@@ -32,6 +32,9 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   ...ledgerWrites('/v1/commitments'),
   ...ledgerWrites('/v1/cost-entries'),
   'PUT /v1/alerts/settings': 'commitments:write',
+  'POST /v1/commitments/:id/attachments': 'commitments:write',
+  'POST /v1/cost-entries/:id/attachments': 'commitments:write',
+  'DELETE /v1/attachments/:id': 'commitments:write',
 };
 
 /** Routes a token without scopes may use besides every `read` route: the rights it always had. */

@@ -57,6 +57,45 @@ export class VersionMismatch extends Error {
   }
 }
 
+/** An attachment's metadata; its bytes are content-addressed in the data directory. */
+export interface AttachmentRow {
+  /** Random, not guessable. */
+  id: string;
+  ownerKind: 'commitment' | 'cost_entry';
+  ownerId: string;
+  sha256: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  createdAt: string;
+  deletedAt: string | null;
+}
+
+/** An attachments row as both engines store it. */
+export interface AttachmentDbRow {
+  id: string;
+  owner_kind: AttachmentRow['ownerKind'];
+  owner_id: string;
+  sha256: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  created_at: string;
+  deleted_at: string | null;
+}
+
+export const toAttachment = (r: AttachmentDbRow): AttachmentRow => ({
+  id: r.id,
+  ownerKind: r.owner_kind,
+  ownerId: r.owner_id,
+  sha256: r.sha256,
+  filename: r.filename,
+  contentType: r.content_type,
+  size: Number(r.size),
+  createdAt: r.created_at,
+  deletedAt: r.deleted_at,
+});
+
 /** A transaction's view: reads see its own writes. */
 export interface LedgerTx {
   get(kind: LedgerKind, id: string): LedgerRecord | undefined;
@@ -85,13 +124,20 @@ export interface LedgerTx {
   saveAnswer(token: string, key: string, fingerprint: string, answer: StoredAnswer): void;
   getSetting<T>(key: string): T | undefined;
   putSetting(key: string, value: unknown): void;
+  addAttachment(row: Omit<AttachmentRow, 'createdAt' | 'deletedAt'>, token: string): AttachmentRow;
+  attachment(id: string): AttachmentRow | undefined;
+  /** Live attachments of a record, oldest first. */
+  attachments(ownerKind: AttachmentRow['ownerKind'], ownerId: string): AttachmentRow[];
+  deleteAttachment(id: string, token: string): AttachmentRow;
 }
 
 export interface Ledger {
   /** Runs `work` in one write transaction (rolled back if it throws). */
   transact<T>(work: (tx: LedgerTx) => T): Promise<T>;
   /** A read-only view (no transaction needed for single reads). */
-  read<T>(work: (tx: Pick<LedgerTx, 'get' | 'list' | 'answer' | 'getSetting'>) => T): Promise<T>;
+  read<T>(
+    work: (tx: Pick<LedgerTx, 'get' | 'list' | 'answer' | 'getSetting' | 'attachment' | 'attachments'>) => T,
+  ): Promise<T>;
   audit(since: number, limit: number): Promise<AuditEntry[]>;
   changes(since: number, limit: number): Promise<LedgerChange[]>;
 }

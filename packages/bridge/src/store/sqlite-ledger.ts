@@ -1,6 +1,8 @@
 import type { Database as Db } from 'better-sqlite3';
 import {
   ANSWER_TTL_MS,
+  type AttachmentDbRow,
+  type AttachmentRow,
   type AuditEntry,
   type AuditRow,
   type Ledger,
@@ -11,6 +13,7 @@ import {
   parseJsonColumn,
   type RecordRow,
   type StoredAnswer,
+  toAttachment,
   toRecord,
   VersionMismatch,
 } from './ledger.ts';
@@ -63,6 +66,16 @@ export class SqliteLedger implements Ledger {
       putSetting: db.prepare(
         'INSERT INTO ledger_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
+      addAttachment: db.prepare(
+        'INSERT INTO attachments (id, owner_kind, owner_id, sha256, filename, content_type, size, created_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)',
+      ),
+      attachment: db.prepare<[string], AttachmentDbRow>('SELECT * FROM attachments WHERE id = ?'),
+      attachments: db.prepare<[string, string], AttachmentDbRow>(
+        'SELECT * FROM attachments WHERE owner_kind = ? AND owner_id = ? AND deleted_at IS NULL ORDER BY created_at, id',
+      ),
+      deleteAttachment: db.prepare(
+        'UPDATE attachments SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL',
+      ),
     };
     this.#tx = this.#makeTx();
     this.#run = db.transaction((work: (tx: LedgerTx) => unknown) => work(this.#tx));
@@ -72,7 +85,9 @@ export class SqliteLedger implements Ledger {
     return this.#run.immediate(work) as T;
   }
 
-  async read<T>(work: (tx: Pick<LedgerTx, 'get' | 'list' | 'answer' | 'getSetting'>) => T): Promise<T> {
+  async read<T>(
+    work: (tx: Pick<LedgerTx, 'get' | 'list' | 'answer' | 'getSetting' | 'attachment' | 'attachments'>) => T,
+  ): Promise<T> {
     return work(this.#tx);
   }
 
@@ -165,6 +180,34 @@ export class SqliteLedger implements Ledger {
       },
       putSetting: (key, value) => {
         sql.putSetting.run(key, JSON.stringify(value));
+      },
+      addAttachment: (row, token) => {
+        sql.addAttachment.run(
+          row.id,
+          row.ownerKind,
+          row.ownerId,
+          row.sha256,
+          row.filename,
+          row.contentType,
+          row.size,
+          now(),
+        );
+        const made = toAttachment(sql.attachment.get(row.id)!);
+        audit(token, 'attach', row.ownerKind, row.ownerId, null, made);
+        return made;
+      },
+      attachment: (id) => {
+        const row = sql.attachment.get(id);
+        return row && toAttachment(row);
+      },
+      attachments: (ownerKind, ownerId) => sql.attachments.all(ownerKind, ownerId).map(toAttachment),
+      deleteAttachment: (id, token) => {
+        const before = sql.attachment.get(id);
+        if (!before) throw new Error(`no attachment ${id}`);
+        sql.deleteAttachment.run(now(), id);
+        const after = toAttachment(sql.attachment.get(id)!);
+        audit(token, 'detach', after.ownerKind, after.ownerId, toAttachment(before), after);
+        return after;
       },
     };
   }

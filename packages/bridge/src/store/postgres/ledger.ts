@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import {
   ANSWER_TTL_MS,
+  type AttachmentDbRow,
+  type AttachmentRow,
   type AuditEntry,
   type AuditRow,
   type Ledger,
@@ -11,6 +13,7 @@ import {
   parseJsonColumn,
   type RecordRow,
   type StoredAnswer,
+  toAttachment,
   toRecord,
   VersionMismatch,
 } from '../ledger.ts';
@@ -31,6 +34,9 @@ interface Snapshot {
   audits: Array<[string, string, string, string, string, string | null, string | null]>;
   savedAnswers: Array<[string, string, string, number, string, string]>;
   savedSettings: Map<string, string>;
+  attachments: Map<string, AttachmentRow>;
+  /** Attachments added (true) or changed (false) by this transaction. */
+  attachmentsDirty: Map<string, boolean>;
 }
 
 /**
@@ -57,7 +63,9 @@ export class PostgresLedger implements Ledger {
     });
   }
 
-  read<T>(work: (tx: Pick<LedgerTx, 'get' | 'list' | 'answer' | 'getSetting'>) => T): Promise<T> {
+  read<T>(
+    work: (tx: Pick<LedgerTx, 'get' | 'list' | 'answer' | 'getSetting' | 'attachment' | 'attachments'>) => T,
+  ): Promise<T> {
     return transaction(
       this.pool,
       async (client) => work(this.#tx(await this.#load(client))),
@@ -97,7 +105,7 @@ export class PostgresLedger implements Ledger {
 
   async #load(db: Queryable): Promise<Snapshot> {
     const oldest = new Date(this.clock().getTime() - ANSWER_TTL_MS).toISOString();
-    const [records, settings, answers, seq] = await Promise.all([
+    const [records, settings, answers, seq, attachments] = await Promise.all([
       db.query<RecordRow>('SELECT * FROM ledger_records ORDER BY created_at, id'),
       db.query<{ key: string; value: string }>('SELECT key, value FROM ledger_settings'),
       db.query<{ token: string; key: string; fingerprint: string; answer: string; created_at: string }>(
@@ -105,6 +113,7 @@ export class PostgresLedger implements Ledger {
         [oldest],
       ),
       db.query<{ value: number }>("SELECT value FROM meta WHERE key = 'ledger_seq'"),
+      db.query<AttachmentDbRow>('SELECT * FROM attachments ORDER BY created_at, id'),
     ]);
     return {
       records: new Map(records.rows.map((r) => [key(r.kind, r.id), toRecord(r)])),
@@ -125,6 +134,8 @@ export class PostgresLedger implements Ledger {
       audits: [],
       savedAnswers: [],
       savedSettings: new Map(),
+      attachments: new Map(attachments.rows.map((r) => [r.id, toAttachment(r)])),
+      attachmentsDirty: new Map(),
     };
   }
 
@@ -218,6 +229,32 @@ export class PostgresLedger implements Ledger {
         s.settings.set(k, encoded);
         s.savedSettings.set(k, encoded);
       },
+      addAttachment: (row, token) => {
+        if (s.attachments.has(row.id)) throw new Error(`attachment ${row.id} exists`);
+        const made: AttachmentRow = { ...row, createdAt: now(), deletedAt: null };
+        s.attachments.set(row.id, made);
+        s.attachmentsDirty.set(row.id, true);
+        audit(token, 'attach', row.ownerKind, row.ownerId, null, made);
+        return { ...made };
+      },
+      attachment: (id) => {
+        const found = s.attachments.get(id);
+        return found && { ...found };
+      },
+      attachments: (ownerKind, ownerId) =>
+        [...s.attachments.values()]
+          .filter((a) => a.ownerKind === ownerKind && a.ownerId === ownerId && a.deletedAt === null)
+          .sort((a, b) => compareBinary(a.createdAt, b.createdAt) || compareBinary(a.id, b.id))
+          .map((a) => ({ ...a })),
+      deleteAttachment: (id, token) => {
+        const before = s.attachments.get(id);
+        if (!before) throw new Error(`no attachment ${id}`);
+        const after = before.deletedAt ? before : { ...before, deletedAt: now() };
+        s.attachments.set(id, after);
+        if (!s.attachmentsDirty.has(id)) s.attachmentsDirty.set(id, false);
+        audit(token, 'detach', after.ownerKind, after.ownerId, before, after);
+        return { ...after };
+      },
     };
   }
 
@@ -241,6 +278,28 @@ export class PostgresLedger implements Ledger {
           : `UPDATE ledger_records SET version = $3, data = $4, created_at = $5, updated_at = $6, deleted_at = $7, seq = $8
              WHERE kind = $1 AND id = $2`,
         values,
+      );
+    }
+    for (const [id, added] of s.attachmentsDirty) {
+      const a = s.attachments.get(id)!;
+      await client.query(
+        added
+          ? `INSERT INTO attachments (id, owner_kind, owner_id, sha256, filename, content_type, size, created_at, deleted_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+          : 'UPDATE attachments SET deleted_at = $2 WHERE id = $1',
+        added
+          ? [
+              a.id,
+              a.ownerKind,
+              a.ownerId,
+              a.sha256,
+              a.filename,
+              a.contentType,
+              a.size,
+              a.createdAt,
+              a.deletedAt,
+            ]
+          : [a.id, a.deletedAt],
       );
     }
     for (const a of s.audits) {
