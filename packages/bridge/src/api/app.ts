@@ -21,6 +21,7 @@ import { docsPagesRoutes } from './docs-pages.ts';
 import { ApiError, errorHandler, validationHook } from './errors.ts';
 import { forecastRoutes } from './forecast.ts';
 import { invoicesRoutes } from './invoices.ts';
+import { commitmentsCsvRoutes, costEntriesCsvRoutes } from './ledger-csv.ts';
 import { managedSourcesRoutes } from './managed-sources.ts';
 import { httpMetrics, notFoundOrNotAllowed, uriLengthLimit } from './middleware.ts';
 import { netForecastRoutes } from './net-forecast.ts';
@@ -116,8 +117,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     .route('/v1', costsRoutes(deps))
     .route('/v1', netForecastRoutes(deps))
     .route('/v1/counterparties', counterpartiesRoutes(deps))
+    .route('/v1/commitments', commitmentsCsvRoutes(deps))
     .route('/v1/commitments', commitmentAttachmentsRoutes(deps))
     .route('/v1/commitments', commitmentsRoutes(deps))
+    .route('/v1/cost-entries', costEntriesCsvRoutes(deps))
     .route('/v1/cost-entries', costEntryAttachmentsRoutes(deps))
     .route('/v1/cost-entries', costEntriesRoutes(deps))
     .route('/v1/attachments', attachmentsRoutes(deps))

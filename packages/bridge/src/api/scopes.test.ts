@@ -29,6 +29,8 @@ const EXPECTED: Record<string, Scope> = {
   'POST /v1/sources/:id/sync': 'sources:admin',
   'PUT /v1/alerts/settings': 'commitments:write',
   'POST /v1/commitments/:id/attachments': 'commitments:write',
+  'POST /v1/commitments/csv': 'commitments:write',
+  'POST /v1/cost-entries/csv': 'commitments:write',
   'POST /v1/cost-entries/:id/attachments': 'commitments:write',
   'DELETE /v1/attachments/:id': 'commitments:write',
   'POST /v1/sources': 'sources:admin',

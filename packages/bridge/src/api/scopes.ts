@@ -33,6 +33,8 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   ...ledgerWrites('/v1/cost-entries'),
   'PUT /v1/alerts/settings': 'commitments:write',
   'POST /v1/commitments/:id/attachments': 'commitments:write',
+  'POST /v1/commitments/csv': 'commitments:write',
+  'POST /v1/cost-entries/csv': 'commitments:write',
   'POST /v1/cost-entries/:id/attachments': 'commitments:write',
   'DELETE /v1/attachments/:id': 'commitments:write',
 };
