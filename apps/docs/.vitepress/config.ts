@@ -44,6 +44,8 @@ export default defineConfig({
           { text: 'Troubleshooting', link: '/troubleshooting' },
           { text: 'Reliability', link: '/reliability' },
           { text: 'Figures and forecast', link: '/forecasting' },
+          { text: 'Commitments, costs and alerts', link: '/commitments' },
+          { text: 'Connections managed through the API', link: '/connections' },
         ],
       },
       {
