@@ -4,7 +4,7 @@
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { CLI_NAME } from '../src/cli/name.ts';
 
 const PACKAGE = join(import.meta.dirname, '..');
@@ -13,30 +13,68 @@ const PACKAGE = join(import.meta.dirname, '..');
 export const CLI_BUNDLE = join(PACKAGE, 'dist', `${CLI_NAME}.mjs`);
 
 /**
- * Writes the bundled CLI to `outfile`. better-sqlite3 is a native addon and stays a runtime
- * dependency; pino-pretty is loaded by pino at run time, so it stays external too. pg is bundled
- * (plain JavaScript); its optional libpq binding, pg-native, is only loaded on request
+ * The CLI with the demo (`pnpm start` in a checkout), for the tests that run the demo as a
+ * separate process; never shipped. Under node_modules, so that it finds better-sqlite3.
+ */
+export const DEMO_BUNDLE = join(PACKAGE, 'node_modules', '.cache', 'demo-cli', `${CLI_NAME}.mjs`);
+
+/** The shipped CLI, and the checkout's CLI that adds the demo (and with it the WHMCS simulator). */
+export const CLI_ENTRIES = {
+  shipped: join(PACKAGE, 'src/cli/main.ts'),
+  demo: join(PACKAGE, 'src/cli/dev-main.ts'),
+} as const;
+
+/** The files a bundle of `entry` is built from, relative to the repository root. */
+export async function bundleInputs(entry: keyof typeof CLI_ENTRIES): Promise<string[]> {
+  const result = await build({
+    ...options(entry),
+    write: false,
+    outfile: join(PACKAGE, 'dist', 'inputs.mjs'),
+    metafile: true,
+  });
+  return Object.keys(result.metafile.inputs);
+}
+
+/**
+ * Writes the bundled CLI to `outfile`: the shipped one, or with the demo. better-sqlite3 is a
+ * native addon and stays a runtime dependency; pino-pretty is loaded by pino at run time, so it
+ * stays external too: they are the package's only `dependencies`. pg is bundled (plain
+ * JavaScript).
+ */
+export async function bundleCli(
+  outfile: string = CLI_BUNDLE,
+  entry: keyof typeof CLI_ENTRIES = 'shipped',
+): Promise<string> {
+  await build({ ...options(entry), outfile });
+  chmodSync(outfile, 0o755);
+  return outfile;
+}
+
+/** What is left out of the bundle: what `dependencies` must hold. */
+export const EXTERNAL = ['better-sqlite3', 'pino-pretty'];
+
+/**
+ * Left out and never installed: pg's optional libpq binding is only loaded on request
  * (NODE_PG_FORCE_NATIVE), which the bridge never makes.
  */
-export async function bundleCli(outfile: string = CLI_BUNDLE): Promise<string> {
-  await build({
-    entryPoints: [join(PACKAGE, 'src/cli/main.ts')],
-    outfile,
+const NEVER_LOADED = ['pg-native'];
+
+function options(entry: keyof typeof CLI_ENTRIES): BuildOptions {
+  return {
+    entryPoints: [CLI_ENTRIES[entry]],
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'esm',
     sourcemap: true,
     legalComments: 'linked',
-    external: ['better-sqlite3', 'pino-pretty', 'pg-native'],
+    external: [...EXTERNAL, ...NEVER_LOADED],
     banner: {
       // Bundled CommonJS dependencies call require(); give them one.
       js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
     },
     logLevel: 'warning',
-  });
-  chmodSync(outfile, 0o755);
-  return outfile;
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

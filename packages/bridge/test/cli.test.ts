@@ -2,18 +2,19 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleCli, CLI_BUNDLE } from '../scripts/bundle.ts';
+import { bundleCli, CLI_BUNDLE, DEMO_BUNDLE } from '../scripts/bundle.ts';
 import { configFor, simSource, TOKEN, tempDir } from './harness.ts';
 
 const BUNDLE = CLI_BUNDLE;
 
 beforeAll(async () => {
-  // The bundled executable is what a deployment runs: test that one, with plain node.
-  await bundleCli();
+  // The bundled executable is what a deployment runs: test that one, with plain node; the demo
+  // (a checkout's `pnpm start`) is bundled apart, as it holds the simulator.
+  await Promise.all([bundleCli(), bundleCli(DEMO_BUNDLE, 'demo')]);
 }, 60_000);
 
-function start(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child: ChildProcess = spawn(process.execPath, [BUNDLE, ...args], {
+function start(args: string[], env: NodeJS.ProcessEnv = {}, bundle = BUNDLE) {
+  const child: ChildProcess = spawn(process.execPath, [bundle, ...args], {
     cwd: tempDir(),
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -83,7 +84,11 @@ describe('the bundled bridge executable', () => {
   });
 
   it('with no configuration, `start` runs the demo: syncs two simulated WHMCS and serves the three curl commands it prints', async () => {
-    const demo = start(['start'], { PORT: '0', BRIDGE_TOKEN: 'demo-token-Kiwi-1-long-enough-000001' });
+    const demo = start(
+      ['start'],
+      { PORT: '0', BRIDGE_TOKEN: 'demo-token-Kiwi-1-long-enough-000001' },
+      DEMO_BUNDLE,
+    );
     await demo.waitFor(/Stop: Ctrl\+C/, 120_000);
     const output = demo.out();
     expect(output).toMatch(/eu\s+full\s+ok/);
@@ -103,12 +108,21 @@ describe('the bundled bridge executable', () => {
 
   it('PORT that is not a port: names PORT and exits 2, for start and demo alike', async () => {
     for (const args of [['start'], ['demo']]) {
-      const run = start(args, { PORT: 'abc' });
+      const run = start(args, { PORT: 'abc' }, DEMO_BUNDLE);
       expect(await run.exit).toBe(2);
       expect(run.err()).toContain(
         'forecaster-bridge: configuration error: PORT: "abc" is not a port number (0-65535)',
       );
     }
+  });
+
+  it('the shipped CLI has no demo: `start` without a configuration refuses like serve, `demo` is unknown', async () => {
+    const bare = start(['start']);
+    expect(await bare.exit).toBe(2);
+    expect(bare.err()).toContain('no configuration to serve: give --config FILE or set BRIDGE_CONFIG');
+    const demo = start(['demo']);
+    expect(await demo.exit).toBe(2);
+    expect(demo.err()).toContain("unknown command 'demo'");
   });
 
   it('serve without a configuration refuses (exit 2), naming what is missing; only start runs the demo', async () => {

@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bundleCli, CLI_BUNDLE } from '../scripts/bundle.ts';
+import { bundleCli, DEMO_BUNDLE } from '../scripts/bundle.ts';
 import { tempDir } from './harness.ts';
 import { runCli } from './reliability-support.ts';
 import { openTerminal, type Terminal } from './terminal.ts';
@@ -17,11 +17,11 @@ const REPO = join(import.meta.dirname, '../../..');
 const TOKEN = 'demo-token-first-run-Heron-4471-Kestrel';
 let terminal: Terminal | undefined;
 
-beforeAll(() => bundleCli(), 60_000);
+beforeAll(() => bundleCli(DEMO_BUNDLE, 'demo'), 60_000);
 afterEach(() => terminal?.close());
 
 function demoInTerminal(dataDir: string, port = '0'): Terminal {
-  terminal = openTerminal(['node', CLI_BUNDLE, 'start', '--data-dir', dataDir], {
+  terminal = openTerminal(['node', DEMO_BUNDLE, 'start', '--data-dir', dataDir], {
     cwd: tempDir(),
     env: { PORT: port, BRIDGE_TOKEN: TOKEN },
   });
@@ -84,7 +84,7 @@ describe('the demo in a terminal', () => {
 
     // A second start on the same port and data directory: refused before touching anything.
     const before = readdirSync(dataDir).sort();
-    const second = runCli(CLI_BUNDLE, ['start', '--data-dir', dataDir], { PORT: String(port) }, tempDir());
+    const second = runCli(DEMO_BUNDLE, ['start', '--data-dir', dataDir], { PORT: String(port) }, tempDir());
     const started = Date.now();
     expect(await second.exit).toBe(2);
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -98,7 +98,7 @@ describe('the demo in a terminal', () => {
 
     // A second demo on another port, same data directory: the lock refuses it, naming the first.
     const other = runCli(
-      CLI_BUNDLE,
+      DEMO_BUNDLE,
       ['start', '--data-dir', dataDir],
       { PORT: String(await freePort()) },
       tempDir(),

@@ -1,5 +1,3 @@
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { createBridge, VERSION } from '../bridge.ts';
 import { checkConfig, formatCheckReport } from '../check/index.ts';
@@ -9,7 +7,7 @@ import { createLogger } from '../logger.ts';
 import { DataDirLockedError, lockDataDir } from '../store/index.ts';
 import type { SyncRunResult } from '../store/types.ts';
 import { SourceBusyError } from '../sync/source-lease.ts';
-import { DEMO_STOP_MESSAGE, type Demo, DemoInterrupted, startDemo } from './demo.ts';
+import { isEntryPoint } from './entry-point.ts';
 import { createLogSink } from './log-sink.ts';
 import { CLI_NAME } from './name.ts';
 import { assertPortFree, PortInUseError } from './port.ts';
@@ -89,42 +87,19 @@ async function serve(path: string | undefined): Promise<void> {
   lock.update({ url: await bridge.listen() });
 }
 
-/** The demo, stoppable at every phase: starting, the first sync, serving. */
-async function demo(port: number, dataDir: string | undefined): Promise<void> {
-  const env = readEnv();
-  const stop = new AbortController();
-  let started: Promise<Demo> | undefined;
-  stopOnSignal({
-    message: DEMO_STOP_MESSAGE,
-    close: async () => {
-      stop.abort();
-      const running = await started?.catch(() => undefined);
-      await running?.close();
-      process.stderr.write('stopped.\n');
-      return EXIT_OK;
-    },
-  });
-  started = startDemo({
-    port,
-    ...(dataDir ? { dataDir } : {}),
-    signal: stop.signal,
-    ...(env.BRIDGE_TOKEN ? { token: env.BRIDGE_TOKEN } : {}),
-  });
-  try {
-    await started;
-  } catch (err) {
-    // Stopped by a signal: the handler finishes the exit.
-    if (!(err instanceof DemoInterrupted)) throw err;
-  }
-}
-
 function port(value: string): number {
   const parsed = portSchema.safeParse(value);
   if (!parsed.success) throw new InvalidArgumentError('a port number (0-65535)');
   return parsed.data;
 }
 
-export function buildProgram(): Command {
+/** What a checkout adds to the shipped CLI (src/cli/dev-main.ts): the demo. */
+export interface ProgramOptions {
+  /** Runs the demo on `port` with `dataDir`; without it there is no `demo` command. */
+  demo?: (port: number, dataDir: string) => Promise<void>;
+}
+
+export function buildProgram(options: ProgramOptions = {}): Command {
   const program = new Command(CLI_NAME)
     .description('Forecaster Bridge: syncs invoices from WHMCS and serves them to the Commitment Forecaster')
     .version(VERSION)
@@ -265,31 +240,34 @@ export function buildProgram(): Command {
       process.stdout.write(`${JSON.stringify(redactedConfig(cfg), null, 2)}\n`);
     });
 
-  program
-    .command('demo')
-    .description('run against two simulated WHMCS installs (what `pnpm start` does with no configuration)')
-    .option('-p, --port <port>', 'listen port (default $PORT or 8787)', port)
-    .option('--data-dir <dir>', "the demo's data directory, deleted at every start", './data/demo')
-    .action((opts: { port?: number; dataDir: string }) =>
-      demo(opts.port ?? readEnv().PORT ?? 8787, opts.dataDir),
-    );
+  const { demo } = options;
+  if (demo) {
+    program
+      .command('demo')
+      .description('run against two simulated WHMCS installs (what `pnpm start` does with no configuration)')
+      .option('-p, --port <port>', 'listen port (default $PORT or 8787)', port)
+      .option('--data-dir <dir>', "the demo's data directory, emptied at every start", './data/demo')
+      .action((opts: { port?: number; dataDir: string }) =>
+        demo(opts.port ?? readEnv().PORT ?? 8787, opts.dataDir),
+      );
+  }
 
   program
     .command('start', { hidden: true })
-    .description('serve with the configuration if there is one, else run the demo')
-    .option('--data-dir <dir>', "the demo's data directory, deleted at every start", './data/demo')
+    .description('serve with the configuration if there is one, else run the demo (in a checkout)')
+    .option('--data-dir <dir>', "the demo's data directory, emptied at every start", './data/demo')
     .action((opts: { dataDir: string }) => {
       const env = readEnv();
-      if (configPath() || env.BRIDGE_CONFIG) return serve(configPath());
+      if (configPath() || env.BRIDGE_CONFIG || !demo) return serve(configPath());
       return demo(env.PORT ?? 8787, opts.dataDir);
     });
 
   return program;
 }
 
-export async function main(argv: string[] = process.argv): Promise<void> {
+export async function main(argv: string[] = process.argv, options: ProgramOptions = {}): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(options).parseAsync(argv);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${CLI_NAME}: configuration error: ${err.message}\n`);
@@ -308,15 +286,4 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   }
 }
 
-/** True when this module is the program node was started with (tsx, the bundle, a bin link). */
-function isEntryPoint(): boolean {
-  const invoked = process.argv[1];
-  if (!invoked) return false;
-  try {
-    return pathToFileURL(realpathSync(invoked)).href === import.meta.url;
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) void main();
+if (isEntryPoint(import.meta.url)) void main();
