@@ -1,0 +1,52 @@
+import { redactedStore } from './store.ts';
+import type { BridgeConfig } from './types.ts';
+
+/** The effective configuration for `forecaster-bridge config print`: every secret replaced by `***`. */
+export function redactedConfig(config: BridgeConfig): Record<string, unknown> {
+  return {
+    origin: config.origin,
+    listen: config.listen,
+    dataDir: config.dataDir,
+    store: redactedStore(config.store),
+    tokens: config.tokens.map((t) => ({
+      name: t.name,
+      sha256: '***',
+      ...(t.scopes ? { scopes: t.scopes } : {}),
+    })),
+    cors: config.cors,
+    rateLimit: config.rateLimit,
+    log: config.log,
+    docsBaseUrl: config.docsBaseUrl,
+    sources: config.sources.map((s) => ({
+      id: s.id,
+      name: s.name,
+      url: s.url,
+      credentials:
+        'identifier' in s.credentials
+          ? { identifier: s.credentials.identifier, secret: '***' }
+          : { username: s.credentials.username, password: '***' },
+      ...(s.accessKey ? { accessKey: '***' } : {}),
+      timeZone: s.timeZone,
+      pageSize: s.pageSize,
+      concurrency: s.concurrency,
+      timeoutMs: s.timeoutMs,
+      sync: s.sync,
+      tls: s.tls.caFile ? { caFile: s.tls.caFile } : {},
+      allowInsecureHttp: s.allowInsecureHttp,
+    })),
+    ...(config.facade && config.facade.credentials.length > 0
+      ? {
+          facade: {
+            credentials: config.facade.credentials.map((c) => ({
+              identifier: c.identifier,
+              secretSha256: '***',
+              ...(c.sources ? { sources: c.sources } : {}),
+            })),
+            allowlist: config.facade.allowlist,
+            trustedProxies: config.facade.trustedProxies,
+            ban: config.facade.ban,
+          },
+        }
+      : {}),
+  };
+}
