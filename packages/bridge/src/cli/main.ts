@@ -286,4 +286,17 @@ export async function main(argv: string[] = process.argv, options: ProgramOption
   }
 }
 
-if (isEntryPoint(import.meta.url)) void main();
+let ran = false;
+
+/**
+ * Runs the CLI, once per process: a bundle of dev-main.ts holds this module too, and there both
+ * are the program node was started with.
+ */
+export function runOnce(options: ProgramOptions = {}): void {
+  if (ran) return;
+  ran = true;
+  void main(process.argv, options);
+}
+
+// Deferred, so that an entry importing this module (dev-main.ts, with the demo) runs first.
+if (isEntryPoint(import.meta.url)) setImmediate(() => runOnce());
