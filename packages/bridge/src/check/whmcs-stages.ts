@@ -60,6 +60,7 @@ export async function whmcsStages(
     credentials: source.credentials,
     ...(source.accessKey ? { accessKey: source.accessKey } : {}),
     timeoutMs: context.timeoutMs,
+    ...(source.maxResponseBytes ? { maxResponseBytes: source.maxResponseBytes } : {}),
     fetch: fetchFor(source),
     userAgent: USER_AGENT,
     // The whole point: one attempt. A retried refusal is a step towards a ban.

@@ -120,6 +120,7 @@ export function loadConfig(options: LoadOptions = {}): BridgeConfig {
       pageSize: source.pageSize,
       concurrency: source.concurrency,
       timeoutMs: source.timeoutMs,
+      ...(source.maxResponseBytes ? { maxResponseBytes: source.maxResponseBytes } : {}),
       sync: source.sync,
       tls: { ...(source.tls.caFile ? { caFile: resolve(baseDir, source.tls.caFile), ca } : {}) },
       allowInsecureHttp: source.allowInsecureHttp,

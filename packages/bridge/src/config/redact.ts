@@ -30,6 +30,7 @@ export function redactedConfig(config: BridgeConfig): Record<string, unknown> {
       pageSize: s.pageSize,
       concurrency: s.concurrency,
       timeoutMs: s.timeoutMs,
+      ...(s.maxResponseBytes ? { maxResponseBytes: s.maxResponseBytes } : {}),
       sync: s.sync,
       tls: s.tls.caFile ? { caFile: s.tls.caFile } : {},
       allowInsecureHttp: s.allowInsecureHttp,

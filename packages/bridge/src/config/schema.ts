@@ -59,6 +59,16 @@ export const sourceConfigSchema = z
     concurrency: z.number().int().min(1).max(8).default(2),
     /** Time allowed for one call to WHMCS, per attempt, in milliseconds. */
     timeoutMs: z.number().int().min(1000).max(600_000).default(30_000),
+    /**
+     * The largest answer read from WHMCS, in bytes (default 32 MB): a larger one fails the call
+     * with `response_too_large` instead of filling the bridge's memory. Raise it with pageSize.
+     */
+    maxResponseBytes: z
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(1024 * 1024 * 1024)
+      .optional(),
     /** The schedule: an incremental sync reads what changed, a full one reads every invoice again. */
     sync: z
       .strictObject({

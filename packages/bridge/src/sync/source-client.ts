@@ -32,6 +32,7 @@ export function clientForSource(
     credentials: source.credentials,
     ...(source.accessKey ? { accessKey: source.accessKey } : {}),
     timeoutMs: source.timeoutMs,
+    ...(source.maxResponseBytes ? { maxResponseBytes: source.maxResponseBytes } : {}),
     fetch: fetchFor(source),
     userAgent: USER_AGENT,
     onCall: (event) => {
