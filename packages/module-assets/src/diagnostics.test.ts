@@ -42,6 +42,14 @@ const BRIDGE_CODES = [
   'credential_refused',
   'login_cooldown',
   'login_in_progress',
+  'mass_delete',
+  'source_busy',
+  'lease_lost',
+  'store_full',
+  'store_corrupt',
+  'store_read_only',
+  'schema_too_new',
+  'internal_error',
 ];
 
 describe('DIAGNOSTIC_CODES', () => {
@@ -88,7 +96,8 @@ describe('diagnostics', () => {
 
   it('marks only the failures the bridge can work through as warnings', () => {
     const warnings = diagnostics.filter((entry) => entry.severity === 'warning').map((entry) => entry.code);
-    expect(warnings.sort()).toEqual(['over_privileged', 'source_never_synced']);
+    // source_busy and lease_lost: another bridge process carries the sync on; nothing is lost.
+    expect(warnings.sort()).toEqual(['lease_lost', 'over_privileged', 'source_busy', 'source_never_synced']);
   });
 
   it('says what a reader needs for the tricky ones', () => {

@@ -426,6 +426,92 @@ const catalogue = [
     fix: ['Wait a few seconds, then try again.'],
     guideStep: 'failed-login-ban',
   }),
+  entry('mass_delete', {
+    severity: 'error',
+    title: 'The sync would have deleted more invoices than one run may',
+    meaning:
+      'WHMCS listed far fewer invoices than the bridge holds, so the run would have deleted more than `sync.maxDeleteShare` of them (10% unless configured). A WHMCS that answers short (a cache, a broken plugin, a restored backup) must not empty the store: the run deleted nothing and kept every invoice. The message says how many it would have deleted and what it saw.',
+    fix: [
+      'Compare the counts in the message with the invoice list in WHMCS’s admin area.',
+      'If WHMCS answers short, look for a cache or proxy in front of `includes/api.php` and turn it off for the API.',
+      'If WHMCS really lost those invoices, run `forecaster-bridge sync --full --allow-mass-delete` once (or set `sync.allowMassDelete` for the source).',
+    ],
+    guideStep: 'proxies',
+  }),
+  entry('source_busy', {
+    severity: 'warning',
+    title: 'Another process is syncing this source',
+    meaning:
+      'Only one process syncs a source at a time (two full syncs would delete each other’s invoices). Another bridge process on the same store holds the source’s sync lease; the message names its process id, host and purpose. Nothing was sent to WHMCS.',
+    fix: [
+      'Wait for the other sync to finish (`GET /v1/sources/{id}` shows it), then try again.',
+      'If that process is gone, its lease expires within a minute and the next run takes it over.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('lease_lost', {
+    severity: 'warning',
+    title: 'Another process took over this sync',
+    meaning:
+      'The run could not renew its sync lease in time (the process stalled, or the store was unreachable), and another process took the source over. The run stopped without writing anything further; what it had committed stays, and the other process records its own run.',
+    fix: [
+      'Nothing to do when the other process is a bridge you started: it carries on.',
+      'If it happens often, look for what stalls the bridge (memory, a slow or network disk under the data directory).',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('store_full', {
+    severity: 'error',
+    title: 'The disk under the bridge’s store is full',
+    meaning:
+      'The bridge could not write to its SQLite store because the disk (or the volume holding the data directory) has no space left. The page being written was rolled back; nothing half-written remains. `/readyz` answers 503 while the disk is nearly full.',
+    fix: [
+      'Free space on the disk holding the data directory, or move the data directory to a larger one.',
+      'Run the sync again: it resumes from its checkpoint.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('store_corrupt', {
+    severity: 'error',
+    title: 'The bridge’s store file is damaged',
+    meaning:
+      'SQLite found the store file malformed (a disk fault, a copy taken while the bridge wrote, or a file edited by another program). The bridge stops writing to it rather than make it worse; `/readyz` answers 503.',
+    fix: [
+      'Stop the bridge and keep a copy of the data directory.',
+      'Restore the store from a backup, or move the damaged file aside: the next start syncs every source afresh from WHMCS.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('store_read_only', {
+    severity: 'error',
+    title: 'The bridge cannot write to its store',
+    meaning:
+      'The store file or its directory is read-only for the bridge’s user (permissions, a read-only mount, or a volume mounted without write access). `/readyz` answers 503.',
+    fix: [
+      'Give the bridge’s user write access to the data directory and every file in it.',
+      'Check that the volume holding the data directory is mounted read-write.',
+    ],
+    guideStep: 'check-connection',
+  }),
+  entry('schema_too_new', {
+    severity: 'error',
+    title: 'The store was written by a newer bridge',
+    meaning:
+      'The data directory holds a store migrated by a newer version of the bridge than this one. An older bridge cannot know what the newer schema means, so it refuses to open it instead of damaging it.',
+    fix: ['Run the newer bridge again, or point this one at a data directory of its own.'],
+    guideStep: 'check-connection',
+  }),
+  entry('internal_error', {
+    severity: 'error',
+    title: 'An unexpected error stopped the sync',
+    meaning:
+      'Something the bridge does not expect stopped the run. What it had committed stays, and the next run resumes from its checkpoint. The details are in the bridge’s log (never in the API, which could leak them).',
+    fix: [
+      'Read the bridge’s log around the time of the error (the line says `unexpected sync error`).',
+      'Run `forecaster-bridge check` for the source; if the error repeats, report it with that log line.',
+    ],
+    guideStep: 'check-connection',
+  }),
 ];
 
 /**

@@ -89,6 +89,15 @@ export const DIAGNOSTIC_CODES = [
   'credential_refused',
   'login_cooldown',
   'login_in_progress',
+  // What keeps the store whole: bounded deletes, one writer per source, a healthy store file.
+  'mass_delete',
+  'source_busy',
+  'lease_lost',
+  'store_full',
+  'store_corrupt',
+  'store_read_only',
+  'schema_too_new',
+  'internal_error',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

@@ -3689,7 +3689,7 @@ export type components = {
         };
         CheckStage: {
             /** @enum {string} */
-            code?: "ip_not_allowed" | "ip_banned" | "invalid_access_key" | "invalid_credentials" | "auth_failed" | "permission_denied" | "invalid_action" | "api_error" | "http_error" | "timeout" | "network" | "invalid_response" | "response_too_large" | "redirected" | "incomplete_walk" | "config_invalid" | "dns_failed" | "tcp_refused" | "tcp_timeout" | "tls_expired" | "tls_hostname_mismatch" | "tls_unknown_ca" | "tls_failed" | "plain_http_refused" | "not_whmcs_api" | "waf_blocked" | "url_points_to_admin" | "secret_whitespace" | "over_privileged" | "sample_parse_failed" | "rate_limited" | "source_never_synced" | "credential_refused" | "login_cooldown" | "login_in_progress";
+            code?: "ip_not_allowed" | "ip_banned" | "invalid_access_key" | "invalid_credentials" | "auth_failed" | "permission_denied" | "invalid_action" | "api_error" | "http_error" | "timeout" | "network" | "invalid_response" | "response_too_large" | "redirected" | "incomplete_walk" | "config_invalid" | "dns_failed" | "tcp_refused" | "tcp_timeout" | "tls_expired" | "tls_hostname_mismatch" | "tls_unknown_ca" | "tls_failed" | "plain_http_refused" | "not_whmcs_api" | "waf_blocked" | "url_points_to_admin" | "secret_whitespace" | "over_privileged" | "sample_parse_failed" | "rate_limited" | "source_never_synced" | "credential_refused" | "login_cooldown" | "login_in_progress" | "mass_delete" | "source_busy" | "lease_lost" | "store_full" | "store_corrupt" | "store_read_only" | "schema_too_new" | "internal_error";
             detail: string;
             docsUrl?: string;
             fix?: string[];
