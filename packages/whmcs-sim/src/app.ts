@@ -16,7 +16,7 @@ import { corruptUtf8 } from './corrupt-utf8.ts';
 import type { FaultRegistry } from './fault-registry.ts';
 import { admit } from './gatekeeper.ts';
 import { notFoundPage, proxyErrorPage } from './html-pages.ts';
-import { redactParams, sleep, untilAborted } from './request-input.ts';
+import { redactParams, untilAborted } from './request-input.ts';
 import type { RequestLogEntry, ResolvedSimulatorOptions } from './types.ts';
 import { notSimulatedMessage, WHMCS_ACTIONS } from './whmcs-actions.ts';
 import { VERSION_TEXT } from './wire.ts';
@@ -82,17 +82,17 @@ export function createApp(deps: AppDeps): Hono<{ Bindings: SimBindings }> {
         else if (env.outcome) env.outcome.reset = true;
         return new Response(null, { status: 499 });
       case 'slow':
-        await sleep(fault.delayMs ?? 1000, request.signal);
+        await options.sleep(fault.delayMs ?? 1000, request.signal);
         break;
       default:
         break;
     }
 
-    await sleep(options.latency.perCallMs, request.signal);
+    await options.sleep(options.latency.perCallMs, request.signal);
     const { outcome, format } = answer(deps, ip, params);
     if (outcome.rows !== undefined) {
       const { perRowMs, perSkippedRowMs } = options.latency;
-      await sleep(perRowMs * outcome.rows + perSkippedRowMs * (outcome.skipped ?? 0), request.signal);
+      await options.sleep(perRowMs * outcome.rows + perSkippedRowMs * (outcome.skipped ?? 0), request.signal);
     }
 
     // WHMCS 5 answered every error with HTTP 200.

@@ -1,4 +1,5 @@
 import { assertTimeZone } from './local-time.ts';
+import { sleep } from './request-input.ts';
 import type { ResolvedSimulatorOptions, SimAdmin, SimCredential, SimulatorOptions } from './types.ts';
 
 /** The credential a simulator accepts when none are configured: every action allowed. */
@@ -54,6 +55,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedSimulato
     version,
     timeZone,
     now: options.now ?? (() => new Date()),
+    sleep: options.sleep ?? sleep,
     credentials: (options.credentials ?? [DEFAULT_CREDENTIAL]).map((c) => ({
       ...c,
       actions: [...c.actions],

@@ -74,6 +74,11 @@ export interface SimulatorOptions {
   timeZone?: string;
   /** Clock (default `() => new Date()`): today for Overdue, updated_at on mutations, bans. */
   now?: () => Date;
+  /**
+   * How the simulator waits for its latency and `slow` faults (default: a timer that ends early
+   * when the request is aborted). Tests pass one that records the delays instead of sleeping.
+   */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** API credentials (default {@link DEFAULT_CREDENTIAL}). */
   credentials?: SimCredential[];
   /** Admin users for the legacy login (default {@link DEFAULT_ADMIN}). */
@@ -105,6 +110,7 @@ export interface ResolvedSimulatorOptions {
   version: WhmcsVersion;
   timeZone: string;
   now: () => Date;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   credentials: SimCredential[];
   admins: SimAdmin[];
   accessKey: string | undefined;
