@@ -1,15 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simSource } from './harness.ts';
-import {
-  bundleCli,
-  openBridge,
-  queryStore,
-  reliabilityConfig,
-  removeBundle,
-  runCli,
-} from './reliability-support.ts';
+import { describe, expect, it } from 'vitest';
+import { bundledCli, queryStore, runCli, syncedSource } from './reliability-support.ts';
 
 /*
  * Issue 10, item 4: the new-invoice walk runs newest first and commits each page; the next
@@ -18,26 +8,17 @@ import {
  */
 
 const SYNCED = 10_000;
-let bundle: string;
-
-beforeAll(async () => {
-  bundle = await bundleCli();
-}, 60_000);
-
-afterAll(() => removeBundle(bundle));
+const bundle = bundledCli();
 
 async function syncedWithNewInvoices() {
-  const eu = await simSource('eu', { invoices: SYNCED, seed: 11 });
-  const { file, env, dataDir } = reliabilityConfig([eu], { pageSize: 100, concurrency: 2 });
-  const bridge = await openBridge(file, env, { keepOpen: true });
-  expect((await bridge.engine.run('eu', 'full')).result).toBe('ok');
-  await bridge.close();
+  const { eu, env, configPath, storePath } = await syncedSource({
+    invoices: SYNCED,
+    seed: 11,
+    source: { concurrency: 2 },
+  });
   const added: number[] = [];
   for (let i = 0; i < 700; i++) added.push(eu.served.sim.addInvoice({ status: 'Paid' }).id);
   for (let i = 0; i < 10; i++) added.push(eu.served.sim.addInvoice({ status: 'Unpaid' }).id);
-  const configPath = join(dataDir, 'bridge.json');
-  writeFileSync(configPath, JSON.stringify(file));
-  const storePath = join(dataDir, 'bridge.sqlite');
   const missing = () => {
     const stored = new Set(
       queryStore<{ id: number }>(storePath, 'SELECT id FROM invoices WHERE deleted_at IS NULL').map(
@@ -54,7 +35,7 @@ const newWalk = (r: { action: string | null; params: Record<string, string> }) =
   r.action?.toLowerCase() === 'getinvoices' && r.params.order === 'desc' && !r.params.status;
 
 async function incremental(env: NodeJS.ProcessEnv, configPath: string) {
-  const run = runCli(bundle, ['--config', configPath, 'sync'], env);
+  const run = runCli(bundle(), ['--config', configPath, 'sync'], env);
   return { run, code: await run.exit };
 }
 
@@ -83,7 +64,7 @@ describe('an interrupted incremental sync loses no new invoice', () => {
       times: 1,
       match: (r) => newWalk(r) && Number(r.params.limitstart) > 0,
     });
-    const run = runCli(bundle, ['--config', configPath, 'sync'], env);
+    const run = runCli(bundle(), ['--config', configPath, 'sync'], env);
     const until = Date.now() + 60_000;
     while (!eu.served.sim.requests.some((r) => newWalk(r) && Number(r.params.limitstart) > 0)) {
       if (Date.now() > until) throw new Error('the walk never reached its second page');

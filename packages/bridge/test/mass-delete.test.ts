@@ -1,16 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simSource } from './harness.ts';
-import {
-  AUTH,
-  bundleCli,
-  openBridge,
-  queryStore,
-  reliabilityConfig,
-  removeBundle,
-  runCli,
-} from './reliability-support.ts';
+import { describe, expect, it } from 'vitest';
+import { bundledCli, runCli, sourceView, syncedSource } from './reliability-support.ts';
 
 /*
  * Issue 10, item 2 (engine side): never delete more than a configurable share of the store in
@@ -18,20 +7,21 @@ import {
  * run fails, nothing is removed, and /v1/sources shows why.
  */
 
-let bundle: string;
-
-beforeAll(async () => {
-  bundle = await bundleCli();
-}, 60_000);
-
-afterAll(() => removeBundle(bundle));
+const bundle = bundledCli();
 
 describe('a run never deletes more than maxDeleteShare of the store on its own', () => {
   it('15% gone in WHMCS: the full sync fails with mass_delete, deletes nothing, says why; --allow-mass-delete then deletes them', async () => {
-    const eu = await simSource('eu', { invoices: 1_000, seed: 3 });
-    const { file, env, dataDir } = reliabilityConfig([eu], { pageSize: 100 });
-    const bridge = await openBridge(file, env, { keepOpen: true });
-    expect((await bridge.engine.run('eu', 'full')).result).toBe('ok');
+    const {
+      eu,
+      env,
+      bridge,
+      configPath,
+      live: liveNow,
+    } = await syncedSource({
+      invoices: 1_000,
+      seed: 3,
+      open: true,
+    });
     const ids = [...eu.served.sim.visibleInvoices()].map((i) => i.id);
     const live = ids.length;
     const doomed = ids.filter((_, i) => i % 7 === 0); // about 14%
@@ -42,35 +32,32 @@ describe('a run never deletes more than maxDeleteShare of the store on its own',
     expect(refused.removed).toBe(0);
     expect(refused.error?.code).toBe('mass_delete');
     expect(refused.error?.message).toContain(`would delete ${doomed.length} of ${live} stored invoices`);
-    const view = (await (await bridge.app.request('/v1/sources/eu', { headers: AUTH })).json()) as {
-      data: { state: string; lastError: { code: string; message: string } };
-    };
-    expect(view.data.state).toBe('failing');
-    expect(view.data.lastError).toMatchObject({ code: 'mass_delete' });
-    expect(view.data.lastError.message).toContain('--allow-mass-delete');
-    const storePath = join(dataDir, 'bridge.sqlite');
-    const liveNow = () =>
-      queryStore<{ n: number }>(storePath, 'SELECT count(*) AS n FROM invoices WHERE deleted_at IS NULL')[0]!
-        .n;
+    const view = await sourceView<{ state: string; lastError: { code: string; message: string } }>(
+      bridge.app,
+      'eu',
+    );
+    expect(view.state).toBe('failing');
+    expect(view.lastError).toMatchObject({ code: 'mass_delete' });
+    expect(view.lastError.message).toContain('--allow-mass-delete');
     expect(liveNow()).toBe(live);
     await bridge.close();
 
     // A person who knows WHMCS really lost them says so once, on the command line.
-    const configPath = join(dataDir, 'bridge.json');
-    writeFileSync(configPath, JSON.stringify(file));
-    const plain = runCli(bundle, ['--config', configPath, 'sync', '--full'], env);
+    const plain = runCli(bundle(), ['--config', configPath, 'sync', '--full'], env);
     expect(await plain.exit, plain.out()).toBe(1);
     expect(liveNow()).toBe(live);
-    const allowed = runCli(bundle, ['--config', configPath, 'sync', '--full', '--allow-mass-delete'], env);
+    const allowed = runCli(bundle(), ['--config', configPath, 'sync', '--full', '--allow-mass-delete'], env);
     expect(await allowed.exit, allowed.out() + allowed.err()).toBe(0);
     expect(liveNow()).toBe(live - doomed.length);
   }, 120_000);
 
   it('a share within the budget is deleted as before; sync.maxDeleteShare raises it', async () => {
-    const eu = await simSource('eu', { invoices: 400, seed: 4 });
-    const { file, env } = reliabilityConfig([eu], { pageSize: 100, sync: { maxDeleteShare: 0.5 } });
-    const bridge = await openBridge(file, env);
-    expect((await bridge.engine.run('eu', 'full')).result).toBe('ok');
+    const { eu, bridge } = await syncedSource({
+      invoices: 400,
+      seed: 4,
+      source: { sync: { maxDeleteShare: 0.5 } },
+      open: true,
+    });
     const ids = [...eu.served.sim.visibleInvoices()].map((i) => i.id);
     for (const id of ids.slice(0, Math.floor(ids.length * 0.4))) eu.served.sim.deleteInvoice(id);
     const run = await bridge.engine.run('eu', 'full');

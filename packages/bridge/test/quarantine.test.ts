@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { simSource } from './harness.ts';
-import { AUTH, listedInvoices, openBridge, reliabilityConfig } from './reliability-support.ts';
+import { AUTH, listedInvoices, openBridge, reliabilityConfig, sourceView } from './reliability-support.ts';
 import { type RowEdit, rewritingProxy } from './rewriting-proxy.ts';
 
 /*
@@ -44,18 +44,16 @@ describe('one malformed invoice never blocks the rest', () => {
     expect(stored.size).toBe(expected.length);
     for (const id of expected) expect(stored.has(id)).toBe(true);
 
-    const view = (await (await bridge.app.request('/v1/sources/eu', { headers: AUTH })).json()) as {
-      data: {
-        state: string;
-        quarantine: {
-          count: number;
-          rows: Array<{ id: string; field: string; value: string; message: string }>;
-        };
+    const view = await sourceView<{
+      state: string;
+      quarantine: {
+        count: number;
+        rows: Array<{ id: string; field: string; value: string; message: string }>;
       };
-    };
-    expect(view.data.state).toBe('ok');
-    expect(view.data.quarantine.count).toBe(8);
-    const byId = new Map(view.data.quarantine.rows.map((r) => [r.id, r]));
+    }>(bridge.app, 'eu');
+    expect(view.state).toBe('ok');
+    expect(view.quarantine.count).toBe(8);
+    const byId = new Map(view.quarantine.rows.map((r) => [r.id, r]));
     badIds.forEach((id, i) => {
       const [field, value] = malformed[i]!;
       expect(byId.get(String(id)), String(id)).toMatchObject({ field, value });

@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { bundleCli as bundle } from '../scripts/bundle.ts';
 import { type Bridge, type BridgeOptions, createBridge } from '../src/bridge.ts';
 import { type BridgeConfigFile, loadConfig, type SourceConfigInput } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
-import { configFor, type SimSource, TOKEN } from './harness.ts';
+import { configFor, type SimSource, simSource, TOKEN } from './harness.ts';
 
 /*
  * Shared by the reliability tests (faults, crashes, properties, secrets, soak): a bridge with
@@ -183,3 +183,58 @@ export function prng(seed: number): { next(): number; int(min: number, max: numb
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The CLI bundled for this test file: built before its tests, removed after them.
+ *
+ * @example const cli = bundledCli(); it('...', () => runCli(cli(), ['sync']))
+ */
+export function bundledCli(): () => string {
+  let path: string | undefined;
+  beforeAll(async () => {
+    path = await bundleCli();
+  }, 60_000);
+  afterAll(() => {
+    if (path) removeBundle(path);
+  });
+  return () => {
+    if (!path) throw new Error('bundledCli(): the bundle is built in beforeAll');
+    return path;
+  };
+}
+
+/** Live (not deleted) invoices in the store file, read apart from the bridge. */
+export function liveCount(storePath: string): number {
+  return queryStore<{ n: number }>(
+    storePath,
+    'SELECT count(*) AS n FROM invoices WHERE deleted_at IS NULL',
+  )[0]!.n;
+}
+
+/**
+ * Source `eu` of a simulated WHMCS (`invoices`, `seed`), synced in full once by an in-process
+ * bridge, with its configuration file written for the CLI. With `open`, the bridge stays open
+ * until the test ends.
+ */
+export async function syncedSource(options: {
+  invoices: number;
+  seed: number;
+  source?: Partial<SourceConfigInput>;
+  open?: boolean;
+}) {
+  const eu = await simSource('eu', { invoices: options.invoices, seed: options.seed });
+  const { file, env, dataDir } = reliabilityConfig([eu], { pageSize: 100, ...options.source });
+  const bridge = await openBridge(file, env);
+  expect((await bridge.engine.run('eu', 'full')).result).toBe('ok');
+  if (!options.open) await bridge.close();
+  const configPath = join(dataDir, 'bridge.json');
+  writeFileSync(configPath, JSON.stringify(file));
+  const storePath = join(dataDir, 'bridge.sqlite');
+  return { eu, file, env, dataDir, bridge, configPath, storePath, live: () => liveCount(storePath) };
+}
+
+/** `GET /v1/sources/{id}` of an in-process bridge, as the API answers it. */
+export async function sourceView<T>(app: Bridge['app'], id: string): Promise<T> {
+  const body = (await (await app.request(`/v1/sources/${id}`, { headers: AUTH })).json()) as { data: T };
+  return body.data;
+}

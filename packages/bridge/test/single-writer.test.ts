@@ -1,16 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SimSource, simSource, TOKEN } from './harness.ts';
-import {
-  bundleCli,
-  openBridge,
-  queryStore,
-  reliabilityConfig,
-  removeBundle,
-  runCli,
-  sleep,
-} from './reliability-support.ts';
+import { describe, expect, it } from 'vitest';
+import { type SimSource, TOKEN } from './harness.ts';
+import { bundledCli, runCli, sleep, syncedSource } from './reliability-support.ts';
 
 /*
  * Issue 10, item 1: two processes syncing one source at once each marked the rows they read
@@ -19,32 +9,17 @@ import {
  */
 
 const INVOICES = 3_000;
-let bundle: string;
-
-beforeAll(async () => {
-  bundle = await bundleCli();
-}, 60_000);
-
-afterAll(() => removeBundle(bundle));
+const bundle = bundledCli();
 
 /** A synced store of INVOICES invoices, and a WHMCS that now answers in 300 to 600 ms. */
 async function syncedSlowSource() {
-  const eu = await simSource('eu', { invoices: INVOICES, seed: 7 });
-  const { file, env, dataDir } = reliabilityConfig([eu], { pageSize: 100, concurrency: 2 });
-  const first = await openBridge(file, env, { keepOpen: true });
-  expect((await first.engine.run('eu', 'full')).result).toBe('ok');
-  await first.close();
+  const synced = await syncedSource({ invoices: INVOICES, seed: 7, source: { concurrency: 2 } });
   let call = 0;
   for (const delayMs of [300, 450, 600]) {
     const turn = call++;
-    eu.served.sim.faults.add({ kind: 'slow', delayMs, match: (r) => r.index % 3 === turn });
+    synced.eu.served.sim.faults.add({ kind: 'slow', delayMs, match: (r) => r.index % 3 === turn });
   }
-  const configPath = join(dataDir, 'bridge.json');
-  writeFileSync(configPath, JSON.stringify(file));
-  const storePath = join(dataDir, 'bridge.sqlite');
-  const live = () =>
-    queryStore<{ n: number }>(storePath, 'SELECT count(*) AS n FROM invoices WHERE deleted_at IS NULL')[0]!.n;
-  return { eu, env, configPath, dataDir, live };
+  return synced;
 }
 
 /** Waits until WHMCS received a request after `since` (the syncing process holds the lease by then). */
@@ -61,11 +36,11 @@ describe('one process syncs a source at a time', () => {
     const { eu, env, configPath, live } = await syncedSlowSource();
     expect(live()).toBe(INVOICES);
     const before = eu.served.sim.requests.length;
-    const a = runCli(bundle, ['--config', configPath, 'sync', '--full'], env);
+    const a = runCli(bundle(), ['--config', configPath, 'sync', '--full'], env);
     // `sleep 0.3` in the report; on a loaded machine node may need longer just to start.
     await untilCalled(eu, before);
     await sleep(300);
-    const b = runCli(bundle, ['--config', configPath, 'sync', '--full'], env);
+    const b = runCli(bundle(), ['--config', configPath, 'sync', '--full'], env);
     const codeB = await b.exit;
     expect(codeB, b.err()).toBe(75);
     expect(b.err()).toContain(`source "eu" is being synced by another bridge process (pid ${a.child.pid} on`);
@@ -77,7 +52,7 @@ describe('one process syncs a source at a time', () => {
 
   it('a running `serve` and `bridge sync`: whichever comes second skips, and /v1/sources says why', async () => {
     const { eu, env, configPath, live } = await syncedSlowSource();
-    const serve = runCli(bundle, ['--config', configPath, 'serve'], env);
+    const serve = runCli(bundle(), ['--config', configPath, 'serve'], env);
     const [, url] = await serve.waitFor(/bridge listening on (http:\/\/[\d.:]+)/);
     const auth = { Authorization: `Bearer ${TOKEN}` };
 
@@ -90,7 +65,7 @@ describe('one process syncs a source at a time', () => {
     });
     expect(post.status).toBe(202);
     await untilCalled(eu, beforePost);
-    const cli = runCli(bundle, ['--config', configPath, 'sync', '--full'], env);
+    const cli = runCli(bundle(), ['--config', configPath, 'sync', '--full'], env);
     expect(await cli.exit, cli.err()).toBe(75);
     expect(cli.err()).toContain(`(pid ${serve.child.pid} on`);
     expect(cli.err()).toContain('(serve)');
@@ -98,7 +73,7 @@ describe('one process syncs a source at a time', () => {
 
     // The CLI first: serve's run is skipped, and /v1/sources/eu names the process that syncs.
     const beforeCli = eu.served.sim.requests.length;
-    const cli2 = runCli(bundle, ['--config', configPath, 'sync', '--full'], env);
+    const cli2 = runCli(bundle(), ['--config', configPath, 'sync', '--full'], env);
     await untilCalled(eu, beforeCli);
     const post2 = await fetch(`${url}/v1/sources/eu/sync`, {
       method: 'POST',
@@ -121,9 +96,9 @@ describe('one process syncs a source at a time', () => {
 
   it('a second `serve` on the same data directory refuses to start, naming the first, and touches nothing', async () => {
     const { env, configPath, live } = await syncedSlowSource();
-    const first = runCli(bundle, ['--config', configPath, 'serve'], env);
+    const first = runCli(bundle(), ['--config', configPath, 'serve'], env);
     const [, url] = await first.waitFor(/bridge listening on (http:\/\/[\d.:]+)/);
-    const second = runCli(bundle, ['--config', configPath, 'serve'], env);
+    const second = runCli(bundle(), ['--config', configPath, 'serve'], env);
     expect(await second.exit).toBe(75);
     expect(second.err()).toContain(`in use by another bridge (pid ${first.child.pid} on`);
     expect(second.err()).toContain(`serving on ${url}`);
