@@ -15,7 +15,7 @@ describe('diagnose', () => {
   });
 
   it('an unknown code still gets a hint and a link, never an exception', () => {
-    const { hint, docsUrl } = diagnose('internal_error');
+    const { hint, docsUrl } = diagnose('brand_new_code');
     expect(hint.length).toBeGreaterThan(0);
     expect(docsUrl).toMatch(/troubleshooting#unknown$/);
   });

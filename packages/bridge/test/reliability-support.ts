@@ -113,14 +113,14 @@ const PACKAGE = join(import.meta.dirname, '..');
  * The CLI bundled as a deployment runs it (plain node, about 3x faster to start than tsx),
  * into a private file so that test files running side by side never share one.
  */
-export async function bundleCli(): Promise<string> {
+export async function bundleCli(entry: 'shipped' | 'demo' = 'shipped'): Promise<string> {
   const dir = join(
     PACKAGE,
     'node_modules/.cache/reliability',
     `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
   );
   mkdirSync(dir, { recursive: true });
-  return bundle(join(dir, 'forecaster-bridge.mjs'));
+  return bundle(join(dir, 'forecaster-bridge.mjs'), entry);
 }
 
 export function removeBundle(path: string): void {

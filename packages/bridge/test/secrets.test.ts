@@ -21,7 +21,8 @@ const DEMO_TOKEN = 'DemoToken-Narwhal-6620-Hb-long-enough-01';
 
 let bundle: string;
 beforeAll(async () => {
-  bundle = await bundleCli();
+  // With the demo: one test runs `start` without a configuration.
+  bundle = await bundleCli('demo');
 }, 60_000);
 afterAll(() => removeBundle(bundle));
 
