@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { ManagedSources } from './sources/managed-sources.ts';
 import { openStore } from './store/open.ts';
+import { classifyStoreError } from './store/store-errors.ts';
 import type { Store } from './store/types.ts';
 import { SyncEngine, type SyncEngineDeps } from './sync/engine.ts';
 
@@ -64,7 +65,17 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
   await engine.start({ schedule: false });
   // Sources created through the API join the file's: in config.sources and in the engine.
   const managedSources = new ManagedSources({ config, store, logger, registrar: engine });
-  await managedSources.load();
+  try {
+    await managedSources.load();
+  } catch (err) {
+    // The first read of the store at start: a damaged or unwritable file is named with its fix
+    // (store_corrupt, ...), as a failed sync names it, not thrown as the driver's bare message.
+    await engine.stop();
+    await store.close();
+    const path =
+      store.kind === 'sqlite' && configured.kind === 'sqlite' ? (options.storePath ?? configured.path) : '';
+    throw classifyStoreError(err, path) ?? err;
+  }
   metrics.reportSourceStates(() =>
     Promise.all(config.sources.map(async (s) => ({ source: s.id, state: await engine.state(s.id) }))),
   );
