@@ -49,11 +49,11 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
   for (const warning of config.warnings) logger.warn(warning);
   const metrics = createMetrics();
   const configured = storeOptions(config.store, config.dataDir);
-  const store = await openStore(
+  const opened =
     configured.kind === 'sqlite' && options.storePath
       ? { ...configured, path: options.storePath }
-      : configured,
-  );
+      : configured;
+  const store = await openStore(opened);
   const engine = new SyncEngine({
     config,
     store,
@@ -72,9 +72,7 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
     // (store_corrupt, ...), as a failed sync names it, not thrown as the driver's bare message.
     await engine.stop();
     await store.close();
-    const path =
-      store.kind === 'sqlite' && configured.kind === 'sqlite' ? (options.storePath ?? configured.path) : '';
-    throw classifyStoreError(err, path) ?? err;
+    throw classifyStoreError(err, opened.kind === 'sqlite' ? opened.path : '') ?? err;
   }
   metrics.reportSourceStates(() =>
     Promise.all(config.sources.map(async (s) => ({ source: s.id, state: await engine.state(s.id) }))),
