@@ -15,7 +15,7 @@ describe('diagnose', () => {
   });
 
   it('an unknown code still gets a hint and a link, never an exception', () => {
-    const { hint, docsUrl } = diagnose('brand_new_code');
+    const { hint, docsUrl } = diagnose('brand_new_code', 'https://docs.example');
     expect(hint.length).toBeGreaterThan(0);
     expect(docsUrl).toMatch(/troubleshooting#unknown$/);
   });
@@ -29,12 +29,12 @@ describe('one diagnosis for sync and check', () => {
     expect(wrongPath.docsUrl).toBe('https://docs.example/troubleshooting#not_whmcs_api');
     expect(wrongPath.hint).toMatch(/^The address is not WHMCS’s API\. /);
     expect(wrongPath.hint).not.toMatch(/5xx|403/);
-    expect(diagnose('http_error', undefined, { status: 403 }).docsUrl).toMatch(/#waf_blocked$/);
-    expect(diagnose('http_error', undefined, { status: 502 }).docsUrl).toMatch(/#http_error$/);
+    expect(diagnose('http_error', 'https://docs.example', { status: 403 }).docsUrl).toMatch(/#waf_blocked$/);
+    expect(diagnose('http_error', 'https://docs.example', { status: 502 }).docsUrl).toMatch(/#http_error$/);
   });
 
   it('names the configured address instead of the catalogue’s example, and suggests check for the source', () => {
-    const { hint } = diagnose('network', undefined, { source });
+    const { hint } = diagnose('network', 'https://docs.example', { source });
     expect(hint).toContain('https://billing.acme.test/whmcs/includes/api.php');
     expect(hint).not.toContain('billing.example.com');
     expect(hint).toContain('`forecaster-bridge check --source eu`');

@@ -30,7 +30,7 @@ const EXAMPLE_ENDPOINT = 'https://billing.example.com/includes/api.php';
  */
 export function diagnose(
   code: string,
-  docsBaseUrl?: string,
+  docsBaseUrl: string,
   context: FailureContext = {},
 ): { hint: string; docsUrl: string } {
   const specific = diagnosticCode(code, context.status);

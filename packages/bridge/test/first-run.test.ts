@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -125,6 +125,20 @@ describe('the demo in a terminal', () => {
     expect(sqliteSidecars(dataDir)).toEqual([]);
     expect(existsSync(join(dataDir, 'bridge.lock'))).toBe(false);
   }, 180_000);
+});
+
+describe('the demo given a real data directory', () => {
+  it('refuses it (exit 2), starts nothing and deletes nothing', async () => {
+    const dataDir = join(tempDir(), 'production');
+    mkdirSync(join(dataDir, 'attachments'), { recursive: true });
+    writeFileSync(join(dataDir, 'bridge.sqlite'), 'a real store');
+    const run = runCli(DEMO_BUNDLE, ['start', '--data-dir', dataDir], { PORT: '0' }, tempDir());
+    expect(await run.exit).toBe(2);
+    expect(run.err()).toContain('holds files the demo did not make (attachments, bridge.sqlite)');
+    expect(run.out()).not.toContain('Starting two simulated');
+    expect(readdirSync(dataDir).sort()).toEqual(['attachments', 'bridge.sqlite']);
+    expect(readFileSync(join(dataDir, 'bridge.sqlite'), 'utf8')).toBe('a real store');
+  }, 60_000);
 });
 
 describe('`pnpm start` under a supervisor', () => {

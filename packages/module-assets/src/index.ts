@@ -8,7 +8,7 @@ export {
   MOCKUP_IDS,
   UNKNOWN_DIAGNOSTIC_CODE,
 } from './ids.ts';
-export { DOCS_BASE_URL, docsLink, guideLink } from './links.ts';
+export { docsLink, guideLink } from './links.ts';
 export { mockups } from './mockups.ts';
 export {
   LEDGER_FIELDS,

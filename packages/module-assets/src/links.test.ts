@@ -3,7 +3,9 @@ import { docsLink, guideLink } from './links.ts';
 
 describe('docsLink', () => {
   it('points at the troubleshooting section named by the code', () => {
-    expect(docsLink('ip_not_allowed')).toBe('https://forecaster-bridge.dev/troubleshooting#ip_not_allowed');
+    expect(docsLink('ip_not_allowed', 'http://127.0.0.1:8787/docs')).toBe(
+      'http://127.0.0.1:8787/docs/troubleshooting#ip_not_allowed',
+    );
     expect(docsLink('tls_expired', 'http://localhost:5173')).toBe(
       'http://localhost:5173/troubleshooting#tls_expired',
     );
@@ -18,7 +20,9 @@ describe('docsLink', () => {
 
 describe('guideLink', () => {
   it('points at the setup guide section named by the step id', () => {
-    expect(guideLink('create-api-role')).toBe('https://forecaster-bridge.dev/setup-guide#create-api-role');
+    expect(guideLink('create-api-role', 'http://127.0.0.1:8787/docs')).toBe(
+      'http://127.0.0.1:8787/docs/setup-guide#create-api-role',
+    );
     expect(guideLink('proxies', 'https://docs.example.com/')).toBe(
       'https://docs.example.com/setup-guide#proxies',
     );

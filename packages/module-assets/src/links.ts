@@ -1,18 +1,12 @@
 import type { DiagnosticCode, GuideStepId, UNKNOWN_DIAGNOSTIC_CODE } from './ids.ts';
 
-/** Where the docs site is published. */
-export const DOCS_BASE_URL = 'https://forecaster-bridge.dev';
-
 /**
  * The troubleshooting page's section for a diagnostic code: the anchor is the code itself.
  *
  * @example
- * docsLink('ip_banned'); // 'https://forecaster-bridge.dev/troubleshooting#ip_banned'
+ * docsLink('ip_banned', 'http://127.0.0.1:8787/docs'); // 'http://127.0.0.1:8787/docs/troubleshooting#ip_banned'
  */
-export function docsLink(
-  code: DiagnosticCode | typeof UNKNOWN_DIAGNOSTIC_CODE,
-  baseUrl: string = DOCS_BASE_URL,
-): string {
+export function docsLink(code: DiagnosticCode | typeof UNKNOWN_DIAGNOSTIC_CODE, baseUrl: string): string {
   return `${withoutTrailingSlash(baseUrl)}/troubleshooting#${code}`;
 }
 
@@ -20,9 +14,9 @@ export function docsLink(
  * The setup guide's section for a step: the anchor is the step id.
  *
  * @example
- * guideLink('proxies'); // 'https://forecaster-bridge.dev/setup-guide#proxies'
+ * guideLink('proxies', 'http://127.0.0.1:8787/docs'); // 'http://127.0.0.1:8787/docs/setup-guide#proxies'
  */
-export function guideLink(stepId: GuideStepId, baseUrl: string = DOCS_BASE_URL): string {
+export function guideLink(stepId: GuideStepId, baseUrl: string): string {
   return `${withoutTrailingSlash(baseUrl)}/setup-guide#${stepId}`;
 }
 

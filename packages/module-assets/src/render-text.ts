@@ -1,7 +1,7 @@
 import { diagnosticFor } from './diagnostics.ts';
 import { guideStep, setupGuide } from './guide.ts';
 import type { GuideStepId } from './ids.ts';
-import { DOCS_BASE_URL, docsLink, guideLink } from './links.ts';
+import { docsLink, guideLink } from './links.ts';
 import { type Guide, type GuideBlock, type GuideStep, STEP_REFERENCE } from './schemas.ts';
 
 // Plain text for a terminal: no colour codes, no Markdown, lines wrapped to a width. Backticks around
@@ -10,8 +10,8 @@ import { type Guide, type GuideBlock, type GuideStep, STEP_REFERENCE } from './s
 interface TextOptions {
   /** The column to wrap at. */
   width?: number;
-  /** Where the docs site is, for the links printed under each step. */
-  docsBaseUrl?: string;
+  /** Where the docs are (the bridge serves them under `/docs`), for the links under each step. */
+  docsBaseUrl: string;
 }
 
 /** Drops the backticks around literal values and names referenced steps by their title. */
@@ -92,13 +92,13 @@ function step(item: GuideStep, index: number, width: number, docsBaseUrl: string
  * some steps, keeping their numbers from the full guide.
  *
  * @example
- * console.log(renderGuideText(setupGuide, { only: ['create-api-role'] }));
+ * console.log(renderGuideText(setupGuide, { only: ['create-api-role'], docsBaseUrl: 'http://127.0.0.1:8787/docs' }));
  */
 export function renderGuideText(
   guide: Guide = setupGuide,
-  options: TextOptions & { only?: readonly GuideStepId[] } = {},
+  options: TextOptions & { only?: readonly GuideStepId[] },
 ): string {
-  const { width = 80, docsBaseUrl = DOCS_BASE_URL, only } = options;
+  const { width = 80, docsBaseUrl, only } = options;
   const steps = guide.steps
     .map((item, index) => ({ item, index }))
     .filter(({ item }) => !only || only.includes(item.id))
@@ -114,10 +114,10 @@ export function renderGuideText(
  * to read more. Unknown codes get the generic entry.
  *
  * @example
- * console.error(renderDiagnosticText('auth_failed'));
+ * console.error(renderDiagnosticText('auth_failed', { docsBaseUrl: 'http://127.0.0.1:8787/docs' }));
  */
-export function renderDiagnosticText(code: string, options: TextOptions = {}): string {
-  const { width = 80, docsBaseUrl = DOCS_BASE_URL } = options;
+export function renderDiagnosticText(code: string, options: TextOptions): string {
+  const { width = 80, docsBaseUrl } = options;
   const entry = diagnosticFor(code);
   const label = entry.severity === 'error' ? 'Error' : 'Warning';
   return `${[

@@ -68,7 +68,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const closeSims = () => Promise.all(sims.map((s) => s.close())).then(() => undefined);
   let bridge: Bridge | undefined;
   try {
-    lock.clear();
+    lock.clearForDemo();
     out.write('Starting two simulated WHMCS installs on loopback (no WHMCS is configured)...\n');
     sims = await startSimulators(options.invoices ?? [30_000, 20_000], credentials);
     const config = demoConfig({ port, dataDir, token, sims, credentials });

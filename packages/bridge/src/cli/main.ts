@@ -4,7 +4,7 @@ import { checkConfig, formatCheckReport } from '../check/index.ts';
 import { portSchema, readEnv } from '../config/env.ts';
 import { type BridgeConfig, ConfigError, loadConfig, redactedConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import { DataDirLockedError, lockDataDir } from '../store/index.ts';
+import { DataDirLockedError, lockDataDir, NotADemoDirError } from '../store/index.ts';
 import type { SyncRunResult } from '../store/types.ts';
 import { SourceBusyError } from '../sync/source-lease.ts';
 import { isEntryPoint } from './entry-point.ts';
@@ -246,7 +246,11 @@ export function buildProgram(options: ProgramOptions = {}): Command {
       .command('demo')
       .description('run against two simulated WHMCS installs (what `pnpm start` does with no configuration)')
       .option('-p, --port <port>', 'listen port (default $PORT or 8787)', port)
-      .option('--data-dir <dir>', "the demo's data directory, emptied at every start", './data/demo')
+      .option(
+        '--data-dir <dir>',
+        "the demo's data directory, emptied at every start (only an empty one, or one the demo made)",
+        './data/demo',
+      )
       .action((opts: { port?: number; dataDir: string }) =>
         demo(opts.port ?? readEnv().PORT ?? 8787, opts.dataDir),
       );
@@ -255,7 +259,11 @@ export function buildProgram(options: ProgramOptions = {}): Command {
   program
     .command('start', { hidden: true })
     .description('serve with the configuration if there is one, else run the demo (in a checkout)')
-    .option('--data-dir <dir>', "the demo's data directory, emptied at every start", './data/demo')
+    .option(
+      '--data-dir <dir>',
+      "the demo's data directory, emptied at every start (only an empty one, or one the demo made)",
+      './data/demo',
+    )
     .action((opts: { dataDir: string }) => {
       const env = readEnv();
       if (configPath() || env.BRIDGE_CONFIG || !demo) return serve(configPath());
@@ -277,7 +285,7 @@ export async function main(argv: string[] = process.argv, options: ProgramOption
       process.stderr.write(`${CLI_NAME}: ${err.message}\n`);
       process.exit(EXIT_BUSY);
     }
-    if (err instanceof PortInUseError) {
+    if (err instanceof PortInUseError || err instanceof NotADemoDirError) {
       process.stderr.write(`${CLI_NAME}: ${err.message}\n`);
       process.exit(EXIT_USAGE);
     }

@@ -3,7 +3,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataDirLockedError, LOCK_FILE, lockDataDir } from './data-dir-lock.ts';
+import {
+  DataDirLockedError,
+  DEMO_MARK_FILE,
+  LOCK_FILE,
+  lockDataDir,
+  NotADemoDirError,
+} from './data-dir-lock.ts';
 
 let dir: string;
 
@@ -39,6 +45,7 @@ describe('the data directory lock', () => {
     const child = await holdInChild(data);
     try {
       writeFileSync(join(data, 'bridge.sqlite'), 'the running demo');
+      writeFileSync(join(data, DEMO_MARK_FILE), '');
       let error: unknown;
       try {
         lockDataDir(data, { purpose: 'demo' });
@@ -59,10 +66,38 @@ describe('the data directory lock', () => {
     // Its holder is gone (SIGKILL: no exit handler ran): the lock is taken over.
     const lock = lockDataDir(data, { purpose: 'demo' });
     expect(lock.holder.pid).toBe(process.pid);
-    lock.clear();
-    expect(readdirSync(data)).toEqual([LOCK_FILE]);
+    lock.clearForDemo();
+    expect(readdirSync(data).sort()).toEqual([LOCK_FILE, DEMO_MARK_FILE].sort());
     lock.release();
-    expect(readdirSync(data)).toEqual([]);
+    expect(readdirSync(data)).toEqual([DEMO_MARK_FILE]);
+  });
+
+  it('lets the demo empty only a directory it made, or an empty one', () => {
+    const real = join(dir, 'real');
+    mkdirSync(join(real, 'attachments'), { recursive: true });
+    writeFileSync(join(real, 'bridge.sqlite'), 'a real bridge');
+    const lock = lockDataDir(real, { purpose: 'demo' });
+    let error: unknown;
+    try {
+      lock.clearForDemo();
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(NotADemoDirError);
+    expect((error as Error).message).toContain('attachments, bridge.sqlite');
+    expect(readdirSync(real).sort()).toEqual(['attachments', LOCK_FILE, 'bridge.sqlite'].sort());
+    lock.release();
+
+    // A directory the demo made is emptied at its next start, mark kept.
+    const demo = join(dir, 'demo');
+    const first = lockDataDir(demo, { purpose: 'demo' });
+    first.clearForDemo();
+    writeFileSync(join(demo, 'bridge.sqlite'), 'last demo');
+    first.release();
+    const second = lockDataDir(demo, { purpose: 'demo' });
+    second.clearForDemo();
+    expect(readdirSync(demo).sort()).toEqual([LOCK_FILE, DEMO_MARK_FILE].sort());
+    second.release();
   });
 
   it('takes over a torn lock file, and a lock of a dead pid', () => {

@@ -43,19 +43,46 @@ export class DataDirLockedError extends Error {
   }
 }
 
+/**
+ * The demo empties its data directory at every start; a directory it did not make (a real
+ * bridge's, given to `--data-dir` by mistake) is refused instead, with nothing touched.
+ */
+export class NotADemoDirError extends Error {
+  override readonly name = 'NotADemoDirError';
+  readonly code = 'data_dir_not_demo';
+
+  constructor(
+    readonly dataDir: string,
+    readonly entries: string[],
+  ) {
+    const shown =
+      entries.slice(0, 5).join(', ') + (entries.length > 5 ? `, and ${entries.length - 5} more` : '');
+    super(
+      `${dataDir} holds files the demo did not make (${shown}): the demo empties its data directory ` +
+        'at every start, so it only uses an empty directory or one it made. Nothing was touched; ' +
+        'pass --data-dir with a new or empty directory.',
+    );
+  }
+}
+
 export interface DataDirLock {
   readonly dataDir: string;
   readonly file: string;
   readonly holder: DataDirHolder;
   /** Adds what a second bridge should be told (the URL once listening). */
   update(info: { url?: string }): void;
-  /** Removes everything in the data directory except the lock itself. */
-  clear(): void;
+  /**
+   * For the demo: empties the data directory (all but the lock) and marks it as the demo's.
+   * Throws {@link NotADemoDirError}, touching nothing, when it holds files and no demo mark.
+   */
+  clearForDemo(): void;
   /** Idempotent; also runs when the process exits. */
   release(): void;
 }
 
 export const LOCK_FILE = 'bridge.lock';
+/** Written by the demo into the directory it empties; its absence protects everything else. */
+export const DEMO_MARK_FILE = 'demo-data-dir';
 
 function readHolder(file: string): DataDirHolder | undefined {
   try {
@@ -137,10 +164,16 @@ export function lockDataDir(dataDir: string, info: { purpose: string; url?: stri
       Object.assign(holder, more);
       writeFileSync(file, JSON.stringify(holder));
     },
-    clear() {
-      for (const name of readdirSync(dir)) {
-        if (name !== LOCK_FILE) rmSync(join(dir, name), { recursive: true, force: true });
+    clearForDemo() {
+      const entries = readdirSync(dir).filter((name) => name !== LOCK_FILE);
+      if (entries.length > 0 && !entries.includes(DEMO_MARK_FILE)) {
+        throw new NotADemoDirError(dir, entries.sort());
       }
+      for (const name of entries) rmSync(join(dir, name), { recursive: true, force: true });
+      writeFileSync(
+        join(dir, DEMO_MARK_FILE),
+        'Made by the Forecaster Bridge demo, which empties this directory at every start.\n',
+      );
     },
     release,
   };

@@ -3,8 +3,10 @@ export {
   type DataDirHolder,
   type DataDirLock,
   DataDirLockedError,
+  DEMO_MARK_FILE,
   LOCK_FILE,
   lockDataDir,
+  NotADemoDirError,
 } from './data-dir-lock.ts';
 export { StoreError, type StoreErrorCode } from './errors.ts';
 export { DEFAULT_LEASE_TTL_MS, describeHolder, holderIsDead, leaseHolder } from './lease.ts';

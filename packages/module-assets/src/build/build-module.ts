@@ -56,8 +56,8 @@ export function whmcsJson(): Record<string, unknown> {
       ],
     },
     logo: { filename: 'logo.png' },
-    support: { docs_url: 'https://forecaster-bridge.dev/module' },
-    authors: [{ name: 'Forecaster Bridge', homepage: 'https://forecaster-bridge.dev' }],
+    // No support or homepage URL: there is no public site; the docs come with each bridge (/docs).
+    authors: [{ name: 'Forecaster Bridge' }],
   };
 }
 
