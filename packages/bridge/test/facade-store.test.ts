@@ -1,11 +1,12 @@
 import { type InvoiceOrderBy, normalizeInvoice, type WireInvoice } from '@forecaster/whmcs-client';
 import { describe, expect, it } from 'vitest';
+import { WhmcsPages } from '../src/facade/whmcs-pages.ts';
 import { makeInvoices, seededRandom } from '../src/store/invoice-fixtures.ts';
 import { STORE_KINDS, type StoreKind, storePlace } from '../src/store/testing/stores.ts';
 import type { FetchedInvoice, WhmcsPageQuery } from '../src/store/types.ts';
 
 /*
- * Store.whmcsPage against a reference written from WHMCS's rules (the simulator's, which
+ * The facade's pages (WhmcsPages over Store.whmcsOrder and whmcsRows) against a reference written from WHMCS's rules (the simulator's, which
  * reproduce MySQL's): every order both ways, filters, tombstones, NULL and zero dates.
  */
 
@@ -82,7 +83,7 @@ async function seeded(kind: StoreKind) {
   return { store, rows: rows.map((r) => r.raw) };
 }
 
-describe.each(STORE_KINDS)('Store.whmcsPage on the %s store', (kind) => {
+describe.each(STORE_KINDS)('WhmcsPages on the %s store', (kind) => {
   it('orders by every column both ways as WHMCS does, ties by id ascending', async () => {
     const { store, rows } = await seeded(kind);
     for (const orderBy of [...ORDERS, 'default'] as const) {
@@ -95,7 +96,7 @@ describe.each(STORE_KINDS)('Store.whmcsPage on the %s store', (kind) => {
           [400, 5],
         ] as const) {
           const query: WhmcsPageQuery = { orderBy, order, offset, limit };
-          const page = await store.whmcsPage(SOURCE, query);
+          const page = await new WhmcsPages(store).page(SOURCE, query);
           const expected = reference(rows, query);
           expect(page.total, `${orderBy} ${order}`).toBe(expected.total);
           expect(
@@ -121,7 +122,7 @@ describe.each(STORE_KINDS)('Store.whmcsPage on the %s store', (kind) => {
     ];
     for (const partial of queries) {
       const query: WhmcsPageQuery = { orderBy: 'id', order: 'asc', offset: 0, limit: 1000, ...partial };
-      const page = await store.whmcsPage(SOURCE, query);
+      const page = await new WhmcsPages(store).page(SOURCE, query);
       const expected = reference(rows, query);
       expect(page.total, JSON.stringify(partial)).toBe(expected.total);
       expect(page.rows.map((r) => Number(r.id))).toEqual(expected.ids);
@@ -129,7 +130,7 @@ describe.each(STORE_KINDS)('Store.whmcsPage on the %s store', (kind) => {
     }
     expect(
       (
-        await store.whmcsPage(SOURCE, {
+        await new WhmcsPages(store).page(SOURCE, {
           overdueBefore: '2023-06-01',
           orderBy: 'id',
           order: 'asc',
@@ -145,12 +146,27 @@ describe.each(STORE_KINDS)('Store.whmcsPage on the %s store', (kind) => {
     const { store, rows } = await seeded(kind);
     const gone = rows.slice(0, 30).map((r) => Number(r.id));
     await store.removeInvoices(SOURCE, gone);
-    const page = await store.whmcsPage(SOURCE, { orderBy: 'id', order: 'asc', offset: 0, limit: 1000 });
+    const page = await new WhmcsPages(store).page(SOURCE, {
+      orderBy: 'id',
+      order: 'asc',
+      offset: 0,
+      limit: 1000,
+    });
     expect(page.total).toBe(370);
     expect(page.rows.map((r) => Number(r.id))).toEqual(rows.slice(30).map((r) => Number(r.id)));
-    const empty = await store.whmcsPage('nope', { orderBy: 'id', order: 'asc', offset: 0, limit: 10 });
+    const empty = await new WhmcsPages(store).page('nope', {
+      orderBy: 'id',
+      order: 'asc',
+      offset: 0,
+      limit: 10,
+    });
     expect(empty).toEqual({ total: 0, rows: [] });
-    const past = await store.whmcsPage(SOURCE, { orderBy: 'id', order: 'asc', offset: 500, limit: 10 });
+    const past = await new WhmcsPages(store).page(SOURCE, {
+      orderBy: 'id',
+      order: 'asc',
+      offset: 500,
+      limit: 10,
+    });
     expect(past).toEqual({ total: 370, rows: [] });
     await store.close();
   });

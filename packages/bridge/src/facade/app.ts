@@ -17,6 +17,7 @@ import type { SyncController } from '../sync/types.ts';
 import { callerIp } from './client-ip.ts';
 import { admit, credentialsFor } from './gatekeeper.ts';
 import { type GetInvoicesQuery, parseGetInvoices } from './params.ts';
+import { WhmcsPages } from './whmcs-pages.ts';
 
 /*
  * The WHMCS facade: `/whmcs/<source>/includes/api.php` answers GetInvoices from the store, as
@@ -72,6 +73,7 @@ export function createFacade(deps: FacadeDeps): Hono<FacadeEnv> {
   const bans = deps.store.facadeBans;
   const sources = new Map(deps.config.sources.map((s) => [s.id, s]));
   const maxRows = deps.maxPageRows ?? MAX_PAGE_ROWS;
+  const pages = new WhmcsPages(deps.store);
   const app = new Hono<FacadeEnv>();
 
   const notFound = (c: Context<FacadeEnv>, message: string) =>
@@ -139,7 +141,7 @@ export function createFacade(deps: FacadeDeps): Hono<FacadeEnv> {
       }
 
       const query = parseGetInvoices(params);
-      const page = await readPage(deps.store, source, query, now(), maxRows);
+      const page = await readPage(pages, source, query, now(), maxRows);
       if (page === 'too_large') {
         return answer(
           asked ?? 'xml',
@@ -168,14 +170,14 @@ export function createFacade(deps: FacadeDeps): Hono<FacadeEnv> {
 }
 
 async function readPage(
-  store: Store,
+  pages: WhmcsPages,
   source: SourceConfig,
   query: GetInvoicesQuery,
   now: Date,
   maxRows: number,
 ) {
   if (query.status?.kind === 'unknown') return { total: 0, rows: [] };
-  const page = await store.whmcsPage(source.id, {
+  const page = await pages.page(source.id, {
     ...(query.status?.kind === 'status' ? { status: query.status.status } : {}),
     // WHMCS's Overdue: Unpaid and due before today in WHMCS's own zone, i.e. the source's.
     ...(query.status?.kind === 'overdue' ? { overdueBefore: todayIn(source.timeZone, now) } : {}),

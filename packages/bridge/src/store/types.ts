@@ -205,6 +205,16 @@ export interface WhmcsPageQuery {
   limit: number;
 }
 
+/** The filter and order of a {@link WhmcsPageQuery}: what the facade's precomputed orders are keyed by. */
+export type WhmcsOrderQuery = Omit<WhmcsPageQuery, 'offset' | 'limit'>;
+
+/** Every live invoice of a source matching a filter, in GetInvoices' order, as of one seq. */
+export interface WhmcsOrder {
+  /** The store's seq when the ids were read (in the same snapshot). */
+  seq: number;
+  ids: number[];
+}
+
 export interface WhmcsPage {
   /** Live invoices matching the filter (tombstones excluded). */
   total: number;
@@ -293,8 +303,13 @@ export interface Store {
   /** Live invoices with `id >= minId` (cost estimates for the incremental walk). */
   countFromId(sourceId: string, minId: number): Promise<number>;
   revenue(query: RevenueQuery): Promise<RevenueRow[]>;
-  /** One page of a source's live invoices, filtered and ordered as WHMCS's GetInvoices does. */
-  whmcsPage(sourceId: string, query: WhmcsPageQuery): Promise<WhmcsPage>;
+  /**
+   * The WHMCS facade's port (facade/whmcs-pages.ts pages it): the ids of a source's live
+   * invoices matching the filter, in GetInvoices' order, with the seq of the same snapshot.
+   */
+  whmcsOrder(sourceId: string, query: WhmcsOrderQuery): Promise<WhmcsOrder>;
+  /** The raw WHMCS records of these live invoices, in the order asked (undefined: not live). */
+  whmcsRows(sourceId: string, ids: readonly number[]): Promise<Array<WireInvoice | undefined>>;
 
   /** Issued forecasts (forecast-log.ts). */
   readonly forecasts: ForecastLog;

@@ -1,5 +1,10 @@
 import { hash as digest } from 'node:crypto';
-import { type Invoice, type InvoiceStatus, invoiceStatusSchema } from '@forecaster/whmcs-client';
+import {
+  type Invoice,
+  type InvoiceStatus,
+  invoiceStatusSchema,
+  type WireInvoice,
+} from '@forecaster/whmcs-client';
 import type pg from 'pg';
 import type { BanLedger } from '../ban-ledger.ts';
 import type { ForecastLog } from '../forecast-log.ts';
@@ -45,8 +50,8 @@ import type {
   StoredInvoice,
   SyncCheckpoint,
   SyncRunResult,
-  WhmcsPage,
-  WhmcsPageQuery,
+  WhmcsOrder,
+  WhmcsOrderQuery,
 } from '../types.ts';
 import { createPostgresBanLedger } from './ban-ledger.ts';
 import { createPostgresForecastLog } from './forecast-log.ts';
@@ -58,7 +63,7 @@ import { createPostgresManagedSources } from './managed-sources.ts';
 import { migratePostgres, POSTGRES_LATEST_VERSION } from './migrations.ts';
 import { createPool, type PoolOptions, transaction } from './pool.ts';
 import { PostgresSyncState } from './sync-state.ts';
-import { whmcsPage } from './whmcs-page.ts';
+import { whmcsOrder, whmcsRows } from './whmcs-order.ts';
 
 export interface PostgresStoreOptions extends PoolOptions {
   /** Stamps tombstones and leases; tests pass a fixed one. */
@@ -617,8 +622,12 @@ class PostgresStoreImpl implements PostgresStore {
     return sumCells(rows, query.bySource).map(toRevenueRow);
   }
 
-  whmcsPage(sourceId: string, query: WhmcsPageQuery): Promise<WhmcsPage> {
-    return whmcsPage(this.#pool, sourceId, query);
+  whmcsOrder(sourceId: string, query: WhmcsOrderQuery): Promise<WhmcsOrder> {
+    return whmcsOrder(this.#pool, sourceId, query);
+  }
+
+  whmcsRows(sourceId: string, ids: readonly number[]): Promise<Array<WireInvoice | undefined>> {
+    return whmcsRows(this.#pool, sourceId, ids);
   }
 
   // Lifecycle

@@ -1,14 +1,13 @@
 import type { WireInvoice } from '@forecaster/whmcs-client';
 import type pg from 'pg';
-import { pageSize } from '../records.ts';
-import type { WhmcsPage, WhmcsPageQuery } from '../types.ts';
+import type { WhmcsOrder, WhmcsOrderQuery } from '../types.ts';
 import { transaction } from './pool.ts';
 
 /*
  * GetInvoices' orderings, as the SQLite store orders them (NULL before the zero date before
  * every real date, byte order for text). PostgreSQL sorts NULL last when ascending unless told.
  */
-const WHMCS_ORDER_KEYS: Record<Exclude<WhmcsPageQuery['orderBy'], 'default'>, string> = {
+const WHMCS_ORDER_KEYS: Record<Exclude<WhmcsOrderQuery['orderBy'], 'default'>, string> = {
   id: 'id',
   invoicenumber: `coalesce(raw::json ->> 'invoicenum', '') COLLATE "C"`,
   date: `(raw::json ->> 'date') COLLATE "C"`,
@@ -17,8 +16,15 @@ const WHMCS_ORDER_KEYS: Record<Exclude<WhmcsPageQuery['orderBy'], 'default'>, st
   status: 'status',
 };
 
-/** One page of a source's live invoices, filtered and ordered as WHMCS's GetInvoices does. */
-export async function whmcsPage(pool: pg.Pool, sourceId: string, query: WhmcsPageQuery): Promise<WhmcsPage> {
+/**
+ * The PostgreSQL side of the facade's port (facade/whmcs-pages.ts): the ids of a source's live
+ * invoices matching the filter, in GetInvoices' order, with the seq of the same snapshot.
+ */
+export async function whmcsOrder(
+  pool: pg.Pool,
+  sourceId: string,
+  query: WhmcsOrderQuery,
+): Promise<WhmcsOrder> {
   const params: unknown[] = [sourceId];
   const param = (value: unknown) => {
     params.push(value);
@@ -37,25 +43,34 @@ export async function whmcsPage(pool: pg.Pool, sourceId: string, query: WhmcsPag
       : query.orderBy === 'id'
         ? `id ${direction}`
         : `${WHMCS_ORDER_KEYS[query.orderBy]} ${direction}, id`;
-  const filter = where.join(' AND ');
-  const limit = pageSize(query.limit);
-  const offset = pageSize(query.offset);
-  // One snapshot: the count and the page agree while a sync writes.
+  // One snapshot: the seq and the ids agree while a sync writes.
   return transaction(
     pool,
     async (client) => {
-      const counted = await client.query<{ n: number }>(
-        `SELECT count(*) AS n FROM invoices WHERE ${filter}`,
+      const seq = await client.query<{ value: number }>("SELECT value FROM meta WHERE key = 'seq'");
+      const { rows } = await client.query<{ id: string }>(
+        `SELECT id FROM invoices WHERE ${where.join(' AND ')} ORDER BY ${orderBy}`,
         params,
       );
-      const total = counted.rows[0]!.n;
-      if (limit === 0 || offset >= total) return { total, rows: [] };
-      const { rows } = await client.query<{ raw: string }>(
-        `SELECT raw FROM invoices WHERE ${filter} ORDER BY ${orderBy} LIMIT ${param(limit)} OFFSET ${param(offset)}`,
-        params,
-      );
-      return { total, rows: rows.map((r) => JSON.parse(r.raw) as WireInvoice) };
+      return { seq: Number(seq.rows[0]!.value), ids: rows.map((r) => Number(r.id)) };
     },
     'REPEATABLE READ',
   );
+}
+
+/** The raw records of these live invoices, in the order asked (undefined: not live). */
+export async function whmcsRows(
+  pool: pg.Pool,
+  sourceId: string,
+  ids: readonly number[],
+): Promise<Array<WireInvoice | undefined>> {
+  const { rows } = await pool.query<{ id: number; raw: string }>(
+    'SELECT id, raw FROM invoices WHERE source = $1 AND id = ANY($2::bigint[]) AND deleted_at IS NULL',
+    [sourceId, ids],
+  );
+  const found = new Map(rows.map((r) => [Number(r.id), r.raw]));
+  return ids.map((id) => {
+    const raw = found.get(id);
+    return raw === undefined ? undefined : (JSON.parse(raw) as WireInvoice);
+  });
 }

@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeInvoices, seededRandom } from '../store/invoice-fixtures.ts';
+import { STORE_KINDS, type StorePlace, storePlace } from '../store/testing/stores.ts';
+import type { Store, WhmcsOrderQuery } from '../store/types.ts';
+import { WhmcsPages } from './whmcs-pages.ts';
+
+/*
+ * Paging by offset without OFFSET: an order is read once per seq and sliced, so a walk from the
+ * start reads each order once, and any write makes the next page read it again.
+ */
+
+describe.each(STORE_KINDS)('WhmcsPages on the %s store', (kind) => {
+  let place: StorePlace;
+  let store: Store;
+  afterEach(async () => {
+    await store.close();
+    await place.dispose();
+  });
+
+  async function seeded() {
+    place = await storePlace(kind);
+    store = await place.open();
+    await store.upsertSource({ id: 'eu', name: 'eu' });
+    await store.applyPage('eu', makeInvoices(seededRandom(7), 'eu', 1, 300), null);
+    const orders: WhmcsOrderQuery[] = [];
+    const port = {
+      whmcsOrder: (sourceId: string, query: WhmcsOrderQuery) => {
+        orders.push(query);
+        return store.whmcsOrder(sourceId, query);
+      },
+      whmcsRows: store.whmcsRows.bind(store),
+      currentSeq: store.currentSeq.bind(store),
+    };
+    return { pages: new WhmcsPages(port), orders };
+  }
+
+  it('reads an order once for a whole walk, and again after a write', async () => {
+    const { pages, orders } = await seeded();
+    const seen: number[] = [];
+    for (let offset = 0; offset < 300; offset += 25) {
+      const page = await pages.page('eu', { orderBy: 'total', order: 'desc', offset, limit: 25 });
+      expect(page.total).toBe(300);
+      seen.push(...page.rows.map((r) => Number(r.id)));
+    }
+    expect(new Set(seen).size).toBe(300);
+    expect(orders).toHaveLength(1);
+    await pages.page('eu', { orderBy: 'total', order: 'asc', offset: 0, limit: 25 });
+    expect(orders).toHaveLength(2);
+
+    await store.removeInvoices('eu', [seen[0]!]);
+    const after = await pages.page('eu', { orderBy: 'total', order: 'desc', offset: 0, limit: 25 });
+    expect(orders).toHaveLength(3);
+    expect(after.total).toBe(299);
+    expect(after.rows.map((r) => Number(r.id))).toEqual(seen.slice(1, 26));
+  });
+
+  it('drops the oldest orders past its bound of ids', async () => {
+    const { orders } = await seeded();
+    const port = {
+      whmcsOrder: store.whmcsOrder.bind(store),
+      whmcsRows: store.whmcsRows.bind(store),
+      currentSeq: store.currentSeq.bind(store),
+    };
+    const small = new WhmcsPages(
+      {
+        ...port,
+        whmcsOrder: (sourceId, query) => {
+          orders.push(query);
+          return store.whmcsOrder(sourceId, query);
+        },
+      },
+      { maxIds: 400 },
+    );
+    for (const orderBy of ['id', 'date', 'id'] as const) {
+      await small.page('eu', { orderBy, order: 'asc', offset: 10, limit: 5 });
+    }
+    // 'id' was evicted by 'date' (300 + 300 > 400) and read again.
+    expect(orders.map((o) => o.orderBy)).toEqual(['id', 'date', 'id']);
+  });
+});

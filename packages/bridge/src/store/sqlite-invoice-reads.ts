@@ -1,0 +1,144 @@
+import { type InvoiceStatus, invoiceStatusSchema } from '@forecaster/whmcs-client';
+import { compareBinary, pageSize, toStored } from './records.ts';
+import { placeholders, type StatementCache, type Statements } from './sqlite-statements.ts';
+import type { InvoiceCursor, InvoiceFilter, InvoiceJson, StoredInvoice } from './types.ts';
+
+/*
+ * Keyset walks in (source, id) order read the key index in order and filter as they go, so
+ * a page costs what it takes to find `limit` matches, and never a sort of every match. Two
+ * filters are narrow enough to be worth their own index instead: one client's invoices, and
+ * a recent change window. A window of k seqs holds at most k rows; reading them all and
+ * sorting beats scanning in key order while k is small (k^2 < rows x limit, about 20,000 for
+ * a million rows and pages of 500).
+ */
+const SEQ_WINDOW_FOR_INDEX = 20_000;
+
+const STATUSES = invoiceStatusSchema.options;
+
+interface JsonRow {
+  source: string;
+  id: number;
+  data: string;
+}
+
+/** The SQLite store's invoice reads: one invoice, the read planner for filtered pages, counts. */
+export class SqliteInvoiceReads {
+  constructor(
+    readonly sql: Statements,
+    readonly statements: StatementCache,
+  ) {}
+
+  get(sourceId: string, id: number): StoredInvoice | undefined {
+    const row = this.sql.getInvoice.get(sourceId, id);
+    return row && toStored(row);
+  }
+
+  list(filter: InvoiceFilter, after: InvoiceCursor | undefined, limit: number): StoredInvoice[] {
+    return this.#select(filter, after, limit, 'data, raw, hash, seq, deleted_at', toStored);
+  }
+
+  listJson(filter: InvoiceFilter, after: InvoiceCursor | undefined, limit: number): InvoiceJson[] {
+    return this.#select(filter, after, limit, 'source, id, data', (row: JsonRow) => ({
+      source: row.source,
+      id: row.id,
+      json: row.data,
+    }));
+  }
+
+  #select<R, T>(
+    filter: InvoiceFilter,
+    after: InvoiceCursor | undefined,
+    limit: number,
+    selected: string,
+    map: (row: R) => T,
+  ): T[] {
+    const count = pageSize(limit);
+    const { sources } = filter;
+    // An empty list allows nothing (it never means "no filter": a caller restricted to no
+    // source must see no invoice).
+    if (count === 0 || sources?.length === 0) return [];
+    const where = ['deleted_at IS NULL'];
+    const params: unknown[] = [];
+    for (const [column, values] of [
+      ['status', filter.statuses],
+      ['currency', filter.currencies],
+    ] as const) {
+      if (values === undefined) continue;
+      if (values.length === 0) return [];
+      where.push(`${column} IN (${placeholders(values.length)})`);
+      params.push(...values);
+    }
+    for (const [clause, value] of [
+      ['client_id = ?', filter.clientId],
+      ['issue_date >= ?', filter.issuedFrom],
+      ['issue_date <= ?', filter.issuedTo],
+      ['due_date >= ?', filter.dueFrom],
+      ['due_date <= ?', filter.dueTo],
+      ['paid_date >= ?', filter.paidFrom],
+      ['paid_date <= ?', filter.paidTo],
+      ['seq > ?', filter.changedSinceSeq],
+    ] as const) {
+      if (value === undefined) continue;
+      where.push(clause);
+      params.push(value);
+    }
+    const columns = `SELECT ${selected} FROM invoices`;
+
+    let index = 'invoices_key';
+    if (filter.clientId !== undefined) index = 'invoices_client';
+    else if (
+      filter.changedSinceSeq !== undefined &&
+      this.sql.getSeq.get()! - filter.changedSinceSeq <= SEQ_WINDOW_FOR_INDEX
+    ) {
+      index = 'invoices_seq';
+    }
+
+    if (index === 'invoices_key' && sources) {
+      // One key range per source, in key order: with `source IN (...)` and a row-value
+      // cursor, SQLite would scan each source from its first row on every page.
+      const sql = `${columns} INDEXED BY invoices_key
+        WHERE source = ? AND id > ? AND ${where.join(' AND ')} ORDER BY id LIMIT ?`;
+      const statement = this.statements.get<R>(sql);
+      const out: T[] = [];
+      for (const source of [...new Set(sources)].sort(compareBinary)) {
+        const order = after ? compareBinary(source, after.source) : 1;
+        if (order < 0) continue;
+        const fromId = order === 0 ? after!.id : 0;
+        for (const row of statement.all(source, fromId, ...params, count - out.length)) out.push(map(row));
+        if (out.length >= count) break;
+      }
+      return out;
+    }
+
+    if (sources) {
+      where.push(`source IN (${placeholders(sources.length)})`);
+      params.push(...sources);
+    }
+    if (after) {
+      where.push('(source, id) > (?, ?)');
+      params.push(after.source, after.id);
+    }
+    const sql = `${columns} INDEXED BY ${index} WHERE ${where.join(' AND ')} ORDER BY source, id LIMIT ?`;
+    return this.statements
+      .get<R>(sql)
+      .all(...params, count)
+      .map(map);
+  }
+
+  idsWithStatus(sourceId: string, statuses: InvoiceStatus[]): Array<{ id: number; clientId: number }> {
+    if (statuses.length === 0) return [];
+    const sql = `SELECT id, client_id AS clientId FROM invoices INDEXED BY invoices_live_status
+      WHERE source = ? AND deleted_at IS NULL AND status IN (${placeholders(statuses.length)}) ORDER BY id`;
+    return this.statements.get<{ id: number; clientId: number }>(sql).all(sourceId, ...statuses);
+  }
+
+  countsByStatus(sourceId: string): Record<InvoiceStatus, number> {
+    const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<InvoiceStatus, number>;
+    for (const { status, n } of this.sql.countsByStatus.all(sourceId)) counts[status] = n;
+    return counts;
+  }
+
+  countFromId(sourceId: string, minId: number): number {
+    return this.sql.countFromId.get(sourceId, minId)!;
+  }
+}

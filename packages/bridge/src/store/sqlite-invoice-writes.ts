@@ -1,0 +1,193 @@
+import { hash as digest } from 'node:crypto';
+import type { Invoice } from '@forecaster/whmcs-client';
+import type { Database as Db } from 'better-sqlite3';
+import { checkRow, exactAmounts, json, unknownSource } from './records.ts';
+import { type Amounts, RevenueDelta, RevenueWriter } from './revenue.ts';
+import type { SqliteLeases } from './sqlite-lease.ts';
+import type { ExistingRow, InvoiceValues, Statements } from './sqlite-statements.ts';
+import type { SqliteSyncState } from './sqlite-sync-state.ts';
+import type { PageWriteOptions, QuarantineEntry } from './sync-state.ts';
+import type { ApplyPageResult, FetchedInvoice, SyncCheckpoint } from './types.ts';
+
+/**
+ * The SQLite store's write path: pages of invoices, tombstones, and with each change its seq
+ * and the revenue summary, in one IMMEDIATE transaction.
+ */
+export class SqliteInvoiceWrites {
+  readonly #sql: Statements;
+  readonly #revenue: RevenueWriter;
+  readonly #write;
+
+  constructor(
+    db: Db,
+    sql: Statements,
+    readonly leases: SqliteLeases,
+    readonly syncState: SqliteSyncState,
+    readonly clock: () => Date,
+  ) {
+    this.#sql = sql;
+    this.#revenue = new RevenueWriter(db);
+    this.#write = db.transaction((run: () => unknown) => run());
+  }
+
+  /**
+   * A tombstoned invoice that comes back counts as inserted: it rejoins the live set, with a
+   * new seq, whether or not its record changed meanwhile.
+   */
+  applyPage(
+    sourceId: string,
+    rows: FetchedInvoice[],
+    checkpoint: SyncCheckpoint | null,
+    seenInRun: string | undefined,
+    options: PageWriteOptions,
+  ): ApplyPageResult {
+    const sql = this.#sql;
+    return this.#change(sourceId, options.fence, (nextSeq, delta) => {
+      const existing = new Map<number, ExistingRow>();
+      const ids = JSON.stringify(rows.map((r) => r.invoice.id));
+      for (const row of sql.existing.all(sourceId, ids)) existing.set(row.id, row);
+      const seen = seenInRun ?? null;
+      const result: ApplyPageResult = { inserted: 0, updated: 0, unchanged: 0 };
+      if (options.quarantine?.length) {
+        this.#quarantine(sourceId, options.quarantine, seen, existing);
+      }
+      const quarantined = this.syncState.count(sourceId) > 0;
+      for (const { invoice, raw } of rows) {
+        checkRow(sourceId, invoice, raw);
+        if (quarantined) this.syncState.release(sourceId, String(invoice.id));
+        const rawText = JSON.stringify(raw);
+        const hash = digest('sha256', rawText, 'hex');
+        const old = existing.get(invoice.id);
+        if (old && old.deleted_at === null && old.hash === hash) {
+          result.unchanged++;
+          if (seen !== null && old.seen_run !== seen) {
+            sql.markSeen.run(seen, sourceId, invoice.id);
+            old.seen_run = seen;
+          }
+          continue;
+        }
+        const amounts = exactAmounts(invoice);
+        const values = invoiceValues(invoice, amounts, rawText, hash, nextSeq());
+        if (!old) {
+          sql.insert.run(sourceId, invoice.id, ...values, seen);
+          result.inserted++;
+        } else {
+          if (old.deleted_at === null) {
+            delta.add(JSON.parse(sql.data.get(sourceId, invoice.id)!) as Invoice, -1);
+            result.updated++;
+          } else {
+            result.inserted++;
+          }
+          sql.update.run(...values, seen, sourceId, invoice.id);
+        }
+        delta.add(invoice, 1, amounts);
+        existing.set(invoice.id, {
+          id: invoice.id,
+          hash,
+          deleted_at: null,
+          seen_run: seen ?? old?.seen_run ?? null,
+        });
+      }
+      sql.saveCheckpoint.run(json(checkpoint), sourceId);
+      return result;
+    });
+  }
+
+  /**
+   * Quarantined rows were listed by WHMCS: a stored version of one stays (it is not deleted),
+   * marked seen so that a full run does not tombstone it.
+   */
+  #quarantine(
+    sourceId: string,
+    entries: QuarantineEntry[],
+    seen: string | null,
+    existing: Map<number, ExistingRow>,
+  ) {
+    this.syncState.putQuarantine(sourceId, entries, seen, this.clock().toISOString());
+    if (seen === null) return;
+    for (const { ref } of entries) {
+      const id = Number(ref);
+      if (Number.isSafeInteger(id) && id > 0 && existing.get(id)?.seen_run !== seen) {
+        this.#sql.markSeen.run(seen, sourceId, id);
+      }
+    }
+  }
+
+  finishFullRun(sourceId: string, runId: string, fence: string | undefined): { removed: number } {
+    return this.#change(sourceId, fence, (nextSeq, delta) => {
+      const at = this.clock().toISOString();
+      let removed = 0;
+      for (const id of this.#sql.unseen.all(sourceId, runId)) {
+        if (this.#tombstone(sourceId, id, at, nextSeq, delta)) removed++;
+      }
+      return { removed };
+    });
+  }
+
+  removeInvoices(sourceId: string, ids: number[], fence: string | undefined): { removed: number } {
+    return this.#change(sourceId, fence, (nextSeq, delta) => {
+      const at = this.clock().toISOString();
+      let removed = 0;
+      for (const id of new Set(ids)) if (this.#tombstone(sourceId, id, at, nextSeq, delta)) removed++;
+      return { removed };
+    });
+  }
+
+  /** Tombstones one live invoice, keeping its last data for `changes()`. */
+  #tombstone(sourceId: string, id: number, at: string, nextSeq: () => number, delta: RevenueDelta): boolean {
+    const data = this.#sql.liveData.get(sourceId, id);
+    if (data === undefined) return false;
+    delta.add(JSON.parse(data) as Invoice, -1);
+    this.#sql.tombstone.run(at, nextSeq(), sourceId, id);
+    return true;
+  }
+
+  /**
+   * Runs `change` in one IMMEDIATE transaction: the write lock is taken before the seq is
+   * read, so transactions commit in seq order and a reader following `changes(since)` can
+   * never see a later seq before an earlier one. The revenue summary and the counter are
+   * written in the same transaction.
+   */
+  #change<T>(
+    sourceId: string,
+    fence: string | undefined,
+    change: (nextSeq: () => number, delta: RevenueDelta) => T,
+  ): T {
+    return this.#write.immediate(() => {
+      if (this.#sql.sourceExists.get(sourceId) === undefined) {
+        throw unknownSource(sourceId);
+      }
+      if (fence !== undefined) this.leases.assertHeld(sourceId, fence);
+      const first = this.#sql.getSeq.get()!;
+      let seq = first;
+      const delta = new RevenueDelta();
+      const result = change(() => ++seq, delta);
+      this.#revenue.write(delta);
+      if (seq !== first) this.#sql.setSeq.run(seq);
+      return result;
+    }) as T;
+  }
+}
+
+function invoiceValues(
+  invoice: Invoice,
+  amounts: Amounts,
+  rawText: string,
+  hash: string,
+  seq: number,
+): InvoiceValues {
+  return [
+    invoice.status,
+    invoice.currency,
+    invoice.clientId,
+    invoice.issueDate,
+    invoice.dueDate,
+    invoice.paidAt === null ? null : invoice.paidAt.slice(0, 10),
+    amounts.total,
+    amounts.credit,
+    JSON.stringify(invoice),
+    rawText,
+    hash,
+    seq,
+  ];
+}

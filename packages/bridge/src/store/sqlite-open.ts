@@ -1,0 +1,39 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database, { type Database as Db } from 'better-sqlite3';
+import { migrate } from './migrations.ts';
+import { classifyStoreError } from './store-errors.ts';
+
+/** How long a writer waits for another connection's write transaction before failing. */
+export const BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * Opens the database file at `path` (creating its directory), sets the pragmas the store runs
+ * with and migrates it. Failures are classified (store-errors.ts) and the connection closed.
+ */
+export function openSqliteDatabase(path: string): { db: Db; version: number } {
+  if (path !== ':memory:' && !path.startsWith('file:'))
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  } catch (err) {
+    throw classifyStoreError(err, path) ?? err;
+  }
+  try {
+    // Before WAL, and only effective on a new file: 16 KiB pages hold ten invoices (about 1.5 KB
+    // each with both JSON documents) instead of two, which made first syncs 1.3-1.5x faster.
+    db.pragma('page_size = 16384');
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a power loss may drop the last commits, never corrupt the file.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('cache_size = -65536'); // 64 MiB: the key and seq indexes of a million rows stay hot
+    const { to } = migrate(db);
+    return { db, version: to };
+  } catch (err) {
+    db.close();
+    throw classifyStoreError(err, path) ?? err;
+  }
+}

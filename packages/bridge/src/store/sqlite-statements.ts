@@ -1,0 +1,189 @@
+import type { InvoiceStatus } from '@forecaster/whmcs-client';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import type { InvoiceRow, SourceRow } from './records.ts';
+
+/*
+ * The SQLite store's fixed statements, prepared once per connection, and a cache for those
+ * whose text depends on a filter. The store's parts (sources, writes, reads, change feed) share
+ * them.
+ */
+
+export interface ChangeRow {
+  source: string;
+  id: number;
+  seq: number;
+  data: string;
+  deleted_at: string | null;
+}
+
+export interface ExistingRow {
+  id: number;
+  hash: string;
+  deleted_at: string | null;
+  seen_run: string | null;
+}
+
+export type InvoiceValues = [
+  status: string,
+  currency: string,
+  clientId: number,
+  issueDate: string | null,
+  dueDate: string | null,
+  paidDate: string | null,
+  totalUnits: bigint,
+  creditUnits: bigint,
+  data: string,
+  raw: string,
+  hash: string,
+  seq: number,
+];
+
+interface RecordRunParams {
+  id: string;
+  run: string;
+  ok: number;
+  error: string | null;
+}
+
+const QUARANTINED = '(SELECT count(*) FROM quarantine WHERE source = s.id) AS quarantined';
+
+const COLUMNS =
+  'status, currency, client_id, issue_date, due_date, paid_date, total_units, credit_units, data, raw, hash, seq';
+
+type S<P extends unknown[] | object, R = unknown> = Statement<P, R>;
+
+export interface Statements {
+  getSeq: S<[], number>;
+  setSeq: S<[number]>;
+  sourceExists: S<[string], number>;
+  existing: S<[string, string], ExistingRow>;
+  data: S<[string, number], string>;
+  insert: S<[string, number, ...InvoiceValues, string | null]>;
+  update: S<[...InvoiceValues, string | null, string, number]>;
+  markSeen: S<[string, string, number]>;
+  liveData: S<[string, number], string>;
+  unseen: S<[string, string], number>;
+  tombstone: S<[string, number, string, number]>;
+  liveRaw: S<[string, string], { id: number; raw: string }>;
+  getInvoice: S<[string, number], InvoiceRow>;
+  upsertSource: S<[string, string]>;
+  getSource: S<[string], SourceRow>;
+  listSources: S<[], SourceRow>;
+  saveCheckpoint: S<[string | null, string]>;
+  recordFull: S<RecordRunParams>;
+  recordIncremental: S<RecordRunParams>;
+  setFailing: S<[number, string | null, string]>;
+  countsByStatus: S<[string], { status: InvoiceStatus; n: number }>;
+  countFromId: S<[string, number], number>;
+  ping: S<[], number>;
+  sourceIds: S<[], string>;
+  changes: S<[number, number], ChangeRow>;
+  sourceChanges: S<[string, number, number], ChangeRow>;
+}
+
+export function prepareStatements(db: Db): Statements {
+  return {
+    getSeq: db.prepare<[], number>("SELECT value FROM meta WHERE key = 'seq'").pluck(),
+    setSeq: db.prepare<[number]>("UPDATE meta SET value = ? WHERE key = 'seq'"),
+    sourceExists: db.prepare<[string], number>('SELECT 1 FROM sources WHERE id = ?').pluck(),
+    existing: db.prepare<[string, string], ExistingRow>(
+      'SELECT id, hash, deleted_at, seen_run FROM invoices WHERE source = ? AND id IN (SELECT value FROM json_each(?))',
+    ),
+    data: db
+      .prepare<[string, number], string>('SELECT data FROM invoices WHERE source = ? AND id = ?')
+      .pluck(),
+    insert: db.prepare<[string, number, ...InvoiceValues, string | null]>(
+      `INSERT INTO invoices (source, id, ${COLUMNS}, seen_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    update: db.prepare<[...InvoiceValues, string | null, string, number]>(
+      `UPDATE invoices SET (${COLUMNS}, deleted_at, seen_run) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, coalesce(?, seen_run))
+       WHERE source = ? AND id = ?`,
+    ),
+    markSeen: db.prepare<[string, string, number]>(
+      'UPDATE invoices SET seen_run = ? WHERE source = ? AND id = ?',
+    ),
+    liveData: db
+      .prepare<[string, number], string>(
+        'SELECT data FROM invoices WHERE source = ? AND id = ? AND deleted_at IS NULL',
+      )
+      .pluck(),
+    unseen: db
+      .prepare<[string, string], number>(
+        'SELECT id FROM invoices WHERE source = ? AND deleted_at IS NULL AND seen_run IS NOT ? ORDER BY id',
+      )
+      .pluck(),
+    tombstone: db.prepare<[string, number, string, number]>(
+      'UPDATE invoices SET deleted_at = ?, seq = ? WHERE source = ? AND id = ?',
+    ),
+    liveRaw: db.prepare<[string, string], { id: number; raw: string }>(
+      'SELECT id, raw FROM invoices WHERE source = ? AND id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL',
+    ),
+    getInvoice: db.prepare<[string, number], InvoiceRow>(
+      'SELECT data, raw, hash, seq, deleted_at FROM invoices WHERE source = ? AND id = ?',
+    ),
+    upsertSource: db.prepare<[string, string]>(
+      'INSERT INTO sources (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name',
+    ),
+    getSource: db.prepare<[string], SourceRow>(
+      `SELECT s.*, (SELECT max(id) FROM invoices WHERE source = s.id) AS hwm, ${QUARANTINED} FROM sources s WHERE s.id = ?`,
+    ),
+    listSources: db.prepare<[], SourceRow>(
+      `SELECT s.*, (SELECT max(id) FROM invoices WHERE source = s.id) AS hwm, ${QUARANTINED} FROM sources s ORDER BY s.id`,
+    ),
+    saveCheckpoint: db.prepare<[string | null, string]>('UPDATE sources SET checkpoint = ? WHERE id = ?'),
+    recordFull: recordRunStatement(db, 'last_full'),
+    recordIncremental: recordRunStatement(db, 'last_incremental'),
+    setFailing: db.prepare<[number, string | null, string]>(
+      'UPDATE sources SET failing = ?, last_error = coalesce(?, last_error) WHERE id = ?',
+    ),
+    countsByStatus: db.prepare<[string], { status: InvoiceStatus; n: number }>(
+      'SELECT status, count(*) AS n FROM invoices WHERE source = ? AND deleted_at IS NULL GROUP BY status',
+    ),
+    countFromId: db
+      .prepare<[string, number], number>(
+        'SELECT count(*) FROM invoices WHERE source = ? AND id >= ? AND deleted_at IS NULL',
+      )
+      .pluck(),
+    ping: db.prepare<[], number>('SELECT 1').pluck(),
+    sourceIds: db.prepare<[], string>('SELECT id FROM sources').pluck(),
+    changes: db.prepare<[number, number], ChangeRow>(
+      `SELECT source, id, seq, data, deleted_at FROM invoices INDEXED BY invoices_seq
+       WHERE seq > ? ORDER BY seq LIMIT ?`,
+    ),
+    sourceChanges: db.prepare<[string, number, number], ChangeRow>(
+      `SELECT source, id, seq, data, deleted_at FROM invoices INDEXED BY invoices_source_seq
+       WHERE source = ? AND seq > ? ORDER BY seq LIMIT ?`,
+    ),
+  };
+}
+
+/** A successful run clears the failure state; a failed one leaves its error as the last error. */
+function recordRunStatement(db: Db, column: 'last_full' | 'last_incremental') {
+  return db.prepare<RecordRunParams>(
+    `UPDATE sources SET ${column} = @run,
+       failing = CASE WHEN @ok THEN 0 ELSE failing END,
+       last_error = CASE WHEN @ok THEN NULL ELSE coalesce(@error, last_error) END
+     WHERE id = @id`,
+  );
+}
+
+/** Statements whose text depends on the filter, prepared once per shape. */
+export class StatementCache {
+  readonly #cache = new Map<string, Statement>();
+
+  constructor(readonly db: Db) {}
+
+  get<R>(sql: string, safeIntegers = false): Statement<unknown[], R> {
+    let statement = this.#cache.get(sql);
+    if (!statement) {
+      if (this.#cache.size >= 256) this.#cache.clear();
+      statement = this.db.prepare(sql).safeIntegers(safeIntegers);
+      this.#cache.set(sql, statement);
+    }
+    return statement as Statement<unknown[], R>;
+  }
+}
+
+export function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
