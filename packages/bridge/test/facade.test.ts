@@ -265,7 +265,13 @@ describe('formats and transport', () => {
       });
       expect(res.status, path).toBe(404);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-      expect((await res.json()).error.code).toBe('not_found');
+      const body = await res.json();
+      // The API's envelope, request id included: the facade answers what is not WHMCS's the same way.
+      expect(Object.keys(body.error), path).toEqual(['code', 'message', 'details', 'requestId']);
+      expect([body.error.code, body.error.requestId], path).toEqual([
+        'not_found',
+        res.headers.get('X-Request-Id'),
+      ]);
     }
     const unknown = await post(facadeUrl(ctx.base, 'nope'), ok(FACADE_ID, FACADE_SECRET));
     expect(JSON.parse(unknown.body).error.message).toBe('no source "nope" is configured');

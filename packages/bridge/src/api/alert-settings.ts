@@ -1,10 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { LedgerTx } from '../store/ledger.ts';
 import type { AppDeps } from './deps.ts';
+import { errorResponses } from './error-schema.ts';
 import { ApiError } from './errors.ts';
 import { currency, money } from './ledger-fields.ts';
-import { BEARER, createRouter } from './router.ts';
-import { errorResponses } from './schemas.ts';
+import { createRouter, v1Route } from './router.ts';
 import { etagOf, expectedVersion, runWrite, writeErrorResponses } from './write-support.ts';
 
 /*
@@ -77,28 +77,24 @@ const answerSchema = z
   .openapi('AlertSettingsAnswer');
 const json = { 'application/json': { schema: answerSchema } };
 
-const getRoute = createRoute({
+const getRoute = v1Route({
   method: 'get',
   path: '/settings',
   tags: ['Commitments'],
   summary: 'How early alerts are raised, and the cash alert thresholds',
-  security: BEARER,
   responses: {
     200: {
       description: 'The settings in force (defaults until saved); ETag is their version',
       content: json,
     },
-    401: errorResponses[401],
-    429: errorResponses[429],
   },
 });
 
-const putRoute = createRoute({
+const putRoute = v1Route({
   method: 'put',
   path: '/settings',
   tags: ['Commitments'],
   summary: 'Replace the alert settings (If-Match required; "0" before the first save)',
-  security: BEARER,
   request: {
     headers: z.object({ 'if-match': z.string().optional().openapi({ description: 'The ETag you read' }) }),
     body: { required: true, content: { 'application/json': { schema: alertSettingsSchema } } },
@@ -106,10 +102,8 @@ const putRoute = createRoute({
   responses: {
     200: { description: 'The saved settings', content: json },
     400: errorResponses[400],
-    401: errorResponses[401],
     412: writeErrorResponses[412],
     428: writeErrorResponses[428],
-    429: errorResponses[429],
   },
 });
 
@@ -143,7 +137,6 @@ export function alertSettingsRoutes(deps: AppDeps) {
 
 function staleSettings(version: number) {
   return new ApiError(
-    412,
     'precondition_failed',
     `the settings changed since you read them: they are at version ${version}; read them again and retry`,
     { currentVersion: version },

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { netForecast } from '../forecast/net-forecast.ts';
 import { figuresService } from '../forecast/service.ts';
 import { type DeadlineKind, deadlines } from '../ledger/deadlines.ts';
@@ -6,8 +6,8 @@ import { addDays, type CommitmentTerms } from '../ledger/schedule.ts';
 import { toUnits } from '../store/money.ts';
 import { type AlertSettings, readAlertSettings } from './alert-settings.ts';
 import type { AppDeps } from './deps.ts';
-import { BEARER, createRouter } from './router.ts';
-import { errorResponses } from './schemas.ts';
+import { errorResponses } from './error-schema.ts';
+import { createRouter, v1Route } from './router.ts';
 
 /*
  * `/v1/alerts`: what needs a person's attention soon. The last day to give notice, a renewal and
@@ -34,12 +34,11 @@ export const alertSchema = z
 
 export type Alert = z.infer<typeof alertSchema>;
 
-const route = createRoute({
+const route = v1Route({
   method: 'get',
   path: '/',
   tags: ['Commitments'],
   summary: 'Notice deadlines, renewals, ends and low-cash months coming up',
-  security: BEARER,
   request: {
     query: z.strictObject({
       days: z
@@ -69,8 +68,6 @@ const route = createRoute({
       },
     },
     400: errorResponses[400],
-    401: errorResponses[401],
-    429: errorResponses[429],
   },
 });
 

@@ -26,6 +26,7 @@ import { managedSourcesRoutes } from './managed-sources.ts';
 import { httpMetrics, notFoundOrNotAllowed, uriLengthLimit } from './middleware.ts';
 import { netForecastRoutes } from './net-forecast.ts';
 import { paymentBehaviourRoutes } from './payment-behaviour.ts';
+import { readableSources } from './readable-sources.ts';
 import { receivablesRoutes } from './receivables.ts';
 import { revenueRoutes } from './revenue.ts';
 import { revenueFiguresRoutes } from './revenue-figures.ts';
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     bearerAuth(deps.config.tokens, deps.config.rateLimit, () => now().getTime()),
     scopeCheck(),
     bodyLimits(),
+    readableSources(deps),
   );
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

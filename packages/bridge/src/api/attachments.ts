@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import {
   ATTACHMENT_TYPES,
   AttachmentFiles,
@@ -10,9 +10,9 @@ import {
 } from '../ledger/attachment-files.ts';
 import type { AttachmentRow } from '../store/ledger.ts';
 import type { AppDeps } from './deps.ts';
+import { errorContent, errorResponses, type RequestIssue } from './error-schema.ts';
 import { ApiError, invalidRequest, notFound } from './errors.ts';
-import { BEARER, createRouter } from './router.ts';
-import { errorContent, errorResponses, type RequestIssue } from './schemas.ts';
+import { createRouter, v1Route } from './router.ts';
 import { runWrite, writeErrorResponses } from './write-support.ts';
 
 /*
@@ -75,13 +75,12 @@ function ownerRoutes(deps: AppDeps, kind: AttachmentRow['ownerKind'], noun: stri
     if (!record || record.deletedAt) throw notFound(`no live ${noun} "${id}"`);
     return record;
   };
-  const upload = createRoute({
+  const upload = v1Route({
     method: 'post',
     path: '/{id}/attachments',
     tags: ['Commitments'],
     summary: `Attach files to a ${noun} (multipart, field "file", several at once)`,
     description: `PDF, PNG or JPEG, decided by the content; at most ${MAX_FILES_PER_UPLOAD} files of ${MAX_ATTACHMENT_BYTES} bytes each. All or nothing: one refused file refuses the upload, naming each problem.`,
-    security: BEARER,
     request: {
       params: ownerParams,
       body: {
@@ -99,29 +98,24 @@ function ownerRoutes(deps: AppDeps, kind: AttachmentRow['ownerKind'], noun: stri
     responses: {
       201: { description: 'The new attachments', content: list },
       400: errorResponses[400],
-      401: errorResponses[401],
       404: errorResponses[404],
       413: {
         description: 'The upload is larger than the bridge takes (`payload_too_large`)',
         content: errorContent,
       },
       422: writeErrorResponses[422],
-      429: errorResponses[429],
     },
   });
-  const listRoute = createRoute({
+  const listRoute = v1Route({
     method: 'get',
     path: '/{id}/attachments',
     tags: ['Commitments'],
     summary: `The attachments of a ${noun}`,
-    security: BEARER,
     request: { params: ownerParams },
     responses: {
       200: { description: 'Oldest first', content: list },
       400: errorResponses[400],
-      401: errorResponses[401],
       404: errorResponses[404],
-      429: errorResponses[429],
     },
   });
   return createRouter()
@@ -131,7 +125,6 @@ function ownerRoutes(deps: AppDeps, kind: AttachmentRow['ownerKind'], noun: stri
       const type = c.req.header('Content-Type') ?? '';
       if (!type.startsWith('multipart/form-data')) {
         throw new ApiError(
-          415,
           'unsupported_media_type',
           'send multipart/form-data with one or more "file" fields',
         );
@@ -203,12 +196,11 @@ function ownerRoutes(deps: AppDeps, kind: AttachmentRow['ownerKind'], noun: stri
 export const commitmentAttachmentsRoutes = (deps: AppDeps) => ownerRoutes(deps, 'commitment', 'commitment');
 export const costEntryAttachmentsRoutes = (deps: AppDeps) => ownerRoutes(deps, 'cost_entry', 'cost entry');
 
-const download = createRoute({
+const download = v1Route({
   method: 'get',
   path: '/{id}',
   tags: ['Commitments'],
   summary: 'The file of an attachment (as a download, never rendered inline)',
-  security: BEARER,
   request: { params: attachmentParams },
   responses: {
     200: {
@@ -216,18 +208,15 @@ const download = createRoute({
       content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } },
     },
     400: errorResponses[400],
-    401: errorResponses[401],
     404: errorResponses[404],
-    429: errorResponses[429],
   },
 });
 
-const remove = createRoute({
+const remove = v1Route({
   method: 'delete',
   path: '/{id}',
   tags: ['Commitments'],
   summary: 'Remove an attachment from its record (audited; the file stays while another record shares it)',
-  security: BEARER,
   request: { params: attachmentParams },
   responses: {
     200: {
@@ -235,9 +224,7 @@ const remove = createRoute({
       content: { 'application/json': { schema: z.object({ data: attachmentSchema }) } },
     },
     400: errorResponses[400],
-    401: errorResponses[401],
     404: errorResponses[404],
-    429: errorResponses[429],
   },
 });
 

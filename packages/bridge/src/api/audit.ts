@@ -1,8 +1,8 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { AppDeps } from './deps.ts';
+import { errorResponses } from './error-schema.ts';
 import { view } from './ledger-routes.ts';
-import { BEARER, createRouter } from './router.ts';
-import { errorResponses } from './schemas.ts';
+import { createRouter, v1Route } from './router.ts';
 
 /*
  * `/v1/audit`: every write, who made it (the token's name), what it was before and after, and
@@ -60,12 +60,11 @@ const feedResponse = (item: z.ZodType, name: string) =>
     })
     .openapi(name);
 
-const listAudit = createRoute({
+const listAudit = v1Route({
   method: 'get',
   path: '/',
   tags: ['Commitments'],
   summary: 'The audit log of every write, oldest first',
-  security: BEARER,
   request: { query: feedQuerySchema },
   responses: {
     200: {
@@ -73,8 +72,6 @@ const listAudit = createRoute({
       content: { 'application/json': { schema: feedResponse(auditEntrySchema, 'AuditLog') } },
     },
     400: errorResponses[400],
-    401: errorResponses[401],
-    429: errorResponses[429],
   },
 });
 
@@ -110,12 +107,11 @@ export const ledgerChangeSchema = z
   })
   .openapi('LedgerChange');
 
-const listChanges = createRoute({
+const listChanges = v1Route({
   method: 'get',
   path: '/',
   tags: ['Commitments'],
   summary: 'Changes to counterparties, commitments and cost entries, in order (poll like /v1/changes)',
-  security: BEARER,
   request: { query: feedQuerySchema },
   responses: {
     200: {
@@ -123,8 +119,6 @@ const listChanges = createRoute({
       content: { 'application/json': { schema: feedResponse(ledgerChangeSchema, 'LedgerChangeList') } },
     },
     400: errorResponses[400],
-    401: errorResponses[401],
-    429: errorResponses[429],
   },
 });
 

@@ -15,7 +15,7 @@ import { RateLimiter } from './rate-limit.ts';
 const CHALLENGE = 'Bearer realm="forecaster-bridge"';
 
 function unauthorized(message: string, invalidToken: boolean): ApiError {
-  return new ApiError(401, 'unauthorized', message, null, {
+  return new ApiError('unauthorized', message, null, {
     'WWW-Authenticate': invalidToken ? `${CHALLENGE}, error="invalid_token"` : CHALLENGE,
   });
 }
@@ -76,7 +76,6 @@ export function bearerAuth(
     const blocked = failures.peek(address);
     if (!blocked.allowed) {
       throw new ApiError(
-        429,
         'rate_limited',
         `too many failed authentications from this address: at most ${failedPerMinute} a minute; retry in ${blocked.retryAfterSeconds} s`,
         { retryAfterSeconds: blocked.retryAfterSeconds },
@@ -94,7 +93,6 @@ export function bearerAuth(
     const decision = limiter.take(token.name);
     if (!decision.allowed) {
       throw new ApiError(
-        429,
         'rate_limited',
         `too many requests for this token: at most ${requestsPerMinute} a minute; retry in ${decision.retryAfterSeconds} s`,
         { retryAfterSeconds: decision.retryAfterSeconds },

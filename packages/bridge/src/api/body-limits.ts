@@ -19,7 +19,7 @@ const limit = (maxSize: number) =>
   bodyLimit({
     maxSize,
     onError: () => {
-      throw new ApiError(413, 'payload_too_large', `the request body is larger than ${maxSize} bytes`);
+      throw new ApiError('payload_too_large', `the request body is larger than ${maxSize} bytes`);
     },
   });
 

@@ -1,12 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { deadlines } from '../ledger/deadlines.ts';
 import { addDays, type CommitmentTerms } from '../ledger/schedule.ts';
 import { readAlertSettings } from './alert-settings.ts';
 import type { AppDeps } from './deps.ts';
+import { errorResponses } from './error-schema.ts';
 import { invalidRequest } from './errors.ts';
 import { date } from './ledger-fields.ts';
-import { BEARER, createRouter } from './router.ts';
-import { errorResponses } from './schemas.ts';
+import { createRouter, v1Route } from './router.ts';
 
 /* `GET /v1/calendar`: every commitment's notice deadlines, renewals and ends in a window. */
 
@@ -30,12 +30,11 @@ export const calendarEventSchema = z
 const day = (name: string, description: string) =>
   date.optional().openapi({ param: { name, in: 'query', description }, example: '2024-07-01' });
 
-const route = createRoute({
+const route = v1Route({
   method: 'get',
   path: '/',
   tags: ['Commitments'],
   summary: 'Notice deadlines, renewals and ends of every commitment, by date',
-  security: BEARER,
   request: {
     query: z.strictObject({
       from: day('from', 'First day (default today)'),
@@ -50,8 +49,6 @@ const route = createRoute({
       },
     },
     400: errorResponses[400],
-    401: errorResponses[401],
-    429: errorResponses[429],
   },
 });
 

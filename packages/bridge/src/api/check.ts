@@ -1,9 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { checkReportSchema } from '../check/report.ts';
 import type { AppDeps } from './deps.ts';
+import { errorResponses } from './error-schema.ts';
 import { ApiError } from './errors.ts';
-import { BEARER, configuredSource, createRouter } from './router.ts';
-import { errorResponses, sourceIdParamsSchema } from './schemas.ts';
+import { sourceIdParamsSchema } from './params.ts';
+import { createRouter, v1Route } from './router.ts';
 
 export const checkResultSchema = z
   .object({
@@ -16,7 +17,7 @@ export const checkResultSchema = z
   })
   .openapi('CheckResult');
 
-const runCheck = createRoute({
+const runCheck = v1Route({
   method: 'get',
   path: '/{id}/check',
   tags: ['Sources'],
@@ -29,7 +30,6 @@ const runCheck = createRoute({
     '(`bridge check --force`, `POST /v1/sources/{id}/sync {"force": true}`), and a source makes at most one failed login ' +
     'per 15 minutes. The report names the WHMCS URL and the API identifier (never a secret): every token can read them ' +
     'until tokens have scopes.',
-  security: BEARER,
   request: { params: sourceIdParamsSchema },
   responses: {
     200: {
@@ -37,9 +37,7 @@ const runCheck = createRoute({
       content: { 'application/json': { schema: checkResultSchema } },
     },
     400: errorResponses[400],
-    401: errorResponses[401],
     404: errorResponses[404],
-    429: errorResponses[429],
     503: errorResponses[503],
   },
 });
@@ -48,10 +46,10 @@ const runCheck = createRoute({
 export function checkRoutes(deps: AppDeps) {
   return createRouter().openapi(runCheck, async (c) => {
     const { id } = c.req.valid('param');
-    configuredSource(deps, id);
-    if (!deps.check) throw new ApiError(503, 'unavailable', 'checks are not available in this process');
+    c.var.sources.one(id);
+    if (!deps.check) throw new ApiError('unavailable', 'checks are not available in this process');
     const result = await deps.check(id);
-    if (!result) throw new ApiError(404, 'not_found', `no source "${id}" is configured`);
+    if (!result) throw new ApiError('not_found', `no source "${id}" is configured`);
     return c.json({ data: result.report, checkedAt: result.checkedAt, cached: result.cached }, 200);
   });
 }

@@ -2,9 +2,9 @@ import { z } from '@hono/zod-openapi';
 import type { LedgerTx } from '../store/ledger.ts';
 import { liveCounterparty } from './counterparties.ts';
 import type { AppDeps } from './deps.ts';
+import type { RequestIssue } from './error-schema.ts';
 import { currency, date, nonNegativeMoney, ref, text } from './ledger-fields.ts';
 import { ledgerRoutes, recordMetaShape } from './ledger-routes.ts';
-import type { RequestIssue } from './schemas.ts';
 
 /*
  * A commitment: what a contract says the company will pay, and when (see ledger/schedule.ts for

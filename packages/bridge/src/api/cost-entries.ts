@@ -3,9 +3,9 @@ import type { LedgerTx } from '../store/ledger.ts';
 import { toUnits } from '../store/money.ts';
 import { liveCounterparty } from './counterparties.ts';
 import type { AppDeps } from './deps.ts';
+import type { RequestIssue } from './error-schema.ts';
 import { currency, date, money, ref, text } from './ledger-fields.ts';
 import { ledgerRoutes, recordMetaShape } from './ledger-routes.ts';
-import type { RequestIssue } from './schemas.ts';
 
 /** A cost actually incurred: an invoice received, a salary paid. */
 export const costEntryInputSchema = z

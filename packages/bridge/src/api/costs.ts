@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import {
   type CommitmentTerms,
   effectiveEnd,
@@ -8,8 +8,8 @@ import {
 } from '../ledger/schedule.ts';
 import { formatUnits, toUnits } from '../store/money.ts';
 import type { AppDeps } from './deps.ts';
-import { BEARER, createRouter } from './router.ts';
-import { errorResponses } from './schemas.ts';
+import { errorResponses } from './error-schema.ts';
+import { createRouter, v1Route } from './router.ts';
 
 /*
  * What the ledger says about money: actual costs per month (`/v1/costs`), every commitment's
@@ -57,12 +57,11 @@ export const COST_DEFINITIONS = {
     "For a commitment without an amount but with cost entries: today's Forecaster baseline, the average monthly cost so far (its entries' gross from the month of the first to the current month), every month until its end. Labelled basis=run_rate.",
 } as const;
 
-const costsRoute = createRoute({
+const costsRoute = v1Route({
   method: 'get',
   path: '/costs',
   tags: ['Commitments'],
   summary: 'Actual costs per month, currency, category and counterparty',
-  security: BEARER,
   request: {
     query: z.strictObject({
       from: monthParam('from', 'First month (inclusive)'),
@@ -81,8 +80,6 @@ const costsRoute = createRoute({
       },
     },
     400: errorResponses[400],
-    401: errorResponses[401],
-    429: errorResponses[429],
   },
 });
 
@@ -110,12 +107,11 @@ export const commitmentForecastSchema = z
 const forecastQuery = z.strictObject({ months: monthsParam });
 const monthTotal = z.object({ month: z.string(), currency: z.string(), amount: z.string() });
 
-const commitmentsForecastRoute = createRoute({
+const commitmentsForecastRoute = v1Route({
   method: 'get',
   path: '/commitments/forecast',
   tags: ['Commitments'],
   summary: "Every commitment's schedule for the months ahead, and the totals per month and currency",
-  security: BEARER,
   request: { query: forecastQuery },
   responses: {
     200: {
@@ -135,8 +131,6 @@ const commitmentsForecastRoute = createRoute({
       },
     },
     400: errorResponses[400],
-    401: errorResponses[401],
-    429: errorResponses[429],
   },
 });
 

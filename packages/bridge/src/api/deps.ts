@@ -7,6 +7,7 @@ import type { Scope } from '../scopes.ts';
 import type { ManagedSources } from '../sources/managed-sources.ts';
 import type { Store } from '../store/types.ts';
 import type { SyncController } from '../sync/types.ts';
+import type { ReadableSources } from './readable-sources.ts';
 
 /** What the API is built from: `main.ts` opens them, tests pass real or fake ones. */
 export interface AppDeps {
@@ -35,5 +36,7 @@ export interface AppEnv {
     tokenName: string;
     /** Its scopes; null for a token configured without scopes (the rights tokens had before). */
     tokenScopes: readonly Scope[] | null;
+    /** The sources this request may read (/v1 only). */
+    sources: ReadableSources;
   };
 }

@@ -5,27 +5,29 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import type { Logger } from '../logger.ts';
 import type { AppEnv } from './deps.ts';
-import type { ErrorBody, ErrorCode, RequestIssue } from './schemas.ts';
+import { ERROR_STATUS, type ErrorBody, type ErrorCode, type RequestIssue } from './error-schema.ts';
 
 /*
- * One error family for the API: handlers and middleware throw an ApiError, and the one
- * onError turns it into the envelope `{"error":{"code","message","details","requestId"}}`.
- * Anything else is a bug: logged with the request id, answered with a 500 that says nothing.
+ * One error family for the API, the hono way: handlers and middleware throw an ApiError (an
+ * HTTPException whose status follows from its code), and the one onError turns it into the
+ * envelope `{"error":{"code","message","details","requestId"}}`. Anything else is a bug: logged
+ * with the request id, answered with a 500 that says nothing.
  */
 
 type Details = RequestIssue[] | Record<string, unknown> | null;
 
-/** An answer the client caused or can act on, with a stable `code`. */
-export class ApiError extends Error {
+/** An answer the client caused or can act on, with a stable `code`; the status is the code's. */
+export class ApiError extends HTTPException {
   override name = 'ApiError';
+  override readonly status: ContentfulStatusCode;
   constructor(
-    readonly status: ContentfulStatusCode,
     readonly code: ErrorCode,
     message: string,
     readonly details: Details = null,
     readonly headers: Record<string, string> = {},
   ) {
-    super(message);
+    super(ERROR_STATUS[code], { message });
+    this.status = ERROR_STATUS[code];
   }
 }
 
@@ -34,11 +36,11 @@ export function invalidRequest(issues: RequestIssue[]): ApiError {
   const first = issues[0] ?? { param: 'request', message: 'is invalid' };
   const more =
     issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
-  return new ApiError(400, 'invalid_request', `${first.param}: ${first.message}${more}`, issues);
+  return new ApiError('invalid_request', `${first.param}: ${first.message}${more}`, issues);
 }
 
 export function notFound(message: string, details: Details = null): ApiError {
-  return new ApiError(404, 'not_found', message, details);
+  return new ApiError('not_found', message, details);
 }
 
 const TARGET_NAMES: Record<string, string> = { json: 'body', form: 'body', query: 'query', param: 'path' };
@@ -87,31 +89,47 @@ export const validationHook: Hook<unknown, AppEnv, string, undefined> = (result)
   return undefined;
 };
 
-export function errorBody(c: Context<AppEnv>, code: ErrorCode, message: string, details: Details): ErrorBody {
-  return { error: { code, message, details, requestId: c.get('requestId') ?? '' } };
+/** The variables an app needs for the error envelope (the API's and the facade's). */
+type WithRequestId = { Variables: { requestId: string } };
+
+export function errorBody<E extends WithRequestId>(
+  c: Context<E>,
+  code: ErrorCode,
+  message: string,
+  details: Details,
+): ErrorBody {
+  return { error: { code, message, details, requestId: c.var.requestId ?? '' } };
 }
 
-const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
-  400: 'invalid_request',
-  401: 'unauthorized',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  413: 'payload_too_large',
-  414: 'uri_too_long',
-  415: 'unsupported_media_type',
-  429: 'rate_limited',
-};
+// Hono's own refusals carry a status only: the code each of those statuses means.
+const HTTP_CODES = new Map<number, ErrorCode>(
+  (
+    [
+      'invalid_request',
+      'unauthorized',
+      'not_found',
+      'method_not_allowed',
+      'payload_too_large',
+      'uri_too_long',
+      'unsupported_media_type',
+      'rate_limited',
+    ] as const
+  ).map((code) => [ERROR_STATUS[code], code]),
+);
+
+/** The envelope answer of an ApiError. */
+export function apiErrorResponse<E extends WithRequestId>(c: Context<E>, err: ApiError): Response {
+  for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+  return c.json(errorBody(c, err.code, err.message, err.details), err.status);
+}
 
 /** The app's one error handler. */
 export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return (err, c) => {
-    if (err instanceof ApiError) {
-      for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
-      return c.json(errorBody(c, err.code, err.message, err.details), err.status);
-    }
+    if (err instanceof ApiError) return apiErrorResponse(c, err);
     // Hono's own refusals (malformed JSON, an unsupported media type): known, safe messages.
     if (err instanceof HTTPException && err.status < 500) {
-      const code = HTTP_CODES[err.status] ?? 'invalid_request';
+      const code = HTTP_CODES.get(err.status) ?? 'invalid_request';
       if (err.status === 400) {
         const issue = {
           param: 'body',
@@ -123,7 +141,7 @@ export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
       return c.json(errorBody(c, code, message, null), err.status as ContentfulStatusCode);
     }
     logger.error(
-      { err, requestId: c.get('requestId'), method: c.req.method, path: c.req.path },
+      { err, requestId: c.var.requestId, method: c.req.method, path: c.req.path },
       'unhandled error in the API',
     );
     return c.json(

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { currencyValue, DOC, dateParam, list, param, single, sourceIdValue } from './schemas.ts';
+import { currencyValue, DOC, dateParam, list, param, single, sourceIdValue } from './params.ts';
 
 /*
  * Query parameters shared by the figures and forecast routes (receivables, payment behaviour,

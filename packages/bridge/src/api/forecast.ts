@@ -12,14 +12,14 @@ import {
   trackRecord,
   trackRecordSchema,
 } from '@forecaster/forecast';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { figuresService, ratesFor } from '../forecast/service.ts';
 import type { IssuedForecast } from '../store/forecast-log.ts';
 import type { AppDeps } from './deps.ts';
+import { errorResponses } from './error-schema.ts';
 import { invalidRequest, notFound } from './errors.ts';
 import { asOfQuery, convertToQuery, integerQuery, sourcesQuery } from './figures-query.ts';
-import { BEARER, createRouter, sourcesToRead } from './router.ts';
-import { errorResponses } from './schemas.ts';
+import { createRouter, v1Route } from './router.ts';
 
 export const forecastQuerySchema = z.strictObject({
   months: integerQuery(
@@ -107,37 +107,31 @@ const BACKTEST_DEFINITIONS = {
     'contractual (open invoices on due dates), clientDelay (due + the client mean delay), seasonalNaive (a year earlier), trailingMean (last 12 months), whmcsIncomeForecast (every series renews, paid on its due date)',
 };
 
-const getForecast = createRoute({
+const getForecast = v1Route({
   method: 'get',
   path: '/',
   tags: ['Forecast'],
   summary: 'Cash forecast per month and week, with intervals, the contractual line and its parts',
   description:
     'Expected cash collected per period and currency, the 80 % interval (p10-p90) from a simulation, the contractual line, and the parts (open invoices, renewals, other billing); where the last backtest found a benchmark better, the benchmark is served and `method.served` says so.',
-  security: BEARER,
   request: { query: forecastQuerySchema },
   responses: {
     200: { description: 'The forecast', content: { 'application/json': { schema: forecastResponseSchema } } },
     400: errorResponses[400],
-    401: errorResponses[401],
-    429: errorResponses[429],
   },
 });
 
-const getBacktest = createRoute({
+const getBacktest = v1Route({
   method: 'get',
   path: '/backtest',
   tags: ['Forecast'],
   summary: 'Rolling-origin backtest of the forecast and its benchmarks on the source own history',
   description:
     'Per horizon (months 1-12, weeks 1-13): WAPE, MASE, bias and 80 % coverage of the method, and the same scores of each benchmark on the same origins. Kept until the invoices change; /v1/forecast serves by its verdict.',
-  security: BEARER,
   request: { query: backtestQuerySchema },
   responses: {
     200: { description: 'The backtest', content: { 'application/json': { schema: backtestResponseSchema } } },
     400: errorResponses[400],
-    401: errorResponses[401],
-    429: errorResponses[429],
   },
 });
 
@@ -145,12 +139,11 @@ const MAX_SCORED = 100;
 
 const monthlyOf = (f: IssuedForecast) => (f.body.monthly ?? []) as ForecastPeriod[];
 
-const getIssuedList = createRoute({
+const getIssuedList = v1Route({
   method: 'get',
   path: '/issued',
   tags: ['Forecast'],
   summary: 'Issued forecasts of these sources, newest first, each scored against the cash collected since',
-  security: BEARER,
   request: { query: z.strictObject({ source: sourcesQuery }) },
   responses: {
     200: {
@@ -158,17 +151,14 @@ const getIssuedList = createRoute({
       content: { 'application/json': { schema: issuedListResponseSchema } },
     },
     400: errorResponses[400],
-    401: errorResponses[401],
-    429: errorResponses[429],
   },
 });
 
-const getIssued = createRoute({
+const getIssued = v1Route({
   method: 'get',
   path: '/issued/{id}',
   tags: ['Forecast'],
   summary: 'One issued forecast as it was served, with its score',
-  security: BEARER,
   request: {
     params: z.strictObject({
       id: z
@@ -183,18 +173,15 @@ const getIssued = createRoute({
       content: { 'application/json': { schema: issuedResponseSchema } },
     },
     400: errorResponses[400],
-    401: errorResponses[401],
     404: errorResponses[404],
-    429: errorResponses[429],
   },
 });
 
-const getCompare = createRoute({
+const getCompare = v1Route({
   method: 'get',
   path: '/compare',
   tags: ['Forecast'],
   summary: 'The difference between two issued forecasts, per period, broken down by cause',
-  security: BEARER,
   request: { query: compareQuerySchema },
   responses: {
     200: {
@@ -202,9 +189,7 @@ const getCompare = createRoute({
       content: { 'application/json': { schema: compareResponseSchema } },
     },
     400: errorResponses[400],
-    401: errorResponses[401],
     404: errorResponses[404],
-    429: errorResponses[429],
   },
 });
 
@@ -214,7 +199,7 @@ export function forecastRoutes(deps: AppDeps) {
     .openapi(getForecast, async (c) => {
       const query = c.req.valid('query');
       const service = figuresService(deps);
-      const sources = sourcesToRead(deps, query.source);
+      const sources = c.var.sources.read(query.source);
       const { ledger, dataAsOf, today } = await service.context(sources);
       const convert = await ratesFor(service, query.convertTo);
       const asOf = query.asOf ? dayOf(query.asOf) : Math.min(today, dataAsOf);
@@ -258,7 +243,7 @@ export function forecastRoutes(deps: AppDeps) {
       const query = c.req.valid('query');
       const service = figuresService(deps);
       const { groups, dataAsOf } = await service.backtest(
-        sourcesToRead(deps, query.source),
+        c.var.sources.read(query.source),
         query.origins ?? 24,
       );
       return c.json(
@@ -272,7 +257,7 @@ export function forecastRoutes(deps: AppDeps) {
       );
     })
     .openapi(getIssuedList, async (c) => {
-      const sources = sourcesToRead(deps, c.req.valid('query').source);
+      const sources = c.var.sources.read(c.req.valid('query').source);
       const { ledger, dataAsOf } = await figuresService(deps).context(sources);
       const history = await deps.store.forecasts.listIssuedForecasts(sources, MAX_SCORED);
       return c.json(

@@ -1,31 +1,21 @@
 export { createApp, openApiDocument } from './app.ts';
+export { changeSchema, changesQuerySchema, changesResponseSchema } from './changes.ts';
 export type { AppDeps } from './deps.ts';
-export { MAX_BODY_BYTES, MAX_URL_LENGTH } from './middleware.ts';
+export { ERROR_CODES, type ErrorBody, type ErrorCode, errorSchema, issueSchema } from './error-schema.ts';
 export {
-  changeSchema,
-  changesQuerySchema,
-  changesResponseSchema,
-  ERROR_CODES,
-  type ErrorBody,
-  type ErrorCode,
-  errorSchema,
   invoiceListQuerySchema,
   invoiceListResponseSchema,
   invoiceParamsSchema,
   invoiceResponseSchema,
-  issueSchema,
+} from './invoices.ts';
+export { MAX_BODY_BYTES, MAX_URL_LENGTH } from './middleware.ts';
+export {
   REVENUE_DEFINITIONS,
-  readinessSchema,
   revenueQuerySchema,
   revenueResponseSchema,
   revenueRowSchema,
-  sourceErrorSchema,
-  sourceListResponseSchema,
-  sourceResponseSchema,
-  sourceSchema,
-  syncAcceptedSchema,
-  syncProgressSchema,
-  syncRequestSchema,
-  syncRunSchema,
-  syncStatusSchema,
-} from './schemas.ts';
+} from './revenue.ts';
+export { sourceErrorSchema, sourceSchema, syncProgressSchema, syncRunSchema } from './source-schemas.ts';
+export { sourceListResponseSchema, sourceResponseSchema } from './sources.ts';
+export { syncAcceptedSchema, syncRequestSchema, syncStatusSchema } from './sync.ts';
+export { readinessSchema } from './system.ts';

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { CsvSyntaxError, parseCsv, stringifyCsv } from '../ledger/csv.ts';
 import type { LedgerKind, LedgerRecord, LedgerTx } from '../store/ledger.ts';
 import { COMMITMENT_DEFAULTS, commitmentInputSchema, commitmentIssues } from './commitments.ts';
 import { COST_ENTRY_DEFAULTS, costEntryInputSchema, costEntryIssues } from './cost-entries.ts';
 import type { AppDeps } from './deps.ts';
+import { errorResponses, type RequestIssue } from './error-schema.ts';
 import { ApiError, invalidRequest } from './errors.ts';
 import { view } from './ledger-routes.ts';
-import { BEARER, createRouter } from './router.ts';
-import { errorResponses, type RequestIssue } from './schemas.ts';
+import { createRouter, v1Route } from './router.ts';
 import { runWrite, writeErrorResponses } from './write-support.ts';
 
 /*
@@ -276,26 +276,22 @@ const rowErrorSchema = z
 function routesFor(deps: AppDeps, path: keyof typeof RESOURCES) {
   const resource: CsvResource = RESOURCES[path];
   const documented = resource.columns.map((c) => `\`${c.name}\`: ${c.description}`).join('; ');
-  const exportRoute = createRoute({
+  const exportRoute = v1Route({
     method: 'get',
     path: '/csv',
     tags: ['Commitments'],
     summary: `Every live ${resource.noun} as CSV`,
     description: `Columns, in this order: ${documented}.`,
-    security: BEARER,
     responses: {
       200: { description: 'text/csv, UTF-8, CRLF', content: { 'text/csv': { schema: z.string() } } },
-      401: errorResponses[401],
-      429: errorResponses[429],
     },
   });
-  const importRoute = createRoute({
+  const importRoute = v1Route({
     method: 'post',
     path: '/csv',
     tags: ['Commitments'],
     summary: `Create ${resource.noun} records from CSV (dryRun=true: what it would create, and every error)`,
     description: `Body: text/csv with a header line naming columns among: ${documented}. Any order; missing optional columns take their defaults. All or nothing: with any error nothing is created (400 lists every error with its line).`,
-    security: BEARER,
     request: {
       query: z.strictObject({
         dryRun: z
@@ -329,10 +325,8 @@ function routesFor(deps: AppDeps, path: keyof typeof RESOURCES) {
         },
       },
       400: errorResponses[400],
-      401: errorResponses[401],
       415: { description: 'Not text/csv', content: errorResponses[400].content },
       422: writeErrorResponses[422],
-      429: errorResponses[429],
     },
   });
   return createRouter()
@@ -346,11 +340,7 @@ function routesFor(deps: AppDeps, path: keyof typeof RESOURCES) {
     .openapi(importRoute, async (c) => {
       const type = c.req.header('Content-Type') ?? '';
       if (!/^text\/(csv|plain)\b/.test(type)) {
-        throw new ApiError(
-          415,
-          'unsupported_media_type',
-          'send the CSV as the body with Content-Type: text/csv',
-        );
+        throw new ApiError('unsupported_media_type', 'send the CSV as the body with Content-Type: text/csv');
       }
       const csv = await c.req.text();
       if (c.req.valid('query').dryRun === 'true') {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { LedgerKind, LedgerRecord, LedgerTx } from '../store/ledger.ts';
 import type { AppDeps, AppEnv } from './deps.ts';
+import { errorResponses, type RequestIssue } from './error-schema.ts';
 import { ApiError, invalidRequest, notFound } from './errors.ts';
-import { BEARER, createRouter } from './router.ts';
-import { errorResponses, type RequestIssue } from './schemas.ts';
+import { createRouter, v1Route } from './router.ts';
 import { etagOf, expectedVersion, runWrite, writeErrorResponses } from './write-support.ts';
 
 /*
@@ -91,11 +91,11 @@ export function ledgerRoutes<Input extends z.ZodObject>(
   const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
   const body = (schema: z.ZodType) => ({ body: { required: true, content: json(schema) } });
   const patchInput = spec.input.partial();
-  const common = { tags: [spec.tag], security: BEARER };
-  const read = { 401: errorResponses[401], 404: errorResponses[404], 429: errorResponses[429] };
+  const common = { tags: [spec.tag] };
+  const read = { 404: errorResponses[404] };
 
   const routes = {
-    list: createRoute({
+    list: v1Route({
       ...common,
       method: 'get',
       path: '/',
@@ -107,7 +107,7 @@ export function ledgerRoutes<Input extends z.ZodObject>(
         ...read,
       },
     }),
-    get: createRoute({
+    get: v1Route({
       ...common,
       method: 'get',
       path: '/{id}',
@@ -119,7 +119,7 @@ export function ledgerRoutes<Input extends z.ZodObject>(
         ...read,
       },
     }),
-    create: createRoute({
+    create: v1Route({
       ...common,
       method: 'post',
       path: '/',
@@ -132,7 +132,7 @@ export function ledgerRoutes<Input extends z.ZodObject>(
         422: writeErrorResponses[422],
       },
     }),
-    update: createRoute({
+    update: v1Route({
       ...common,
       method: 'patch',
       path: '/{id}',
@@ -146,7 +146,7 @@ export function ledgerRoutes<Input extends z.ZodObject>(
         428: writeErrorResponses[428],
       },
     }),
-    remove: createRoute({
+    remove: v1Route({
       ...common,
       method: 'delete',
       path: '/{id}',
@@ -161,7 +161,7 @@ export function ledgerRoutes<Input extends z.ZodObject>(
         428: writeErrorResponses[428],
       },
     }),
-    restore: createRoute({
+    restore: v1Route({
       ...common,
       method: 'post',
       path: '/{id}/restore',
@@ -241,7 +241,7 @@ export function ledgerRoutes<Input extends z.ZodObject>(
       const current = existing(tx, id);
       if (current.deletedAt) return answer(current);
       const refusal = current.version === expected ? spec.beforeDelete?.(tx, current) : undefined;
-      if (refusal) throw new ApiError(409, 'conflict', refusal);
+      if (refusal) throw new ApiError('conflict', refusal);
       return answer(tx.softDelete(spec.kind, id, expected, c.get('tokenName')));
     }) as never;
   });

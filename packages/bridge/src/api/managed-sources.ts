@@ -1,14 +1,15 @@
 import { assertTimeZone } from '@forecaster/whmcs-client';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { checkReportSchema } from '../check/report.ts';
 import type { SourceConfig } from '../config.ts';
 import { type ManagedSecrets, type ManagedSettings, ManagedSourcesOff } from '../sources/managed-sources.ts';
 import { type ManagedSourceRow, ManagedVersionMismatch } from '../store/managed-sources.ts';
 import type { AppDeps, AppEnv } from './deps.ts';
+import { errorResponses } from './error-schema.ts';
 import { ApiError, invalidRequest, notFound } from './errors.ts';
-import { BEARER, createRouter } from './router.ts';
-import { errorResponses, sourceIdParamsSchema } from './schemas.ts';
+import { sourceIdParamsSchema } from './params.ts';
+import { createRouter, v1Route } from './router.ts';
 import { etagOf, expectedVersion, writeErrorResponses } from './write-support.ts';
 
 /*
@@ -155,45 +156,38 @@ const conflict = {
   content: errorResponses[404].content,
 };
 
-const createSource = createRoute({
+const createSource = v1Route({
   method: 'post',
   path: '/',
   tags: ['Sources'],
   summary: 'Create a source managed through the API (the connection check runs first)',
-  security: BEARER,
   request: { body: { required: true, content: json(managedSourceCreateSchema) } },
   responses: {
     201: { description: 'Saved, with the check report', content: json(answerSchema) },
     400: errorResponses[400],
-    401: errorResponses[401],
     409: conflict,
-    429: errorResponses[429],
   },
 });
 
-const getSettings = createRoute({
+const getSettings = v1Route({
   method: 'get',
   path: '/{id}/settings',
   tags: ['Sources'],
   summary: "A source's settings (never its secrets); file sources say they are read-only",
-  security: BEARER,
   request: { params: sourceIdParamsSchema },
   responses: {
     200: { description: 'The settings', content: json(z.object({ data: sourceSettingsSchema })) },
     400: errorResponses[400],
-    401: errorResponses[401],
     404: errorResponses[404],
-    429: errorResponses[429],
   },
 });
 
-const patchSource = createRoute({
+const patchSource = v1Route({
   method: 'patch',
   path: '/{id}',
   tags: ['Sources'],
   summary:
     'Change or disable a managed source (If-Match; the check runs first unless only name or disabled:true change)',
-  security: BEARER,
   request: {
     params: sourceIdParamsSchema,
     headers: ifMatch,
@@ -205,22 +199,19 @@ const patchSource = createRoute({
       content: json(answerSchema),
     },
     400: errorResponses[400],
-    401: errorResponses[401],
     404: errorResponses[404],
     409: conflict,
     412: writeErrorResponses[412],
     428: writeErrorResponses[428],
-    429: errorResponses[429],
   },
 });
 
-const deleteSource = createRoute({
+const deleteSource = v1Route({
   method: 'delete',
   path: '/{id}',
   tags: ['Sources'],
   summary:
     'Delete a managed source: keep its invoices archived, or remove them (asks which, and says how many)',
-  security: BEARER,
   request: {
     params: sourceIdParamsSchema,
     headers: ifMatch,
@@ -252,12 +243,10 @@ const deleteSource = createRoute({
       ),
     },
     400: errorResponses[400],
-    401: errorResponses[401],
     404: errorResponses[404],
     409: conflict,
     412: writeErrorResponses[412],
     428: writeErrorResponses[428],
-    429: errorResponses[429],
   },
 });
 
@@ -314,13 +303,13 @@ function managedView(row: ManagedSourceRow, secrets: { accessKey: boolean }) {
 }
 
 const refused = (reason: string, message: string, details: Record<string, unknown> = {}) =>
-  new ApiError(409, 'conflict', message, { reason, ...details });
+  new ApiError('conflict', message, { reason, ...details });
 
 /** `/v1/sources` writes and settings (mounted before the read routes). */
 export function managedSourcesRoutes(deps: AppDeps) {
   const managed = () => {
     if (!deps.managedSources)
-      throw new ApiError(503, 'unavailable', 'managed sources are not available in this process');
+      throw new ApiError('unavailable', 'managed sources are not available in this process');
     return deps.managedSources;
   };
   const keyed = () => {
@@ -518,7 +507,6 @@ async function removeAllInvoices(deps: AppDeps, sourceId: string) {
 
 function stale(version: number) {
   return new ApiError(
-    412,
     'precondition_failed',
     `the source changed since you read it: it is at version ${version}; read it again and retry`,
     { currentVersion: version },

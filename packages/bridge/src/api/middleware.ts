@@ -17,7 +17,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export function uriLengthLimit(max = MAX_URL_LENGTH): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.url.length > max) {
-      throw new ApiError(414, 'uri_too_long', `the URL is longer than ${max} characters`);
+      throw new ApiError('uri_too_long', `the URL is longer than ${max} characters`);
     }
     await next();
   };

@@ -1,10 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { netForecast } from '../forecast/net-forecast.ts';
 import { figuresService, ratesFor } from '../forecast/service.ts';
 import type { AppDeps } from './deps.ts';
+import { errorResponses } from './error-schema.ts';
 import { convertToQuery, integerQuery, sourcesQuery } from './figures-query.ts';
-import { BEARER, createRouter, sourcesToRead } from './router.ts';
-import { errorResponses } from './schemas.ts';
+import { createRouter, v1Route } from './router.ts';
 
 /* `GET /v1/forecast/net`: the revenue forecast minus committed costs (issue 14). */
 
@@ -36,12 +36,11 @@ export const netForecastSchema = z
   })
   .openapi('NetForecast');
 
-const route = createRoute({
+const route = v1Route({
   method: 'get',
   path: '/forecast/net',
   tags: ['Commitments'],
   summary: 'Revenue forecast minus committed costs, per month and currency, with the bands',
-  security: BEARER,
   request: {
     query: z.strictObject({
       months: integerQuery('months', 'Months ahead (default 12)', 1, 36),
@@ -61,8 +60,6 @@ const route = createRoute({
       content: { 'application/json': { schema: netForecastSchema } },
     },
     400: errorResponses[400],
-    401: errorResponses[401],
-    429: errorResponses[429],
   },
 });
 
@@ -73,7 +70,7 @@ export function netForecastRoutes(deps: AppDeps) {
     const convertTo = await ratesFor(figuresService(deps), query.convertTo);
     const answer = await netForecast(deps, {
       months: query.months ?? 12,
-      sources: sourcesToRead(deps, query.source),
+      sources: c.var.sources.read(query.source),
       ...(convertTo ? { convertTo } : {}),
     });
     return c.json(answer, 200);

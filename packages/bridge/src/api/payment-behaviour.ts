@@ -7,12 +7,13 @@ import {
   dayOf,
   paymentBehaviour,
 } from '@forecaster/forecast';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { figuresService } from '../forecast/service.ts';
 import type { AppDeps } from './deps.ts';
+import { errorResponses } from './error-schema.ts';
 import { asOfQuery, booleanQuery, integerQuery, sourcesQuery } from './figures-query.ts';
-import { BEARER, createRouter, sourcesToRead } from './router.ts';
-import { DOC, errorResponses, param, single } from './schemas.ts';
+import { DOC, param, single } from './params.ts';
+import { createRouter, v1Route } from './router.ts';
 
 export const paymentBehaviourQuerySchema = z.strictObject({
   asOf: asOfQuery,
@@ -36,13 +37,12 @@ export const paymentBehaviourResponseSchema = z
   })
   .openapi('PaymentBehaviour');
 
-const getBehaviour = createRoute({
+const getBehaviour = v1Route({
   method: 'get',
   path: '/',
   tags: ['Receivables'],
   summary: 'Days from due date to payment, on-time shares and never-paid rate',
   description: 'Overall (`all` per currency), per source and currency, and per client.',
-  security: BEARER,
   request: { query: paymentBehaviourQuerySchema },
   responses: {
     200: {
@@ -50,8 +50,6 @@ const getBehaviour = createRoute({
       content: { 'application/json': { schema: paymentBehaviourResponseSchema } },
     },
     400: errorResponses[400],
-    401: errorResponses[401],
-    429: errorResponses[429],
   },
 });
 
@@ -59,7 +57,7 @@ const getBehaviour = createRoute({
 export function paymentBehaviourRoutes(deps: AppDeps) {
   return createRouter().openapi(getBehaviour, async (c) => {
     const query = c.req.valid('query');
-    const { ledger, dataAsOf, today } = await figuresService(deps).context(sourcesToRead(deps, query.source));
+    const { ledger, dataAsOf, today } = await figuresService(deps).context(c.var.sources.read(query.source));
     const asOf = query.asOf ? dayOf(query.asOf) : today;
     const windowDays = query.windowDays ?? 365;
     const data = paymentBehaviour(ledger, {

@@ -8,12 +8,12 @@ import {
   receivables,
   receivablesRowSchema,
 } from '@forecaster/forecast';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { figuresService, ratesFor } from '../forecast/service.ts';
 import type { AppDeps } from './deps.ts';
+import { errorResponses } from './error-schema.ts';
 import { asOfQuery, booleanQuery, convertToQuery, integerQuery, sourcesQuery } from './figures-query.ts';
-import { BEARER, createRouter, sourcesToRead } from './router.ts';
-import { errorResponses } from './schemas.ts';
+import { createRouter, v1Route } from './router.ts';
 
 export const receivablesQuerySchema = z.strictObject({
   asOf: asOfQuery,
@@ -34,14 +34,13 @@ export const receivablesResponseSchema = z
   })
   .openapi('Receivables');
 
-const getReceivables = createRoute({
+const getReceivables = v1Route({
   method: 'get',
   path: '/',
   tags: ['Receivables'],
   summary: 'Open amounts by age of the due date, disputed apart, and DSO, per source and currency',
   description:
     'A stock at the end of `asOf`: each open invoice in exactly one half-open bucket (not due, 1-30, 31-60, 61-90, over 90 days past due). Past days are reconstructed from the invoices own dates.',
-  security: BEARER,
   request: { query: receivablesQuerySchema },
   responses: {
     200: {
@@ -49,8 +48,6 @@ const getReceivables = createRoute({
       content: { 'application/json': { schema: receivablesResponseSchema } },
     },
     400: errorResponses[400],
-    401: errorResponses[401],
-    429: errorResponses[429],
   },
 });
 
@@ -59,7 +56,7 @@ export function receivablesRoutes(deps: AppDeps) {
   return createRouter().openapi(getReceivables, async (c) => {
     const query = c.req.valid('query');
     const service = figuresService(deps);
-    const { ledger, dataAsOf, today } = await service.context(sourcesToRead(deps, query.source));
+    const { ledger, dataAsOf, today } = await service.context(c.var.sources.read(query.source));
     const asOf = query.asOf ? dayOf(query.asOf) : today;
     const convert = await ratesFor(service, query.convertTo);
     const dsoDays = query.dsoDays ?? 90;

@@ -11,12 +11,13 @@ import {
   revenueFigures,
   undatedRowSchema,
 } from '@forecaster/forecast';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { figuresService, ratesFor } from '../forecast/service.ts';
 import type { AppDeps } from './deps.ts';
+import { errorResponses } from './error-schema.ts';
 import { booleanQuery, convertToQuery, sourcesQuery } from './figures-query.ts';
-import { BEARER, createRouter, sourcesToRead } from './router.ts';
-import { DOC, errorResponses, monthParam, ordered, param } from './schemas.ts';
+import { DOC, monthParam, ordered, param } from './params.ts';
+import { createRouter, v1Route } from './router.ts';
 
 export const revenueFiguresQuerySchema = z
   .strictObject({
@@ -42,7 +43,7 @@ export const revenueFiguresResponseSchema = z
   })
   .openapi('RevenueFigures');
 
-const getFigures = createRoute({
+const getFigures = v1Route({
   method: 'get',
   path: '/figures',
   tags: ['Revenue'],
@@ -50,7 +51,6 @@ const getFigures = createRoute({
     'Monthly revenue flows with the design-notes definitions (invoiced, collected, refunded, reversed...)',
   description:
     'Exact sums per month, currency and source (`all` = the sources of one currency), each figure defined in `definitions`; a brute-force recomputation over the invoice list agrees to the cent.',
-  security: BEARER,
   request: { query: revenueFiguresQuerySchema },
   responses: {
     200: {
@@ -58,8 +58,6 @@ const getFigures = createRoute({
       content: { 'application/json': { schema: revenueFiguresResponseSchema } },
     },
     400: errorResponses[400],
-    401: errorResponses[401],
-    429: errorResponses[429],
   },
 });
 
@@ -68,7 +66,7 @@ export function revenueFiguresRoutes(deps: AppDeps) {
   return createRouter().openapi(getFigures, async (c) => {
     const query = c.req.valid('query');
     const service = figuresService(deps);
-    const { ledger, dataAsOf } = await service.context(sourcesToRead(deps, query.source));
+    const { ledger, dataAsOf } = await service.context(c.var.sources.read(query.source));
     const convert = await ratesFor(service, query.convertTo);
     const { rows, undated } = revenueFigures(ledger, {
       ...(query.from ? { from: monthOf(query.from) } : {}),

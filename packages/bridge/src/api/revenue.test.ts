@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REVENUE_DEFINITIONS } from './schemas.ts';
+import { REVENUE_DEFINITIONS } from './revenue.ts';
 import { createHarness, errorOf, type Harness, wireInvoice } from './testing/harness.ts';
 
 let h: Harness;

@@ -1,21 +1,85 @@
-import { createRoute } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { AppDeps } from './deps.ts';
-import { BEARER, createRouter, sourcesToRead } from './router.ts';
-import { errorResponses, REVENUE_DEFINITIONS, revenueQuerySchema, revenueResponseSchema } from './schemas.ts';
+import { errorResponses } from './error-schema.ts';
+import { DOC, list, monthParam, ordered, param, single, sourceIdValue } from './params.ts';
+import { createRouter, v1Route } from './router.ts';
 
-const getRevenue = createRoute({
+export const revenueQuerySchema = z
+  .strictObject({
+    from: monthParam
+      .optional()
+      .openapi(param('from', 'First month (inclusive), YYYY-MM', DOC.month, '2024-01')),
+    to: monthParam.optional().openapi(param('to', 'Last month (inclusive), YYYY-MM', DOC.month, '2024-12')),
+    source: list(sourceIdValue, 'source')
+      .optional()
+      .openapi(param('source', 'Source ids; repeat the parameter or separate with commas', DOC.sources)),
+    bySource: single(z.enum(['true', 'false'], { error: 'must be true or false' }))
+      .transform((v) => v === 'true')
+      .optional()
+      .openapi(
+        param('bySource', 'One row per source as well as month and currency (default false)', DOC.boolean),
+      ),
+  })
+  .superRefine(ordered<{ from?: string; to?: string }>([['from', 'to']]));
+
+/** What each figure of a revenue row means: also served with every answer, for people reading it. */
+export const REVENUE_DEFINITIONS = {
+  invoiced:
+    'Total of every invoice that is not a draft, in the month of its issue date (created date if it has none).',
+  collected:
+    "Total of paid and refunded invoices in the month they were paid (the WHMCS server's calendar); an invoice without a payment date is not counted.",
+  outstanding:
+    'Total of unpaid, payment pending and collections invoices, in the month they are due (issue date if they have no due date).',
+  creditApplied: 'Credit applied to invoices that are not drafts, in the month of their issue date.',
+  refunded:
+    'Total of refunded invoices in the month of the refund (payment date, else issue date, if unknown).',
+  cancelled: 'Total of cancelled invoices in the month of the cancellation (issue date if unknown).',
+  invoiceCount: 'The number of invoices counted in invoiced.',
+  conventions:
+    'Amounts are exact decimal strings, one row per month and currency (never summed across currencies), and per source when bySource is true. Months are in the WHMCS server’s own calendar. Deleted invoices count nowhere.',
+} as const;
+
+export const revenueRowSchema = z
+  .object({
+    month: z.string().openapi({ example: '2024-03' }),
+    currency: z.string(),
+    source: z.string().optional().openapi({ description: 'Only when bySource=true' }),
+    invoiced: z.string(),
+    collected: z.string(),
+    outstanding: z.string(),
+    creditApplied: z.string(),
+    refunded: z.string(),
+    cancelled: z.string(),
+    invoiceCount: z.number().int().nonnegative(),
+  })
+  .openapi('RevenueRow');
+
+export const revenueResponseSchema = z
+  .object({
+    data: z.array(revenueRowSchema),
+    definitions: z.object({
+      invoiced: z.string(),
+      collected: z.string(),
+      outstanding: z.string(),
+      creditApplied: z.string(),
+      refunded: z.string(),
+      cancelled: z.string(),
+      invoiceCount: z.string(),
+      conventions: z.string(),
+    }),
+  })
+  .openapi('Revenue');
+
+const getRevenue = v1Route({
   method: 'get',
   path: '/',
   tags: ['Revenue'],
   summary: 'Monthly revenue figures per currency (and per source)',
   description: 'Every amount is an exact decimal string. `definitions` says what each figure counts.',
-  security: BEARER,
   request: { query: revenueQuerySchema },
   responses: {
     200: { description: 'Monthly rows', content: { 'application/json': { schema: revenueResponseSchema } } },
     400: errorResponses[400],
-    401: errorResponses[401],
-    429: errorResponses[429],
   },
 });
 
@@ -23,7 +87,7 @@ const getRevenue = createRoute({
 export function revenueRoutes(deps: AppDeps) {
   return createRouter().openapi(getRevenue, async (c) => {
     const query = c.req.valid('query');
-    const sources = sourcesToRead(deps, query.source);
+    const sources = c.var.sources.read(query.source);
     const bySource = query.bySource ?? false;
     const rows = await deps.store.revenue({
       ...(query.from ? { from: query.from } : {}),

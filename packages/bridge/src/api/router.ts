@@ -1,7 +1,7 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
-import type { SourceConfig } from '../config.ts';
-import type { AppDeps, AppEnv } from './deps.ts';
-import { invalidRequest, notFound, validationHook } from './errors.ts';
+import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import type { AppEnv } from './deps.ts';
+import { errorContent, errorResponses } from './error-schema.ts';
+import { validationHook } from './errors.ts';
 
 /** A router for one resource, validating with the API's 400 envelope. */
 export function createRouter(): OpenAPIHono<AppEnv> {
@@ -9,26 +9,27 @@ export function createRouter(): OpenAPIHono<AppEnv> {
 }
 
 /** Security requirement of every /v1 route, for the OpenAPI document. */
-export const BEARER = [{ bearerAuth: [] }];
+const BEARER = [{ bearerAuth: [] }];
 
-/** The configured source, or a 404. */
-export function configuredSource(deps: AppDeps, id: string): SourceConfig {
-  const source = deps.config.sources.find((s) => s.id === id);
-  if (!source) throw notFound(`no source "${id}" is configured`);
-  return source;
-}
+/** What every authenticated route may answer besides its own responses. */
+const AUTH_RESPONSES = {
+  401: errorResponses[401],
+  // The scope each route needs is filled in by documentScopes (scopes.ts), from ROUTE_SCOPES.
+  403: { description: 'The token lacks the scope this route needs (`forbidden`)', content: errorContent },
+  429: errorResponses[429],
+} as const;
 
 /**
- * The sources a query may read: those it names, each configured (else a 400 naming the unknown
- * ones), or every configured source. A source removed from the configuration is not served,
- * even while its rows remain in the store, as `/v1/sources/{id}` does not know it either.
+ * A /v1 route: behind the bearer token, so its definition carries the security scheme and the
+ * 401, 403 and 429 answers every such route can give, and lists only its own.
+ *
+ * @example
+ * const getSource = v1Route({ method: 'get', path: '/{id}', request: { params }, responses: { 200: ok, 404: errorResponses[404] } });
  */
-export function sourcesToRead(deps: AppDeps, ids: string[] | undefined, param = 'source'): string[] {
-  const configured = deps.config.sources.map((s) => s.id);
-  if (!ids) return configured;
-  const unknown = ids.filter((id) => !configured.includes(id));
-  if (unknown.length) {
-    throw invalidRequest(unknown.map((id) => ({ param, message: `no source "${id}" is configured` })));
-  }
-  return [...new Set(ids)];
+export function v1Route<const R extends Omit<RouteConfig, 'security'>>(route: R) {
+  return createRoute({
+    ...route,
+    security: BEARER,
+    responses: { ...route.responses, ...AUTH_RESPONSES },
+  });
 }

@@ -72,7 +72,6 @@ export function scopeCheck(): MiddlewareHandler<AppEnv> {
         const has =
           scopes === null ? 'none configured (the rights of tokens before scopes)' : scopes.join(', ');
         throw new ApiError(
-          403,
           'forbidden',
           needed
             ? `this token lacks the scope "${needed}" that ${endpoint.method} ${endpoint.path} needs (its scopes: ${has})`
@@ -100,7 +99,7 @@ export function documentScopes(document: Record<string, unknown>): Record<string
       if (!needed) continue;
       operation.security = [{ bearerAuth: [needed] }];
       operation.responses ??= {};
-      operation.responses['403'] ??= {
+      operation.responses['403'] = {
         description: `The token lacks the scope \`${needed}\` (\`forbidden\`)`,
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
       };

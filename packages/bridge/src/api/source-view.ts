@@ -5,7 +5,7 @@ import type { SourceError, SourceRecord, SyncRunResult } from '../store/types.ts
 import { configHash, isCurrentError } from '../sync/source-state.ts';
 import type { SyncProgress } from '../sync/types.ts';
 import type { AppDeps } from './deps.ts';
-import type { SourceView } from './schemas.ts';
+import type { SourceView } from './source-schemas.ts';
 import { quarantineView, syncedElsewhereView } from './sync-view.ts';
 
 /*

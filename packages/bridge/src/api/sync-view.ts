@@ -1,6 +1,6 @@
 import type { z } from '@hono/zod-openapi';
 import type { AppDeps } from './deps.ts';
-import type { quarantineViewSchema, syncedElsewhereSchema } from './sync-schemas.ts';
+import type { quarantineViewSchema, syncedElsewhereSchema } from './source-schemas.ts';
 
 export async function syncedElsewhereView(
   deps: AppDeps,

@@ -2,12 +2,19 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { BridgeConfig } from '../config.ts';
 import type { AppDeps } from './deps.ts';
 import { createRouter } from './router.ts';
-import { healthSchema, readinessSchema } from './schemas.ts';
 
 /*
  * Unauthenticated endpoints for orchestrators and scrapers. They say nothing about the
  * invoices: liveness, readiness with its reasons, Prometheus metrics and the API's description.
  */
+
+export const healthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
+export const readinessSchema = z
+  .object({
+    status: z.enum(['ok', 'unavailable']),
+    reasons: z.array(z.string()).openapi({ description: 'Why the bridge is not ready; empty when ready' }),
+  })
+  .openapi('Readiness');
 
 const healthz = createRoute({
   method: 'get',

@@ -3,8 +3,8 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type LedgerRecord, type LedgerTx, type StoredAnswer, VersionMismatch } from '../store/ledger.ts';
 import type { AppDeps, AppEnv } from './deps.ts';
+import { errorContent } from './error-schema.ts';
 import { ApiError } from './errors.ts';
-import { errorContent } from './schemas.ts';
 
 /*
  * What every write shares (issue 14): Idempotency-Key on POST, If-Match on PATCH and DELETE,
@@ -21,14 +21,13 @@ export function expectedVersion(c: Context<AppEnv>): number {
   const header = c.req.header('If-Match');
   if (header === undefined) {
     throw new ApiError(
-      428,
       'precondition_required',
       'send If-Match with the ETag of the version you read: changes are never applied blind',
     );
   }
   const match = /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(header);
   if (!match) {
-    throw new ApiError(412, 'precondition_failed', 'If-Match must be the ETag the API sent, e.g. "3"');
+    throw new ApiError('precondition_failed', 'If-Match must be the ETag the API sent, e.g. "3"');
   }
   return Number(match[1]);
 }
@@ -54,12 +53,9 @@ export async function runWrite(
   const token = c.get('tokenName');
   const key = c.req.method === 'POST' ? c.req.header('Idempotency-Key') : undefined;
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-    throw new ApiError(
-      400,
-      'invalid_request',
-      'Idempotency-Key: 1 to 255 printable characters without spaces',
-      [{ param: 'Idempotency-Key', message: '1 to 255 printable characters without spaces' }],
-    );
+    throw new ApiError('invalid_request', 'Idempotency-Key: 1 to 255 printable characters without spaces', [
+      { param: 'Idempotency-Key', message: '1 to 255 printable characters without spaces' },
+    ]);
   }
   const fingerprint = createHash('sha256')
     .update(`${c.req.method} ${c.req.path}\n${JSON.stringify(input ?? null)}`)
@@ -73,7 +69,6 @@ export async function runWrite(
         if (prior) {
           if (prior.fingerprint !== fingerprint) {
             throw new ApiError(
-              422,
               'idempotency_conflict',
               'this Idempotency-Key was used for another request: use a new key for a new request',
             );
@@ -103,7 +98,6 @@ export async function runWrite(
 /** 412 for a write based on an old version, with the current one's ETag. */
 export function stale(current: LedgerRecord): ApiError {
   return new ApiError(
-    412,
     'precondition_failed',
     `it changed since you read it: it is at version ${current.version}; read it again and retry`,
     { currentVersion: current.version },

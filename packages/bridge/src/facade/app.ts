@@ -8,8 +8,9 @@ import {
   readParams,
   requestedFormat,
 } from '@forecaster/whmcs-client/wire';
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { ApiError, apiErrorResponse, notFound } from '../api/errors.ts';
 import type { BridgeConfig, FacadeConfig, SourceConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { SourceRecord, Store } from '../store/types.ts';
@@ -76,12 +77,6 @@ export function createFacade(deps: FacadeDeps): Hono<FacadeEnv> {
   const pages = new WhmcsPages(deps.store);
   const app = new Hono<FacadeEnv>();
 
-  const notFound = (c: Context<FacadeEnv>, message: string) =>
-    c.json(
-      { error: { code: 'not_found', message, details: null, requestId: c.get('requestId') ?? '' } },
-      404,
-    );
-
   app.on(
     ['GET', 'POST'],
     '/:sourceId/includes/api.php',
@@ -91,10 +86,10 @@ export function createFacade(deps: FacadeDeps): Hono<FacadeEnv> {
     }),
     async (c) => {
       if (facade.credentials.length === 0) {
-        return notFound(c, 'the WHMCS facade is off: configure facade.credentials to turn it on');
+        throw notFound('the WHMCS facade is off: configure facade.credentials to turn it on');
       }
       const source = sources.get(c.req.param('sourceId'));
-      if (!source) return notFound(c, `no source "${c.req.param('sourceId')}" is configured`);
+      if (!source) throw notFound(`no source "${c.req.param('sourceId')}" is configured`);
 
       const params = await readParams(c.req.raw);
       const asked = requestedFormat(params);
@@ -158,6 +153,8 @@ export function createFacade(deps: FacadeDeps): Hono<FacadeEnv> {
   );
 
   app.onError((err, c) => {
+    // What is not a WHMCS answer (no such source, the facade off) is answered as the API answers.
+    if (err instanceof ApiError) return apiErrorResponse(c, err);
     const requestId = c.get('requestId');
     log.error({ err, requestId, path: c.req.path }, 'unhandled error in the WHMCS facade');
     // A WHMCS-shaped error, so that the module shows it; it says nothing but where to look.

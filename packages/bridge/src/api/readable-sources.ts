@@ -1,0 +1,51 @@
+import type { MiddlewareHandler } from 'hono';
+import type { SourceConfig } from '../config.ts';
+import type { AppDeps, AppEnv } from './deps.ts';
+import { invalidRequest, notFound } from './errors.ts';
+
+/**
+ * The sources one request may read: the configured ones as they stood when it arrived (managed
+ * sources join and leave `config.sources` at run time), taken once by {@link readableSources}
+ * and read by the handlers as `c.var.sources`. A source removed from the configuration is not
+ * served, even while its rows remain in the store.
+ */
+export class ReadableSources {
+  readonly #sources: readonly SourceConfig[];
+  constructor(sources: readonly SourceConfig[]) {
+    this.#sources = [...sources];
+  }
+
+  /** Every configured source, in configuration order. */
+  get all(): readonly SourceConfig[] {
+    return this.#sources;
+  }
+
+  /** The configured source, or a 404. */
+  one(id: string): SourceConfig {
+    const source = this.#sources.find((s) => s.id === id);
+    if (!source) throw notFound(`no source "${id}" is configured`);
+    return source;
+  }
+
+  /**
+   * The ids a query may read: those it names, each configured (else a 400 naming the unknown
+   * ones), or every configured source.
+   */
+  read(ids: readonly string[] | undefined, param = 'source'): string[] {
+    const configured = this.#sources.map((s) => s.id);
+    if (!ids) return configured;
+    const unknown = ids.filter((id) => !configured.includes(id));
+    if (unknown.length) {
+      throw invalidRequest(unknown.map((id) => ({ param, message: `no source "${id}" is configured` })));
+    }
+    return [...new Set(ids)];
+  }
+}
+
+/** Sets `c.var.sources` for the request. */
+export function readableSources(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set('sources', new ReadableSources(deps.config.sources));
+    await next();
+  };
+}
