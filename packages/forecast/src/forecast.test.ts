@@ -112,6 +112,7 @@ describe('forecastCash', () => {
       unit: 'month' as const,
       h,
       n: 10,
+      intervalFactor: 1,
       method: { wape: 0.2, mase: 1, bias: 0, coverage80: 0.8 },
       benchmarks: {},
       relativeErrors: { trailingMean: { q10: -0.1, q90: 0.1 } },
@@ -135,6 +136,45 @@ describe('forecastCash', () => {
     expect(f.method.served.find((s) => s.source === 'eu')?.served).toBe('trailingMean');
     const m = f.monthly.find((r) => r.source === 'eu');
     expect(Number(m?.p90)).toBeCloseTo(Number(m?.expected) * 1.1, 1);
+  });
+
+  it("widens the method's band by the factor its own backtest measured, horizon by horizon", () => {
+    const options = { asOf: T, dataAsOf: DATA_AS_OF, months: 2, weeks: 1 };
+    const plain = forecastCash(ledger, options);
+    const horizon = (h: number, intervalFactor: number) => ({
+      unit: 'month' as const,
+      h,
+      n: 10,
+      intervalFactor,
+      method: { wape: 0.1, mase: 1, bias: 0, coverage80: 0.6 },
+      benchmarks: {},
+      relativeErrors: {},
+    });
+    const calibrated = forecastCash(ledger, {
+      ...options,
+      backtest: [
+        {
+          source: 'all',
+          currency: 'EUR',
+          origins: [],
+          served: 'method',
+          meanWape: { method: 0.1 },
+          horizons: [horizon(1, 2), horizon(2, 0.5)],
+        },
+      ],
+    });
+    const rows = (f: typeof plain) => f.monthly.filter((r) => r.source === 'all' && r.currency === 'EUR');
+    const [a1, a2] = rows(plain);
+    const [b1, b2] = rows(calibrated);
+    expect(b1?.expected).toBeDefined();
+    expect(b1?.expected).toBe(a1?.expected);
+    const half = (r: typeof a1) => Number(r?.p90) - Number(r?.expected);
+    expect(half(b1)).toBeCloseTo(half(a1) * 2, 1);
+    expect(half(b2)).toBeCloseTo(half(a2) * 0.5, 1);
+    // Sources the backtest said nothing about keep the simulated band.
+    expect(calibrated.monthly.filter((r) => r.source === 'eu')).toEqual(
+      plain.monthly.filter((r) => r.source === 'eu'),
+    );
   });
 
   it("serves an `all` row the benchmark its backtest chose, summed over the currency's sources", () => {

@@ -5,6 +5,7 @@ import { dateOf, monthLabel } from './dates.ts';
 import type { LedgerInvoice } from './ledger.ts';
 import type { GroupBacktest } from './model/backtest.ts';
 import { type Benchmark, benchmarkForecasts } from './model/benchmarks.ts';
+import { widen } from './model/interval-calibration.ts';
 import { METHOD_NAME, METHOD_VERSION, type ModelParams } from './model/params.ts';
 import { type GroupRun, type PeriodSeries, runForecast } from './model/run.ts';
 import { formatEstimate } from './money.ts';
@@ -85,11 +86,16 @@ export function forecastCash(ledger: readonly LedgerInvoice[], options: Forecast
         let expected = series.expected[k] as number;
         let p10 = series.p10[k] as number;
         let p90 = series.p90[k] as number;
+        const horizon = bt?.horizons.find((h) => h.unit === unit && h.h === k + 1);
         if (bench !== undefined && bt) {
           expected = bench[k] as number;
-          const errors = bt.horizons.find((h) => h.unit === unit && h.h === k + 1)?.relativeErrors[choice];
+          const errors = horizon?.relativeErrors[choice];
           p10 = errors ? Math.max(0, expected * (1 + errors.q10)) : expected;
           p90 = errors ? expected * (1 + errors.q90) : expected;
+        } else if (horizon) {
+          // The band as wide as the source's own track record says it must be.
+          p10 = widen(expected, p10, horizon.intervalFactor);
+          p90 = widen(expected, p90, horizon.intervalFactor);
         }
         const row: ForecastPeriod = {
           source: run.source,

@@ -15,6 +15,7 @@ export { type Forecast, type ForecastOptions, type ForecastPeriod, forecastCash 
 export { counted, type DataQuality, dataQuality, grossOf, type LedgerInvoice, toLedger } from './ledger.ts';
 export { type BacktestOptions, backtest, type GroupBacktest, originsBefore } from './model/backtest.ts';
 export { BENCHMARKS, type Benchmark } from './model/benchmarks.ts';
+export { WARM_UP_ORIGINS } from './model/interval-calibration.ts';
 export { DEFAULT_PARAMS, METHOD_NAME, METHOD_VERSION, type ModelParams } from './model/params.ts';
 export { type GroupRun, type PeriodSeries, type RunOptions, runForecast } from './model/run.ts';
 export { type SeenInvoice, snapshotAt } from './model/snapshot.ts';

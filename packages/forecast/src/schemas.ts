@@ -212,6 +212,11 @@ export const backtestGroupSchema = z.object({
       unit: z.enum(['month', 'week']),
       h: z.number().int(),
       n: z.number().int(),
+      intervalFactor: z
+        .number()
+        .describe(
+          "What the method's simulated 80 % band is widened by when served: the conformal quantile of what past bands needed",
+        ),
       method: scoresSchema.extend({ coverage80: z.number().nullable() }),
       benchmarks: z.record(z.string(), scoresSchema),
       relativeErrors: z.record(z.string(), z.object({ q10: z.number(), q90: z.number() }).nullable()),

@@ -4,6 +4,7 @@ import { firstDayOfMonth, monthOfDay } from '../dates.ts';
 import type { LedgerInvoice } from '../ledger.ts';
 import type { backtestGroupSchema } from '../schemas.ts';
 import { BENCHMARKS, type Benchmark, benchmarkForecasts } from './benchmarks.ts';
+import { IntervalCalibration, WARM_UP_ORIGINS, widen } from './interval-calibration.ts';
 import type { ModelParams } from './params.ts';
 import { type GroupRun, type PeriodSeries, runOnSnapshot } from './run.ts';
 import { snapshotAt } from './snapshot.ts';
@@ -25,11 +26,18 @@ export interface BacktestOptions {
   /** The last day whose payments are known (the day of the last sync). */
   dataAsOf: number;
   origins?: number;
+  /**
+   * Origins before the scored ones whose errors only calibrate the intervals of later origins
+   * (interval-calibration.ts): the first scored origin has a track record to calibrate on.
+   */
+  warmUpOrigins?: number;
   months?: number;
   weeks?: number;
   params?: Partial<ModelParams>;
-  /** Sees every scored forecast (for calibrating the intervals on training worlds). */
+  /** Sees every scored forecast (p10/p90 as calibrated; raw: as simulated). */
   onSample?: (sample: {
+    /** The origin day. */
+    origin: number;
     source: string;
     currency: string;
     unit: 'month' | 'week';
@@ -38,6 +46,8 @@ export interface BacktestOptions {
     a: number;
     p10: number;
     p90: number;
+    rawP10: number;
+    rawP90: number;
   }) => void;
 }
 
@@ -60,7 +70,11 @@ export function originsBefore(dataAsOf: number, n: number): number[] {
 export function backtest(ledger: readonly LedgerInvoice[], options: BacktestOptions): GroupBacktest[] {
   const months = options.months ?? 12;
   const weeks = options.weeks ?? 13;
-  const origins = originsBefore(options.dataAsOf, options.origins ?? 24);
+  const warmUp = options.warmUpOrigins ?? WARM_UP_ORIGINS;
+  const scored = options.origins ?? 24;
+  const allOrigins = originsBefore(options.dataAsOf, scored + warmUp);
+  const origins = allOrigins.slice(warmUp);
+  const calibration = new IntervalCalibration(options.params?.intervalLevel);
   // Actual cash by day per group, from everything known now.
   const actualByGroup = new Map<string, Map<number, number>>();
   const add = (key: string, day: number, v: number) => {
@@ -80,7 +94,8 @@ export function backtest(ledger: readonly LedgerInvoice[], options: BacktestOpti
     return s;
   };
   const samples = new Map<string, { monthly: Sample[][]; weekly: Sample[][] }>();
-  for (const t of origins) {
+  allOrigins.forEach((t, index) => {
+    const isScored = index >= warmUp;
     const snapshot = snapshotAt(ledger, t);
     const runs = runOnSnapshot(snapshot, {
       asOf: t,
@@ -120,10 +135,10 @@ export function backtest(ledger: readonly LedgerInvoice[], options: BacktestOpti
         };
         samples.set(key, entry);
       }
-      score(entry.monthly, run.monthly, bench.monthly, t, key, 'month');
-      score(entry.weekly, run.weekly, bench.weekly, t, key, 'week');
+      score(entry.monthly, run.monthly, bench.monthly, t, key, 'month', isScored);
+      score(entry.weekly, run.weekly, bench.weekly, t, key, 'week', isScored);
     }
-  }
+  });
 
   function score(
     into: Sample[][],
@@ -132,16 +147,25 @@ export function backtest(ledger: readonly LedgerInvoice[], options: BacktestOpti
     t: number,
     key: string,
     unit: 'month' | 'week',
+    isScored: boolean,
   ) {
     const periods = periodsOf(series);
-    const scale = naiveScale(key, t, unit);
+    const scale = isScored ? naiveScale(key, t, unit) : null;
     periods.forEach((p, k) => {
       if (p.end > options.dataAsOf + 1) return; // not over yet: no actual to score against
+      const f = series.expected[k] as number;
+      const a = actualIn(key, p.start, p.end);
+      const rawP10 = series.p10[k] as number;
+      const rawP90 = series.p90[k] as number;
+      // Widened by what the errors known at T (periods over by T + 1) needed: no future leaks in.
+      const factor = calibration.factorAt(key, unit, k + 1, t + 1);
+      calibration.record(key, unit, k + 1, p.end, f, a, rawP10, rawP90);
+      if (!isScored) return;
       const sample: Sample = {
-        f: series.expected[k] as number,
-        a: actualIn(key, p.start, p.end),
-        p10: series.p10[k] as number,
-        p90: series.p90[k] as number,
+        f,
+        a,
+        p10: widen(f, rawP10, factor),
+        p90: widen(f, rawP90, factor),
         scale,
         bench: Object.fromEntries(BENCHMARKS.map((b) => [b, bench[b][k] as number])) as Record<
           Benchmark,
@@ -151,6 +175,7 @@ export function backtest(ledger: readonly LedgerInvoice[], options: BacktestOpti
       into[k]?.push(sample);
       const [source, currency] = key.split('\u0000') as [string, string];
       options.onSample?.({
+        origin: t,
         source,
         currency,
         unit,
@@ -159,6 +184,8 @@ export function backtest(ledger: readonly LedgerInvoice[], options: BacktestOpti
         a: sample.a,
         p10: sample.p10,
         p90: sample.p90,
+        rawP10,
+        rawP90,
       });
     });
   }
@@ -189,9 +216,15 @@ export function backtest(ledger: readonly LedgerInvoice[], options: BacktestOpti
   for (const key of [...samples.keys()].sort(compareText)) {
     const [source, currency] = key.split('\u0000') as [string, string];
     const entry = samples.get(key) as { monthly: Sample[][]; weekly: Sample[][] };
+    // The factors the forecast served now widens its intervals by: every error known today.
+    const end = options.dataAsOf + 1;
     const horizons = [
-      ...entry.monthly.map((s, k) => horizonScore('month', k + 1, s)),
-      ...entry.weekly.map((s, k) => horizonScore('week', k + 1, s)),
+      ...entry.monthly.map((s, k) =>
+        horizonScore('month', k + 1, s, calibration.factorAt(key, 'month', k + 1, end)),
+      ),
+      ...entry.weekly.map((s, k) =>
+        horizonScore('week', k + 1, s, calibration.factorAt(key, 'week', k + 1, end)),
+      ),
     ];
     const monthly = horizons.filter((h) => h.unit === 'month');
     const meanOf = (pick: (h: HorizonScore) => number | null) => {
@@ -264,12 +297,18 @@ function relative(pairs: Array<{ f: number; a: number }>) {
   return { q10: round(q(0.1)), q90: round(q(0.9)) };
 }
 
-function horizonScore(unit: 'month' | 'week', h: number, samples: Sample[]): HorizonScore {
+function horizonScore(
+  unit: 'month' | 'week',
+  h: number,
+  samples: Sample[],
+  intervalFactor: number,
+): HorizonScore {
   const covered = samples.filter((s) => s.a >= s.p10 && s.a <= s.p90).length;
   return {
     unit,
     h,
     n: samples.length,
+    intervalFactor: round(intervalFactor),
     method: { ...scores(samples), coverage80: samples.length ? round(covered / samples.length) : null },
     benchmarks: Object.fromEntries(
       BENCHMARKS.map((b) => [b, scores(samples.map((s) => ({ f: s.bench[b], a: s.a, scale: s.scale })))]),

@@ -18,6 +18,11 @@ export interface ModelParams {
   draws: number;
   /** Widens (>1) or narrows the simulated spread: calibrated on the training worlds. */
   intervalScale: number;
+  /**
+   * The quantile of the widenings past bands needed that widens the bands served
+   * (interval-calibration.ts); 0.8 for an 80 % band, tuned on the training worlds.
+   */
+  intervalLevel: number;
 }
 
 export const DEFAULT_PARAMS: ModelParams = {
@@ -28,7 +33,8 @@ export const DEFAULT_PARAMS: ModelParams = {
   seasonalOther: true,
   draws: 500,
   intervalScale: 1,
+  intervalLevel: 0.8,
 };
 
 export const METHOD_NAME = 'invoice-hazard-renewals';
-export const METHOD_VERSION = '1.1.0';
+export const METHOD_VERSION = '1.2.0';

@@ -2,6 +2,7 @@ import { compareText } from '../collections.ts';
 import { firstDayOfMonth, monthOfDay } from '../dates.ts';
 import type { LedgerInvoice } from '../ledger.ts';
 import { forecastGroup, type GroupModel } from './cash-forecast.ts';
+import { widen } from './interval-calibration.ts';
 import { DEFAULT_PARAMS, type ModelParams } from './params.ts';
 import { beta, normal, quantile, seededRandom } from './random.ts';
 import { type SeenInvoice, snapshotAt } from './snapshot.ts';
@@ -216,8 +217,6 @@ function cut(
   }
   return out;
 }
-
-const widen = (expected: number, q: number, scale: number) => Math.max(0, expected + (q - expected) * scale);
 
 /** `all` rows: per currency, the sum of its sources (draw by draw for the intervals). */
 function sumBySource(runs: GroupRun[], scale: number): GroupRun[] {
