@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateWorld, type WorldOptionsInput } from '@forecaster/whmcs-sim';
-import { backtest, forecastCash, WARM_UP_ORIGINS } from '../src/index.ts';
+import { backtest, DEFAULT_PARAMS, forecastCash, WARM_UP_ORIGINS } from '../src/index.ts';
 import { renderChart } from './chart.ts';
 import { type Evaluation, evaluateWorld } from './evaluate.ts';
 import { oracleWorld } from './oracle.ts';
@@ -41,9 +41,9 @@ const training = worlds.filter((w) => w.seed % 2 === 1);
 const heldOut = worlds.filter((w) => w.seed % 2 === 0);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-// 1. The training worlds. Their seeds tuned the method's parameters (params.ts); the intervals
-// are no longer tuned here: each backtest calibrates them on its own track record
-// (interval-calibration.ts) at the nominal level 0.8. Their coverage is printed for comparison.
+// 1. The training worlds. Their seeds tuned the method's parameters (params.ts), among them the
+// level at which each backtest calibrates its intervals on its own track record
+// (interval-calibration.ts). Their coverage is printed beside the held-out worlds'.
 const trainingCoverage: number[] = [];
 for (const w of training) {
   if (quick) break;
@@ -263,7 +263,7 @@ function markdown(r: typeof report): string {
     `| worlds beating it | ${Array.from({ length: 12 }, (_, k) => pct(r.summary.beats[k + 1])).join(' | ')} |`,
     `| worlds beating it by 30 % | ${Array.from({ length: 12 }, (_, k) => pct(r.summary.beats30[k + 1])).join(' | ')} |`,
     '',
-    `Median 80 % interval coverage: ${pct(r.summary.coverage80)} (per world ${pct(r.summary.coverage80Range[0])} to ${pct(r.summary.coverage80Range[1])}; training worlds' median ${pct(r.trainingMedianCoverage80)}). Each band is the simulated one widened or narrowed by the conformal 0.8-quantile of what the same source's earlier bands needed at that horizon, from periods over by the origin (nothing tuned across worlds). Served per world: ${JSON.stringify(r.summary.served)}.`,
+    `Median 80 % interval coverage: ${pct(r.summary.coverage80)} (per world ${pct(r.summary.coverage80Range[0])} to ${pct(r.summary.coverage80Range[1])}; training worlds' median ${pct(r.trainingMedianCoverage80)}). Each band is the simulated one widened or narrowed by the conformal ${DEFAULT_PARAMS.intervalLevel}-quantile (the level tuned on the training worlds) of what the same source's earlier bands needed at that horizon, from periods over by the origin. Served per world: ${JSON.stringify(r.summary.served)}.`,
     '',
     '**The bound (noise floor).** At three origins of each held-out world (24, 18 and 12 months before its end) the simulator redrew the future ' +
       `${futures} times from the same past (\`alternativeFuture\`; bench/oracle.ts). The mean of those futures is the best forecast any method can make from the past; ` +

@@ -5,7 +5,7 @@ import type { LedgerInvoice } from '../ledger.ts';
 import type { backtestGroupSchema } from '../schemas.ts';
 import { BENCHMARKS, type Benchmark, benchmarkForecasts } from './benchmarks.ts';
 import { IntervalCalibration, WARM_UP_ORIGINS, widen } from './interval-calibration.ts';
-import type { ModelParams } from './params.ts';
+import { DEFAULT_PARAMS, type ModelParams } from './params.ts';
 import { type GroupRun, type PeriodSeries, runOnSnapshot } from './run.ts';
 import { snapshotAt } from './snapshot.ts';
 
@@ -74,7 +74,7 @@ export function backtest(ledger: readonly LedgerInvoice[], options: BacktestOpti
   const scored = options.origins ?? 24;
   const allOrigins = originsBefore(options.dataAsOf, scored + warmUp);
   const origins = allOrigins.slice(warmUp);
-  const calibration = new IntervalCalibration(options.params?.intervalLevel);
+  const calibration = new IntervalCalibration(options.params?.intervalLevel ?? DEFAULT_PARAMS.intervalLevel);
   // Actual cash by day per group, from everything known now.
   const actualByGroup = new Map<string, Map<number, number>>();
   const add = (key: string, day: number, v: number) => {

@@ -3,7 +3,7 @@
  * simulated 80 % band is only as wide as the model's idea of its own uncertainty; a world it fits
  * worse needs it wider, one it fits better narrower. For each past forecast whose period is over,
  * the factor its band needed to reach the actual (|actual - expected| over the band's half on that
- * side) is kept; the band served at T is widened by the `level` quantile of the factors known at T
+ * side) is kept; the band served at T is widened by the `level` quantile (params.ts) of the factors known at T
  * (periods over by T + 1), so the backtest can measure the calibrated band honestly: an origin's
  * band never learns from an actual after it. One factor per source, currency, unit and horizon;
  * a horizon with little evidence yet pools every horizon of its unit.
@@ -40,7 +40,7 @@ export class IntervalCalibration {
   readonly #level: number;
   readonly #needed = new Map<string, Needed[]>();
 
-  constructor(level = 0.8) {
+  constructor(level: number) {
     this.#level = level;
   }
 

@@ -20,7 +20,9 @@ export interface ModelParams {
   intervalScale: number;
   /**
    * The quantile of the widenings past bands needed that widens the bands served
-   * (interval-calibration.ts); 0.8 for an 80 % band, tuned on the training worlds.
+   * (interval-calibration.ts). Nominally 0.8 for an 80 % band, but the conformal rank rounds up
+   * and young horizons borrow the pooled (wider) record: on the training worlds 0.8 covered a
+   * median 87 %, 0.75 83 %, 0.7 82 % (bench, 12 worlds at 1,000 clients).
    */
   intervalLevel: number;
 }
@@ -33,7 +35,7 @@ export const DEFAULT_PARAMS: ModelParams = {
   seasonalOther: true,
   draws: 500,
   intervalScale: 1,
-  intervalLevel: 0.8,
+  intervalLevel: 0.7,
 };
 
 export const METHOD_NAME = 'invoice-hazard-renewals';
