@@ -7,7 +7,7 @@ import { BENCHMARKS, type Benchmark, benchmarkForecasts } from './benchmarks.ts'
 import { IntervalCalibration, WARM_UP_ORIGINS, widen } from './interval-calibration.ts';
 import { DEFAULT_PARAMS, type ModelParams } from './params.ts';
 import { type GroupRun, type PeriodSeries, runOnSnapshot } from './run.ts';
-import { snapshotAt } from './snapshot.ts';
+import { snapshotColumns } from './seen-columns.ts';
 
 /*
  * Rolling-origin backtest on a source's own history (design notes §2.3, §4.5): origins at the
@@ -96,7 +96,7 @@ export function backtest(ledger: readonly LedgerInvoice[], options: BacktestOpti
   const samples = new Map<string, { monthly: Sample[][]; weekly: Sample[][] }>();
   allOrigins.forEach((t, index) => {
     const isScored = index >= warmUp;
-    const snapshot = snapshotAt(ledger, t);
+    const snapshot = snapshotColumns(ledger, t);
     const runs = runOnSnapshot(snapshot, {
       asOf: t,
       months,

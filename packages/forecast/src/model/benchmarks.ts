@@ -1,6 +1,6 @@
 import { addMonths } from '../dates.ts';
+import { NO_DAY, type SeenColumns } from './seen-columns.ts';
 import { detectSeries, type SeriesLinks } from './series.ts';
-import { isOpen, type SeenInvoice } from './snapshot.ts';
 
 /*
  * The benchmarks every backtest reports beside the method, on the same origins (issue 13):
@@ -31,7 +31,7 @@ export interface Period {
 
 /** Cash forecast of each benchmark for each period. */
 export function benchmarkForecasts(
-  invoices: readonly SeenInvoice[],
+  invoices: SeenColumns,
   t: number,
   periods: readonly Period[],
   /** The invoices' series, when the method already detected them. */
@@ -57,22 +57,30 @@ export function benchmarkForecasts(
   const delays = new Map<number, [number, number]>();
   let pooledW = 0;
   let pooledWD = 0;
-  for (const s of invoices) {
-    if (s.paid === null || s.paid <= t - 365 || s.total <= 0) continue;
-    const d = delays.get(s.client) ?? [0, 0];
-    d[0] += s.total;
-    d[1] += s.total * (s.paid - s.due);
-    delays.set(s.client, d);
-    pooledW += s.total;
-    pooledWD += s.total * (s.paid - s.due);
+  const n = invoices.length;
+  const { due: dueOf, paid: paidOf, total: totalOf, client: clientOf } = invoices;
+  for (let i = 0; i < n; i++) {
+    const paid = paidOf[i] as number;
+    const total = totalOf[i] as number;
+    if (paid === NO_DAY || paid <= t - 365 || total <= 0) continue;
+    const client = clientOf[i] as number;
+    const late = paid - (dueOf[i] as number);
+    const d = delays.get(client) ?? [0, 0];
+    d[0] += total;
+    d[1] += total * late;
+    delays.set(client, d);
+    pooledW += total;
+    pooledWD += total * late;
   }
   const pooledDelay = pooledW > 0 ? pooledWD / pooledW : 0;
-  for (const s of invoices) {
-    if (!isOpen(s) || s.total <= 0) continue;
-    placeIn(contractual, s.due, s.total);
-    placeIn(whmcs, s.due, s.total);
-    const d = delays.get(s.client);
-    placeIn(clientDelay, s.due + Math.round(d ? d[1] / d[0] : pooledDelay), s.total);
+  for (let i = 0; i < n; i++) {
+    const total = totalOf[i] as number;
+    if (!invoices.isOpen(i) || total <= 0) continue;
+    const due = dueOf[i] as number;
+    placeIn(contractual, due, total);
+    placeIn(whmcs, due, total);
+    const d = delays.get(clientOf[i] as number);
+    placeIn(clientDelay, due + Math.round(d ? d[1] / d[0] : pooledDelay), total);
   }
 
   // Every active series renews at its last amount, on its due date (100 % renewal, no delay).
@@ -80,21 +88,24 @@ export function benchmarkForecasts(
   const lastEnd = periods[periods.length - 1]?.end ?? start;
   links.forEach((l, i) => {
     if (l.next >= 0 || l.prev < 0) return;
-    const s = invoices[i] as SeenInvoice;
-    if (s.cancelled !== null) return;
+    if (invoices.cancelled[i] !== NO_DAY) return;
+    const due = dueOf[i] as number;
     // Active: its next renewal is not overdue by more than a cycle (WHMCS would show it as active).
-    if (addMonths(s.due, 2 * l.cycle) < t) return;
+    if (addMonths(due, 2 * l.cycle) < t) return;
     for (let k = 1; ; k++) {
-      const d = addMonths(s.due, k * l.cycle);
+      const d = addMonths(due, k * l.cycle);
       if (d >= lastEnd) break;
-      if (d > t) placeIn(whmcs, d, s.gross);
+      if (d > t) placeIn(whmcs, d, invoices.gross[i] as number);
     }
   });
 
   // Aggregate history: cash by day known at T.
   const cashIn = (from: number, to: number) => {
     let sum = 0;
-    for (const s of invoices) if (s.paid !== null && s.paid >= from && s.paid < to) sum += s.total;
+    for (let i = 0; i < n; i++) {
+      const paid = paidOf[i] as number;
+      if (paid !== NO_DAY && paid >= from && paid < to) sum += totalOf[i] as number;
+    }
     return sum;
   };
   const seasonalNaive = periods.map((p) => {

@@ -8,11 +8,12 @@ import {
   OutcomeTable,
   type PayerClass,
 } from './delay-model.ts';
+import { Histogram } from './histogram.ts';
 import { MonthShift } from './month-shift.ts';
 import { DEFAULT_PARAMS, type ModelParams } from './params.ts';
 import { Placer } from './placer.ts';
+import { NO_DAY, type SeenColumns } from './seen-columns.ts';
 import { CYCLES, detectSeries, type SeriesLinks, TENURE_BUCKETS, tenureBucket } from './series.ts';
-import { isOpen, type SeenInvoice } from './snapshot.ts';
 
 /*
  * The cash forecast of one source and currency at an origin T (design notes §4.4 C):
@@ -58,14 +59,22 @@ export interface GroupModel {
 
 /** Fits the model on a snapshot's invoices of one group and projects `horizon` days from T + 1. */
 export function forecastGroup(
-  invoices: SeenInvoice[],
+  invoices: SeenColumns,
   t: number,
   horizon: number,
   params: ModelParams = DEFAULT_PARAMS,
 ): GroupModel {
-  const first = invoices[0];
-  const source = first?.source ?? '';
-  const currency = first?.currency ?? '';
+  const { source, currency } = invoices;
+  const n = invoices.length;
+  const {
+    due: dueOf,
+    issue: issueOf,
+    gross: grossOf,
+    total: totalOf,
+    paid: paidOf,
+    cancelled: cancelledOf,
+    client: clientOf,
+  } = invoices;
   const parts: Parts = {
     open: new Float64Array(horizon),
     renewals: new Float64Array(horizon),
@@ -75,9 +84,10 @@ export function forecastGroup(
   const start = t + 1;
   const end = start + horizon; // exclusive
 
-  const training = invoices.filter((s) => s.due >= t - params.trainingDays);
-  const classes = classifyClients(training, t);
-  const { byClass } = classHazards(training, classes, t);
+  const training: number[] = [];
+  for (let i = 0; i < n; i++) if ((dueOf[i] as number) >= t - params.trainingDays) training.push(i);
+  const classes = classifyClients(invoices, training, t);
+  const { byClass } = classHazards(invoices, training, classes, t);
   const tables = byClass.map((h: Hazard) => new OutcomeTable(h));
   const tableOf = (client: number) => tables[classes.get(client) ?? 0] as OutcomeTable;
   const byClient = new Map<number, number>();
@@ -91,64 +101,68 @@ export function forecastGroup(
 
   // A. Collections of the invoices open at T.
   let grainOpen = [0, 0];
-  for (const s of invoices) {
-    if (!isOpen(s) || s.total <= 0) continue;
-    const sum = openPlacer.add(tableOf(s.client), s.due, t - s.due, s.total);
-    addClient(s.client, sum);
-    grainOpen = [grainOpen[0]! + s.total * s.total, grainOpen[1]! + s.total];
-    const d = Math.max(s.due, start) - start;
-    if (d < horizon) parts.contractual[d] = (parts.contractual[d] as number) + s.total;
+  for (let i = 0; i < n; i++) {
+    const total = totalOf[i] as number;
+    if (!invoices.isOpen(i) || total <= 0) continue;
+    const due = dueOf[i] as number;
+    const client = clientOf[i] as number;
+    const sum = openPlacer.add(tableOf(client), due, t - due, total);
+    addClient(client, sum);
+    grainOpen = [grainOpen[0]! + total * total, grainOpen[1]! + total];
+    const d = Math.max(due, start) - start;
+    if (d < horizon) parts.contractual[d] = (parts.contractual[d] as number) + total;
   }
 
   // B. Series and their renewal rates.
   const links = detectSeries(invoices);
   let minDue = t;
-  for (const s of invoices) if (s.due < minDue) minDue = s.due;
+  for (let i = 0; i < n; i++) if ((dueOf[i] as number) < minDue) minDue = dueOf[i] as number;
   const shift = new MonthShift(minDue, end);
   const addMonths = (day: number, months: number) => shift.at(day, months);
-  const leads: number[] = [];
-  const headLeads: number[] = [];
+  // Leads (days from issue to due) counted, not collected and sorted: a million of them.
+  let lowLead = 0;
+  let highLead = 0;
+  for (let i = 0; i < n; i++) {
+    const lead = (dueOf[i] as number) - (issueOf[i] as number);
+    if (lead < lowLead) lowLead = lead;
+    if (lead > highLead) highLead = lead;
+  }
+  const leads = new Histogram(lowLead, highLead);
+  const headLeads = new Histogram(lowLead, highLead);
   // Leads per cycle: WHMCS can generate domain (annual) invoices much earlier than hosting ones.
-  const cycleLeads = new Map<number, number[]>();
-  links.forEach((l, i) => {
-    const s = invoices[i] as SeenInvoice;
-    const lead = s.due - s.issue;
-    if (l.prev < 0) headLeads.push(lead);
+  const cycleLeads = new Map<number, Histogram>();
+  for (let i = 0; i < n; i++) {
+    const lead = (dueOf[i] as number) - (issueOf[i] as number);
+    if ((links.prev[i] as number) < 0) headLeads.add(lead);
     else {
-      leads.push(lead);
-      const list = cycleLeads.get(l.cycle);
-      if (list) list.push(lead);
-      else cycleLeads.set(l.cycle, [lead]);
+      leads.add(lead);
+      const c = links.cycle[i] as number;
+      let h = cycleLeads.get(c);
+      if (!h) {
+        h = new Histogram(lowLead, highLead);
+        cycleLeads.set(c, h);
+      }
+      h.add(lead);
     }
-  });
+  }
   const ascending = (a: number, b: number) => a - b;
-  leads.sort(ascending);
-  headLeads.sort(ascending);
-  for (const list of cycleLeads.values()) list.sort(ascending);
-  const typicalLead = leads.length ? (leads[leads.length >> 1] as number) : 7;
+  const typicalLead = leads.size ? leads.at(leads.size >> 1) : 7;
   const leadsOf = (c: number) => {
-    const list = cycleLeads.get(c);
-    return list && list.length >= 20 ? list : leads;
+    const h = cycleLeads.get(c);
+    return h && h.size >= 20 ? h : leads;
   };
   const typicalLeadOf = (c: number) => {
-    const list = leadsOf(c);
-    return list.length ? (list[list.length >> 1] as number) : typicalLead;
+    const h = leadsOf(c);
+    return h.size ? h.at(h.size >> 1) : typicalLead;
   };
   // A member is evidence of renewal only once its successor would have been issued by T.
-  const minLead = leads.length ? (leads[Math.floor(leads.length * 0.05)] as number) : 0;
-  const headLead = headLeads.length ? (headLeads[headLeads.length >> 1] as number) : 0;
+  const minLead = leads.size ? leads.at(Math.floor(leads.size * 0.05)) : 0;
+  const headLead = headLeads.size ? headLeads.at(headLeads.size >> 1) : 0;
   /** P(lead < x) at cycle c: the share of its renewals issued fewer than x days before their due date. */
   const leadBelow = (c: number, x: number) => {
-    const list = leadsOf(c);
-    if (list.length === 0) return x > typicalLead ? 1 : 0;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((list[mid] as number) < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo / list.length;
+    const h = leadsOf(c);
+    if (h.size === 0) return x > typicalLead ? 1 : 0;
+    return h.below(x) / h.size;
   };
 
   // Renewal rates by cycle, tenure bucket and the member's outcome (paid / cancelled).
@@ -166,8 +180,9 @@ export function forecastGroup(
   const headShare = new Map<number, [number, number]>(CYCLES.map((c) => [c, [0, 0]]));
   const headSizes: number[] = [];
   links.forEach((l, i) => {
-    const s = invoices[i] as SeenInvoice;
-    if (l.prev < 0 && s.gross > 0 && s.due > t - params.trainingDays - 3 * 365) headSizes.push(s.gross);
+    const gross = grossOf[i] as number;
+    if (l.prev < 0 && gross > 0 && (dueOf[i] as number) > t - params.trainingDays - 3 * 365)
+      headSizes.push(gross);
   });
   headSizes.sort((a, b) => a - b);
   const SIZES = 10;
@@ -178,38 +193,40 @@ export function forecastGroup(
     { length: SIZES - 1 },
     (_, k) => headSizes[Math.floor(((k + 1) * headSizes.length) / SIZES)] ?? 0,
   );
-  const sizeBin = (s: SeenInvoice) => {
+  const sizeBin = (i: number) => {
     let b = 0;
-    while (b < thresholds.length && s.gross >= (thresholds[b] as number)) b++;
-    return s.due - s.issue > 0 ? b + SIZES : b;
+    const gross = grossOf[i] as number;
+    while (b < thresholds.length && gross >= (thresholds[b] as number)) b++;
+    return (dueOf[i] as number) - (issueOf[i] as number) > 0 ? b + SIZES : b;
   };
   /** Per cycle and size bin: [renewed count, eligible count]. */
   const binShare = new Map<number, Array<[number, number]>>(
     CYCLES.map((c) => [c, Array.from({ length: SIZE_BINS }, (): [number, number] => [0, 0])]),
   );
+  // The window of evidence ends where a successor would have been issued by T: a cycle's
+  // window reaches back a cycle further, so that biennial and triennial series have evidence.
+  const inWindow = (due: number, c: number) => {
+    const nextDue = addMonths(due, c);
+    return nextDue - minLead <= t && nextDue > t - params.trainingDays;
+  };
   links.forEach((l, i) => {
-    const s = invoices[i] as SeenInvoice;
-    // The window of evidence ends where a successor would have been issued by T: a cycle's
-    // window reaches back a cycle further, so that biennial and triennial series have evidence.
-    const inWindow = (c: number) => {
-      const nextDue = addMonths(s.due, c);
-      return nextDue - minLead <= t && nextDue > t - params.trainingDays;
-    };
+    const due = dueOf[i] as number;
     if (l.prev < 0) {
       const nextCycle = l.next >= 0 ? (links.cycle[l.next] as number) : -1;
+      const gross = grossOf[i] as number;
       for (const c of CYCLES) {
-        if (!inWindow(c)) continue;
+        if (!inWindow(due, c)) continue;
         const hs = headShare.get(c) as [number, number];
-        hs[1] += s.gross;
-        if (nextCycle === c) hs[0] += s.gross;
-        const bin = (binShare.get(c) as Array<[number, number]>)[sizeBin(s)] as [number, number];
+        hs[1] += gross;
+        if (nextCycle === c) hs[0] += gross;
+        const bin = (binShare.get(c) as Array<[number, number]>)[sizeBin(i)] as [number, number];
         bin[1]++;
         if (nextCycle === c) bin[0]++;
       }
       return;
     }
-    if (!inWindow(l.cycle)) return;
-    const outcome = s.paid !== null ? 'paid' : s.cancelled !== null ? 'cancelled' : null;
+    if (!inWindow(due, l.cycle)) return;
+    const outcome = paidOf[i] !== NO_DAY ? 'paid' : cancelledOf[i] !== NO_DAY ? 'cancelled' : null;
     if (outcome === null) return;
     const cell = counts.get(l.cycle)?.[outcome][tenureBucket(l.tenure)];
     if (!cell) return;
@@ -227,13 +244,13 @@ export function forecastGroup(
   const headPairs = new Map<number, [number, number, number]>(CYCLES.map((c) => [c, [0, 0, 0]]));
   links.forEach((l, i) => {
     if (l.prev >= 0 || l.next < 0) return;
-    const s = invoices[i] as SeenInvoice;
-    const next = invoices[l.next] as SeenInvoice;
+    const gross = grossOf[i] as number;
+    const nextDue = dueOf[l.next] as number;
     const c = links.cycle[l.next] as number;
     const pair = headPairs.get(c);
-    if (!pair || s.gross <= 0 || next.due > t || next.due <= t - params.trainingDays) return;
-    pair[0] += next.gross;
-    pair[1] += s.gross;
+    if (!pair || gross <= 0 || nextDue > t || nextDue <= t - params.trainingDays) return;
+    pair[0] += grossOf[l.next] as number;
+    pair[1] += gross;
     pair[2]++;
   });
   const headRatio = new Map<number, number>(
@@ -263,21 +280,21 @@ export function forecastGroup(
   // left out, as they carry setup fees and several services).
   const ratios: number[] = [];
   links.forEach((l, i) => {
-    const s = invoices[i] as SeenInvoice;
-    if (l.prev < 0 || s.due <= t - 90 || s.due > t) return;
-    const before = invoices[l.prev] as SeenInvoice;
-    if ((links.prev[l.prev] as number) < 0 || before.gross <= 0) return;
-    ratios.push(s.gross / before.gross);
+    const due = dueOf[i] as number;
+    if (l.prev < 0 || due <= t - 90 || due > t) return;
+    const before = grossOf[l.prev] as number;
+    if ((links.prev[l.prev] as number) < 0 || before <= 0) return;
+    ratios.push((grossOf[i] as number) / before);
   });
   ratios.sort((a, b) => a - b);
   const median = ratios.length >= 20 ? (ratios[ratios.length >> 1] as number) : 1;
   const priceMove = Math.abs(median - 1) < 0.005 ? 1 : Math.min(1.5, Math.max(0.67, median));
   let totalGross = 0;
   let totalCash = 0;
-  for (const s of training) {
-    if (s.cancelled !== null) continue;
-    totalGross += s.gross;
-    totalCash += s.total;
+  for (const i of training) {
+    if (cancelledOf[i] !== NO_DAY) continue;
+    totalGross += grossOf[i] as number;
+    totalCash += totalOf[i] as number;
   }
   const cashRatio = totalGross > 0 ? totalCash / totalGross : 1;
 
@@ -324,22 +341,24 @@ export function forecastGroup(
 
   links.forEach((l, i) => {
     if (l.next >= 0) return;
-    const s = invoices[i] as SeenInvoice;
+    const due = dueOf[i] as number;
+    const gross = grossOf[i] as number;
+    const client = clientOf[i] as number;
     // The median of the last three members: one invoice can carry another service due the same
     // day (WHMCS groups them), and that one-off must not repeat every cycle.
-    const recent = [s.gross];
+    const recent = [gross];
     for (let j = l.prev; j >= 0 && recent.length < 3; j = links.prev[j] as number) {
-      recent.push((invoices[j] as SeenInvoice).gross);
+      recent.push(grossOf[j] as number);
     }
     recent.sort((a, b) => a - b);
     // Two members: the latest (a price change shows there first).
-    const base = recent.length === 3 ? (recent[1] as number) : s.gross;
-    const amount = base * cashRatio * (s.due <= t - 90 ? priceMove : 1);
+    const base = recent.length === 3 ? (recent[1] as number) : gross;
+    const amount = base * cashRatio * (due <= t - 90 ? priceMove : 1);
     if (amount <= 0) return;
     if (l.prev < 0) {
       // A first invoice not renewed yet: each cycle by the share of first invoices that renewed at it.
-      if (s.due < t - 3 * 365) return;
-      const b = sizeBin(s);
+      if (due < t - 3 * 365) return;
+      const b = sizeBin(i);
       const shares = CYCLES.map((c) => {
         const [k, n] = headShare.get(c) as [number, number];
         if (n <= 0) return 0;
@@ -354,25 +373,26 @@ export function forecastGroup(
       // Not renewed at the cycles whose renewal would have been issued by T: those are ruled out.
       let ruledOut = 0;
       CYCLES.forEach((c, k) => {
-        if (addMonths(s.due, c) - minLead <= t) ruledOut += shares[k] as number;
+        if (addMonths(due, c) - minLead <= t) ruledOut += shares[k] as number;
       });
       const left = Math.max(0.05, 1 - ruledOut);
       CYCLES.forEach((c, k) => {
         const share = shares[k] as number;
-        if (share <= 0 || addMonths(s.due, c) - minLead <= t) return;
-        project(s.client, s.due, c, 1, amount * headAmount(c), Math.min(1, share / left), typicalLeadOf(c));
+        if (share <= 0 || addMonths(due, c) - minLead <= t) return;
+        project(client, due, c, 1, amount * headAmount(c), Math.min(1, share / left), typicalLeadOf(c));
       });
       return;
     }
     const c = l.cycle;
-    const q = s.paid !== null ? 1 : s.cancelled !== null ? 0 : tableOf(s.client).at(t - s.due).paidTotal;
+    const q =
+      paidOf[i] !== NO_DAY ? 1 : cancelledOf[i] !== NO_DAY ? 0 : tableOf(client).at(t - due).paidTotal;
     const r = q * rate(c, 'paid', l.tenure) + (1 - q) * rate(c, 'cancelled', l.tenure);
     // Not issued by T although it may have been: renewals issued later than this are rarer.
-    const g = leadBelow(c, addMonths(s.due, c) - t);
+    const g = leadBelow(c, addMonths(due, c) - t);
     const p1 = (r * g) / (1 - r + r * g || 1);
     // The series' own lead places its next invoices (clamped: a one-off late invoice is no rule).
-    const own = Math.min(Math.max(s.due - s.issue, 0), 90);
-    project(s.client, s.due, c, l.tenure, amount, p1, own);
+    const own = Math.min(Math.max(due - (issueOf[i] as number), 0), 90);
+    project(client, due, c, l.tenure, amount, p1, own);
   });
   for (const [c, placer] of [...renewalPlacers].sort((a, b) => a[0] - b[0])) {
     const v = new Float64Array(horizon);
@@ -390,16 +410,16 @@ export function forecastGroup(
   const twoYears = new Float64Array(24);
   links.forEach((l, i) => {
     if (l.prev >= 0) return;
-    const s = invoices[i] as SeenInvoice;
-    const m = monthOfDay(s.due);
+    const gross = grossOf[i] as number;
+    const m = monthOfDay(dueOf[i] as number);
     if (m <= tMonth && m > tMonth - 24) {
       const k = m - (tMonth - 24) - 1;
-      twoYears[k] = (twoYears[k] as number) + s.gross;
+      twoYears[k] = (twoYears[k] as number) + gross;
     }
-    if (m > tMonth) issuedAhead.set(m, (issuedAhead.get(m) ?? 0) + s.gross);
+    if (m > tMonth) issuedAhead.set(m, (issuedAhead.get(m) ?? 0) + gross);
     else if (m > tMonth - 2 * window) {
       const k = m - (tMonth - 2 * window) - 1;
-      monthly[k] = (monthly[k] as number) + s.gross;
+      monthly[k] = (monthly[k] as number) + gross;
     }
   });
   const recent = Array.from(monthly.slice(window));
@@ -459,9 +479,10 @@ export function forecastGroup(
       otherPlacer.add(pooledTable, d, -lead - 1, amount * p);
     }
   }
-  for (const s of invoices) {
-    if (s.issue > t - 365 && s.total > 0)
-      grainOther = [grainOther[0]! + s.total * s.total, grainOther[1]! + s.total];
+  for (let i = 0; i < n; i++) {
+    const total = totalOf[i] as number;
+    if ((issueOf[i] as number) > t - 365 && total > 0)
+      grainOther = [grainOther[0]! + total * total, grainOther[1]! + total];
   }
 
   openPlacer.spreadInto(parts.open);

@@ -1,5 +1,6 @@
 import type { LedgerInvoice } from '../ledger.ts';
 import { type RunOptions, runOnSnapshot } from './run.ts';
+import { columnsOf } from './seen-columns.ts';
 import { type SeenInvoice, snapshotAt } from './snapshot.ts';
 
 /*
@@ -80,7 +81,7 @@ function heldBack(ledger: readonly LedgerInvoice[], tA: number, tB: number, stag
 /** Expected cash per (source, currency, month label), in cents, of one forecast run. */
 function expectedRows(snapshot: readonly SeenInvoice[], options: RunOptions): Map<string, bigint> {
   const out = new Map<string, bigint>();
-  for (const run of runOnSnapshot(snapshot, options)) {
+  for (const run of runOnSnapshot(columnsOf(snapshot), options)) {
     run.monthly.labels.forEach((label, k) => {
       out.set(
         rowKey(run.source, run.currency, label),

@@ -1,4 +1,4 @@
-import type { SeenInvoice } from './snapshot.ts';
+import { NO_DAY, type SeenColumns } from './seen-columns.ts';
 
 /*
  * When an invoice gets paid (design notes §4.4 A): a discrete hazard over days past due with
@@ -29,25 +29,29 @@ export interface Hazard {
 
 const idx = (delay: number) => Math.min(MAX_DELAY, Math.max(MIN_DELAY, delay)) - MIN_DELAY;
 
-/** Estimates one hazard from invoices issued on or before `t` (their state at `t`). */
-export function estimateHazard(invoices: Iterable<SeenInvoice>, t: number): Hazard {
+/** Estimates one hazard from the rows `rows` of a snapshot at `t` (their state at `t`). */
+export function estimateHazard(invoices: SeenColumns, rows: ArrayLike<number>, t: number): Hazard {
   const enter = new Float64Array(SPAN + 1);
   const leave = new Float64Array(SPAN + 1);
   const paid = new Float64Array(SPAN);
   const cancelled = new Float64Array(SPAN);
   let weight = 0;
-  for (const s of invoices) {
-    const w = Math.max(0, s.total);
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r] as number;
+    const w = Math.max(0, invoices.total[i] as number);
     if (w === 0) continue;
-    const start = idx(s.issue - s.due);
+    const due = invoices.due[i] as number;
+    const start = idx((invoices.issue[i] as number) - due);
+    const paidOn = invoices.paid[i] as number;
+    const cancelledOn = invoices.cancelled[i] as number;
     let end: number;
-    if (s.paid !== null) {
-      end = idx(s.paid - s.due);
+    if (paidOn !== NO_DAY) {
+      end = idx(paidOn - due);
       paid[end] = (paid[end] as number) + w;
-    } else if (s.cancelled !== null) {
-      end = idx(s.cancelled - s.due);
+    } else if (cancelledOn !== NO_DAY) {
+      end = idx(cancelledOn - due);
       cancelled[end] = (cancelled[end] as number) + w;
-    } else end = idx(t - s.due);
+    } else end = idx(t - due);
     if (end < start) end = start;
     enter[start] = (enter[start] as number) + w;
     leave[end + 1] = (leave[end + 1] as number) + w;
@@ -138,21 +142,32 @@ export class OutcomeTable {
 }
 
 /** Per client: the payer class from its history at `t` (amount-weighted mean delay, cancellations after due). */
-export function classifyClients(invoices: readonly SeenInvoice[], t: number): Map<number, PayerClass> {
+export function classifyClients(
+  invoices: SeenColumns,
+  rows: ArrayLike<number>,
+  t: number,
+): Map<number, PayerClass> {
   const acc = new Map<number, { w: number; wd: number; dueGross: number; never: number }>();
-  for (const s of invoices) {
-    if (s.due > t) continue;
-    let a = acc.get(s.client);
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r] as number;
+    const due = invoices.due[i] as number;
+    if (due > t) continue;
+    const client = invoices.client[i] as number;
+    let a = acc.get(client);
     if (!a) {
       a = { w: 0, wd: 0, dueGross: 0, never: 0 };
-      acc.set(s.client, a);
+      acc.set(client, a);
     }
-    if (s.paid !== null && s.total > 0) {
-      a.w += s.total;
-      a.wd += s.total * (s.paid - s.due);
+    const total = invoices.total[i] as number;
+    const paid = invoices.paid[i] as number;
+    if (paid !== NO_DAY && total > 0) {
+      a.w += total;
+      a.wd += total * (paid - due);
     }
-    a.dueGross += s.gross;
-    if (s.cancelled !== null && s.cancelled > s.due) a.never += s.gross;
+    const gross = invoices.gross[i] as number;
+    a.dueGross += gross;
+    const cancelled = invoices.cancelled[i] as number;
+    if (cancelled !== NO_DAY && cancelled > due) a.never += gross;
   }
   const classes = new Map<number, PayerClass>();
   for (const [client, a] of acc) {
@@ -171,16 +186,20 @@ const MIN_CLASS_SHARE = 0.01;
 
 /** Hazards per payer class (index = class), the pooled one for classes with too little evidence. */
 export function classHazards(
-  invoices: readonly SeenInvoice[],
+  invoices: SeenColumns,
+  rows: ArrayLike<number>,
   classes: Map<number, PayerClass>,
   t: number,
 ): { pooled: Hazard; byClass: Hazard[] } {
-  const pooled = estimateHazard(invoices, t);
-  const groups: SeenInvoice[][] = PAYER_CLASSES.map(() => []);
-  for (const s of invoices) groups[classes.get(s.client) ?? 0]?.push(s);
+  const pooled = estimateHazard(invoices, rows, t);
+  const groups: number[][] = PAYER_CLASSES.map(() => []);
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r] as number;
+    groups[classes.get(invoices.client[i] as number) ?? 0]?.push(i);
+  }
   const byClass = groups.map((g, c) => {
     if (c === 0) return pooled;
-    const h = estimateHazard(g, t);
+    const h = estimateHazard(invoices, g, t);
     return h.weight >= pooled.weight * MIN_CLASS_SHARE ? h : pooled;
   });
   return { pooled, byClass };

@@ -5,7 +5,7 @@ import { forecastGroup, type GroupModel } from './cash-forecast.ts';
 import { widen } from './interval-calibration.ts';
 import { DEFAULT_PARAMS, type ModelParams } from './params.ts';
 import { beta, normal, quantile, seededRandom } from './random.ts';
-import { type SeenInvoice, snapshotAt } from './snapshot.ts';
+import { NO_DAY, SeenColumns, snapshotColumns } from './seen-columns.ts';
 
 /*
  * A forecast run: the snapshot at T, one model per source and currency, the daily parts cut into
@@ -43,7 +43,7 @@ export interface GroupRun {
   weekly: PeriodSeries;
   model: GroupModel | null;
   /** The snapshot's invoices of this group, in snapshot order (empty for `all`). */
-  invoices: readonly SeenInvoice[];
+  invoices: SeenColumns;
 }
 
 export interface RunOptions {
@@ -78,38 +78,30 @@ export function periodsAt(t: number, months: number, weeks: number) {
 
 /** Runs the forecast at the end of day `asOf` over every source and currency of a ledger. */
 export function runForecast(ledger: readonly LedgerInvoice[], options: RunOptions): GroupRun[] {
-  return runOnSnapshot(snapshotAt(ledger, options.asOf), options);
+  return runOnSnapshot(snapshotColumns(ledger, options.asOf), options);
 }
 
-/** {@link runForecast} on the snapshot at `options.asOf` (the backtest shares it with the benchmarks). */
-export function runOnSnapshot(snapshot: readonly SeenInvoice[], options: RunOptions): GroupRun[] {
+/**
+ * {@link runForecast} on the snapshot at `options.asOf`, one group of columns per source and
+ * currency in (source, currency) order (the backtest shares it with the benchmarks).
+ */
+export function runOnSnapshot(snapshot: readonly SeenColumns[], options: RunOptions): GroupRun[] {
   const params = { ...DEFAULT_PARAMS, ...options.params };
   const t = options.asOf;
   const { monthly, weekly, horizon } = periodsAt(t, options.months ?? 12, options.weeks ?? 13);
-  // Grouped by source, then currency: no key string per invoice.
-  const bySource = new Map<string, Map<string, SeenInvoice[]>>();
-  for (const s of snapshot) {
-    let byCurrency = bySource.get(s.source);
-    if (!byCurrency) {
-      byCurrency = new Map();
-      bySource.set(s.source, byCurrency);
-    }
-    const list = byCurrency.get(s.currency);
-    if (list) list.push(s);
-    else byCurrency.set(s.currency, [s]);
-  }
-  const groups = new Map<string, SeenInvoice[]>();
-  for (const [source, byCurrency] of bySource)
-    for (const [currency, list] of byCurrency) groups.set(`${source}\u0000${currency}`, list);
-  const keys = [...groups.keys()].sort(compareText);
   const runs: GroupRun[] = [];
-  keys.forEach((key, g) => {
-    const invoices = groups.get(key) as SeenInvoice[];
+  snapshot.forEach((invoices, g) => {
     const model = forecastGroup(invoices, t, horizon, params);
     const random = seededRandom((options.seed ?? 1) * 7919 + g);
     const draws = drawFactors(model, params, random);
-    const toDate = (from: number) =>
-      invoices.reduce((s, i) => (i.paid !== null && i.paid >= from && i.paid <= t ? s + i.total : s), 0);
+    const toDate = (from: number) => {
+      let s = 0;
+      for (let i = 0; i < invoices.length; i++) {
+        const paid = invoices.paid[i] as number;
+        if (paid !== NO_DAY && paid >= from && paid <= t) s += invoices.total[i] as number;
+      }
+      return s;
+    };
     runs.push({
       source: model.source,
       currency: model.currency,
@@ -270,7 +262,7 @@ function sumBySource(runs: GroupRun[], scale: number): GroupRun[] {
       monthly: add((r) => r.monthly),
       weekly: add((r) => r.weekly),
       model: null,
-      invoices: [],
+      invoices: new SeenColumns('all', currency, 0),
     };
   });
 }

@@ -1,5 +1,5 @@
 import { addMonths } from '../dates.ts';
-import type { SeenInvoice } from './snapshot.ts';
+import type { SeenColumns } from './seen-columns.ts';
 
 /*
  * Recurring series (design notes §4.4 B): WHMCS puts due dates on the service cycle (invoices
@@ -57,7 +57,7 @@ export class SeriesLinks {
  *
  * @example detectSeries(snapshot).prev[i] // -1 when invoice i starts a series
  */
-export function detectSeries(invoices: readonly SeenInvoice[]): SeriesLinks {
+export function detectSeries(invoices: SeenColumns): SeriesLinks {
   const n = invoices.length;
   const links = new SeriesLinks(n);
   // Invoices ordered by client, then due date: each client's members are one contiguous run.
@@ -65,15 +65,22 @@ export function detectSeries(invoices: readonly SeenInvoice[]): SeriesLinks {
   // comparison sort: the order within a client is (due, index), as a sort on those keys would
   // give, and the order of the clients' runs does not matter.
   const order = orderByClientThenDue(invoices);
-  const clientOf = Int32Array.from(invoices, (s) => s.client);
-  const dues = Int32Array.from(invoices, (s) => s.due);
-  const dueAt = (k: number) => dues[order[k] as number] as number;
+  const clientOf = invoices.client;
+  // Due days in client-then-due order: the searches below read one array, not two.
+  const sortedDue = new Int32Array(n);
+  for (let k = 0; k < n; k++) sortedDue[k] = invoices.due[order[k] as number] as number;
+  const dueAt = (k: number) => sortedDue[k] as number;
   // addMonths(due, -c) for every due day and cycle, computed once per day instead of per invoice.
   let minDue = 0;
   let maxDue = -1;
   if (n > 0) {
-    minDue = dues.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
-    maxDue = dues.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
+    minDue = Number.POSITIVE_INFINITY;
+    maxDue = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      const d = invoices.due[i] as number;
+      if (d < minDue) minDue = d;
+      if (d > maxDue) maxDue = d;
+    }
   }
   const span = maxDue - minDue + 1;
   const back = new Int32Array(span * CYCLES.length);
@@ -124,29 +131,34 @@ export const tenureBucket = (tenure: number): number => (tenure <= 3 ? tenure - 
 export const TENURE_BUCKETS = 5;
 
 /** Indices ordered by client (in first-seen order), then due day, then index. */
-function orderByClientThenDue(invoices: readonly SeenInvoice[]): Uint32Array {
+function orderByClientThenDue(invoices: SeenColumns): Uint32Array {
   const n = invoices.length;
+  const due = invoices.due;
   let minDue = Number.POSITIVE_INFINITY;
   let maxDue = Number.NEGATIVE_INFINITY;
-  for (const s of invoices) {
-    if (s.due < minDue) minDue = s.due;
-    if (s.due > maxDue) maxDue = s.due;
+  for (let i = 0; i < n; i++) {
+    const d = due[i] as number;
+    if (d < minDue) minDue = d;
+    if (d > maxDue) maxDue = d;
   }
   const byDue = new Uint32Array(n);
   if (n === 0) return byDue;
   const dueCount = new Uint32Array(maxDue - minDue + 2);
-  for (const s of invoices) dueCount[s.due - minDue + 1] = (dueCount[s.due - minDue + 1] as number) + 1;
+  for (let i = 0; i < n; i++) {
+    const slot = (due[i] as number) - minDue + 1;
+    dueCount[slot] = (dueCount[slot] as number) + 1;
+  }
   for (let k = 1; k < dueCount.length; k++)
     dueCount[k] = (dueCount[k] as number) + (dueCount[k - 1] as number);
   for (let i = 0; i < n; i++) {
-    const slot = (invoices[i] as SeenInvoice).due - minDue;
+    const slot = (due[i] as number) - minDue;
     byDue[dueCount[slot] as number] = i;
     dueCount[slot] = (dueCount[slot] as number) + 1;
   }
   const rank = new Map<number, number>();
   const clientRank = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
-    const c = (invoices[i] as SeenInvoice).client;
+    const c = invoices.client[i] as number;
     let r = rank.get(c);
     if (r === undefined) {
       r = rank.size;

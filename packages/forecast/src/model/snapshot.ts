@@ -29,50 +29,79 @@ export interface SeenInvoice {
 export const UNDATED_CANCEL_LAG = 30;
 
 /**
+ * Reads invoice `i` as seen at the end of day `t` into `out` (reused: no object per invoice);
+ * false when the snapshot leaves it out (a draft, no issue date, issued after T, or settled
+ * without a payment date: no day to learn from).
+ */
+export function seenInto(i: LedgerInvoice, t: number, out: SeenInvoice): boolean {
+  if (!inSnapshot(i, t) || i.issue === null) return false;
+  const due = i.due ?? i.issue;
+  let paid: number | null = null;
+  let cancelled: number | null = null;
+  switch (i.status) {
+    case 'paid':
+    case 'refunded':
+    case 'collections':
+      // Cash came in on the payment day; a later refund or reversal is cash going out, apart.
+      paid = i.paid !== null && i.paid <= t ? i.paid : null;
+      break;
+    case 'cancelled': {
+      const on = i.cancelled ?? i.updated ?? due + UNDATED_CANCEL_LAG;
+      cancelled = on <= t ? on : null;
+      break;
+    }
+    default:
+      break;
+  }
+  // Credit settles an invoice on the day it is applied (a mass payment, a credit balance): an
+  // invoice paid after T with credit still owed its gross at T. The total it shows now would
+  // leak that later settlement into the past.
+  // Floats from here (no bigint arithmetic: it allocates, a million times per forecast).
+  const gross = Number(i.subtotal) + Number(i.tax) + Number(i.tax2);
+  out.source = i.source;
+  out.currency = i.currency;
+  out.client = i.client;
+  out.id = i.id;
+  out.issue = i.issue;
+  out.due = due;
+  out.total = paid === null && i.paid !== null && i.credit > 0n ? gross : Number(i.total);
+  out.gross = gross;
+  out.paid = paid;
+  out.cancelled = cancelled;
+  return true;
+}
+
+/** True when the snapshot at the end of `t` has invoice `i` (see {@link seenInto}). */
+export function inSnapshot(i: LedgerInvoice, t: number): boolean {
+  if (i.status === 'draft' || i.issue === null || i.issue > t) return false;
+  const settled = i.status === 'paid' || i.status === 'refunded' || i.status === 'collections';
+  return !settled || i.paid !== null;
+}
+
+/** A blank snapshot row to read into. */
+export const blankSeen = (): SeenInvoice => ({
+  source: '',
+  currency: '',
+  client: 0,
+  id: 0,
+  issue: 0,
+  due: 0,
+  total: 0,
+  gross: 0,
+  paid: null,
+  cancelled: null,
+});
+
+/**
  * The snapshot of a ledger at the end of day `t`, in ledger order. Drafts, invoices without an
  * issue date, and settled ones without a payment date (no day to learn from) are left out.
+ * (The model reads the same rows as columns: seen-columns.ts.)
  */
 export function snapshotAt(ledger: readonly LedgerInvoice[], t: number): SeenInvoice[] {
   const out: SeenInvoice[] = [];
   for (const i of ledger) {
-    if (i.status === 'draft' || i.issue === null || i.issue > t) continue;
-    const due = i.due ?? i.issue;
-    let paid: number | null = null;
-    let cancelled: number | null = null;
-    switch (i.status) {
-      case 'paid':
-      case 'refunded':
-      case 'collections':
-        // Cash came in on the payment day; a later refund or reversal is cash going out, apart.
-        if (i.paid === null) continue;
-        paid = i.paid <= t ? i.paid : null;
-        break;
-      case 'cancelled': {
-        const on = i.cancelled ?? i.updated ?? due + UNDATED_CANCEL_LAG;
-        cancelled = on <= t ? on : null;
-        break;
-      }
-      default:
-        break;
-    }
-    // Credit settles an invoice on the day it is applied (a mass payment, a credit balance): an
-    // invoice paid after T with credit still owed its gross at T. The total it shows now would
-    // leak that later settlement into the past.
-    // Floats from here (no bigint arithmetic: it allocates, a million times per forecast).
-    const gross = Number(i.subtotal) + Number(i.tax) + Number(i.tax2);
-    const total = paid === null && i.paid !== null && i.credit > 0n ? gross : Number(i.total);
-    out.push({
-      source: i.source,
-      currency: i.currency,
-      client: i.client,
-      id: i.id,
-      issue: i.issue,
-      due,
-      total,
-      gross,
-      paid,
-      cancelled,
-    });
+    const s = blankSeen();
+    if (seenInto(i, t, s)) out.push(s);
   }
   return out;
 }

@@ -1,0 +1,131 @@
+import { compareText } from '../collections.ts';
+import type { LedgerInvoice } from '../ledger.ts';
+import { blankSeen, inSnapshot, type SeenInvoice, seenInto } from './snapshot.ts';
+
+/*
+ * The snapshot at T of one source and currency, column by column: what the model reads. A
+ * million invoices make a handful of typed arrays instead of a million objects (which the
+ * garbage collector would trace, and each pass of the model would chase through the heap).
+ * Rows keep the ledger's order, so every sum adds in the same order as over the objects.
+ */
+
+/** A null day (not paid, not cancelled, by T). */
+export const NO_DAY = -2_147_483_648;
+
+/** One group's snapshot (see {@link SeenInvoice} for what each column means). */
+export class SeenColumns {
+  readonly id: Float64Array;
+  readonly client: Float64Array;
+  readonly issue: Int32Array;
+  readonly due: Int32Array;
+  /** NO_DAY when not paid by T. */
+  readonly paid: Int32Array;
+  /** NO_DAY when not cancelled by T. */
+  readonly cancelled: Int32Array;
+  readonly total: Float64Array;
+  readonly gross: Float64Array;
+
+  constructor(
+    readonly source: string,
+    readonly currency: string,
+    readonly length: number,
+  ) {
+    this.id = new Float64Array(length);
+    this.client = new Float64Array(length);
+    this.issue = new Int32Array(length);
+    this.due = new Int32Array(length);
+    this.paid = new Int32Array(length);
+    this.cancelled = new Int32Array(length);
+    this.total = new Float64Array(length);
+    this.gross = new Float64Array(length);
+  }
+
+  /** True when row i was owed at the end of T. */
+  isOpen(i: number): boolean {
+    return this.paid[i] === NO_DAY && this.cancelled[i] === NO_DAY;
+  }
+
+  /** Writes snapshot row `s` at row k. */
+  set(k: number, s: SeenInvoice): void {
+    this.id[k] = s.id;
+    this.client[k] = s.client;
+    this.issue[k] = s.issue;
+    this.due[k] = s.due;
+    this.paid[k] = s.paid ?? NO_DAY;
+    this.cancelled[k] = s.cancelled ?? NO_DAY;
+    this.total[k] = s.total;
+    this.gross[k] = s.gross;
+  }
+}
+
+/** Rows grouped by source, then currency, in their order; groups ordered by (source, currency). */
+class Grouping {
+  readonly #bySource = new Map<string, Map<string, number>>();
+  readonly counts: number[] = [];
+  readonly keys: Array<[string, string]> = [];
+
+  groupOf(source: string, currency: string): number {
+    let byCurrency = this.#bySource.get(source);
+    if (!byCurrency) {
+      byCurrency = new Map();
+      this.#bySource.set(source, byCurrency);
+    }
+    let g = byCurrency.get(currency);
+    if (g === undefined) {
+      g = this.counts.length;
+      byCurrency.set(currency, g);
+      this.counts.push(0);
+      this.keys.push([source, currency]);
+    }
+    this.counts[g] = (this.counts[g] as number) + 1;
+    return g;
+  }
+
+  columns(): SeenColumns[] {
+    return this.keys.map(
+      ([source, currency], g) => new SeenColumns(source, currency, this.counts[g] as number),
+    );
+  }
+}
+
+const byKey = (a: SeenColumns, b: SeenColumns) =>
+  compareText(`${a.source}\u0000${a.currency}`, `${b.source}\u0000${b.currency}`);
+
+/** Snapshot rows (objects) as columns, one group per source and currency. */
+export function columnsOf(seen: readonly SeenInvoice[]): SeenColumns[] {
+  const grouping = new Grouping();
+  const groupOf = seen.map((s) => grouping.groupOf(s.source, s.currency));
+  const groups = grouping.columns();
+  const next = new Int32Array(groups.length);
+  seen.forEach((s, k) => {
+    const g = groupOf[k] as number;
+    (groups[g] as SeenColumns).set(next[g] as number, s);
+    next[g] = (next[g] as number) + 1;
+  });
+  return groups.sort(byKey);
+}
+
+/**
+ * The snapshot of a ledger at the end of day `t` as columns: the rows of `snapshotAt`, straight
+ * from the ledger, with no object per row.
+ */
+export function snapshotColumns(ledger: readonly LedgerInvoice[], t: number): SeenColumns[] {
+  const n = ledger.length;
+  const scratch = blankSeen();
+  const grouping = new Grouping();
+  const groupOf = new Int32Array(n).fill(-1);
+  for (let k = 0; k < n; k++) {
+    const i = ledger[k] as LedgerInvoice;
+    if (inSnapshot(i, t)) groupOf[k] = grouping.groupOf(i.source, i.currency);
+  }
+  const groups = grouping.columns();
+  const next = new Int32Array(groups.length);
+  for (let k = 0; k < n; k++) {
+    const g = groupOf[k] as number;
+    if (g < 0) continue;
+    seenInto(ledger[k] as LedgerInvoice, t, scratch);
+    (groups[g] as SeenColumns).set(next[g] as number, scratch);
+    next[g] = (next[g] as number) + 1;
+  }
+  return groups.sort(byKey);
+}
