@@ -27,6 +27,7 @@ export const ERROR_STATUS = {
   login_cooldown: 429,
   login_in_progress: 429,
   unavailable: 503,
+  store_unavailable: 503,
   internal_error: 500,
   // The write side (issue 14).
   conflict: 409,

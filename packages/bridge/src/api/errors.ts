@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import type { Logger } from '../logger.ts';
+import { storeUnavailable } from '../store/store-unavailable.ts';
 import type { AppEnv } from './deps.ts';
 import { ERROR_STATUS, type ErrorBody, type ErrorCode, type RequestIssue } from './error-schema.ts';
 
@@ -139,6 +140,21 @@ export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
       }
       const message = code === 'unsupported_media_type' ? 'send the body as application/json' : err.message;
       return c.json(errorBody(c, code, message, null), err.status as ContentfulStatusCode);
+    }
+    // The store is down or cannot be written: a state to wait out or fix, not a bug (issue 15).
+    const down = storeUnavailable(err);
+    if (down) {
+      logger.warn({ err, requestId: c.var.requestId, path: c.req.path }, `store unavailable: ${down}`);
+      c.header('Retry-After', '5');
+      return c.json(
+        errorBody(
+          c,
+          'store_unavailable',
+          `The bridge cannot use its store right now (${down}): nothing was answered from stale data. Retry in a moment; /readyz says when it is back.`,
+          { reason: down },
+        ),
+        503,
+      );
     }
     logger.error(
       { err, requestId: c.var.requestId, method: c.req.method, path: c.req.path },
