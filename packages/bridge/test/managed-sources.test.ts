@@ -215,6 +215,44 @@ describe('sources managed through the API', () => {
     }
   }, 60_000);
 
+  it('a create sent with an Idempotency-Key is answered once, also to a retry racing it', async () => {
+    const { call, bodies } = await start();
+    const body = {
+      id: 'retried',
+      url: 'http://127.0.0.1:1/',
+      identifier: 'forecaster',
+      secret: `secret-Numbat-${randomBytes(6).toString('hex')}`,
+      allowInsecureHttp: true,
+      force: true,
+    };
+    const key = { 'Idempotency-Key': 'create-retried-1' };
+    const [a, b] = await Promise.all([
+      call('POST', '/v1/sources', body, key),
+      call('POST', '/v1/sources', body, key),
+    ]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.body).toEqual(a.body);
+    expect(a.etag).toBe('"1"');
+    const retry = await call('POST', '/v1/sources', body, key);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(a.body);
+    expect(retry.etag).toBe('"1"');
+    // Another request under the same key is refused, not answered the first result.
+    const other = await call('POST', '/v1/sources', { ...body, secret: 'another-secret-Quokka' }, key);
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe('idempotency_conflict');
+    // Without the key, a repeat is a new request: the id is taken.
+    const unkeyed = await call('POST', '/v1/sources', body);
+    expect(unkeyed.status).toBe(409);
+    expect(unkeyed.body.error.details.reason).toBe('id_taken');
+    expect(
+      (await call('GET', '/v1/audit?limit=100')).body.data.filter(
+        (e: { resource: string; action: string }) => e.resource === 'source' && e.action === 'create',
+      ),
+    ).toHaveLength(1);
+    for (const text of bodies) expect(text).not.toContain(body.secret);
+  });
+
   it('a failing URL is answered as a short excerpt, never in full', async () => {
     const page = `<html>${'x'.repeat(200_000)}SECRET-TAIL</html>`;
     const server = createServer((_, res) => {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { assertTimeZone } from '@forecaster/whmcs-client';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -10,7 +11,13 @@ import { errorResponses } from './error-schema.ts';
 import { ApiError, invalidRequest, notFound } from './errors.ts';
 import { sourceIdParamsSchema } from './params.ts';
 import { createRouter, v1Route } from './router.ts';
-import { etagOf, expectedVersion, writeErrorResponses } from './write-support.ts';
+import {
+  etagOf,
+  expectedVersion,
+  idempotencyConflict,
+  idempotencyKeyOf,
+  writeErrorResponses,
+} from './write-support.ts';
 
 /*
  * Sources managed through the API (issue 14; scope sources:admin): create, change, disable and
@@ -161,11 +168,20 @@ const createSource = v1Route({
   path: '/',
   tags: ['Sources'],
   summary: 'Create a source managed through the API (the connection check runs first)',
-  request: { body: { required: true, content: json(managedSourceCreateSchema) } },
+  request: {
+    headers: z.object({
+      'idempotency-key': z
+        .string()
+        .optional()
+        .openapi({ description: 'A retry with the same key answers the first answer again' }),
+    }),
+    body: { required: true, content: json(managedSourceCreateSchema) },
+  },
   responses: {
     201: { description: 'Saved, with the check report', content: json(answerSchema) },
     400: errorResponses[400],
     409: conflict,
+    422: writeErrorResponses[422],
   },
 });
 
@@ -358,12 +374,27 @@ export function managedSourcesRoutes(deps: AppDeps) {
     .openapi(createSource, async (c) => {
       const body = c.req.valid('json') as z.output<typeof managedSourceCreateSchema>;
       const m = keyed();
-      if (
+      const key = idempotencyKeyOf(c);
+      // Keyed by the sealing key: the stored fingerprint must not let anyone test guesses of the secret.
+      const fingerprint = createHmac('sha256', m.ring!.current.key)
+        .update(`POST /v1/sources\n${JSON.stringify(body)}`)
+        .digest('hex');
+      const replay = async () => {
+        if (key === undefined) return undefined;
+        const prior = await deps.store.ledger.read((tx) => tx.answer(token(c), key));
+        if (!prior) return undefined;
+        if (prior.fingerprint !== fingerprint) throw idempotencyConflict();
+        for (const [name, value] of Object.entries(prior.answer.headers)) c.header(name, value);
+        c.header('Idempotent-Replayed', 'true');
+        return c.json(prior.answer.body as never, prior.answer.status as 201);
+      };
+      const taken = async () =>
         deps.config.sources.some((s) => s.id === body.id) ||
-        (await deps.store.managedSources.get(body.id))
-      ) {
-        throw refused('id_taken', `a source "${body.id}" exists already: choose another id`);
-      }
+        (await deps.store.managedSources.get(body.id)) !== undefined;
+      const idTaken = () => refused('id_taken', `a source "${body.id}" exists already: choose another id`);
+      const first = await replay();
+      if (first) return first;
+      if (await taken()) throw idTaken();
       const settings: ManagedSettings = {
         name: body.name ?? body.id,
         url: body.url,
@@ -376,21 +407,33 @@ export function managedSourcesRoutes(deps: AppDeps) {
       };
       const secrets: ManagedSecrets = { secret: body.secret, accessKey: body.accessKey };
       const report = await vetAndCheck(body.id, settings, secrets, body.force);
-      const saved = await deps.store.managedSources.insert(
-        {
-          id: body.id,
-          settings: settings as unknown as Record<string, unknown>,
-          ...m.seal(body.id, secrets),
-        },
-        { token: token(c), action: 'create' },
-      );
+      const answerFor = (made: ManagedSourceRow) => ({
+        status: 201,
+        body: { data: managedView(made, { accessKey: secrets.accessKey !== null }), check: report },
+        headers: { ETag: etagOf(made.version), Location: `/v1/sources/${made.id}` },
+      });
+      let saved: ManagedSourceRow;
+      try {
+        saved = await deps.store.managedSources.insert(
+          {
+            id: body.id,
+            settings: settings as unknown as Record<string, unknown>,
+            ...m.seal(body.id, secrets),
+          },
+          { token: token(c), action: 'create' },
+          key === undefined ? undefined : { token: token(c), key, fingerprint, answer: answerFor },
+        );
+      } catch (err) {
+        // The same request sent twice at once: the one that lost the race answers what the first did.
+        if (!(await taken())) throw err;
+        const again = await replay();
+        if (again) return again;
+        throw idTaken();
+      }
       await m.install(saved, secrets);
-      c.header('ETag', etagOf(saved.version));
-      c.header('Location', `/v1/sources/${saved.id}`);
-      return c.json(
-        { data: managedView(saved, { accessKey: secrets.accessKey !== null }), check: report },
-        201,
-      );
+      const answer = answerFor(saved);
+      for (const [name, value] of Object.entries(answer.headers)) c.header(name, value);
+      return c.json(answer.body, 201);
     })
     .openapi(getSettings, async (c) => {
       const { id } = c.req.valid('param');

@@ -32,6 +32,25 @@ export function expectedVersion(c: Context<AppEnv>): number {
   return Number(match[1]);
 }
 
+/** A POST's `Idempotency-Key`, checked (400 when malformed), or undefined. */
+export function idempotencyKeyOf(c: Context<AppEnv>): string | undefined {
+  const key = c.req.method === 'POST' ? c.req.header('Idempotency-Key') : undefined;
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+    throw new ApiError('invalid_request', 'Idempotency-Key: 1 to 255 printable characters without spaces', [
+      { param: 'Idempotency-Key', message: '1 to 255 printable characters without spaces' },
+    ]);
+  }
+  return key;
+}
+
+/** A repeated key with another request: refused, so a new request is never answered an old result. */
+export function idempotencyConflict(): ApiError {
+  return new ApiError(
+    'idempotency_conflict',
+    'this Idempotency-Key was used for another request: use a new key for a new request',
+  );
+}
+
 export interface WriteAnswer {
   status: ContentfulStatusCode;
   body: unknown;
@@ -51,12 +70,7 @@ export async function runWrite(
   work: (tx: LedgerTx) => WriteAnswer,
 ): Promise<Response> {
   const token = c.get('tokenName');
-  const key = c.req.method === 'POST' ? c.req.header('Idempotency-Key') : undefined;
-  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-    throw new ApiError('invalid_request', 'Idempotency-Key: 1 to 255 printable characters without spaces', [
-      { param: 'Idempotency-Key', message: '1 to 255 printable characters without spaces' },
-    ]);
-  }
+  const key = idempotencyKeyOf(c);
   const fingerprint = createHash('sha256')
     .update(`${c.req.method} ${c.req.path}\n${JSON.stringify(input ?? null)}`)
     .digest('hex');
@@ -67,12 +81,7 @@ export async function runWrite(
       if (key !== undefined) {
         const prior = tx.answer(token, key);
         if (prior) {
-          if (prior.fingerprint !== fingerprint) {
-            throw new ApiError(
-              'idempotency_conflict',
-              'this Idempotency-Key was used for another request: use a new key for a new request',
-            );
-          }
+          if (prior.fingerprint !== fingerprint) throw idempotencyConflict();
           replayed = true;
           return prior.answer;
         }

@@ -48,4 +48,34 @@ describe.each(STORE_KINDS)('managed sources on the %s store', (kind) => {
     expect(audit.map((e) => e.action)).toEqual(['create', 'update', 'reseal', 'archive', 'create', 'delete']);
     expect(JSON.stringify(audit)).not.toContain('sealed-secret-bytes');
   });
+
+  it("keeps a keyed create's answer in the create's transaction, and nothing when the create fails", async () => {
+    const kept = (key: string) => ({
+      token: 'admin',
+      key,
+      fingerprint: 'f1',
+      answer: (made: { id: string; version: number }) => ({
+        status: 201,
+        body: { data: { id: made.id, version: made.version } },
+        headers: { ETag: `"${made.version}"` },
+      }),
+    });
+    await store.managedSources.insert(
+      { id: 'eu', settings: {}, sealed: Buffer.from('s'), keyId: 'k' },
+      who('create'),
+      kept('k1'),
+    );
+    expect(await store.ledger.read((tx) => tx.answer('admin', 'k1'))).toEqual({
+      fingerprint: 'f1',
+      answer: { status: 201, body: { data: { id: 'eu', version: 1 } }, headers: { ETag: '"1"' } },
+    });
+    await expect(
+      store.managedSources.insert(
+        { id: 'eu', settings: {}, sealed: Buffer.from('s'), keyId: 'k' },
+        who('create'),
+        kept('k2'),
+      ),
+    ).rejects.toThrow();
+    expect(await store.ledger.read((tx) => tx.answer('admin', 'k2'))).toBeUndefined();
+  });
 });

@@ -1,3 +1,5 @@
+import type { StoredAnswer } from './ledger.ts';
+
 /*
  * Sources created through the API (issue 14): their settings as JSON, their secrets sealed
  * (AES-256-GCM, sources/secret-box.ts; this layer never sees plaintext), versioned for If-Match,
@@ -35,12 +37,24 @@ export class ManagedVersionMismatch extends Error {
   }
 }
 
+/**
+ * The answer to a create sent with an Idempotency-Key, kept in the same transaction as the row:
+ * a retry after a lost answer (or a crash after the commit) is answered it, never `id_taken`.
+ */
+export interface KeptAnswer {
+  token: string;
+  key: string;
+  fingerprint: string;
+  answer: (made: ManagedSourceRow) => StoredAnswer;
+}
+
 export interface ManagedSourceStore {
   list(): Promise<ManagedSourceRow[]>;
   get(id: string): Promise<ManagedSourceRow | undefined>;
   insert(
     row: Pick<ManagedSourceRow, 'id' | 'settings' | 'sealed' | 'keyId'>,
     audit: ManagedAudit,
+    answer?: KeptAnswer,
   ): Promise<ManagedSourceRow>;
   /** Replaces settings (and the sealed secrets when given) at `expected`; throws ManagedVersionMismatch. */
   update(

@@ -1,6 +1,7 @@
 import type { Database as Db } from 'better-sqlite3';
 import {
   auditedManagedSource,
+  type KeptAnswer,
   type ManagedAudit,
   type ManagedSourceRow,
   type ManagedSourceStore,
@@ -21,6 +22,9 @@ export function createSqliteManagedSources(db: Db, clock: () => Date): ManagedSo
       'UPDATE managed_sources SET version = version + 1, settings = ?, secrets = ?, key_id = ?, disabled = ?, archived_at = ?, updated_at = ? WHERE id = ? AND version = ?',
     ),
     remove: db.prepare('DELETE FROM managed_sources WHERE id = ? AND version = ?'),
+    saveAnswer: db.prepare(
+      'INSERT OR REPLACE INTO idempotency_keys (token, key, fingerprint, status, answer, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
     audit: db.prepare(
       'INSERT INTO audit_log (at, token, action, resource, resource_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -63,13 +67,23 @@ export function createSqliteManagedSources(db: Db, clock: () => Date): ManagedSo
   return {
     list: async () => sql.list.all().map(toManagedSource),
     get: async (id) => get(id),
-    insert: tx((row: Pick<ManagedSourceRow, 'id' | 'settings' | 'sealed' | 'keyId'>, who: ManagedAudit) => {
-      const at = now();
-      sql.insert.run(row.id, JSON.stringify(row.settings), row.sealed, row.keyId, at, at);
-      const made = get(row.id)!;
-      audit(who, row.id, undefined, made);
-      return made;
-    }),
+    insert: tx(
+      (
+        row: Pick<ManagedSourceRow, 'id' | 'settings' | 'sealed' | 'keyId'>,
+        who: ManagedAudit,
+        kept?: KeptAnswer,
+      ) => {
+        const at = now();
+        sql.insert.run(row.id, JSON.stringify(row.settings), row.sealed, row.keyId, at, at);
+        const made = get(row.id)!;
+        audit(who, row.id, undefined, made);
+        if (kept) {
+          const answer = kept.answer(made);
+          sql.saveAnswer.run(kept.token, kept.key, kept.fingerprint, answer.status, JSON.stringify(answer), at);
+        }
+        return made;
+      },
+    ),
     update: tx(
       (
         id: string,

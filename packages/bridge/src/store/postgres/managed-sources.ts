@@ -74,7 +74,7 @@ export function createPostgresManagedSources(pool: pg.Pool, clock: () => Date): 
   return {
     list: () => list(pool),
     get: (id) => get(pool, id),
-    insert: (row, who) =>
+    insert: (row, who, kept) =>
       locked(async (client) => {
         const at = now();
         await client.query(
@@ -84,6 +84,15 @@ export function createPostgresManagedSources(pool: pg.Pool, clock: () => Date): 
         );
         const made = (await get(client, row.id))!;
         await audit(client, who, row.id, undefined, made);
+        if (kept) {
+          const answer = kept.answer(made);
+          await client.query(
+            `INSERT INTO idempotency_keys (token, key, fingerprint, status, answer, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (token, key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status,
+               answer = excluded.answer, created_at = excluded.created_at`,
+            [kept.token, kept.key, kept.fingerprint, answer.status, JSON.stringify(answer), at],
+          );
+        }
         return made;
       }),
     update: (id, expected, change, who) =>
