@@ -13,7 +13,9 @@ describe('a bridge on PostgreSQL that loses its database', () => {
       const eu = await simSource('eu', { invoices: 120, seed: 3 });
       const { file, env } = configFor([eu]);
       file.store = { kind: 'postgres', url: { env: 'DATABASE_URL' } };
-      file.tokens = [{ name: 'writer', token: { env: 'WRITER_TOKEN' }, scopes: ['read', 'commitments:write'] }];
+      file.tokens = [
+        { name: 'writer', token: { env: 'WRITER_TOKEN' }, scopes: ['read', 'commitments:write'] },
+      ];
       const bridge = await openBridge(file, { ...env, DATABASE_URL: server.url, WRITER_TOKEN: WRITER });
       expect((await bridge.engine.run('eu', 'full')).result).toBe('ok');
       expect((await bridge.app.request('/readyz')).status).toBe(200);

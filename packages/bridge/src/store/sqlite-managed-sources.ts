@@ -79,7 +79,14 @@ export function createSqliteManagedSources(db: Db, clock: () => Date): ManagedSo
         audit(who, row.id, undefined, made);
         if (kept) {
           const answer = kept.answer(made);
-          sql.saveAnswer.run(kept.token, kept.key, kept.fingerprint, answer.status, JSON.stringify(answer), at);
+          sql.saveAnswer.run(
+            kept.token,
+            kept.key,
+            kept.fingerprint,
+            answer.status,
+            JSON.stringify(answer),
+            at,
+          );
         }
         return made;
       },
