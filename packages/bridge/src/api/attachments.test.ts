@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,10 +26,16 @@ const PNG = Buffer.concat([
 ]);
 
 type Json = Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: answers asserted field by field
-async function json(method: string, path: string, body?: unknown, token = ALL_TOKEN) {
+async function json(
+  method: string,
+  path: string,
+  body?: unknown,
+  token = ALL_TOKEN,
+  headers: Record<string, string> = {},
+) {
   const res = await h.app.request(path, {
     method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, body: (await res.json()) as Json };
@@ -114,7 +121,21 @@ describe('attachments', () => {
     expect(stored.map((e) => e.name).sort()).toEqual([first!.sha256, res.body.data[1].sha256].sort());
 
     expect((await json('GET', `/v1/commitments/${c.id}/attachments`)).body.data).toHaveLength(2);
-    const removed = await json('DELETE', `/v1/attachments/${first!.id}`);
+    // Removal is a write like any other: it must say what it read (If-Match "1", the ETag served).
+    expect(download.headers.get('ETag')).toBe('"1"');
+    expect(first!.version).toBe(1);
+    expect((await json('DELETE', `/v1/attachments/${first!.id}`)).status).toBe(428);
+    expect(
+      (
+        await h.app.request(`/v1/attachments/${first!.id}`, {
+          method: 'DELETE',
+          headers: { Authorization: `Bearer ${ALL_TOKEN}`, 'If-Match': '"2"' },
+        })
+      ).status,
+    ).toBe(412);
+    const removed = await json('DELETE', `/v1/attachments/${first!.id}`, undefined, ALL_TOKEN, {
+      'If-Match': '"1"',
+    });
     expect(removed.status).toBe(200);
     expect((await json('GET', `/v1/attachments/${first!.id}`)).status).toBe(404);
     expect((await json('GET', `/v1/commitments/${c.id}/attachments`)).body.data).toHaveLength(1);
@@ -125,7 +146,31 @@ describe('attachments', () => {
       'attach',
       'detach',
     ]);
-    expect((await json('DELETE', `/v1/attachments/${first!.id}`, undefined, READ_TOKEN)).status).toBe(403);
+    expect(
+      (await json('DELETE', `/v1/attachments/${first!.id}`, undefined, READ_TOKEN, { 'If-Match': '"1"' }))
+        .status,
+    ).toBe(403);
+  });
+
+  it('takes back the files of an upload whose transaction fails, keeping those a row names', async () => {
+    const c = await commitment();
+    const key = { 'Idempotency-Key': 'upload-orphans' };
+    expect((await upload(`/v1/commitments/${c.id}/attachments`, [['a.pdf', PDF]], key)).status).toBe(201);
+    const fresh = Buffer.concat([PNG, Buffer.from('only in the failed upload')]);
+    // The same key with another upload fails inside the transaction (after the files are written).
+    const failed = await upload(
+      `/v1/commitments/${c.id}/attachments`,
+      [
+        ['a.pdf', PDF],
+        ['new.png', fresh, 'image/png'],
+      ],
+      key,
+    );
+    expect(failed.status).toBe(422);
+    const names = readdirSync(join(dataDir, 'attachments'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => e.name);
+    expect(names).toEqual([createHash('sha256').update(PDF).digest('hex')]);
   });
 
   it('refuses by content and size, naming each file, and stores nothing of a refused upload', async () => {

@@ -13,13 +13,16 @@ import type { AppDeps } from './deps.ts';
 import { errorContent, errorResponses, type RequestIssue } from './error-schema.ts';
 import { ApiError, invalidRequest, notFound } from './errors.ts';
 import { createRouter, v1Route } from './router.ts';
-import { runWrite, writeErrorResponses } from './write-support.ts';
+import { etagOf, expectedVersion, runWrite, writeErrorResponses } from './write-support.ts';
 
 /*
  * Attachments on commitments and cost entries: contracts and invoices as PDF (or a scan as PNG
  * or JPEG), several per upload, checked by their content, stored content-addressed in the data
  * directory. They are served only to a token, by a random id: never at a guessable URL.
  */
+
+/** Attachments are immutable: one version, so a DELETE's If-Match says which record it read. */
+const ATTACHMENT_VERSION = 1 as const;
 
 export const attachmentSchema = z
   .object({
@@ -31,6 +34,10 @@ export const attachmentSchema = z
     size: z.number().int(),
     sha256: z.string(),
     createdAt: z.string(),
+    version: z.literal(ATTACHMENT_VERSION).openapi({
+      description:
+        'An attachment never changes, it is only removed: its ETag is always "1", which DELETE needs in If-Match',
+    }),
   })
   .openapi('Attachment');
 
@@ -43,6 +50,7 @@ const view = (a: AttachmentRow) => ({
   size: a.size,
   sha256: a.sha256,
   createdAt: a.createdAt,
+  version: ATTACHMENT_VERSION,
 });
 
 const ownerParams = z.strictObject({
@@ -68,8 +76,12 @@ function cleanName(name: string): string {
   return (plain || 'attachment').slice(0, 200);
 }
 
+/** The attachments' files, told which contents the store's rows name (to remove orphans). */
+export const attachmentFilesOf = (deps: Pick<AppDeps, 'config' | 'store'>) =>
+  new AttachmentFiles(deps.config.dataDir).referencedBy(() => deps.store.ledger.attachmentContents());
+
 function ownerRoutes(deps: AppDeps, kind: AttachmentRow['ownerKind'], noun: string) {
-  const files = new AttachmentFiles(deps.config.dataDir);
+  const files = attachmentFilesOf(deps);
   const owner = (tx: Parameters<Parameters<typeof deps.store.ledger.read>[0]>[0], id: string) => {
     const record = tx.get(kind, id);
     if (!record || record.deletedAt) throw notFound(`no live ${noun} "${id}"`);
@@ -158,29 +170,43 @@ function ownerRoutes(deps: AppDeps, kind: AttachmentRow['ownerKind'], noun: stri
         checked.push({ name, bytes, type: sniffed });
       }
       if (issues.length) throw invalidRequest(issues);
-      const stored: Array<(typeof checked)[number] & { sha256: string; size: number }> = [];
-      for (const f of checked) stored.push({ ...f, ...(await files.put(f.bytes)) });
+      const held = await files.hold(checked.map((f) => f.bytes));
+      const stored = checked.map((f, i) => ({ ...f, ...held.stored[i]! }));
       const input = stored.map((f) => ({ name: f.name, sha256: f.sha256 }));
-      return runWrite(c, deps, input, (tx) => {
-        owner(tx, id);
-        const data = stored.map((f) =>
-          view(
-            tx.addAttachment(
-              {
-                id: `at_${randomBytes(16).toString('base64url')}`,
-                ownerKind: kind,
-                ownerId: id,
-                sha256: f.sha256,
-                filename: f.name,
-                contentType: f.type,
-                size: f.size,
-              },
-              c.get('tokenName'),
+      let committed = false;
+      try {
+        const answer = await runWrite(c, deps, input, (tx) => {
+          owner(tx, id);
+          const data = stored.map((f) =>
+            view(
+              tx.addAttachment(
+                {
+                  id: `at_${randomBytes(16).toString('base64url')}`,
+                  ownerKind: kind,
+                  ownerId: id,
+                  sha256: f.sha256,
+                  filename: f.name,
+                  contentType: f.type,
+                  size: f.size,
+                },
+                c.get('tokenName'),
+              ),
             ),
-          ),
-        );
-        return { status: 201, body: { data } };
-      }) as never;
+          );
+          return { status: 201, body: { data } };
+        });
+        committed = true;
+        return answer as never;
+      } finally {
+        // A failed transaction (the record deleted meanwhile, a reused key, the store gone)
+        // takes back the files it wrote, unless a row or another upload names them.
+        await held.release(committed).catch((err) => {
+          deps.logger.warn(
+            { err, requestId: c.get('requestId') },
+            'an orphan attachment file was not removed',
+          );
+        });
+      }
     })
     .openapi(listRoute, async (c) => {
       const { id } = c.req.valid('param');
@@ -216,8 +242,13 @@ const remove = v1Route({
   method: 'delete',
   path: '/{id}',
   tags: ['Commitments'],
-  summary: 'Remove an attachment from its record (audited; the file stays while another record shares it)',
-  request: { params: attachmentParams },
+  summary: 'Remove an attachment from its record (If-Match "1"; audited)',
+  request: {
+    params: attachmentParams,
+    headers: z.object({
+      'if-match': z.string().optional().openapi({ description: 'The ETag you read: "1" (required)' }),
+    }),
+  },
   responses: {
     200: {
       description: 'Removed',
@@ -225,12 +256,14 @@ const remove = v1Route({
     },
     400: errorResponses[400],
     404: errorResponses[404],
+    412: writeErrorResponses[412],
+    428: writeErrorResponses[428],
   },
 });
 
 /** `/v1/attachments/{id}`: download and removal. */
 export function attachmentsRoutes(deps: AppDeps) {
-  const files = new AttachmentFiles(deps.config.dataDir);
+  const files = attachmentFilesOf(deps);
   return createRouter()
     .openapi(download, async (c) => {
       const { id } = c.req.valid('param');
@@ -242,14 +275,24 @@ export function attachmentsRoutes(deps: AppDeps) {
         'Content-Length': String(bytes.length),
         'Content-Disposition': `attachment; filename="${row.filename.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(row.filename)}`,
         'X-Content-Type-Options': 'nosniff',
+        ETag: etagOf(ATTACHMENT_VERSION),
         'Cache-Control': 'private, no-store',
       }) as never;
     })
     .openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
+      const expected = expectedVersion(c);
       return runWrite(c, deps, null, (tx) => {
         const row = tx.attachment(id);
         if (!row || row.deletedAt) throw notFound(`no attachment "${id}"`);
+        if (expected !== ATTACHMENT_VERSION) {
+          throw new ApiError(
+            'precondition_failed',
+            `an attachment is always at version ${ATTACHMENT_VERSION}: send If-Match: "${ATTACHMENT_VERSION}"`,
+            { currentVersion: ATTACHMENT_VERSION },
+            { ETag: etagOf(ATTACHMENT_VERSION) },
+          );
+        }
         return { status: 200, body: { data: view(tx.deleteAttachment(id, c.get('tokenName'))) } };
       }) as never;
     });

@@ -50,6 +50,8 @@ describe.each(STORE_KINDS)('attachments on %s', (kind) => {
         '2024-06-15T12:00:00.000Z',
       );
       expect(await again.ledger.read((tx) => tx.attachment('at_3'))).toBeUndefined();
+      // The contents rows name (removed ones too; the failed transaction's none): kept by the orphan sweep.
+      expect([...(await again.ledger.attachmentContents())].sort()).toEqual(['a'.repeat(64), 'b'.repeat(64)]);
     } finally {
       await again.close();
     }

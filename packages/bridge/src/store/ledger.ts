@@ -140,6 +140,8 @@ export interface Ledger {
   ): Promise<T>;
   audit(since: number, limit: number): Promise<AuditEntry[]>;
   changes(since: number, limit: number): Promise<LedgerChange[]>;
+  /** Every file content (SHA-256) an attachment row names, removed ones included. */
+  attachmentContents(): Promise<Set<string>>;
 }
 
 /** A `ledger_records` row, as both engines keep it. */

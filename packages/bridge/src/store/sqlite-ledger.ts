@@ -70,6 +70,7 @@ export class SqliteLedger implements Ledger {
         'INSERT INTO attachments (id, owner_kind, owner_id, sha256, filename, content_type, size, created_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)',
       ),
       attachment: db.prepare<[string], AttachmentDbRow>('SELECT * FROM attachments WHERE id = ?'),
+      contents: db.prepare<[], { sha256: string }>('SELECT DISTINCT sha256 FROM attachments'),
       attachments: db.prepare<[string, string], AttachmentDbRow>(
         'SELECT * FROM attachments WHERE owner_kind = ? AND owner_id = ? AND deleted_at IS NULL ORDER BY created_at, id',
       ),
@@ -102,6 +103,10 @@ export class SqliteLedger implements Ledger {
       before: parseJsonColumn(row.before),
       after: parseJsonColumn(row.after),
     }));
+  }
+
+  async attachmentContents(): Promise<Set<string>> {
+    return new Set(this.#sql.contents.all().map((r) => r.sha256));
   }
 
   async changes(since: number, limit: number): Promise<LedgerChange[]> {

@@ -90,6 +90,11 @@ export class PostgresLedger implements Ledger {
     }));
   }
 
+  async attachmentContents(): Promise<Set<string>> {
+    const { rows } = await this.pool.query<{ sha256: string }>('SELECT DISTINCT sha256 FROM attachments');
+    return new Set(rows.map((r) => r.sha256));
+  }
+
   async changes(since: number, limit: number): Promise<LedgerChange[]> {
     const { rows } = await this.pool.query<RecordRow>(
       'SELECT * FROM ledger_records WHERE seq > $1 ORDER BY seq LIMIT $2',
