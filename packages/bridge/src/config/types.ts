@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Scope } from '../scopes.ts';
+import type { ConnectGuard } from '../sources/connect-guard.ts';
 import type { ManagedSourcesConfig } from '../sources/managed-config.ts';
 import type { bridgeConfigSchema, sourceConfigSchema } from './schema.ts';
 import type { StoreConfig } from './store.ts';
@@ -19,6 +20,8 @@ export type SourceConfig = Omit<SourceFile, 'name' | 'credentials' | 'accessKey'
   accessKey?: string;
   /** `ca`: the PEM read from `caFile`. */
   tls: { caFile?: string; ca?: string };
+  /** Sources managed through the API: how every connection vets its address (not in the file). */
+  connectGuard?: ConnectGuard;
 };
 
 /** A Forecaster access token, kept only as its SHA-256. */

@@ -7,6 +7,7 @@ import { docsBase } from '../docs/docs-base.ts';
 import type { Logger } from '../logger.ts';
 import type { ManagedSourceRow } from '../store/managed-sources.ts';
 import type { Store } from '../store/types.ts';
+import type { ConnectGuard } from './connect-guard.ts';
 import { blockListOf } from './managed-config.ts';
 import { type KeyRing, openWithRing, seal } from './secret-box.ts';
 import { addressRefusal, type UrlVerdict, vetManagedUrl } from './url-rules.ts';
@@ -133,6 +134,16 @@ export class ManagedSources {
       sync: { ...settings.schedule },
       tls: settings.tlsCa ? { ca: settings.tlsCa } : {},
       allowInsecureHttp: settings.allowInsecureHttp,
+      connectGuard: this.#connectGuard(),
+    };
+  }
+
+  /** What every connection to a managed source may reach: the URL rules, at connect time. */
+  #connectGuard(): ConnectGuard {
+    const allowPrivate = blockListOf(this.#deps.config.managedSources?.allowPrivateNetworks ?? []);
+    return {
+      lookup: this.#deps.lookup ?? systemLookup,
+      refuse: (address) => addressRefusal(address, allowPrivate),
     };
   }
 

@@ -2,6 +2,7 @@ import { type CallEvent, createWhmcsClient, type WhmcsClient } from '@forecaster
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { SourceConfig } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
+import { guardedConnector } from '../sources/connect-guard.ts';
 import { VERSION } from '../version.ts';
 
 /** What WHMCS's logs show: the product and its version (no web address: the product has none). */
@@ -13,9 +14,11 @@ export const USER_AGENT = `ForecasterBridge/${VERSION}`;
  * says so explicitly, so NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment (which the
  * platform's fetch obeys) cannot turn it off either.
  */
-export function fetchFor(source: Pick<SourceConfig, 'tls'>): typeof globalThis.fetch {
+export function fetchFor(source: Pick<SourceConfig, 'tls' | 'connectGuard'>): typeof globalThis.fetch {
+  const tls = { rejectUnauthorized: true, ...(source.tls.ca ? { ca: source.tls.ca } : {}) };
+  // A managed source: every connection vets the address it connects to (DNS rebinding).
   const dispatcher = new Agent({
-    connect: { rejectUnauthorized: true, ...(source.tls.ca ? { ca: source.tls.ca } : {}) },
+    connect: source.connectGuard ? guardedConnector(source.connectGuard, tls) : tls,
   });
   return ((input: string | URL | Request, init?: RequestInit) =>
     undiciFetch(input as string, { ...(init as object), dispatcher })) as unknown as typeof globalThis.fetch;
