@@ -2865,7 +2865,10 @@ export type paths = {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A retry with the same key answers the first answer again */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -2913,6 +2916,15 @@ export type paths = {
                 };
                 /** @description Read-only (file) source, taken id, failed check without force, no key, or a choice to make */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for another request (`idempotency_conflict`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3889,7 +3901,7 @@ export type components = {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "sync_running" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "rate_limited" | "credential_refused" | "login_cooldown" | "login_in_progress" | "unavailable" | "internal_error" | "conflict" | "precondition_failed" | "precondition_required" | "idempotency_conflict";
+                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "sync_running" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "rate_limited" | "credential_refused" | "login_cooldown" | "login_in_progress" | "unavailable" | "store_unavailable" | "internal_error" | "conflict" | "precondition_failed" | "precondition_required" | "idempotency_conflict";
                 details: components["schemas"]["RequestIssue"][] | {
                     [key: string]: unknown;
                 } | null;
