@@ -145,15 +145,14 @@ export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
     const down = storeUnavailable(err);
     if (down) {
       logger.warn({ err, requestId: c.var.requestId, path: c.req.path }, `store unavailable: ${down}`);
-      c.header('Retry-After', '5');
-      return c.json(
-        errorBody(
-          c,
+      return apiErrorResponse(
+        c,
+        new ApiError(
           'store_unavailable',
           `The bridge cannot use its store right now (${down}): nothing was answered from stale data. Retry in a moment; /readyz says when it is back.`,
           { reason: down },
+          { 'Retry-After': '5' },
         ),
-        503,
       );
     }
     logger.error(
