@@ -3,6 +3,7 @@ import { backtestMigration } from './backtest-migration.ts';
 import { banMigration } from './ban-migration.ts';
 import { StoreError } from './errors.ts';
 import { forecastMigration } from './forecast-migration.ts';
+import { invoicesV11Migration } from './invoices-v11-migration.ts';
 import { ledgerMigration } from './ledger-migration.ts';
 import { managedSourcesMigration } from './managed-sources-migration.ts';
 import { rebuildRevenue } from './revenue.ts';
@@ -169,6 +170,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ledgerMigration,
   managedSourcesMigration,
   backtestMigration,
+  invoicesV11Migration,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

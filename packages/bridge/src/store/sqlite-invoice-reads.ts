@@ -1,6 +1,8 @@
-import { type InvoiceStatus, invoiceStatusSchema } from '@forecaster/whmcs-client';
-import { compareBinary, pageSize, toStored } from './records.ts';
-import { placeholders, type StatementCache, type Statements } from './sqlite-statements.ts';
+import { hash as digest } from 'node:crypto';
+import { type Invoice, type InvoiceStatus, invoiceStatusSchema } from '@forecaster/whmcs-client';
+import { rebuildRaw } from './raw-record.ts';
+import { compareBinary, pageSize } from './records.ts';
+import { placeholders, type StatementCache, type Statements, type StoredRow } from './sqlite-statements.ts';
 import type { InvoiceCursor, InvoiceFilter, InvoiceJson, StoredInvoice } from './types.ts';
 
 /*
@@ -30,11 +32,11 @@ export class SqliteInvoiceReads {
 
   get(sourceId: string, id: number): StoredInvoice | undefined {
     const row = this.sql.getInvoice.get(sourceId, id);
-    return row && toStored(row);
+    return row && toStoredInvoice(row);
   }
 
   list(filter: InvoiceFilter, after: InvoiceCursor | undefined, limit: number): StoredInvoice[] {
-    return this.#select(filter, after, limit, 'data, raw, hash, seq, deleted_at', toStored);
+    return this.#select(filter, after, limit, 'data, raw, raw_full, seq, deleted_at', toStoredInvoice);
   }
 
   listJson(filter: InvoiceFilter, after: InvoiceCursor | undefined, limit: number): InvoiceJson[] {
@@ -84,7 +86,8 @@ export class SqliteInvoiceReads {
     }
     const columns = `SELECT ${selected} FROM invoices`;
 
-    let index = 'invoices_key';
+    // NOT INDEXED: the table itself, keyed by (source, id) (migration 11).
+    let index = 'key';
     if (filter.clientId !== undefined) index = 'invoices_client';
     else if (
       filter.changedSinceSeq !== undefined &&
@@ -93,10 +96,10 @@ export class SqliteInvoiceReads {
       index = 'invoices_seq';
     }
 
-    if (index === 'invoices_key' && sources) {
+    if (index === 'key' && sources) {
       // One key range per source, in key order: with `source IN (...)` and a row-value
       // cursor, SQLite would scan each source from its first row on every page.
-      const sql = `${columns} INDEXED BY invoices_key
+      const sql = `${columns} NOT INDEXED
         WHERE source = ? AND id > ? AND ${where.join(' AND ')} ORDER BY id LIMIT ?`;
       const statement = this.statements.get<R>(sql);
       const out: T[] = [];
@@ -118,7 +121,8 @@ export class SqliteInvoiceReads {
       where.push('(source, id) > (?, ?)');
       params.push(after.source, after.id);
     }
-    const sql = `${columns} INDEXED BY ${index} WHERE ${where.join(' AND ')} ORDER BY source, id LIMIT ?`;
+    const using = index === 'key' ? 'NOT INDEXED' : `INDEXED BY ${index}`;
+    const sql = `${columns} ${using} WHERE ${where.join(' AND ')} ORDER BY source, id LIMIT ?`;
     return this.statements
       .get<R>(sql)
       .all(...params, count)
@@ -141,4 +145,17 @@ export class SqliteInvoiceReads {
   countFromId(sourceId: string, minId: number): number {
     return this.sql.countFromId.get(sourceId, minId)!;
   }
+}
+
+/** A stored row as a record: the raw record rebuilt, and the hash the API shows computed from it. */
+function toStoredInvoice(row: StoredRow): StoredInvoice {
+  const invoice = JSON.parse(row.data) as Invoice;
+  const raw = rebuildRaw(invoice, row.raw, row.raw_full);
+  return {
+    invoice,
+    raw,
+    hash: digest('sha256', JSON.stringify(raw), 'hex'),
+    seq: row.seq,
+    deletedAt: row.deleted_at,
+  };
 }

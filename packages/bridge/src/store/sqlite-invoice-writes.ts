@@ -1,6 +1,6 @@
-import { hash as digest } from 'node:crypto';
 import type { Invoice } from '@forecaster/whmcs-client';
 import type { Database as Db } from 'better-sqlite3';
+import { type RawColumns, rawColumns } from './raw-record.ts';
 import { checkRow, exactAmounts, json, unknownSource } from './records.ts';
 import { type Amounts, RevenueDelta, RevenueWriter } from './revenue.ts';
 import type { SqliteLeases } from './sqlite-lease.ts';
@@ -55,10 +55,17 @@ export class SqliteInvoiceWrites {
       for (const { invoice, raw } of rows) {
         checkRow(sourceId, invoice, raw);
         if (quarantined) this.syncState.release(sourceId, String(invoice.id));
-        const rawText = JSON.stringify(raw);
-        const hash = digest('sha256', rawText, 'hex');
+        // The stored text is the comparison: no hash of the raw record to compute or keep.
+        const data = JSON.stringify(invoice);
+        const stored = rawColumns(invoice, raw);
         const old = existing.get(invoice.id);
-        if (old && old.deleted_at === null && old.hash === hash) {
+        if (
+          old &&
+          old.deleted_at === null &&
+          old.data === data &&
+          old.raw === stored.raw &&
+          old.raw_full === stored.full
+        ) {
           result.unchanged++;
           if (seen !== null && old.seen_run !== seen) {
             sql.markSeen.run(seen, sourceId, invoice.id);
@@ -67,13 +74,13 @@ export class SqliteInvoiceWrites {
           continue;
         }
         const amounts = exactAmounts(invoice);
-        const values = invoiceValues(invoice, amounts, rawText, hash, nextSeq());
+        const values = invoiceValues(invoice, amounts, data, stored, nextSeq());
         if (!old) {
           sql.insert.run(sourceId, invoice.id, ...values, seen);
           result.inserted++;
         } else {
           if (old.deleted_at === null) {
-            delta.add(JSON.parse(sql.data.get(sourceId, invoice.id)!) as Invoice, -1);
+            delta.add(JSON.parse(old.data) as Invoice, -1);
             result.updated++;
           } else {
             result.inserted++;
@@ -83,7 +90,9 @@ export class SqliteInvoiceWrites {
         delta.add(invoice, 1, amounts);
         existing.set(invoice.id, {
           id: invoice.id,
-          hash,
+          data,
+          raw: stored.raw,
+          raw_full: stored.full,
           deleted_at: null,
           seen_run: seen ?? old?.seen_run ?? null,
         });
@@ -172,8 +181,8 @@ export class SqliteInvoiceWrites {
 function invoiceValues(
   invoice: Invoice,
   amounts: Amounts,
-  rawText: string,
-  hash: string,
+  data: string,
+  stored: RawColumns,
   seq: number,
 ): InvoiceValues {
   return [
@@ -185,9 +194,9 @@ function invoiceValues(
     invoice.paidAt === null ? null : invoice.paidAt.slice(0, 10),
     amounts.total,
     amounts.credit,
-    JSON.stringify(invoice),
-    rawText,
-    hash,
     seq,
+    stored.full,
+    data,
+    stored.raw,
   ];
 }

@@ -1,6 +1,6 @@
 import type { InvoiceStatus } from '@forecaster/whmcs-client';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import type { InvoiceRow, SourceRow } from './records.ts';
+import type { SourceRow } from './records.ts';
 
 /*
  * The SQLite store's fixed statements, prepared once per connection, and a cache for those
@@ -18,9 +18,20 @@ export interface ChangeRow {
 
 export interface ExistingRow {
   id: number;
-  hash: string;
+  data: string;
+  raw: string | null;
+  raw_full: number;
   deleted_at: string | null;
   seen_run: string | null;
+}
+
+/** An invoice row as stored: the raw record is rebuilt from it (raw-record.ts). */
+export interface StoredRow {
+  data: string;
+  raw: string | null;
+  raw_full: number;
+  seq: number;
+  deleted_at: string | null;
 }
 
 export type InvoiceValues = [
@@ -32,10 +43,10 @@ export type InvoiceValues = [
   paidDate: string | null,
   totalUnits: bigint,
   creditUnits: bigint,
-  data: string,
-  raw: string,
-  hash: string,
   seq: number,
+  rawFull: number,
+  data: string,
+  raw: string | null,
 ];
 
 interface RecordRunParams {
@@ -48,7 +59,7 @@ interface RecordRunParams {
 const QUARANTINED = '(SELECT count(*) FROM quarantine WHERE source = s.id) AS quarantined';
 
 const COLUMNS =
-  'status, currency, client_id, issue_date, due_date, paid_date, total_units, credit_units, data, raw, hash, seq';
+  'status, currency, client_id, issue_date, due_date, paid_date, total_units, credit_units, seq, raw_full, data, raw';
 
 type S<P extends unknown[] | object, R = unknown> = Statement<P, R>;
 
@@ -57,15 +68,14 @@ export interface Statements {
   setSeq: S<[number]>;
   sourceExists: S<[string], number>;
   existing: S<[string, string], ExistingRow>;
-  data: S<[string, number], string>;
   insert: S<[string, number, ...InvoiceValues, string | null]>;
   update: S<[...InvoiceValues, string | null, string, number]>;
   markSeen: S<[string, string, number]>;
   liveData: S<[string, number], string>;
   unseen: S<[string, string], number>;
   tombstone: S<[string, number, string, number]>;
-  liveRaw: S<[string, string], { id: number; raw: string }>;
-  getInvoice: S<[string, number], InvoiceRow>;
+  liveRaw: S<[string, string], { id: number; data: string; raw: string | null; raw_full: number }>;
+  getInvoice: S<[string, number], StoredRow>;
   upsertSource: S<[string, string]>;
   getSource: S<[string], SourceRow>;
   listSources: S<[], SourceRow>;
@@ -87,11 +97,8 @@ export function prepareStatements(db: Db): Statements {
     setSeq: db.prepare<[number]>("UPDATE meta SET value = ? WHERE key = 'seq'"),
     sourceExists: db.prepare<[string], number>('SELECT 1 FROM sources WHERE id = ?').pluck(),
     existing: db.prepare<[string, string], ExistingRow>(
-      'SELECT id, hash, deleted_at, seen_run FROM invoices WHERE source = ? AND id IN (SELECT value FROM json_each(?))',
+      'SELECT id, data, raw, raw_full, deleted_at, seen_run FROM invoices WHERE source = ? AND id IN (SELECT value FROM json_each(?))',
     ),
-    data: db
-      .prepare<[string, number], string>('SELECT data FROM invoices WHERE source = ? AND id = ?')
-      .pluck(),
     insert: db.prepare<[string, number, ...InvoiceValues, string | null]>(
       `INSERT INTO invoices (source, id, ${COLUMNS}, seen_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
@@ -115,11 +122,11 @@ export function prepareStatements(db: Db): Statements {
     tombstone: db.prepare<[string, number, string, number]>(
       'UPDATE invoices SET deleted_at = ?, seq = ? WHERE source = ? AND id = ?',
     ),
-    liveRaw: db.prepare<[string, string], { id: number; raw: string }>(
-      'SELECT id, raw FROM invoices WHERE source = ? AND id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL',
+    liveRaw: db.prepare<[string, string], { id: number; data: string; raw: string | null; raw_full: number }>(
+      'SELECT id, data, raw, raw_full FROM invoices WHERE source = ? AND id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL',
     ),
-    getInvoice: db.prepare<[string, number], InvoiceRow>(
-      'SELECT data, raw, hash, seq, deleted_at FROM invoices WHERE source = ? AND id = ?',
+    getInvoice: db.prepare<[string, number], StoredRow>(
+      'SELECT data, raw, raw_full, seq, deleted_at FROM invoices WHERE source = ? AND id = ?',
     ),
     upsertSource: db.prepare<[string, string]>(
       'INSERT INTO sources (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name',

@@ -1,5 +1,6 @@
 import type { WireInvoice } from '@forecaster/whmcs-client';
 import type { Database as Db } from 'better-sqlite3';
+import { rebuildRaw } from './raw-record.ts';
 import type { StatementCache, Statements } from './sqlite-statements.ts';
 import type { WhmcsOrder, WhmcsOrderQuery } from './types.ts';
 
@@ -11,12 +12,20 @@ import type { WhmcsOrder, WhmcsOrderQuery } from './types.ts';
  */
 const WHMCS_ORDER_KEYS: Record<Exclude<WhmcsOrderQuery['orderBy'], 'default'>, string> = {
   id: 'id',
-  invoicenumber: "coalesce(CAST(json_extract(raw, '$.invoicenum') AS TEXT), '')",
-  date: "json_extract(raw, '$.date')",
-  duedate: "json_extract(raw, '$.duedate')",
+  invoicenumber: `coalesce(CAST(${rawField('invoicenum', "coalesce(json_extract(data, '$.number'), '')")} AS TEXT), '')`,
+  date: rawField('date', "coalesce(issue_date, '0000-00-00')"),
+  duedate: rawField('duedate', "coalesce(due_date, '0000-00-00')"),
   total: 'total_units',
   status: 'status',
 };
+
+/**
+ * A field of the raw record in SQL: from the stored record or patch when it is there (raw-record.ts),
+ * else `derived`, what the derivation gives for it from the normalized columns.
+ */
+function rawField(field: string, derived: string): string {
+  return `CASE WHEN raw_full = 1 OR json_type(raw, '$.${field}') IS NOT NULL THEN json_extract(raw, '$.${field}') ELSE ${derived} END`;
+}
 
 /** The SQLite side of the facade's port (facade/whmcs-pages.ts): orders and raw records. */
 export class SqliteWhmcsOrder {
@@ -60,11 +69,10 @@ export class SqliteWhmcsOrder {
   }
 
   rows(sourceId: string, ids: readonly number[]): Array<WireInvoice | undefined> {
-    const found = new Map<number, string>();
-    for (const row of this.sql.liveRaw.all(sourceId, JSON.stringify(ids))) found.set(row.id, row.raw);
-    return ids.map((id) => {
-      const raw = found.get(id);
-      return raw === undefined ? undefined : (JSON.parse(raw) as WireInvoice);
-    });
+    const found = new Map<number, WireInvoice>();
+    for (const row of this.sql.liveRaw.all(sourceId, JSON.stringify(ids))) {
+      found.set(row.id, rebuildRaw(row.data, row.raw, row.raw_full));
+    }
+    return ids.map((id) => found.get(id));
   }
 }

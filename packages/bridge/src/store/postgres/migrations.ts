@@ -254,6 +254,17 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    name: 'invoices in key order, the raw record once',
+    // PostgreSQL already keys the table by (source, id) and keeps the whole raw record (raw_full
+    // 1, the default) with its hash: the columns SQLite's format needs, so that one row format
+    // reads on both.
+    sql: `
+      ALTER TABLE invoices ALTER COLUMN raw DROP NOT NULL;
+      ALTER TABLE invoices ADD COLUMN raw_full smallint NOT NULL DEFAULT 1 CHECK (raw_full IN (0, 1));
+    `,
+  },
 ];
 
 export const POSTGRES_LATEST_VERSION = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

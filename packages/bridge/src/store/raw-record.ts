@@ -1,0 +1,110 @@
+import type { Invoice, InvoiceStatus, WireInvoice } from '@forecaster/whmcs-client';
+
+/*
+ * The raw WHMCS record kept once: an invoice is stored as its normalized JSON (what the API
+ * serves), and its raw record is derived from that in WHMCS 8's GetInvoices shape. What the
+ * derivation does not reproduce is stored beside it: only the fields that differ (a patch, e.g.
+ * ids sent as strings), or the whole raw record when its fields are not WHMCS 8's in WHMCS 8's
+ * order. Rebuilding is exact: JSON.stringify of the rebuilt record equals that of the record
+ * WHMCS sent, byte for byte (raw-record.test.ts).
+ *
+ * The derivation is part of the stored format (migration 11): change it only with a migration
+ * that rewrites the rows derived by the old one.
+ */
+
+const STATUS_TEXT: Record<InvoiceStatus, string> = {
+  draft: 'Draft',
+  unpaid: 'Unpaid',
+  paid: 'Paid',
+  cancelled: 'Cancelled',
+  refunded: 'Refunded',
+  collections: 'Collections',
+  payment_pending: 'Payment Pending',
+};
+
+const ZERO_DATE = '0000-00-00';
+const ZERO_TIME = '0000-00-00 00:00:00';
+
+/** WHMCS's wall-clock text of an instant the normalizer gave its server's offset. */
+function wall(instant: string | null): string {
+  return instant === null ? ZERO_TIME : `${instant.slice(0, 10)} ${instant.slice(11, 19)}`;
+}
+
+/** The raw record WHMCS 8 sends for this invoice, field for field in its order. */
+export function deriveRaw(invoice: Invoice): Record<string, unknown> {
+  return {
+    id: invoice.id,
+    userid: invoice.clientId,
+    firstname: invoice.firstName,
+    lastname: invoice.lastName,
+    companyname: invoice.companyName,
+    invoicenum: invoice.number ?? '',
+    date: invoice.issueDate ?? ZERO_DATE,
+    duedate: invoice.dueDate ?? ZERO_DATE,
+    datepaid: wall(invoice.paidAt),
+    last_capture_attempt: wall(invoice.lastCaptureAttemptAt),
+    date_refunded: wall(invoice.refundedAt),
+    date_cancelled: wall(invoice.cancelledAt),
+    subtotal: invoice.subtotal,
+    credit: invoice.credit,
+    tax: invoice.tax,
+    tax2: invoice.tax2,
+    total: invoice.total,
+    taxrate: invoice.taxRate,
+    taxrate2: invoice.taxRate2,
+    status: STATUS_TEXT[invoice.status],
+    paymentmethod: invoice.paymentMethod,
+    paymethodid: invoice.payMethodId,
+    notes: invoice.notes,
+    created_at: wall(invoice.createdAt),
+    updated_at: wall(invoice.updatedAt),
+    currencycode: invoice.currency,
+    currencyprefix: invoice.currencyPrefix,
+    currencysuffix: invoice.currencySuffix,
+  };
+}
+
+const DERIVED_KEYS = Object.keys(
+  deriveRaw({
+    status: 'draft',
+    issueDate: null,
+    dueDate: null,
+    paidAt: null,
+    lastCaptureAttemptAt: null,
+    refundedAt: null,
+    cancelledAt: null,
+    createdAt: null,
+    updatedAt: null,
+  } as Invoice),
+);
+
+/** What is stored beside the normalized JSON: nothing, the differing fields, or the whole record. */
+export interface RawColumns {
+  /** null: derived exactly; else JSON of the differing fields (`full` 0) or of the record (`full` 1). */
+  raw: string | null;
+  full: 0 | 1;
+}
+
+/** What must be stored so that {@link rebuildRaw} gives back `raw` exactly. */
+export function rawColumns(invoice: Invoice, raw: WireInvoice): RawColumns {
+  const keys = Object.keys(raw);
+  if (keys.length !== DERIVED_KEYS.length || keys.some((key, i) => key !== DERIVED_KEYS[i])) {
+    return { raw: JSON.stringify(raw), full: 1 };
+  }
+  const derived = deriveRaw(invoice);
+  let patch: Record<string, unknown> | undefined;
+  for (const key of keys) {
+    const value = (raw as Record<string, unknown>)[key];
+    // Objects and arrays are never equal here: they go to the patch, as JSON keeps them.
+    if (value !== derived[key]) (patch ??= {})[key] = value;
+  }
+  return { raw: patch === undefined ? null : JSON.stringify(patch), full: 0 };
+}
+
+/** The raw record from the stored normalized JSON and the columns {@link rawColumns} chose. */
+export function rebuildRaw(data: string | Invoice, raw: string | null, full: number): WireInvoice {
+  if (full === 1) return JSON.parse(raw!) as WireInvoice;
+  const derived = deriveRaw(typeof data === 'string' ? (JSON.parse(data) as Invoice) : data);
+  if (raw !== null) Object.assign(derived, JSON.parse(raw) as Record<string, unknown>);
+  return derived as WireInvoice;
+}
