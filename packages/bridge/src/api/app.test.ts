@@ -82,7 +82,9 @@ describe('errors', () => {
                 throw new Error(secret);
               };
             }
-            return Reflect.get(target, key, receiver);
+            // The store's other methods run on the store itself (it keeps private fields).
+            const value = Reflect.get(target, key, receiver);
+            return typeof value === 'function' ? value.bind(target) : value;
           },
         }) as Store,
     });

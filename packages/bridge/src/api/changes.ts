@@ -5,6 +5,7 @@ import { errorResponses } from './error-schema.ts';
 import { invalidRequest } from './errors.ts';
 import { apiInvoiceSchema } from './invoices.ts';
 import { JSON_HEADERS, splicedJson } from './json-body.ts';
+import { PageCache } from './page-cache.ts';
 import {
   cursorParam,
   DEFAULT_PAGE_SIZE,
@@ -72,12 +73,14 @@ const listChanges = v1Route({
 
 /** `/v1/changes`: the change feed, for pollers that keep their own copy. */
 export function changesRoutes(deps: AppDeps) {
+  const pages = new PageCache();
   return createRouter().openapi(listChanges, async (c) => {
     const query = c.req.valid('query');
     const sources = c.var.sources.read(query.source);
     const since = query.since === undefined ? 0 : decodeChangesCursor(query.since, 'since');
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    if (since > 0 && since > (await deps.store.currentSeq())) {
+    const seq = await deps.store.currentSeq();
+    if (since > 0 && since > seq) {
       // Only a store that was reset or replaced gets here: carrying on would skip its changes.
       throw invalidRequest([
         {
@@ -86,28 +89,27 @@ export function changesRoutes(deps: AppDeps) {
         },
       ]);
     }
-    const rows = await deps.store.changesJson(since, limit + 1, sources);
-    const batch = rows.slice(0, limit);
-    const last = batch.at(-1);
-    // The shape of changesResponseSchema, with each invoice spliced in as the store keeps it.
-    const data = batch.map((row) =>
-      splicedJson([
-        ['kind', row.kind],
-        ['source', row.source],
-        ['id', row.id],
-        ['seq', row.seq],
-        ['invoice', row.json, 'raw'],
-        ['deletedAt', row.deletedAt],
-      ]),
-    );
-    return c.body(
-      splicedJson([
+    const body = await pages.body(JSON.stringify([sources, since, limit]), seq, async () => {
+      const rows = await deps.store.changesJson(since, limit + 1, sources);
+      const batch = rows.slice(0, limit);
+      const last = batch.at(-1);
+      // The shape of changesResponseSchema, with each invoice spliced in as the store keeps it.
+      const data = batch.map((row) =>
+        splicedJson([
+          ['kind', row.kind],
+          ['source', row.source],
+          ['id', row.id],
+          ['seq', row.seq],
+          ['invoice', row.json, 'raw'],
+          ['deletedAt', row.deletedAt],
+        ]),
+      );
+      return splicedJson([
         ['data', `[${data.join(',')}]`, 'raw'],
         ['nextCursor', encodeChangesCursor(last ? last.seq : since)],
         ['hasMore', rows.length > limit],
-      ]),
-      200,
-      JSON_HEADERS,
-    ) as never;
+      ]);
+    });
+    return c.body(body, 200, JSON_HEADERS) as never;
   });
 }

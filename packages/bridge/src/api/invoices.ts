@@ -11,6 +11,7 @@ import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
 import { notFound } from './errors.ts';
 import { JSON_HEADERS, splicedJson } from './json-body.ts';
+import { PageCache } from './page-cache.ts';
 import {
   currencyValue,
   cursorParam,
@@ -207,6 +208,7 @@ function filterFrom(sources: ReadableSources, query: InvoiceListQuery): InvoiceF
 
 /** `/v1/invoices`: the synced invoices. */
 export function invoicesRoutes(deps: AppDeps) {
+  const pages = new PageCache();
   return createRouter()
     .openapi(listInvoices, async (c) => {
       const query = c.req.valid('query');
@@ -216,23 +218,23 @@ export function invoicesRoutes(deps: AppDeps) {
       filter.sources ??= c.var.sources.read(undefined);
       const after = query.cursor === undefined ? undefined : decodeInvoiceCursor(query.cursor, fingerprint);
       const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-      // One more than asked tells whether another page exists, so the last page says so itself.
-      const rows = await deps.store.listInvoiceJson(filter, after, limit + 1);
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      const nextCursor =
-        rows.length > limit && last
-          ? encodeInvoiceCursor({ source: last.source, id: last.id }, fingerprint)
-          : null;
-      // The shape of invoiceListSchema, with each invoice spliced in as the store keeps it.
-      return c.body(
-        splicedJson([
+      const key = JSON.stringify([filter, after ?? null, limit, fingerprint]);
+      const body = await pages.body(key, await deps.store.currentSeq(), async () => {
+        // One more than asked tells whether another page exists, so the last page says so itself.
+        const rows = await deps.store.listInvoiceJson(filter, after, limit + 1);
+        const page = rows.slice(0, limit);
+        const last = page.at(-1);
+        const nextCursor =
+          rows.length > limit && last
+            ? encodeInvoiceCursor({ source: last.source, id: last.id }, fingerprint)
+            : null;
+        // The shape of invoiceListSchema, with each invoice spliced in as the store keeps it.
+        return splicedJson([
           ['data', `[${page.map((row) => row.json).join(',')}]`, 'raw'],
           ['nextCursor', nextCursor],
-        ]),
-        200,
-        JSON_HEADERS,
-      ) as never;
+        ]);
+      });
+      return c.body(body, 200, JSON_HEADERS) as never;
     })
     .openapi(getInvoice, async (c) => {
       const { source, id } = c.req.valid('param');
