@@ -96,7 +96,9 @@ export function rawColumns(invoice: Invoice, raw: WireInvoice): RawColumns {
   for (const key of keys) {
     const value = (raw as Record<string, unknown>)[key];
     // Objects and arrays are never equal here: they go to the patch, as JSON keeps them.
-    if (value !== derived[key]) (patch ??= {})[key] = value;
+    if (value === derived[key]) continue;
+    patch ??= {};
+    patch[key] = value;
   }
   return { raw: patch === undefined ? null : JSON.stringify(patch), full: 0 };
 }
