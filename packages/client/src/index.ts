@@ -28,7 +28,17 @@ export {
   WhmcsWalkError,
 } from './errors.ts';
 export { type NormalizeContext, normalizeInvoice } from './normalize.ts';
-export type { PageProgress, WalkAnchor, WalkExpectation, WalkPage } from './paginate.ts';
+export {
+  defaultMaxCalls,
+  type Page,
+  type PageProgress,
+  type PageSizer,
+  type WalkAnchor,
+  type WalkExpectation,
+  type WalkOptions,
+  type WalkPage,
+  walkById,
+} from './paginate.ts';
 export { createRedactor } from './redact.ts';
 export { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
 export {

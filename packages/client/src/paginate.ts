@@ -52,9 +52,23 @@ export interface WalkPage {
   evidence?: WalkEvidence;
 }
 
+/**
+ * Chooses each page's size as a walk goes (e.g. from WHMCS's latency). The walk tells it
+ * which sizes WHMCS answered in full, and the cap it found when WHMCS answered fewer rows
+ * than asked while the list went on (a server that caps or ignores `limitnum`).
+ */
+export interface PageSizer {
+  /** Rows to ask for in the next page. */
+  size(): number;
+  /** WHMCS answered at most `limit` rows to a request for more, with more rows after them. */
+  capped(limit: number): void;
+}
+
 export interface WalkOptions {
-  /** Rows per page (one more is asked for, to overlap the previous page). */
+  /** Rows per page (one more is asked for, to overlap the previous page); the sizer's start. */
   pageSize: number;
+  /** Varies the page size as the walk goes; without it every page asks for `pageSize`. */
+  sizer?: PageSizer;
   /** Pages in flight at once. */
   concurrency: number;
   /** `asc` walks from the oldest id; `desc` from the newest. */
@@ -135,7 +149,17 @@ export async function* walkById(
   fetchPage: (start: number, limit: number, signal?: AbortSignal) => Promise<Page>,
   options: WalkOptions,
 ): AsyncGenerator<WalkPage> {
-  const { pageSize, order } = options;
+  const { order } = options;
+  // The largest limit WHMCS answered in full, and the most rows it answered to a larger one.
+  let proven = 0;
+  let cap = Number.POSITIVE_INFINITY;
+  let capToConfirm = false;
+  let smallest = options.pageSize;
+  const size = () => {
+    const rows = Math.max(1, Math.min(options.sizer?.size() ?? options.pageSize, cap - 2));
+    smallest = Math.min(smallest, rows);
+    return rows;
+  };
   const concurrency = Math.max(1, Math.min(options.concurrency, 16));
   const after = order === 'asc' ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
   const progress: PageProgress = { pages: 0, calls: 0, rows: 0, totalResults: 0, recoveries: 0 };
@@ -168,7 +192,7 @@ export async function* walkById(
 
   const ceiling = () =>
     options.maxCalls ??
-    (progress.pages === 0 ? Number.POSITIVE_INFINITY : defaultMaxCalls(maxTotal, pageSize, concurrency));
+    (progress.pages === 0 ? Number.POSITIVE_INFINITY : defaultMaxCalls(maxTotal, smallest, concurrency));
 
   const request = (start: number, limit: number, kind: Request['kind']): Request => {
     if (progress.calls >= ceiling()) {
@@ -189,19 +213,20 @@ export async function* walkById(
   };
 
   const advance = (from: number) => {
-    const start = Math.max(0, from - margin);
-    return { start, limit: pageSize + 1 + (from - start), kind: 'advance' as const };
+    const start = Math.max(0, from - Math.min(margin, size()));
+    const overlap = 1 + (from - start);
+    return { start, limit: Math.max(1, Math.min(size(), cap - overlap)) + overlap, kind: 'advance' as const };
   };
 
   // The request the walk makes next.
   let want: Omit<Request, 'page'> =
-    anchor === undefined ? { start: 0, limit: pageSize, kind: 'first' } : advance(position);
+    anchor === undefined ? { start: 0, limit: size(), kind: 'first' } : advance(position);
 
   const plan = () => {
     // A page fetched ahead is as good as the one the walk would ask for if it starts no later
     // than the anchor: what it holds is checked like any page. A search discards it.
     const head = ahead[0];
-    if (head && (want.kind === 'search' || head.start > position || head.start < want.start - pageSize)) {
+    if (head && (want.kind === 'search' || head.start > position || head.start < want.start - size())) {
       ahead = [];
     }
     if (ahead.length === 0) ahead.push(request(want.start, want.limit, want.kind));
@@ -220,14 +245,15 @@ export async function* walkById(
     // The anchor is somewhere before `from`: step back twice as far as last time.
     progress.recoveries++;
     stepBack = Math.max(1, stepBack * 2, margin);
-    want = { start: Math.max(0, from - stepBack), limit: pageSize + 1, kind: 'search' };
+    want = { start: Math.max(0, from - stepBack), limit: size() + 1, kind: 'search' };
   };
 
   for (;;) {
     plan();
     const next = ahead.shift()!;
-    const { rows } = await next.page;
+    const { rows, totalResults } = await next.page;
     succeeded = true;
+    if (rows.length >= next.limit) proven = Math.max(proven, next.limit);
     const ids = rows.map(idOf);
     const short = rows.length < next.limit;
 
@@ -278,7 +304,7 @@ export async function* walkById(
               `${NO_PROGRESS_LIMIT} pages in a row brought no invoice beyond #${anchor}`,
             );
           }
-          want = { start: next.start + lastOld, limit: pageSize + 1, kind: next.kind };
+          want = { start: next.start + lastOld, limit: size() + 1, kind: next.kind };
           continue;
         }
         from = firstFresh === -1 ? ids.length : firstFresh;
@@ -286,7 +312,7 @@ export async function* walkById(
         // last page, and narrow it one row a page while nothing moves: a few rows read twice
         // cost far less than a search.
         const shift = position + 1 - (next.start + from);
-        margin = shift > 0 ? Math.min(pageSize, Math.max(margin, 2 * shift)) : Math.max(0, margin - 1);
+        margin = shift > 0 ? Math.min(size(), Math.max(margin, 2 * shift)) : Math.max(0, margin - 1);
       }
     }
 
@@ -309,9 +335,17 @@ export async function* walkById(
     noProgress = 0;
     stepBack = 0;
     // A page that is not full ends the list. (Reading on after one with new rows would chase
-    // invoices created during the walk for as long as they come; and a WHMCS that capped the
-    // page size, which none is known to do, ends in incomplete_walk, not in a loss.)
-    const end = stopped || short;
+    // invoices created during the walk for as long as they come.) But a short answer to a
+    // larger page than WHMCS ever answered in full, while it counts more rows than the walk
+    // reached, may be a cap on `limitnum` (a proxy, a plugin, a PHP limit): the walk asks
+    // once more from the anchor, with pages no larger than that answer. If rows follow, it
+    // was a cap and the walk goes on; if not, it was the end (and WHMCS's count held orphans).
+    const capSuspected =
+      short && !stopped && fresh.length > 0 && next.limit > proven && next.start + rows.length < totalResults;
+    if (capToConfirm && fresh.length > 0) options.sizer?.capped(cap);
+    capToConfirm = capSuspected;
+    if (capSuspected) cap = Math.max(2, rows.length);
+    const end = stopped || (short && !capSuspected);
     let evidence: WalkEvidence | undefined;
     let failure: WhmcsWalkError | undefined;
     if (end) {
