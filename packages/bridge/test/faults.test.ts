@@ -49,7 +49,13 @@ interface Setup {
 
 async function synced(seed: number): Promise<Setup> {
   const eu = await simSource('eu', { seed, invoices: INVOICES, clients: 30 });
-  const { file, env, dataDir } = reliabilityConfig([eu], { pageSize: PAGE, timeoutMs: 1000 }, UNLIMITED);
+  // One end, fixed pages: the checks below read the committed rows as a prefix of the walk up,
+  // and the faults sit at offsets that walk reaches. (both-ends-faults.test.ts: the default walk.)
+  const { file, env, dataDir } = reliabilityConfig(
+    [eu],
+    { pageSize: PAGE, timeoutMs: 1000, sync: { fullWalk: 'one-end', maxPageSize: PAGE } },
+    UNLIMITED,
+  );
   const bridge = await openBridge(file, env);
   expect((await bridge.engine.run('eu', 'full')).result).toBe('ok');
   return { eu, sim: eu.served.sim, bridge, dbPath: join(dataDir, 'bridge.sqlite') };

@@ -48,7 +48,10 @@ describe('a server that caps pages (ignores limitnum above a size)', () => {
     const { whmcs, client } = await cappedWhmcs(1000, 100);
     const ids: number[] = [];
     let evidence: unknown;
-    for await (const page of client.invoicePages({ pageSize: 250, expect: { maxId: 1000, orphanAllowance: 0 } })) {
+    for await (const page of client.invoicePages({
+      pageSize: 250,
+      expect: { maxId: 1000, orphanAllowance: 0 },
+    })) {
       ids.push(...page.rows.map((r) => Number(r.id)));
       evidence = page.evidence;
     }
@@ -66,7 +69,12 @@ describe('a server that caps pages (ignores limitnum above a size)', () => {
     const ids: number[] = [];
     const walk = walkById(
       async (start, limit) => {
-        const page = await client.getInvoices({ limitStart: start, limitNum: limit, orderBy: 'id', order: 'asc' });
+        const page = await client.getInvoices({
+          limitStart: start,
+          limitNum: limit,
+          orderBy: 'id',
+          order: 'asc',
+        });
         return { rows: page.invoices, totalResults: page.totalResults };
       },
       { pageSize: 250, sizer, concurrency: 1, order: 'asc', expect: { maxId: 3000, orphanAllowance: 0 } },
@@ -82,7 +90,10 @@ describe('a server that caps pages (ignores limitnum above a size)', () => {
     const { whmcs, client } = await cappedWhmcs(300, 10_000, 5);
     const ids: number[] = [];
     let evidence: unknown;
-    for await (const page of client.invoicePages({ pageSize: 1000, expect: { maxId: 300, orphanAllowance: 5 } })) {
+    for await (const page of client.invoicePages({
+      pageSize: 1000,
+      expect: { maxId: 300, orphanAllowance: 5 },
+    })) {
       ids.push(...page.rows.map((r) => Number(r.id)));
       evidence = page.evidence;
     }

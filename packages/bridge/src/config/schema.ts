@@ -80,6 +80,12 @@ export const sourceConfigSchema = z
         maxDeleteShare: z.number().min(0).max(1).optional(),
         /** Lets a run delete more than maxDeleteShare (what `bridge sync --allow-mass-delete` does once). */
         allowMassDelete: z.boolean().optional(),
+        /** How a full sync walks the list: from both ends at once, meeting in the middle (default), or up from the oldest id only. */
+        fullWalk: z.enum(['both-ends', 'one-end']).optional(),
+        /** Pages grow from pageSize up to this many invoices (default 1000, at most 1000) while WHMCS answers within pageBudgetMs; set it to pageSize to keep pages fixed. */
+        maxPageSize: z.number().int().min(1).max(1000).optional(),
+        /** How long one GetInvoices page may take, in milliseconds (default 2000): pages grow while they take under half of it and shrink when they take longer. */
+        pageBudgetMs: z.number().int().min(100).max(120_000).optional(),
       })
       .prefault({}),
     /** TLS to WHMCS is always verified; a private CA can be added. */

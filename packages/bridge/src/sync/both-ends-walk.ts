@@ -6,9 +6,9 @@ import {
   type WalkExpectation,
   type WalkPage,
   type WalkSeen,
+  WhmcsWalkError,
   type WireInvoice,
   walkById,
-  WhmcsWalkError,
 } from '@forecaster/whmcs-client';
 import type { OrderedFetch } from './page-sizer.ts';
 
@@ -68,7 +68,10 @@ export async function* walkBothEnds(
 ): AsyncGenerator<BothEndsPage> {
   const state: BothEndsState = { distinct: 0, ...options.resume };
   const concurrency = Math.max(1, options.concurrency);
-  const share = { low: Math.max(1, Math.ceil(concurrency / 2)), high: Math.max(1, Math.floor(concurrency / 2)) };
+  const share = {
+    low: Math.max(1, Math.ceil(concurrency / 2)),
+    high: Math.max(1, Math.floor(concurrency / 2)),
+  };
   const progress: PageProgress = { pages: 0, calls: 0, rows: 0, totalResults: 0, recoveries: 0 };
   // The highest id the walk up yielded, and the lowest the walk down did.
   const yielded = { low: state.low?.id ?? 0, high: state.high?.id ?? Number.POSITIVE_INFINITY };
@@ -76,21 +79,19 @@ export async function* walkBothEnds(
   let newest: number | undefined; // WHMCS's newest id, as the first page from the top showed it
   let highestSeen = Math.max(state.low?.id ?? 0, state.top ?? 0);
 
-  const gated =
-    (end: 'low' | 'high') =>
-    async (start: number, limit: number, signal?: AbortSignal) => {
-      await slots.take();
-      try {
-        progress.calls++;
-        const p = await fetch(start, limit, end === 'low' ? 'asc' : 'desc', signal);
-        progress.pages++;
-        progress.totalResults = p.totalResults;
-        if (end === 'high' && start === 0 && newest === undefined && p.rows[0]) newest = idOf(p.rows[0]);
-        return p;
-      } finally {
-        slots.give();
-      }
-    };
+  const gated = (end: 'low' | 'high') => async (start: number, limit: number, signal?: AbortSignal) => {
+    await slots.take();
+    try {
+      progress.calls++;
+      const p = await fetch(start, limit, end === 'low' ? 'asc' : 'desc', signal);
+      progress.pages++;
+      progress.totalResults = p.totalResults;
+      if (end === 'high' && start === 0 && newest === undefined && p.rows[0]) newest = idOf(p.rows[0]);
+      return p;
+    } finally {
+      slots.give();
+    }
+  };
 
   type Walk = { iterator: AsyncIterator<WalkPage>; controller: AbortController };
   const walks: Partial<Record<'low' | 'high', Walk>> = {};
@@ -145,7 +146,11 @@ export async function* walkBothEnds(
       pending.delete(end);
       if (settled.error !== undefined) {
         if (options.signal?.aborted) throw settled.error;
-        if (end === 'high' && settled.error instanceof WhmcsWalkError && settled.error.reason === 'no_progress') {
+        if (
+          end === 'high' &&
+          settled.error instanceof WhmcsWalkError &&
+          settled.error.reason === 'no_progress'
+        ) {
           // The walk down saw ids out of order (an `order` WHMCS ignores): the walk up goes alone.
           highFailed = true;
           delete walks[end];
@@ -191,7 +196,7 @@ export async function* walkBothEnds(
         stop('low');
         stop('high');
       }
-      yield { rows: fresh, anchor: page.anchor, progress: { ...progress }, end, state: { ...state } };
+      yield { rows: fresh, anchor: state.low, progress: { ...progress }, end, state: { ...state } };
     }
   } finally {
     stop('low');
@@ -234,7 +239,13 @@ export async function* walkBothEnds(
       state.distinct += page.rows.length;
       progress.rows += page.rows.length;
       if (page.rows.length > 0) {
-        yield { rows: page.rows, anchor: state.low, progress: { ...progress }, end: 'top', state: { ...state } };
+        yield {
+          rows: page.rows,
+          anchor: state.low,
+          progress: { ...progress },
+          end: 'top',
+          state: { ...state },
+        };
       }
       if (page.evidence) break;
     }

@@ -1,11 +1,12 @@
 import type { WalkEvidence } from '@forecaster/whmcs-client';
 import type { SourceConfig } from '../config.ts';
 import type { SourceRecord, SyncCheckpoint } from '../store/types.ts';
+import { fullWalk } from './full-walk.ts';
 import { deleteBudget, guardMassDelete, SyncRefusedError } from './full-walk-guard.ts';
 import { clearNewWalkFloor, commitPage, type RunContext } from './run-context.ts';
 
 /**
- * Walks every invoice by id, committing each page with its checkpoint (a crash resumes from
+ * Walks every invoice by id (from both ends by default: full-walk.ts), committing each page with its checkpoint (a crash resumes from
  * it), then tombstones the stored invoices the walk did not see: only with the walk's evidence
  * that it saw the whole list, and never more than the delete budget.
  */
@@ -13,12 +14,9 @@ export async function fullSync(ctx: RunContext, resume: SyncCheckpoint | undefin
   const { source, running } = ctx;
   const runId = running.runId;
   const record = await ctx.store.getSource(source.id);
-  const pages = ctx.client.invoicePages({
-    pageSize: source.pageSize,
-    concurrency: source.concurrency,
-    order: 'asc',
+  const pages = fullWalk(ctx.client, source, {
+    resume,
     signal: ctx.signal,
-    ...(resume?.anchor ? { resumeFrom: resume.anchor } : {}),
     expect: walkExpectation(
       source,
       record,
@@ -41,6 +39,7 @@ export async function fullSync(ctx: RunContext, resume: SyncCheckpoint | undefin
         startedAt: ctx.startedAt,
         phase: 'walk',
         ...(page.anchor ? { anchor: page.anchor } : {}),
+        ...(page.state ? { state: { bothEnds: page.state } } : {}),
         pagesDone: p.pagesDone + 1,
         rowsDone: p.rowsDone + page.rows.length,
         rowsExpected: page.progress.totalResults,

@@ -97,7 +97,11 @@ export type OrderedFetch = (
  * than the configured size failed on the server. The shorter answer looks to the walk like a
  * cap, which it confirms before trusting it (paginate.ts).
  */
-export function sizedFetch(fetch: OrderedFetch, sizer: LatencySizer, now = () => performance.now()): OrderedFetch {
+export function sizedFetch(
+  fetch: OrderedFetch,
+  sizer: LatencySizer,
+  now = () => performance.now(),
+): OrderedFetch {
   return async (start, limit, order, signal) => {
     const started = now();
     try {

@@ -1,0 +1,76 @@
+import { type WalkExpectation, type WalkPage, type WhmcsClient, walkById } from '@forecaster/whmcs-client';
+import type { SourceConfig } from '../config.ts';
+import type { SyncCheckpoint } from '../store/types.ts';
+import { type BothEndsState, walkBothEnds } from './both-ends-walk.ts';
+import { LatencySizer, MAX_PAGE_SIZE, type OrderedFetch, sizedFetch } from './page-sizer.ts';
+
+/** How long one page may take by default before pages stop growing, in milliseconds. */
+export const DEFAULT_PAGE_BUDGET_MS = 2_000;
+
+/** A page of a full walk, with what to save in the checkpoint to resume after it. */
+export type FullWalkPage = WalkPage & { state?: BothEndsState };
+
+/** GetInvoices by id, in either order, with the source's filter-free list. */
+export function orderedFetch(client: WhmcsClient): OrderedFetch {
+  return async (start, limit, order, signal) => {
+    const page = await client.getInvoices({
+      limitStart: start,
+      limitNum: limit,
+      orderBy: 'id',
+      order,
+      ...(signal ? { signal } : {}),
+    });
+    return { rows: page.invoices, totalResults: page.totalResults };
+  };
+}
+
+/** The page sizer of a source's walks: from its pageSize up to its maxPageSize within the budget. */
+export function sizerFor(source: SourceConfig): LatencySizer {
+  return new LatencySizer({
+    start: source.pageSize,
+    max: source.sync.maxPageSize ?? MAX_PAGE_SIZE,
+    budgetMs: source.sync.pageBudgetMs ?? DEFAULT_PAGE_BUDGET_MS,
+  });
+}
+
+/**
+ * The pages of a full sync's walk, by the source's `sync.fullWalk`: from both ends (default),
+ * or up from the oldest id; pages grown by the latency sizer either way. Resumes from a
+ * checkpoint of either kind (a one-ended anchor resumes the walk up).
+ */
+export function fullWalk(
+  client: WhmcsClient,
+  source: SourceConfig,
+  options: { resume: SyncCheckpoint | undefined; expect: WalkExpectation; signal: AbortSignal },
+): AsyncIterable<FullWalkPage> {
+  const sizer = sizerFor(source);
+  const fetch = sizedFetch(orderedFetch(client), sizer);
+  const { resume, expect, signal } = options;
+  const saved = resume?.state?.bothEnds as BothEndsState | undefined;
+  if ((source.sync.fullWalk ?? 'both-ends') === 'both-ends') {
+    const anchor = resume?.anchor;
+    const from: BothEndsState | undefined =
+      saved ?? (anchor ? { low: anchor, distinct: anchor.seen ?? anchor.position + 1 } : undefined);
+    return walkBothEnds(fetch, {
+      pageSize: source.pageSize,
+      sizer,
+      concurrency: source.concurrency,
+      expect,
+      signal,
+      ...(from ? { resume: from } : {}),
+    });
+  }
+  return walkById((start, limit, s) => fetch(start, limit, 'asc', s), {
+    pageSize: source.pageSize,
+    sizer,
+    concurrency: source.concurrency,
+    order: 'asc',
+    expect,
+    signal,
+    ...(resume?.anchor ? { resumeFrom: resume.anchor } : {}),
+    newestId: async (s) => {
+      const page = await fetch(0, 1, 'desc', s);
+      return page.rows[0] === undefined ? undefined : Number(page.rows[0].id);
+    },
+  });
+}
