@@ -34,8 +34,13 @@ const mid = (r: FaultRequest) => {
   const start = Number(r.params.limitstart ?? 0);
   return r.action === 'getinvoices' && start >= 150 && start < 300;
 };
-/** The incremental sync's walk over Unpaid invoices (its second call). */
-const unpaidWalk = (r: FaultRequest) => r.action === 'getinvoices' && r.params.status === 'Unpaid';
+/**
+ * The incremental sync's walks over open invoices: the walk of Unpaid invoices, or the sweep
+ * newest first over every status, whichever its planner chose for the open ones.
+ */
+const unpaidWalk = (r: FaultRequest) =>
+  r.action === 'getinvoices' &&
+  (r.params.status === 'Unpaid' || (r.params.order === 'desc' && !r.params.status && !r.params.userid));
 
 /** The readers poll /v1/invoices for as long as a sync lasts: far past the default rate limit. */
 const UNLIMITED = { rateLimit: { requestsPerMinute: 1_000_000 } };

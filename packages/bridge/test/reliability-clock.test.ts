@@ -93,7 +93,13 @@ describe('the scheduler and a clock that jumps', () => {
   it('a clock that jumps during a sync leaves a sane run record (no negative or inflated duration)', async () => {
     const eu = await simSource('eu', { seed: 62, invoices: 200, latency: { perCallMs: 60 } });
     let now = Date.parse('2025-03-01T12:00:00Z');
-    const { file, env } = reliabilityConfig([eu], { pageSize: 25, concurrency: 1, timeoutMs: 2000 });
+    // Pages that stay at 25: a run of several calls, with the clock moved between them.
+    const { file, env } = reliabilityConfig([eu], {
+      pageSize: 25,
+      concurrency: 1,
+      timeoutMs: 2000,
+      sync: { maxPageSize: 25 },
+    });
     const bridge = await openBridge(file, env, { engine: { clock: () => new Date(now) } });
 
     const back = bridge.engine.run('eu', 'full');
@@ -124,11 +130,11 @@ describe('the scheduler and a WHMCS that keeps failing', () => {
       sync: { incrementalEvery: '1m', fullEvery: '1d' },
     });
     const sim = eu.served.sim;
-    // Every page past the first few is a PHP 500 (not retried by the client): the walk stops
-    // there with a checkpoint.
+    // Every page past the first few from either end is a PHP 500 (not retried by the client):
+    // the walk stops there with a checkpoint. (From both ends, no offset reaches 150 here.)
     sim.faults.add({
       kind: 'html500',
-      match: (r) => r.action === 'getinvoices' && Number(r.params.limitstart ?? 0) >= 100,
+      match: (r) => r.action === 'getinvoices' && Number(r.params.limitstart ?? 0) >= 60,
     });
     const bridge = await openBridge(file, env, { engine: { clock: () => new Date(now) } });
     const runs = record(bridge);

@@ -44,6 +44,8 @@ export interface InvoicesOptions {
   order?: 'asc' | 'desc';
   /** With `order: 'desc'`: stop at the first id at or below this high-water mark. */
   stopAtOrBelowId?: number;
+  /** With `order: 'asc'`: stop at the first id at or above this one. */
+  stopAtOrAboveId?: number;
   /** Resume after a page's anchor (from {@link WhmcsClient.invoicePages}) instead of the start. */
   resumeFrom?: WalkAnchor;
   /**
@@ -148,6 +150,7 @@ export function createWhmcsClient(options: WhmcsClientOptions): WhmcsClient {
         concurrency,
         order,
         stopAtOrBelowId: opts.stopAtOrBelowId,
+        stopAtOrAboveId: opts.stopAtOrAboveId,
         resumeFrom: opts.resumeFrom,
         expect: opts.expect,
         maxCalls: opts.maxCalls,

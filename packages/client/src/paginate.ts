@@ -75,6 +75,8 @@ export interface WalkOptions {
   order: 'asc' | 'desc';
   /** With `desc`: stop at the first id at or below this one (a high-water mark). */
   stopAtOrBelowId?: number;
+  /** With `asc`: stop at the first id at or above this one (the rest is read another way). */
+  stopAtOrAboveId?: number;
   /** Resume after a checkpoint instead of starting from the first row. */
   resumeFrom?: WalkAnchor;
   /** What is known of the list; see {@link WalkExpectation}. */
@@ -165,6 +167,7 @@ export async function* walkById(
   const progress: PageProgress = { pages: 0, calls: 0, rows: 0, totalResults: 0, recoveries: 0 };
   const resume = options.resumeFrom;
   const stopAt = options.stopAtOrBelowId;
+  const stopAbove = options.stopAtOrAboveId;
 
   let anchor: number | undefined = resume?.id; // the last id yielded
   // Offset of the anchor when last seen. Ascending, it can only have moved back since.
@@ -321,7 +324,7 @@ export async function* walkById(
     let lastIndex = from - 1;
     for (let i = from; i < rows.length; i++) {
       const id = ids[i]!;
-      if (stopAt !== undefined && id <= stopAt) {
+      if ((stopAt !== undefined && id <= stopAt) || (stopAbove !== undefined && id >= stopAbove)) {
         stopped = true;
         break;
       }

@@ -16,6 +16,11 @@ export const walkStateSchema = z.object({
    * counts but never lists (orphans of deleted clients).
    */
   orphans: z.number().int().nonnegative().optional(),
+  /**
+   * The share of the open invoices that had left the open lists at the last incremental run:
+   * the incremental planner's estimate for the next one (sync/incremental-plan.ts).
+   */
+  vanishedShare: z.number().min(0).max(1).optional(),
 });
 export type WalkState = z.infer<typeof walkStateSchema>;
 

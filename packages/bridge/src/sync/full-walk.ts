@@ -1,4 +1,10 @@
-import { type WalkExpectation, type WalkPage, type WhmcsClient, walkById } from '@forecaster/whmcs-client';
+import {
+  type StatusFilter,
+  type WalkExpectation,
+  type WalkPage,
+  type WhmcsClient,
+  walkById,
+} from '@forecaster/whmcs-client';
 import type { SourceConfig } from '../config.ts';
 import type { SyncCheckpoint } from '../store/types.ts';
 import { type BothEndsState, walkBothEnds } from './both-ends-walk.ts';
@@ -10,14 +16,18 @@ export const DEFAULT_PAGE_BUDGET_MS = 2_000;
 /** A page of a full walk, with what to save in the checkpoint to resume after it. */
 export type FullWalkPage = WalkPage & { state?: BothEndsState };
 
-/** GetInvoices by id, in either order, with the source's filter-free list. */
-export function orderedFetch(client: WhmcsClient): OrderedFetch {
+/** GetInvoices by id, in either order: every invoice, or one status's or one client's. */
+export function orderedFetch(
+  client: WhmcsClient,
+  filter: { status?: StatusFilter; userId?: number } = {},
+): OrderedFetch {
   return async (start, limit, order, signal) => {
     const page = await client.getInvoices({
       limitStart: start,
       limitNum: limit,
       orderBy: 'id',
       order,
+      ...filter,
       ...(signal ? { signal } : {}),
     });
     return { rows: page.invoices, totalResults: page.totalResults };

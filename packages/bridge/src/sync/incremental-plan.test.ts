@@ -1,63 +1,146 @@
 import { describe, expect, it } from 'vitest';
-import { planCandidates, planVanished, type VanishedInvoice } from './incremental-plan.ts';
+import {
+  type OpenInvoice,
+  planSweep,
+  planVanished,
+  sweepCandidates,
+  vanishedCandidates,
+  walkCalls,
+} from './incremental-plan.ts';
 
 /** Stored ids 1..top; counts what a `countFromId` over them would. */
-const storedUpTo = (top: number) => (minId: number) => Math.max(0, top - minId + 1);
+const storedUpTo = (top: number) => (minId: number) => Math.max(0, top - Math.max(1, minId) + 1);
+const PAGES = { start: 250, max: 1000 };
 
-function plan(vanished: VanishedInvoice[], highWater: number, top: number, pageSize = 100) {
-  const storedFrom = storedUpTo(top);
-  const asked: number[] = [];
-  const result = planVanished({
-    vanished,
-    highWater,
-    pageSize,
-    storedFrom: (id) => {
-      asked.push(id);
-      return storedFrom(id);
-    },
-  });
-  return { ...result, asked };
+/** Answers only the counts the candidates list (as the engine does), and fails on any other. */
+function counted(candidates: number[], top: number) {
+  const allowed = new Set(candidates);
+  return (id: number) => {
+    if (!allowed.has(id)) throw new Error(`asked for an uncounted id ${id}`);
+    return storedUpTo(top)(id);
+  };
 }
 
-describe('the incremental run’s plan for invoices that left the open lists', () => {
-  it('nothing vanished: the walk stops at the high-water mark', () => {
-    expect(plan([], 5_000, 5_000)).toMatchObject({ byWalk: [], byClient: [], floor: 5_000 });
+const unpaid = (ids: number[], clientOf = (id: number) => id % 97): OpenInvoice[] =>
+  ids.map((id) => ({ id, clientId: clientOf(id), status: 'unpaid' }));
+
+describe('calls of a walk with pages doubling up to the largest', () => {
+  it('counts the short page that ends it', () => {
+    expect(walkCalls(0, PAGES)).toBe(1);
+    expect(walkCalls(249, PAGES)).toBe(1);
+    expect(walkCalls(250, PAGES)).toBe(2); // a full page does not end a walk
+    expect(walkCalls(1_749, PAGES)).toBe(3); // 250 + 500 + 1000
+    expect(walkCalls(10_000, PAGES)).toBe(12);
+  });
+});
+
+describe('the incremental run’s sweep floor, chosen by cost (issue 17 item 2)', () => {
+  it('open invoices all recent: one sweep down to the oldest, no walk per status', () => {
+    // 100,000 stored; 1,900 open among the newest 9,000 (scenario B).
+    const open = unpaid(Array.from({ length: 1_900 }, (_, i) => 100_000 - Math.floor(i * 4.7)));
+    const candidates = sweepCandidates(open, 100_000);
+    const plan = planSweep({
+      open,
+      highWater: 100_000,
+      pages: PAGES,
+      storedFrom: counted(candidates, 100_000),
+    });
+    expect(plan.tails).toEqual([]);
+    expect(plan.floor).toBe(Math.min(...open.map((o) => o.id)));
+    // 8,930 rows in pages of 250, 500, then 1000.
+    expect(plan.estimate.total).toBe(walkCalls(100_000 - plan.floor + 1, PAGES));
+    expect(plan.estimate.total).toBeLessThanOrEqual(12);
   });
 
-  it('a few vanished far below the mark, each of another client: looked up by client', () => {
+  it('an old pile of unpaid invoices (scenario A): a walk of Unpaid, unless many leave it between runs', () => {
+    const old = Array.from({ length: 9_000 }, (_, i) => 1 + i * 8); // spread over ids 1..72,000
+    const recent = Array.from({ length: 500 }, (_, i) => 100_000 - i * 3);
+    const open = [...unpaid(old), ...unpaid(recent)];
+    const candidates = sweepCandidates(open, 100_000);
+    const storedFrom = counted(candidates, 100_000);
+    // When few of them leave their list between runs (none here, as the last run measured):
+    // the old pile is cheaper read by status (9,000 rows) than by a sweep over 100,000.
+    const plan = planSweep({ open, highWater: 100_000, pages: PAGES, storedFrom, vanishedShare: 0 });
+    // (the recent 500 too: one walk of Unpaid beats a sweep over their 1,500 ids.)
+    expect(plan.tails).toEqual([{ status: 'unpaid', below: 9_500 }]);
+    expect(plan.floor).toBe(100_001);
+    expect(plan.estimate.total).toBe(1 + walkCalls(9_500, PAGES));
+    // When a tenth of them leave: looking for those below the floor costs more than sweeping.
+    const busy = planSweep({ open, highWater: 100_000, pages: PAGES, storedFrom, vanishedShare: 0.1 });
+    expect(busy.tails).toEqual([]);
+    expect(busy.floor).toBe(1);
+  });
+
+  it('nothing open: the sweep reads the new invoices only (floor just above the mark)', () => {
+    const plan = planSweep({ open: [], highWater: 5_000, pages: PAGES, storedFrom: storedUpTo(5_000) });
+    expect(plan).toMatchObject({ floor: 5_001, tails: [] });
+    expect(plan.estimate.total).toBe(1);
+  });
+
+  it('few open drafts far down and many recent unpaid: a walk of Draft below, the sweep above', () => {
+    const open: OpenInvoice[] = [
+      ...unpaid(Array.from({ length: 800 }, (_, i) => 50_000 - i * 2)),
+      { id: 12, clientId: 3, status: 'draft' },
+      { id: 40, clientId: 4, status: 'draft' },
+    ];
+    const candidates = sweepCandidates(open, 50_000);
+    const plan = planSweep({
+      open,
+      highWater: 50_000,
+      pages: PAGES,
+      storedFrom: counted(candidates, 50_000),
+    });
+    expect(plan.tails).toEqual([{ status: 'draft', below: 2 }]);
+    expect(plan.floor).toBe(50_000 - 799 * 2);
+    // The sweep, one page of Draft, and two calls for a tenth of the two drafts' client.
+    expect(plan.estimate.total).toBeCloseTo(walkCalls(1_599, PAGES) + 1 + 0.4);
+  });
+});
+
+describe('where the invoices that left the open lists below the floor are looked for', () => {
+  it('a few far below, each of another client: by client', () => {
     const vanished = [
       { id: 900, clientId: 1 },
       { id: 500, clientId: 2 },
     ];
-    const p = plan(vanished, 10_000, 10_000);
-    expect(p.byWalk).toEqual([]);
-    expect(p.byClient).toEqual(vanished);
-    expect(p.floor).toBe(10_000);
+    const candidates = vanishedCandidates(vanished, 90_000);
+    const p = planVanished({
+      vanished,
+      floor: 90_000,
+      pages: PAGES,
+      storedFrom: counted(candidates, 100_000),
+    });
+    expect(p).toMatchObject({ byWalk: [], byClient: vanished, floor: 90_000, calls: 4 });
   });
 
-  it('many vanished near the top, all of different clients: the walk goes down past them', () => {
-    const vanished = Array.from({ length: 40 }, (_, i) => ({ id: 10_000 - i * 2, clientId: i + 1 }));
-    const p = plan(vanished, 9_990, 10_000);
+  it('many just below the floor, all of different clients: the sweep goes on down past them', () => {
+    const vanished = Array.from({ length: 40 }, (_, i) => ({ id: 89_990 - i * 20, clientId: i + 1 }));
+    const candidates = vanishedCandidates(vanished, 90_000);
+    const p = planVanished({
+      vanished,
+      floor: 90_000,
+      pages: PAGES,
+      storedFrom: counted(candidates, 100_000),
+    });
     expect(p.byClient).toEqual([]);
     expect(p.byWalk).toHaveLength(40);
-    // Below the lowest vanished id, so the walk reads it.
-    expect(p.floor).toBe(10_000 - 39 * 2 - 1);
+    expect(p.floor).toBe(89_990 - 39 * 20);
+    expect(p.calls).toBe(walkCalls(90_000 - p.floor, { start: 1000, max: 1000 }));
   });
 
-  it('splits: the top ones by the walk, a lone old one by its client', () => {
-    const top = Array.from({ length: 30 }, (_, i) => ({ id: 10_000 - i, clientId: 100 + i }));
+  it('splits: the near ones by the walk, a lone old one by its client', () => {
+    const near = Array.from({ length: 30 }, (_, i) => ({ id: 89_999 - i * 10, clientId: 100 + i }));
     const old = { id: 17, clientId: 7 };
-    const p = plan([...top, old], 10_000, 10_000);
-    expect(p.byWalk).toEqual(top);
+    const vanished = [...near, old];
+    const candidates = vanishedCandidates(vanished, 90_000);
+    const p = planVanished({
+      vanished,
+      floor: 90_000,
+      pages: PAGES,
+      storedFrom: counted(candidates, 100_000),
+    });
+    expect(p.byWalk).toEqual(near);
     expect(p.byClient).toEqual([old]);
-    expect(p.floor).toBe(10_000 - 29 - 1);
-  });
-
-  it('asks only for the counts planCandidates lists (the engine reads those from the store)', () => {
-    for (const length of [1, 49, 50, 130]) {
-      const vanished = Array.from({ length }, (_, i) => ({ id: 9_000 - i * 7, clientId: i % 9 }));
-      const candidates = new Set(planCandidates(vanished, 9_000));
-      for (const id of plan(vanished, 9_000, 9_000).asked) expect(candidates).toContain(id);
-    }
+    expect(p.calls).toBe(1 + 2);
   });
 });

@@ -1,7 +1,20 @@
-import type { InvoiceStatus, StatusFilter, WhmcsClient } from '@forecaster/whmcs-client';
-import type { FetchedInvoice } from '../store/types.ts';
+import {
+  type InvoiceStatus,
+  type StatusFilter,
+  type WalkAnchor,
+  type WalkOptions,
+  walkById,
+} from '@forecaster/whmcs-client';
+import { orderedFetch, sizerFor } from './full-walk.ts';
 import { deleteBudget, SyncRefusedError } from './full-walk-guard.ts';
-import { planCandidates, planVanished } from './incremental-plan.ts';
+import {
+  type OpenInvoice,
+  planSweep,
+  planVanished,
+  sweepCandidates,
+  vanishedCandidates,
+} from './incremental-plan.ts';
+import { sizedFetch } from './page-sizer.ts';
 import { clearNewWalkFloor, commitPage, type RunContext } from './run-context.ts';
 
 /** The statuses an invoice can still leave: the incremental sync re-reads these every time. */
@@ -13,64 +26,96 @@ export const OPEN_STATUSES: ReadonlyArray<{ wire: StatusFilter; status: InvoiceS
 ];
 
 /**
- * New invoices, and every change to an open one. Invoices that left the open lists are
- * re-read where they went: by a newest-first walk over the top of the id range, or by their
- * client's list, whichever costs fewer calls; those found nowhere are tombstoned.
- * An incremental run is short and idempotent, so an interrupted one simply starts over.
+ * New invoices, and every change to an open one, by the plan incremental-plan.ts chooses from
+ * the store's counts: a newest-first walk over every status down to a floor (new invoices,
+ * and every open one above it, wherever it went), a walk per open status up to the floor for
+ * the open ones below it, and, for those below it that left the open lists, the sweep on down
+ * past them or their client's list, whichever costs fewer calls. Those found nowhere are
+ * tombstoned. An incremental run is short and idempotent, so an interrupted one starts over.
  */
 export async function incrementalSync(ctx: RunContext): Promise<void> {
   const { source, store, running } = ctx;
   const record = await store.getSource(source.id);
-  // Every page of this run commits, and the open-status walks may store ids far above the
-  // mark; the newest-first walk's floor is saved first, so that an interrupted run leaves its
-  // gap to the next one instead of hiding it under a higher max(id).
+  // Every page of this run commits, and the walks below the top may store ids far above the
+  // mark; the sweep's floor is saved first, so that an interrupted run leaves its gap to the
+  // next one instead of hiding it under a higher max(id).
   const highWater = record?.walkState.newWalkFloor ?? record?.highWaterMark ?? 0;
   if (record && record.walkState.newWalkFloor === undefined) {
     await store.saveWalkState(source.id, { ...record.walkState, newWalkFloor: highWater });
   }
-  const openBefore = await store.idsWithStatus(
-    source.id,
-    OPEN_STATUSES.map((s) => s.status),
-  );
-  const stillOpen = new Set<number>();
-  const walk = async (phase: string, options: Parameters<WhmcsClient['invoicePages']>[0]) => {
-    const seen: FetchedInvoice[] = [];
-    for await (const page of ctx.client.invoicePages({
-      pageSize: source.pageSize,
+  const open: OpenInvoice[] = [];
+  for (const { status } of OPEN_STATUSES) {
+    for (const row of await store.idsWithStatus(source.id, [status])) open.push({ ...row, status });
+  }
+  const counts = new Map<number, number>();
+  const countFrom = async (ids: number[]) => {
+    for (const id of ids) if (!counts.has(id)) counts.set(id, await store.countFromId(source.id, id));
+  };
+  const storedFrom = (id: number) => counts.get(id) ?? 0;
+  const sizer = sizerFor(source);
+  const pages = { start: source.pageSize, max: sizer.max };
+  await countFrom(sweepCandidates(open, highWater));
+  const plan = planSweep({
+    open,
+    highWater,
+    pages,
+    storedFrom,
+    ...(record?.walkState.vanishedShare === undefined
+      ? {}
+      : { vanishedShare: record.walkState.vanishedShare }),
+  });
+
+  const seen = new Set<number>();
+  const walk = async (
+    phase: string,
+    filter: { status?: StatusFilter; userId?: number },
+    options: Pick<WalkOptions, 'order' | 'stopAtOrBelowId' | 'stopAtOrAboveId' | 'resumeFrom'>,
+  ): Promise<WalkAnchor | undefined> => {
+    const fetch = sizedFetch(orderedFetch(ctx.client, filter), sizer);
+    let anchor: WalkAnchor | undefined;
+    for await (const page of walkById((start, limit, signal) => fetch(start, limit, options.order, signal), {
+      pageSize: sizer.size(),
+      sizer,
+      concurrency: 1,
       signal: ctx.signal,
       ...options,
     })) {
       running.progress.phase = phase;
-      seen.push(...(await commitPage(ctx, page, phase, null)));
+      for (const row of await commitPage(ctx, page, phase, null)) seen.add(row.invoice.id);
+      anchor = page.anchor ?? anchor;
     }
-    return seen;
+    return anchor;
   };
 
-  for (const { wire } of OPEN_STATUSES) {
-    for (const row of await walk(`open:${wire}`, { status: wire, concurrency: 1 }))
-      stillOpen.add(row.invoice.id);
-  }
-  const vanished = openBefore.filter((row) => !stillOpen.has(row.id)).sort((a, b) => b.id - a.id);
-  const stored = new Map<number, number>();
-  for (const minId of planCandidates(vanished, highWater))
-    stored.set(minId, await store.countFromId(source.id, minId));
-  const { byClient, floor } = planVanished({
-    vanished,
-    highWater,
-    pageSize: source.pageSize,
-    storedFrom: (minId) => stored.get(minId) ?? 0,
-  });
-
-  const found = new Set<number>();
-  for (const row of await walk('new', { order: 'desc', concurrency: 1, stopAtOrBelowId: floor }))
-    found.add(row.invoice.id);
-  // The walk reached the floor: everything above it is stored, and the mark may move up.
+  const sweepEnd = await walk('new', {}, { order: 'desc', stopAtOrBelowId: plan.floor - 1 });
+  // The sweep reached the floor, at or below the mark: everything above it is stored.
   await clearNewWalkFloor(store, source.id);
-  const clients = [...new Set(byClient.map((r) => r.clientId))];
-  for (const clientId of clients) {
-    for (const row of await walk('vanished', { userId: clientId, concurrency: 1 })) found.add(row.invoice.id);
+  for (const tail of plan.tails) {
+    const wire = OPEN_STATUSES.find((s) => s.status === tail.status)!.wire;
+    await walk(`open:${wire}`, { status: wire }, { order: 'asc', stopAtOrAboveId: plan.floor });
   }
-  const gone = vanished.filter((r) => !found.has(r.id)).map((r) => r.id);
+
+  // Open before, not seen now: at or above the floor the sweep read every invoice, so those are
+  // gone; below it they left the open lists, and are looked for.
+  const vanished = open.filter((o) => !seen.has(o.id));
+  const below = vanished.filter((o) => o.id < plan.floor).sort((a, b) => b.id - a.id);
+  await countFrom(vanishedCandidates(below, plan.floor));
+  const where = planVanished({ vanished: below, floor: plan.floor, pages, storedFrom });
+  if (where.byWalk.length > 0) {
+    await walk(
+      'vanished',
+      {},
+      { order: 'desc', stopAtOrBelowId: where.floor - 1, ...(sweepEnd ? { resumeFrom: sweepEnd } : {}) },
+    );
+  }
+  for (const clientId of new Set(where.byClient.map((r) => r.clientId))) {
+    await walk('vanished', { userId: clientId }, { order: 'asc' });
+  }
+  const gone = [...new Set(vanished.filter((r) => !seen.has(r.id)).map((r) => r.id))];
+  if (open.length > 0) {
+    const state = (await store.getSource(source.id))?.walkState ?? {};
+    await store.saveWalkState(source.id, { ...state, vanishedShare: vanished.length / open.length });
+  }
   if (gone.length) {
     const live = await store.countFromId(source.id, 0);
     if (gone.length > deleteBudget(source, live, running.allowMassDelete)) {
