@@ -150,6 +150,8 @@ export interface SyncJob {
   /** Absent: the bridge's default. */
   pageSize?: number;
   concurrency?: number;
+  fullWalk?: 'both-ends' | 'one-end';
+  maxPageSize?: number;
 }
 
 export interface SyncOutcome {

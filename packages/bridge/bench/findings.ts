@@ -8,17 +8,13 @@ import { formatNumber, type Report } from './harness.ts';
 type Explain = (figure: (key: string) => string) => string;
 
 const INCREMENTAL: Explain = (f) =>
-  'The calls re-reading the open lists follow the open share; the rest walk newest first down to the oldest ' +
-  "open invoice that was paid, cancelled or deleted since the last run (or read its client's list, two calls per " +
-  'client, whichever is fewer calls). With invoices paid up to the housekeeping window late, that walk covers the ' +
-  'newest several per cent of the list in pages of 250, and nothing cheaper says where a paid invoice went: ' +
-  'GetInvoices cannot order by update time. A walk that fits in one page still costs two calls, since the client ' +
-  'stops only on a page with nothing new (a short page is not trusted to end the list). A single newest-first walk ' +
-  'down to the oldest open invoice, which reads all of them with no walk per status, does better only where the open ' +
-  `ones are few and recent (the line "one newest-first walk": ${f('incremental.kept.one-walk')} in B, ` +
-  `${f('incremental.tight.one-walk')} in C), so it is left as a proposal (computed here, not run). Those pages sit at the top ` +
-  `of the list, so WHMCS's own time is far less: ${f('incremental.kept.whmcs')} (B) and ` +
-  `${f('incremental.tight.whmcs')} (C) of a full sync's.`;
+  'A full sync now reads 1000 invoices a call from both ends, so the same incremental run is a larger share of its ' +
+  'calls. The planner (sync/incremental-plan.ts) sweeps newest first down to where the open invoices are and walks ' +
+  'per status only the old ones below it; the calls left are the pages of that sweep (every open invoice, new ' +
+  'one and vanished one must be read again: the open ones are spread over the newest several thousand ids) and ' +
+  `one call per open status walked. Against a full sync in pages of 250 (the line "the same ÷ a full sync in pages ` +
+  `of 250") it is ${f('incremental.kept.vs-250')} (B) and ${f('incremental.tight.vs-250')} (C); WHMCS's own time is ` +
+  `${f('incremental.kept.whmcs')} (B) and ${f('incremental.tight.whmcs')} (C) of a full sync's.`;
 
 const SERVING =
   (name: 'invoices' | 'changes'): Explain =>
@@ -40,12 +36,11 @@ const EXPLAIN: Record<string, Explain> = {
     'checkpoints the longest part) runs on the event loop; the look-ahead is refilled before a page is handed over, ' +
     'so that work overlaps the two calls in flight, but an answer arriving during a store write waits for it.',
   'full.naive-vs-bridge': (f) =>
-    'Bounded by the latency model, not by the bridge: per call and per skipped row the naive loop pays ten times ' +
-    'what a page of 250 pays (pages ten times smaller), per row the same, and the bridge has two calls in flight, ' +
-    `so no choice of the knobs gives more than 20×; these give a ceiling of ${f('full.naive-model-vs-limit')}. ` +
-    `50× needs pages of 1000 walked from both ends (model: ${f('full.naive-model-vs-best')}; 1b measures that walk ` +
-    `at ${f('scale.walk.both-ends-1000.speedup')} the speed of the defaults). The default page size of 250 is a ` +
-    'politeness setting of the configuration, left as it is.',
+    "Bounded by the latency model and the bridge's own work, measured: walking both ends in pages of 1000 with two " +
+    `calls in flight, the model allows ${f('full.naive-model-vs-limit')} over the naive loop (the former default: ` +
+    `${f('full.naive-model-vs-best')}), so the target needs the bridge within about 1.16× of that limit; ` +
+    `the bridge took ${f('full.bridge-vs-own-calls')} the WHMCS time of its own calls (its normalizing and store ` +
+    'writes on one core of a shared two-core machine, and the simulator answering in the other process).',
   'scale.own-growth': () =>
     'The store is a B-tree: each insert and the seen-run marks cost a little more as the table grows, and past the ' +
     '64 MiB page cache reads go to the disk.',

@@ -1,13 +1,11 @@
 /*
  * 1b. Full sync time by size. WHMCS's own cost grows faster than linearly (every call scans its
  * offset), the bridge's own share must not: it is measured with the latency model off, in a
- * process of its own. Two smarter walks are measured against the simulator at the middle size
- * (pages of 1000, the configuration's largest, and a prototype walking from both ends).
+ * process of its own. The bridge's walks are compared at the middle size (its defaults: both ends,
+ * pages growing to 1000; the former defaults; each change alone). The large size runs with a
+ * faster latency model.
  */
-import { join } from 'node:path';
-import { createWhmcsClient, normalizeInvoice } from '@forecaster/whmcs-client';
-import { openSqliteStore } from '../src/store/index.ts';
-import { runSyncProcess, type SimEndpoint, type SyncOutcome } from './children.ts';
+import { runSyncProcess, type SyncOutcome } from './children.ts';
 import {
   type Latency,
   type LimitModel,
@@ -24,8 +22,10 @@ export interface ScalingParams {
   /** Three sizes, small to large. */
   sizes: [number, number, number];
   latency: Latency;
-  /** Sizes up to this one are also synced with the latency model on (larger ones: modelled). */
+  /** Sizes up to this one are also synced with the latency model on. */
   latencyOnUpTo: number;
+  /** The latency model for larger sizes (the bridge is synced with it on). */
+  largeLatency: Latency;
 }
 
 export interface ScalingResult {
@@ -34,53 +34,6 @@ export interface ScalingResult {
 }
 
 const SLOTS = ['small', 'medium', 'large'] as const;
-
-/**
- * A prototype of the walk from both ends: ascending and descending by id, one page in flight
- * each, stopping where they meet, every page normalized and stored as the engine does (without
- * its checkpoints). Exact without sharing anchors: each side stops at the first id the other
- * has already passed, and each side's own walk is exact.
- */
-export async function twoEndedWalk(
-  sim: SimEndpoint,
-  pageSize: number,
-): Promise<{ ms: number; rows: number; distinct: number }> {
-  const client = createWhmcsClient({
-    url: sim.url,
-    credentials: { identifier: 'bench', secret: sim.secret },
-  });
-  const store = openSqliteStore({ path: join(tempDir(), 'bridge.sqlite') });
-  await store.upsertSource({ id: 'whmcs', name: 'whmcs' });
-  const seen = new Set<number>();
-  let rows = 0;
-  let highestAsc = 0;
-  let lowestDesc = Number.POSITIVE_INFINITY;
-  const walk = async (order: 'asc' | 'desc') => {
-    for await (const page of client.invoicePages({ order, pageSize, concurrency: 1 })) {
-      const fresh = [];
-      let met = false;
-      for (const raw of page.rows) {
-        const id = Number(raw.id);
-        if (order === 'asc' ? id >= lowestDesc : id <= highestAsc) {
-          met = true;
-          break;
-        }
-        fresh.push({ raw, invoice: normalizeInvoice(raw, { source: 'whmcs', timeZone: 'UTC' }) });
-        seen.add(id);
-        if (order === 'asc') highestAsc = id;
-        else lowestDesc = id;
-      }
-      rows += fresh.length;
-      await store.applyPage('whmcs', fresh, null, 'both-ends');
-      if (met) return;
-    }
-  };
-  const started = performance.now();
-  await Promise.all([walk('asc'), walk('desc')]);
-  const ms = performance.now() - started;
-  await store.close();
-  return { ms, rows, distinct: seen.size };
-}
 
 function sizeLabel(n: number): string {
   if (n >= 1_000_000 && n % 1_000_000 === 0) return `${n / 1_000_000}M`;
@@ -100,39 +53,29 @@ async function measureWalks(
 ): Promise<{ ms: number; whmcs: number }> {
   const { report, host, log } = ctx;
   const label = sizeLabel(n);
-  let defaults = { pageSize: 0, concurrency: 0 };
   const sim = await host.serve(`walks-${n}`, n, latency);
-  const oneEnd = async (pageSize?: number) => {
+  const bridge = async (job: { fullWalk?: 'both-ends' | 'one-end'; maxPageSize?: number } = {}) => {
     await host.clear(sim.key);
-    const run = await runSyncProcess({
-      url: sim.url,
-      secret: sim.secret,
-      dataDir: tempDir(),
-      ...(pageSize ? { pageSize } : {}),
-    });
+    const run = await runSyncProcess({ url: sim.url, secret: sim.secret, dataDir: tempDir(), ...job });
     const whmcs = modelledTime(latency, await host.calls(sim.key), run.concurrency);
-    defaults = { pageSize: run.pageSize, concurrency: run.concurrency };
     return { ms: run.durationMs, whmcs, distinct: run.rowsRead };
   };
-  const bothEnds = async (pageSize: number) => {
-    await host.clear(sim.key);
-    const walk = await twoEndedWalk(sim, pageSize);
-    // One page in flight per end: the same politeness as the bridge's two.
-    const whmcs = modelledTime(latency, await host.calls(sim.key), 2);
-    return { ms: walk.ms, whmcs, distinct: walk.distinct };
-  };
   const walks: Array<[string, string, () => Promise<{ ms: number; whmcs: number; distinct: number }>]> = [
-    ['one-end', "one end, the bridge's defaults", () => oneEnd()],
-    ['both-ends', 'both ends, the same page size (prototype)', () => bothEnds(defaults.pageSize)],
-    ['one-end-1000', 'one end, pages of 1000 (the bridge, pageSize 1000)', () => oneEnd(1000)],
-    ['both-ends-1000', 'both ends, pages of 1000 (prototype)', () => bothEnds(1000)],
+    ['default', "the bridge's defaults (both ends, pages growing to 1000)", () => bridge()],
+    [
+      'former',
+      'the former defaults (one end, pages of 250)',
+      () => bridge({ fullWalk: 'one-end', maxPageSize: 250 }),
+    ],
+    ['one-end-1000', 'one end, pages growing to 1000', () => bridge({ fullWalk: 'one-end' })],
+    ['both-ends-250', 'both ends, pages of 250', () => bridge({ maxPageSize: 250 })],
   ];
   let own = { ms: 0, whmcs: 0 };
   for (const [key, name, walk] of walks) {
     const result = await walk();
     if (result.distinct !== sim.visible)
       throw new Error(`${name}: read ${result.distinct} distinct invoices of ${sim.visible}`);
-    if (key === 'one-end') own = result;
+    if (key === 'default') own = result;
     log(`  ${label} ${name}: ${(result.ms / 1000).toFixed(2)} s`);
     report.add({
       key: `scale.walk.${key}`,
@@ -141,12 +84,12 @@ async function measureWalks(
       value: result.ms / 1000,
       unit: 's',
     });
-    if (key !== 'one-end') {
+    if (key !== 'default') {
       report.add({
         key: `scale.walk.${key}.speedup`,
         section: SECTION,
-        label: `${label}: the bridge's defaults ÷ ${name}`,
-        value: own.ms / result.ms,
+        label: `${label}: ${name} ÷ the bridge's defaults`,
+        value: result.ms / own.ms,
         unit: '×',
       });
     }
@@ -223,6 +166,14 @@ export async function measureScaling(ctx: Context, params: ScalingParams): Promi
         value: measured.ms / 1000,
         unit: 's',
       });
+      const naive = oneWayLimit(latency, n, 25, 1);
+      report.add({
+        key: `scale.${slot}.naive-vs-bridge`,
+        section: SECTION,
+        label: `${label}: naive loop (pages of 25, default order; modelled, not run: ${(naive.ms / 1000).toFixed(0)} s) ÷ bridge`,
+        value: naive.ms / measured.ms,
+        unit: '×',
+      });
       report.add({
         key: `scale.${slot}.total-minus-whmcs`,
         section: SECTION,
@@ -231,13 +182,27 @@ export async function measureScaling(ctx: Context, params: ScalingParams): Promi
         unit: 's',
       });
     } else {
-      const total = models[0]![1].ms + run.durationMs;
+      // The large size with a faster WHMCS: the same per call, a tenth per row and per skipped row.
+      const fast = params.largeLatency;
+      const on = await host.serve(`on-${n}`, n, fast);
+      const measured = await runSyncProcess({ url: on.url, secret: on.secret, dataDir: tempDir() });
+      const whmcs = modelledTime(fast, await host.calls(on.key), concurrency);
+      await host.close(on.key);
+      const naive = oneWayLimit(fast, n, 25, 1);
+      log(`  ${label}: faster latency model on ${(measured.durationMs / 1000).toFixed(2)} s`);
       report.add({
         key: `scale.${slot}.measured`,
         section: SECTION,
-        label: `${label}: bridge full sync, latency model on (not run: model + own share)`,
-        value: total / 1000,
+        label: `${label}: bridge full sync, faster latency model on (${fast.perCallMs} ms per call + ${fast.perRowMs} per row + ${fast.perSkippedRowMs} per skipped row; WHMCS time of its calls ${(whmcs / 1000).toFixed(1)} s)`,
+        value: measured.durationMs / 1000,
         unit: 's',
+      });
+      report.add({
+        key: `scale.${slot}.naive-vs-bridge`,
+        section: SECTION,
+        label: `${label}: naive loop under that model (pages of 25, default order; modelled, not run: ${(naive.ms / 1000).toFixed(0)} s) ÷ bridge`,
+        value: naive.ms / measured.durationMs,
+        unit: '×',
       });
     }
     report.add({

@@ -27,6 +27,10 @@ const config = loadConfig({
         // Absent: the bridge's defaults.
         ...(job.pageSize ? { pageSize: job.pageSize } : {}),
         ...(job.concurrency ? { concurrency: job.concurrency } : {}),
+        sync: {
+          ...(job.fullWalk ? { fullWalk: job.fullWalk } : {}),
+          ...(job.maxPageSize ? { maxPageSize: job.maxPageSize } : {}),
+        },
       },
     ],
   },

@@ -44,9 +44,11 @@ async function incremental(env: NodeJS.ProcessEnv, configPath: string) {
 describe('an interrupted incremental sync loses no new invoice', () => {
   it('one WHMCS 500 on the second page of the new-invoice walk: the next incremental run fills the gap', async () => {
     const { eu, env, configPath, missing } = await syncedWithNewInvoices();
+    // Twice: a 500 on a page grown past the configured size is asked again at half the size
+    // (page-sizer.ts); the second 500 fails the run.
     eu.served.sim.faults.add({
       kind: 'html500',
-      times: 1,
+      times: 2,
       match: (r) => newWalk(r) && Number(r.params.limitstart) > 0,
     });
     const first = await incremental(env, configPath);
