@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { changeEntrySchema } from '../store/record-schemas.ts';
 import { decodeChangesCursor, encodeChangesCursor } from './cursor.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
@@ -32,14 +33,11 @@ export const changesQuerySchema = z.strictObject({
     .openapi(param('source', 'Source ids; repeat the parameter or separate with commas', DOC.sources)),
 });
 
+/** The store's change entry, with the invoice as the API names it. */
 export const changeSchema = z
-  .object({
-    kind: z.enum(['upsert', 'delete']),
-    source: z.string(),
-    id: z.number().int().positive(),
-    seq: z.number().int().positive(),
+  .object(changeEntrySchema.shape)
+  .extend({
     invoice: apiInvoiceSchema.openapi({ description: 'The invoice now; for a delete, as it was last seen' }),
-    deletedAt: z.string().nullable(),
   })
   .openapi('Change');
 

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { revenueRowSchema as revenueRowRecord } from '../store/record-schemas.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
 import { DOC, list, monthParam, ordered, param, single, sourceIdValue } from './params.ts';
@@ -39,20 +40,8 @@ export const REVENUE_DEFINITIONS = {
     'Amounts are exact decimal strings, one row per month and currency (never summed across currencies), and per source when bySource is true. Months are in the WHMCS server’s own calendar. Deleted invoices count nowhere.',
 } as const;
 
-export const revenueRowSchema = z
-  .object({
-    month: z.string().openapi({ example: '2024-03' }),
-    currency: z.string(),
-    source: z.string().optional().openapi({ description: 'Only when bySource=true' }),
-    invoiced: z.string(),
-    collected: z.string(),
-    outstanding: z.string(),
-    creditApplied: z.string(),
-    refunded: z.string(),
-    cancelled: z.string(),
-    invoiceCount: z.number().int().nonnegative(),
-  })
-  .openapi('RevenueRow');
+/** The store's revenue row, as answered. */
+export const revenueRowSchema = z.object(revenueRowRecord.shape).openapi('RevenueRow');
 
 export const revenueResponseSchema = z
   .object({

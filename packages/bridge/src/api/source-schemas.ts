@@ -1,5 +1,13 @@
 import { invoiceStatusSchema } from '@forecaster/whmcs-client';
 import { z } from '@hono/zod-openapi';
+import {
+  runCountsSchema,
+  sourceErrorRecordSchema,
+  sourceStateSchema as sourceStateRecord,
+  syncCheckpointSchema,
+  syncModeSchema as syncModeRecord,
+  syncRunResultSchema,
+} from '../store/record-schemas.ts';
 
 /*
  * A source as the API shows it (`/v1/sources`, and the runs in `/v1/sources/{id}/sync`): its
@@ -7,37 +15,33 @@ import { z } from '@hono/zod-openapi';
  * it could not store.
  */
 
-export const syncModeSchema = z.enum(['incremental', 'full']).openapi('SyncMode');
+// The record schemas may be made before zod-openapi extends zod (they import plain zod): each view
+// is a new schema over their shapes, made here, so that it can carry a component name.
+export const syncModeSchema = z.enum(syncModeRecord.options).openapi('SyncMode');
 
+/** A run as the API shows it: the record, its counts grouped, its error reduced to the code. */
 export const syncRunSchema = z
-  .object({
-    runId: z.string(),
+  .object(
+    syncRunResultSchema.pick({
+      runId: true,
+      startedAt: true,
+      finishedAt: true,
+      durationMs: true,
+      result: true,
+    }).shape,
+  )
+  .extend({
     mode: syncModeSchema,
-    startedAt: z.string().openapi({ description: 'ISO 8601, UTC' }),
-    finishedAt: z.string().openapi({ description: 'ISO 8601, UTC' }),
-    durationMs: z.number().int().nonnegative(),
-    result: z.enum(['ok', 'failed', 'aborted']),
-    counts: z.object({
-      calls: z.number().int().nonnegative().openapi({ description: 'WHMCS API calls made' }),
-      rowsRead: z.number().int().nonnegative(),
-      inserted: z.number().int().nonnegative(),
-      updated: z.number().int().nonnegative(),
-      unchanged: z.number().int().nonnegative(),
-      removed: z.number().int().nonnegative(),
-    }),
+    counts: z.object(runCountsSchema.shape),
     errorCode: z.string().nullable().openapi({ description: 'The diagnostic code when the run failed' }),
-    warnings: z
-      .array(z.string())
-      .optional()
-      .openapi({ description: 'A run that ended ok but could not store everything (quarantined invoices)' }),
+    warnings: syncRunResultSchema.shape.warnings,
   })
   .openapi('SyncRun');
 
+/** The recorded error with the diagnostics catalogue's help for its code. */
 export const sourceErrorSchema = z
-  .object({
-    code: z.string().openapi({ description: 'A diagnostic code, e.g. `ip_not_allowed`' }),
-    message: z.string().openapi({ description: 'What WHMCS or the bridge said' }),
-    at: z.string().openapi({ description: 'When it happened, ISO 8601 UTC' }),
+  .object(sourceErrorRecordSchema.pick({ code: true, message: true, at: true }).shape)
+  .extend({
     title: z.string(),
     hint: z.string().openapi({ description: 'The first thing to do about it' }),
     fix: z.array(z.string()).openapi({ description: 'Every step of the fix, in order' }),
@@ -45,20 +49,20 @@ export const sourceErrorSchema = z
   })
   .openapi('SourceError');
 
+/** A running sync: where its checkpoint stands, and how far along that is. */
 export const syncProgressSchema = z
-  .object({
-    runId: z.string(),
+  .object(
+    syncCheckpointSchema.pick({
+      runId: true,
+      phase: true,
+      startedAt: true,
+      pagesDone: true,
+      rowsDone: true,
+      rowsExpected: true,
+    }).shape,
+  )
+  .extend({
     mode: syncModeSchema,
-    phase: z.string(),
-    startedAt: z.string(),
-    pagesDone: z.number().int().nonnegative(),
-    rowsDone: z.number().int().nonnegative(),
-    rowsExpected: z
-      .number()
-      .int()
-      .nonnegative()
-      .optional()
-      .openapi({ description: "WHMCS's totalresults: an estimate (it counts orphaned invoices)" }),
     percent: z
       .number()
       .min(0)
@@ -69,7 +73,7 @@ export const syncProgressSchema = z
   })
   .openapi('SyncProgress');
 
-export const sourceStateSchema = z.enum(['ok', 'syncing', 'failing', 'never_synced']).openapi('SourceState');
+export const sourceStateSchema = z.enum(sourceStateRecord.options).openapi('SourceState');
 
 export const coverageSchema = z
   .object({

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { parseRecord, sourceErrorRecordSchema } from './record-schemas.ts';
 /*
  * The ban-safety gate: every path that logs in to WHMCS (the scheduler, a manual sync, the
  * API's check, `bridge sync`, `bridge check`) asks it first, in the store, so that processes
@@ -31,13 +33,9 @@ export interface LoginRequest {
 }
 
 /** What WHMCS answered when it refused a credential. */
-export interface LoginRefusal {
-  /** The client's error code: `auth_failed`, `invalid_credentials`, `ip_not_allowed`, ... */
-  code: string;
-  message: string;
-  /** ISO, UTC. */
-  at: string;
-}
+/** What WHMCS said when it refused the credential (the client's error code: `auth_failed`, ...). */
+export const loginRefusalSchema = sourceErrorRecordSchema.pick({ code: true, message: true, at: true });
+export type LoginRefusal = z.infer<typeof loginRefusalSchema>;
 
 /** Hands a login to one run or check; settle it once the answer is known. */
 export interface LoginPermit {
@@ -225,7 +223,7 @@ export function toGateState(row: GateRow): LoginGateState {
     sourceId: row.source_id,
     ...(row.accepted_fingerprint ? { acceptedFingerprint: row.accepted_fingerprint } : {}),
     ...(row.refused_fingerprint ? { refusedFingerprint: row.refused_fingerprint } : {}),
-    ...(row.refusal ? { refusal: JSON.parse(row.refusal) as LoginRefusal } : {}),
+    ...(row.refusal ? { refusal: parseRecord(loginRefusalSchema, row.refusal) } : {}),
     ...(row.last_failed_login_at ? { lastFailedLoginAt: row.last_failed_login_at } : {}),
     ...(row.probe_permit && row.probe_until
       ? { probe: { permitId: row.probe_permit, until: row.probe_until } }

@@ -1,16 +1,15 @@
 import type { Invoice, WireInvoice } from '@forecaster/whmcs-client';
+import { formatUnits } from '@forecaster/whmcs-client';
 import { StoreError } from './errors.ts';
-import { formatUnits } from './money.ts';
+import {
+  parseRecord,
+  sourceErrorRecordSchema,
+  syncCheckpointSchema,
+  syncRunResultSchema,
+} from './record-schemas.ts';
 import { type Amounts, amountsOf, type RevenueSums } from './revenue.ts';
 import { parseWalkState } from './sync-state.ts';
-import type {
-  RevenueRow,
-  SourceError,
-  SourceRecord,
-  StoredInvoice,
-  SyncCheckpoint,
-  SyncRunResult,
-} from './types.ts';
+import type { RevenueRow, SourceRecord, StoredInvoice } from './types.ts';
 
 /*
  * What both engines share between their rows and the store's records: the checks a written
@@ -115,11 +114,11 @@ export function toSourceRecord(row: SourceRow): SourceRecord {
     walkState: parseWalkState(row.walk_state),
     quarantined: row.quarantined,
   };
-  if (row.last_full !== null) record.lastFull = JSON.parse(row.last_full) as SyncRunResult;
+  if (row.last_full !== null) record.lastFull = parseRecord(syncRunResultSchema, row.last_full);
   if (row.last_incremental !== null)
-    record.lastIncremental = JSON.parse(row.last_incremental) as SyncRunResult;
-  if (row.last_error !== null) record.lastError = JSON.parse(row.last_error) as SourceError;
-  if (row.checkpoint !== null) record.checkpoint = JSON.parse(row.checkpoint) as SyncCheckpoint;
+    record.lastIncremental = parseRecord(syncRunResultSchema, row.last_incremental);
+  if (row.last_error !== null) record.lastError = parseRecord(sourceErrorRecordSchema, row.last_error);
+  if (row.checkpoint !== null) record.checkpoint = parseRecord(syncCheckpointSchema, row.checkpoint);
   return record;
 }
 

@@ -11,9 +11,26 @@ import type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
 import type { Ledger } from './ledger.ts';
 import type { LoginGate } from './login-gate.ts';
 import type { ManagedSourceStore } from './managed-sources.ts';
+import type {
+  ChangeEntry,
+  RevenueRow,
+  SourceError,
+  SyncCheckpoint,
+  SyncMode,
+  SyncRunResult,
+} from './record-schemas.ts';
 import type { FullRunTally, PageWriteOptions, StoredQuarantineEntry, WalkState } from './sync-state.ts';
 
 export type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
+export type {
+  ChangeEntry,
+  RevenueRow,
+  SourceError,
+  SourceStateName,
+  SyncCheckpoint,
+  SyncMode,
+  SyncRunResult,
+} from './record-schemas.ts';
 export type {
   FullRunTally,
   PageWriteOptions,
@@ -28,60 +45,6 @@ export type {
  * method is synchronous in SQLite; the interface is async-shaped (Promise-returning)
  * so that a networked store fits without changing callers.
  */
-
-export type SyncMode = 'full' | 'incremental';
-export type SourceStateName = 'ok' | 'syncing' | 'failing' | 'never_synced';
-
-/** The result of one finished (or failed) sync run. */
-export interface SyncRunResult {
-  mode: SyncMode;
-  runId: string;
-  startedAt: string; // ISO, UTC
-  finishedAt: string;
-  durationMs: number;
-  result: 'ok' | 'failed' | 'aborted';
-  calls: number;
-  rowsRead: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  removed: number;
-  error?: SourceError;
-  /** Rows of this run put in quarantine (malformed: kept raw, every other row stored). */
-  quarantined?: number;
-  /** Set when the run ended ok but not everything could be stored. */
-  warnings?: string[];
-}
-
-export interface SourceError {
-  code: string;
-  message: string;
-  hint?: string;
-  docsUrl?: string;
-  at: string; // ISO, UTC
-  /** Fingerprint of the source's configuration when WHMCS refused it (a change retries). */
-  configHash?: string;
-}
-
-/**
- * Where a running sync stands, saved with every page (in the same transaction), so that a
- * restart resumes instead of starting over.
- */
-export interface SyncCheckpoint {
-  runId: string;
-  mode: SyncMode;
-  startedAt: string;
-  /** The phase of the run (full: 'walk'; incremental: 'new', 'open:<Status>', 'vanished'). */
-  phase: string;
-  /** The walk's anchor after the last committed page. */
-  anchor?: WalkAnchor;
-  /** Free-form state the engine needs to resume (e.g. the high-water mark it started from). */
-  state?: Record<string, unknown>;
-  pagesDone: number;
-  rowsDone: number;
-  /** Rows expected, from WHMCS's totalresults (an estimate: it counts orphaned invoices). */
-  rowsExpected?: number;
-}
 
 export interface SourceRecord {
   id: string;
@@ -144,16 +107,6 @@ export interface InvoiceCursor {
   id: number;
 }
 
-export interface ChangeEntry {
-  seq: number;
-  source: string;
-  id: number;
-  /** 'upsert' carries the invoice as it is now; 'delete' is a tombstone. */
-  kind: 'upsert' | 'delete';
-  invoice: Invoice;
-  deletedAt: string | null;
-}
-
 /** An invoice as the JSON text the store keeps (serving it needs no parse and no re-encode). */
 export interface InvoiceJson {
   source: string;
@@ -172,20 +125,6 @@ export interface RevenueQuery {
   to?: string;
   sources?: string[];
   bySource: boolean;
-}
-
-/** Monthly figures; every amount is an exact decimal string. */
-export interface RevenueRow {
-  month: string; // YYYY-MM
-  currency: string;
-  source?: string;
-  invoiced: string;
-  collected: string;
-  outstanding: string;
-  creditApplied: string;
-  refunded: string;
-  cancelled: string;
-  invoiceCount: number;
 }
 
 /**
