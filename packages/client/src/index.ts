@@ -27,6 +27,7 @@ export {
   WhmcsTimeoutError,
   WhmcsWalkError,
 } from './errors.ts';
+export { formatUnits, toUnits, UNITS_PER_WHOLE } from './money.ts';
 export { type NormalizeContext, normalizeInvoice } from './normalize.ts';
 export {
   defaultMaxCalls,

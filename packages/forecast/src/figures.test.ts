@@ -1,8 +1,8 @@
+import { formatUnits } from '@forecaster/whmcs-client';
 import { describe, expect, it } from 'vitest';
 import { dateOf, dayOf, monthOf } from './dates.ts';
 import { FLOW_MEASURES, revenueFigures } from './figures.ts';
 import type { LedgerInvoice } from './ledger.ts';
-import { formatMoney } from './money.ts';
 import { parseRates } from './rates.ts';
 import { randomLedger } from './testing/random-ledger.ts';
 
@@ -17,7 +17,7 @@ function bruteForce(ledger: LedgerInvoice[], source: string, currency: string, m
       i.issue !== null,
   );
   const sum = (xs: LedgerInvoice[], f: (i: LedgerInvoice) => bigint) =>
-    formatMoney(xs.reduce((s, i) => s + f(i), 0n));
+    formatUnits(xs.reduce((s, i) => s + f(i), 0n));
   const billed = mine.filter((i) => i.status !== 'cancelled' && inMonth(i.issue));
   const collected = mine.filter(
     (i) => ['paid', 'refunded', 'collections'].includes(i.status) && inMonth(i.paid),
@@ -37,10 +37,10 @@ function bruteForce(ledger: LedgerInvoice[], source: string, currency: string, m
         mine.filter((i) => i.status === 'cancelled' && inMonth(i.issue)),
         (i) => i.subtotal + i.tax + i.tax2,
       ),
-      collected: formatMoney(total(collected)),
-      refunded: formatMoney(total(refunded)),
-      reversed: formatMoney(total(reversed)),
-      collectedNet: formatMoney(total(collected) - total(refunded) - total(reversed)),
+      collected: formatUnits(total(collected)),
+      refunded: formatUnits(total(refunded)),
+      reversed: formatUnits(total(reversed)),
+      collectedNet: formatUnits(total(collected) - total(refunded) - total(reversed)),
       paidByIssueMonthNet: sum(
         mine.filter((i) => i.status === 'paid' && inMonth(i.issue)),
         (i) => i.subtotal,
@@ -105,7 +105,7 @@ describe('revenueFigures', () => {
     );
     const eur = all.undated.find((u) => u.currency === 'EUR' && u.source === 'all');
     expect(eur?.refundedUndated).toBe(
-      formatMoney(undatedRefunds.filter((i) => i.currency === 'EUR').reduce((s, i) => s + i.total, 0n)),
+      formatUnits(undatedRefunds.filter((i) => i.currency === 'EUR').reduce((s, i) => s + i.total, 0n)),
     );
   });
 
@@ -123,7 +123,7 @@ describe('revenueFigures', () => {
             0n,
           );
         if (m === 'collected' || m === 'refunded' || m === 'reversed')
-          expect(formatMoney(sum)).toBe(row.amounts[m]);
+          expect(formatUnits(sum)).toBe(row.amounts[m]);
       }
     }
   });

@@ -1,8 +1,8 @@
+import { formatUnits } from '@forecaster/whmcs-client';
 import type { z } from 'zod';
 import { getOrCreate, pushTo } from './collections.ts';
 import { monthLabel, monthOfDay } from './dates.ts';
 import { counted, grossOf, type LedgerInvoice } from './ledger.ts';
-import { formatMoney } from './money.ts';
 import { convertUnits, createConverter, type RateSet } from './rates.ts';
 import type { flowRowSchema, undatedRowSchema } from './schemas.ts';
 
@@ -103,11 +103,11 @@ const zeros = (): Amounts => Object.fromEntries(FLOW_MEASURES.map((m) => [m, 0n]
 
 function format(amounts: Amounts, missing?: Set<FlowMeasure>) {
   const out = {} as Record<FlowMeasure | 'collectedNet', string | null>;
-  for (const m of FLOW_MEASURES) out[m] = missing?.has(m) ? null : formatMoney(amounts[m]);
+  for (const m of FLOW_MEASURES) out[m] = missing?.has(m) ? null : formatUnits(amounts[m]);
   const net = ['collected', 'refunded', 'reversed'] as const;
   out.collectedNet = net.some((m) => missing?.has(m))
     ? null
-    : formatMoney(amounts.collected - amounts.refunded - amounts.reversed);
+    : formatUnits(amounts.collected - amounts.refunded - amounts.reversed);
   return out;
 }
 
@@ -198,8 +198,8 @@ export function revenueFigures(
     .map((u) => ({
       source: u.source,
       currency: u.currency,
-      refundedUndated: formatMoney(u.refunded),
-      reversedUndated: formatMoney(u.reversed),
+      refundedUndated: formatUnits(u.refunded),
+      reversedUndated: formatUnits(u.reversed),
     }));
   return { rows, undated: undatedRows };
 }

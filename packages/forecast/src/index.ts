@@ -19,7 +19,7 @@ export { WARM_UP_ORIGINS } from './model/interval-calibration.ts';
 export { DEFAULT_PARAMS, METHOD_NAME, METHOD_VERSION, type ModelParams } from './model/params.ts';
 export { type GroupRun, type PeriodSeries, type RunOptions, runForecast } from './model/run.ts';
 export { type SeenInvoice, snapshotAt } from './model/snapshot.ts';
-export { formatEstimate, formatMoney, parseMoney } from './money.ts';
+export { formatEstimate } from './money.ts';
 export {
   BEHAVIOUR_DEFINITIONS,
   type BehaviourOptions,

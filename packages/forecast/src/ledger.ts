@@ -1,7 +1,6 @@
-import type { Invoice, InvoiceStatus } from '@forecaster/whmcs-client';
+import { type Invoice, type InvoiceStatus, toUnits } from '@forecaster/whmcs-client';
 import type { z } from 'zod';
 import { dayOf } from './dates.ts';
-import { parseMoney } from './money.ts';
 import type { dataQualitySchema } from './schemas.ts';
 
 /*
@@ -60,11 +59,11 @@ export function toLedger(invoice: Invoice): LedgerInvoice {
     refunded: day(invoice.refundedAt),
     cancelled: day(invoice.cancelledAt),
     updated: day(invoice.updatedAt),
-    subtotal: parseMoney(invoice.subtotal),
-    tax: parseMoney(invoice.tax),
-    tax2: parseMoney(invoice.tax2),
-    credit: parseMoney(invoice.credit),
-    total: parseMoney(invoice.total),
+    subtotal: toUnits(invoice.subtotal),
+    tax: toUnits(invoice.tax),
+    tax2: toUnits(invoice.tax2),
+    credit: toUnits(invoice.credit),
+    total: toUnits(invoice.total),
   };
 }
 

@@ -1,8 +1,8 @@
+import { formatUnits } from '@forecaster/whmcs-client';
 import type { z } from 'zod';
 import { stateAt } from './as-of.ts';
 import { getOrCreate } from './collections.ts';
 import { grossOf, type LedgerInvoice } from './ledger.ts';
-import { formatMoney } from './money.ts';
 import type { behaviourRowSchema } from './schemas.ts';
 
 /*
@@ -70,7 +70,7 @@ class Acc {
     const share = (x: number) => (this.weight > 0 ? round(x / this.weight, 4) : null);
     return {
       count: n,
-      settledAmount: formatMoney(this.settled),
+      settledAmount: formatUnits(this.settled),
       meanDelayDays: mean === null ? null : round(mean, 2),
       p10: pct(0.1),
       p50: pct(0.5),

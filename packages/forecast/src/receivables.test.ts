@@ -1,7 +1,7 @@
+import { formatUnits } from '@forecaster/whmcs-client';
 import { describe, expect, it } from 'vitest';
 import { dayOf } from './dates.ts';
 import type { LedgerInvoice } from './ledger.ts';
-import { formatMoney } from './money.ts';
 import { parseRates } from './rates.ts';
 import { AGE_BUCKETS, bucketOf, receivables } from './receivables.ts';
 import { randomLedger } from './testing/random-ledger.ts';
@@ -60,12 +60,12 @@ describe('receivables', () => {
         const open = mine.filter((i) => openAt(i, asOf) === 'open');
         for (const b of AGE_BUCKETS) {
           const inB = open.filter((i) => bucketOf(asOf - (i.due ?? (i.issue as number))) === b);
-          expect(row.buckets[b]).toBe(formatMoney(inB.reduce((s, i) => s + i.total, 0n)));
+          expect(row.buckets[b]).toBe(formatUnits(inB.reduce((s, i) => s + i.total, 0n)));
           expect(row.counts[b]).toBe(inB.length);
         }
-        expect(row.open).toBe(formatMoney(open.reduce((s, i) => s + i.total, 0n)));
+        expect(row.open).toBe(formatUnits(open.reduce((s, i) => s + i.total, 0n)));
         const disputed = mine.filter((i) => openAt(i, asOf) === 'collections');
-        expect(row.disputed).toBe(formatMoney(disputed.reduce((s, i) => s + i.total, 0n)));
+        expect(row.disputed).toBe(formatUnits(disputed.reduce((s, i) => s + i.total, 0n)));
         expect(row.approximate).toBe(mine.filter((i) => openAt(i, asOf) === 'unknown').length);
       }
     }

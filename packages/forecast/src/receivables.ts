@@ -1,8 +1,8 @@
+import { formatUnits } from '@forecaster/whmcs-client';
 import type { z } from 'zod';
 import { pendingAt, stateAt } from './as-of.ts';
 import { pushTo } from './collections.ts';
 import { grossOf, type LedgerInvoice } from './ledger.ts';
-import { formatMoney } from './money.ts';
 import { convertUnits, crossRate, type RateSet } from './rates.ts';
 import type { receivablesRowSchema } from './schemas.ts';
 
@@ -136,15 +136,15 @@ export function receivables(ledger: readonly LedgerInvoice[], options: Receivabl
       const row: ReceivablesRow = {
         source: a.source,
         currency: a.currency,
-        buckets: mapBuckets(a.buckets, formatMoney),
+        buckets: mapBuckets(a.buckets, formatUnits),
         counts: a.counts,
-        open: formatMoney(open),
+        open: formatUnits(open),
         openCount,
-        paymentPending: formatMoney(a.pending),
+        paymentPending: formatUnits(a.pending),
         paymentPendingCount: a.pendingCount,
-        disputed: formatMoney(a.disputed),
+        disputed: formatUnits(a.disputed),
         disputedCount: a.disputedCount,
-        invoicedGrossWindow: formatMoney(a.invoicedWindow),
+        invoicedGrossWindow: formatUnits(a.invoicedWindow),
         dso:
           a.invoicedWindow > 0n
             ? Math.round((Number(open) / Number(a.invoicedWindow)) * dsoDays * 10) / 10
@@ -153,12 +153,12 @@ export function receivables(ledger: readonly LedgerInvoice[], options: Receivabl
       };
       if (options.convert) {
         const cross = crossRate(options.convert.rates, a.currency, options.convert.to, asOf);
-        const conv = (u: bigint) => (cross ? formatMoney(convertUnits(u, cross)) : null);
+        const conv = (u: bigint) => (cross ? formatUnits(convertUnits(u, cross)) : null);
         row.converted = {
           currency: options.convert.to,
           rate: cross?.used ?? null,
           // The closing rate of asOf applies to the whole stock: each bucket is converted once.
-          buckets: cross ? mapBuckets(a.buckets, (u) => formatMoney(convertUnits(u, cross))) : null,
+          buckets: cross ? mapBuckets(a.buckets, (u) => formatUnits(convertUnits(u, cross))) : null,
           open: conv(open),
           disputed: conv(a.disputed),
         };

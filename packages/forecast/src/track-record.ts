@@ -1,9 +1,9 @@
+import { formatUnits, toUnits } from '@forecaster/whmcs-client';
 import type { z } from 'zod';
 import { dayOf } from './dates.ts';
 import type { ForecastPeriod } from './forecast.ts';
 import type { LedgerInvoice } from './ledger.ts';
 import { CHANGE_CAUSES, type ChangeCause, explainChange, rowKey } from './model/change-causes.ts';
-import { formatMoney, parseMoney } from './money.ts';
 import type { forecastComparisonSchema, trackRecordSchema } from './schemas.ts';
 
 /*
@@ -87,9 +87,9 @@ export function compareForecasts(
 ): ForecastComparison {
   const key = (r: ForecastPeriod) => rowKey(r.source, r.currency, r.period);
   const before = new Map(a.monthly.map((r) => [key(r), r]));
-  const d = (x: string, y: string) => formatMoney(parseMoney(y) - parseMoney(x));
+  const d = (x: string, y: string) => formatUnits(toUnits(y) - toUnits(x));
   const cents = (rows: readonly ForecastPeriod[]) =>
-    new Map(rows.map((r) => [key(r), parseMoney(r.expected) / CENT_UNITS]));
+    new Map(rows.map((r) => [key(r), toUnits(r.expected) / CENT_UNITS]));
   const byEvent =
     ledger && a.asOf && b.asOf && dayOf(a.asOf) < dayOf(b.asOf)
       ? explainChange(
@@ -138,6 +138,6 @@ const CENT_UNITS = 100n;
 function eventsOf(cells: Record<ChangeCause, bigint> | undefined) {
   if (!cells) return {};
   const out = {} as Record<ChangeCause, string>;
-  for (const k of Object.keys(CHANGE_CAUSES) as ChangeCause[]) out[k] = formatMoney(cells[k] * CENT_UNITS);
+  for (const k of Object.keys(CHANGE_CAUSES) as ChangeCause[]) out[k] = formatUnits(cells[k] * CENT_UNITS);
   return { byEvent: out };
 }

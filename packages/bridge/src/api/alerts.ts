@@ -1,9 +1,9 @@
+import { toUnits } from '@forecaster/whmcs-client';
 import { z } from '@hono/zod-openapi';
 import { netForecast } from '../forecast/net-forecast.ts';
 import { figuresService } from '../forecast/service.ts';
 import { type DeadlineKind, deadlines } from '../ledger/deadlines.ts';
 import { addDays, type CommitmentTerms } from '../ledger/schedule.ts';
-import { toUnits } from '../store/money.ts';
 import { type AlertSettings, readAlertSettings } from './alert-settings.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';

@@ -18,7 +18,7 @@ import { costsRoutes } from './costs.ts';
 import { counterpartiesRoutes } from './counterparties.ts';
 import type { AppDeps, AppEnv } from './deps.ts';
 import { docsPagesRoutes } from './docs-pages.ts';
-import { ApiError, errorHandler, validationHook } from './errors.ts';
+import { errorHandler, validationHook } from './errors.ts';
 import { forecastRoutes } from './forecast.ts';
 import { invoicesRoutes } from './invoices.ts';
 import { commitmentsCsvRoutes, costEntriesCsvRoutes } from './ledger-csv.ts';

@@ -1,6 +1,6 @@
+import { toUnits } from '@forecaster/whmcs-client';
 import { z } from '@hono/zod-openapi';
 import type { LedgerTx } from '../store/ledger.ts';
-import { toUnits } from '../store/money.ts';
 import { liveCounterparty } from './counterparties.ts';
 import type { AppDeps } from './deps.ts';
 import type { RequestIssue } from './error-schema.ts';

@@ -1,3 +1,4 @@
+import { formatUnits, toUnits } from '@forecaster/whmcs-client';
 import { z } from '@hono/zod-openapi';
 import {
   type CommitmentTerms,
@@ -6,7 +7,6 @@ import {
   noticeDeadline,
   termEnds,
 } from '../ledger/schedule.ts';
-import { formatUnits, toUnits } from '../store/money.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
 import { createRouter, v1Route } from './router.ts';

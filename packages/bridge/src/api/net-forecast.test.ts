@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { normalizeInvoice, type WireInvoice } from '@forecaster/whmcs-client';
+import { normalizeInvoice, toUnits, type WireInvoice } from '@forecaster/whmcs-client';
 import { generateWorld } from '@forecaster/whmcs-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toUnits } from '../store/money.ts';
 import { forecastResponseSchema } from './forecast.ts';
 import { netForecastSchema } from './net-forecast.ts';
 import { ALL_TOKEN, createHarness, type Harness, READ_TOKEN } from './testing/harness.ts';

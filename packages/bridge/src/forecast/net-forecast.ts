@@ -1,7 +1,7 @@
 import { convertUnits, createConverter, dayOf, forecastCash, type RateSet } from '@forecaster/forecast';
+import { formatUnits, toUnits } from '@forecaster/whmcs-client';
 import { commitmentsForecast } from '../api/costs.ts';
 import type { AppDeps } from '../api/deps.ts';
-import { formatUnits, toUnits } from '../store/money.ts';
 import { figuresService } from './service.ts';
 
 /*

@@ -1,4 +1,4 @@
-import { formatUnits, toUnits } from '../store/money.ts';
+import { formatUnits, toUnits } from '@forecaster/whmcs-client';
 
 /*
  * A commitment's cost schedule, from what its contract says: the amount falls due on the start

@@ -11,6 +11,5 @@ export {
 export { StoreError, type StoreErrorCode } from './errors.ts';
 export { DEFAULT_LEASE_TTL_MS, describeHolder, holderIsDead, leaseHolder } from './lease.ts';
 export * from './login-gate.ts';
-export { formatUnits, toUnits } from './money.ts';
 export { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite.ts';
 export type * from './types.ts';

@@ -1,6 +1,6 @@
 import type { Invoice } from '@forecaster/whmcs-client';
+import { toUnits } from '@forecaster/whmcs-client';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { toUnits } from './money.ts';
 
 /*
  * Revenue: the public contract of `Store.revenue()`.

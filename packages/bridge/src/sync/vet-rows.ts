@@ -1,5 +1,4 @@
-import { normalizeInvoice, WhmcsResponseError, type WireInvoice } from '@forecaster/whmcs-client';
-import { toUnits } from '../store/money.ts';
+import { normalizeInvoice, toUnits, WhmcsResponseError, type WireInvoice } from '@forecaster/whmcs-client';
 import type { FetchedInvoice, QuarantineEntry } from '../store/types.ts';
 
 /*

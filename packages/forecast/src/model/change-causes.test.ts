@@ -1,8 +1,8 @@
+import { toUnits } from '@forecaster/whmcs-client';
 import { describe, expect, it } from 'vitest';
 import { dayOf } from '../dates.ts';
 import { forecastCash } from '../forecast.ts';
 import type { LedgerInvoice } from '../ledger.ts';
-import { parseMoney } from '../money.ts';
 import { miniWorld } from '../testing/mini-world.ts';
 import { compareForecasts } from '../track-record.ts';
 
@@ -34,7 +34,7 @@ function without(kind: 'issued' | 'paid' | 'cancelled'): LedgerInvoice[] {
   return out;
 }
 
-const sumOf = (cells: Record<string, string>) => Object.values(cells).reduce((s, v) => s + parseMoney(v), 0n);
+const sumOf = (cells: Record<string, string>) => Object.values(cells).reduce((s, v) => s + toUnits(v), 0n);
 
 describe('compareForecasts by event', () => {
   it('splits the change of every period into steps that add up to it exactly', () => {
@@ -42,14 +42,14 @@ describe('compareForecasts by event', () => {
     expect(c.periods.length).toBeGreaterThan(0);
     for (const p of c.periods) {
       expect(p.byEvent).toBeDefined();
-      expect(sumOf(p.byEvent ?? {})).toBe(parseMoney(p.difference));
+      expect(sumOf(p.byEvent ?? {})).toBe(toUnits(p.difference));
       // Both issued by this method on these invoices: nothing is the method's.
       expect(p.byEvent?.methodA).toBe('0.00');
       expect(p.byEvent?.methodB).toBe('0.00');
     }
     // Something happened between the two origins, and it shows in each event.
     const total = (k: 'newInvoices' | 'payments' | 'detectedChurn') =>
-      c.periods.reduce((s, p) => s + parseMoney(p.byEvent?.[k] ?? '0'), 0n);
+      c.periods.reduce((s, p) => s + toUnits(p.byEvent?.[k] ?? '0'), 0n);
     expect(total('newInvoices')).not.toBe(0n);
     expect(total('payments')).not.toBe(0n);
     expect(total('detectedChurn')).not.toBe(0n);
@@ -73,7 +73,7 @@ describe('compareForecasts by event', () => {
     };
     const c = compareForecasts(doubled, issue(ledger, B, 2), ledger);
     for (const p of c.periods) {
-      expect(parseMoney(p.byEvent?.methodA ?? '')).toBe(-parseMoney(p.expectedA) / 2n);
+      expect(toUnits(p.byEvent?.methodA ?? '')).toBe(-toUnits(p.expectedA) / 2n);
     }
   });
 });

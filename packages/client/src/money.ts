@@ -1,7 +1,9 @@
 /*
- * Money inside the store: exact decimal strings outside, integer units at scale 4 inside
- * (1 unit = 0.0001 of the currency), so that sums are exact integer additions. WHMCS keeps
- * money at scale 2; scale 4 leaves room for sub-cent amounts without ever rounding.
+ * Money as integer units at scale 4 (1 unit = 0.0001 of the currency), in bigint: exact decimal
+ * strings outside, integers inside, so that sums are exact at any magnitude WHMCS stores
+ * (decimal(16,2)) and over any number of invoices. WHMCS keeps money at scale 2; scale 4 leaves
+ * room for sub-cent amounts without ever rounding. The one codec of the bridge's store and the
+ * forecast, so that a figure computed in one and a sum kept in the other agree.
  */
 
 /** Units per whole currency unit. */
