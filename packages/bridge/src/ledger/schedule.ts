@@ -5,7 +5,7 @@ import { formatUnits, toUnits } from '@forecaster/whmcs-client';
  * date's day of the month (the month's last day when it is shorter), every cadence step, until
  * the contract ends; yearly indexation compounds on each anniversary of the start date, rounded
  * to the cent each year (half away from zero). Pure and exact: amounts are integer units at
- * scale 4 (store/money.ts), dates are YYYY-MM-DD strings in the contract's own calendar.
+ * scale 4 (money.ts of @forecaster/whmcs-client), dates are YYYY-MM-DD strings in the contract's own calendar.
  */
 
 export type Cadence = 'monthly' | 'quarterly' | 'yearly' | 'one-off' | 'custom';
