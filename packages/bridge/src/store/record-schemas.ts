@@ -72,6 +72,8 @@ export const syncCheckpointSchema = z.object({
   anchor: z
     .object({ id: z.number().int(), position: z.number().int(), seen: z.number().int().optional() })
     .optional(),
+  /** State the engine needs to resume (the both-ends walk's, under `bothEnds`). */
+  state: z.record(z.string(), z.unknown()).optional(),
   pagesDone: count,
   rowsDone: count,
   rowsExpected: count

@@ -32,14 +32,15 @@ const row = (columns: Partial<SourceRow>): SourceRow => ({
 });
 
 describe('toSourceRecord: the JSON columns are parsed with their schemas, not cast', () => {
-  it('reads back what the sync wrote, and drops what an older bridge kept (checkpoint.state)', () => {
+  it('reads back what the sync wrote, and drops keys no record has', () => {
     const checkpoint = {
       runId: 'r2',
       mode: 'full',
       startedAt: '2024-03-01T11:00:00.000Z',
       phase: 'walk',
       anchor: { id: 250, position: 249 },
-      state: { hwm: 10 },
+      state: { bothEnds: { distinct: 250 } },
+      legacy: true,
       pagesDone: 1,
       rowsDone: 250,
     };
@@ -52,7 +53,7 @@ describe('toSourceRecord: the JSON columns are parsed with their schemas, not ca
     );
     expect(record.lastFull).toEqual(run);
     expect(record.lastError).toEqual(run.error);
-    const { state: _unused, ...kept } = checkpoint;
+    const { legacy: _unused, ...kept } = checkpoint;
     expect(record.checkpoint).toEqual(kept);
   });
 
