@@ -19,16 +19,19 @@ const INCREMENTAL: Explain = (f) =>
 const SERVING =
   (name: 'invoices' | 'changes'): Explain =>
   (f) =>
-    'The bare endpoint writes a precomputed buffer; the bridge reads 501 rows from SQLite, splices their stored ' +
-    'invoice JSON into the body (since 5b11e61: no JSON.parse, no re-encoding), authenticates and validates. In the ' +
-    `server process without HTTP, one page takes ${f(`serve.${name}.in-process`)}, of which the store's read alone ` +
-    'is many times the whole bare answer (both in the line above): no change to the HTTP layer gets near 50%. ' +
-    'Before the splice, a CPU profile of GET /v1/invoices split a page into SQLite 1.4 ms, JSON.parse of two JSON ' +
-    'columns 2.2 ms and JSON.stringify 0.7 ms; the splice doubled /v1/invoices throughput (15% to about 30% of ' +
-    'bare). What is left is SQLite stepping 501 rows of about 700 bytes of JSON text each, and copying them into ' +
-    'the body. Moving it further would take a page cache of ready-made bodies (keyed by cursor and store seq) or ' +
-    'smaller stored invoices; tried and dropped, measured: parsing the raw row lazily (slower: getter objects cost ' +
-    "more than the parse), and setting Cache-Control before the handler to keep node-server's fast path (no change).";
+    'The bare endpoint writes a precomputed buffer. The bridge authenticates, validates, and answers a page body ' +
+    "kept under the store's seq when one was built since the last write (api/page-cache.ts), else reads 501 rows " +
+    'from SQLite (one range of the table, keyed by (source, id) since migration 11) and splices their stored JSON ' +
+    `into the body. In the server process without HTTP, a page not yet built takes ${f(`serve.${name}.in-process`)}. ` +
+    'The autocannon connections each walk the list from its start, so they share the pages another one just built; ' +
+    'a walk that never meets another pays the build on every page. On this 2-core machine autocannon, the bridge ' +
+    'and whatever else runs share the cores: compare the ratio with the bare endpoint measured beside it.';
+
+const PAGE_P99 =
+  (name: 'invoices' | 'changes'): Explain =>
+  (f) =>
+    `Latency under 4 connections on 2 cores that autocannon shares: the bare endpoint's own p99 is in the label. ` +
+    `A page not yet built costs ${f(`serve.${name}.in-process`)} in the process before HTTP.`;
 
 const EXPLAIN: Record<string, Explain> = {
   'full.bridge-vs-limit': () =>
@@ -43,14 +46,27 @@ const EXPLAIN: Record<string, Explain> = {
     'writes on one core of a shared two-core machine, and the simulator answering in the other process).',
   'scale.own-growth': () =>
     'The store is a B-tree: each insert and the seen-run marks cost a little more as the table grows, and past the ' +
-    '64 MiB page cache reads go to the disk.',
+    '16 MiB page cache reads go to the operating system.',
   'memory.peak': (f) =>
     'Not what the sync holds: the heap right after a major GC is ' +
     `${f('memory.live-heap.small')} at the small size and ${f('memory.live-heap.large')} at the large one, so pages ` +
-    'stream through. The peak is V8 letting garbage pile up before a major GC (its default old-space growth), ' +
-    "SQLite's 64 MiB page cache (sqlite.ts, sized for reads at a million rows) and the runtime and code. With a heap " +
-    `cap the same sync peaks at ${f('memory.peak-capped')}, at some cost in GC time: a proposal for NODE_OPTIONS in ` +
-    'the systemd unit and the Dockerfile (not changed here).',
+    "stream through. With Node's defaults V8 lets garbage pile up before a major GC " +
+    `(${f('memory.peak-defaults')}); the shipped flags cap the old space, and SQLite's page cache is 16 MiB. ` +
+    'What is left is the runtime and its code, the live heap, the young generation and the page cache.',
+  'memory.slowdown': () =>
+    'A capped old space means more major collections: each is short (the live heap is small), but they add up ' +
+    'over a million invoices. Timed on a shared machine: one run each, alternating, so load moves this ratio.',
+  'store.medium.per-invoice': () =>
+    'The normalized invoice is stored as the JSON the API serves (about 670 bytes for these invoices), and the raw ' +
+    'record is derived from it (only fields the derivation does not reproduce are kept); the rest is the key, the ' +
+    'columns the filters use, four indexes (seq, source and seq, live status, client) and free space in the pages.',
+  'store.large.per-invoice': () => 'As for the store of 100,000 above.',
+  'facade.p99': (f) =>
+    'Each order is read once per store seq (facade/whmcs-pages.ts) and sliced; a page then looks up 250 rows by ' +
+    `key. The first call in an order after a write reads the whole order (${f('facade.first')}), which the p99 of ` +
+    'a short run includes when that call is slow.',
+  'serve.invoices.p99': PAGE_P99('invoices'),
+  'serve.changes.p99': PAGE_P99('changes'),
   'incremental.kept.calls': INCREMENTAL,
   'incremental.tight.calls': INCREMENTAL,
   'serve.revenue.p50': () =>

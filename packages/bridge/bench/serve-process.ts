@@ -4,6 +4,7 @@
  * same timeouts as `listen()`, no scheduler: the sources are never synced) next to a bare Hono
  * endpoint answering a precomputed body of the same size. Reports over IPC; stops on disconnect.
  */
+import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -46,6 +47,22 @@ for (const [s, source] of SOURCES.entries()) {
     await store.applyPage(source, rows, null, 'fill');
     written += rows.length;
   }
+  // The WHMCS facade serves a source once a sync has completed.
+  const at = new Date().toISOString();
+  await store.recordRun(source, {
+    mode: 'full',
+    runId: 'fill',
+    startedAt: at,
+    finishedAt: at,
+    durationMs: 0,
+    result: 'ok',
+    calls: 0,
+    rowsRead: count,
+    inserted: count,
+    updated: 0,
+    unchanged: 0,
+    removed: 0,
+  });
 }
 const fillMs = performance.now() - fillStarted;
 await store.close();
@@ -56,6 +73,15 @@ const config = loadConfig({
     dataDir: job.dataDir,
     listen: { host: '127.0.0.1', port: 0 },
     tokens: [{ name: 'bench', token: { env: 'BENCH_TOKEN' } }],
+    facade: {
+      credentials: [
+        {
+          identifier: 'bench',
+          secretSha256: createHash('sha256').update(`${job.token}-facade`).digest('hex'),
+        },
+      ],
+      ban: false,
+    },
     // The load test is one client: the per-token limit would answer 429 to most of it.
     rateLimit: { requestsPerMinute: 1_000_000_000 },
     log: { level: 'fatal' },

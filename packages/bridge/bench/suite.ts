@@ -2,6 +2,7 @@
  * The whole suite, in order, with its parameters: full size for `pnpm bench`, tiny data for
  * `--quick` (the same code, in seconds). Returns the report; main.ts prints and writes it.
  */
+import { NODE_FLAGS } from '../scripts/bundle.ts';
 import { SimHost } from './children.ts';
 import type { Latency } from './cost-model.ts';
 import { type FullSyncParams, measureFullSync } from './full-sync.ts';
@@ -31,8 +32,8 @@ export interface SuiteParams {
   postgres: PostgresParams;
 }
 
-/** The heap cap the memory measurement also tries (Node's defaults let garbage pile up first). */
-const HEAP_FLAGS = ['--max-old-space-size=64', '--max-semi-space-size=4'];
+/** The flags the bridge is started with (Node's defaults let garbage pile up first). */
+const HEAP_FLAGS = NODE_FLAGS;
 
 export const FULL: SuiteParams = {
   fullSync: { invoices: 50_000, latency: LATENCY, naivePageSize: 25, bridgeRuns: 3 },

@@ -59,6 +59,15 @@ export const EXTERNAL = ['better-sqlite3', 'pino-pretty'];
  */
 const NEVER_LOADED = ['pg-native'];
 
+/**
+ * Node's flags wherever the bridge is started: this bundle's own launcher line (below), the
+ * Dockerfile's CMD and the systemd unit's ExecStart (test/runtime-flags.test.ts keeps them the
+ * same). A capped old space makes V8 collect before garbage piles up: a full sync of a million
+ * invoices peaks at about 140 MB instead of 240-290 MB (BENCHMARKS.md, 4. Memory), while the
+ * bridge holds about 40 MB; typed arrays and page bodies live outside this heap.
+ */
+export const NODE_FLAGS = ['--max-old-space-size=96', '--max-semi-space-size=2'];
+
 function options(entry: keyof typeof CLI_ENTRIES): BuildOptions {
   return {
     entryPoints: [CLI_ENTRIES[entry]],
@@ -71,7 +80,7 @@ function options(entry: keyof typeof CLI_ENTRIES): BuildOptions {
     external: [...EXTERNAL, ...NEVER_LOADED],
     banner: {
       // Bundled CommonJS dependencies call require(); give them one.
-      js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+      js: `#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);`,
     },
     logLevel: 'warning',
   };
