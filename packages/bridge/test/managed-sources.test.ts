@@ -215,6 +215,47 @@ describe('sources managed through the API', () => {
     }
   }, 60_000);
 
+  it('keeps the invoices of a source deleted as archived readable by name, also after a restart', async () => {
+    const m2 = await simSource('m2', { invoices: 12 });
+    const { call, bridge: b } = await start();
+    const made = await call('POST', '/v1/sources', {
+      id: 'm2',
+      url: m2.served.url,
+      identifier: 'forecaster',
+      secret: m2.secret,
+      allowInsecureHttp: true,
+    });
+    expect(made.status).toBe(201);
+    expect((await b.engine.run('m2', 'full')).result).toBe('ok');
+    const archived = await call('DELETE', '/v1/sources/m2?invoices=archive', undefined, {
+      'If-Match': made.etag!,
+    });
+    expect(archived.body).toEqual({ data: { id: 'm2', invoices: 'archive', count: 12 } });
+
+    const readable = async (bridge: Bridge) => {
+      const get = async (path: string) => {
+        const res = await bridge.app.request(path, { headers: { Authorization: `Bearer ${READER}` } });
+        return { status: res.status, body: (await res.json()) as { data: Array<{ id: number }> } };
+      };
+      const named = await get('/v1/invoices?source=m2&limit=100');
+      expect(named.status).toBe(200);
+      expect(named.body.data).toHaveLength(12);
+      expect((await get(`/v1/invoices/m2/${named.body.data[0]!.id}`)).status).toBe(200);
+      expect((await get('/v1/revenue?source=m2')).status).toBe(200);
+      // Not part of what a query that names no source reads, and never synced again.
+      expect((await get('/v1/invoices?limit=100')).body.data).toHaveLength(0);
+      const sync = await bridge.app.request('/v1/sources/m2/sync', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ADMIN}` },
+      });
+      expect(sync.status).toBe(404);
+    };
+    await readable(b);
+    await b.close();
+    bridge = await createBridge(b.config, { logger: createLogger({ level: 'silent' }) });
+    await readable(bridge);
+  });
+
   it('a create sent with an Idempotency-Key is answered once, also to a retry racing it', async () => {
     const { call, bodies } = await start();
     const body = {

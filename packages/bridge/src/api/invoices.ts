@@ -238,7 +238,7 @@ export function invoicesRoutes(deps: AppDeps) {
     })
     .openapi(getInvoice, async (c) => {
       const { source, id } = c.req.valid('param');
-      c.var.sources.one(source);
+      c.var.sources.named(source);
       const stored = await deps.store.getInvoice(source, id);
       if (!stored) throw notFound(`no invoice ${id} in source "${source}"`);
       if (stored.deletedAt !== null) {

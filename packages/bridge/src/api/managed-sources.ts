@@ -524,6 +524,7 @@ export function managedSourcesRoutes(deps: AppDeps) {
       try {
         if (invoices === 'archive') {
           await deps.store.managedSources.archive(id, expected, { token: token(c), action: 'archive' });
+          await m.archive(id);
         } else {
           await removeAllInvoices(deps, id);
           await deps.store.managedSources.remove(id, expected, { token: token(c), action: 'delete' });

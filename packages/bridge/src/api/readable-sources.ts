@@ -11,8 +11,15 @@ import { invalidRequest, notFound } from './errors.ts';
  */
 export class ReadableSources {
   readonly #sources: readonly SourceConfig[];
-  constructor(sources: readonly SourceConfig[]) {
+  readonly #archived: readonly string[];
+  /**
+   * `archived`: managed sources deleted with their invoices kept. Their invoices stay readable
+   * when a query names the source; they are never synced, and left out of what a query that
+   * names no source reads (the business as it runs now).
+   */
+  constructor(sources: readonly SourceConfig[], archived: readonly string[] = []) {
     this.#sources = [...sources];
+    this.#archived = [...archived];
   }
 
   /** Every configured source, in configuration order. */
@@ -27,14 +34,19 @@ export class ReadableSources {
     return source;
   }
 
+  /** A 404 unless the source's invoices may be read (configured, or archived with them kept). */
+  named(id: string): void {
+    if (!this.#archived.includes(id)) this.one(id);
+  }
+
   /**
-   * The ids a query may read: those it names, each configured (else a 400 naming the unknown
-   * ones), or every configured source.
+   * The ids a query may read: those it names, each configured or archived (else a 400 naming
+   * the unknown ones), or every configured source.
    */
   read(ids: readonly string[] | undefined, param = 'source'): string[] {
     const configured = this.#sources.map((s) => s.id);
     if (!ids) return configured;
-    const unknown = ids.filter((id) => !configured.includes(id));
+    const unknown = ids.filter((id) => !configured.includes(id) && !this.#archived.includes(id));
     if (unknown.length) {
       throw invalidRequest(unknown.map((id) => ({ param, message: `no source "${id}" is configured` })));
     }
@@ -45,7 +57,7 @@ export class ReadableSources {
 /** Sets `c.var.sources` for the request. */
 export function readableSources(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    c.set('sources', new ReadableSources(deps.config.sources));
+    c.set('sources', new ReadableSources(deps.config.sources, deps.managedSources?.archivedIds() ?? []));
     await next();
   };
 }

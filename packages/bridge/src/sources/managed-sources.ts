@@ -66,6 +66,8 @@ export class ManagedSources {
   readonly #deps: ManagedSourcesDeps;
   /** Ids of managed sources currently in config.sources. */
   readonly #installed = new Set<string>();
+  /** Ids of managed sources deleted with their invoices kept (readable, never synced). */
+  readonly #archived = new Set<string>();
 
   constructor(deps: ManagedSourcesDeps) {
     this.#deps = deps;
@@ -85,13 +87,27 @@ export class ManagedSources {
     return this.#installed.has(id);
   }
 
+  /** Managed sources deleted with their invoices kept, whose invoices stay readable. */
+  archivedIds(): string[] {
+    return [...this.#archived];
+  }
+
+  /** Takes a source out of the running bridge and keeps its invoices readable (deleted, archived). */
+  async archive(id: string): Promise<void> {
+    await this.uninstall(id);
+    this.#archived.add(id);
+  }
+
   /** Installs every stored managed source (at start). A row that does not open is logged and skipped. */
   async load(): Promise<void> {
     const rows = await this.#deps.store.managedSources.list();
     if (rows.length === 0) return;
     const ring = this.ring;
     for (const row of rows) {
-      if (row.archivedAt) continue;
+      if (row.archivedAt) {
+        this.#archived.add(row.id);
+        continue;
+      }
       if (!ring) {
         this.#deps.logger.error({ source: row.id }, new ManagedSourcesOff().message);
         continue;
