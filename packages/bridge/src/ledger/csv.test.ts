@@ -11,6 +11,16 @@ describe('CSV', () => {
     ]);
   });
 
+  it('counts lines across mixed line ends, CRLF inside quotes and runs of blank lines', () => {
+    const text = 'a,b\r\n"x\r\ny",1\n\n\r\n2,"p\n\nq"\n3,4';
+    expect(parseCsv(text)).toEqual([
+      { line: 1, fields: ['a', 'b'] },
+      { line: 2, fields: ['x\r\ny', '1'] },
+      { line: 6, fields: ['2', 'p\n\nq'] },
+      { line: 9, fields: ['3', '4'] },
+    ]);
+  });
+
   it('names the line of a syntax error', () => {
     expect(() => parseCsv('a,b\n1,"open\n')).toThrow(new CsvSyntaxError(2, 'a quoted field is not closed'));
     expect(() => parseCsv('a,b\nx,y"z\n')).toThrow(/line 2: a quote inside an unquoted field/);
