@@ -182,7 +182,17 @@ export async function* walkBothEnds(
       if (page.anchor) state[end] = page.anchor;
       state.distinct += fresh.length;
       progress.rows += fresh.length;
-      if (met || (end === 'low' && page.evidence) || (end === 'high' && page.evidence)) {
+      // An end that reached the end of the list short of what the other end yielded did not
+      // (a cap on limitnum that started mid-walk, rows deleted under it): the ids between them
+      // were never seen. That end stops; the other goes on until they meet, or both stopped.
+      const shortOfOther =
+        page.evidence !== undefined &&
+        !met &&
+        (end === 'low' ? yielded.high !== Number.POSITIVE_INFINITY : yielded.low > 0);
+      if (shortOfOther) {
+        delete walks[end];
+        if (end === 'high') highFailed = true;
+      } else if (met || page.evidence) {
         covered = true;
         if (end === 'low' && page.evidence && !met) lowReachedEnd = true;
       }
@@ -191,11 +201,10 @@ export async function* walkBothEnds(
         start('high');
         ask('high');
       }
-      if (!covered) ask(end);
-      else {
+      if (covered) {
         stop('low');
         stop('high');
-      }
+      } else if (walks[end]) ask(end);
       yield { rows: fresh, anchor: state.low, progress: { ...progress }, end, state: { ...state } };
     }
   } finally {
