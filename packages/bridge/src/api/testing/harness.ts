@@ -2,6 +2,7 @@ import { normalizeInvoice, type WireInvoice } from '@forecaster/whmcs-client';
 import { type BridgeConfig, type SourceConfig, sha256 } from '../../config.ts';
 import { createLogger } from '../../logger.ts';
 import { createMetrics, type Metrics } from '../../metrics.ts';
+import type { ManagedSources } from '../../sources/managed-sources.ts';
 import { openSqliteStore } from '../../store/index.ts';
 import type { FetchedInvoice, SourceStateName, Store, SyncMode } from '../../store/types.ts';
 import type { SyncController, SyncProgress, TriggerOptions, TriggerResult } from '../../sync/types.ts';
@@ -144,6 +145,8 @@ export async function createHarness(
     clock?: () => Date;
     /** A database file (a restart opens the same one); in memory by default. */
     path?: string;
+    /** Sources managed through the API, with their dependencies (config.managedSources set). */
+    managedSources?: (deps: { config: BridgeConfig; store: Store }) => ManagedSources;
   } = {},
 ): Promise<Harness> {
   const config = testConfig(options.config);
@@ -166,6 +169,7 @@ export async function createHarness(
     metrics,
     clock: options.clock ?? (() => NOW),
     version: '9.9.9',
+    ...(options.managedSources ? { managedSources: options.managedSources({ config, store }) } : {}),
   });
   return {
     app,
