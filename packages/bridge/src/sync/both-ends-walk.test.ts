@@ -166,6 +166,30 @@ describe('a full walk from both ends (issue 17 item 1)', () => {
     expect(evidence).toMatchObject({ complete: true, highestId: 1_989, newestId: 1_989 });
   });
 
+  it('a list read whole by the first page, its newest stored invoice deleted: one call from the top shows it, complete', async () => {
+    const list = new FakeInvoiceList(150);
+    list.remove(150);
+    const { ids, evidence, error } = await walk(list, {
+      pageSize: 1000,
+      expect: { maxId: 150, orphanAllowance: 0 },
+    });
+    expect(error).toBeUndefined();
+    expect(sorted(ids)).toEqual(range(1, 149));
+    expect(evidence).toMatchObject({ complete: true, highestId: 149, newestId: 149 });
+    expect(list.calls.at(-1)).toMatchObject({ start: 0, limit: 1, order: 'desc' });
+  });
+
+  it('a list read whole by the first page, stored invoices above it and a newest WHMCS will not tell: incomplete', async () => {
+    const list = new FakeInvoiceList(150, { ignoreOrder: true });
+    list.remove(150);
+    const { evidence, error } = await walk(list, {
+      pageSize: 1000,
+      expect: { maxId: 150, orphanAllowance: 0 },
+    });
+    expect(evidence).toBeUndefined();
+    expect(error).toMatchObject({ code: 'incomplete_walk', reason: 'below_stored_max' });
+  });
+
   it('resumes from the state saved with a page: the rest, once', async () => {
     const list = new FakeInvoiceList(4_000);
     const first: number[] = [];

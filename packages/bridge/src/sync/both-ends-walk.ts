@@ -260,8 +260,26 @@ export async function* walkBothEnds(
     }
     newest = topNewest;
   }
+  // Stored invoices above all it saw, and no page from the top told WHMCS's newest (the walk up
+  // read the whole list before the walk down began): one row from the top tells whether they
+  // were deleted or missed, as a one-ended walk asks.
+  const expectedMax = options.expect?.maxId ?? 0;
+  if (newest === undefined && expectedMax > highestSeen && !highFailed) newest = await newestId();
   const evidence = judge();
   yield { rows: [], anchor: state.low, progress: { ...progress }, end: 'top', state: { ...state }, evidence };
+
+  async function newestId(): Promise<number | undefined> {
+    await slots.take();
+    progress.calls++;
+    try {
+      const p = await fetch(0, 1, 'desc', options.signal);
+      progress.pages++;
+      progress.totalResults = p.totalResults;
+      return p.rows[0] ? idOf(p.rows[0]) : undefined;
+    } finally {
+      slots.give();
+    }
+  }
 
   function seen(): WalkSeen {
     return {
