@@ -1,19 +1,15 @@
-import { fileURLToPath } from 'node:url';
 import {
   bridgeConfigSchema,
+  bridgeEnvSchema,
   openApiDocument as describeApi,
   durationSchema,
+  ERROR_STATUS,
   loadConfig,
   VERSION,
 } from '@forecaster/bridge';
 import type { JsonSchema } from './json-schema.ts';
 
-export { bridgeConfigSchema, durationSchema, loadConfig };
-
-/** The module that declares the configuration schema and `loadConfig`, for their TSDoc. */
-export const CONFIG_MODULE = fileURLToPath(
-  new URL('../../../packages/bridge/src/config.ts', import.meta.url),
-);
+export { bridgeConfigSchema, bridgeEnvSchema, durationSchema, ERROR_STATUS, loadConfig };
 
 /** The parts of an OpenAPI 3.1 document the API reference reads. */
 export interface OpenApiDocument {

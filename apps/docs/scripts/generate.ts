@@ -8,7 +8,7 @@ import {
   renderTroubleshootingMarkdown,
   setupGuide,
 } from '@forecaster/module-assets';
-import { CONFIG_MODULE, openApiDocument } from './bridge.ts';
+import { openApiDocument } from './bridge.ts';
 import { generatedPage } from './markdown.ts';
 import { renderApiMarkdown } from './render-api.ts';
 import { renderClientErrorsTable, renderMembersTable, renderRetryPolicyTable } from './render-client.ts';
@@ -20,7 +20,7 @@ import {
 } from './render-config.ts';
 import { invoiceJsonSchema, renderInvoiceMarkdown } from './render-invoice.ts';
 import { renderModuleErrorsTable, renderModuleOperationsTable } from './render-module.ts';
-import { declarationDoc, fieldDocs, interfaceMembers } from './source-docs.ts';
+import { interfaceMembers } from './source-docs.ts';
 
 /*
  * Writes every generated page of the site into src/ before `vitepress build`, from the real
@@ -72,7 +72,7 @@ export async function generatedFiles(): Promise<GeneratedFile[]> {
   const require = createRequire(import.meta.url);
   const clientEntry = require.resolve('@forecaster/whmcs-client');
 
-  const variables = environmentVariables(declarationDoc(CONFIG_MODULE, 'loadConfig'));
+  const variables = environmentVariables();
   const problems = probeEnvironment(variables);
   if (problems.length > 0) {
     throw new Error(
@@ -97,14 +97,13 @@ export async function generatedFiles(): Promise<GeneratedFile[]> {
       path: 'reference/configuration.md',
       content: renderConfigurationMarkdown({
         schema: configJsonSchema(),
-        docs: fieldDocs(CONFIG_MODULE, 'bridgeConfigSchema'),
         env: variables,
       }),
     },
     { path: 'reference/api.md', content: renderApiMarkdown(openApiDocument()) },
     {
       path: 'reference/invoice.md',
-      content: renderInvoiceMarkdown(invoiceJsonSchema(), fieldDocs(clientEntry, 'invoiceSchema')),
+      content: renderInvoiceMarkdown(invoiceJsonSchema()),
     },
     { path: 'reliability.md', content: reliabilityPage() },
     ...Object.entries({

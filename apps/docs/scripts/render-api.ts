@@ -1,5 +1,11 @@
 import { STATUS_CODES } from 'node:http';
-import type { OpenApiDocument, OpenApiOperation, OpenApiParameter, OpenApiResponse } from './bridge.ts';
+import {
+  ERROR_STATUS,
+  type OpenApiDocument,
+  type OpenApiOperation,
+  type OpenApiParameter,
+  type OpenApiResponse,
+} from './bridge.ts';
 import { constraints, isRecordObject, type JsonSchema, objectTables, typeText } from './json-schema.ts';
 import { code, fence, generatedPage, prose, slug, table } from './markdown.ts';
 
@@ -155,7 +161,10 @@ function schemaSection(name: string, schema: JsonSchema): string {
   return parts.join('\n\n');
 }
 
-/** Each error code of the envelope with the statuses and meanings the routes give it. */
+/**
+ * Each error code of the envelope with its status (the bridge's one table, ERROR_STATUS) and the
+ * meaning the routes give it.
+ */
 export function errorCodes(
   doc: OpenApiDocument,
 ): Array<{ code: string; statuses: string[]; meaning: string }> {
@@ -186,7 +195,7 @@ export function errorCodes(
           .trim() ?? description!;
       return {
         code: name,
-        statuses: [...used.keys()],
+        statuses: statusOf(name),
         meaning: clause.replace(/^./, (c) => c.toUpperCase()),
       };
     }
@@ -198,8 +207,13 @@ export function errorCodes(
       for (const word of said) if (word === words[at]) at++;
       return at === words.length;
     });
-    return { code: name, statuses: status ? [status[0]] : [], meaning: status?.[1] ?? '' };
+    return { code: name, statuses: statusOf(name), meaning: status?.[1] ?? '' };
   });
+}
+
+function statusOf(code: string): string[] {
+  const status = (ERROR_STATUS as Record<string, number>)[code];
+  return status === undefined ? [] : [String(status)];
 }
 
 /** The API reference page. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bridgeConfigSchema, CONFIG_MODULE, durationSchema } from './bridge.ts';
+import { bridgeConfigSchema, bridgeEnvSchema, durationSchema } from './bridge.ts';
 import {
   configJsonSchema,
   EXAMPLE_CONFIG,
@@ -8,15 +8,10 @@ import {
   renderConfigurationMarkdown,
   schemaKeys,
 } from './render-config.ts';
-import { declarationDoc, fieldDocs } from './source-docs.ts';
 
 const schema = configJsonSchema();
-const env = environmentVariables(declarationDoc(CONFIG_MODULE, 'loadConfig'));
-const page = renderConfigurationMarkdown({
-  schema,
-  docs: fieldDocs(CONFIG_MODULE, 'bridgeConfigSchema'),
-  env,
-});
+const env = environmentVariables();
+const page = renderConfigurationMarkdown({ schema, env });
 
 /** The rows of the table under a `### ... {#anchor}` heading. */
 function rowsUnder(anchor: string): string[] {
@@ -49,7 +44,17 @@ describe('the configuration page', () => {
     }
   });
 
-  it('documents every environment variable loadConfig reads, each checked against loadConfig', () => {
+  it('describes each key with the description its schema carries (.meta), read from no source file', () => {
+    const sync = rowsUnder('sources-sync').find((row) => row.startsWith('| `fullEvery`'));
+    expect(sync).toContain('catches changes to paid ones, and deletions');
+    const token = rowsUnder('tokens-name-token').find((row) => row.startsWith('| `token`'));
+    expect(token).toContain('at least 32 characters');
+    // A key built from a named schema takes that schema's description.
+    expect(page).toMatch(/\| `secret` \|[^\n]*read from an environment variable or a file/);
+  });
+
+  it('documents every environment variable the bridge reads, each checked against loadConfig', () => {
+    expect(env.map((v) => v.name)).toEqual(Object.keys(bridgeEnvSchema.shape));
     expect(env.map((v) => v.name)).toEqual(
       expect.arrayContaining(['BRIDGE_CONFIG', 'PORT', 'BRIDGE_HOST', 'BRIDGE_DATA_DIR', 'BRIDGE_TOKEN']),
     );

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BRIDGE_CONFIG } from '@forecaster/module-assets';
 import { z } from 'zod';
-import { bridgeConfigSchema, durationSchema, loadConfig } from './bridge.ts';
+import { bridgeConfigSchema, bridgeEnvSchema, durationSchema, loadConfig } from './bridge.ts';
 import {
   constraints,
   type JsonSchema,
@@ -14,7 +14,6 @@ import {
   withoutNull,
 } from './json-schema.ts';
 import { code, fence, generatedPage, prose, slug, table } from './markdown.ts';
-import type { FieldDocs } from './source-docs.ts';
 
 /*
  * reference/configuration.md: the configuration file's keys from `bridgeConfigSchema` (a table per
@@ -129,26 +128,17 @@ function file(dir: string, name: string, content: string): string {
 
 export interface EnvVariable {
   name: string;
-  /** What loadConfig's TSDoc says about it, if anything. */
+  /** The description of its key in the bridge's environment schema, if any. */
   note?: string;
   effect?: string;
 }
 
-/**
- * The variables loadConfig's TSDoc lists after "Environment overrides:", e.g.
- * `PORT, BRIDGE_HOST, BRIDGE_TOKEN (one more token)`, and the configuration file's own variable.
- */
-export function environmentVariables(loadConfigDoc: string | undefined): EnvVariable[] {
-  const list = /Environment overrides:\s*((?:[^.()]|\([^)]*\))*)\./.exec(loadConfigDoc ?? '')?.[1];
-  if (!list) throw new Error('loadConfig has no "Environment overrides: ..." sentence in its TSDoc');
-  const parsed = list
-    .split(/,(?![^(]*\))/)
-    .map((item) => /^\s*([A-Z][A-Z0-9_]*)\s*(?:\(([^)]*)\))?\s*$/.exec(item))
-    .filter((match): match is RegExpExecArray => match !== null)
-    .map(([, name, note]) => ({ name: name!, ...(note ? { note } : {}) }));
-  return [{ name: BRIDGE_CONFIG.fileEnv }, ...parsed].map((variable) => {
-    const effect = ENV_EFFECTS[variable.name]?.effect;
-    return effect ? { ...variable, effect } : variable;
+/** The variables the bridge reads (its environment schema, `bridgeEnvSchema`), in its order. */
+export function environmentVariables(): EnvVariable[] {
+  return Object.entries(bridgeEnvSchema.shape).map(([name, schema]) => {
+    const note = schema.meta()?.description;
+    const effect = ENV_EFFECTS[name]?.effect;
+    return { name, ...(note ? { note } : {}), ...(effect ? { effect } : {}) };
   });
 }
 
@@ -228,13 +218,13 @@ function defaultCell(field: { schema: JsonSchema; required: boolean }): string {
   return field.required ? '**required**' : 'optional';
 }
 
-function describe(key: string, schema: JsonSchema, docs: FieldDocs): string {
-  const text = schema.description ?? docs.get(key);
+function describe(schema: JsonSchema): string {
+  const text = schema.description;
   const extra = constraints(schema);
   return [text ? prose(text) : '', ...extra].filter(Boolean).join('; ');
 }
 
-function sectionOf(item: ObjectTable, tables: readonly ObjectTable[], docs: FieldDocs): string {
+function sectionOf(item: ObjectTable, tables: readonly ObjectTable[]): string {
   const child = (key: string) =>
     tables.filter((t) => t.path.replace(/\[\]$/, '') === plainJoin(item.path, key));
   const rows = item.fields.map((field) => {
@@ -251,14 +241,9 @@ function sectionOf(item: ObjectTable, tables: readonly ObjectTable[], docs: Fiel
               .map((t) => `[${(t.variant ?? '').split(' + ').join(', ')}](#${anchorOf(t)})`)
               .join('; ')}`;
     }
-    return [
-      code(field.key),
-      type,
-      defaultCell(field),
-      describe(plainPath(item.path, field.key), field.schema, docs),
-    ];
+    return [code(field.key), type, defaultCell(field), describe(field.schema)];
   });
-  const summary = item.description ?? (item.path ? docs.get(plainPath(item.path)) : undefined);
+  const summary = item.description;
   return [
     `### ${titleOf(item)} {#${anchorOf(item)}}`,
     ...(summary ? [prose(summary)] : []),
@@ -272,12 +257,11 @@ function plainJoin(path: string, key: string): string {
 
 export interface ConfigPageInput {
   schema: JsonSchema;
-  docs: FieldDocs;
   env: readonly EnvVariable[];
 }
 
 /** The configuration reference page. */
-export function renderConfigurationMarkdown({ schema, docs, env }: ConfigPageInput): string {
+export function renderConfigurationMarkdown({ schema, env }: ConfigPageInput): string {
   const tables = objectTables(schema);
   // The example is hand-written, so the bridge's own schema checks it on every build.
   const checked = bridgeConfigSchema.safeParse(EXAMPLE_CONFIG);
@@ -298,7 +282,7 @@ export function renderConfigurationMarkdown({ schema, docs, env }: ConfigPageInp
     table(['Variable', 'Effect'], envRows),
     '## Keys {#keys}',
     `Types are those of the JSON file. ${code('{ env: string }')} and ${code('{ file: string }')} are secret references: the secret is read from that environment variable, or from that file (a final newline is dropped).`,
-    ...tables.map((item) => sectionOf(item, tables, docs)),
+    ...tables.map((item) => sectionOf(item, tables)),
   ];
   return generatedPage({
     title: 'Configuration',

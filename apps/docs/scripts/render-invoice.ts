@@ -2,7 +2,6 @@ import { invoiceSchema, normalizeInvoice, type WireInvoice } from '@forecaster/w
 import { z } from 'zod';
 import { constraints, isNullable, type JsonSchema, typeText, withoutNull } from './json-schema.ts';
 import { code, fence, generatedPage, prose, table } from './markdown.ts';
-import type { FieldDocs } from './source-docs.ts';
 
 /*
  * reference/invoice.md: every field of the normalized invoice from `invoiceSchema`, and an example
@@ -50,10 +49,11 @@ export function exampleInvoice() {
 }
 
 /** The invoice reference page. */
-export function renderInvoiceMarkdown(schema: JsonSchema, docs: FieldDocs): string {
+export function renderInvoiceMarkdown(schema: JsonSchema): string {
   const required = new Set(schema.required ?? []);
   const rows = Object.entries(schema.properties ?? {}).map(([key, field]) => {
-    const description = field.description ?? docs.get(key);
+    // A nullable field's description sits on its non-null alternative.
+    const description = field.description ?? withoutNull(field).description;
     const notes = constraints(field);
     return [
       code(key),

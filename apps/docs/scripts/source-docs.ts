@@ -3,16 +3,12 @@ import { dirname, resolve } from 'node:path';
 import ts from 'typescript';
 
 /*
- * The TSDoc comments beside a zod schema's keys, read from its source with TypeScript's parser.
- *
- * The shared schemas document their fields with TSDoc (`/** The WHMCS install's id *\/ source:`)
- * rather than `.describe()`, so `z.toJSONSchema` carries no descriptions. Reading the comments keeps
- * the reference pages in step with the code without writing a description twice. A description set
- * in the schema itself (`.meta({ description })`) wins over the comment.
+ * The members of the client's option interfaces (WhmcsClientOptions, RetryPolicy, ...), with their
+ * TSDoc, read from the client's source with TypeScript's parser, through its package entry. Those
+ * are TypeScript interfaces (functions, a fetch, an AbortSignal), not zod schemas. Every zod
+ * schema describes its own fields (`.meta({ description })`): the pages render those from the
+ * schemas' JSON Schema, without reading any source.
  */
-
-/** A TSDoc comment per key path (`sources.sync.fullEvery`; arrays add nothing to the path). */
-export type FieldDocs = ReadonlyMap<string, string>;
 
 interface Declaration {
   node: ts.Node;
@@ -84,123 +80,6 @@ function findDeclaration(entry: string, name: string, depth = 0): Declaration | 
     }
   }
   return undefined;
-}
-
-// Calls whose object arguments are options, not fields: `.meta({ description })`, `.default({})`.
-const OPTION_CALLS = new Set([
-  'meta',
-  'openapi',
-  'describe',
-  'default',
-  'prefault',
-  'catch',
-  'refine',
-  'superRefine',
-  'transform',
-  'check',
-]);
-
-/** The identifier a chain such as `durationSchema.default(300_000)` starts from. */
-function rootIdentifier(node: ts.Expression): ts.Identifier | undefined {
-  let current: ts.Expression = node;
-  for (;;) {
-    if (ts.isIdentifier(current)) return current;
-    if (ts.isCallExpression(current) || ts.isPropertyAccessExpression(current)) current = current.expression;
-    else if (ts.isParenthesizedExpression(current) || ts.isAsExpression(current))
-      current = current.expression;
-    else return undefined;
-  }
-}
-
-/**
- * The TSDoc of every key of the zod schema exported as `name` from the module at `entry`. A key
- * without a comment of its own takes the comment of the named schema it is built from
- * (`secret: secretRefSchema` takes `secretRefSchema`'s).
- *
- * @example fieldDocs('packages/client/src/index.ts', 'invoiceSchema').get('number')
- */
-export function fieldDocs(entry: string, name: string): FieldDocs {
-  const out = new Map<string, string>();
-  const found = findDeclaration(entry, name);
-  if (!found || !ts.isVariableDeclaration(found.node) || !found.node.initializer) return out;
-
-  // A named schema declared in this file, or imported into it (`import { x } from './x.ts'`).
-  const lookup = (
-    file: ts.SourceFile,
-    id: string,
-  ): { node: ts.VariableDeclaration; file: ts.SourceFile } | undefined => {
-    const local = topLevelConsts(file).get(id);
-    if (local) return { node: local, file };
-    for (const statement of file.statements) {
-      if (!ts.isImportDeclaration(statement) || statement.importClause?.isTypeOnly) continue;
-      const bindings = statement.importClause?.namedBindings;
-      if (!bindings || !ts.isNamedImports(bindings)) continue;
-      const spec = bindings.elements.find((element) => element.name.text === id && !element.isTypeOnly);
-      if (!spec) continue;
-      const specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
-      if (!specifier.startsWith('.')) continue; // a package's schemas are not followed
-      const target = resolve(dirname(file.fileName), specifier);
-      const imported = findDeclaration(target, spec.propertyName?.text ?? id);
-      if (imported && ts.isVariableDeclaration(imported.node))
-        return { node: imported.node, file: imported.file };
-    }
-    return undefined;
-  };
-
-  const visit = (
-    node: ts.Node,
-    file: ts.SourceFile,
-    path: readonly string[],
-    seen: ReadonlySet<string>,
-  ): void => {
-    if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return; // refinements, transforms
-    if (ts.isIdentifier(node)) {
-      const declaration = lookup(file, node.text);
-      if (declaration?.node.initializer && !seen.has(node.text)) {
-        visit(declaration.node.initializer, declaration.file, path, new Set([...seen, node.text]));
-      }
-      return;
-    }
-    if (ts.isPropertyAccessExpression(node)) {
-      visit(node.expression, file, path, seen);
-      return;
-    }
-    if (ts.isCallExpression(node)) {
-      visit(node.expression, file, path, seen);
-      const callee = ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text : '';
-      if (!OPTION_CALLS.has(callee)) for (const arg of node.arguments) visit(arg, file, path, seen);
-      return;
-    }
-    if (ts.isObjectLiteralExpression(node)) {
-      for (const property of node.properties) {
-        if (!ts.isPropertyAssignment(property)) continue;
-        const key = property.name.getText(file).replace(/^['"]|['"]$/g, '');
-        const at = [...path, key];
-        const root = rootIdentifier(property.initializer);
-        const inherited = root ? lookup(file, root.text)?.node : undefined;
-        const doc = docOf(property) ?? (inherited ? docOf(inherited) : undefined);
-        if (doc) out.set(at.join('.'), doc);
-        visit(property.initializer, file, at, seen);
-      }
-      return;
-    }
-    ts.forEachChild(node, (child) => visit(child, file, path, seen));
-  };
-  visit(found.node.initializer, found.file, [], new Set([name]));
-  return out;
-}
-
-/**
- * The TSDoc of an exported declaration (a function, a const, an interface), or of one member of an
- * exported interface: `declarationDoc(entry, 'LoadOptions', 'path')`.
- */
-export function declarationDoc(entry: string, name: string, member?: string): string | undefined {
-  const found = findDeclaration(entry, name);
-  if (!found) return undefined;
-  if (member === undefined) return docOf(found.node);
-  if (!ts.isInterfaceDeclaration(found.node)) return undefined;
-  const field = found.node.members.find((m) => m.name?.getText(found.file) === member);
-  return field ? docOf(field) : undefined;
 }
 
 /** One property of an exported interface, as its source declares it. */

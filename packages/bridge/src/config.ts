@@ -4,6 +4,7 @@
  * ({ env } or { file }); an inline secret is allowed with a warning. A bad value fails fast,
  * naming its key.
  */
+export { type BridgeEnv, bridgeEnvSchema } from './config/env.ts';
 export { ConfigError } from './config/errors.ts';
 export { type LoadOptions, loadConfig } from './config/load.ts';
 export { isLoopback } from './config/loopback.ts';

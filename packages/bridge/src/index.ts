@@ -1,4 +1,4 @@
-export { createApp, openApiDocument } from './api/index.ts';
+export { createApp, ERROR_STATUS, openApiDocument } from './api/index.ts';
 export { type Bridge, type BridgeOptions, createBridge, VERSION } from './bridge.ts';
 export {
   type CheckReport,
@@ -12,6 +12,7 @@ export {
   type BridgeConfig,
   type BridgeConfigFile,
   bridgeConfigSchema,
+  bridgeEnvSchema,
   ConfigError,
   durationSchema,
   loadConfig,

@@ -117,43 +117,36 @@ export const getInvoicesResponseSchema = z.looseObject({
   invoices: wireInvoiceListSchema,
 });
 
-/** The lower-case, stable status of a normalized invoice. */
-export const invoiceStatusSchema = z.enum([
-  'draft',
-  'unpaid',
-  'paid',
-  'cancelled',
-  'refunded',
-  'collections',
-  'payment_pending',
-]);
+export const invoiceStatusSchema = z
+  .enum(['draft', 'unpaid', 'paid', 'cancelled', 'refunded', 'collections', 'payment_pending'])
+  .meta({ description: 'The lower-case, stable status of a normalized invoice.' });
 export type InvoiceStatus = z.infer<typeof invoiceStatusSchema>;
 
-/** An exact decimal, as a string: money is never a binary float. */
-export const decimalString = z.string().regex(/^-?\d+\.\d+$|^-?\d+$/, 'an exact decimal string');
-/** A calendar date without a zone. */
-export const isoDate = z.iso.date();
-/** An instant with the WHMCS server's explicit UTC offset, e.g. `2024-03-01T09:30:00+01:00`. */
-export const isoDateTime = z.iso.datetime({ offset: true, local: false });
+export const decimalString = z
+  .string()
+  .regex(/^-?\d+\.\d+$|^-?\d+$/, 'an exact decimal string')
+  .meta({ description: 'An exact decimal, as a string: money is never a binary float.' });
+export const isoDate = z.iso.date().meta({ description: 'A calendar date without a zone.' });
+export const isoDateTime = z.iso.datetime({ offset: true, local: false }).meta({
+  description: "An instant with the WHMCS server's explicit UTC offset, e.g. `2024-03-01T09:30:00+01:00`.",
+});
 
 /** The normalized invoice every part of Forecaster Bridge shares. */
 export const invoiceSchema = z.strictObject({
-  /** The id of the WHMCS install (the bridge's source id). */
-  source: z.string().min(1),
-  /** WHMCS's invoice id, unique within a source. */
-  id: z.number().int().positive(),
-  /** The sequential invoice number; null until WHMCS assigns one (display the id instead). */
-  number: z.string().nullable(),
-  /** WHMCS's client id (`userid`). */
-  clientId: z.number().int().nonnegative(),
-  /** The company name, or else first and last name, with HTML entities decoded. */
-  clientName: z.string(),
-  /** The client's first name, entities decoded. */
-  firstName: z.string(),
-  /** The client's last name, entities decoded. */
-  lastName: z.string(),
-  /** The client's company name, entities decoded; empty when none. */
-  companyName: z.string(),
+  source: z.string().min(1).meta({ description: "The id of the WHMCS install (the bridge's source id)." }),
+  id: z.number().int().positive().meta({ description: "WHMCS's invoice id, unique within a source." }),
+  number: z.string().nullable().meta({
+    description: 'The sequential invoice number; null until WHMCS assigns one (display the id instead).',
+  }),
+  clientId: z.number().int().nonnegative().meta({ description: "WHMCS's client id (`userid`)." }),
+  clientName: z
+    .string()
+    .meta({ description: 'The company name, or else first and last name, with HTML entities decoded.' }),
+  firstName: z.string().meta({ description: "The client's first name, entities decoded." }),
+  lastName: z.string().meta({ description: "The client's last name, entities decoded." }),
+  companyName: z
+    .string()
+    .meta({ description: "The client's company name, entities decoded; empty when none." }),
   status: invoiceStatusSchema,
   issueDate: isoDate.nullable(),
   dueDate: isoDate.nullable(),
@@ -163,14 +156,18 @@ export const invoiceSchema = z.strictObject({
   lastCaptureAttemptAt: isoDateTime.nullable(),
   createdAt: isoDateTime.nullable(),
   updatedAt: isoDateTime.nullable(),
-  /** The IANA zone of the WHMCS server, which its zone-less datetimes are in. */
-  timeZone: z.string(),
-  /** The client's currency code, e.g. `USD`: every amount of the invoice is in it. */
-  currency: z.string(),
-  /** How WHMCS writes the currency before an amount, e.g. `$`. */
-  currencyPrefix: z.string(),
-  /** How WHMCS writes the currency after an amount, e.g. ` USD` (often with a leading space). */
-  currencySuffix: z.string(),
+  timeZone: z
+    .string()
+    .meta({ description: 'The IANA zone of the WHMCS server, which its zone-less datetimes are in.' }),
+  currency: z
+    .string()
+    .meta({ description: "The client's currency code, e.g. `USD`: every amount of the invoice is in it." }),
+  currencyPrefix: z
+    .string()
+    .meta({ description: 'How WHMCS writes the currency before an amount, e.g. `$`.' }),
+  currencySuffix: z.string().meta({
+    description: 'How WHMCS writes the currency after an amount, e.g. ` USD` (often with a leading space).',
+  }),
   subtotal: decimalString,
   credit: decimalString,
   tax: decimalString,
@@ -178,12 +175,15 @@ export const invoiceSchema = z.strictObject({
   total: decimalString,
   taxRate: decimalString,
   taxRate2: decimalString,
-  /** The payment gateway's system name, e.g. `paypalcheckout`. */
-  paymentMethod: z.string(),
-  /** The stored pay method used, when WHMCS recorded one. */
-  payMethodId: z.number().int().nullable(),
-  /** The invoice's notes, entities decoded. */
-  notes: z.string(),
+  paymentMethod: z
+    .string()
+    .meta({ description: "The payment gateway's system name, e.g. `paypalcheckout`." }),
+  payMethodId: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'The stored pay method used, when WHMCS recorded one.' }),
+  notes: z.string().meta({ description: "The invoice's notes, entities decoded." }),
 });
 export type Invoice = z.infer<typeof invoiceSchema>;
 

@@ -1,7 +1,14 @@
 export { createApp, openApiDocument } from './app.ts';
 export { changeSchema, changesQuerySchema, changesResponseSchema } from './changes.ts';
 export type { AppDeps } from './deps.ts';
-export { ERROR_CODES, type ErrorBody, type ErrorCode, errorSchema, issueSchema } from './error-schema.ts';
+export {
+  ERROR_CODES,
+  ERROR_STATUS,
+  type ErrorBody,
+  type ErrorCode,
+  errorSchema,
+  issueSchema,
+} from './error-schema.ts';
 export {
   invoiceListQuerySchema,
   invoiceListResponseSchema,

@@ -18,20 +18,19 @@ export const portSchema = z.coerce
   .max(65_535, 'a port number (0-65535)');
 
 export const bridgeEnvSchema = z.object({
-  /** The configuration file, when `--config` is not given. */
-  BRIDGE_CONFIG: optional(z.string()),
-  /** Overrides `listen.port`; the demo's port too. */
-  PORT: optional(portSchema),
-  /** Overrides `listen.host`. */
-  BRIDGE_HOST: optional(z.string()),
-  /** Overrides `dataDir`. */
-  BRIDGE_DATA_DIR: optional(z.string()),
-  /** Overrides `log.level`. */
-  BRIDGE_LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` })),
-  /** One more API token (the demo's token when set). */
-  BRIDGE_TOKEN: optional(z.string()),
-  /** A file of API tokens, one per line (`#` starts a comment). */
-  BRIDGE_TOKENS_FILE: optional(z.string()),
+  BRIDGE_CONFIG: optional(z.string()).meta({
+    description: 'The configuration file, when `--config` is not given.',
+  }),
+  PORT: optional(portSchema).meta({ description: "Overrides `listen.port`; the demo's port too." }),
+  BRIDGE_HOST: optional(z.string()).meta({ description: 'Overrides `listen.host`.' }),
+  BRIDGE_DATA_DIR: optional(z.string()).meta({ description: 'Overrides `dataDir`.' }),
+  BRIDGE_LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` })).meta({
+    description: 'Overrides `log.level`.',
+  }),
+  BRIDGE_TOKEN: optional(z.string()).meta({ description: "One more API token (the demo's token when set)." }),
+  BRIDGE_TOKENS_FILE: optional(z.string()).meta({
+    description: 'A file of API tokens, one per line (`#` starts a comment).',
+  }),
 });
 export type BridgeEnv = z.infer<typeof bridgeEnvSchema>;
 

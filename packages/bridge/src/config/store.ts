@@ -23,20 +23,26 @@ export const storeConfigSchema = z
         description:
           'The connection URL, `postgres://user:password@host:5432/database`; it carries the password, so give it as `{ "env": NAME }` or `{ "file": PATH }`.',
       }),
-      /** TLS to the database. */
       tls: z
         .strictObject({
-          /**
-           * `verify-full` checks the server's certificate and name (the default unless the URL's host
-           * is loopback); `disable` sends in the clear (loopback, or a private network you trust).
-           */
-          mode: z.enum(['verify-full', 'disable']).optional(),
-          /** PEM file of the CA that signed the server's certificate (default: the system's CAs). */
-          caFile: z.string().min(1).optional(),
+          mode: z.enum(['verify-full', 'disable']).optional().meta({
+            description:
+              "`verify-full` checks the server's certificate and name (the default unless the URL's host is loopback); `disable` sends in the clear (loopback, or a private network you trust).",
+          }),
+          caFile: z.string().min(1).optional().meta({
+            description:
+              "PEM file of the CA that signed the server's certificate (default: the system's CAs).",
+          }),
         })
-        .prefault({}),
-      /** Connections this bridge opens at most (each bridge has its own pool). */
-      poolSize: z.number().int().min(2).max(100).default(10),
+        .prefault({})
+        .meta({ description: 'TLS to the database.' }),
+      poolSize: z
+        .number()
+        .int()
+        .min(2)
+        .max(100)
+        .default(10)
+        .meta({ description: 'Connections this bridge opens at most (each bridge has its own pool).' }),
     }),
   ])
   .prefault({ kind: 'sqlite' });

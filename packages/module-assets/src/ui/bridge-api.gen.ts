@@ -4069,45 +4069,94 @@ export type components = {
             }[];
         };
         Invoice: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description An instant with the WHMCS server's explicit UTC offset, e.g. `2024-03-01T09:30:00+01:00`.
+             */
             cancelledAt: string | null;
+            /** @description WHMCS's client id (`userid`). */
             clientId: number;
+            /** @description The company name, or else first and last name, with HTML entities decoded. */
             clientName: string;
+            /** @description The client's company name, entities decoded; empty when none. */
             companyName: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description An instant with the WHMCS server's explicit UTC offset, e.g. `2024-03-01T09:30:00+01:00`.
+             */
             createdAt: string | null;
+            /** @description An exact decimal, as a string: money is never a binary float. */
             credit: string;
+            /** @description The client's currency code, e.g. `USD`: every amount of the invoice is in it. */
             currency: string;
+            /** @description How WHMCS writes the currency before an amount, e.g. `$`. */
             currencyPrefix: string;
+            /** @description How WHMCS writes the currency after an amount, e.g. ` USD` (often with a leading space). */
             currencySuffix: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description A calendar date without a zone.
+             */
             dueDate: string | null;
+            /** @description The client's first name, entities decoded. */
             firstName: string;
+            /** @description WHMCS's invoice id, unique within a source. */
             id: number;
-            /** Format: date */
+            /**
+             * Format: date
+             * @description A calendar date without a zone.
+             */
             issueDate: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description An instant with the WHMCS server's explicit UTC offset, e.g. `2024-03-01T09:30:00+01:00`.
+             */
             lastCaptureAttemptAt: string | null;
+            /** @description The client's last name, entities decoded. */
             lastName: string;
+            /** @description The invoice's notes, entities decoded. */
             notes: string;
+            /** @description The sequential invoice number; null until WHMCS assigns one (display the id instead). */
             number: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description An instant with the WHMCS server's explicit UTC offset, e.g. `2024-03-01T09:30:00+01:00`.
+             */
             paidAt: string | null;
+            /** @description The payment gateway's system name, e.g. `paypalcheckout`. */
             paymentMethod: string;
+            /** @description The stored pay method used, when WHMCS recorded one. */
             payMethodId: number | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description An instant with the WHMCS server's explicit UTC offset, e.g. `2024-03-01T09:30:00+01:00`.
+             */
             refundedAt: string | null;
+            /** @description The id of the WHMCS install (the bridge's source id). */
             source: string;
-            /** @enum {string} */
+            /**
+             * @description The lower-case, stable status of a normalized invoice.
+             * @enum {string}
+             */
             status: "draft" | "unpaid" | "paid" | "cancelled" | "refunded" | "collections" | "payment_pending";
+            /** @description An exact decimal, as a string: money is never a binary float. */
             subtotal: string;
+            /** @description An exact decimal, as a string: money is never a binary float. */
             tax: string;
+            /** @description An exact decimal, as a string: money is never a binary float. */
             tax2: string;
+            /** @description An exact decimal, as a string: money is never a binary float. */
             taxRate: string;
+            /** @description An exact decimal, as a string: money is never a binary float. */
             taxRate2: string;
+            /** @description The IANA zone of the WHMCS server, which its zone-less datetimes are in. */
             timeZone: string;
+            /** @description An exact decimal, as a string: money is never a binary float. */
             total: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description An instant with the WHMCS server's explicit UTC offset, e.g. `2024-03-01T09:30:00+01:00`.
+             */
             updatedAt: string | null;
         };
         /** @description Live invoices (tombstones excluded) by status */
