@@ -47,3 +47,33 @@ describe('the full sync against a WHMCS whose limitnum cap appears mid-walk', ()
     await expectStoreEqualsSim(bridge.store, eu);
   });
 });
+
+describe('the incremental sync against a WHMCS that starts cutting pages short', () => {
+  it('old unpaid invoices paid since the last run are never tombstoned because a list ended early', async () => {
+    const eu = await simSource('eu', { invoices: 3_000, seed: 62 });
+    const sim = eu.served.sim;
+    let cut = 0;
+    const proxy = await rewritingProxy(eu.served.url, new Map(), (form, json) => {
+      if (form.get('action')?.toLowerCase() !== 'getinvoices') return json;
+      const rows = (json.invoices as Rows)?.invoice;
+      if (cut === 0 || !Array.isArray(rows) || rows.length <= cut) return json;
+      return { ...json, numreturned: rows.length - cut, invoices: { invoice: rows.slice(0, -cut) } };
+    });
+    const { file, env } = reliabilityConfig([eu], { pageSize: 100, url: proxy.url });
+    const bridge = await openBridge(file, env);
+    expect((await bridge.engine.run('eu', 'full')).result).toBe('ok');
+    await expectStoreEqualsSim(bridge.store, eu);
+    const stored = (await listedInvoices(bridge.app)).length;
+    // The oldest open invoices leave the open lists (paid): the run must find where they went.
+    const oldUnpaid = [...sim.visibleInvoices()].filter((i) => i.status === 'Unpaid').slice(0, 30);
+    for (const inv of oldUnpaid) sim.payInvoice(inv.id);
+    cut = 3;
+    const run = await bridge.engine.run('eu', 'incremental');
+    expect(run.removed, JSON.stringify(run.error)).toBe(0);
+    expect((await listedInvoices(bridge.app)).length).toBe(stored);
+    cut = 0;
+    const clean = await bridge.engine.run('eu', 'incremental');
+    expect(clean.result, JSON.stringify(clean.error)).toBe('ok');
+    await expectStoreEqualsSim(bridge.store, eu);
+  });
+});

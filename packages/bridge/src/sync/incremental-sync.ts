@@ -66,6 +66,11 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
   });
 
   const seen = new Set<number>();
+  // A list that ended on a short page while WHMCS counted more rows than it listed, beyond the
+  // orphans of the last full walk, may have been cut short (a limitnum cap that started
+  // mid-run): what it did not list is not shown to be gone, and this run tombstones nothing.
+  const orphans = record?.walkState.orphans ?? Number.POSITIVE_INFINITY;
+  let unproven = false;
   const walk = async (
     phase: string,
     filter: { status?: StatusFilter; userId?: number },
@@ -83,6 +88,7 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
       running.progress.phase = phase;
       for (const row of await commitPage(ctx, page, phase, null)) seen.add(row.invoice.id);
       anchor = page.anchor ?? anchor;
+      if (page.evidence?.endedBy === 'end' && page.evidence.shortfall > orphans) unproven = true;
     }
     return anchor;
   };
@@ -116,7 +122,7 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
     const state = (await store.getSource(source.id))?.walkState ?? {};
     await store.saveWalkState(source.id, { ...state, vanishedShare: vanished.length / open.length });
   }
-  if (gone.length) {
+  if (gone.length && !unproven) {
     const live = await store.countFromId(source.id, 0);
     if (gone.length > deleteBudget(source, live, running.allowMassDelete)) {
       throw new SyncRefusedError(
