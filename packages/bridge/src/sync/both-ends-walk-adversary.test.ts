@@ -54,4 +54,27 @@ describe('a walk from both ends against a WHMCS that misbehaves mid-walk', () =>
       }
     }
   });
+
+  it('the newest stored invoice deleted, and the walk up reaching the end before the walk down answered: complete', async () => {
+    // test/facade.test.ts 'never tombstoned invoices' failed so: the walk down's first page
+    // was aborted when the walk up ended, so WHMCS's newest id was unknown: below_stored_max.
+    const list = new FakeInvoiceList(150);
+    for (const id of [5, 77, 150]) list.remove(id);
+    const slowDown: OrderedFetch = async (start, limit, order, signal) => {
+      if (order === 'desc') await new Promise((resolve) => setTimeout(resolve, 50));
+      return list.fetch(start, limit, order, signal);
+    };
+    const ids: number[] = [];
+    let evidence: unknown;
+    for await (const page of walkBothEnds(slowDown, {
+      pageSize: 100,
+      concurrency: 2,
+      expect: { maxId: 150, orphanAllowance: 0 },
+    })) {
+      ids.push(...page.rows.map((r) => Number(r.id)));
+      evidence = page.evidence;
+    }
+    expect(ids).toEqual(list.ids);
+    expect(evidence).toMatchObject({ complete: true, highestId: 149, newestId: 149 });
+  });
 });
