@@ -63,14 +63,15 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
     diagnose: (code, context) => diagnose(code, docsBase(config), context),
     ...options.engine,
   });
-  await engine.start({ schedule: false });
   // Sources created through the API join the file's: in config.sources and in the engine.
   const managedSources = new ManagedSources({ config, store, logger, registrar: engine });
   try {
+    await engine.start({ schedule: false });
     await managedSources.load();
   } catch (err) {
-    // The first read of the store at start: a damaged or unwritable file is named with its fix
-    // (store_corrupt, ...), as a failed sync names it, not thrown as the driver's bare message.
+    // The first reads of the store at start (each source's row, the managed sources): a damaged
+    // or unwritable file is named with its fix (store_corrupt, ...), as a failed sync names it,
+    // not thrown as the driver's bare message.
     await engine.stop();
     await store.close();
     throw classifyStoreError(err, opened.kind === 'sqlite' ? opened.path : '') ?? err;
