@@ -234,6 +234,36 @@ export const trackRecordSchema = z
   })
   .describe('Issued forecasts against the cash collected since');
 
+const eventSteps = {
+  methodA: z.string(),
+  detectedChurn: z.string(),
+  newInvoices: z.string(),
+  payments: z.string(),
+  cancellations: z.string(),
+  methodB: z.string(),
+};
+
+/** One period's change in a reporting currency (compare-converted.ts). */
+export const convertedChangeSchema = z.object({
+  currency: z.string(),
+  rateA: rateUsedSchema.nullable().describe("The rate A is converted at: the latest on A's origin"),
+  rateB: rateUsedSchema.nullable().describe("The rate B is converted at: the latest on B's origin"),
+  expectedA: money.nullable(),
+  expectedB: money.nullable(),
+  difference: z.string().nullable(),
+  byCause: z
+    .object({
+      rates: z.string().describe("A re-valued at B's rate, less A at A's rate"),
+      business: z.string().describe("B less A, both at B's rate"),
+    })
+    .nullable()
+    .describe('null when a rate is missing'),
+  byEvent: z
+    .object({ rates: z.string(), ...eventSteps })
+    .optional()
+    .describe("The business change split by event at B's rate, after the rates step"),
+});
+
 export const forecastComparisonSchema = z.object({
   a: z.number().int(),
   b: z.number().int(),
@@ -253,16 +283,9 @@ export const forecastComparisonSchema = z.object({
         otherBilling: z.string(),
       }),
       /** The same change split by event (when the invoices were at hand): the steps add up to `difference`. */
-      byEvent: z
-        .object({
-          methodA: z.string(),
-          detectedChurn: z.string(),
-          newInvoices: z.string(),
-          payments: z.string(),
-          cancellations: z.string(),
-          methodB: z.string(),
-        })
-        .optional(),
+      byEvent: z.object(eventSteps).optional(),
+      /** With a reporting currency: the change converted, with the rates step apart. */
+      converted: convertedChangeSchema.optional(),
     }),
   ),
   causes: z.record(z.string(), z.string()),

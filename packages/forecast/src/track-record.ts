@@ -1,9 +1,11 @@
 import { formatUnits, toUnits } from '@forecaster/whmcs-client';
 import type { z } from 'zod';
+import { convertedChange, EVENT_ORDER, RATES_STEP } from './compare-converted.ts';
 import { dayOf } from './dates.ts';
 import type { ForecastPeriod } from './forecast.ts';
 import type { LedgerInvoice } from './ledger.ts';
 import { CHANGE_CAUSES, type ChangeCause, explainChange, rowKey } from './model/change-causes.ts';
+import type { RateSet } from './rates.ts';
 import type { forecastComparisonSchema, trackRecordSchema } from './schemas.ts';
 
 /*
@@ -84,6 +86,8 @@ export function compareForecasts(
   b: { id: number; version: string; monthly: readonly ForecastPeriod[]; asOf?: string },
   /** The invoices now: with both origins, each period's change is also split by event (change-causes.ts). */
   ledger?: readonly LedgerInvoice[],
+  /** A reporting currency: each period's change converted, the exchange rate's part apart (compare-converted.ts). */
+  convert?: { rates: RateSet; to: string },
 ): ForecastComparison {
   const key = (r: ForecastPeriod) => rowKey(r.source, r.currency, r.period);
   const before = new Map(a.monthly.map((r) => [key(r), r]));
@@ -116,6 +120,9 @@ export function compareForecasts(
           otherBilling: d(p.parts.otherBilling, r.parts.otherBilling),
         },
         ...eventsOf(byEvent?.get(key(r))),
+        ...(convert && a.asOf && b.asOf
+          ? { converted: converted(convert, r.currency, a.asOf, b.asOf, p, r, byEvent?.get(key(r))) }
+          : {}),
       };
     });
   return {
@@ -129,8 +136,34 @@ export function compareForecasts(
       renewals: 'Series renewed or found churned between the two origins, and renewal rates re-estimated',
       otherBilling: 'The level of new business re-estimated',
     },
-    ...(byEvent ? { events: CHANGE_CAUSES } : {}),
+    ...(byEvent || convert
+      ? { events: { ...(convert ? { rates: RATES_STEP } : {}), ...CHANGE_CAUSES } }
+      : {}),
   };
+}
+
+function converted(
+  convert: { rates: RateSet; to: string },
+  currency: string,
+  asOfA: string,
+  asOfB: string,
+  a: ForecastPeriod,
+  b: ForecastPeriod,
+  events: Record<ChangeCause, bigint> | undefined,
+) {
+  const first = toUnits(a.expected) / CENT_UNITS;
+  const chain = [first];
+  if (events)
+    for (const cause of EVENT_ORDER) chain.push((chain[chain.length - 1] as bigint) + events[cause]);
+  else chain.push(toUnits(b.expected) / CENT_UNITS);
+  return convertedChange(
+    convert.rates,
+    convert.to,
+    currency,
+    { a: dayOf(asOfA), b: dayOf(asOfB) },
+    chain,
+    events ? EVENT_ORDER : null,
+  );
 }
 
 const CENT_UNITS = 100n;

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { normalizeInvoice, type WireInvoice } from '@forecaster/whmcs-client';
@@ -13,8 +13,10 @@ import { createHarness, type Harness } from './testing/harness.ts';
  */
 
 let h: Harness;
+let dataDir: string;
 beforeAll(async () => {
-  h = await createHarness();
+  dataDir = mkdtempSync(join(tmpdir(), 'forecast-routes-'));
+  h = await createHarness({ config: { dataDir } });
   const world = generateWorld({ preset: 'stable', seed: 3, clients: 60, years: 4, start: '2020-07-01' });
   const rows = world.invoicesAsOf(new Date('2024-06-15T12:00:00Z')) as WireInvoice[];
   await h.put(
@@ -24,6 +26,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await h.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function json<T>(path: string): Promise<T> {
@@ -99,6 +102,17 @@ describe('GET /v1/forecast', () => {
     );
     expect(compared.methodVersionChanged).toBe(false);
     expect(compared.periods.every((p) => p.difference === '0.00')).toBe(true);
+    // In a reporting currency: refused without the operator's rates, converted with them.
+    expect((await h.get(`/v1/forecast/compare?a=${id}&b=${id}&convertTo=EUR`)).status).toBe(400);
+    writeFileSync(join(dataDir, 'rates.csv'), 'Date,USD,GBP\n2024-06-14,1.1000,0.8500\n');
+    const converted = await json<{
+      periods: Array<{ currency: string; converted?: { currency: string; byCause: { rates: string } | null } }>;
+      events: Record<string, string>;
+    }>(`/v1/forecast/compare?a=${id}&b=${id}&convertTo=EUR`);
+    const usd = converted.periods.filter((p) => p.currency === 'USD');
+    expect(usd.length).toBeGreaterThan(0);
+    for (const p of usd) expect(p.converted).toMatchObject({ currency: 'EUR', byCause: { rates: '0.00' } });
+    expect(converted.events.rates).toMatch(/exchange rate/);
     expect((await h.get('/v1/forecast/issued/999999')).status).toBe(404);
     expect((await h.get(`/v1/forecast/compare?a=${id}`)).status).toBe(400);
   }, 60_000);

@@ -76,6 +76,7 @@ export const issuedResponseSchema = z
 export const compareQuerySchema = z.strictObject({
   a: integerQuery('a', 'The earlier issued forecast id', 1, 2_000_000_000),
   b: integerQuery('b', 'The later issued forecast id', 1, 2_000_000_000),
+  convertTo: convertToQuery,
 });
 
 export const compareResponseSchema = z.object(forecastComparisonSchema.shape).openapi('ForecastComparison');
@@ -291,12 +292,15 @@ export function forecastRoutes(deps: AppDeps) {
       const b = await issuedOr404(query.b);
       // The split by event replays both origins on today's invoices: only for the same sources.
       const sameSources = a.sources.join(',') === b.sources.join(',');
-      const ledger = sameSources ? (await figuresService(deps).context(b.sources)).ledger : undefined;
+      const service = figuresService(deps);
+      const ledger = sameSources ? (await service.context(b.sources)).ledger : undefined;
+      const convert = await ratesFor(service, query.convertTo);
       return c.json(
         compareForecasts(
           { id: a.id, version: a.version, monthly: monthlyOf(a), asOf: a.asOf },
           { id: b.id, version: b.version, monthly: monthlyOf(b), asOf: b.asOf },
           ledger,
+          convert,
         ),
         200,
       );
