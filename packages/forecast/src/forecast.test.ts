@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dayOf } from './dates.ts';
 import { forecastCash } from './forecast.ts';
 import type { LedgerInvoice } from './ledger.ts';
+import { ledgerColumnsOf } from './ledger-columns.ts';
 import { seededRandom } from './model/random.ts';
 import { forecastSchema } from './schemas.ts';
 import { miniWorld } from './testing/mini-world.ts';
@@ -136,6 +137,23 @@ describe('forecastCash', () => {
     expect(f.method.served.find((s) => s.source === 'eu')?.served).toBe('trailingMean');
     const m = f.monthly.find((r) => r.source === 'eu');
     expect(Number(m?.p90)).toBeCloseTo(Number(m?.expected) * 1.1, 1);
+  });
+
+  it('answers the same bytes from a columnar ledger', () => {
+    // Settled by credit after T, cancelled without a date, a draft: the snapshot's special rows.
+    const l = ledger.map((i, k) =>
+      k % 11 === 0
+        ? { ...i, status: 'draft' as const }
+        : k % 13 === 0 && i.status === 'cancelled'
+          ? { ...i, cancelled: null, updated: null }
+          : k % 17 === 0 && i.paid !== null && i.paid > T
+            ? { ...i, credit: i.total, total: 0n }
+            : i,
+    );
+    const options = { asOf: T, dataAsOf: DATA_AS_OF, months: 12, weeks: 13 };
+    expect(JSON.stringify(forecastCash(ledgerColumnsOf(l), options))).toBe(
+      JSON.stringify(forecastCash(l, options)),
+    );
   });
 
   it("widens the method's band by the factor its own backtest measured, horizon by horizon", () => {

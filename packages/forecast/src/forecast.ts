@@ -3,6 +3,7 @@ import { BASE_CAVEATS, CAVEATS } from './caveats.ts';
 import { compareText } from './collections.ts';
 import { dateOf, monthLabel } from './dates.ts';
 import type { LedgerInvoice } from './ledger.ts';
+import type { LedgerColumns } from './ledger-columns.ts';
 import type { GroupBacktest } from './model/backtest.ts';
 import { type Benchmark, benchmarkForecasts } from './model/benchmarks.ts';
 import { widen } from './model/interval-calibration.ts';
@@ -42,7 +43,10 @@ export interface ForecastOptions {
  *
  * @example forecastCash(ledger, { asOf: dayOf('2024-06-30'), dataAsOf: dayOf('2024-07-01'), months: 12 })
  */
-export function forecastCash(ledger: readonly LedgerInvoice[], options: ForecastOptions): Forecast {
+export function forecastCash(
+  ledger: readonly LedgerInvoice[] | LedgerColumns,
+  options: ForecastOptions,
+): Forecast {
   const runs = runForecast(ledger, {
     asOf: options.asOf,
     months: options.months ?? 12,

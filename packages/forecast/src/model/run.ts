@@ -1,6 +1,7 @@
 import { compareText } from '../collections.ts';
 import { firstDayOfMonth, monthOfDay } from '../dates.ts';
 import type { LedgerInvoice } from '../ledger.ts';
+import type { LedgerColumns } from '../ledger-columns.ts';
 import { forecastGroup, type GroupModel } from './cash-forecast.ts';
 import { widen } from './interval-calibration.ts';
 import { DEFAULT_PARAMS, type ModelParams } from './params.ts';
@@ -77,7 +78,10 @@ export function periodsAt(t: number, months: number, weeks: number) {
 }
 
 /** Runs the forecast at the end of day `asOf` over every source and currency of a ledger. */
-export function runForecast(ledger: readonly LedgerInvoice[], options: RunOptions): GroupRun[] {
+export function runForecast(
+  ledger: readonly LedgerInvoice[] | LedgerColumns,
+  options: RunOptions,
+): GroupRun[] {
   return runOnSnapshot(snapshotColumns(ledger, options.asOf), options);
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dayOf } from '../dates.ts';
 import type { LedgerInvoice } from '../ledger.ts';
+import { ledgerColumnsOf } from '../ledger-columns.ts';
 import { miniWorld } from '../testing/mini-world.ts';
 import { columnsOf, NO_DAY, type SeenColumns, snapshotColumns } from './seen-columns.ts';
 import { snapshotAt } from './snapshot.ts';
@@ -41,6 +42,13 @@ describe('snapshotColumns', () => {
       expect(direct.map((g) => `${g.source}/${g.currency}`)).toEqual(['apac/EUR', 'eu/EUR', 'us/USD']);
       expect(rows(direct)).toEqual(rows(fromObjects));
       expect(direct.reduce((s, g) => s + g.length, 0)).toBe(snapshotAt(ledger, t).length);
+    }
+  });
+
+  it('reads a columnar ledger into the same rows as the object ledger', () => {
+    const columns = ledgerColumnsOf(ledger);
+    for (const t of [dayOf('2020-06-30'), dayOf('2023-01-31'), dayOf('2025-01-01')]) {
+      expect(rows(snapshotColumns(columns, t))).toEqual(rows(snapshotColumns(ledger, t)));
     }
   });
 

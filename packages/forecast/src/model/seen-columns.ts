@@ -1,6 +1,9 @@
 import { compareText } from '../collections.ts';
 import type { LedgerInvoice } from '../ledger.ts';
-import { blankSeen, inSnapshot, type SeenInvoice, seenInto } from './snapshot.ts';
+import { LedgerColumns, NO_DAY, STATUSES } from '../ledger-columns.ts';
+import { blankSeen, inSnapshot, type SeenInvoice, seenInto, UNDATED_CANCEL_LAG } from './snapshot.ts';
+
+export { NO_DAY };
 
 /*
  * The snapshot at T of one source and currency, column by column: what the model reads. A
@@ -8,9 +11,6 @@ import { blankSeen, inSnapshot, type SeenInvoice, seenInto } from './snapshot.ts
  * garbage collector would trace, and each pass of the model would chase through the heap).
  * Rows keep the ledger's order, so every sum adds in the same order as over the objects.
  */
-
-/** A null day (not paid, not cancelled, by T). */
-export const NO_DAY = -2_147_483_648;
 
 /** One group's snapshot (see {@link SeenInvoice} for what each column means). */
 export class SeenColumns {
@@ -109,7 +109,8 @@ export function columnsOf(seen: readonly SeenInvoice[]): SeenColumns[] {
  * The snapshot of a ledger at the end of day `t` as columns: the rows of `snapshotAt`, straight
  * from the ledger, with no object per row.
  */
-export function snapshotColumns(ledger: readonly LedgerInvoice[], t: number): SeenColumns[] {
+export function snapshotColumns(ledger: readonly LedgerInvoice[] | LedgerColumns, t: number): SeenColumns[] {
+  if (ledger instanceof LedgerColumns) return fromLedgerColumns(ledger, t);
   const n = ledger.length;
   const scratch = blankSeen();
   const grouping = new Grouping();
@@ -126,6 +127,68 @@ export function snapshotColumns(ledger: readonly LedgerInvoice[], t: number): Se
     seenInto(ledger[k] as LedgerInvoice, t, scratch);
     (groups[g] as SeenColumns).set(next[g] as number, scratch);
     next[g] = (next[g] as number) + 1;
+  }
+  return groups.sort(byKey);
+}
+
+const DRAFT = STATUSES.indexOf('draft');
+const CANCELLED = STATUSES.indexOf('cancelled');
+/** Status codes whose invoice was settled (paid, later refunded or reversed). */
+const SETTLED = Uint8Array.from(STATUSES, (s) =>
+  s === 'paid' || s === 'refunded' || s === 'collections' ? 1 : 0,
+);
+
+/** {@link snapshotColumns} over a columnar ledger: the rules of `seenInto`, column by column. */
+function fromLedgerColumns(ledger: LedgerColumns, t: number): SeenColumns[] {
+  const n = ledger.length;
+  const { status, issue, paid } = ledger;
+  const kept = (k: number) => {
+    const i = issue[k] as number;
+    if (status[k] === DRAFT || i === NO_DAY || i > t) return false;
+    return SETTLED[status[k] as number] === 0 || paid[k] !== NO_DAY;
+  };
+  const grouping = new Grouping();
+  const groupOf = new Int32Array(n).fill(-1);
+  for (let k = 0; k < n; k++) {
+    if (kept(k))
+      groupOf[k] = grouping.groupOf(
+        ledger.sources[ledger.source[k] as number] as string,
+        ledger.currencies[ledger.currency[k] as number] as string,
+      );
+  }
+  const groups = grouping.columns();
+  const next = new Int32Array(groups.length);
+  for (let k = 0; k < n; k++) {
+    const g = groupOf[k] as number;
+    if (g < 0) continue;
+    const out = groups[g] as SeenColumns;
+    const r = next[g] as number;
+    next[g] = r + 1;
+    const code = status[k] as number;
+    const issued = issue[k] as number;
+    const due = ledger.due[k] === NO_DAY ? issued : (ledger.due[k] as number);
+    const paidOn = paid[k] as number;
+    let seenPaid = NO_DAY;
+    let seenCancelled = NO_DAY;
+    if (SETTLED[code] === 1) seenPaid = paidOn <= t ? paidOn : NO_DAY;
+    else if (code === CANCELLED) {
+      const dated = ledger.cancelled[k] as number;
+      const updated = ledger.updated[k] as number;
+      const on = dated !== NO_DAY ? dated : updated !== NO_DAY ? updated : due + UNDATED_CANCEL_LAG;
+      seenCancelled = on <= t ? on : NO_DAY;
+    }
+    const gross = ledger.gross[k] as number;
+    out.id[r] = ledger.id[k] as number;
+    out.client[r] = ledger.client[k] as number;
+    out.issue[r] = issued;
+    out.due[r] = due;
+    out.paid[r] = seenPaid;
+    out.cancelled[r] = seenCancelled;
+    out.total[r] =
+      seenPaid === NO_DAY && paidOn !== NO_DAY && (ledger.credit[k] as number) > 0
+        ? gross
+        : (ledger.total[k] as number);
+    out.gross[r] = gross;
   }
   return groups.sort(byKey);
 }
