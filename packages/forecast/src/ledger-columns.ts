@@ -109,7 +109,9 @@ function indexOf(index: Map<string, number>, list: string[], value: string): num
  */
 export function ledgerColumnsOf(ledger: readonly LedgerInvoice[]): LedgerColumns {
   const out = new LedgerColumns(ledger.length);
-  ledger.forEach((i, k) => out.set(k, i));
+  ledger.forEach((i, k) => {
+    out.set(k, i);
+  });
   return out;
 }
 

@@ -426,11 +426,26 @@ export function forecastGroup(
   const older = Array.from(monthly.slice(0, window));
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const level = mean(recent);
+  // Growth is carried forward in proportion to how sure it is (empirical Bayes): the year-over-
+  // year log ratio g, against its noise from the months' spread within each year (var(g) is about
+  // cv^2 / window for each of the two means), weighs g^2 / (g^2 + var(g)).
+  const olderMean = mean(older);
+  const logRatio = level > 0 && olderMean > 0 ? Math.log(level / olderMean) : 0;
+  let weight = params.growthWeight;
+  if (params.growthShrink && level > 0 && olderMean > 0) {
+    let spread = 0;
+    for (const x of recent) spread += (x - level) ** 2;
+    for (const x of older) spread += (x - olderMean) ** 2;
+    const cv2 = spread / Math.max(1, 2 * window - 2) / ((level + olderMean) / 2) ** 2;
+    const noise = (2 * cv2) / window;
+    const g2 = logRatio * logRatio;
+    weight *= g2 + noise > 0 ? g2 / (g2 + noise) : 1;
+  }
   const growth =
-    mean(older) > 0
+    olderMean > 0
       ? Math.min(
           1 + params.maxMonthlyGrowth,
-          Math.max(1 - params.maxMonthlyGrowth, (level / mean(older)) ** (1 / window)),
+          Math.max(1 - params.maxMonthlyGrowth, Math.exp((logRatio * weight) / window)),
         )
       : 1;
   // Seasonal index of month m: the same month in each of the last two years over their mean

@@ -10,6 +10,15 @@ export interface ModelParams {
   otherWindowMonths: number;
   /** Bound on the monthly growth of new business carried forward (a ratio, both ways). */
   maxMonthlyGrowth: number;
+  /** Share of the measured year-over-year growth of new business carried forward (log scale). */
+  growthWeight: number;
+  /**
+   * Shrinks that growth by its own noise (cash-forecast.ts): a stable business's lucky or unlucky
+   * year is no trend. Training worlds (12, 1,000 clients, 24 origins), median WAPE 1/3/12 months:
+   * carried in full 16.2/15.4/15.1 %, shrunk 15.8/15.0/13.9 %, halved 15.4/14.5/14.1 % (but the
+   * growing worlds' 12-month WAPE 8.3 -> 11.8 %; shrunk 8.5 %), dropped 14.7/14.0/15.1 %.
+   */
+  growthShrink: boolean;
   /** Pseudo-members pulling a thin renewal rate toward its cycle's pooled rate. */
   renewalPrior: number;
   /** Puts the seasonality of the last two years back into new business. */
@@ -31,6 +40,8 @@ export const DEFAULT_PARAMS: ModelParams = {
   trainingDays: 730,
   otherWindowMonths: 12,
   maxMonthlyGrowth: 0.03,
+  growthWeight: 1,
+  growthShrink: true,
   renewalPrior: 4,
   seasonalOther: true,
   draws: 500,
@@ -39,4 +50,4 @@ export const DEFAULT_PARAMS: ModelParams = {
 };
 
 export const METHOD_NAME = 'invoice-hazard-renewals';
-export const METHOD_VERSION = '1.2.0';
+export const METHOD_VERSION = '1.3.0';
