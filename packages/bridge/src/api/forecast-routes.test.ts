@@ -106,7 +106,10 @@ describe('GET /v1/forecast', () => {
     expect((await h.get(`/v1/forecast/compare?a=${id}&b=${id}&convertTo=EUR`)).status).toBe(400);
     writeFileSync(join(dataDir, 'rates.csv'), 'Date,USD,GBP\n2024-06-14,1.1000,0.8500\n');
     const converted = await json<{
-      periods: Array<{ currency: string; converted?: { currency: string; byCause: { rates: string } | null } }>;
+      periods: Array<{
+        currency: string;
+        converted?: { currency: string; byCause: { rates: string } | null };
+      }>;
       events: Record<string, string>;
     }>(`/v1/forecast/compare?a=${id}&b=${id}&convertTo=EUR`);
     const usd = converted.periods.filter((p) => p.currency === 'USD');

@@ -8,7 +8,8 @@ const growthOf = (ledger: ReturnType<typeof miniWorld>, growthShrink: boolean) =
   const run = runForecast(ledger, { asOf: T, months: 3, weeks: 1, params: { growthShrink } }).find(
     (r) => r.source === 'eu',
   );
-  return (run?.model?.assumptions as { newBusinessMonthlyGrowth: number }).newBusinessMonthlyGrowth;
+  const assumptions = run?.model?.assumptions as { newBusinessMonthlyGrowth: number } | undefined;
+  return assumptions?.newBusinessMonthlyGrowth ?? Number.NaN;
 };
 
 describe('the growth of new business carried forward', () => {
