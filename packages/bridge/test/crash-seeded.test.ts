@@ -175,7 +175,13 @@ describe('seeded SIGKILL during syncs, then a restart', () => {
         latency: { perCallMs: 25 },
       });
       const sim = eu.served.sim;
-      const { file, env, dataDir } = reliabilityConfig([eu], { pageSize: PAGE, timeoutMs: 5000 });
+      // The default walk (both ends), its pages kept at PAGE so that the seeded kill points land
+      // within a run: grown to 1000, a sync of 260 takes three calls.
+      const { file, env, dataDir } = reliabilityConfig([eu], {
+        pageSize: PAGE,
+        timeoutMs: 5000,
+        sync: { maxPageSize: PAGE },
+      });
       const configPath = join(dataDir, 'bridge.json');
       writeFileSync(configPath, JSON.stringify(file));
       const dbPath = join(dataDir, 'bridge.sqlite');
