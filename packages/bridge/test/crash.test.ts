@@ -35,6 +35,9 @@ describe('crash and restart', () => {
   it('SIGKILL in the middle of a full sync, then a restart, ends with exactly the simulator’s data', async () => {
     const eu = await simSource('eu', { seed: 77, invoices: 4000, clients: 150, latency: { perCallMs: 15 } });
     const { file, env, dataDir } = configFor([eu]);
+    // The default walk (both ends), its pages kept at 100: grown to 1000, eight pages from both
+    // ends would cover the list, and no id would be ahead of the walk when it is killed.
+    file.sources = file.sources!.map((source) => ({ ...source, sync: { maxPageSize: 100 } }));
     const configPath = join(dataDir, 'bridge.json');
     writeFileSync(configPath, JSON.stringify(file));
     const sim = eu.served.sim;
@@ -43,10 +46,11 @@ describe('crash and restart', () => {
     // Kill it hard once a handful of pages have been written, with edits under way.
     await waitFor(() => sim.requests.filter((r) => r.status === 200).length >= 8);
     const all = [...sim.visibleInvoices()];
-    // Edits ahead of the walk are part of this run. (One deleted behind it is the next full
-    // sync's to find, crash or not: a walk cannot see what vanished after it passed.)
-    sim.deleteInvoice(all[3000]!.id);
-    sim.payInvoice(all.find((i, n) => n > 3000 && i.status === 'Unpaid')!.id);
+    // Edits ahead of the walk are part of this run: the middle, where the two ends have not yet
+    // been (the simulator answers in this process, so no page lands before the kill). One deleted
+    // behind an end is the next full sync's to find, crash or not.
+    sim.deleteInvoice(all[2000]!.id);
+    sim.payInvoice(all.find((i, n) => n > 2000 && n < 2600 && i.status === 'Unpaid')!.id);
     sim.addInvoice();
     first.child.kill('SIGKILL');
     expect(await first.exit).toBeNull();
