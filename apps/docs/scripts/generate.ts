@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -8,6 +7,12 @@ import {
   renderTroubleshootingMarkdown,
   setupGuide,
 } from '@forecaster/module-assets';
+import {
+  getInvoicesParamsSchema,
+  invoicesOptionsSchema,
+  retryPolicySchema,
+  whmcsClientOptionsSchema,
+} from '@forecaster/whmcs-client';
 import { openApiDocument } from './bridge.ts';
 import { generatedPage } from './markdown.ts';
 import { renderApiMarkdown } from './render-api.ts';
@@ -20,7 +25,7 @@ import {
 } from './render-config.ts';
 import { invoiceJsonSchema, renderInvoiceMarkdown } from './render-invoice.ts';
 import { renderModuleErrorsTable, renderModuleOperationsTable } from './render-module.ts';
-import { interfaceMembers } from './source-docs.ts';
+import { schemaMembers } from './schema-members.ts';
 
 /*
  * Writes every generated page of the site into src/ before `vitepress build`, from the real
@@ -69,9 +74,6 @@ export function reliabilityPage(root = REPO_ROOT, srcDir = SRC_DIR): string {
 
 /** Every generated file, rendered in memory. */
 export async function generatedFiles(): Promise<GeneratedFile[]> {
-  const require = createRequire(import.meta.url);
-  const clientEntry = require.resolve('@forecaster/whmcs-client');
-
   const variables = environmentVariables();
   const problems = probeEnvironment(variables);
   if (problems.length > 0) {
@@ -107,11 +109,11 @@ export async function generatedFiles(): Promise<GeneratedFile[]> {
     },
     { path: 'reliability.md', content: reliabilityPage() },
     ...Object.entries({
-      'client-options': renderMembersTable(interfaceMembers(clientEntry, 'WhmcsClientOptions')),
-      'get-invoices-params': renderMembersTable(interfaceMembers(clientEntry, 'GetInvoicesParams')),
-      'invoices-options': renderMembersTable(interfaceMembers(clientEntry, 'InvoicesOptions')),
+      'client-options': renderMembersTable(schemaMembers(whmcsClientOptionsSchema)),
+      'get-invoices-params': renderMembersTable(schemaMembers(getInvoicesParamsSchema)),
+      'invoices-options': renderMembersTable(schemaMembers(invoicesOptionsSchema)),
       'client-errors': renderClientErrorsTable(),
-      'retry-policy': renderRetryPolicyTable(interfaceMembers(clientEntry, 'RetryPolicy')),
+      'retry-policy': renderRetryPolicyTable(schemaMembers(retryPolicySchema)),
       'module-operations': renderModuleOperationsTable(),
       'module-errors': renderModuleErrorsTable(),
     }).map(([name, content]) => ({ path: `${PARTS_DIR}/${name}.md`, content: `${content}\n` })),

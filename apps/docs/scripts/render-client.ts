@@ -1,16 +1,16 @@
 import { DIAGNOSTIC_CODES, diagnosticFor } from '@forecaster/module-assets';
 import { defaultRetryPolicy, NEVER_RETRY_CODES, WHMCS_ERROR_CODES } from '@forecaster/whmcs-client';
 import { code, prose, table } from './markdown.ts';
-import type { InterfaceMember } from './source-docs.ts';
+import type { SchemaMember } from './schema-members.ts';
 
 /*
- * The tables of the hand-written client page, from the client itself: its option interfaces (types
- * and TSDoc as the source declares them), its error codes with what the diagnostics catalogue says
+ * The tables of the hand-written client page, from the client itself: its option schemas (types
+ * and descriptions as the schemas declare them), its error codes with what the diagnostics catalogue says
  * of each, and its default retry policy. The page includes them as partials.
  */
 
-/** An interface's properties as a table: name, type, TSDoc. */
-export function renderMembersTable(members: readonly InterfaceMember[]): string {
+/** An options schema's fields as a table: name, type, description. */
+export function renderMembersTable(members: readonly SchemaMember[]): string {
   return table(
     ['Option', 'Type', 'Description'],
     members.map((m) => [
@@ -46,8 +46,8 @@ export function renderClientErrorsTable(): string {
   );
 }
 
-/** The default retry policy, value by value, each with its TSDoc from `RetryPolicy`. */
-export function renderRetryPolicyTable(members: readonly InterfaceMember[]): string {
+/** The default retry policy, value by value, each with its description from `retryPolicySchema`. */
+export function renderRetryPolicyTable(members: readonly SchemaMember[]): string {
   const docs = new Map(members.map((m) => [m.name, m.doc ?? '']));
   return table(
     ['Setting', 'Default', 'Meaning'],

@@ -1,10 +1,7 @@
 import { md5 } from 'js-md5';
+import type { WhmcsCredentials } from './options.ts';
 
-/** API credentials (WHMCS 7.2+), or a legacy admin login. */
-export type WhmcsCredentials =
-  | { identifier: string; secret: string }
-  | { username: string; password: string }
-  | { username: string; passwordHash: string };
+export type { WhmcsCredentials } from './options.ts';
 
 const MD5_HEX = /^[a-f0-9]{32}$/i;
 

@@ -1,5 +1,13 @@
 import type { z } from 'zod';
 import {
+  checkOptions,
+  type GetInvoicesParams,
+  getInvoicesParamsSchema,
+  type InvoicesOptions,
+  invoicesOptionsSchema,
+  type WhmcsClientOptions,
+} from './options.ts';
+import {
   type PageProgress,
   type WalkAnchor,
   type WalkExpectation,
@@ -7,23 +15,9 @@ import {
   walkById,
 } from './paginate.ts';
 import { getInvoicesResponseSchema, type StatusFilter, type WireInvoice } from './schemas.ts';
-import { createTransport, type Params, type WhmcsClientOptions } from './transport.ts';
+import { createTransport, type Params } from './transport.ts';
 
-export type InvoiceOrderBy = 'id' | 'invoicenumber' | 'date' | 'duedate' | 'total' | 'status';
-
-export interface GetInvoicesParams {
-  /** Offset of the first row (default 0). */
-  limitStart?: number;
-  /** Rows per page (WHMCS's default is 25; it has no cap, but huge pages can exhaust PHP). */
-  limitNum?: number;
-  /** Only this client's invoices. */
-  userId?: number;
-  /** One of the seven statuses, or `Overdue` (Unpaid and past due in WHMCS's zone). */
-  status?: StatusFilter;
-  orderBy?: InvoiceOrderBy;
-  order?: 'asc' | 'desc';
-  signal?: AbortSignal;
-}
+export type { GetInvoicesParams, InvoiceOrderBy, InvoicesOptions } from './options.ts';
 
 export interface InvoicesPage {
   /** Counts invoices whose client was deleted, which never appear in pages. */
@@ -31,34 +25,6 @@ export interface InvoicesPage {
   startNumber: number;
   /** The rows exactly as WHMCS sent them (unknown fields kept). */
   invoices: WireInvoice[];
-}
-
-export interface InvoicesOptions {
-  userId?: number;
-  status?: StatusFilter;
-  /** Rows per page; default 250. */
-  pageSize?: number;
-  /** Pages in flight at once; default 1, at most 16. */
-  concurrency?: number;
-  /** `asc` (default) from the oldest id; `desc` from the newest. */
-  order?: 'asc' | 'desc';
-  /** With `order: 'desc'`: stop at the first id at or below this high-water mark. */
-  stopAtOrBelowId?: number;
-  /** With `order: 'asc'`: stop at the first id at or above this one. */
-  stopAtOrAboveId?: number;
-  /** Resume after a page's anchor (from {@link WhmcsClient.invoicePages}) instead of the start. */
-  resumeFrom?: WalkAnchor;
-  /**
-   * What the caller already knows (the highest id it ever stored, the orphans WHMCS counts):
-   * the walk's last page then carries `evidence` only if it saw the whole list, and the walk
-   * throws `incomplete_walk` otherwise. Pass it on every walk you delete on the word of.
-   */
-  expect?: WalkExpectation;
-  /** Hard ceiling on calls for this walk; by default derived from `totalresults` and `pageSize`. */
-  maxCalls?: number;
-  signal?: AbortSignal;
-  /** Called after every page, for progress bars. */
-  onPage?: (progress: PageProgress) => void;
 }
 
 export interface WhmcsClient {
@@ -86,7 +52,6 @@ export interface WhmcsClient {
 }
 
 const DEFAULT_PAGE_SIZE = 250;
-const MAX_CONCURRENCY = 16;
 
 /**
  * Creates a WHMCS API client. Every call is a form-encoded POST with `responsetype=json`;
@@ -102,7 +67,8 @@ const MAX_CONCURRENCY = 16;
 export function createWhmcsClient(options: WhmcsClientOptions): WhmcsClient {
   const transport = createTransport(options);
 
-  async function getInvoices(params: GetInvoicesParams = {}): Promise<InvoicesPage> {
+  async function getInvoices(given: GetInvoicesParams = {}): Promise<InvoicesPage> {
+    const params = checkOptions(getInvoicesParamsSchema, given, 'params');
     const body = await transport.call(
       'GetInvoices',
       {
@@ -123,14 +89,10 @@ export function createWhmcsClient(options: WhmcsClientOptions): WhmcsClient {
     };
   }
 
-  function invoicePages(opts: InvoicesOptions = {}): AsyncIterable<WalkPage> {
+  function invoicePages(given: InvoicesOptions = {}): AsyncIterable<WalkPage> {
+    const opts = checkOptions(invoicesOptionsSchema, given, 'options');
     const pageSize = opts.pageSize ?? DEFAULT_PAGE_SIZE;
     const concurrency = opts.concurrency ?? 1;
-    if (!Number.isInteger(pageSize) || pageSize < 1)
-      throw new RangeError('pageSize: must be a positive integer');
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-      throw new RangeError(`concurrency: must be an integer from 1 to ${MAX_CONCURRENCY}`);
-    }
     const order = opts.order ?? 'asc';
     return walkById(
       async (start, limit, signal) => {

@@ -30,6 +30,13 @@ export {
 export { formatUnits, toUnits, UNITS_PER_WHOLE } from './money.ts';
 export { type NormalizeContext, normalizeInvoice } from './normalize.ts';
 export {
+  getInvoicesParamsSchema,
+  invoiceOrderBySchema,
+  invoicesOptionsSchema,
+  retryPolicySchema,
+  whmcsClientOptionsSchema,
+} from './options.ts';
+export {
   defaultMaxCalls,
   type Page,
   type PageProgress,

@@ -1,22 +1,7 @@
 import { NEVER_RETRY_CODES, type WhmcsError, type WhmcsErrorCode } from './errors.ts';
+import type { RetryPolicy } from './options.ts';
 
-/**
- * When a failed call is tried again, as data. Override any part through `retry` in the
- * client options; `retry: false` turns retries off.
- */
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  attempts: number;
-  /** Error codes worth another attempt: a failure on the way, not a refusal by WHMCS. */
-  codes: readonly WhmcsErrorCode[];
-  /** HTTP statuses (of `http_error` answers) worth another attempt. */
-  statuses: readonly number[];
-  /** Backoff before attempt n+1: `min(maxDelayMs, baseDelayMs * 2^(n-1))`, full jitter. */
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** A `Retry-After` longer than this is not waited for: the error is thrown instead. */
-  maxRetryAfterMs: number;
-}
+export type { RetryPolicy } from './options.ts';
 
 export const defaultRetryPolicy: Readonly<RetryPolicy> = Object.freeze<RetryPolicy>({
   // Four attempts ride out a restarting PHP-FPM or a proxy hiccup without hammering WHMCS.

@@ -1,45 +1,16 @@
 import type { z } from 'zod';
 import { createAttempt, isWhmcsError, type Params } from './attempt.ts';
-import type { WhmcsCredentials } from './auth-params.ts';
 import { authParams } from './auth-params.ts';
 import { resolveApiUrl } from './endpoint.ts';
 import { type WhmcsError, WhmcsResponseError } from './errors.ts';
+import { checkOptions, type WhmcsClientOptions, whmcsClientOptionsSchema } from './options.ts';
 import { createRedactor } from './redact.ts';
 import { type RetryPolicy, resolveRetryPolicy, retryDelay } from './retry.ts';
 import { mostSpecificIssue } from './zod-issues.ts';
 
 export type { Params } from './attempt.ts';
-export type { WhmcsCredentials } from './auth-params.ts';
-
-/** What the transport reports after every attempt, for metrics and logs (never a secret). */
-export interface CallEvent {
-  action: string;
-  attempt: number;
-  durationMs: number;
-  status?: number;
-  error?: WhmcsError;
-  /** Set when the attempt failed and another one follows after this many milliseconds. */
-  retryInMs?: number;
-}
-
-export interface WhmcsClientOptions {
-  /** The WHMCS root or its `includes/api.php` URL. */
-  url: string;
-  credentials: WhmcsCredentials;
-  /** `$api_access_key` from WHMCS's configuration.php: lets the call skip the IP allowlist. */
-  accessKey?: string;
-  /** Per attempt. Default 30000. */
-  timeoutMs?: number;
-  /** Overrides parts of {@link defaultRetryPolicy}; `false` disables retries. */
-  retry?: Partial<RetryPolicy> | false;
-  /** Any WHATWG fetch: the global one by default. */
-  fetch?: typeof globalThis.fetch;
-  userAgent?: string;
-  /** Called after every attempt. */
-  onCall?: (event: CallEvent) => void;
-  /** The largest answer read, in bytes; a larger one fails with `response_too_large`. Default 32 MB. */
-  maxResponseBytes?: number;
-}
+export type { CallEvent } from './call-event.ts';
+export type { WhmcsClientOptions, WhmcsCredentials } from './options.ts';
 
 export interface Transport {
   readonly endpoint: string;
@@ -61,7 +32,8 @@ const DEFAULT_USER_AGENT = 'forecaster-whmcs-client/0.1';
  * Attempt and retry: one action through {@link createAttempt}, parsed with its schema, tried
  * again as {@link RetryPolicy} says, every attempt reported to `onCall`.
  */
-export function createTransport(options: WhmcsClientOptions): Transport {
+export function createTransport(given: WhmcsClientOptions): Transport {
+  const options = checkOptions(whmcsClientOptionsSchema, given, 'options');
   const endpoint = resolveApiUrl(options.url).toString();
   const auth = authParams(options.credentials);
   const secrets = [...Object.values(auth.secrets), options.accessKey].filter(
