@@ -8,7 +8,6 @@ import type { BridgeConfig } from './config.ts';
 import { diagnose } from './diagnose.ts';
 import { docsBase } from './docs/docs-base.ts';
 import { createFacade } from './facade/index.ts';
-import { AttachmentFiles } from './ledger/attachment-files.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { ManagedSources } from './sources/managed-sources.ts';
@@ -100,9 +99,10 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
     metrics,
     app,
     async listen() {
-      // Files of uploads that a crash cut off before their rows committed.
-      await new AttachmentFiles(config.dataDir)
-        .sweep(() => store.ledger.attachmentContents())
+      // Contents of uploads that a crash cut off before their rows committed.
+      await store
+        .attachmentBytes(config.dataDir)
+        .sweep()
         .then((removed) => removed && logger.info({ removed }, 'removed orphan attachment files'))
         .catch((err) => logger.warn({ err }, 'orphan attachment files were not swept'));
       await engine.start();

@@ -3,11 +3,11 @@ import { basename } from 'node:path';
 import { z } from '@hono/zod-openapi';
 import {
   ATTACHMENT_TYPES,
-  AttachmentFiles,
   MAX_ATTACHMENT_BYTES,
   MAX_FILES_PER_UPLOAD,
   sniffType,
 } from '../ledger/attachment-files.ts';
+import type { AttachmentBytes } from '../store/attachment-bytes.ts';
 import type { AttachmentRow } from '../store/ledger.ts';
 import type { AppDeps } from './deps.ts';
 import { errorContent, errorResponses, type RequestIssue } from './error-schema.ts';
@@ -18,7 +18,7 @@ import { etagOf, expectedVersion, runWrite, writeErrorResponses } from './write-
 /*
  * Attachments on commitments and cost entries: contracts and invoices as PDF (or a scan as PNG
  * or JPEG), several per upload, checked by their content, stored content-addressed in the data
- * directory. They are served only to a token, by a random id: never at a guessable URL.
+ * directory (SQLite) or the database (PostgreSQL: every bridge serves every upload). They are served only to a token, by a random id: never at a guessable URL.
  */
 
 /** Attachments are immutable: one version, so a DELETE's If-Match says which record it read. */
@@ -76,12 +76,17 @@ function cleanName(name: string): string {
   return (plain || 'attachment').slice(0, 200);
 }
 
-/** The attachments' files, told which contents the store's rows name (to remove orphans). */
-export const attachmentFilesOf = (deps: Pick<AppDeps, 'config' | 'store'>) =>
-  new AttachmentFiles(deps.config.dataDir).referencedBy(() => deps.store.ledger.attachmentContents());
+/**
+ * Where the attachments' bytes live: the data directory's files, or the shared database. Asked
+ * at the first request (describing the API builds the routes without a store).
+ */
+function attachmentBytesOf(deps: Pick<AppDeps, 'config' | 'store'>): () => AttachmentBytes {
+  let bytes: AttachmentBytes | undefined;
+  return () => (bytes ??= deps.store.attachmentBytes(deps.config.dataDir));
+}
 
 function ownerRoutes(deps: AppDeps, kind: AttachmentRow['ownerKind'], noun: string) {
-  const files = attachmentFilesOf(deps);
+  const files = attachmentBytesOf(deps);
   const owner = (tx: Parameters<Parameters<typeof deps.store.ledger.read>[0]>[0], id: string) => {
     const record = tx.get(kind, id);
     if (!record || record.deletedAt) throw notFound(`no live ${noun} "${id}"`);
@@ -170,7 +175,7 @@ function ownerRoutes(deps: AppDeps, kind: AttachmentRow['ownerKind'], noun: stri
         checked.push({ name, bytes, type: sniffed });
       }
       if (issues.length) throw invalidRequest(issues);
-      const held = await files.hold(checked.map((f) => f.bytes));
+      const held = await files().hold(checked.map((f) => f.bytes));
       const stored = checked.map((f, i) => ({ ...f, ...held.stored[i]! }));
       const input = stored.map((f) => ({ name: f.name, sha256: f.sha256 }));
       let committed = false;
@@ -263,13 +268,13 @@ const remove = v1Route({
 
 /** `/v1/attachments/{id}`: download and removal. */
 export function attachmentsRoutes(deps: AppDeps) {
-  const files = attachmentFilesOf(deps);
+  const files = attachmentBytesOf(deps);
   return createRouter()
     .openapi(download, async (c) => {
       const { id } = c.req.valid('param');
       const row = await deps.store.ledger.read((tx) => tx.attachment(id));
       if (!row || row.deletedAt) throw notFound(`no attachment "${id}"`);
-      const bytes = await files.read(row.sha256);
+      const bytes = await files().read(row.sha256);
       return c.body(new Uint8Array(bytes), 200, {
         'Content-Type': row.contentType,
         'Content-Length': String(bytes.length),

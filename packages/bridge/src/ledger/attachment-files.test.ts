@@ -35,7 +35,7 @@ describe('attachment files', () => {
   });
 
   it('the sweep removes old unnamed files and leftover parts, nothing recent or named', async () => {
-    const store = new AttachmentFiles(dataDir);
+    const store = new AttachmentFiles(dataDir).referencedBy(async () => new Set([named.stored[0]!.sha256]));
     const named = await store.hold([bytes('named')]);
     const orphan = await store.hold([bytes('orphan')]);
     const recent = await store.hold([bytes('recent')]);
@@ -50,7 +50,7 @@ describe('attachment files', () => {
       utimesSync(join(shard(sha), sha), old, old);
     }
     utimesSync(part, old, old);
-    const removed = await store.sweep(async () => new Set([named.stored[0]!.sha256]));
+    const removed = await store.sweep();
     expect(removed).toBe(2);
     expect(files()).toEqual([named.stored[0]!.sha256, recent.stored[0]!.sha256].sort());
   });

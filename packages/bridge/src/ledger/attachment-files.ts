@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { AttachmentBytes, HeldContents } from '../store/attachment-bytes.ts';
 
 /*
  * Attachments' bytes (contracts, invoices) in the data directory, content-addressed: the file's
@@ -46,7 +47,7 @@ const GUARDS = new Map<string, Guards>();
 /** A file left by an upload that never committed is removed by the sweep once this old. */
 export const ORPHAN_AGE_MS = 3_600_000;
 
-export class AttachmentFiles {
+export class AttachmentFiles implements AttachmentBytes {
   readonly #dir: string;
   readonly #guards: Guards;
 
@@ -82,10 +83,7 @@ export class AttachmentFiles {
    * wrote whose metadata never committed is removed then (unless another upload holds it or a
    * row names it), so a failed transaction leaves no orphan behind.
    */
-  async hold(contents: Uint8Array[]): Promise<{
-    stored: Array<{ sha256: string; size: number }>;
-    release: (committed: boolean) => Promise<void>;
-  }> {
+  async hold(contents: Uint8Array[]): Promise<HeldContents> {
     const stored: Array<{ sha256: string; size: number; created: boolean }> = [];
     let released = false;
     const release = async (committed: boolean, referenced?: () => Promise<Set<string>>) => {
@@ -135,7 +133,10 @@ export class AttachmentFiles {
    * Removes files no row names that are older than {@link ORPHAN_AGE_MS} (a crash between
    * writing a file and committing its row), and leftover `.part` files. Answers how many.
    */
-  async sweep(referenced: () => Promise<Set<string>>, nowMs = Date.now()): Promise<number> {
+  async sweep(nowMs = Date.now()): Promise<number> {
+    const referenced = this.#referenced;
+    // Without the rows' names every old file would look like an orphan.
+    if (!referenced) throw new Error('the sweep needs referencedBy(): which contents rows name');
     let removed = 0;
     const shards = await readdir(this.#dir).catch(() => [] as string[]);
     for (const shard of shards.filter((s) => /^[0-9a-f]{2}$/.test(s))) {

@@ -1,4 +1,5 @@
 import type { Database as Db } from 'better-sqlite3';
+import { attachmentBlobsMigration } from './attachment-blobs-migration.ts';
 import { backtestMigration } from './backtest-migration.ts';
 import { banMigration } from './ban-migration.ts';
 import { StoreError } from './errors.ts';
@@ -171,6 +172,7 @@ export const MIGRATIONS: readonly Migration[] = [
   managedSourcesMigration,
   backtestMigration,
   invoicesV11Migration,
+  attachmentBlobsMigration,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

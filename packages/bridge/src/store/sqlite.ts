@@ -1,5 +1,6 @@
 import type { InvoiceStatus, WireInvoice } from '@forecaster/whmcs-client';
 import type { Database as Db } from 'better-sqlite3';
+import { AttachmentFiles } from '../ledger/attachment-files.ts';
 import type { BanLedger } from './ban-ledger.ts';
 import type { ForecastLog } from './forecast-log.ts';
 import type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
@@ -100,6 +101,10 @@ class SqliteStoreImpl implements SqliteStore {
   readonly #reads: SqliteInvoiceReads;
   readonly #feed: SqliteChangeFeed;
   readonly #whmcs: SqliteWhmcsOrder;
+
+  attachmentBytes(dataDir: string): AttachmentFiles {
+    return new AttachmentFiles(dataDir).referencedBy(() => this.ledger.attachmentContents());
+  }
 
   constructor(
     db: Db,

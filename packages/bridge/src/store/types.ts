@@ -5,6 +5,7 @@ import type {
   WalkAnchor,
   WireInvoice,
 } from '@forecaster/whmcs-client';
+import type { AttachmentBytes } from './attachment-bytes.ts';
 import type { BanLedger } from './ban-ledger.ts';
 import type { ForecastLog } from './forecast-log.ts';
 import type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
@@ -171,6 +172,11 @@ export interface Store {
   readonly loginGate: LoginGate;
   /** The WHMCS facade's failed logins and bans by caller address. */
   readonly facadeBans: BanLedger;
+  /**
+   * Where attachments' bytes live: files in `dataDir` (SQLite), or the database, so that every
+   * bridge on it serves every upload (PostgreSQL).
+   */
+  attachmentBytes(dataDir: string): AttachmentBytes;
 
   /**
    * Takes the source's sync lease (one syncing process per source, across processes and

@@ -265,6 +265,22 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       ALTER TABLE invoices ADD COLUMN raw_full smallint NOT NULL DEFAULT 1 CHECK (raw_full IN (0, 1));
     `,
   },
+  {
+    version: 16,
+    name: 'attachment bytes in the database (PostgreSQL)',
+    // Every bridge on the database serves every upload (postgres/attachment-blobs.ts). PDFs and
+    // images are compressed already: EXTERNAL stores them out of line without trying again.
+    sql: `
+      CREATE TABLE attachment_blobs (
+        sha256  text COLLATE "C" PRIMARY KEY CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+        size    integer NOT NULL CHECK (size >= 0),
+        bytes   bytea NOT NULL,
+        pins    integer NOT NULL DEFAULT 0 CHECK (pins >= 0),
+        held_at text NOT NULL
+      );
+      ALTER TABLE attachment_blobs ALTER COLUMN bytes SET STORAGE EXTERNAL;
+    `,
+  },
 ];
 
 export const POSTGRES_LATEST_VERSION = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

@@ -6,6 +6,7 @@ import {
   type WireInvoice,
 } from '@forecaster/whmcs-client';
 import type pg from 'pg';
+import type { AttachmentBytes } from '../attachment-bytes.ts';
 import type { BanLedger } from '../ban-ledger.ts';
 import type { ForecastLog } from '../forecast-log.ts';
 import type { AcquireResult, LeaseHolder, SyncLease } from '../lease.ts';
@@ -53,6 +54,7 @@ import type {
   WhmcsOrder,
   WhmcsOrderQuery,
 } from '../types.ts';
+import { postgresAttachmentBlobs } from './attachment-blobs.ts';
 import { createPostgresBanLedger } from './ban-ledger.ts';
 import { createPostgresForecastLog } from './forecast-log.ts';
 import { type PendingRow, upsertInvoices, writeRevenue } from './invoice-writes.ts';
@@ -142,6 +144,10 @@ class PostgresStoreImpl implements PostgresStore {
     this.facadeBans = createPostgresBanLedger(pool);
     this.forecasts = createPostgresForecastLog(pool, clock);
     this.managedSources = createPostgresManagedSources(pool, clock);
+  }
+
+  attachmentBytes(dataDir: string): AttachmentBytes {
+    return postgresAttachmentBlobs(this.#pool, dataDir, this.#clock);
   }
 
   // Sources
