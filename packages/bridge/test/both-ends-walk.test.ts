@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectStoreEqualsSim, simSource } from './harness.ts';
-import { listedInvoices, openBridge, reliabilityConfig } from './reliability-support.ts';
+import { AUTH, listedInvoices, openBridge, reliabilityConfig } from './reliability-support.ts';
 import { rewritingProxy } from './rewriting-proxy.ts';
 
 /*
@@ -45,7 +45,8 @@ describe('the full sync from both ends against a WHMCS that misbehaves', () => {
     });
     const { file, env } = reliabilityConfig([eu], { pageSize: 200, url: blind.url });
     const bridge = await openBridge(file, env);
-    expect((await bridge.engine.run('eu', 'full')).result).toBe('ok');
+    const first = await bridge.engine.run('eu', 'full');
+    expect({ result: first.result, walk: first.walk }).toEqual({ result: 'ok', walk: 'up' });
     await expectStoreEqualsSim(bridge.store, eu);
     const victims = [...eu.served.sim.visibleInvoices()].slice(100, 110).map((i) => i.id);
     for (const id of victims) eu.served.sim.deleteInvoice(id);
@@ -53,6 +54,58 @@ describe('the full sync from both ends against a WHMCS that misbehaves', () => {
     expect(again.result, JSON.stringify(again.error)).toBe('ok');
     expect(again.removed).toBe(10);
     await expectStoreEqualsSim(bridge.store, eu);
+  });
+
+  it('honours `order=desc` but ignores `asc` (answers it newest first): the walk down alone, named in the run; exact; a cut bottom deletes nothing', async () => {
+    const eu = await simSource('eu', { invoices: 1_500, seed: 45 });
+    const sim = eu.served.sim;
+    let cutBottom = 0;
+    let ascSent = 0;
+    const proxy = await rewritingProxy(
+      eu.served.url,
+      new Map(),
+      (form, json) => {
+        const rows = (json.invoices as { invoice?: Array<{ id: number }> })?.invoice;
+        if (!cutBottom || !Array.isArray(rows) || form.get('action')?.toLowerCase() !== 'getinvoices')
+          return json;
+        // The page that reaches the oldest invoice loses its last rows: a bottom cut short.
+        const oldest = [...sim.visibleInvoices()][0]!.id;
+        if (!rows.some((r) => Number(r.id) === oldest)) return json;
+        return { ...json, invoices: { invoice: rows.slice(0, -cutBottom) } };
+      },
+      (form) => {
+        if (form.get('order') !== 'asc') return;
+        ascSent++;
+        form.set('order', 'desc');
+      },
+    );
+    const { file, env } = reliabilityConfig([eu], { pageSize: 100, url: proxy.url });
+    const bridge = await openBridge(file, env);
+    const first = await bridge.engine.run('eu', 'full');
+    expect(first.result, JSON.stringify(first.error)).toBe('ok');
+    expect(first.walk).toBe('down');
+    expect(ascSent).toBe(2);
+    await expectStoreEqualsSim(bridge.store, eu);
+    // Deleted in WHMCS: the oldest, one in the middle and the newest. Found, and nothing else.
+    const all = [...sim.visibleInvoices()].map((i) => i.id);
+    for (const id of [all[0]!, all[700]!, all.at(-1)!]) sim.deleteInvoice(id);
+    const second = await bridge.engine.run('eu', 'full');
+    expect(second.result, JSON.stringify(second.error)).toBe('ok');
+    expect({ removed: second.removed, walk: second.walk }).toEqual({ removed: 3, walk: 'down' });
+    await expectStoreEqualsSim(bridge.store, eu);
+    // The bottom cut short by 5 rows: within the delete budget (150), but not the 0 orphans the last
+    // walk counted. Nothing deleted.
+    const stored = (await listedInvoices(bridge.app)).length;
+    cutBottom = 5;
+    const cut = await bridge.engine.run('eu', 'full');
+    expect(cut.result).toBe('failed');
+    expect(cut.error?.code).toBe('incomplete_walk');
+    expect(cut.removed).toBe(0);
+    expect((await listedInvoices(bridge.app)).length).toBe(stored);
+    const view = await bridge.app.request('/v1/sources/eu', { headers: AUTH });
+    expect(((await view.json()) as { data: { lastFull: { walk?: string } } }).data.lastFull.walk).toBe(
+      'down',
+    );
   });
 
   it('ignores `orderby` (its default order): incomplete_walk, nothing deleted', async () => {

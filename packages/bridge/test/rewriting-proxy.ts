@@ -17,10 +17,17 @@ export async function rewritingProxy(
   edits: Map<number, RowEdit>,
   /** Edits a whole GetInvoices answer (after the row edits), given the request's form. */
   editPage?: (form: URLSearchParams, json: Record<string, unknown>) => Record<string, unknown>,
+  /** Edits a request's form before it is sent on (a WHMCS that ignores or rewrites a parameter). */
+  editRequest?: (form: URLSearchParams) => void,
 ): Promise<{ url: string }> {
   const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (editRequest && chunks.length) {
+      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+      editRequest(form);
+      chunks = [Buffer.from(form.toString())];
+    }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) {
       if (typeof v === 'string' && !['host', 'content-length', 'connection'].includes(k)) headers[k] = v;

@@ -35,6 +35,7 @@ export const syncRunSchema = z
     counts: z.object(runCountsSchema.shape),
     errorCode: z.string().nullable().openapi({ description: 'The diagnostic code when the run failed' }),
     warnings: syncRunResultSchema.shape.warnings,
+    walk: syncRunResultSchema.shape.walk,
   })
   .openapi('SyncRun');
 

@@ -36,6 +36,7 @@ export function runView(run: SyncRunResult | undefined): SyncRunView | null {
     },
     errorCode: run.error?.code ?? null,
     ...(run.warnings?.length ? { warnings: run.warnings } : {}),
+    ...(run.walk ? { walk: run.walk } : {}),
   };
 }
 

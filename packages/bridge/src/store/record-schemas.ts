@@ -39,6 +39,13 @@ export const runCountsSchema = z.object({
   removed: count,
 });
 
+/** Which walk a full sync ran (sync/both-ends-walk.ts `WalkKind`). */
+export const walkKindSchema = z.enum(['both-ends', 'up', 'down']).meta({
+  description:
+    "A full sync's walk: from both ends (the default), up from the oldest id alone (sync.fullWalk one-end, or WHMCS ignoring order=desc), or down from the newest alone (WHMCS ignoring order=asc)",
+});
+export type WalkKind = z.infer<typeof walkKindSchema>;
+
 /** The result of one finished (or failed) sync run. */
 export const syncRunResultSchema = z.object({
   mode: syncModeSchema,
@@ -49,6 +56,7 @@ export const syncRunResultSchema = z.object({
   result: z.enum(['ok', 'failed', 'aborted']),
   ...runCountsSchema.shape,
   error: sourceErrorRecordSchema.optional(),
+  walk: walkKindSchema.optional(),
   /** Rows of this run put in quarantine (malformed: kept raw, every other row stored). */
   quarantined: count.optional(),
   warnings: z

@@ -10,6 +10,7 @@ async function walk(list: FakeInvoiceList, options: Partial<BothEndsOptions> = {
   let evidence: unknown;
   let error: unknown;
   let state: BothEndsState | undefined;
+  let kind: string | undefined;
   let inFlight = 0;
   let maxInFlight = 0;
   const inner = options.sizer instanceof LatencySizer ? sizedFetch(list.fetch, options.sizer) : list.fetch;
@@ -27,11 +28,12 @@ async function walk(list: FakeInvoiceList, options: Partial<BothEndsOptions> = {
       ends.push(page.end);
       evidence = page.evidence;
       state = page.state;
+      kind = page.walk;
     }
   } catch (err) {
     error = err;
   }
-  return { ids, ends, evidence, error, state, maxInFlight };
+  return { ids, ends, evidence, error, state, maxInFlight, kind };
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -40,15 +42,17 @@ const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 describe('a full walk from both ends (issue 17 item 1)', () => {
   it('reads every invoice once, meets in the middle, in about one call per page', async () => {
     const list = new FakeInvoiceList(10_000);
-    const { ids, ends, evidence, error, maxInFlight } = await walk(list, {
+    const walked = await walk(list, {
       expect: { maxId: 10_000, orphanAllowance: 0 },
     });
+    const { ids, ends, evidence, error, maxInFlight } = walked;
     expect(error).toBeUndefined();
     expect(sorted(ids)).toEqual(range(1, 10_000));
     expect(ids.length).toBe(10_000);
     expect(ends).toContain('low');
     expect(ends).toContain('high');
     expect(evidence).toMatchObject({ complete: true, distinctIds: 10_000, highestId: 10_000, shortfall: 0 });
+    expect(walked.kind).toBe('both-ends');
     expect(maxInFlight).toBeLessThanOrEqual(2);
     // 100 pages of 100 rows, up to two splitting the meeting, the page each end has in flight
     // when they meet, and the top check. (A one-ended walk: 101.)
@@ -137,11 +141,51 @@ describe('a full walk from both ends (issue 17 item 1)', () => {
 
   it('a server that ignores `order` (the walk down sees ids rising): the walk up goes on alone, complete', async () => {
     const list = new FakeInvoiceList(3_000, { ignoreOrder: true });
-    const { ids, evidence, error } = await walk(list, { expect: { maxId: 3_000, orphanAllowance: 0 } });
+    const { ids, evidence, error, kind } = await walk(list, { expect: { maxId: 3_000, orphanAllowance: 0 } });
     expect(error).toBeUndefined();
     expect(sorted(ids)).toEqual(range(1, 3_000));
     expect(ids.length).toBe(3_000);
     expect(evidence).toMatchObject({ complete: true });
+    expect(kind).toBe('up');
+  });
+
+  it('a server that honours `order=desc` and ignores `asc`: the walk down goes on alone, complete, named', async () => {
+    const list = new FakeInvoiceList(3_000, { ignoreAsc: true, orphans: 4 });
+    for (const id of [1, 2, 1_500]) list.remove(id);
+    const { ids, evidence, error, kind } = await walk(list, {
+      expect: { maxId: 3_000, orphanAllowance: 300 },
+      orphans: 4,
+    });
+    expect(error).toBeUndefined();
+    expect(sorted(ids)).toEqual(range(3, 3_000).filter((id) => id !== 1_500));
+    expect(ids.length).toBe(2_997);
+    expect(evidence).toMatchObject({ complete: true, shortfall: 4 });
+    expect(kind).toBe('down');
+    // Two asc pages out of order (the walk up's two tries), then the walk down: about 30 pages.
+    expect(list.calls.filter((c) => c.order === 'asc').length).toBe(2);
+    expect(list.calls.length).toBeLessThan(36);
+  });
+
+  it('the walk down alone, more missing than the last walk’s orphans (within the delete budget): count_shortfall', async () => {
+    // Its bottom is proven by the count only: a cut last page must not pass as the end.
+    const list = new FakeInvoiceList(3_000, { ignoreAsc: true, orphans: 9 });
+    const { evidence, error } = await walk(list, {
+      expect: { maxId: 3_000, orphanAllowance: 300 },
+      orphans: 4,
+    });
+    expect(evidence).toBeUndefined();
+    expect(error).toMatchObject({ code: 'incomplete_walk', reason: 'count_shortfall' });
+    // With the orphans unknown and invoices stored, none is allowed.
+    const unknown = await walk(new FakeInvoiceList(500, { ignoreAsc: true, orphans: 1 }), {
+      expect: { maxId: 500 },
+    });
+    expect(unknown.error).toMatchObject({ reason: 'count_shortfall' });
+    // A first sync (nothing stored, nothing to delete) completes.
+    const first = await walk(new FakeInvoiceList(500, { ignoreAsc: true, orphans: 2 }), {
+      expect: { maxId: 0 },
+    });
+    expect(first.error).toBeUndefined();
+    expect(first.evidence).toMatchObject({ complete: true, shortfall: 2 });
   });
 
   it('a server that ignores `orderby`: incomplete_walk, no evidence', async () => {

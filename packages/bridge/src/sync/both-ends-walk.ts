@@ -10,6 +10,7 @@ import {
   type WireInvoice,
   walkById,
 } from '@forecaster/whmcs-client';
+import type { WalkKind } from '../store/record-schemas.ts';
 import type { OrderedFetch } from './page-sizer.ts';
 
 /** Which walk a page came from: up from the oldest id, down from the newest, or the new ones on top. */
@@ -27,9 +28,13 @@ export interface BothEndsState {
   distinct: number;
 }
 
+export type { WalkKind };
+
 export interface BothEndsPage extends WalkPage {
   end: WalkEnd;
   state: BothEndsState;
+  /** The walk that ran so far (an end that fails on `order` leaves the other alone). */
+  walk: WalkKind;
 }
 
 export interface BothEndsOptions {
@@ -40,6 +45,13 @@ export interface BothEndsOptions {
   concurrency: number;
   resume?: BothEndsState;
   expect?: WalkExpectation;
+  /**
+   * The last complete walk's orphans (WHMCS counts them, never lists them). A walk down alone
+   * has nothing else to prove it reached the bottom of the list (an ascending call is what
+   * that WHMCS ignores), so it may miss no more than these: no delete budget on top.
+   * Unknown: a walk down alone proves nothing, and deletes nothing.
+   */
+  orphans?: number;
   signal?: AbortSignal;
 }
 
@@ -79,18 +91,23 @@ export async function* walkBothEnds(
   let newest: number | undefined; // WHMCS's newest id, as the first page from the top showed it
   let highestSeen = Math.max(state.low?.id ?? 0, state.top ?? 0);
 
-  const gated = (end: 'low' | 'high') => async (start: number, limit: number, signal?: AbortSignal) => {
+  // Every call of every end: one slot of `concurrency`, counted.
+  const counted: OrderedFetch = async (start, limit, order, signal) => {
     await slots.take();
     try {
       progress.calls++;
-      const p = await fetch(start, limit, end === 'low' ? 'asc' : 'desc', signal);
+      const p = await fetch(start, limit, order, signal);
       progress.pages++;
       progress.totalResults = p.totalResults;
-      if (end === 'high' && start === 0 && newest === undefined && p.rows[0]) newest = idOf(p.rows[0]);
       return p;
     } finally {
       slots.give();
     }
+  };
+  const gated = (end: 'low' | 'high') => async (start: number, limit: number, signal?: AbortSignal) => {
+    const p = await counted(start, limit, end === 'low' ? 'asc' : 'desc', signal);
+    if (end === 'high' && start === 0 && newest === undefined && p.rows[0]) newest = idOf(p.rows[0]);
+    return p;
   };
 
   type Walk = { iterator: AsyncIterator<WalkPage>; controller: AbortController };
@@ -106,7 +123,8 @@ export async function* walkBothEnds(
     const iterator = walkById(gated(end), {
       pageSize: options.pageSize,
       ...(options.sizer ? { sizer: options.sizer } : {}),
-      concurrency: share[end],
+      // An end left alone (the other failed on `order`) takes every slot.
+      concurrency: failed[end === 'low' ? 'high' : 'low'] ? concurrency : share[end],
       order: end === 'low' ? 'asc' : 'desc',
       ...(anchor ? { resumeFrom: anchor } : {}),
       signal: controller.signal,
@@ -137,6 +155,10 @@ export async function* walkBothEnds(
   let covered = false; // every id up to the walk down's first top was yielded
   let lowReachedEnd = false;
   let highFailed = false;
+  // An end whose pages came back out of id order: WHMCS ignores that `order`. The other end
+  // goes on alone (and names the walk).
+  const failed = { low: false, high: false };
+  const walkKind = (): WalkKind => (failed.high ? 'up' : failed.low ? 'down' : 'both-ends');
   start('low');
   ask('low');
   try {
@@ -146,14 +168,22 @@ export async function* walkBothEnds(
       pending.delete(end);
       if (settled.error !== undefined) {
         if (options.signal?.aborted) throw settled.error;
+        const other = end === 'low' ? 'high' : 'low';
         if (
-          end === 'high' &&
           settled.error instanceof WhmcsWalkError &&
-          settled.error.reason === 'no_progress'
+          settled.error.reason === 'no_progress' &&
+          !failed[other] &&
+          !(other === 'high' && highFailed)
         ) {
-          // The walk down saw ids out of order (an `order` WHMCS ignores): the walk up goes alone.
-          highFailed = true;
+          // This end saw ids out of order (an `order` WHMCS ignores: some honour desc and not
+          // asc): the other end goes on alone, to the far end of the list or to meet this one.
+          failed[end] = true;
+          if (end === 'high') highFailed = true;
           delete walks[end];
+          if (end === 'low' && !walks.high) {
+            start('high');
+            ask('high');
+          }
           continue;
         }
         throw settled.error;
@@ -205,7 +235,14 @@ export async function* walkBothEnds(
         stop('low');
         stop('high');
       } else if (walks[end]) ask(end);
-      yield { rows: fresh, anchor: state.low, progress: { ...progress }, end, state: { ...state } };
+      yield {
+        rows: fresh,
+        anchor: state.low,
+        progress: { ...progress },
+        end,
+        state: { ...state },
+        walk: walkKind(),
+      };
     }
   } finally {
     stop('low');
@@ -222,17 +259,9 @@ export async function* walkBothEnds(
     let topNewest: number | undefined;
     const fromTop = walkById(
       async (s, limit, signal) => {
-        await slots.take();
-        progress.calls++;
-        try {
-          const p = await fetch(s, limit, 'desc', signal);
-          progress.pages++;
-          progress.totalResults = p.totalResults;
-          if (s === 0 && topNewest === undefined) topNewest = p.rows[0] ? idOf(p.rows[0]) : 0;
-          return p;
-        } finally {
-          slots.give();
-        }
+        const p = await counted(s, limit, 'desc', signal);
+        if (s === 0 && topNewest === undefined) topNewest = p.rows[0] ? idOf(p.rows[0]) : 0;
+        return p;
       },
       {
         // Few invoices are created during one walk: small pages, no growth.
@@ -254,6 +283,7 @@ export async function* walkBothEnds(
           progress: { ...progress },
           end: 'top',
           state: { ...state },
+          walk: walkKind(),
         };
       }
       if (page.evidence) break;
@@ -266,19 +296,19 @@ export async function* walkBothEnds(
   const expectedMax = options.expect?.maxId ?? 0;
   if (newest === undefined && expectedMax > highestSeen && !highFailed) newest = await newestId();
   const evidence = judge();
-  yield { rows: [], anchor: state.low, progress: { ...progress }, end: 'top', state: { ...state }, evidence };
+  yield {
+    rows: [],
+    anchor: state.low,
+    progress: { ...progress },
+    end: 'top',
+    state: { ...state },
+    walk: walkKind(),
+    evidence,
+  };
 
   async function newestId(): Promise<number | undefined> {
-    await slots.take();
-    progress.calls++;
-    try {
-      const p = await fetch(0, 1, 'desc', options.signal);
-      progress.pages++;
-      progress.totalResults = p.totalResults;
-      return p.rows[0] ? idOf(p.rows[0]) : undefined;
-    } finally {
-      slots.give();
-    }
+    const p = await counted(0, 1, 'desc', options.signal);
+    return p.rows[0] ? idOf(p.rows[0]) : undefined;
   }
 
   function seen(): WalkSeen {
@@ -310,11 +340,20 @@ export async function* walkBothEnds(
         `it ended at #${highestSeen} but invoices up to #${expectedMax} were stored, and WHMCS's newest is ${newest === undefined ? 'unknown' : `#${newest}`}`,
       );
     }
-    const allowance = options.expect?.orphanAllowance ?? Number.POSITIVE_INFINITY;
+    // A walk down alone ends on a short page that nothing else shows to be the bottom: only the
+    // count does, and without the delete budget's slack (a cut page must not pass as the end).
+    // Orphans unknown: none allowed, unless nothing was ever stored (nothing to delete).
+    // (A walk down that met what the walk up yielded before it failed is proven by the meeting.)
+    const downAlone = failed.low && yielded.low === 0;
+    const strict = options.orphans ?? ((options.expect?.maxId ?? 0) === 0 ? Number.POSITIVE_INFINITY : 0);
+    const allowance = Math.min(
+      downAlone ? strict : Number.POSITIVE_INFINITY,
+      options.expect?.orphanAllowance ?? Number.POSITIVE_INFINITY,
+    );
     if (s.shortfall > allowance) {
       throw walkError(
         'count_shortfall',
-        `it saw ${s.distinctIds} distinct invoices but WHMCS counts ${s.totalResults}: ${s.shortfall} missing, more than the ${allowance} orphaned invoices allowed`,
+        `it saw ${s.distinctIds} distinct invoices but WHMCS counts ${s.totalResults}: ${s.shortfall} missing, more than the ${allowance} orphaned invoices allowed${downAlone ? ' (WHMCS ignored order=asc: the walk went down alone, and only the count shows it reached the bottom)' : ''}`,
       );
     }
     return { complete: true, endedBy: 'end', ...s };

@@ -17,6 +17,7 @@ export async function fullSync(ctx: RunContext, resume: SyncCheckpoint | undefin
   const pages = fullWalk(ctx.client, source, {
     resume,
     signal: ctx.signal,
+    orphans: record?.walkState.orphans,
     expect: walkExpectation(
       source,
       record,
@@ -27,6 +28,7 @@ export async function fullSync(ctx: RunContext, resume: SyncCheckpoint | undefin
   let evidence: WalkEvidence | undefined;
   for await (const page of pages) {
     evidence = page.evidence;
+    ctx.counters.walk = page.walk ?? 'up';
     running.progress.rowsExpected = page.progress.totalResults;
     const p = running.progress;
     await commitPage(

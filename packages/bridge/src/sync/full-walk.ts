@@ -7,14 +7,14 @@ import {
 } from '@forecaster/whmcs-client';
 import type { SourceConfig } from '../config.ts';
 import type { SyncCheckpoint } from '../store/types.ts';
-import { type BothEndsState, walkBothEnds } from './both-ends-walk.ts';
+import { type BothEndsState, type WalkKind, walkBothEnds } from './both-ends-walk.ts';
 import { LatencySizer, MAX_PAGE_SIZE, type OrderedFetch, sizedFetch } from './page-sizer.ts';
 
 /** How long one page may take by default before pages stop growing, in milliseconds. */
 export const DEFAULT_PAGE_BUDGET_MS = 2_000;
 
 /** A page of a full walk, with what to save in the checkpoint to resume after it. */
-export type FullWalkPage = WalkPage & { state?: BothEndsState };
+export type FullWalkPage = WalkPage & { state?: BothEndsState; walk?: WalkKind };
 
 /** GetInvoices by id, in either order: every invoice, or one status's or one client's. */
 export function orderedFetch(
@@ -51,7 +51,13 @@ export function sizerFor(source: SourceConfig): LatencySizer {
 export function fullWalk(
   client: WhmcsClient,
   source: SourceConfig,
-  options: { resume: SyncCheckpoint | undefined; expect: WalkExpectation; signal: AbortSignal },
+  options: {
+    resume: SyncCheckpoint | undefined;
+    expect: WalkExpectation;
+    /** The last complete walk's orphans, if known (a walk down alone may miss no more). */
+    orphans: number | undefined;
+    signal: AbortSignal;
+  },
 ): AsyncIterable<FullWalkPage> {
   const sizer = sizerFor(source);
   const fetch = sizedFetch(orderedFetch(client), sizer);
@@ -67,6 +73,7 @@ export function fullWalk(
       concurrency: source.concurrency,
       expect,
       signal,
+      ...(options.orphans === undefined ? {} : { orphans: options.orphans }),
       ...(from ? { resume: from } : {}),
     });
   }

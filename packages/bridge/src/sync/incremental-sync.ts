@@ -66,11 +66,11 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
   });
 
   const seen = new Set<number>();
-  // A list that ended on a short page while WHMCS counted more rows than it listed, beyond the
-  // orphans of the last full walk, may have been cut short (a limitnum cap that started
-  // mid-run): what it did not list is not shown to be gone, and this run tombstones nothing.
-  const orphans = record?.walkState.orphans ?? Number.POSITIVE_INFINITY;
-  let unproven = false;
+  // Every list must end where WHMCS's count says it does, give or take the orphans the last full
+  // walk counted: a list that ends short of that was cut (a limitnum cap that started mid-run, a
+  // repeated page) and fails its walk, so that what it did not list is never taken for gone.
+  // Unknown orphans (no complete full walk yet) are not checked, as in full-sync.ts.
+  const orphanAllowance = record?.walkState.orphans ?? Number.POSITIVE_INFINITY;
   const walk = async (
     phase: string,
     filter: { status?: StatusFilter; userId?: number },
@@ -83,12 +83,12 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
       sizer,
       concurrency: 1,
       signal: ctx.signal,
+      expect: { orphanAllowance },
       ...options,
     })) {
       running.progress.phase = phase;
       for (const row of await commitPage(ctx, page, phase, null)) seen.add(row.invoice.id);
       anchor = page.anchor ?? anchor;
-      if (page.evidence?.endedBy === 'end' && page.evidence.shortfall > orphans) unproven = true;
     }
     return anchor;
   };
@@ -122,7 +122,7 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
     const state = (await store.getSource(source.id))?.walkState ?? {};
     await store.saveWalkState(source.id, { ...state, vanishedShare: vanished.length / open.length });
   }
-  if (gone.length && !unproven) {
+  if (gone.length) {
     const live = await store.countFromId(source.id, 0);
     if (gone.length > deleteBudget(source, live, running.allowMassDelete)) {
       throw new SyncRefusedError(

@@ -6,6 +6,8 @@ export interface FakeListOptions {
   cap?: number;
   /** Answers `desc` in ascending order (WHMCS ignoring `order`). */
   ignoreOrder?: boolean;
+  /** Answers `asc` in descending order (a WHMCS that honours `order=desc` and ignores `asc`). */
+  ignoreAsc?: boolean;
   /** Answers in an order that is not by id (WHMCS ignoring `orderby`). */
   ignoreOrderBy?: boolean;
   /** Counted by totalresults, never listed (invoices of deleted clients). */
@@ -39,7 +41,8 @@ export class FakeInvoiceList {
     this.calls.push({ start, limit, order });
     this.#options.before?.(this, this.calls.length);
     await new Promise((resolve) => setImmediate(resolve));
-    let sorted = order === 'desc' && !this.#options.ignoreOrder ? [...this.ids].reverse() : this.ids;
+    const desc = order === 'desc' ? !this.#options.ignoreOrder : Boolean(this.#options.ignoreAsc);
+    let sorted = desc ? [...this.ids].reverse() : this.ids;
     if (this.#options.ignoreOrderBy) sorted = [...sorted].sort((a, b) => (a % 7) - (b % 7) || a - b);
     const rows = sorted.slice(start, start + Math.min(limit, this.#options.cap ?? limit));
     return {
