@@ -55,6 +55,26 @@ export class LedgerColumns {
     this.total = new Float64Array(length);
   }
 
+  /**
+   * Empty columns of `length` rows that name sources and currencies as `from` does, so that
+   * {@link copyRows} can copy its rows without translating them.
+   */
+  static withNamesOf(from: LedgerColumns, length: number): LedgerColumns {
+    const out = new LedgerColumns(length);
+    for (const name of from.sources) indexOf(out.#sourceIndex, out.sources, name);
+    for (const name of from.currencies) indexOf(out.#currencyIndex, out.currencies, name);
+    return out;
+  }
+
+  /** Copies rows [start, end) of `from` (see {@link withNamesOf}) to rows from `at` on. */
+  copyRows(from: LedgerColumns, start: number, end: number, at: number): void {
+    if (end <= start) return;
+    const named = (mine: string[], theirs: string[]) => theirs.every((name, k) => mine[k] === name);
+    if (!named(this.sources, from.sources) || !named(this.currencies, from.currencies))
+      throw new Error('copyRows: the columns name sources or currencies differently');
+    for (const column of LEDGER_COLUMN_NAMES) this[column].set(from[column].subarray(start, end), at);
+  }
+
   /** Writes row k. Money in units (scale 4), as numbers or the ledger's bigints. */
   set(
     k: number,
@@ -91,6 +111,23 @@ export class LedgerColumns {
     this.total[k] = Number(row.total);
   }
 }
+
+/** The names of the typed-array columns of {@link LedgerColumns}. */
+export const LEDGER_COLUMN_NAMES = [
+  'source',
+  'currency',
+  'status',
+  'id',
+  'client',
+  'issue',
+  'due',
+  'paid',
+  'cancelled',
+  'updated',
+  'gross',
+  'credit',
+  'total',
+] as const;
 
 function indexOf(index: Map<string, number>, list: string[], value: string): number {
   let k = index.get(value);

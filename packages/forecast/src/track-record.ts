@@ -4,7 +4,9 @@ import { convertedChange, EVENT_ORDER, RATES_STEP } from './compare-converted.ts
 import { dayOf } from './dates.ts';
 import type { ForecastPeriod } from './forecast.ts';
 import type { LedgerInvoice } from './ledger.ts';
+import type { LedgerColumns } from './ledger-columns.ts';
 import { CHANGE_CAUSES, type ChangeCause, explainChange, rowKey } from './model/change-causes.ts';
+import { forEachPayment } from './payments.ts';
 import type { RateSet } from './rates.ts';
 import type { forecastComparisonSchema, trackRecordSchema } from './schemas.ts';
 
@@ -19,18 +21,16 @@ export type ForecastComparison = z.infer<typeof forecastComparisonSchema>;
 
 /** Cash collected per (source or `all`, currency) in [from, to] (inclusive day numbers). */
 function collected(
-  ledger: readonly LedgerInvoice[],
+  ledger: readonly LedgerInvoice[] | LedgerColumns,
   source: string,
   currency: string,
   from: number,
   to: number,
 ): number {
   let sum = 0;
-  for (const i of ledger) {
-    if (i.currency !== currency || (source !== 'all' && i.source !== source) || i.paid === null) continue;
-    const settled = i.status === 'paid' || i.status === 'refunded' || i.status === 'collections';
-    if (settled && i.paid >= from && i.paid <= to) sum += Number(i.total);
-  }
+  forEachPayment(ledger, (s, c, paid, total) => {
+    if (c === currency && (source === 'all' || s === source) && paid >= from && paid <= to) sum += total;
+  });
   return sum;
 }
 
@@ -42,7 +42,7 @@ function collected(
  */
 export function trackRecord(
   issued: ReadonlyArray<readonly ForecastPeriod[]>,
-  ledger: readonly LedgerInvoice[],
+  ledger: readonly LedgerInvoice[] | LedgerColumns,
   dataAsOf: number,
 ): TrackRecord {
   let abs = 0;
@@ -85,7 +85,7 @@ export function compareForecasts(
   a: { id: number; version: string; monthly: readonly ForecastPeriod[]; asOf?: string },
   b: { id: number; version: string; monthly: readonly ForecastPeriod[]; asOf?: string },
   /** The invoices now: with both origins, each period's change is also split by event (change-causes.ts). */
-  ledger?: readonly LedgerInvoice[],
+  ledger?: readonly LedgerInvoice[] | LedgerColumns,
   /** A reporting currency: each period's change converted, the exchange rate's part apart (compare-converted.ts). */
   convert?: { rates: RateSet; to: string },
 ): ForecastComparison {

@@ -201,7 +201,7 @@ export function forecastRoutes(deps: AppDeps) {
       const query = c.req.valid('query');
       const service = figuresService(deps);
       const sources = c.var.sources.read(query.source);
-      const { ledger, dataAsOf, today } = await service.context(sources);
+      const { columns: ledger, dataAsOf, today } = await service.forecastContext(sources);
       const convert = await ratesFor(service, query.convertTo);
       const asOf = query.asOf ? dayOf(query.asOf) : Math.min(today, dataAsOf);
       const last = await service.lastBacktest(sources);
@@ -259,7 +259,7 @@ export function forecastRoutes(deps: AppDeps) {
     })
     .openapi(getIssuedList, async (c) => {
       const sources = c.var.sources.read(c.req.valid('query').source);
-      const { ledger, dataAsOf } = await figuresService(deps).context(sources);
+      const { columns: ledger, dataAsOf } = await figuresService(deps).forecastContext(sources);
       const history = await deps.store.forecasts.listIssuedForecasts(sources, MAX_SCORED);
       return c.json(
         {
@@ -271,7 +271,7 @@ export function forecastRoutes(deps: AppDeps) {
     })
     .openapi(getIssued, async (c) => {
       const f = await issuedOr404(c.req.valid('param').id);
-      const { ledger, dataAsOf } = await figuresService(deps).context(f.sources);
+      const { columns: ledger, dataAsOf } = await figuresService(deps).forecastContext(f.sources);
       return c.json(
         {
           data: {
@@ -293,7 +293,7 @@ export function forecastRoutes(deps: AppDeps) {
       // The split by event replays both origins on today's invoices: only for the same sources.
       const sameSources = a.sources.join(',') === b.sources.join(',');
       const service = figuresService(deps);
-      const ledger = sameSources ? (await service.context(b.sources)).ledger : undefined;
+      const ledger = sameSources ? (await service.forecastContext(b.sources)).columns : undefined;
       const convert = await ratesFor(service, query.convertTo);
       return c.json(
         compareForecasts(

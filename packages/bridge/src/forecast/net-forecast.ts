@@ -54,7 +54,7 @@ export async function netForecast(deps: AppDeps, options: NetOptions): Promise<N
   let asOf: string | null = null;
   if (options.sources.length > 0) {
     const service = figuresService(deps);
-    const { ledger, dataAsOf, today: sourceToday } = await service.context(options.sources);
+    const { columns: ledger, dataAsOf, today: sourceToday } = await service.forecastContext(options.sources);
     if (ledger.length > 0) {
       const last = await service.lastBacktest(options.sources);
       const forecast = forecastCash(ledger, {

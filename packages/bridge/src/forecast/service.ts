@@ -4,6 +4,7 @@ import {
   dateOf,
   dayOf,
   type GroupBacktest,
+  type LedgerColumns,
   type LedgerInvoice,
   METHOD_VERSION,
   type RateSet,
@@ -13,25 +14,37 @@ import { z } from 'zod';
 import type { AppDeps } from '../api/deps.ts';
 import { invalidRequest } from '../api/errors.ts';
 import type { SyncRunResult } from '../store/types.ts';
+import { ColumnCache } from './column-cache.ts';
 import { LedgerCache } from './ledger-cache.ts';
 import { RatesFile } from './rates-file.ts';
 
 /*
- * What the figures and forecast routes share: the ledger of the store's invoices (cached), the
- * operator's rates, and the days that anchor an answer. The routes stay thin: they feed the
- * pure package and serve its answers.
+ * What the figures and forecast routes share: the store's invoices (cached), the operator's
+ * rates, and the days that anchor an answer. The routes stay thin: they feed the pure package
+ * and serve its answers. The exact figures (revenue, receivables, payment behaviour) read the
+ * object ledger (bigint money); the forecast reads columns (column-cache.ts), and a bridge that
+ * only forecasts never builds the objects.
  */
 
-export interface FiguresContext {
-  ledger: LedgerInvoice[];
+interface Days {
   /** The day of the oldest last successful sync among the sources (their data is complete up to it). */
   dataAsOf: number;
   /** Today in the first source's zone (the default `asOf`). */
   today: number;
 }
 
+export interface FiguresContext extends Days {
+  ledger: LedgerInvoice[];
+}
+
+export interface ForecastContext extends Days {
+  columns: LedgerColumns;
+}
+
 export interface FiguresService {
   context(sources: readonly string[]): Promise<FiguresContext>;
+  /** The forecast's input: the sources' invoices as columns. */
+  forecastContext(sources: readonly string[]): Promise<ForecastContext>;
   /** The operator's rates, or null when none are loaded. */
   rates(): Promise<RateSet | null>;
   /** Runs (and keeps) the backtest of these sources on their current ledger. */
@@ -62,35 +75,44 @@ export function figuresService(deps: AppDeps): FiguresService {
 }
 
 function createFiguresService(deps: AppDeps): FiguresService {
-  const cache = new LedgerCache(deps.store);
+  let objects: LedgerCache | undefined;
+  const columns = new ColumnCache(deps.store);
   const ratesFile = new RatesFile(deps.config.dataDir);
   const now = deps.clock ?? (() => new Date());
   const backtests = new Map<
     string,
-    { groups: GroupBacktest[]; dataAsOf: number; ledger: LedgerInvoice[]; origins: number }
+    { groups: GroupBacktest[]; dataAsOf: number; ledger: LedgerColumns; origins: number }
   >();
   const keyOf = (sources: readonly string[]) => [...sources].sort().join(',');
+  async function days(sources: readonly string[]): Promise<Days> {
+    const zoneOf = (id: string) => deps.config.sources.find((s) => s.id === id)?.timeZone ?? 'UTC';
+    const today = dayOf(todayIn(zoneOf(sources[0] ?? ''), now()));
+    const records = await deps.store.listSources();
+    const synced: number[] = [];
+    for (const id of sources) {
+      const record = records.find((r) => r.id === id);
+      const runs = [record?.lastFull, record?.lastIncremental].filter(
+        (r): r is SyncRunResult => r?.result === 'ok',
+      );
+      if (runs.length === 0) continue;
+      const last = runs.map((r) => r.finishedAt).sort()[runs.length - 1] as string;
+      synced.push(dayOf(todayIn(zoneOf(id), new Date(last))));
+    }
+    return { dataAsOf: synced.length ? Math.min(...synced) : today, today };
+  }
   const service: FiguresService = {
     async context(sources) {
-      const zoneOf = (id: string) => deps.config.sources.find((s) => s.id === id)?.timeZone ?? 'UTC';
-      const today = dayOf(todayIn(zoneOf(sources[0] ?? ''), now()));
-      const records = await deps.store.listSources();
-      const synced: number[] = [];
-      for (const id of sources) {
-        const record = records.find((r) => r.id === id);
-        const runs = [record?.lastFull, record?.lastIncremental].filter(
-          (r): r is SyncRunResult => r?.result === 'ok',
-        );
-        if (runs.length === 0) continue;
-        const last = runs.map((r) => r.finishedAt).sort()[runs.length - 1] as string;
-        synced.push(dayOf(todayIn(zoneOf(id), new Date(last))));
-      }
-      const ledger = await cache.ledger(sources);
-      return { ledger, dataAsOf: synced.length ? Math.min(...synced) : today, today };
+      const d = await days(sources);
+      objects ??= new LedgerCache(deps.store);
+      return { ledger: await objects.ledger(sources), ...d };
+    },
+    async forecastContext(sources) {
+      const d = await days(sources);
+      return { columns: await columns.columns(sources), ...d };
     },
     rates: () => ratesFile.rates(),
     async backtest(sources, origins) {
-      const { ledger, dataAsOf } = await service.context(sources);
+      const { columns: ledger, dataAsOf } = await service.forecastContext(sources);
       const key = keyOf(sources);
       const kept = backtests.get(key);
       // The same ledger (no change since) and the same days: the same answer, without the work.

@@ -4,6 +4,7 @@ import { AttachmentFiles } from '../ledger/attachment-files.ts';
 import type { BanLedger } from './ban-ledger.ts';
 import type { ForecastLog } from './forecast-log.ts';
 import type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
+import type { LedgerColumnsRead } from './ledger-columns-read.ts';
 import type { LoginGate } from './login-gate.ts';
 import type { ManagedSourceStore } from './managed-sources.ts';
 import { LATEST_VERSION } from './migrations.ts';
@@ -17,6 +18,7 @@ import { SqliteInvoiceReads } from './sqlite-invoice-reads.ts';
 import { SqliteInvoiceWrites } from './sqlite-invoice-writes.ts';
 import { SqliteLeases } from './sqlite-lease.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
+import { readSqliteLedgerColumns } from './sqlite-ledger-columns.ts';
 import { createSqliteLoginGate } from './sqlite-login-gate.ts';
 import { createSqliteManagedSources } from './sqlite-managed-sources.ts';
 import { openSqliteDatabase } from './sqlite-open.ts';
@@ -263,6 +265,10 @@ class SqliteStoreImpl implements SqliteStore {
 
   async currentSeq(): Promise<number> {
     return this.#feed.currentSeq();
+  }
+
+  async ledgerColumns(sources?: readonly string[]): Promise<LedgerColumnsRead> {
+    return readSqliteLedgerColumns(this.#db, sources);
   }
 
   /** Reads only the `revenue_monthly` summary; see revenue.ts for what each figure means. */

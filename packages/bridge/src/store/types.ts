@@ -10,6 +10,7 @@ import type { BanLedger } from './ban-ledger.ts';
 import type { ForecastLog } from './forecast-log.ts';
 import type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
 import type { Ledger } from './ledger.ts';
+import type { LedgerColumnsRead } from './ledger-columns-read.ts';
 import type { LoginGate } from './login-gate.ts';
 import type { ManagedSourceStore } from './managed-sources.ts';
 import type {
@@ -244,6 +245,11 @@ export interface Store {
   changesJson(since: number, limit: number, sources?: string[]): Promise<ChangeJson[]>;
   /** The highest seq handed out so far. */
   currentSeq(): Promise<number>;
+  /**
+   * The live invoices of these sources (every source when omitted) as the forecast's columns, in
+   * (source, id) order, and the seq they are current at (ledger-columns-read.ts).
+   */
+  ledgerColumns(sources?: readonly string[]): Promise<LedgerColumnsRead>;
   countsByStatus(sourceId: string): Promise<Record<InvoiceStatus, number>>;
   /** Live invoices with `id >= minId` (cost estimates for the incremental walk). */
   countFromId(sourceId: string, minId: number): Promise<number>;

@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { compareText, getOrCreate } from '../collections.ts';
 import { firstDayOfMonth, monthOfDay } from '../dates.ts';
 import type { LedgerInvoice } from '../ledger.ts';
+import type { LedgerColumns } from '../ledger-columns.ts';
+import { forEachPayment } from '../payments.ts';
 import type { backtestGroupSchema } from '../schemas.ts';
 import { BENCHMARKS, type Benchmark, benchmarkForecasts } from './benchmarks.ts';
 import { IntervalCalibration, WARM_UP_ORIGINS, widen } from './interval-calibration.ts';
@@ -67,7 +69,10 @@ export function originsBefore(dataAsOf: number, n: number): number[] {
 }
 
 /** Runs the backtest for every source and currency of a ledger (and `all` per currency). */
-export function backtest(ledger: readonly LedgerInvoice[], options: BacktestOptions): GroupBacktest[] {
+export function backtest(
+  ledger: readonly LedgerInvoice[] | LedgerColumns,
+  options: BacktestOptions,
+): GroupBacktest[] {
   const months = options.months ?? 12;
   const weeks = options.weeks ?? 13;
   const warmUp = options.warmUpOrigins ?? WARM_UP_ORIGINS;
@@ -81,12 +86,11 @@ export function backtest(ledger: readonly LedgerInvoice[], options: BacktestOpti
     const m = getOrCreate(actualByGroup, key, () => new Map<number, number>());
     m.set(day, (m.get(day) ?? 0) + v);
   };
-  for (const i of ledger) {
-    const settled = i.status === 'paid' || i.status === 'refunded' || i.status === 'collections';
-    if (!settled || i.paid === null || i.issue === null) continue;
-    add(`${i.source}\u0000${i.currency}`, i.paid, Number(i.total));
-    add(`all\u0000${i.currency}`, i.paid, Number(i.total));
-  }
+  forEachPayment(ledger, (source, currency, paid, total, issued) => {
+    if (!issued) return;
+    add(`${source}\u0000${currency}`, paid, total);
+    add(`all\u0000${currency}`, paid, total);
+  });
   const actualIn = (key: string, from: number, to: number) => {
     const m = actualByGroup.get(key);
     let s = 0;

@@ -1,7 +1,7 @@
 import type { LedgerInvoice } from '../ledger.ts';
+import { type LedgerColumns, NO_DAY } from '../ledger-columns.ts';
 import { type RunOptions, runOnSnapshot } from './run.ts';
-import { columnsOf } from './seen-columns.ts';
-import { type SeenInvoice, snapshotAt } from './snapshot.ts';
+import { SeenColumns, snapshotColumns } from './seen-columns.ts';
 
 /*
  * Why a forecast moved between two origins tA < tB, by event (issue 13: "broken down by cause").
@@ -42,46 +42,68 @@ const STAGES = [
   { issued: true, paid: true, cancelled: true },
 ] as const;
 
-/** The snapshot at tB with the events of (tA, tB] not let through undone. */
-function heldBack(ledger: readonly LedgerInvoice[], tA: number, tB: number, stage: (typeof STAGES)[number]) {
-  const atA = new Map<string, Map<number, SeenInvoice>>();
-  for (const s of snapshotAt(ledger, tA)) {
-    let bySource = atA.get(s.source);
-    if (!bySource) {
-      bySource = new Map();
-      atA.set(s.source, bySource);
+/**
+ * The snapshot at tB with the events of (tA, tB] not let through undone, as columns. The snapshot
+ * at tA holds a subset of tB's rows (an invoice issued by tA was issued by tB; whether a row is in
+ * a snapshot otherwise depends on what is known now), grouped alike and in ledger order, so one
+ * walk of both pairs each row with its state at tA without an object per invoice.
+ */
+function heldBack(
+  atA: readonly SeenColumns[],
+  atB: readonly SeenColumns[],
+  stage: (typeof STAGES)[number],
+): SeenColumns[] {
+  const out: SeenColumns[] = [];
+  for (const b of atB) {
+    const a = atA.find((g) => g.source === b.source && g.currency === b.currency);
+    // Which rows of B stay, and the row of A each one was (-1: issued after tA).
+    const before = new Int32Array(b.length).fill(-1);
+    let kept = 0;
+    let p = 0;
+    for (let r = 0; r < b.length; r++) {
+      if (a && p < a.length && a.id[p] === b.id[r]) before[r] = p++;
+      if ((before[r] as number) >= 0 || stage.issued) kept++;
     }
-    bySource.set(s.id, s);
-  }
-  const out: SeenInvoice[] = [];
-  for (const s of snapshotAt(ledger, tB)) {
-    const before = atA.get(s.source)?.get(s.id);
-    if (!before) {
-      if (!stage.issued) continue;
-      out.push({
-        ...s,
-        paid: stage.paid ? s.paid : null,
-        cancelled: stage.cancelled ? s.cancelled : null,
-        total: stage.paid || s.paid === null ? s.total : s.gross,
-      });
-      continue;
+    if (kept === 0) continue;
+    const g = new SeenColumns(b.source, b.currency, kept);
+    let k = 0;
+    for (let r = 0; r < b.length; r++) {
+      const q = before[r] as number;
+      if (q < 0 && !stage.issued) continue;
+      const paidB = b.paid[r] as number;
+      let paid: number;
+      let cancelled: number;
+      let total: number;
+      if (q < 0) {
+        paid = stage.paid ? paidB : NO_DAY;
+        cancelled = stage.cancelled ? (b.cancelled[r] as number) : NO_DAY;
+        total = stage.paid || paidB === NO_DAY ? (b.total[r] as number) : (b.gross[r] as number);
+      } else {
+        const was = a as SeenColumns;
+        paid = stage.paid ? paidB : (was.paid[q] as number);
+        cancelled = stage.cancelled ? (b.cancelled[r] as number) : (was.cancelled[q] as number);
+        // The amount owed at A (credit applied later is a payment).
+        total = paid === paidB ? (b.total[r] as number) : (was.total[q] as number);
+      }
+      g.id[k] = b.id[r] as number;
+      g.client[k] = b.client[r] as number;
+      g.issue[k] = b.issue[r] as number;
+      g.due[k] = b.due[r] as number;
+      g.paid[k] = paid;
+      g.cancelled[k] = cancelled;
+      g.total[k] = total;
+      g.gross[k] = b.gross[r] as number;
+      k++;
     }
-    const paid = stage.paid ? s.paid : before.paid;
-    out.push({
-      ...s,
-      paid,
-      cancelled: stage.cancelled ? s.cancelled : before.cancelled,
-      // The amount owed at A (credit applied later is a payment).
-      total: paid === s.paid ? s.total : before.total,
-    });
+    out.push(g);
   }
   return out;
 }
 
 /** Expected cash per (source, currency, month label), in cents, of one forecast run. */
-function expectedRows(snapshot: readonly SeenInvoice[], options: RunOptions): Map<string, bigint> {
+function expectedRows(snapshot: readonly SeenColumns[], options: RunOptions): Map<string, bigint> {
   const out = new Map<string, bigint>();
-  for (const run of runOnSnapshot(columnsOf(snapshot), options)) {
+  for (const run of runOnSnapshot(snapshot, options)) {
     run.monthly.labels.forEach((label, k) => {
       out.set(
         rowKey(run.source, run.currency, label),
@@ -101,19 +123,21 @@ export const rowKey = (source: string, currency: string, period: string) => `${s
  * @example explainChange(ledger, { asOf: tA, rows: a }, { asOf: tB, rows: b }).get(rowKey('all', 'USD', '2025-03'))
  */
 export function explainChange(
-  ledger: readonly LedgerInvoice[],
+  ledger: readonly LedgerInvoice[] | LedgerColumns,
   a: { asOf: number; rows: Map<string, bigint> },
   b: { asOf: number; rows: Map<string, bigint> },
 ): Map<string, Record<ChangeCause, bigint>> {
   const monthsOf = (rows: Map<string, bigint>) =>
     Math.max(1, new Set([...rows.keys()].map((k) => k.slice(k.lastIndexOf('|') + 1))).size);
-  const starA = expectedRows(snapshotAt(ledger, a.asOf), {
+  const atA = snapshotColumns(ledger, a.asOf);
+  const atB = snapshotColumns(ledger, b.asOf);
+  const starA = expectedRows(atA, {
     asOf: a.asOf,
     months: monthsOf(a.rows),
     weeks: 1,
   });
   const steps = STAGES.map((stage) =>
-    expectedRows(heldBack(ledger, a.asOf, b.asOf, stage), {
+    expectedRows(heldBack(atA, atB, stage), {
       asOf: b.asOf,
       months: monthsOf(b.rows),
       weeks: 1,

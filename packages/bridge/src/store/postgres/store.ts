@@ -11,6 +11,7 @@ import type { BanLedger } from '../ban-ledger.ts';
 import type { ForecastLog } from '../forecast-log.ts';
 import type { AcquireResult, LeaseHolder, SyncLease } from '../lease.ts';
 import type { Ledger } from '../ledger.ts';
+import type { LedgerColumnsRead } from '../ledger-columns-read.ts';
 import type { LoginGate } from '../login-gate.ts';
 import type { ManagedSourceStore } from '../managed-sources.ts';
 import {
@@ -60,6 +61,7 @@ import { createPostgresForecastLog } from './forecast-log.ts';
 import { type PendingRow, upsertInvoices, writeRevenue } from './invoice-writes.ts';
 import { PostgresLeases } from './leases.ts';
 import { PostgresLedger } from './ledger.ts';
+import { readPostgresLedgerColumns } from './ledger-columns.ts';
 import { createPostgresLoginGate } from './login-gate.ts';
 import { createPostgresManagedSources } from './managed-sources.ts';
 import { migratePostgres, POSTGRES_LATEST_VERSION } from './migrations.ts';
@@ -580,6 +582,10 @@ class PostgresStoreImpl implements PostgresStore {
         )
       : await this.#pool.query<ChangeRow>(`${columns} WHERE seq > $1 ORDER BY seq LIMIT $2`, [since, count]);
     return rows;
+  }
+
+  async ledgerColumns(sources?: readonly string[]): Promise<LedgerColumnsRead> {
+    return readPostgresLedgerColumns(this.#pool, sources);
   }
 
   async currentSeq(): Promise<number> {

@@ -1,0 +1,68 @@
+import type { LedgerColumns } from '@forecaster/forecast';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { editInvoice, makeInvoices, seededRandom } from '../store/invoice-fixtures.ts';
+import { type StorePlace, storePlace } from '../store/testing/stores.ts';
+import type { Store } from '../store/types.ts';
+import { ColumnCache } from './column-cache.ts';
+
+/** The columns' rows, with source and currency names (their indices depend on first sight). */
+const rows = (c: LedgerColumns) =>
+  Array.from({ length: c.length }, (_, k) =>
+    [
+      c.sources[c.source[k] as number],
+      c.currencies[c.currency[k] as number],
+      c.status[k],
+      c.id[k],
+      c.client[k],
+      c.issue[k],
+      c.due[k],
+      c.paid[k],
+      c.cancelled[k],
+      c.updated[k],
+      c.gross[k],
+      c.credit[k],
+      c.total[k],
+    ].join(' '),
+  );
+
+describe('the column cache', () => {
+  let place: StorePlace;
+  let store: Store;
+  const random = seededRandom(4);
+
+  beforeEach(async () => {
+    place = await storePlace('sqlite');
+    store = await place.open();
+    for (const id of ['eu', 'us']) await store.upsertSource({ id, name: id });
+    await store.applyPage('eu', makeInvoices(random, 'eu', 1, 300), null);
+    await store.applyPage('us', makeInvoices(random, 'us', 1, 200), null);
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await place.dispose();
+  });
+
+  it('follows the change feed to what a fresh read of the store gives, row for row', async () => {
+    const cache = new ColumnCache(store);
+    const before = await cache.columns(['eu', 'us']);
+    const snapshot = rows(before);
+    expect(await cache.columns(['us', 'eu'])).toBe(before);
+    // Edits, new invoices between and after the old ones, deletions, one invoice deleted and
+    // back, and a source the cache has not seen.
+    await store.applyPage('eu', [editInvoice(random, { source: 'eu', id: 5, timeZone: 'UTC' })], null);
+    await store.applyPage('us', makeInvoices(random, 'us', 150, 100), null);
+    await store.removeInvoices('eu', [1, 2, 300, 17]);
+    await store.applyPage('eu', makeInvoices(random, 'eu', 17, 1), null);
+    await store.upsertSource({ id: 'asia', name: 'asia' });
+    await store.applyPage('asia', makeInvoices(random, 'asia', 1, 10), null);
+    await store.applyPage('eu', makeInvoices(random, 'eu', 400, 3), null);
+    const after = await cache.columns(['eu', 'us', 'asia']);
+    const fresh = await store.ledgerColumns();
+    expect(after.length).toBe(fresh.columns.length);
+    expect(rows(after)).toEqual(rows(fresh.columns));
+    // The columns handed out before are not written to: a request holding them stays consistent.
+    expect(rows(before)).toEqual(snapshot);
+    expect(rows(await cache.columns(['us']))).toEqual(rows((await store.ledgerColumns(['us'])).columns));
+  });
+});

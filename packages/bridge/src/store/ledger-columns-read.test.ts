@@ -1,0 +1,60 @@
+import { LEDGER_COLUMN_NAMES, type LedgerColumns, ledgerColumnsOf, toLedger } from '@forecaster/forecast';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeInvoices, seededRandom } from './invoice-fixtures.ts';
+import { STORE_KINDS, type StorePlace, storePlace } from './testing/stores.ts';
+import type { Store } from './types.ts';
+
+/** Every column as plain arrays, to compare two reads field by field. */
+const plain = (c: LedgerColumns) => Object.fromEntries(LEDGER_COLUMN_NAMES.map((k) => [k, Array.from(c[k])]));
+/** The columns' rows with the source and currency names (their indices depend on first sight). */
+const named = (c: LedgerColumns) => ({
+  ...plain(c),
+  source: Array.from(c.source, (s) => c.sources[s]),
+  currency: Array.from(c.currency, (s) => c.currencies[s]),
+});
+
+describe.each(STORE_KINDS)('the %s store read as ledger columns', (kind) => {
+  let place: StorePlace;
+  let store: Store;
+
+  beforeEach(async () => {
+    place = await storePlace(kind);
+    store = await place.open();
+    for (const id of ['eu', 'us']) await store.upsertSource({ id, name: id });
+    const random = seededRandom(12);
+    // Messy rows: four-decimal and negative totals, zero dates (null), 7.x rows without dates.
+    await store.applyPage('us', makeInvoices(random, 'us', 1, 120, { messy: true }), null);
+    await store.applyPage('eu', makeInvoices(random, 'eu', 50, 150, { messy: true }), null);
+    await store.removeInvoices('eu', [51, 77]);
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await place.dispose();
+  });
+
+  /** The object ledger the bridge built before, from the same store. */
+  const objects = async (sources?: string[]) => {
+    const rows = await store.listInvoices(sources ? { sources } : {}, undefined, 1000);
+    return ledgerColumnsOf(rows.map((r) => toLedger(r.invoice)));
+  };
+
+  it('reads every live invoice, as the object ledger has it, in (source, id) order', async () => {
+    const { columns, seq } = await store.ledgerColumns();
+    expect(columns.length).toBe(268);
+    expect(seq).toBe(await store.currentSeq());
+    expect(named(columns)).toEqual(named(await objects()));
+    // The rows the conversion must get right are there: amounts with four decimals, undated rows.
+    expect(Array.from(columns.total).some((t) => t % 100 !== 0)).toBe(true);
+    expect(Array.from(columns.cancelled).some((d) => d > 0)).toBe(true);
+    const eu = columns.sources.indexOf('eu');
+    expect(Array.from(columns.id).filter((id, k) => columns.source[k] === eu && id === 77)).toEqual([]);
+  });
+
+  it('reads only the sources asked for, and none for an empty list', async () => {
+    const { columns } = await store.ledgerColumns(['eu']);
+    expect(columns.sources).toEqual(['eu']);
+    expect(named(columns)).toEqual(named(await objects(['eu'])));
+    expect((await store.ledgerColumns([])).columns.length).toBe(0);
+  });
+});
