@@ -29,9 +29,11 @@ export interface ModelParams {
   intervalScale: number;
   /**
    * The quantile of the widenings past bands needed that widens the bands served
-   * (interval-calibration.ts). Nominally 0.8 for an 80 % band, but the conformal rank rounds up
-   * and young horizons borrow the pooled (wider) record: on the training worlds 0.8 covered a
-   * median 87 %, 0.75 83 %, 0.7 82 % (bench, 12 worlds at 1,000 clients).
+   * (interval-calibration.ts): the nominal 0.8 of an 80 % band, as split-conformal theory gives
+   * it (a band widened by the 0.8-quantile of exchangeable past factors holds the next actual
+   * with probability at least 0.8), tuned on no world. 1.3.0 served 0.7, tuned on the twelve
+   * training worlds (median coverage 82 % there), and it covered 66 % of the held-out worlds:
+   * the spread between worlds of 1,000 clients is larger than what twelve worlds can tune.
    */
   intervalLevel: number;
 }
@@ -46,8 +48,8 @@ export const DEFAULT_PARAMS: ModelParams = {
   seasonalOther: true,
   draws: 500,
   intervalScale: 1,
-  intervalLevel: 0.7,
+  intervalLevel: 0.8,
 };
 
 export const METHOD_NAME = 'invoice-hazard-renewals';
-export const METHOD_VERSION = '1.3.0';
+export const METHOD_VERSION = '1.4.0';
