@@ -11,6 +11,7 @@ export {
 export { docsLink, guideLink } from './links.ts';
 export { mockups } from './mockups.ts';
 export {
+  ANSWER_TYPES,
   LEDGER_FIELDS,
   MODULE_NAME,
   MODULE_TITLE,
@@ -21,6 +22,7 @@ export {
   operationSchema,
   operations,
   SOURCE_FIELDS,
+  UPLOAD_LIMITS,
 } from './module/operations.ts';
 export { renderPhpOperations } from './module/php-source.ts';
 export { PROXY_ERRORS, type ProxyErrorCode } from './module/proxy-errors.ts';

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveModulePreview } from '@forecaster/module-assets/preview';
 import { launchChromium } from '@forecaster/module-assets/testing';
@@ -51,7 +51,12 @@ let browser: Browser;
 let xssClient = 0;
 
 beforeAll(async () => {
-  world = await startModuleWorld({ invoices: [900, 500] });
+  // PHP's upload limits above the bridge's (as the install guide asks), so that a file too large
+  // for the bridge meets the proxy's own refusal.
+  world = await startModuleWorld({
+    invoices: [900, 500],
+    ini: { upload_max_filesize: '12M', post_max_size: '40M' },
+  });
   // Store them as WHMCS does (HTML-encoded); the bridge decodes them, the UI must show them as text.
   const { sim } = world.demo.sims[0]!;
   const invoice = sim.invoice(3)!;
@@ -463,6 +468,136 @@ describe('the module page in Chromium, through the PHP proxy', () => {
     expect(await chartDrawn(page)).toBe(true);
     await expectNoInjection(page);
     await shot(page, 'commitments');
+    expect(problems).toEqual([]);
+  });
+
+  it('Attachments: several PDFs uploaded at once, listed, downloaded, removed; a non-PDF, a file too large and the bridge down are said clearly', async () => {
+    const pdf = (text: string, pad = 0) =>
+      Buffer.concat([
+        Buffer.from(`%PDF-1.7\n% ${text}\n`),
+        Buffer.alloc(pad, 0x20),
+        Buffer.from('\n%%EOF\n'),
+      ]);
+    const contract = pdf('master services agreement', 150_000);
+    const { page, problems } = await open(url('#/commitments?tab=commitments'));
+    const row = page.locator('.cf-ledger .cf-data tbody tr', { hasText: XSS_TITLE });
+    await row.getByRole('button', { name: 'Files' }).click();
+    const panel = page.locator('.cf-attachments');
+    await panel.getByText('No files attached yet.').waitFor();
+    expect(await panel.locator('.panel-title').textContent()).toBe(`Files of “${XSS_TITLE}”`);
+    const chooser = panel.getByLabel('Attach PDFs (several at once)');
+    await chooser.setInputFiles([
+      { name: 'master-agreement-2025.pdf', mimeType: 'application/pdf', buffer: contract },
+      { name: 'price-annex.pdf', mimeType: 'application/pdf', buffer: pdf('annex') },
+      { name: 'invoice-2026-01.pdf', mimeType: 'application/pdf', buffer: pdf('january') },
+    ]);
+    await panel.getByRole('button', { name: 'Upload' }).click();
+    await panel.locator('.cf-saved').waitFor();
+    const listed = panel.locator('.cf-data tbody tr');
+    await expect.poll(() => listed.count()).toBe(3);
+    const first = listed.filter({ hasText: 'master-agreement-2025.pdf' });
+    expect(await first.textContent()).toContain(`${Math.round(contract.length / 1024)} KBPDF`);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      first.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('master-agreement-2025.pdf');
+    expect(readFileSync((await download.path())!).equals(contract)).toBe(true);
+
+    // Not a PDF by its content (whatever its name says), and one over the bridge's 10 MB.
+    await chooser.setInputFiles([
+      {
+        name: 'totally-a-contract.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.from('MZ\x90 an executable'),
+      },
+    ]);
+    await panel.getByRole('button', { name: 'Upload' }).click();
+    await panel.locator('.cf-error').waitFor();
+    expect(await panel.locator('.cf-error').textContent()).toContain(
+      'totally-a-contract.pdf is not a PDF, PNG or JPEG by its content',
+    );
+    await chooser.setInputFiles([
+      { name: 'scan-600dpi.pdf', mimeType: 'application/pdf', buffer: pdf('big', 10 * 1024 * 1024) },
+    ]);
+    await panel.getByRole('button', { name: 'Upload' }).click();
+    await panel.locator('.cf-error', { hasText: 'scan-600dpi.pdf' }).waitFor();
+    expect(await panel.locator('.cf-error').textContent()).toContain(
+      'scan-600dpi.pdf is 10.0 MB: the bridge takes files of at most 10.0 MB',
+    );
+    expect(await listed.count()).toBe(3);
+
+    await listed.filter({ hasText: 'price-annex.pdf' }).getByRole('button', { name: 'Remove' }).click();
+    await panel.getByRole('button', { name: 'Confirm remove' }).click();
+    await panel.locator('.cf-saved', { hasText: 'Removed “price-annex.pdf”' }).waitFor();
+    await expect.poll(() => listed.count()).toBe(2);
+    await expectNoInjection(page);
+    await panel.scrollIntoViewIfNeeded();
+    await shot(page, 'commitment-attachments', '.cf-attachments');
+
+    world.whmcs.setState({ settings: { bridgeUrl: 'http://127.0.0.1:9' } });
+    try {
+      await first.getByRole('button', { name: 'Download' }).click();
+      await panel.locator('.cf-error', { hasText: 'could not be reached' }).waitFor();
+    } finally {
+      world.whmcs.setState({ settings: { bridgeUrl: world.demo.url } });
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('CSV: the export downloads; an import shows its dry run (rows and errors by line) and creates only when clean', async () => {
+    const { page, problems } = await open(url('#/commitments?tab=commitments'));
+    await page.locator('.cf-ledger .cf-data tbody tr').first().waitFor();
+    await page.getByRole('button', { name: 'CSV import / export' }).click();
+    const panel = page.locator('.cf-csv');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      panel.getByRole('button', { name: 'Export all commitments (CSV)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('commitments.csv');
+    const exported = readFileSync((await download.path())!, 'utf8');
+    expect(exported.split('\r\n')[0]).toMatch(/^id,counterparty_id,counterparty_name,title,/);
+    expect(exported).toContain(XSS_TITLE);
+    // The documented columns, from the bridge's own description of the import.
+    await panel.locator('.cf-csv-columns summary').click();
+    expect(await panel.locator('.cf-csv-columns').textContent()).toContain('notice_unit');
+
+    const header = 'counterparty_name,title,currency,amount,cadence,start_date,notice_value,notice_unit';
+    const bad = [
+      header,
+      `"${XSS_NAME}",Transit 10G,EUR,800.00,monthly,2026-01-01,3,month`,
+      'Nobody Ltd,Ghost contract,EUR,10.00,monthly,2026-01-01,,',
+      `"${XSS_NAME}",Licences,EUR,12.5.0,fortnightly,2026-01-01,,`,
+    ].join('\r\n');
+    const chooser = panel.getByLabel('Import from a CSV file');
+    await chooser.setInputFiles({
+      name: 'commitments-2026.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(bad),
+    });
+    await panel.getByRole('button', { name: 'Check the file' }).click();
+    await panel.locator('.cf-dry-run').waitFor();
+    const errors = panel.locator('.cf-dry-run-errors tbody tr');
+    await expect.poll(() => errors.count()).toBeGreaterThanOrEqual(3);
+    const lines = await errors.locator('td:first-child').allTextContents();
+    expect([...new Set(lines)]).toEqual(['3', '4']);
+    expect(await panel.locator('.cf-dry-run-rows').textContent()).toContain('Transit 10G');
+    const create = panel.getByRole('button', { name: /^Create 1 commitment$/ });
+    expect(await create.isDisabled()).toBe(true);
+    await shot(page, 'csv-import', '.cf-csv');
+
+    const good = [header, `"${XSS_NAME}",Transit 10G,EUR,800.00,monthly,2026-01-01,3,month`, ''].join('\r\n');
+    await chooser.setInputFiles({
+      name: 'commitments-fixed.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(good),
+    });
+    await panel.getByRole('button', { name: 'Check the file' }).click();
+    await panel.getByRole('button', { name: 'Create 1 commitment' }).click();
+    await panel.locator('.cf-saved', { hasText: 'Created 1 commitment from the file.' }).waitFor();
+    await page.locator('.cf-ledger .cf-data tbody tr', { hasText: 'Transit 10G' }).waitFor();
+    await expectNoInjection(page);
     expect(problems).toEqual([]);
   });
 

@@ -20,7 +20,12 @@ export interface ModuleWorld {
 }
 
 export async function startModuleWorld(
-  options: { invoices?: [number, number]; beforeSync?: (demo: Demo) => void } = {},
+  options: {
+    invoices?: [number, number];
+    beforeSync?: (demo: Demo) => void;
+    /** php.ini settings for the WHMCS stand-in (upload limits). */
+    ini?: Record<string, string>;
+  } = {},
 ): Promise<ModuleWorld> {
   const dataDir = mkdtempSync(join(tmpdir(), 'module-world-'));
   const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
@@ -37,6 +42,7 @@ export async function startModuleWorld(
   const whmcs = await startWhmcsHarness({
     moduleDir,
     settings: { bridgeUrl: demo.url, bridgeToken: MODULE_TOKEN },
+    ...(options.ini ? { ini: options.ini } : {}),
   });
   return {
     demo,

@@ -79,6 +79,29 @@ async function api(
   return { status: res.status, type: res.headers.get('content-type') ?? '', body, json };
 }
 
+const PDF = Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
+
+/** An upload as the page sends it: multipart, the files as `file[]`, the CSRF token, their count. */
+async function uploadFiles(
+  op: string,
+  params: Record<string, string>,
+  files: Array<[string, Buffer]>,
+): Promise<Answer> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(params)) form.set(k, v);
+  form.set('token', admin.csrf);
+  form.set('files', String(files.length));
+  for (const [name, bytes] of files) form.append('file[]', new Blob([new Uint8Array(bytes)]), name);
+  const res = await fetch(`${world.whmcs.pageUrl}&action=api&op=${op}`, {
+    method: 'POST',
+    headers: { cookie: admin.cookie },
+    body: form,
+  });
+  const body = await res.text();
+  seen.push(body, JSON.stringify([...res.headers]));
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body, json: JSON.parse(body) };
+}
+
 async function direct(path: string): Promise<unknown> {
   const res = await fetch(world.demo.url + path, { headers: { authorization: `Bearer ${MODULE_TOKEN}` } });
   return res.json();
@@ -465,6 +488,82 @@ describe('every operation, through the proxy', () => {
       }),
       { reference: 'INV-&amp;2' },
     ),
+    // Files: each operation once here; module-files.test.ts goes through their limits and refusals.
+    ...Object.fromEntries(
+      (['commitment', 'costEntry'] as const).flatMap((noun) => {
+        const plural = noun === 'commitment' ? 'commitments' : 'costEntries';
+        const path = noun === 'commitment' ? '/v1/commitments' : '/v1/cost-entries';
+        return [
+          [
+            `${noun}Attachments`,
+            async () => {
+              const res = await api(`${noun}Attachments`, { id: written[noun]!.id });
+              expect(res.status, res.body).toBe(200);
+              expect(res.json).toEqual(await direct(`${path}/${written[noun]!.id}/attachments`));
+            },
+          ],
+          [
+            `${noun}AttachmentsUpload`,
+            async () => {
+              const res = await uploadFiles(`${noun}AttachmentsUpload`, { id: written[noun]!.id }, [
+                ['contract.pdf', PDF],
+              ]);
+              expect(res.status, res.body).toBe(201);
+              expect(res.json.data).toEqual([
+                expect.objectContaining({ filename: 'contract.pdf', size: PDF.length }),
+              ]);
+              written.attachment = (res.json.data as Array<{ id: string; version: number }>)[0];
+            },
+          ],
+          [
+            `${plural}Csv`,
+            async () => {
+              const res = await fetch(`${world.whmcs.pageUrl}&action=api&op=${plural}Csv`, {
+                headers: { cookie: admin.cookie },
+              });
+              const text = await res.text();
+              seen.push(text);
+              expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+              expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename=/);
+              const bridge = await fetch(`${world.demo.url}${path}/csv`, {
+                headers: { authorization: `Bearer ${MODULE_TOKEN}` },
+              });
+              expect(text).toBe(await bridge.text());
+            },
+          ],
+          [
+            `${plural}Import`,
+            async () => {
+              const csv = Buffer.from('title\nNo currency\n');
+              const res = await uploadFiles(`${plural}Import`, { dryRun: 'true' }, [['x.csv', csv]]);
+              expect(res.status, res.body).toBe(200);
+              expect(res.json).toMatchObject({ dryRun: true, create: [] });
+              expect((res.json.errors as unknown[]).length).toBeGreaterThan(0);
+            },
+          ],
+        ];
+      }),
+    ),
+    attachmentDownload: async () => {
+      const res = await fetch(
+        `${world.whmcs.pageUrl}&action=api&op=attachmentDownload&id=${written.attachment!.id}`,
+        { headers: { cookie: admin.cookie } },
+      );
+      expect(res.headers.get('content-type')).toBe('application/pdf');
+      expect(Buffer.from(await res.arrayBuffer()).equals(PDF)).toBe(true);
+    },
+    attachmentDelete: async () => {
+      const res = await api(
+        'attachmentDelete',
+        { id: written.attachment!.id, ifMatch: '"1"' },
+        { post: true },
+      );
+      expect(res.status, res.body).toBe(200);
+      expect(
+        (await api('attachmentDelete', { id: written.attachment!.id, ifMatch: '"1"' }, { post: true }))
+          .status,
+      ).toBe(404);
+    },
     apiInfo: async () => {
       const res = await api('apiInfo');
       expect(res.status).toBe(200);

@@ -6,16 +6,19 @@ if (!defined('WHMCS')) {
 }
 
 /**
- * One call to the bridge. Returns array(status, body, contentType) on an HTTP answer, or
- * array(0, curl errno, curl message) when there was none. TLS is always verified and redirects
- * are never followed, so the Authorization header cannot be replayed to another host.
+ * One call to the bridge. Returns array(status, body, contentType, contentDisposition) on an HTTP
+ * answer, or array(0, curl errno, curl message) when there was none. TLS is always verified and
+ * redirects are never followed, so the Authorization header cannot be replayed to another host.
+ * `$raw` (array('type' => ..., 'body' => ...)) is sent as the body instead of JSON: an upload's
+ * multipart form, a CSV file.
  */
-function bridge_call(array $settings, $method, $pathAndQuery, $jsonBody = null, array $extraHeaders = array())
+function bridge_call(array $settings, $method, $pathAndQuery, $jsonBody = null, array $extraHeaders = array(), $raw = null, $accept = 'application/json')
 {
     $ch = curl_init($settings['bridgeUrl'] . $pathAndQuery);
+    $disposition = '';
     $headers = array(
         'Authorization: Bearer ' . $settings['bridgeToken'],
-        'Accept: application/json',
+        'Accept: ' . $accept,
         'User-Agent: commitment-forecaster-whmcs/' . MODULE_VERSION,
     );
     // Header values passed their operation's anchored pattern (no line breaks can get through).
@@ -32,8 +35,17 @@ function bridge_call(array $settings, $method, $pathAndQuery, $jsonBody = null, 
         CURLOPT_TIMEOUT => $settings['timeout'],
         CURLOPT_PROTOCOLS => CURLPROTO_HTTP | CURLPROTO_HTTPS,
         CURLOPT_CUSTOMREQUEST => $method,
+        CURLOPT_HEADERFUNCTION => function ($ch, $line) use (&$disposition) {
+            if (stripos($line, 'Content-Disposition:') === 0) {
+                $disposition = trim(substr($line, strlen('Content-Disposition:')));
+            }
+            return strlen($line);
+        },
     );
-    if (in_array($method, array('POST', 'PUT', 'PATCH'), true)) {
+    if ($raw !== null) {
+        $headers[] = 'Content-Type: ' . $raw['type'];
+        $options[CURLOPT_POSTFIELDS] = $raw['body'];
+    } elseif (in_array($method, array('POST', 'PUT', 'PATCH'), true)) {
         $headers[] = 'Content-Type: application/json';
         // An empty PHP array would be sent as [] where the bridge expects an object.
         $options[CURLOPT_POSTFIELDS] = json_encode(empty($jsonBody) ? new \stdClass() : $jsonBody, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
@@ -48,6 +60,7 @@ function bridge_call(array $settings, $method, $pathAndQuery, $jsonBody = null, 
             (int) curl_getinfo($ch, CURLINFO_RESPONSE_CODE),
             (string) $body,
             (string) curl_getinfo($ch, CURLINFO_CONTENT_TYPE),
+            $disposition,
         );
     }
     curl_close($ch);
@@ -76,7 +89,9 @@ function bridge_url_usable($url)
  */
 function bridge_result(array $settings, array $answer)
 {
-    list($status, $body, $info) = $answer;
+    $status = $answer[0];
+    $body = $answer[1];
+    $info = $answer[2];
     if ($status === 0) {
         $url = bridge_display_url($settings['bridgeUrl']);
         if ($body === 28) {

@@ -124,6 +124,12 @@ function handle_api_request(array $vars)
     if ($method !== $expected) {
         send_json(proxy_error('method_not_allowed', array('op' => $op, 'method' => $expected)));
     }
+    if (!empty($operation['upload'])) {
+        $tooLarge = upload_over_post_limit();
+        if ($tooLarge !== null) {
+            send_json($tooLarge);
+        }
+    }
     if ($expected === 'POST') {
         // A token in the query string is not accepted: it must come in the posted form.
         $token = input('token', $_POST);
@@ -142,6 +148,14 @@ function handle_api_request(array $vars)
     if (!$call['ok']) {
         send_json($call['error']);
     }
+    $raw = null;
+    if (!empty($operation['upload'])) {
+        $upload = upload_body($operation);
+        if (!$upload['ok']) {
+            send_json($upload['error']);
+        }
+        $raw = $upload['raw'];
+    }
     if (!bridge_url_usable($settings['bridgeUrl']) || $settings['bridgeToken'] === '') {
         send_json(proxy_error('bridge_not_configured', array()));
     }
@@ -150,7 +164,12 @@ function handle_api_request(array $vars)
     if (session_status() === PHP_SESSION_ACTIVE) {
         session_write_close();
     }
-    $answer = bridge_call($settings, $operation['method'], $call['path'], $call['body'], $call['headers']);
+    $isFile = $operation['answer'] === 'file';
+    $answer = bridge_call($settings, $operation['method'], $call['path'], $call['body'], $call['headers'], $raw, $isFile ? '*/*' : 'application/json');
+    $file = $isFile ? file_answer($settings, $answer) : null;
+    if ($file !== null) {
+        send_file($file);
+    }
     $result = bridge_result($settings, $answer);
     if ($result[0] >= 500 || $answer[0] === 401) {
         log_call($settings, $op, $call, $answer, $result);

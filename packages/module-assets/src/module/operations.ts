@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { ANSWER_TYPES, UPLOAD_LIMITS } from './upload-limits.ts';
+
+export { ANSWER_TYPES, UPLOAD_LIMITS };
 
 /*
  * The operations the module's page may ask the bridge for, as data. The PHP proxy is generated
@@ -66,6 +69,16 @@ export const operationSchema = z.strictObject({
   kind: z.enum(['read', 'action', 'write']),
   summary: z.string().min(1),
   params: z.array(operationParamSchema),
+  /**
+   * What a POST carries besides its form fields: `files`, the uploaded `file[]` forwarded as the
+   * bridge's multipart `file` fields; `csv`, one uploaded `file` forwarded as a text/csv body.
+   */
+  upload: z.enum(['files', 'csv']).optional(),
+  /**
+   * `json`: the bridge's JSON, as it is; `file`: a successful answer passed on as bytes with its
+   * type (one of ANSWER_TYPES) and its Content-Disposition (errors stay JSON).
+   */
+  answer: z.enum(['json', 'file']).default('json'),
 });
 
 export type OperationParam = z.infer<typeof operationParamSchema>;
@@ -104,6 +117,49 @@ const idempotencyKey = {
   pattern: '[A-Za-z0-9_-]{16,64}',
 };
 const includeDeleted = query('includeDeleted', '(true|false)');
+const ATTACHMENT_ID = 'at_[A-Za-z0-9_-]{22}';
+
+/** A ledger resource's attachments (list, upload) and its CSV export and import. */
+function ledgerFiles(noun: string, plural: string, path: string, what: string) {
+  const id = { name: 'id', in: 'path' as const, pattern: LEDGER_ID, required: true };
+  return [
+    {
+      op: `${noun}Attachments`,
+      method: 'GET' as const,
+      path: `${path}/{id}/attachments`,
+      kind: 'read' as const,
+      summary: `The files attached to a ${what}`,
+      params: [id],
+    },
+    {
+      op: `${noun}AttachmentsUpload`,
+      method: 'POST' as const,
+      path: `${path}/{id}/attachments`,
+      kind: 'write' as const,
+      summary: `Attach one or more files (PDF, PNG, JPEG) to a ${what}`,
+      params: [id, idempotencyKey],
+      upload: 'files' as const,
+    },
+    {
+      op: `${plural}Csv`,
+      method: 'GET' as const,
+      path: `${path}/csv`,
+      kind: 'read' as const,
+      summary: `Every live ${what} as CSV, in the columns the import takes`,
+      params: [],
+      answer: 'file' as const,
+    },
+    {
+      op: `${plural}Import`,
+      method: 'POST' as const,
+      path: `${path}/csv`,
+      kind: 'write' as const,
+      summary: `Create ${what} records from a CSV file (dryRun=true: what it would create, and every error)`,
+      params: [query('dryRun', '(true|false)'), idempotencyKey],
+      upload: 'csv' as const,
+    },
+  ];
+}
 
 /**
  * The writes of a ledger resource (create, change, soft delete, restore): each a `write`, so
@@ -478,6 +534,25 @@ export const operations: readonly Operation[] = z.array(operationSchema).parse([
   ...ledgerWrites('counterparty', '/v1/counterparties', 'counterparty', [...LEDGER_FIELDS.counterparty]),
   ...ledgerWrites('commitment', '/v1/commitments', 'commitment', [...LEDGER_FIELDS.commitment]),
   ...ledgerWrites('costEntry', '/v1/cost-entries', 'cost entry', [...LEDGER_FIELDS.costEntry]),
+  ...ledgerFiles('commitment', 'commitments', '/v1/commitments', 'commitment'),
+  ...ledgerFiles('costEntry', 'costEntries', '/v1/cost-entries', 'cost entry'),
+  {
+    op: 'attachmentDownload',
+    method: 'GET',
+    path: '/v1/attachments/{id}',
+    kind: 'read',
+    summary: 'The file of an attachment, as a download',
+    params: [path('id', ATTACHMENT_ID)],
+    answer: 'file',
+  },
+  {
+    op: 'attachmentDelete',
+    method: 'DELETE',
+    path: '/v1/attachments/{id}',
+    kind: 'write',
+    summary: 'Remove an attachment from its record (If-Match "1": an attachment never changes)',
+    params: [path('id', ATTACHMENT_ID), ifMatch],
+  },
   {
     op: 'apiInfo',
     method: 'GET',

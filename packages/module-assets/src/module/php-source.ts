@@ -1,4 +1,11 @@
-import { MODULE_NAME, MODULE_TITLE, MODULE_VERSION, operations } from './operations.ts';
+import {
+  ANSWER_TYPES,
+  MODULE_NAME,
+  MODULE_TITLE,
+  MODULE_VERSION,
+  operations,
+  UPLOAD_LIMITS,
+} from './operations.ts';
 import { PROXY_ERRORS } from './proxy-errors.ts';
 
 /*
@@ -42,6 +49,8 @@ export function renderPhpOperations(): string {
         path: o.path,
         kind: o.kind,
         params: o.params.map((p) => ({ ...p })),
+        upload: o.upload ?? null,
+        answer: o.answer,
       },
     ]),
   );
@@ -62,6 +71,18 @@ const MODULE_TITLE = ${phpLiteral(MODULE_TITLE)};
 function operations()
 {
     return ${phpLiteral(byOp, '    ')};
+}
+
+/** What the bridge takes in one upload, in bytes and files. */
+function upload_limits()
+{
+    return ${phpLiteral(UPLOAD_LIMITS, '    ')};
+}
+
+/** The only types a file answer is passed on with. */
+function answer_types()
+{
+    return ${phpLiteral(ANSWER_TYPES, '    ')};
 }
 
 /** The proxy's own errors: HTTP status, message (with {placeholders}) and fix steps. */

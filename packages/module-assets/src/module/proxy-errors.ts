@@ -1,3 +1,5 @@
+import { UPLOAD_LIMITS } from './upload-limits.ts';
+
 /*
  * The proxy's own errors (the PHP proxy and its TypeScript stand-in), in the bridge's envelope:
  * `{"error":{"code","message","fix","details","requestId"}}`. Messages and fixes are written for
@@ -44,6 +46,45 @@ export const PROXY_ERRORS = {
     status: 400,
     message: '{param}: {problem}',
     fix: ['Correct the value and try again.'],
+  },
+  upload_too_large: {
+    status: 413,
+    message:
+      'The upload is larger than this WHMCS server takes ({limit}, PHP’s {setting}), so nothing was sent to the bridge.',
+    fix: [
+      'Upload fewer or smaller files at once.',
+      `Or raise \`upload_max_filesize\` and \`post_max_size\` in the web server’s php.ini (the bridge takes files of up to ${UPLOAD_LIMITS.fileBytes / 1024 / 1024} MB, ${UPLOAD_LIMITS.files} at once).`,
+    ],
+  },
+  file_too_large: {
+    status: 413,
+    message: '{name} is {size}: the bridge takes files of at most {limit}, so nothing was sent.',
+    fix: ['Attach a smaller file: scan at a lower resolution, or split the PDF.'],
+  },
+  too_many_files: {
+    status: 400,
+    message: '{count} files were chosen: the bridge takes at most {limit} at once, so nothing was sent.',
+    fix: ['Upload them in several goes.'],
+  },
+  files_lost: {
+    status: 413,
+    message:
+      '{sent} files were sent but {arrived} arrived (PHP’s max_file_uploads is {limit}), so nothing was sent to the bridge.',
+    fix: [
+      'Upload fewer files at once.',
+      `Or raise \`max_file_uploads\` in the web server’s php.ini to ${UPLOAD_LIMITS.files} or more.`,
+    ],
+  },
+  no_file: {
+    status: 400,
+    message: 'No file arrived with the request.',
+    fix: ['Choose a file and try again.'],
+  },
+  upload_failed: {
+    status: 400,
+    message:
+      '{name} did not arrive whole on the WHMCS server (PHP upload error {code}), so nothing was sent.',
+    fix: ['Try again.', 'If it keeps happening, check that PHP’s `upload_tmp_dir` exists and has room.'],
   },
   bridge_not_configured: {
     status: 503,

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { operation } from './operations.ts';
+import { ANSWER_TYPES, type Operation, operation, UPLOAD_LIMITS } from './operations.ts';
 import { type ProxyAnswer, proxyError, resolveCall } from './resolve-call.ts';
 
 /*
@@ -24,11 +24,50 @@ export interface ProxyRequest {
   query: URLSearchParams;
   /** The posted form (token and, for actions and writes, the parameters). */
   form: URLSearchParams;
+  /** The uploaded `file` / `file[]` entries of a multipart POST. */
+  files?: ReadonlyArray<{ name: string; bytes: Uint8Array }>;
 }
 
 export interface ProxyResponse {
   status: number;
-  body: string;
+  /** JSON unless `file` says otherwise. */
+  body: string | Uint8Array;
+  /** A file answer's Content-Type and Content-Disposition. */
+  file?: { type: string; disposition: string };
+}
+
+/** Like the PHP proxy's format_bytes. */
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+    : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+/** What an upload operation sends, like the PHP proxy's upload_body: the body, or the refusal. */
+function uploadBody(
+  op: Operation,
+  files: ReadonlyArray<{ name: string; bytes: Uint8Array }>,
+  declared: string | null,
+): { body: BodyInit; type?: string } | ProxyAnswer {
+  const sent = declared !== null && /^[0-9]+$/.test(declared) ? Number(declared) : files.length;
+  const max = op.upload === 'csv' ? 1 : UPLOAD_LIMITS.files;
+  if (sent > max) return proxyError('too_many_files', { count: sent, limit: max });
+  if (files.length === 0) return proxyError('no_file');
+  // The preview has no max_file_uploads: every file sent arrives.
+  if (sent !== files.length) return proxyError('files_lost', { sent, arrived: files.length, limit: max });
+  const maxBytes = op.upload === 'csv' ? UPLOAD_LIMITS.csvBytes : UPLOAD_LIMITS.fileBytes;
+  const big = files.find((f) => f.bytes.length > maxBytes);
+  if (big) {
+    return proxyError('file_too_large', {
+      name: big.name,
+      size: formatBytes(big.bytes.length),
+      limit: formatBytes(maxBytes),
+    });
+  }
+  if (op.upload === 'csv') return { body: Buffer.from(files[0]!.bytes), type: 'text/csv; charset=utf-8' };
+  const form = new FormData();
+  for (const f of files) form.append('file', new Blob([Buffer.from(f.bytes)]), f.name);
+  return { body: form };
 }
 
 const json = ([status, body]: ProxyAnswer | [number, unknown]): ProxyResponse => ({
@@ -71,6 +110,10 @@ export function createStandInProxy(
     const input = Object.fromEntries(found.params.map((p) => [p.name, source.get(p.name)]));
     const call = resolveCall(found, input);
     if (!call.ok) return json(call.error);
+    const upload = found.upload
+      ? uploadBody(found, request.files ?? [], request.form.get('files'))
+      : undefined;
+    if (Array.isArray(upload)) return json(upload);
     if (!/^https?:\/\/[^/]+/i.test(base) || !options.token) return json(proxyError('bridge_not_configured'));
     const display = new URL(base).origin;
     let response: Response;
@@ -80,11 +123,12 @@ export function createStandInProxy(
         redirect: 'manual',
         headers: {
           authorization: `Bearer ${options.token}`,
-          accept: 'application/json',
+          accept: found.answer === 'file' ? '*/*' : 'application/json',
           ...call.headers,
-          ...(call.body ? { 'content-type': 'application/json' } : {}),
+          ...(upload?.type ? { 'content-type': upload.type } : {}),
+          ...(call.body && !upload ? { 'content-type': 'application/json' } : {}),
         },
-        ...(call.body ? { body: JSON.stringify(call.body) } : {}),
+        ...(upload ? { body: upload.body } : call.body ? { body: JSON.stringify(call.body) } : {}),
         signal: AbortSignal.timeout(timeoutSeconds * 1000),
       });
     } catch (err) {
@@ -95,9 +139,23 @@ export function createStandInProxy(
       const reason = error.cause?.code ?? error.cause?.message ?? error.message;
       return json(proxyError('bridge_unreachable', { url: display, reason }));
     }
-    const text = await response.text();
+    const bytes = new Uint8Array(await response.arrayBuffer());
     if (response.status === 401) return json(proxyError('bridge_token_refused'));
     const type = response.headers.get('content-type') ?? '';
+    const bare = type.split(';')[0]!.trim().toLowerCase();
+    if (found.answer === 'file' && response.ok && (ANSWER_TYPES as readonly string[]).includes(bare)) {
+      const given = response.headers.get('content-disposition') ?? '';
+      const disposition = /^attachment/i.test(given) ? given : 'attachment';
+      if (bare !== 'text/csv')
+        return { status: response.status, body: bytes, file: { type: bare, disposition } };
+      const csv = Buffer.from(bytes).toString('utf8');
+      return {
+        status: response.status,
+        body: options.token.length >= 8 ? csv.split(options.token).join('[redacted]') : csv,
+        file: { type: 'text/csv; charset=utf-8', disposition },
+      };
+    }
+    const text = Buffer.from(bytes).toString('utf8');
     let parsed: unknown;
     try {
       parsed = type.toLowerCase().startsWith('application/json') ? JSON.parse(text) : undefined;

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { MODULE_DIR, moduleIsStale, PACKAGE_ROOT } from '../build/paths.ts';
-import { MODULE_NAME, MODULE_VERSION } from '../module/operations.ts';
+import { MODULE_NAME, MODULE_VERSION, UPLOAD_LIMITS } from '../module/operations.ts';
 import { createStandInProxy } from '../module/standin-proxy.ts';
 import { adminChrome, blendLookCss, bootstrapCss } from '../testing/admin-chrome.ts';
 import { modulePageHtml } from './page-html.ts';
@@ -61,15 +61,39 @@ export async function ensurePreviewBundle(): Promise<void> {
   });
 }
 
-async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+// Room for a whole upload, as a WHMCS server configured for the bridge's limits takes.
+const MAX_FORM_BYTES = UPLOAD_LIMITS.fileBytes * UPLOAD_LIMITS.files + 1024 * 1024;
+
+/** The posted form and, for a multipart POST, its `file` / `file[]` uploads. */
+async function readForm(
+  req: IncomingMessage,
+): Promise<{ form: URLSearchParams; files: Array<{ name: string; bytes: Uint8Array }> }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > 64 * 1024) throw new Error('form too large');
+    if (size > MAX_FORM_BYTES) throw new Error('form too large');
     chunks.push(chunk as Buffer);
   }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  const body = Buffer.concat(chunks);
+  const type = req.headers['content-type'] ?? '';
+  if (!type.startsWith('multipart/form-data')) {
+    return { form: new URLSearchParams(body.toString('utf8')), files: [] };
+  }
+  const parsed = await new Request('http://preview.invalid/', {
+    method: 'POST',
+    headers: { 'content-type': type },
+    body,
+  }).formData();
+  const form = new URLSearchParams();
+  const files: Array<{ name: string; bytes: Uint8Array }> = [];
+  for (const [key, value] of parsed) {
+    if (typeof value === 'string') form.append(key, value);
+    else if (key === 'file' || key === 'file[]') {
+      files.push({ name: value.name, bytes: new Uint8Array(await value.arrayBuffer()) });
+    }
+  }
+  return { form, files };
 }
 
 /**
@@ -116,9 +140,20 @@ export async function serveModulePreview(options: ModulePreviewOptions): Promise
     }
     if (url.pathname === '/admin/addonmodules.php' && url.searchParams.get('module') === MODULE_NAME) {
       if (url.searchParams.get('action') === 'api') {
-        const form = req.method === 'POST' ? await readForm(req) : new URLSearchParams();
-        const answer = await proxy({ method: req.method ?? 'GET', query: url.searchParams, form });
-        send(res, answer.status, 'application/json; charset=utf-8', answer.body);
+        const { form, files } =
+          req.method === 'POST' ? await readForm(req) : { form: new URLSearchParams(), files: [] };
+        const answer = await proxy({ method: req.method ?? 'GET', query: url.searchParams, form, files });
+        if (answer.file) {
+          res.writeHead(answer.status, {
+            'content-type': answer.file.type,
+            'content-disposition': answer.file.disposition,
+            'cache-control': 'no-store',
+            'x-content-type-options': 'nosniff',
+          });
+          res.end(answer.body);
+          return;
+        }
+        send(res, answer.status, 'application/json; charset=utf-8', Buffer.from(answer.body));
         return;
       }
       currencies ??= learnCurrencies(options.bridgeUrl, options.token);

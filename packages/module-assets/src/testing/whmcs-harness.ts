@@ -117,6 +117,8 @@ export async function startWhmcsHarness(options: {
   settings: ModuleSettings;
   adminRole?: string;
   php?: string;
+  /** php.ini settings for `php -S` (upload_max_filesize, post_max_size, ...). */
+  ini?: Record<string, string>;
 }): Promise<WhmcsHarness> {
   const php = options.php ?? process.env.PHP_BINARY ?? 'php';
   const missing = phpAvailable(php);
@@ -182,6 +184,7 @@ export async function startWhmcsHarness(options: {
       'error_reporting=-1',
       '-d',
       'log_errors=0',
+      ...Object.entries(options.ini ?? {}).flatMap(([key, value]) => ['-d', `${key}=${value}`]),
       '-S',
       `127.0.0.1:${port}`,
       '-t',

@@ -261,6 +261,179 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The file of an attachment (as a download, never rendered inline) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The bytes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove an attachment from its record (If-Match "1"; audited) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag you read: "1" (required) */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Attachment"];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match names another version than the current one (`precondition_failed`) */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description If-Match is missing (`precondition_required`) */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/calendar": {
         parameters: {
             query?: never;
@@ -815,6 +988,187 @@ export type paths = {
         };
         trace?: never;
     };
+    "/v1/commitments/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The attachments of a commitment */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Attachment"][];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Attach files to a commitment (multipart, field "file", several at once)
+         * @description PDF, PNG or JPEG, decided by the content; at most 20 files of 10485760 bytes each. All or nothing: one refused file refuses the upload, naming each problem.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        file?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description The new attachments */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Attachment"][];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The upload is larger than the bridge takes (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for another request (`idempotency_conflict`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/commitments/{id}/restore": {
         parameters: {
             query?: never;
@@ -908,6 +1262,180 @@ export type paths = {
                 };
                 /** @description If-Match is missing (`precondition_required`) */
                 428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/commitments/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every live commitment as CSV
+         * @description Columns, in this order: `id`: The record id on export; ignored on import (an import always creates); `counterparty_id`: The counterparty id (cp_...); or leave empty and give counterparty_name; `counterparty_name`: The counterparty name (export), or a live counterparty named exactly so (import, when counterparty_id is empty); `title`: Required; `category`: Free text (default other); `currency`: Required, e.g. EUR; `amount`: Per payment, e.g. 1250.00; empty: no fixed amount (run rate); `cadence`: monthly, quarterly, yearly, one-off or custom; `interval_months`: Months between payments, custom cadence only; `start_date`: YYYY-MM-DD; `end_date`: YYYY-MM-DD, last day; empty: open-ended; `auto_renew_months`: Renews for this many months unless notice was given; `notice_value`: Notice period, a number (with notice_unit); `notice_unit`: day or month; `indexation_percent`: Yearly, compounding, e.g. 2.5; `status`: active, notice_given, ended or draft (default active); `notes`: Free text.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv, UTF-8, CRLF */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create commitment records from CSV (dryRun=true: what it would create, and every error)
+         * @description Body: text/csv with a header line naming columns among: `id`: The record id on export; ignored on import (an import always creates); `counterparty_id`: The counterparty id (cp_...); or leave empty and give counterparty_name; `counterparty_name`: The counterparty name (export), or a live counterparty named exactly so (import, when counterparty_id is empty); `title`: Required; `category`: Free text (default other); `currency`: Required, e.g. EUR; `amount`: Per payment, e.g. 1250.00; empty: no fixed amount (run rate); `cadence`: monthly, quarterly, yearly, one-off or custom; `interval_months`: Months between payments, custom cadence only; `start_date`: YYYY-MM-DD; `end_date`: YYYY-MM-DD, last day; empty: open-ended; `auto_renew_months`: Renews for this many months unless notice was given; `notice_value`: Notice period, a number (with notice_unit); `notice_unit`: day or month; `indexation_percent`: Yearly, compounding, e.g. 2.5; `status`: active, notice_given, ended or draft (default active); `notes`: Free text. Any order; missing optional columns take their defaults. All or nothing: with any error nothing is created (400 lists every error with its line).
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description true: create nothing, answer the plan */
+                    dryRun?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description The dry run: every row it would create and every error with its line */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            create: {
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                line: number;
+                            }[];
+                            /** @enum {boolean} */
+                            dryRun: true;
+                            errors: components["schemas"]["CsvRowError"][];
+                        };
+                    };
+                };
+                /** @description Created, in file order */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created: number;
+                            data: {
+                                [key: string]: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not text/csv */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for another request (`idempotency_conflict`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1477,6 +2005,187 @@ export type paths = {
         };
         trace?: never;
     };
+    "/v1/cost-entries/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The attachments of a cost entry */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Attachment"][];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Attach files to a cost entry (multipart, field "file", several at once)
+         * @description PDF, PNG or JPEG, decided by the content; at most 20 files of 10485760 bytes each. All or nothing: one refused file refuses the upload, naming each problem.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        file?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description The new attachments */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Attachment"][];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The upload is larger than the bridge takes (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for another request (`idempotency_conflict`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cost-entries/{id}/restore": {
         parameters: {
             query?: never;
@@ -1570,6 +2279,180 @@ export type paths = {
                 };
                 /** @description If-Match is missing (`precondition_required`) */
                 428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cost-entries/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every live cost entry as CSV
+         * @description Columns, in this order: `id`: The record id on export; ignored on import (an import always creates); `date`: YYYY-MM-DD, the date the cost belongs to; `counterparty_id`: The counterparty id (cp_...); or leave empty and give counterparty_name; `counterparty_name`: The counterparty name (export), or a live counterparty named exactly so (import, when counterparty_id is empty); `commitment_id`: The commitment id (cm_...), if any; `category`: Free text; `net`: e.g. 100.00; `tax`: e.g. 19.00 (default 0.00); `gross`: Must equal net + tax; `currency`: e.g. EUR; `reference`: The supplier's invoice number; `paid_date`: YYYY-MM-DD.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv, UTF-8, CRLF */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `read` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create cost entry records from CSV (dryRun=true: what it would create, and every error)
+         * @description Body: text/csv with a header line naming columns among: `id`: The record id on export; ignored on import (an import always creates); `date`: YYYY-MM-DD, the date the cost belongs to; `counterparty_id`: The counterparty id (cp_...); or leave empty and give counterparty_name; `counterparty_name`: The counterparty name (export), or a live counterparty named exactly so (import, when counterparty_id is empty); `commitment_id`: The commitment id (cm_...), if any; `category`: Free text; `net`: e.g. 100.00; `tax`: e.g. 19.00 (default 0.00); `gross`: Must equal net + tax; `currency`: e.g. EUR; `reference`: The supplier's invoice number; `paid_date`: YYYY-MM-DD. Any order; missing optional columns take their defaults. All or nothing: with any error nothing is created (400 lists every error with its line).
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description true: create nothing, answer the plan */
+                    dryRun?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description The dry run: every row it would create and every error with its line */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            create: {
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                line: number;
+                            }[];
+                            /** @enum {boolean} */
+                            dryRun: true;
+                            errors: components["schemas"]["CsvRowError"][];
+                        };
+                    };
+                };
+                /** @description Created, in file order */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created: number;
+                            data: {
+                                [key: string]: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description A parameter is invalid (`invalid_request`); `details` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid bearer token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The token lacks the scope `commitments:write` (`forbidden`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not text/csv */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The Idempotency-Key was used for another request (`idempotency_conflict`) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3645,6 +4528,27 @@ export type components = {
             data: components["schemas"]["AlertSettings"];
             version: number;
         };
+        Attachment: {
+            /**
+             * @description From the content, not the name
+             * @enum {string}
+             */
+            contentType: "application/pdf" | "image/png" | "image/jpeg";
+            createdAt: string;
+            filename: string;
+            /** @description Random; GET /v1/attachments/{id} serves the file */
+            id: string;
+            ownerId: string;
+            /** @enum {string} */
+            ownerKind: "commitment" | "cost_entry";
+            sha256: string;
+            size: number;
+            /**
+             * @description An attachment never changes, it is only removed: its ETag is always "1", which DELETE needs in If-Match
+             * @enum {number}
+             */
+            version: 1;
+        };
         Calendar: {
             data: components["schemas"]["CalendarEvent"][];
         };
@@ -3882,6 +4786,11 @@ export type components = {
             name: string;
             notes?: string | null;
             taxId?: string | null;
+        };
+        CsvRowError: {
+            column: string | null;
+            line: number;
+            message: string;
         };
         /**
          * @example {

@@ -14,11 +14,37 @@ import type { ApiErrorBody, Source } from './types.ts';
  * children), never as HTML: there is no dangerouslySetInnerHTML anywhere in the UI.
  */
 
-export function ErrorAlert({ error, title }: { error: ApiErrorBody; title?: string }) {
+/** The bridge's `details` when they are its request issues ({param, message}), else none. */
+export function requestIssues(details: unknown): Array<{ param: string; message: string }> {
+  return Array.isArray(details)
+    ? details.filter(
+        (d): d is { param: string; message: string } =>
+          typeof d?.param === 'string' && typeof d?.message === 'string',
+      )
+    : [];
+}
+
+export function ErrorAlert({
+  error,
+  title,
+  issues = false,
+}: {
+  error: ApiErrorBody;
+  title?: string;
+  /** List each of the bridge's request issues (every refused file, every bad line). */
+  issues?: boolean;
+}) {
   return (
     <div class="alert alert-danger cf-error" role="alert">
       <strong>{title ?? 'Something went wrong'}: </strong>
       <span class="cf-error-message">{error.message}</span>
+      {issues && requestIssues(error.details).length > 0 && (
+        <ul class="cf-issues">
+          {requestIssues(error.details).map((d) => (
+            <li key={d.param + d.message}>{d.message}</li>
+          ))}
+        </ul>
+      )}
       {error.fix && error.fix.length > 0 && (
         <ol class="cf-fix">
           {error.fix.map((step) => (
@@ -31,6 +57,15 @@ export function ErrorAlert({ error, title }: { error: ApiErrorBody; title?: stri
       {error.requestId && <div class="small text-muted">Request id: {error.requestId}</div>}
     </div>
   );
+}
+
+/** What a change did, said once it is done (none: nothing to say). */
+export function SavedAlert({ message }: { message: string | null }) {
+  return message ? (
+    <div class="alert alert-success cf-saved" role="status">
+      {message}
+    </div>
+  ) : null;
 }
 
 export function Loading({ what }: { what: string }) {

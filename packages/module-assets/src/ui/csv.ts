@@ -27,7 +27,11 @@ export function toCsv<T>(columns: ReadonlyArray<CsvColumn<T>>, rows: readonly T[
 
 /** Offers the CSV as a download named `name` (without asking the server). */
 export function downloadCsv(name: string, csv: string): void {
-  const blob = new Blob([`\ufeff${csv}`], { type: 'text/csv;charset=utf-8' });
+  saveBlob(new Blob([`\ufeff${csv}`], { type: 'text/csv;charset=utf-8' }), name);
+}
+
+/** Offers bytes already in the page (a table's CSV, a file the proxy answered) as a download. */
+export function saveBlob(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;

@@ -75,3 +75,17 @@ export type CalendarEvent = Schemas['CalendarEvent'];
 export interface Written<T> {
   data: T;
 }
+export type Attachment = Schemas['Attachment'];
+/** The attachments of a commitment or a cost entry (and what an upload answers). */
+export interface AttachmentList {
+  data: Attachment[];
+}
+type Posted<P extends keyof paths, S extends number> = paths[P] extends {
+  post: { responses: { [K in S]: { content: { 'application/json': infer T } } } };
+}
+  ? T
+  : never;
+/** A CSV import's dry run: every row it would create and every error with its line. */
+export type CsvDryRun = Posted<'/v1/commitments/csv', 200>;
+/** A CSV import that created its rows. */
+export type CsvCreated = Posted<'/v1/commitments/csv', 201>;

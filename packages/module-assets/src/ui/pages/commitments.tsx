@@ -446,6 +446,7 @@ function CommitmentsView({ tab }: { tab: Tab }) {
             fields: COMMITMENT_FIELDS,
             label: (c) => c.title,
             csvName: 'commitments',
+            files: { owner: 'commitment', csv: 'commitments' },
             empty: 'No commitments yet: “New commitment” adds one.',
             columns: [
               { header: 'Title', value: (c) => c.title },
@@ -528,6 +529,7 @@ function CommitmentsView({ tab }: { tab: Tab }) {
               fields: COST_ENTRY_FIELDS,
               label: (e) => e.reference ?? e.date,
               csvName: 'cost-entries',
+              files: { owner: 'costEntry', csv: 'costEntries' },
               empty: 'No cost entries yet.',
               columns: [
                 { header: 'Date', value: (e) => e.date, render: (e) => formatDate(e.date) },

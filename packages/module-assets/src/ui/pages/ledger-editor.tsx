@@ -11,6 +11,8 @@ import {
   newIdempotencyKey,
 } from '../ledger-forms.ts';
 import type { ApiErrorBody } from '../types.ts';
+import { type AttachmentOwner, AttachmentsPanel } from './attachments.tsx';
+import { CsvPanel, type CsvResource } from './csv-import.tsx';
 
 /*
  * A ledger resource's list with its writes: create, edit, delete (soft, confirmed in place) and
@@ -39,6 +41,8 @@ export interface LedgerResource<T extends LedgerRecord> {
   label: (record: T) => string;
   csvName: string;
   empty: string;
+  /** Records that take attachments and a CSV import/export. */
+  files?: { owner: AttachmentOwner; csv: CsvResource };
 }
 
 /** Choices for the form's selects that come from other lists. */
@@ -72,6 +76,8 @@ export function LedgerEditor<T extends LedgerRecord>({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ error: ApiErrorBody; status: number } | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [filesOf, setFilesOf] = useState<T | null>(null);
+  const [csvOpen, setCsvOpen] = useState(false);
   const issues = useMemo(() => (error ? fieldIssues(error.error.details) : {}), [error]);
 
   const finish = (result: Result<unknown>, message: string) => {
@@ -193,6 +199,19 @@ export function LedgerEditor<T extends LedgerRecord>({
     ),
   };
 
+  const files: Column<T> = {
+    header: 'Files',
+    value: () => '',
+    render: (record) =>
+      record.deletedAt ? (
+        ''
+      ) : (
+        <button type="button" class="btn btn-default btn-xs cf-files" onClick={() => setFilesOf(record)}>
+          Files
+        </button>
+      ),
+  };
+
   return (
     <div class={`cf-ledger cf-ledger-${resource.noun}`}>
       <div class="cf-toolbar">
@@ -217,7 +236,34 @@ export function LedgerEditor<T extends LedgerRecord>({
           />{' '}
           Show deleted
         </label>
+        {resource.files && (
+          <button
+            type="button"
+            class={`btn btn-default btn-sm cf-csv-toggle${csvOpen ? ' active' : ''}`}
+            onClick={() => setCsvOpen(!csvOpen)}
+          >
+            CSV import / export
+          </button>
+        )}
       </div>
+      {resource.files && csvOpen && (
+        <CsvPanel
+          resource={resource.files.csv}
+          onImported={() => {
+            reload();
+            onChanged();
+          }}
+        />
+      )}
+      {resource.files && filesOf && (
+        <AttachmentsPanel
+          key={filesOf.id}
+          owner={resource.files.owner}
+          id={filesOf.id}
+          label={resource.label(filesOf)}
+          onClose={() => setFilesOf(null)}
+        />
+      )}
       {done && (
         <div class="alert alert-success cf-saved" role="status">
           {done}
@@ -247,7 +293,11 @@ export function LedgerEditor<T extends LedgerRecord>({
             csvName={resource.csvName}
             rows={answer.data as unknown as T[]}
             empty={resource.empty}
-            columns={[...resource.columns, ...(canWrite ? [actions] : [])]}
+            columns={[
+              ...resource.columns,
+              ...(resource.files ? [files] : []),
+              ...(canWrite ? [actions] : []),
+            ]}
           />
         )}
       </Load>
