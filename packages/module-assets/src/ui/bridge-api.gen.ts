@@ -5550,6 +5550,11 @@ export type components = {
             runId: string;
             /** @description ISO 8601, UTC */
             startedAt: string;
+            /**
+             * @description A full sync's walk: from both ends (the default), up from the oldest id alone (sync.fullWalk one-end, or WHMCS ignoring order=desc), or down from the newest alone (WHMCS ignoring order=asc)
+             * @enum {string}
+             */
+            walk?: "both-ends" | "up" | "down";
             /** @description A run that ended ok but could not store everything (quarantined invoices) */
             warnings?: string[];
         } | null;
