@@ -3,6 +3,7 @@ import type { FaultKind, FaultRequest, WhmcsSimulator } from '@forecaster/whmcs-
 import { describe, expect, it } from 'vitest';
 import { sourceResponseSchema } from '../src/api/index.ts';
 import type { Bridge } from '../src/bridge.ts';
+import { rebuildRaw } from '../src/store/raw-record.ts';
 import type { SyncMode } from '../src/store/types.ts';
 import { expectStoreEqualsSim, type SimSource, simSource } from './harness.ts';
 import {
@@ -25,14 +26,19 @@ import {
  */
 
 const PAGE = 40;
+/** The full sync's walks: up from the oldest id alone, and from both ends (the default). */
+type Walk = 'one-end' | 'both-ends';
 const INVOICES = 360;
 /**
  * Pages in the middle of the walk are faulty. (Not those past the end: with two pages in flight,
  * a walk's last look-ahead request can reach WHMCS after the walk ended, and must not take the fault.)
+ * From both ends, pages each end reads before they meet (each end's 3rd and 4th page, of about
+ * 180 rows each): a page at the meeting may be aborted unread when the other end met first.
  */
-const mid = (r: FaultRequest) => {
+const midOf = (walk: Walk) => (r: FaultRequest) => {
   const start = Number(r.params.limitstart ?? 0);
-  return r.action === 'getinvoices' && start >= 150 && start < 300;
+  const [from, to] = walk === 'one-end' ? [150, 300] : [60, 150];
+  return r.action === 'getinvoices' && start >= from && start < to;
 };
 /**
  * The incremental sync's walks over open invoices: the walk of Unpaid invoices, or the sweep
@@ -52,13 +58,13 @@ interface Setup {
   dbPath: string;
 }
 
-async function synced(seed: number): Promise<Setup> {
+async function synced(seed: number, walk: Walk = 'one-end'): Promise<Setup> {
   const eu = await simSource('eu', { seed, invoices: INVOICES, clients: 30 });
-  // One end, fixed pages: the checks below read the committed rows as a prefix of the walk up,
-  // and the faults sit at offsets that walk reaches. (both-ends-faults.test.ts: the default walk.)
+  // Fixed pages: the checks below read the committed rows as what each end walked, page by page,
+  // and the faults sit at offsets both walks reach (each end reads about half the list).
   const { file, env, dataDir } = reliabilityConfig(
     [eu],
-    { pageSize: PAGE, timeoutMs: 1000, sync: { fullWalk: 'one-end', maxPageSize: PAGE } },
+    { pageSize: PAGE, timeoutMs: 1000, sync: { fullWalk: walk, maxPageSize: PAGE } },
     UNLIMITED,
   );
   const bridge = await openBridge(file, env);
@@ -103,21 +109,30 @@ async function sourceView(bridge: Bridge) {
   return sourceResponseSchema.parse(await res.json()).data;
 }
 
-/** Every stored row is either what it was before the sync or what WHMCS holds now: nothing else. */
-function expectRowsOldOrNew(s: Setup, before: Map<number, string>): void {
-  const rows = queryStore<{ id: number; raw: string }>(
+/** Each stored invoice's raw WHMCS record, as JSON (the store keeps a patch over the normalized row). */
+function storedRaw(s: Setup): Map<number, string> {
+  const rows = queryStore<{ id: number; data: string; raw: string | null; raw_full: number }>(
     s.dbPath,
-    'SELECT id, raw FROM invoices WHERE source = ?',
+    'SELECT id, data, raw, raw_full FROM invoices WHERE source = ?',
     'eu',
   );
-  for (const { id, raw } of rows) {
+  return new Map(rows.map((r) => [r.id, JSON.stringify(rebuildRaw(r.data, r.raw, r.raw_full))]));
+}
+
+/** Every stored row is either what it was before the sync or what WHMCS holds now: nothing else. */
+function expectRowsOldOrNew(s: Setup, before: Map<number, string>): void {
+  for (const [id, raw] of storedRaw(s)) {
     const now = s.sim.invoice(id);
     const current = now ? JSON.stringify(s.sim.toWire(now)) : undefined;
     expect(raw === before.get(id) || raw === current, `invoice ${id}`).toBe(true);
   }
 }
 
-/** A failed full run's committed pages are exactly a prefix of the walk, and the checkpoint says how long. */
+/**
+ * A failed full run's committed pages are exactly what its walk read, page by page, and the
+ * checkpoint says how far: a prefix of the list (the walk up), and from both ends a suffix too
+ * (the walk down, from the newest id it began at).
+ */
 async function expectWholePages(s: Setup): Promise<void> {
   const checkpoint = (await s.bridge.store.getSource('eu'))?.checkpoint;
   if (!checkpoint) return;
@@ -128,8 +143,12 @@ async function expectWholePages(s: Setup): Promise<void> {
     checkpoint.runId,
   ).map((r) => r.id);
   const walk = [...s.sim.visibleInvoices()].map((i) => i.id);
+  const ends = checkpoint.state?.bothEnds as { low?: { id: number }; high?: { id: number } } | undefined;
+  const low = ends ? (ends.low?.id ?? 0) : (checkpoint.anchor?.id ?? 0);
+  const high = ends?.high?.id ?? Number.POSITIVE_INFINITY;
   expect(seen.length).toBe(checkpoint.rowsDone);
-  expect(seen).toEqual(walk.slice(0, checkpoint.rowsDone));
+  expect(seen).toEqual(walk.filter((id) => id <= low || id >= high));
+  expect(seen.length).toBeGreaterThanOrEqual(PAGE);
   expect(checkpoint.rowsDone % PAGE).toBe(0);
 }
 
@@ -177,13 +196,7 @@ async function faultySync(
   changeWhmcs(sim, mode);
   const listed = await listedInvoices(bridge.app);
   const before = new Set(listed.map((i) => i.id));
-  const beforeRaw = new Map(
-    queryStore<{ id: number; raw: string }>(
-      s.dbPath,
-      'SELECT id, raw FROM invoices WHERE source = ?',
-      'eu',
-    ).map((r) => [r.id, r.raw]),
-  );
+  const beforeRaw = storedRaw(s);
   sim.clearRequests();
   sim.faults.add({ ...rule });
   const running = bridge.engine.run('eu', mode);
@@ -219,22 +232,27 @@ async function faultySync(
   expect(integrityCheck(s.dbPath)).toBe('ok');
 }
 
-describe('faults during a full sync', () => {
+describe.each(['one-end', 'both-ends'] as const)('faults during a full sync (walk: %s)', (walk) => {
   for (const [i, c] of CASES.entries()) {
     it(`${c.name}, once: ${c.once}`, async () => {
-      const s = await synced(100 + i);
-      await faultySync(s, 'full', { kind: c.kind, delayMs: c.delayMs, times: 1, match: mid }, c.once);
+      const s = await synced(100 + i, walk);
+      await faultySync(s, 'full', { kind: c.kind, delayMs: c.delayMs, times: 1, match: midOf(walk) }, c.once);
     });
     it(`${c.name}, until it clears: ${c.always}`, async () => {
-      const s = await synced(200 + i);
-      await faultySync(s, 'full', { kind: c.kind, delayMs: c.delayMs, match: mid }, c.always);
+      const s = await synced(200 + i, walk);
+      await faultySync(s, 'full', { kind: c.kind, delayMs: c.delayMs, match: midOf(walk) }, c.always);
       // Retried faults get the policy's four attempts on the faulty page (two pages are in
-      // flight at once); the others stop the walk at the first.
+      // flight at once: one per end from both ends); the others stop the walk at the first.
       const faulted = s.sim.requests.filter((r) => r.fault).length;
       if (c.always === 'ok') expect(faulted).toBeGreaterThan(1);
       else if (c.once === 'ok') expect(faulted).toBeGreaterThanOrEqual(4);
       else expect(faulted).toBeLessThanOrEqual(2);
       if (c.always !== 'ok') expect(faulted).toBeLessThanOrEqual(8);
+      // From both ends, a fault the walk rides out is met by each end (the matrix covers the walk down).
+      if (walk === 'both-ends' && c.always === 'ok') {
+        const orders = new Set(s.sim.requests.filter((r) => r.fault).map((r) => r.params.order));
+        expect([...orders].sort()).toEqual(['asc', 'desc']);
+      }
     });
   }
 });
