@@ -21,6 +21,11 @@ export const walkStateSchema = z.object({
    * the incremental planner's estimate for the next one (sync/incremental-plan.ts).
    */
   vanishedShare: z.number().min(0).max(1).optional(),
+  /**
+   * The rows a page had grown to within the latency budget when the last run ended: the next
+   * run's pages start there instead of at pageSize again (sync/page-sizer.ts).
+   */
+  pageSize: z.number().int().positive().optional(),
 });
 export type WalkState = z.infer<typeof walkStateSchema>;
 

@@ -1,7 +1,7 @@
 import type { WalkEvidence } from '@forecaster/whmcs-client';
 import type { SourceConfig } from '../config.ts';
 import type { SourceRecord, SyncCheckpoint } from '../store/types.ts';
-import { fullWalk } from './full-walk.ts';
+import { fullWalk, sizerFor } from './full-walk.ts';
 import { deleteBudget, guardMassDelete, SyncRefusedError } from './full-walk-guard.ts';
 import { clearNewWalkFloor, commitPage, type RunContext } from './run-context.ts';
 
@@ -14,7 +14,9 @@ export async function fullSync(ctx: RunContext, resume: SyncCheckpoint | undefin
   const { source, running } = ctx;
   const runId = running.runId;
   const record = await ctx.store.getSource(source.id);
+  const sizer = sizerFor(source, record?.walkState);
   const pages = fullWalk(ctx.client, source, {
+    sizer,
     resume,
     signal: ctx.signal,
     orphans: record?.walkState.orphans,
@@ -62,6 +64,7 @@ export async function fullSync(ctx: RunContext, resume: SyncCheckpoint | undefin
   await ctx.store.saveWalkState(source.id, {
     ...((await ctx.store.getSource(source.id))?.walkState ?? {}),
     orphans: evidence.shortfall,
+    pageSize: sizer.size(),
   });
   guardMassDelete(source, await ctx.store.fullRunTally(source.id, runId), running.allowMassDelete);
   const { removed } = await ctx.store.finishFullRun(source.id, runId, { fence: ctx.fence });

@@ -6,7 +6,7 @@ import {
   walkById,
 } from '@forecaster/whmcs-client';
 import type { SourceConfig } from '../config.ts';
-import type { SyncCheckpoint } from '../store/types.ts';
+import type { SyncCheckpoint, WalkState } from '../store/types.ts';
 import { type BothEndsState, type WalkKind, walkBothEnds } from './both-ends-walk.ts';
 import { LatencySizer, MAX_PAGE_SIZE, type OrderedFetch, sizedFetch } from './page-sizer.ts';
 
@@ -34,12 +34,17 @@ export function orderedFetch(
   };
 }
 
-/** The page sizer of a source's walks: from its pageSize up to its maxPageSize within the budget. */
-export function sizerFor(source: SourceConfig): LatencySizer {
+/**
+ * The page sizer of a source's walks: from its pageSize up to its maxPageSize within the budget,
+ * starting where the last run's pages had grown to (`walkState.pageSize`): a run that starts
+ * at pageSize again spends its first calls on small pages (250, 500) that one page of 1000 reads.
+ */
+export function sizerFor(source: SourceConfig, walkState?: WalkState): LatencySizer {
   return new LatencySizer({
     start: source.pageSize,
     max: source.sync.maxPageSize ?? MAX_PAGE_SIZE,
     budgetMs: source.sync.pageBudgetMs ?? DEFAULT_PAGE_BUDGET_MS,
+    ...(walkState?.pageSize === undefined ? {} : { resume: walkState.pageSize }),
   });
 }
 
@@ -57,9 +62,10 @@ export function fullWalk(
     /** The last complete walk's orphans, if known (a walk down alone may miss no more). */
     orphans: number | undefined;
     signal: AbortSignal;
+    sizer: LatencySizer;
   },
 ): AsyncIterable<FullWalkPage> {
-  const sizer = sizerFor(source);
+  const { sizer } = options;
   const fetch = sizedFetch(orderedFetch(client), sizer);
   const { resume, expect, signal } = options;
   const saved = resume?.state?.bothEnds as BothEndsState | undefined;

@@ -35,7 +35,7 @@ describe('calls of a walk with pages doubling up to the largest', () => {
 });
 
 describe('the incremental run’s sweep floor, chosen by cost (issue 17 item 2)', () => {
-  it('open invoices all recent: one sweep down to the oldest, no walk per status', () => {
+  it('open invoices all recent: one sweep down to near the oldest, Unpaid walked below it', () => {
     // 100,000 stored; 1,900 open among the newest 9,000 (scenario B).
     const open = unpaid(Array.from({ length: 1_900 }, (_, i) => 100_000 - Math.floor(i * 4.7)));
     const candidates = sweepCandidates(open, 100_000);
@@ -45,11 +45,16 @@ describe('the incremental run’s sweep floor, chosen by cost (issue 17 item 2)'
       pages: PAGES,
       storedFrom: counted(candidates, 100_000),
     });
-    expect(plan.tails).toEqual([]);
-    expect(plan.floor).toBe(Math.min(...open.map((o) => o.id)));
-    // 8,930 rows in pages of 250, 500, then 1000.
-    expect(plan.estimate.total).toBe(walkCalls(100_000 - plan.floor + 1, PAGES));
-    expect(plan.estimate.total).toBeLessThanOrEqual(12);
+    // Unpaid is walked below the floor anyway (for invoices reopened there): one call, which may as
+    // well read the oldest open ones (fewer than a page) so that the sweep stops above them.
+    expect(plan.tails).toHaveLength(1);
+    expect(plan.tails[0]).toMatchObject({ status: 'unpaid' });
+    expect(plan.tails[0]!.below).toBeLessThan(PAGES.start);
+    expect(plan.floor).toBeGreaterThan(Math.min(...open.map((o) => o.id)));
+    expect(plan.estimate).toMatchObject({ sweep: walkCalls(100_000 - plan.floor + 1, PAGES), tails: 1 });
+    // No more than the sweep to the oldest open (8,930 rows in pages of 250, 500, then 1000) and Unpaid.
+    const oldest = Math.min(...open.map((o) => o.id));
+    expect(plan.estimate.total).toBeLessThanOrEqual(walkCalls(100_000 - oldest + 1, PAGES) + 1);
   });
 
   it('an old pile of unpaid invoices (scenario A): a walk of Unpaid, unless many leave it between runs', () => {
@@ -71,10 +76,32 @@ describe('the incremental run’s sweep floor, chosen by cost (issue 17 item 2)'
     expect(busy.floor).toBe(1);
   });
 
-  it('nothing open: the sweep reads the new invoices only (floor just above the mark)', () => {
+  it('nothing open: the sweep reads the new invoices (floor just above the mark), and Unpaid below it', () => {
     const plan = planSweep({ open: [], highWater: 5_000, pages: PAGES, storedFrom: storedUpTo(5_000) });
-    expect(plan).toMatchObject({ floor: 5_001, tails: [] });
-    expect(plan.estimate.total).toBe(1);
+    expect(plan).toMatchObject({ floor: 5_001, tails: [{ status: 'unpaid', below: 0 }] });
+    expect(plan.estimate.total).toBe(2);
+  });
+
+  it('reopened invoices below the floor: Unpaid is walked there even with no open invoice stored there, unless nothing is stored there', () => {
+    const open = unpaid([9_990, 9_995]);
+    const candidates = sweepCandidates(open, 10_000);
+    const storedFrom = counted(candidates, 10_000);
+    const plan = planSweep({ open, highWater: 10_000, pages: PAGES, storedFrom, stored: 10_000 });
+    expect(plan.floor).toBe(9_990);
+    expect(plan.tails).toEqual([{ status: 'unpaid', below: 0 }]);
+    // Only drafts open below the floor: Unpaid is walked too.
+    const drafts: OpenInvoice[] = [...open, { id: 7, clientId: 1, status: 'draft' }];
+    const both = planSweep({
+      open: drafts,
+      highWater: 10_000,
+      pages: PAGES,
+      storedFrom: counted(sweepCandidates(drafts, 10_000), 10_000),
+      stored: 10_000,
+    });
+    expect(both.tails.map((t) => t.status).sort()).toEqual(['draft', 'unpaid']);
+    // Every stored invoice at or above the floor: nothing below it to reopen.
+    const young = planSweep({ open, highWater: 10_000, pages: PAGES, storedFrom, stored: 11 });
+    expect(young.tails).toEqual([]);
   });
 
   it('few open drafts far down and many recent unpaid: a walk of Draft below, the sweep above', () => {
@@ -90,10 +117,13 @@ describe('the incremental run’s sweep floor, chosen by cost (issue 17 item 2)'
       pages: PAGES,
       storedFrom: counted(candidates, 50_000),
     });
-    expect(plan.tails).toEqual([{ status: 'draft', below: 2 }]);
+    expect(plan.tails).toEqual([
+      { status: 'draft', below: 2 },
+      { status: 'unpaid', below: 0 },
+    ]);
     expect(plan.floor).toBe(50_000 - 799 * 2);
-    // The sweep, one page of Draft, and two calls for a tenth of the two drafts' client.
-    expect(plan.estimate.total).toBeCloseTo(walkCalls(1_599, PAGES) + 1 + 0.4);
+    // The sweep, one page of Draft and one of Unpaid, and two calls for a tenth of the two drafts' client.
+    expect(plan.estimate.total).toBeCloseTo(walkCalls(1_599, PAGES) + 2 + 0.4);
   });
 });
 

@@ -74,7 +74,8 @@ export function sweepCandidates(open: readonly OpenInvoice[], highWater: number)
 export const DEFAULT_VANISHED_SHARE = 0.1;
 
 /**
- * The floor of the sweep that costs the fewest calls: deeper sweeps read more old invoices;
+ * The floor of the sweep that costs the fewest calls (Unpaid is always walked below it, for
+ * invoices reopened there): deeper sweeps read more old invoices;
  * shallower ones leave more open invoices to walks per status (each at least one call), and
  * more of those that left the open lists to be looked for below the floor (the sweep on down
  * to the oldest open invoice, or two calls per client: the cheaper). `vanishedShare` is the
@@ -87,9 +88,13 @@ export function planSweep(input: {
   pages: PageSizes;
   storedFrom: (minId: number) => number;
   vanishedShare?: number;
+  /** Live invoices stored (nothing below a floor where `storedFrom(floor)` is all of them). */
+  stored?: number;
 }): SweepPlan {
   const { open, highWater, pages, storedFrom } = input;
   const share = input.vanishedShare ?? DEFAULT_VANISHED_SHARE;
+  const storedBelow = (floor: number) =>
+    floor > 1 && (input.stored === undefined || storedFrom(floor) < input.stored);
   const candidates = sweepCandidates(open, highWater);
   const oldest = candidates.at(-1)!;
   let best: SweepPlan | undefined;
@@ -104,6 +109,10 @@ export function planSweep(input: {
       count++;
     }
     const tails = [...below].map(([status, n]) => ({ status, below: n }));
+    // An invoice reopened (Paid or Cancelled back to Unpaid: WHMCS's "mark unpaid", a payment
+    // taken back) below the floor was in no open list at the last run: only a walk of Unpaid
+    // below the floor finds it. One call when there is none, so Unpaid is always walked there.
+    if (!below.has('unpaid') && storedBelow(floor)) tails.push({ status: 'unpaid', below: 0 });
     const sweep = walkCalls(storedFrom(floor), pages);
     const tailCalls = tails.reduce((sum, t) => sum + walkCalls(t.below, pages), 0);
     const expected = share * count;

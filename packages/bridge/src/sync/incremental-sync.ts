@@ -52,7 +52,7 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
     for (const id of ids) if (!counts.has(id)) counts.set(id, await store.countFromId(source.id, id));
   };
   const storedFrom = (id: number) => counts.get(id) ?? 0;
-  const sizer = sizerFor(source);
+  const sizer = sizerFor(source, record?.walkState);
   const pages = { start: source.pageSize, max: sizer.max };
   await countFrom(sweepCandidates(open, highWater));
   const plan = planSweep({
@@ -60,6 +60,7 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
     highWater,
     pages,
     storedFrom,
+    stored: await store.countFromId(source.id, 0),
     ...(record?.walkState.vanishedShare === undefined
       ? {}
       : { vanishedShare: record.walkState.vanishedShare }),
@@ -118,10 +119,12 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
     await walk('vanished', { userId: clientId }, { order: 'asc' });
   }
   const gone = [...new Set(vanished.filter((r) => !seen.has(r.id)).map((r) => r.id))];
-  if (open.length > 0) {
-    const state = (await store.getSource(source.id))?.walkState ?? {};
-    await store.saveWalkState(source.id, { ...state, vanishedShare: vanished.length / open.length });
-  }
+  const state = (await store.getSource(source.id))?.walkState ?? {};
+  await store.saveWalkState(source.id, {
+    ...state,
+    ...(open.length > 0 ? { vanishedShare: vanished.length / open.length } : {}),
+    pageSize: sizer.size(),
+  });
   if (gone.length) {
     const live = await store.countFromId(source.id, 0);
     if (gone.length > deleteBudget(source, live, running.allowMassDelete)) {

@@ -16,6 +16,8 @@ export interface LatencySizerOptions {
   max: number;
   /** How long one page may take: pages grow while they come back in half of it, and shrink above it. */
   budgetMs: number;
+  /** Where the last run's pages had grown to: the first page's size (within start..max). */
+  resume?: number;
 }
 
 /**
@@ -36,7 +38,7 @@ export class LatencySizer implements PageSizer {
     // The walk asks one row more than the page, to overlap the last one: limitnum stays <= 1000.
     this.#max = Math.max(this.#start, Math.min(options.max, MAX_PAGE_SIZE - 1));
     this.#budgetMs = options.budgetMs;
-    this.#size = this.#start;
+    this.#size = Math.max(this.#start, Math.min(this.#max, options.resume ?? this.#start));
   }
 
   size(): number {
