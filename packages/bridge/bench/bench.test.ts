@@ -66,6 +66,10 @@ const FIGURES = [
   'serve.revenue.wrong',
   'facade.p99',
   'facade.first',
+  ...['sync', 'quiet'].flatMap((phase) =>
+    ['max', 'p99', 'over-1s', 'loop-stall'].map((what) => `steady.${phase}.${what}`),
+  ),
+  'steady.p99-ratio',
   'pg.full-sync',
   'pg.full-sync.ratio',
   'pg.fill-rate',
@@ -93,6 +97,8 @@ describe('pnpm bench --quick', () => {
         'memory.slowdown',
         'serve.invoices.p99',
         'facade.p99',
+        'steady.sync.over-1s',
+        'steady.p99-ratio',
         'store.medium.per-invoice',
       ]),
     );

@@ -12,6 +12,7 @@ import { type MemoryParams, measureMemory } from './memory.ts';
 import { measurePostgres, type PostgresParams } from './postgres.ts';
 import { measureScaling, type ScalingParams, type ScalingResult } from './scaling.ts';
 import { measureServing, type ServingParams } from './serving.ts';
+import { measureSteady, type SteadyParams } from './steady.ts';
 import { measureStoreSize } from './store-size.ts';
 
 /**
@@ -29,6 +30,7 @@ export interface SuiteParams {
   memory: MemoryParams;
   incremental: IncrementalParams;
   serving: ServingParams;
+  steady: SteadyParams;
   postgres: PostgresParams;
 }
 
@@ -46,6 +48,7 @@ export const FULL: SuiteParams = {
   memory: { invoices: 1_000_000, heapFlags: HEAP_FLAGS },
   incremental: { invoices: 100_000, latency: LATENCY, changeShare: 0.01, housekeepingDays: [90, 30] },
   serving: { invoices: 1_000_000, pageSize: 500, seconds: 5, rounds: 3, connections: 4, revenueRequests: 30 },
+  steady: { invoices: 30_000, latency: LATENCY, connections: 200, pageSize: 100, rounds: 2 },
   postgres: {
     syncInvoices: 50_000,
     latency: LATENCY,
@@ -63,6 +66,7 @@ export const QUICK: SuiteParams = {
   memory: { invoices: 2_000, heapFlags: HEAP_FLAGS },
   incremental: { invoices: 2_000, latency: LATENCY, changeShare: 0.01, housekeepingDays: [90, 30] },
   serving: { invoices: 3_000, pageSize: 500, seconds: 0.5, rounds: 1, connections: 2, revenueRequests: 5 },
+  steady: { invoices: 1_000, latency: LATENCY, connections: 20, pageSize: 100, rounds: 1 },
   postgres: {
     syncInvoices: 2_000,
     latency: LATENCY,
@@ -75,7 +79,7 @@ export const QUICK: SuiteParams = {
 };
 
 /** The measurements, by the names `--only` takes. */
-export const STEPS = ['full', 'scaling', 'incremental', 'serving', 'postgres'] as const;
+export const STEPS = ['full', 'scaling', 'incremental', 'serving', 'steady', 'postgres'] as const;
 export type Step = (typeof STEPS)[number];
 
 export async function runSuite(
@@ -104,6 +108,7 @@ export async function runSuite(
     await step('scaling', 'store size', () => measureStoreSize(ctx, runs));
     await step('incremental', 'incremental sync', () => measureIncremental(ctx, params.incremental));
     await step('serving', 'serving', () => measureServing(ctx, params.serving));
+    await step('steady', 'serving under a sync', () => measureSteady(ctx, params.steady));
     await step('postgres', 'PostgreSQL', () => measurePostgres(ctx, params.postgres));
     return report;
   } finally {

@@ -1,5 +1,6 @@
 import type { Invoice } from '@forecaster/whmcs-client';
 import type { Database as Db } from 'better-sqlite3';
+import { betweenSlices, slices } from '../bounded-work.ts';
 import { type RawColumns, rawColumns } from './raw-record.ts';
 import { checkRow, exactAmounts, json, unknownSource } from './records.ts';
 import { type Amounts, RevenueDelta, RevenueWriter } from './revenue.ts';
@@ -34,10 +35,36 @@ export class SqliteInvoiceWrites {
    * A tombstoned invoice that comes back counts as inserted: it rejoins the live set, with a
    * new seq, whether or not its record changed meanwhile.
    */
-  applyPage(
+  async applyPage(
     sourceId: string,
     rows: FetchedInvoice[],
     checkpoint: SyncCheckpoint | null,
+    seenInRun: string | undefined,
+    options: PageWriteOptions,
+  ): Promise<ApplyPageResult> {
+    // One transaction per slice, the event loop turning between them, so that a reader never
+    // waits for a whole page (issue 17 item 6). The checkpoint commits with the last slice: a
+    // crash in between resumes before this page, whose written rows then read as unchanged.
+    const result: ApplyPageResult = { inserted: 0, updated: 0, unchanged: 0 };
+    const parts = slices(rows);
+    for (const [i, part] of parts.entries()) {
+      if (i > 0) await betweenSlices();
+      const last = i === parts.length - 1;
+      const done = this.#applySlice(sourceId, part, last ? { checkpoint } : undefined, seenInRun, {
+        fence: options.fence,
+        ...(i === 0 && options.quarantine ? { quarantine: options.quarantine } : {}),
+      });
+      result.inserted += done.inserted;
+      result.updated += done.updated;
+      result.unchanged += done.unchanged;
+    }
+    return result;
+  }
+
+  #applySlice(
+    sourceId: string,
+    rows: FetchedInvoice[],
+    save: { checkpoint: SyncCheckpoint | null } | undefined,
     seenInRun: string | undefined,
     options: PageWriteOptions,
   ): ApplyPageResult {
@@ -97,7 +124,7 @@ export class SqliteInvoiceWrites {
           seen_run: seen ?? old?.seen_run ?? null,
         });
       }
-      sql.saveCheckpoint.run(json(checkpoint), sourceId);
+      if (save) sql.saveCheckpoint.run(json(save.checkpoint), sourceId);
       return result;
     });
   }
@@ -122,24 +149,31 @@ export class SqliteInvoiceWrites {
     }
   }
 
-  finishFullRun(sourceId: string, runId: string, fence: string | undefined): { removed: number } {
-    return this.#change(sourceId, fence, (nextSeq, delta) => {
-      const at = this.clock().toISOString();
-      let removed = 0;
-      for (const id of this.#sql.unseen.all(sourceId, runId)) {
-        if (this.#tombstone(sourceId, id, at, nextSeq, delta)) removed++;
-      }
-      return { removed };
-    });
+  finishFullRun(sourceId: string, runId: string, fence: string | undefined): Promise<{ removed: number }> {
+    return this.#tombstoneAll(sourceId, this.#sql.unseen.all(sourceId, runId), fence);
   }
 
-  removeInvoices(sourceId: string, ids: number[], fence: string | undefined): { removed: number } {
-    return this.#change(sourceId, fence, (nextSeq, delta) => {
-      const at = this.clock().toISOString();
-      let removed = 0;
-      for (const id of new Set(ids)) if (this.#tombstone(sourceId, id, at, nextSeq, delta)) removed++;
-      return { removed };
-    });
+  removeInvoices(sourceId: string, ids: number[], fence: string | undefined): Promise<{ removed: number }> {
+    return this.#tombstoneAll(sourceId, [...new Set(ids)], fence);
+  }
+
+  /** Tombstones in bounded transactions, as applyPage writes. */
+  async #tombstoneAll(
+    sourceId: string,
+    ids: number[],
+    fence: string | undefined,
+  ): Promise<{ removed: number }> {
+    let removed = 0;
+    const at = this.clock().toISOString();
+    for (const [i, part] of slices(ids).entries()) {
+      if (i > 0) await betweenSlices();
+      removed += this.#change(sourceId, fence, (nextSeq, delta) => {
+        let count = 0;
+        for (const id of part) if (this.#tombstone(sourceId, id, at, nextSeq, delta)) count++;
+        return count;
+      });
+    }
+    return { removed };
   }
 
   /** Tombstones one live invoice, keeping its last data for `changes()`. */

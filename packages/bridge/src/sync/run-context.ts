@@ -3,7 +3,7 @@ import type { SourceConfig } from '../config.ts';
 import type { LoginPermit } from '../store/login-gate.ts';
 import type { FetchedInvoice, Store, SyncCheckpoint, SyncMode, SyncRunResult } from '../store/types.ts';
 import type { SyncProgress } from './types.ts';
-import { vetRows } from './vet-rows.ts';
+import { vetRowsInSlices } from './vet-rows.ts';
 
 /** Raised inside a run to stop it: a shutdown, or the caller's abort. */
 export class Aborted extends Error {}
@@ -55,7 +55,10 @@ export async function commitPage(
   seenInRun?: string,
 ): Promise<FetchedInvoice[]> {
   if (ctx.signal.aborted) throw new Aborted('aborted');
-  const { rows, quarantine } = vetRows(page.rows, { source: ctx.source.id, timeZone: ctx.source.timeZone });
+  const { rows, quarantine } = await vetRowsInSlices(page.rows, {
+    source: ctx.source.id,
+    timeZone: ctx.source.timeZone,
+  });
   const result = await ctx.store.applyPage(ctx.source.id, rows, checkpoint, seenInRun, {
     fence: ctx.fence,
     quarantine,

@@ -1,0 +1,117 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loopBudget, ROWS_PER_SLICE, yieldToEventLoop } from '../bounded-work.ts';
+import { makeInvoices, seededRandom } from './invoice-fixtures.ts';
+import { STORE_KINDS, type StorePlace, storePlace } from './testing/stores.ts';
+import type { Store, SyncCheckpoint } from './types.ts';
+
+/*
+ * Issue 17 item 6: a reader never waits behind a sync. A page write, the tombstones of a full run
+ * and a removal let the event loop turn before they finish (the API answers meanwhile), and what
+ * a reader sees in between is whole transactions in seq order, the checkpoint last. The budget
+ * is 0 here (a turn after every slice), so that no figure depends on this machine's speed.
+ */
+
+const budget = loopBudget.ms;
+beforeAll(() => {
+  loopBudget.ms = 0;
+});
+afterAll(() => {
+  loopBudget.ms = budget;
+});
+
+const CHECKPOINT: SyncCheckpoint = {
+  runId: 'run-1',
+  mode: 'full',
+  startedAt: '2026-12-03T00:00:00.000Z',
+  phase: 'walk',
+  pagesDone: 1,
+  rowsDone: 1000,
+};
+
+/** Whether a callback queued before `write` started ran before `write` finished. */
+async function turnsDuring(write: () => Promise<unknown>): Promise<boolean> {
+  let turned = false;
+  setImmediate(() => {
+    turned = true;
+  });
+  await write();
+  return turned;
+}
+
+describe.each(STORE_KINDS)('writes on the %s store let the event loop turn', (kind) => {
+  let place: StorePlace;
+  let store: Store;
+  afterEach(async () => {
+    await store.close();
+    await place.dispose();
+  });
+
+  async function opened() {
+    place = await storePlace(kind);
+    store = await place.open();
+    await store.upsertSource({ id: 'eu', name: 'eu' });
+  }
+
+  it('while a page of 1000, the tombstones of 1000 and a removal of 1000 are written', async () => {
+    await opened();
+    const rows = makeInvoices(seededRandom(3), 'eu', 1, 1000);
+    expect(await turnsDuring(() => store.applyPage('eu', rows, CHECKPOINT, 'run-1'))).toBe(true);
+    expect(await store.countFromId('eu', 0)).toBe(1000);
+    expect((await store.getSource('eu'))?.checkpoint).toEqual(CHECKPOINT);
+    expect(await turnsDuring(() => store.finishFullRun('eu', 'run-2'))).toBe(true);
+    expect(await store.countFromId('eu', 0)).toBe(0);
+    await store.applyPage('eu', rows, null);
+    expect(
+      await turnsDuring(() =>
+        store.removeInvoices(
+          'eu',
+          rows.map((r) => r.invoice.id),
+        ),
+      ),
+    ).toBe(true);
+    expect(await store.countFromId('eu', 0)).toBe(0);
+    // Every change has its own seq, in order: 1000 inserts, 1000 tombstones, 1000 back, 1000 gone.
+    const seqs = (await store.changes(0, 5000)).map((c) => c.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(await store.currentSeq()).toBe(4000);
+  });
+});
+
+describe('a reader between the slices of a SQLite page write', () => {
+  let place: StorePlace;
+  let store: Store;
+  afterEach(async () => {
+    await store.close();
+    await place.dispose();
+  });
+
+  it('sees whole transactions of at most ROWS_PER_SLICE rows, and the checkpoint only with the last', async () => {
+    place = await storePlace('sqlite');
+    store = await place.open();
+    await store.upsertSource({ id: 'eu', name: 'eu' });
+    const seen: Array<{ count: number; checkpoint: unknown; seq: number }> = [];
+    let writing = true;
+    const watch = async () => {
+      while (writing) {
+        seen.push({
+          count: await store.countFromId('eu', 0),
+          checkpoint: (await store.getSource('eu'))?.checkpoint ?? null,
+          seq: await store.currentSeq(),
+        });
+        await yieldToEventLoop();
+      }
+    };
+    const watching = watch();
+    await store.applyPage('eu', makeInvoices(seededRandom(5), 'eu', 1, 1000), CHECKPOINT, 'run-1');
+    writing = false;
+    await watching;
+    const between = seen.filter((s) => s.count > 0 && s.count < 1000);
+    expect(between.length).toBeGreaterThanOrEqual(1000 / ROWS_PER_SLICE - 2);
+    for (const s of between) {
+      expect(s.count % ROWS_PER_SLICE).toBe(0);
+      expect(s.seq).toBe(s.count);
+      expect(s.checkpoint).toBeNull();
+    }
+  });
+});
