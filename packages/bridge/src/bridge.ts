@@ -10,7 +10,7 @@ import { docsBase } from './docs/docs-base.ts';
 import { createFacade } from './facade/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { ManagedSources } from './sources/managed-sources.ts';
+import { MANAGED_REFRESH_MS, ManagedSources } from './sources/managed-sources.ts';
 import { openStore } from './store/open.ts';
 import { classifyStoreError } from './store/store-errors.ts';
 import type { Store } from './store/types.ts';
@@ -90,6 +90,7 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
   });
   app.route('/whmcs', createFacade({ config, store, sync: engine, logger, clock: options.engine?.clock }));
   let server: Server | undefined;
+  let stopRefreshing: (() => Promise<void>) | undefined;
 
   return {
     config,
@@ -106,6 +107,9 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
         .then((removed) => removed && logger.info({ removed }, 'removed orphan attachment files'))
         .catch((err) => logger.warn({ err }, 'orphan attachment files were not swept'));
       await engine.start();
+      // Sources other bridges on the database add, change or remove join this one's API,
+      // facade and scheduler (their leases keep one syncing process per source).
+      stopRefreshing = managedSources.watch(MANAGED_REFRESH_MS);
       server = createAdaptorServer({
         fetch: app.fetch,
         hostname: config.listen.host,
@@ -128,6 +132,7 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
       return url;
     },
     async close() {
+      await stopRefreshing?.();
       if (server) {
         const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();

@@ -130,16 +130,23 @@ export function buildProgram(options: ProgramOptions = {}): Command {
     .option('--allow-mass-delete', 'let this run delete more than sync.maxDeleteShare of the stored invoices')
     .action(async (opts: { source?: string; full?: boolean; force?: boolean; allowMassDelete?: boolean }) => {
       const cfg = config(configPath());
-      const sources = opts.source ? cfg.sources.filter((s) => s.id === opts.source) : cfg.sources;
-      if (opts.source && sources.length === 0) {
-        throw new ConfigError(
-          '--source',
-          `no source "${opts.source}" (configured: ${cfg.sources.map((s) => s.id).join(', ') || 'none'})`,
-        );
-      }
-      if (sources.length === 0) throw new ConfigError('sources', 'no source is configured');
       const { sink, logger } = cliLogger(cfg);
+      // Opened first: the sources managed through the API (by a serving bridge) join the file's.
       const bridge = await createBridge(cfg, { logger, engine: { leasePurpose: 'sync' } });
+      const sources = opts.source ? cfg.sources.filter((s) => s.id === opts.source) : cfg.sources;
+      const refusal =
+        opts.source && sources.length === 0
+          ? new ConfigError(
+              '--source',
+              `no source "${opts.source}" (configured: ${cfg.sources.map((s) => s.id).join(', ') || 'none'})`,
+            )
+          : sources.length === 0
+            ? new ConfigError('sources', 'no source is configured')
+            : undefined;
+      if (refusal) {
+        await bridge.close();
+        throw refusal;
+      }
       const controller = new AbortController();
       let stoppedBy: string | undefined;
       // A signal stops the runs at a page boundary; the summary below still prints.

@@ -72,7 +72,8 @@ export function createFacade(deps: FacadeDeps): Hono<FacadeEnv> {
   // In the store: a restart does not lift a ban, as WHMCS keeps its ban list in its database.
   const banRule = facade.ban;
   const bans = deps.store.facadeBans;
-  const sources = new Map(deps.config.sources.map((s) => [s.id, s]));
+  // Looked up per request: managed sources join and leave config.sources while the bridge runs.
+  const sourceById = (id: string) => deps.config.sources.find((s) => s.id === id);
   const maxRows = deps.maxPageRows ?? MAX_PAGE_ROWS;
   const pages = new WhmcsPages(deps.store);
   const app = new Hono<FacadeEnv>();
@@ -88,7 +89,7 @@ export function createFacade(deps: FacadeDeps): Hono<FacadeEnv> {
       if (facade.credentials.length === 0) {
         throw notFound('the WHMCS facade is off: configure facade.credentials to turn it on');
       }
-      const source = sources.get(c.req.param('sourceId'));
+      const source = sourceById(c.req.param('sourceId'));
       if (!source) throw notFound(`no source "${c.req.param('sourceId')}" is configured`);
 
       const params = await readParams(c.req.raw);

@@ -43,6 +43,12 @@ export interface SourceRegistrar {
   dropSource(id: string): Promise<void>;
 }
 
+/**
+ * How often a serving bridge reads the managed sources from the store (see
+ * ManagedSources.refresh): a change through another bridge's API reaches this one within it.
+ */
+export const MANAGED_REFRESH_MS = 2_000;
+
 export interface ManagedSourcesDeps {
   config: BridgeConfig;
   store: Store;
@@ -68,6 +74,10 @@ export class ManagedSources {
   readonly #installed = new Set<string>();
   /** Ids of managed sources deleted with their invoices kept (readable, never synced). */
   readonly #archived = new Set<string>();
+  /** Each stored row this bridge applied, as `createdAt/version` (see {@link refresh}). */
+  readonly #applied = new Map<string, string>();
+  /** Counts changes made through this bridge's API, so a refresh never undoes a newer one. */
+  #localChanges = 0;
 
   constructor(deps: ManagedSourcesDeps) {
     this.#deps = deps;
@@ -98,12 +108,77 @@ export class ManagedSources {
     this.#archived.add(id);
   }
 
+  /**
+   * Applies what other bridges (or processes) changed in the store: a source added, changed,
+   * disabled, archived or deleted through another bridge's API joins, changes or leaves this
+   * one. A round that overlaps a change through this bridge's own API stops early (the next
+   * round applies the rest), so a list read before that change never undoes it.
+   */
+  async refresh(): Promise<void> {
+    const before = this.#localChanges;
+    const rows = await this.#deps.store.managedSources.list();
+    const ring = this.ring;
+    const stored = new Set(rows.map((r) => r.id));
+    for (const row of rows) {
+      const mark = `${row.createdAt}/${row.version}`;
+      if (this.#applied.get(row.id) === mark) continue;
+      if (this.#localChanges !== before) return;
+      if (row.archivedAt) {
+        await this.#uninstall(row.id);
+        this.#archived.add(row.id);
+      } else if (ring) {
+        try {
+          this.#archived.delete(row.id);
+          await this.#install(row, this.#open(ring, row));
+        } catch (err) {
+          this.#deps.logger.error(
+            { source: row.id, err: (err as Error).message },
+            'managed source not loaded',
+          );
+        }
+      }
+      this.#applied.set(row.id, mark);
+    }
+    for (const id of new Set([...this.#installed, ...this.#archived, ...this.#applied.keys()])) {
+      if (stored.has(id)) continue;
+      if (this.#localChanges !== before) return;
+      await this.#uninstall(id);
+      this.#archived.delete(id);
+      this.#applied.delete(id);
+    }
+  }
+
+  /**
+   * Refreshes every `everyMs` until the answer is called (stops it). A failed round (the store
+   * away) is logged and the next one tries again.
+   */
+  watch(everyMs: number): () => Promise<void> {
+    let stopped = false;
+    let round: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+      round = round.then(() =>
+        stopped
+          ? undefined
+          : this.refresh().catch((err) =>
+              this.#deps.logger.warn({ err }, 'managed sources were not refreshed from the store'),
+            ),
+      );
+    }, everyMs);
+    timer.unref();
+    return async () => {
+      stopped = true;
+      clearInterval(timer);
+      await round;
+    };
+  }
+
   /** Installs every stored managed source (at start). A row that does not open is logged and skipped. */
   async load(): Promise<void> {
     const rows = await this.#deps.store.managedSources.list();
     if (rows.length === 0) return;
     const ring = this.ring;
     for (const row of rows) {
+      this.#applied.set(row.id, `${row.createdAt}/${row.version}`);
       if (row.archivedAt) {
         this.#archived.add(row.id);
         continue;
@@ -196,9 +271,15 @@ export class ManagedSources {
 
   /** Puts a managed source into the running bridge (replacing its previous settings). */
   async install(
-    row: Pick<ManagedSourceRow, 'id' | 'settings' | 'disabled'>,
+    row: Pick<ManagedSourceRow, 'id' | 'settings' | 'disabled' | 'createdAt' | 'version'>,
     secrets: ManagedSecrets,
   ): Promise<void> {
+    this.#localChanges++;
+    this.#applied.set(row.id, `${row.createdAt}/${row.version}`);
+    await this.#install(row, secrets);
+  }
+
+  async #install(row: Pick<ManagedSourceRow, 'id' | 'settings' | 'disabled'>, secrets: ManagedSecrets) {
     const source = this.sourceConfig(row.id, row.settings as unknown as ManagedSettings, secrets);
     const list = this.#deps.config.sources;
     const at = list.findIndex((s) => s.id === row.id);
@@ -212,6 +293,11 @@ export class ManagedSources {
 
   /** Takes a managed source out of the running bridge (deleted or archived). */
   async uninstall(id: string): Promise<void> {
+    this.#localChanges++;
+    await this.#uninstall(id);
+  }
+
+  async #uninstall(id: string): Promise<void> {
     const list = this.#deps.config.sources;
     const at = list.findIndex((s) => s.id === id);
     if (at >= 0 && this.#installed.has(id)) list.splice(at, 1);

@@ -203,7 +203,7 @@ export class SyncEngine extends EventEmitter implements SyncController {
       if (!mode) continue;
       // Another process may have been refused since: the gate, not this process, decides.
       const login = await this.#login(source.id, 'schedule');
-      if (login.allowed) this.#launch(source.id, mode, login.permit);
+      if (login.allowed) this.#launch(source.id, mode, login.permit, false, true);
     }
   }
 
@@ -228,6 +228,7 @@ export class SyncEngine extends EventEmitter implements SyncController {
     requested: SyncMode,
     permit: LoginPermit,
     allowMassDelete = false,
+    scheduled = false,
   ): Running | undefined {
     if (this.#running.has(sourceId)) {
       void this.#deps.store.loginGate.settle(permit, 'unknown');
@@ -255,6 +256,7 @@ export class SyncEngine extends EventEmitter implements SyncController {
       done: Promise.resolve(undefined as unknown as SyncRunResult),
       permit,
       allowMassDelete,
+      scheduled,
     };
     this.#running.set(sourceId, running);
     this.#deps.metrics.sourceState.set({ source: sourceId, state: 'syncing' }, 1);
@@ -301,9 +303,16 @@ export class SyncEngine extends EventEmitter implements SyncController {
     const startedMono = performance.now();
     const counters = running.counters;
     const record = await store.getSource(source.id);
+    // The scheduler chose from a record read before the lease: another bridge may have run it
+    // since (and released the lease), so it is asked again here, or that bridge's run repeats.
+    const due = running.scheduled ? dueMode(source, record, started.getTime()) : requested;
+    if (!due) {
+      await store.loginGate.settle(running.permit, 'unknown');
+      throw new Aborted('another process ran it meanwhile');
+    }
     // An interrupted run is finished first: a half-done full sync must still tombstone.
     const checkpoint = record?.checkpoint;
-    const mode: SyncMode = checkpoint?.mode ?? requested;
+    const mode: SyncMode = checkpoint?.mode ?? due;
     running.mode = mode;
     running.progress.mode = mode;
     if (checkpoint) {

@@ -28,6 +28,8 @@ export interface Running {
   /** The login gate's permit for this run, settled with what WHMCS answered. */
   permit: LoginPermit;
   allowMassDelete: boolean;
+  /** Chosen by the scheduler from the record it read before taking the lease. */
+  scheduled?: boolean;
 }
 
 /** What a full or incremental sync needs from the engine. */
