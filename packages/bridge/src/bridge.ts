@@ -12,7 +12,6 @@ import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { MANAGED_REFRESH_MS, ManagedSources } from './sources/managed-sources.ts';
 import { openStore } from './store/open.ts';
-import { classifyStoreError } from './store/store-errors.ts';
 import type { Store } from './store/types.ts';
 import { SyncEngine, type SyncEngineDeps } from './sync/engine.ts';
 
@@ -68,12 +67,10 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
     await engine.start({ schedule: false });
     await managedSources.load();
   } catch (err) {
-    // The first reads of the store at start (each source's row, the managed sources): a damaged
-    // or unwritable file is named with its fix (store_corrupt, ...), as a failed sync names it,
-    // not thrown as the driver's bare message.
+    // The store classified a damaged or unwritable file already (store_corrupt, ...).
     await engine.stop();
     await store.close();
-    throw classifyStoreError(err, opened.kind === 'sqlite' ? opened.path : '') ?? err;
+    throw err;
   }
   metrics.reportSourceStates(() =>
     Promise.all(config.sources.map(async (s) => ({ source: s.id, state: await engine.state(s.id) }))),

@@ -2,6 +2,7 @@ import type { InvoiceStatus, WireInvoice } from '@forecaster/whmcs-client';
 import type { Database as Db } from 'better-sqlite3';
 import { AttachmentFiles } from '../ledger/attachment-files.ts';
 import type { BanLedger } from './ban-ledger.ts';
+import { classifiedSqliteStore } from './classified-store.ts';
 import type { ForecastLog } from './forecast-log.ts';
 import type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
 import type { LedgerColumnsRead } from './ledger-columns-read.ts';
@@ -79,7 +80,9 @@ export interface SqliteStore extends Store {
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const { db, version } = openSqliteDatabase(options.path);
   try {
-    return new SqliteStoreImpl(db, options.path, version, options.clock ?? (() => new Date()));
+    return classifiedSqliteStore(
+      new SqliteStoreImpl(db, options.path, version, options.clock ?? (() => new Date())),
+    );
   } catch (err) {
     db.close();
     throw classifyStoreError(err, options.path) ?? err;

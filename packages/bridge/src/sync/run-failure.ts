@@ -2,7 +2,6 @@ import { NEVER_RETRY_CODES, WhmcsError, type WhmcsErrorCode } from '@forecaster/
 import type { SourceConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { StoreError } from '../store/errors.ts';
-import { classifyStoreError } from '../store/store-errors.ts';
 import type { SourceError, Store } from '../store/types.ts';
 import { SyncRefusedError } from './full-walk-guard.ts';
 import { LeaseLostError } from './source-lease.ts';
@@ -31,8 +30,9 @@ export function describeFailure(
   failure: unknown,
   context: { source: SourceConfig; store: Store; logger: Logger; diagnose?: Diagnose; at: Date },
 ): SourceError {
-  const { source, store } = context;
-  const err = classifyStoreError(failure, store.kind === 'sqlite' ? storePath(store) : '') ?? failure;
+  const { source } = context;
+  // The store throws its failures classified already (classified-store.ts).
+  const err = failure;
   const known = err instanceof WhmcsError || err instanceof SyncRefusedError || err instanceof StoreError;
   const code = known ? err.code : 'internal_error';
   const message = err instanceof Error ? err.message : String(err);
@@ -51,8 +51,4 @@ export function describeFailure(
 
 export function quarantineWarning(count: number): string {
   return `${count} invoice${count === 1 ? '' : 's'} could not be stored as WHMCS sent ${count === 1 ? 'it' : 'them'} and ${count === 1 ? 'is' : 'are'} quarantined (GET /v1/sources/{id} lists them); every other invoice was stored`;
-}
-
-function storePath(store: Store): string {
-  return (store as Store & { path?: string }).path ?? '';
 }

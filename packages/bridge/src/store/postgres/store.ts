@@ -8,6 +8,7 @@ import {
 import type pg from 'pg';
 import type { AttachmentBytes } from '../attachment-bytes.ts';
 import type { BanLedger } from '../ban-ledger.ts';
+import { classifiedPostgresStore } from '../classified-store.ts';
 import type { ForecastLog } from '../forecast-log.ts';
 import type { AcquireResult, LeaseHolder, SyncLease } from '../lease.ts';
 import type { Ledger } from '../ledger.ts';
@@ -112,7 +113,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     const { to } = await migratePostgres(pool);
     if (to !== POSTGRES_LATEST_VERSION)
       throw new Error(`schema at ${to}, expected ${POSTGRES_LATEST_VERSION}`);
-    return new PostgresStoreImpl(pool, to, options.clock ?? (() => new Date()));
+    return classifiedPostgresStore(new PostgresStoreImpl(pool, to, options.clock ?? (() => new Date())));
   } catch (err) {
     await pool.end();
     throw err;
