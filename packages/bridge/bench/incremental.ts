@@ -237,8 +237,9 @@ export async function measureIncremental(ctx: Context, params: IncrementalParams
       const formerFullCalls = Math.ceil(visible / 250) + 1;
       const incremental = await run('incremental');
       const wrong = await mismatches(bridge.store, sim, leftToFull);
+      const c = incremental.cost;
       log(
-        `  incremental (${formatNumber((open / visible) * 100)}% open): ${incremental.cost.calls} calls, ${wrong} wrong`,
+        `  incremental (${formatNumber((open / visible) * 100)}% open): ${c.calls} calls (by phase: ${c.calls - c.openCalls - c.clientCalls} sweeping newest first, ${c.openCalls} walking open statuses, ${c.clientCalls} by client), ${formatNumber(c.rows)} rows, ${wrong} wrong`,
       );
       return { open: open / visible, changes, incremental, wrong, formerFullCalls };
     };
