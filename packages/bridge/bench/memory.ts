@@ -37,13 +37,14 @@ export async function bundleSync(
   bundle: string,
   sim: SimEndpoint,
   nodeFlags: string[],
-): Promise<{ peak: number; ms: number }> {
+): Promise<{ peak: number; ms: number; dataDir: string }> {
   const dir = tempDir();
   const config = join(dir, 'bridge.json');
+  const dataDir = join(dir, 'data');
   writeFileSync(
     config,
     JSON.stringify({
-      dataDir: join(dir, 'data'),
+      dataDir,
       log: { level: 'warn', format: 'json' },
       sources: [
         {
@@ -75,7 +76,7 @@ export async function bundleSync(
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearInterval(timer);
   if (code !== 0) throw new Error(`forecaster-bridge sync --full exited ${code}:\n${output}`);
-  return { peak, ms: performance.now() - started };
+  return { peak, ms: performance.now() - started, dataDir };
 }
 
 export async function measureMemory(

@@ -5,6 +5,7 @@
 import { NODE_FLAGS } from '../scripts/bundle.ts';
 import { SimHost } from './children.ts';
 import type { Latency } from './cost-model.ts';
+import { type ForecastServeParams, measureForecastServe } from './forecast-serve.ts';
 import { type FullSyncParams, measureFullSync } from './full-sync.ts';
 import { type Context, cleanUp, Report } from './harness.ts';
 import { type IncrementalParams, measureIncremental } from './incremental.ts';
@@ -32,6 +33,7 @@ export interface SuiteParams {
   serving: ServingParams;
   steady: SteadyParams;
   postgres: PostgresParams;
+  forecastServe: ForecastServeParams;
 }
 
 /** The flags the bridge is started with (Node's defaults let garbage pile up first). */
@@ -58,6 +60,7 @@ export const FULL: SuiteParams = {
     connections: 4,
     pageSize: 500,
   },
+  forecastServe: { invoices: 1_000_000, heapFlags: HEAP_FLAGS },
 };
 
 export const QUICK: SuiteParams = {
@@ -76,10 +79,19 @@ export const QUICK: SuiteParams = {
     connections: 2,
     pageSize: 500,
   },
+  forecastServe: { invoices: 2_000, heapFlags: HEAP_FLAGS },
 };
 
 /** The measurements, by the names `--only` takes. */
-export const STEPS = ['full', 'scaling', 'incremental', 'serving', 'steady', 'postgres'] as const;
+export const STEPS = [
+  'full',
+  'scaling',
+  'incremental',
+  'serving',
+  'steady',
+  'postgres',
+  'forecast-serve',
+] as const;
 export type Step = (typeof STEPS)[number];
 
 export async function runSuite(
@@ -110,6 +122,9 @@ export async function runSuite(
     await step('serving', 'serving', () => measureServing(ctx, params.serving));
     await step('steady', 'serving under a sync', () => measureSteady(ctx, params.steady));
     await step('postgres', 'PostgreSQL', () => measurePostgres(ctx, params.postgres));
+    await step('forecast-serve', 'forecast served at size', () =>
+      measureForecastServe(ctx, params.forecastServe),
+    );
     return report;
   } finally {
     host.stop();

@@ -1,0 +1,260 @@
+/*
+ * 4. Memory, the forecast: a bridge serving /v1/forecast over a million invoices (issue 13, issue
+ * 17 item 4). The store is filled by one `forecaster-bridge sync --full` of the bundle; then, on
+ * that store, side by side in one run: the store's two reads of every invoice (the forecast's
+ * columns, and the object ledger the bridge built before), and the bundle's `serve` answering
+ * GET /v1/forecast, once with Node's defaults and once with the flags the bridge is started with
+ * (its peak RSS sampled from /proc, as for the sync).
+ */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { toLedger } from '@forecaster/forecast';
+import { openSqliteStore } from '../src/store/index.ts';
+import { PACKAGE_DIR } from './children.ts';
+import { NO_LATENCY } from './cost-model.ts';
+import { type Context, formatNumber, MiB, memoryOf, tempDir } from './harness.ts';
+import { buildBundle, bundleSync } from './memory.ts';
+
+export const SECTION = '4. Memory';
+
+export interface ForecastServeParams {
+  invoices: number;
+  /** The flags the bridge is started with (scripts/bundle.ts NODE_FLAGS). */
+  heapFlags: string[];
+}
+
+const TOKEN = 'bench-forecast-token-0123456789abcdef';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+interface Served {
+  /** Peak RSS of the process over its life (start, first and second forecast). */
+  peak: number;
+  /** RSS once listening, before the first request. */
+  idle: number;
+  /** The first /v1/forecast (reads the store's columns) and a second one (columns cached). */
+  firstMs: number;
+  secondMs: number;
+}
+
+/** The bundle's `serve` on a filled data directory, answering GET /v1/forecast twice. */
+async function serveForecast(bundle: string, dataDir: string, nodeFlags: string[]): Promise<Served> {
+  const port = await freePort();
+  const config = join(tempDir(), 'bridge.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      dataDir,
+      listen: { host: '127.0.0.1', port },
+      tokens: [{ name: 'bench', token: { env: 'BENCH_TOKEN' } }],
+      rateLimit: { requestsPerMinute: 1_000_000 },
+      log: { level: 'fatal', format: 'json' },
+      // The simulator is gone: a scheduled sync fails at once and holds nothing.
+      sources: [
+        {
+          id: 'whmcs',
+          url: 'http://127.0.0.1:9/',
+          credentials: { identifier: 'bench', secret: { env: 'BENCH_TOKEN' } },
+        },
+      ],
+    }),
+  );
+  const child = spawn(process.execPath, [...nodeFlags, bundle, '--config', config, 'serve'], {
+    cwd: PACKAGE_DIR,
+    env: { ...process.env, BENCH_TOKEN: TOKEN },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-2000);
+  });
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  let peak = 0;
+  const timer = setInterval(() => {
+    const memory = memoryOf(child.pid!);
+    if (memory) peak = Math.max(peak, memory.hwm);
+  }, 20);
+  const url = `http://127.0.0.1:${port}`;
+  const get = (path: string) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  try {
+    for (;;) {
+      if (exited) throw new Error(`forecaster-bridge serve exited:\n${output}`);
+      const up = await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const idle = memoryOf(child.pid!)?.rss ?? 0;
+    const timed = async () => {
+      const started = performance.now();
+      const res = await get('/v1/forecast?months=12');
+      const body = await res.text();
+      if (res.status !== 200) throw new Error(`/v1/forecast answered ${res.status}: ${body.slice(0, 500)}`);
+      return performance.now() - started;
+    };
+    const firstMs = await timed();
+    const secondMs = await timed();
+    const memory = memoryOf(child.pid!);
+    if (memory) peak = Math.max(peak, memory.hwm);
+    return { peak, idle, firstMs, secondMs };
+  } finally {
+    clearInterval(timer);
+    child.kill('SIGTERM');
+    if (!exited) await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+/** The store's two reads of every invoice, in this process: CPU and wall time, and what each holds. */
+async function storeReads(dataDir: string) {
+  const store = openSqliteStore({ path: join(dataDir, 'bridge.sqlite') });
+  try {
+    const time = async <T>(read: () => Promise<T>) => {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const value = await read();
+      const used = process.cpuUsage(cpu);
+      return { value, ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
+    };
+    const columns = await time(() => store.ledgerColumns());
+    const c = columns.value.columns;
+    const columnBytes = [
+      c.source,
+      c.currency,
+      c.status,
+      c.id,
+      c.client,
+      c.issue,
+      c.due,
+      c.paid,
+      c.cancelled,
+      c.updated,
+      c.gross,
+      c.credit,
+      c.total,
+    ].reduce((sum, a) => sum + a.byteLength, 0);
+    const heapBefore = process.memoryUsage().heapUsed;
+    const objects = await time(async () => {
+      const out = [];
+      let after: { source: string; id: number } | undefined;
+      for (;;) {
+        const page = await store.listInvoices({}, after, 5000);
+        for (const row of page) out.push(toLedger(row.invoice));
+        const last = page.at(-1);
+        if (page.length < 5000 || !last) return out;
+        after = { source: last.invoice.source, id: last.invoice.id };
+      }
+    });
+    // Garbage of the read is counted too (no forced collection): an upper bound of what it holds.
+    const objectHeap = process.memoryUsage().heapUsed - heapBefore;
+    return { rows: c.length, columns, objects, columnBytes, objectHeap, objectRows: objects.value.length };
+  } finally {
+    await store.close();
+  }
+}
+
+export async function measureForecastServe(ctx: Context, params: ForecastServeParams): Promise<void> {
+  const { report, host, log } = ctx;
+  const bundle = await buildBundle();
+  const sim = await host.serve('forecast-serve', params.invoices, NO_LATENCY);
+  const synced = await bundleSync(bundle, sim, params.heapFlags);
+  await host.close(sim.key);
+  log(
+    `  store filled: ${formatNumber(sim.visible)} invoices in ${(synced.ms / 1000).toFixed(0)} s, sync peak RSS ${Math.round(synced.peak / MiB)} MB`,
+  );
+
+  const reads = await storeReads(synced.dataDir);
+  log(
+    `  store reads: columns ${reads.columns.ms.toFixed(0)} ms (${reads.columns.cpuMs.toFixed(0)} ms CPU), objects ${reads.objects.ms.toFixed(0)} ms (${reads.objects.cpuMs.toFixed(0)} ms CPU)`,
+  );
+  const plain = await serveForecast(bundle, synced.dataDir, []);
+  log(
+    `  serve, defaults: peak ${Math.round(plain.peak / MiB)} MB, forecast ${plain.firstMs.toFixed(0)} / ${plain.secondMs.toFixed(0)} ms`,
+  );
+  const shipped = await serveForecast(bundle, synced.dataDir, params.heapFlags);
+  log(
+    `  serve, ${params.heapFlags.join(' ')}: peak ${Math.round(shipped.peak / MiB)} MB, forecast ${shipped.firstMs.toFixed(0)} / ${shipped.secondMs.toFixed(0)} ms`,
+  );
+
+  const n = formatNumber(reads.rows);
+  report.param(
+    SECTION,
+    'forecast served',
+    `GET /v1/forecast?months=12 from the bundle's serve on the store one sync --full filled (${n} invoices), twice`,
+  );
+  report.add({
+    key: 'forecast.serve.peak',
+    section: SECTION,
+    label: `peak RSS of the bridge process serving /v1/forecast over ${n} invoices, started as shipped (${params.heapFlags.join(' ')})`,
+    value: shipped.peak / MiB,
+    unit: 'MB',
+  });
+  report.add({
+    key: 'forecast.serve.peak-defaults',
+    section: SECTION,
+    label: "the same with Node's defaults (no flags)",
+    value: plain.peak / MiB,
+    unit: 'MB',
+  });
+  report.add({
+    key: 'forecast.serve.idle',
+    section: SECTION,
+    label: 'its RSS before the first forecast (listening, as shipped)',
+    value: shipped.idle / MiB,
+    unit: 'MB',
+  });
+  report.add({
+    key: 'forecast.serve.first',
+    section: SECTION,
+    label: 'first /v1/forecast wall time, as shipped (reads the columns from the store, then forecasts)',
+    value: shipped.firstMs / 1000,
+    unit: 's',
+  });
+  report.add({
+    key: 'forecast.serve.second',
+    section: SECTION,
+    label: 'second /v1/forecast wall time, as shipped (columns cached; the forecast alone)',
+    value: shipped.secondMs / 1000,
+    unit: 's',
+  });
+  report.add({
+    key: 'forecast.serve.shipped-vs-defaults',
+    section: SECTION,
+    label: "that second forecast's time ÷ the same with Node's defaults",
+    value: shipped.secondMs / plain.secondMs,
+    unit: '×',
+  });
+  report.add({
+    key: 'forecast.store-read.columns',
+    section: SECTION,
+    label: `the store's columnar read of ${n} invoices (Store.ledgerColumns): wall time, in this process (CPU ${(reads.columns.cpuMs / 1000).toFixed(2)} s)`,
+    value: reads.columns.ms / 1000,
+    unit: 's',
+  });
+  report.add({
+    key: 'forecast.store-read.vs-objects',
+    section: SECTION,
+    label: `the object ledger the bridge built before (pages of listInvoices, toLedger): its CPU time ÷ the columnar read's (${(reads.objects.cpuMs / 1000).toFixed(2)} s CPU)`,
+    value: reads.objects.cpuMs / reads.columns.cpuMs,
+    unit: '×',
+  });
+  report.add({
+    key: 'forecast.store-read.bytes',
+    section: SECTION,
+    label: `what the columns hold: typed arrays, outside the JavaScript heap (the object ledger grew the heap by ${Math.round(reads.objectHeap / MiB)} MB)`,
+    value: reads.columnBytes / MiB,
+    unit: 'MB',
+  });
+}
