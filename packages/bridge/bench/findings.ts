@@ -51,7 +51,7 @@ const EXPLAIN: Record<string, Explain> = {
     'Not what the sync holds: the heap right after a major GC is ' +
     `${f('memory.live-heap.small')} at the small size and ${f('memory.live-heap.large')} at the large one, so pages ` +
     "stream through. With Node's defaults V8 lets garbage pile up before a major GC " +
-    `(${f('memory.peak-defaults')}); the shipped flags shrink the young generation (the old space is not capped: the forecast still holds an object per invoice), and SQLite's page cache is 16 MiB. ` +
+    `(${f('memory.peak-defaults')}); the shipped flags shrink the young generation and cap the old space at 96 MB (the forecast reads columns outside the heap: see forecast-serve), and SQLite's page cache is 16 MiB. ` +
     'What is left is the runtime and its code, the live heap, the young generation and the page cache.',
   'memory.slowdown': () =>
     'A small young generation means more collections: each is short (the live heap is small), but they add up ' +

@@ -198,11 +198,26 @@ export async function measureForecastServe(ctx: Context, params: ForecastServePa
   log(
     `  store reads: columns ${reads.columns.ms.toFixed(0)} ms (${reads.columns.cpuMs.toFixed(0)} ms CPU), objects ${reads.objects.ms.toFixed(0)} ms (${reads.objects.cpuMs.toFixed(0)} ms CPU)`,
   );
-  const plain = await serveForecast(bundle, synced.dataDir, []);
+  // A serve that fails (killed, out of memory) is reported as not measured, with why, instead of
+  // losing the whole suite's report at its last step.
+  const failed: Served = { peak: Number.NaN, idle: Number.NaN, firstMs: Number.NaN, secondMs: Number.NaN };
+  const attempt = async (flags: string[]) => {
+    try {
+      return await serveForecast(bundle, synced.dataDir, flags);
+    } catch (err) {
+      log(`  serve ${flags.join(' ') || 'with defaults'} failed: ${(err as Error).message.slice(0, 500)}`);
+      report.note(
+        SECTION,
+        `The bundle's serve with ${flags.join(' ') || "Node's defaults"} failed to answer /v1/forecast: ${(err as Error).message.slice(0, 300)}`,
+      );
+      return failed;
+    }
+  };
+  const plain = await attempt([]);
   log(
     `  serve, defaults: peak ${Math.round(plain.peak / MiB)} MB, forecast ${plain.firstMs.toFixed(0)} / ${plain.secondMs.toFixed(0)} ms`,
   );
-  const shipped = await serveForecast(bundle, synced.dataDir, params.heapFlags);
+  const shipped = await attempt(params.heapFlags);
   log(
     `  serve, ${params.heapFlags.join(' ')}: peak ${Math.round(shipped.peak / MiB)} MB, forecast ${shipped.firstMs.toFixed(0)} / ${shipped.secondMs.toFixed(0)} ms`,
   );

@@ -62,13 +62,13 @@ const NEVER_LOADED = ['pg-native'];
 /**
  * Node's flags wherever the bridge is started: this bundle's own launcher line (below), the
  * Dockerfile's CMD and the systemd unit's ExecStart (test/runtime-flags.test.ts keeps them the
- * same). A small young generation makes V8 collect before garbage piles up. The old space is not
- * capped: a cap of 96 MB brought a full sync of a million invoices to about 140 MB, but the
- * forecast still builds one object per invoice of a source (about a million at that size), which
- * such a heap cannot hold: the process would die mid-forecast. Capping it again waits for the
- * forecast to read the store's columns (BENCHMARKS.md, 4. Memory).
+ * same). A small young generation makes V8 collect before garbage piles up, and the old space is
+ * capped at 96 MB: a full sync of a million invoices peaked at 147 MB RSS under it (2026-12-03,
+ * loaded machine). The forecast fits since it reads the store's columns (typed arrays, outside
+ * the heap): over 1,023,441 invoices its heap held 24 MB after each run under this cap
+ * (BENCHMARKS.md, 4. Memory: forecast-serve).
  */
-export const NODE_FLAGS = ['--max-semi-space-size=2'];
+export const NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=96'];
 
 function options(entry: keyof typeof CLI_ENTRIES): BuildOptions {
   return {
