@@ -1,3 +1,4 @@
+import { forecastBodySchema, parseRecord } from './record-schemas.ts';
 /** One issued forecast as kept (its periods as served). */
 export interface IssuedForecast {
   id: number;
@@ -59,7 +60,7 @@ export const toForecast = (r: IssuedForecastRow): IssuedForecast => ({
   sources: r.sources === '' ? [] : r.sources.split(','),
   method: r.method,
   version: r.version,
-  body: JSON.parse(r.body) as Record<string, unknown>,
+  body: parseRecord(forecastBodySchema, r.body),
 });
 
 /** A `forecast_backtests` row, as both engines keep it. */

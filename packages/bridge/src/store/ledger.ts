@@ -1,3 +1,4 @@
+import { ledgerDataSchema, parseRecord, type StoredAnswer } from './record-schemas.ts';
 /*
  * The write side's storage (issue 14): versioned records of counterparties, commitments and
  * cost entries, an append-only audit log, a change feed of its own, and the answers of
@@ -43,11 +44,7 @@ export interface LedgerChange {
 }
 
 /** The first answer to an idempotent request, replayed for a repeat of its key. */
-export interface StoredAnswer {
-  status: number;
-  body: unknown;
-  headers: Record<string, string>;
-}
+export type { StoredAnswer };
 
 /** Thrown by a write whose expected version is not the record's (412 in the API). */
 export class VersionMismatch extends Error {
@@ -175,7 +172,7 @@ export const toRecord = (row: RecordRow): LedgerRecord => ({
   kind: row.kind,
   id: row.id,
   version: row.version,
-  data: JSON.parse(row.data) as Record<string, unknown>,
+  data: parseRecord(ledgerDataSchema, row.data),
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   deletedAt: row.deleted_at,

@@ -117,6 +117,23 @@ export const changeEntrySchema = z.object({
 });
 export type ChangeEntry = z.infer<typeof changeEntrySchema>;
 
+/**
+ * A ledger record's fields (counterparties, commitments, cost entries) as the API's schemas
+ * checked them on write: an object, whatever its kind.
+ */
+export const ledgerDataSchema = z.record(z.string(), z.unknown());
+
+/** An answer kept for an Idempotency-Key, replayed as it was sent. */
+export const storedAnswerSchema = z.object({
+  status: z.number().int(),
+  body: z.unknown(),
+  headers: z.record(z.string(), z.string()),
+});
+export type StoredAnswer = z.infer<typeof storedAnswerSchema>;
+
+/** An issued forecast's body, as the API answered it (replayed by its id). */
+export const forecastBodySchema = z.record(z.string(), z.unknown());
+
 /** A JSON column parsed with its record's schema (a row that does not fit is an error, not a cast). */
 export function parseRecord<T>(schema: z.ZodType<T>, text: string): T {
   return schema.parse(JSON.parse(text));

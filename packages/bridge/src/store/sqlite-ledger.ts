@@ -12,11 +12,11 @@ import {
   type LedgerTx,
   parseJsonColumn,
   type RecordRow,
-  type StoredAnswer,
   toAttachment,
   toRecord,
   VersionMismatch,
 } from './ledger.ts';
+import { parseRecord, storedAnswerSchema } from './record-schemas.ts';
 
 /** The {@link Ledger} on the store's SQLite connection (tables of migration 8). */
 export class SqliteLedger implements Ledger {
@@ -172,7 +172,7 @@ export class SqliteLedger implements Ledger {
         const row = sql.answer.get(token, key);
         if (!row) return undefined;
         if (Date.parse(row.created_at) < this.#clock().getTime() - ANSWER_TTL_MS) return undefined;
-        return { fingerprint: row.fingerprint, answer: JSON.parse(row.answer) as StoredAnswer };
+        return { fingerprint: row.fingerprint, answer: parseRecord(storedAnswerSchema, row.answer) };
       },
       saveAnswer: (token, key, fingerprint, answer) => {
         const at = this.#clock();

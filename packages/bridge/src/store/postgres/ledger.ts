@@ -17,6 +17,7 @@ import {
   toRecord,
   VersionMismatch,
 } from '../ledger.ts';
+import { ledgerDataSchema, parseRecord, storedAnswerSchema } from '../record-schemas.ts';
 import { compareBinary } from '../records.ts';
 import { LOCK, lockFor, type Queryable, transaction } from './pool.ts';
 
@@ -128,7 +129,7 @@ export class PostgresLedger implements Ledger {
           key(r.token, r.key),
           {
             fingerprint: r.fingerprint,
-            answer: JSON.parse(r.answer) as StoredAnswer,
+            answer: parseRecord(storedAnswerSchema, r.answer),
             createdAt: r.created_at,
           },
         ]),
@@ -174,7 +175,7 @@ export class PostgresLedger implements Ledger {
       const after: LedgerRecord = {
         ...current,
         version: current.version + 1,
-        data: JSON.parse(JSON.stringify(data)) as Record<string, unknown>,
+        data: parseRecord(ledgerDataSchema, JSON.stringify(data)),
         updatedAt: now(),
         deletedAt,
         seq: ++s.seq,
@@ -197,7 +198,7 @@ export class PostgresLedger implements Ledger {
           kind,
           id,
           version: 1,
-          data: JSON.parse(JSON.stringify(data)) as Record<string, unknown>,
+          data: parseRecord(ledgerDataSchema, JSON.stringify(data)),
           createdAt: at,
           updatedAt: at,
           deletedAt: null,
