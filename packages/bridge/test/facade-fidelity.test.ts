@@ -1,7 +1,7 @@
 import {
   createWhmcsClient,
-  getInvoicesResponseSchema,
   type GetInvoicesParams,
+  getInvoicesResponseSchema,
   type InvoiceOrderBy,
   type InvoicesPage,
   type StatusFilter,
