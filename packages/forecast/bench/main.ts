@@ -248,6 +248,22 @@ function summarize(rs: Evaluation[]) {
         median(rs.flatMap((r) => floors.get(`${r.world.preset}#${r.world.seed}`)?.noise[h] ?? [])),
       ]),
     ),
+    /**
+     * Share of worlds where 30 % below the best benchmark is below the noise floor: no forecast
+     * reaches it on expectation there, so the beat-by-30 % target is out of reach in them.
+     */
+    beats30Bounded: Object.fromEntries(
+      [1, 3, 6, 12].map((h) => {
+        const bounded = rs.filter((r) => {
+          const floor = floors.get(`${r.world.preset}#${r.world.seed}`)?.noise[h];
+          const best = r.headline.bestBenchmarkWape[h];
+          return (
+            floor !== undefined && floor !== null && best !== undefined && best !== null && 0.7 * best < floor
+          );
+        });
+        return [h, bounded.length / Math.max(1, rs.length)];
+      }),
+    ),
     medianModelVsOracle: Object.fromEntries(
       [1, 3, 6, 12].map((h) => [
         h,
@@ -297,6 +313,10 @@ function markdown(r: typeof report): string {
     `| median noise floor (irreducible WAPE) | ${[1, 3, 6, 12].map((h) => pct(r.summary.medianNoise[h])).join(' | ')} |`,
     `| median model error (method vs the futures' mean) | ${[1, 3, 6, 12].map((h) => pct(r.summary.medianModelVsOracle[h])).join(' | ')} |`,
     '| target (monthly cash collected) | 5.0 % | 8.0 % | – | 15.0 % |',
+    `| worlds where 30 % below the best benchmark is below the noise floor (beat-by-30 % out of reach) | ${[1, 3, 6, 12].map((h) => pct(r.summary.beats30Bounded[h])).join(' | ')} |`,
+    '| worlds beating the best benchmark by 30 % (target: 80 %) | ' +
+      [1, 3, 6, 12].map((h) => pct(r.summary.beats30[h])).join(' | ') +
+      ' |',
     '',
     r.speed
       ? `Speed (four runs in one process each; CPU time counts the garbage collector's threads, wall time includes waiting for a core on this shared 2-core machine): a forecast over ${r.speed.forecast.invoices} invoices took ${r.speed.forecast.fromColumns.cpuSeconds.join(' s, ')} s CPU (${r.speed.forecast.fromColumns.seconds.join(' s, ')} s wall) from the columnar ledger, and ${r.speed.forecast.fromObjects.cpuSeconds.join(' s, ')} s CPU (${r.speed.forecast.fromObjects.seconds.join(' s, ')} s wall) from the object ledger (a million objects with six bigints each that every major collection traces); a 24-origin backtest (with ${r.speed.backtest.warmUpOrigins} warm-up origins) over ${r.speed.backtest.invoices} invoices took ${r.speed.backtest.seconds} s wall (${r.speed.backtest.cpuSeconds} s CPU). What bounds the forecast (node --cpu-prof at 1M): the snapshot pass over the ledger, the series detector (two counting sorts and a six-cycle match per invoice), the payer classes (a map per client) and the per-series projection; the first run of a process pays for compiling the code (JIT) on top. The backtest is 36 such forecasts plus the benchmarks' scans of the cash history.`
