@@ -36,6 +36,18 @@ async function walk(list: FakeInvoiceList, options: Partial<BothEndsOptions> = {
   return { ids, ends, evidence, error, state, maxInFlight, kind };
 }
 
+/** A walk stopped once it yielded `rows` invoices: what it yielded and the state saved with its last page. */
+async function interrupted(list: FakeInvoiceList, rows: number) {
+  const first: number[] = [];
+  let state: BothEndsState | undefined;
+  for await (const page of walkBothEnds(list.fetch, { pageSize: 100, concurrency: 2 })) {
+    first.push(...page.rows.map((r) => Number(r.id)));
+    state = page.state;
+    if (first.length >= rows) break;
+  }
+  return { first, state };
+}
+
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 
@@ -166,6 +178,22 @@ describe('a full walk from both ends (issue 17 item 1)', () => {
     expect(list.calls.length).toBeLessThan(36);
   });
 
+  it('the walk down alone, resumed from its saved state: down at once, no call up again', async () => {
+    const list = new FakeInvoiceList(3_000, { ignoreAsc: true });
+    const { first, state } = await interrupted(list, 1_000);
+    expect(state).toMatchObject({ downOnly: true });
+    const before = list.calls.length;
+    const rest = await walk(list, {
+      resume: state!,
+      expect: { maxId: 3_000, orphanAllowance: 0 },
+      orphans: 0,
+    });
+    expect(rest.error).toBeUndefined();
+    expect(rest.kind).toBe('down');
+    expect(list.calls.slice(before).filter((c) => c.order === 'asc')).toEqual([]);
+    expect(sorted([...first, ...rest.ids])).toEqual(range(1, 3_000));
+  });
+
   it('the walk down alone, more missing than the last walk’s orphans (within the delete budget): count_shortfall', async () => {
     // Its bottom is proven by the count only: a cut last page must not pass as the end.
     const list = new FakeInvoiceList(3_000, { ignoreAsc: true, orphans: 9 });
@@ -236,13 +264,7 @@ describe('a full walk from both ends (issue 17 item 1)', () => {
 
   it('resumes from the state saved with a page: the rest, once', async () => {
     const list = new FakeInvoiceList(4_000);
-    const first: number[] = [];
-    let state: BothEndsState | undefined;
-    for await (const page of walkBothEnds(list.fetch, { pageSize: 100, concurrency: 2 })) {
-      first.push(...page.rows.map((r) => Number(r.id)));
-      state = page.state;
-      if (first.length >= 1_500) break;
-    }
+    const { first, state } = await interrupted(list, 1_500);
     list.remove(3_000);
     list.add(5);
     const rest = await walk(list, { resume: state!, expect: { maxId: 4_000, orphanAllowance: 0 } });

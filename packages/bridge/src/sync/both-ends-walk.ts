@@ -26,6 +26,8 @@ export interface BothEndsState {
   top?: number;
   /** Distinct invoices yielded so far by all ends (for the count check). */
   distinct: number;
+  /** WHMCS ignored `order=asc` before the walk up yielded anything: a resumed walk goes down alone at once. */
+  downOnly?: boolean;
 }
 
 export type { WalkKind };
@@ -157,10 +159,11 @@ export async function* walkBothEnds(
   let highFailed = false;
   // An end whose pages came back out of id order: WHMCS ignores that `order`. The other end
   // goes on alone (and names the walk).
-  const failed = { low: false, high: false };
+  const failed = { low: Boolean(state.downOnly), high: false };
   const walkKind = (): WalkKind => (failed.high ? 'up' : failed.low ? 'down' : 'both-ends');
-  start('low');
-  ask('low');
+  const first = failed.low ? 'high' : 'low';
+  start(first);
+  ask(first);
   try {
     while (!covered && pending.size > 0) {
       const settled = await Promise.race(pending.values());
@@ -179,6 +182,7 @@ export async function* walkBothEnds(
           // asc): the other end goes on alone, to the far end of the list or to meet this one.
           failed[end] = true;
           if (end === 'high') highFailed = true;
+          if (end === 'low' && yielded.low === 0) state.downOnly = true;
           delete walks[end];
           if (end === 'low' && !walks.high) {
             start('high');
