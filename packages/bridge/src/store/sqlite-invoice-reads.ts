@@ -1,5 +1,6 @@
 import { hash as digest } from 'node:crypto';
 import { type Invoice, type InvoiceStatus, invoiceStatusSchema } from '@forecaster/whmcs-client';
+import { invoiceConditions, SQLITE_DIALECT } from './invoice-filter-sql.ts';
 import { rebuildRaw } from './raw-record.ts';
 import { compareBinary, pageSize } from './records.ts';
 import { placeholders, type StatementCache, type Statements, type StoredRow } from './sqlite-statements.ts';
@@ -59,31 +60,9 @@ export class SqliteInvoiceReads {
     // An empty list allows nothing (it never means "no filter": a caller restricted to no
     // source must see no invoice).
     if (count === 0 || sources?.length === 0) return [];
-    const where = ['deleted_at IS NULL'];
     const params: unknown[] = [];
-    for (const [column, values] of [
-      ['status', filter.statuses],
-      ['currency', filter.currencies],
-    ] as const) {
-      if (values === undefined) continue;
-      if (values.length === 0) return [];
-      where.push(`${column} IN (${placeholders(values.length)})`);
-      params.push(...values);
-    }
-    for (const [clause, value] of [
-      ['client_id = ?', filter.clientId],
-      ['issue_date >= ?', filter.issuedFrom],
-      ['issue_date <= ?', filter.issuedTo],
-      ['due_date >= ?', filter.dueFrom],
-      ['due_date <= ?', filter.dueTo],
-      ['paid_date >= ?', filter.paidFrom],
-      ['paid_date <= ?', filter.paidTo],
-      ['seq > ?', filter.changedSinceSeq],
-    ] as const) {
-      if (value === undefined) continue;
-      where.push(clause);
-      params.push(value);
-    }
+    const where = invoiceConditions(filter, SQLITE_DIALECT, params);
+    if (!where) return [];
     const columns = `SELECT ${selected} FROM invoices`;
 
     // NOT INDEXED: the table itself, keyed by (source, id) (migration 11).

@@ -10,6 +10,7 @@ import type { AttachmentBytes } from '../attachment-bytes.ts';
 import type { BanLedger } from '../ban-ledger.ts';
 import { classifiedPostgresStore } from '../classified-store.ts';
 import type { ForecastLog } from '../forecast-log.ts';
+import { invoiceConditions, POSTGRES_DIALECT } from '../invoice-filter-sql.ts';
 import type { AcquireResult, LeaseHolder, SyncLease } from '../lease.ts';
 import type { Ledger } from '../ledger.ts';
 import type { LedgerColumnsRead } from '../ledger-columns-read.ts';
@@ -501,33 +502,10 @@ class PostgresStoreImpl implements PostgresStore {
     const { sources } = filter;
     // An empty list allows nothing (it never means "no filter").
     if (count === 0 || sources?.length === 0) return [];
-    const where = ['deleted_at IS NULL'];
     const params: unknown[] = [];
-    const param = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    for (const [column, values] of [
-      ['status', filter.statuses],
-      ['currency', filter.currencies],
-    ] as const) {
-      if (values === undefined) continue;
-      if (values.length === 0) return [];
-      where.push(`${column} = ANY(${param(values)}::text[])`);
-    }
-    for (const [clause, value] of [
-      ['client_id =', filter.clientId],
-      ['issue_date >=', filter.issuedFrom],
-      ['issue_date <=', filter.issuedTo],
-      ['due_date >=', filter.dueFrom],
-      ['due_date <=', filter.dueTo],
-      ['paid_date >=', filter.paidFrom],
-      ['paid_date <=', filter.paidTo],
-      ['seq >', filter.changedSinceSeq],
-    ] as const) {
-      if (value === undefined) continue;
-      where.push(`${clause} ${param(value)}`);
-    }
+    const param = (value: unknown) => POSTGRES_DIALECT.param(params, value);
+    const where = invoiceConditions(filter, POSTGRES_DIALECT, params);
+    if (!where) return [];
     if (sources) where.push(`source = ANY(${param(sources)}::text[])`);
     if (after) where.push(`(source, id) > (${param(after.source)}, ${param(after.id)})`);
     const { rows } = await this.#pool.query<R>(
