@@ -5,7 +5,7 @@
  * managed one) that the scheduler picks up within its one-second tick and syncs in full, so
  * every round writes every invoice anew. Reports over IPC; stops on disconnect.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createBridge } from '../src/bridge.ts';
 import type { SourceConfig } from '../src/config.ts';
 import { loadConfig } from '../src/config.ts';
@@ -25,7 +25,7 @@ export type SteadyCommand = { op: 'sync'; round: number } | { op: 'delay' };
 export type SteadyMessage =
   | { kind: 'ready'; url: string; invoices: number }
   /** The event loop's delay since the last `delay` command: its longest stall and p99. */
-  | { kind: 'delay'; maxMs: number; p99Ms: number }
+  | { kind: 'delay'; maxMs: number; p99Ms: number; gcMaxMs: number; gcMs: number; cpuMs: number }
   | { kind: 'started'; round: number }
   | { kind: 'finished'; round: number; result: string; inserted: number; durationMs: number };
 
@@ -73,14 +73,31 @@ if (base.result !== 'ok') throw new Error(`the first sync of base ended ${base.r
 
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
+// Where a stall may come from besides the sync's own slices: garbage collection, and the CPU the
+// process got at all (the machine is shared).
+let gcMaxMs = 0;
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gcMaxMs = Math.max(gcMaxMs, entry.duration);
+    gcMs += entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+let cpu = process.cpuUsage();
 process.on('message', async (command: SteadyCommand) => {
   if (command.op === 'delay') {
     process.send!({
       kind: 'delay',
       maxMs: delay.max / 1e6,
       p99Ms: delay.percentile(99) / 1e6,
+      gcMaxMs,
+      gcMs,
+      cpuMs: ((used) => (used.user + used.system) / 1000)(process.cpuUsage(cpu)),
     } satisfies SteadyMessage);
     delay.reset();
+    gcMaxMs = 0;
+    gcMs = 0;
+    cpu = process.cpuUsage();
     return;
   }
   const id = roundId(command.round);

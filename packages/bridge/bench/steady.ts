@@ -137,14 +137,16 @@ export async function measureSteady(ctx: Context, params: SteadyParams): Promise
     const withSync: number[] = [];
     const without: number[] = [];
     const loads: number[] = [];
-    const loopWith: Array<{ maxMs: number; p99Ms: number }> = [];
-    const loopWithout: Array<{ maxMs: number; p99Ms: number }> = [];
+    const loopWith: Array<Extract<SteadyMessage, { kind: 'delay' }>> = [];
+    const loopWithout: Array<Extract<SteadyMessage, { kind: 'delay' }>> = [];
     const stalls = async () => {
       const reply = next('delay') as Promise<Extract<SteadyMessage, { kind: 'delay' }>>;
       spawned.child.send({ op: 'delay' } satisfies SteadyCommand);
       return reply;
     };
     let syncMs = 0;
+    let syncTotalMs = 0;
+    let quietTotalMs = 0;
     for (let round = 0; round < params.rounds; round++) {
       const syncing = async () => {
         // Answers count from the sync's first page to its end (the scheduler's tick is before).
@@ -163,6 +165,7 @@ export async function measureSteady(ctx: Context, params: SteadyParams): Promise
           throw new Error(`round ${round}: the sync ended ${run.result} with ${run.inserted} inserted`);
         withSync.push(...(await phase).times);
         syncMs = Math.max(syncMs, run.durationMs);
+        syncTotalMs += run.durationMs;
         log(
           `  round ${round}: sync of ${formatNumber(run.inserted)} in ${(run.durationMs / 1000).toFixed(1)} s`,
         );
@@ -170,7 +173,9 @@ export async function measureSteady(ctx: Context, params: SteadyParams): Promise
       };
       const quiet = async (ms: number) => {
         await stalls();
-        without.push(...(await load(ready.url, token, params, Math.max(2000, ms))).times);
+        const phase = await load(ready.url, token, params, Math.max(2000, ms));
+        without.push(...phase.times);
+        quietTotalMs += phase.durationMs;
         loopWithout.push(await stalls());
       };
       loads.push(loadAverage());
@@ -220,18 +225,23 @@ export async function measureSteady(ctx: Context, params: SteadyParams): Promise
     add('quiet.max', `without a sync: slowest answer (${formatNumber(b.count)} answers)`, b.max, 'ms');
     add('quiet.p99', 'without a sync: latency p99', b.p99, 'ms');
     add('quiet.over-1s', 'without a sync: answers over 1 s', b.overOneSecond, '');
-    const worst = (list: Array<{ maxMs: number }>) => Math.max(...list.map((d) => d.maxMs));
-    add(
-      'sync.loop-stall',
-      "with a sync: the bridge process's longest event-loop stall",
-      worst(loopWith),
-      'ms',
-    );
-    add(
-      'quiet.loop-stall',
-      "without a sync: the bridge process's longest event-loop stall",
-      worst(loopWithout),
-      'ms',
+    type Loop = Extract<SteadyMessage, { kind: 'delay' }>;
+    // The loop's longest stall, with the longest GC pause and the CPU the process got per second.
+    const stall = (list: Loop[], phase: string) => {
+      const worst = Math.max(...list.map((d) => d.maxMs));
+      const gc = Math.max(...list.map((d) => d.gcMaxMs));
+      return {
+        worst,
+        label: `${phase}: the bridge process's longest event-loop stall (longest GC pause ${gc.toFixed(0)} ms)`,
+      };
+    };
+    const withStall = stall(loopWith, 'with a sync');
+    const quietStall = stall(loopWithout, 'without a sync');
+    add('sync.loop-stall', withStall.label, withStall.worst, 'ms');
+    add('quiet.loop-stall', quietStall.label, quietStall.worst, 'ms');
+    const cpuShare = (list: Loop[], ms: number) => list.reduce((sum, d) => sum + d.cpuMs, 0) / ms;
+    log(
+      `  bridge CPU: ${cpuShare(loopWith, syncTotalMs).toFixed(2)} cores with a sync, ${cpuShare(loopWithout, quietTotalMs).toFixed(2)} without`,
     );
     add('p99-ratio', 'latency p99 with a sync ÷ without', a.p99 / b.p99, '×', { op: '<=', limit: 3 });
   } finally {
