@@ -8,6 +8,7 @@ import { invoicesV11Migration } from './invoices-v11-migration.ts';
 import { ledgerMigration } from './ledger-migration.ts';
 import { managedSourcesMigration } from './managed-sources-migration.ts';
 import { rebuildRevenue } from './revenue.ts';
+import { whmcsOrderMigration } from './whmcs-order-migration.ts';
 
 /**
  * One step of the schema's history. Steps are append-only: a released step is never edited,
@@ -172,6 +173,7 @@ export const MIGRATIONS: readonly Migration[] = [
   managedSourcesMigration,
   backtestMigration,
   invoicesV11Migration,
+  whmcsOrderMigration,
   attachmentBlobsMigration,
 ];
 

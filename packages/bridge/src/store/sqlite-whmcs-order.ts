@@ -10,7 +10,7 @@ import type { WhmcsOrder, WhmcsOrderQuery } from './types.ts';
  * before every real date (as SQLite sorts NULL, then '0000-00-00', then 'YYYY-MM-DD'). The
  * normalized status sorts as WHMCS's text does (cancelled < ... < paid < payment_pending < ...).
  */
-const WHMCS_ORDER_KEYS: Record<Exclude<WhmcsOrderQuery['orderBy'], 'default'>, string> = {
+export const WHMCS_ORDER_KEYS: Record<Exclude<WhmcsOrderQuery['orderBy'], 'default'>, string> = {
   id: 'id',
   invoicenumber: `coalesce(CAST(${rawField('invoicenum', "coalesce(json_extract(data, '$.number'), '')")} AS TEXT), '')`,
   date: rawField('date', "coalesce(issue_date, '0000-00-00')"),
@@ -18,6 +18,9 @@ const WHMCS_ORDER_KEYS: Record<Exclude<WhmcsOrderQuery['orderBy'], 'default'>, s
   total: 'total_units',
   status: 'status',
 };
+
+/** WHMCS's own order (no orderby): by status, descending, then due date. */
+export const WHMCS_DEFAULT_ORDER = `status DESC, ${WHMCS_ORDER_KEYS.duedate}`;
 
 /**
  * A field of the raw record in SQL: from the stored record or patch when it is there (raw-record.ts),
@@ -40,30 +43,8 @@ export class SqliteWhmcsOrder {
   }
 
   order(sourceId: string, query: WhmcsOrderQuery): WhmcsOrder {
-    const where = ['source = ?', 'deleted_at IS NULL'];
-    const params: unknown[] = [sourceId];
-    if (query.status !== undefined) {
-      where.push('status = ?');
-      params.push(query.status);
-    }
-    if (query.overdueBefore !== undefined) {
-      where.push("status = 'unpaid'", `${WHMCS_ORDER_KEYS.duedate} < ?`);
-      params.push(query.overdueBefore);
-    }
-    if (query.userId !== undefined) {
-      where.push('client_id = ?');
-      params.push(query.userId);
-    }
-    const direction = query.order === 'desc' ? 'DESC' : 'ASC';
-    const orderBy =
-      query.orderBy === 'default'
-        ? `status DESC, ${WHMCS_ORDER_KEYS.duedate}, id`
-        : query.orderBy === 'id'
-          ? `id ${direction}`
-          : `${WHMCS_ORDER_KEYS[query.orderBy]} ${direction}, id`;
-    const select = this.statements
-      .get<number>(`SELECT id FROM invoices WHERE ${where.join(' AND ')} ORDER BY ${orderBy}`)
-      .pluck();
+    const { sql, params } = whmcsOrderSql(sourceId, query);
+    const select = this.statements.get<number>(sql).pluck();
     // One read transaction: the seq and the ids come from the same snapshot while a sync writes.
     return this.#read(() => ({ seq: this.sql.getSeq.get()!, ids: select.all(...params) })) as WhmcsOrder;
   }
@@ -75,4 +56,30 @@ export class SqliteWhmcsOrder {
     }
     return ids.map((id) => found.get(id));
   }
+}
+
+/** The ids of a source's live invoices matching the filter, in GetInvoices' order. */
+export function whmcsOrderSql(sourceId: string, query: WhmcsOrderQuery): { sql: string; params: unknown[] } {
+  const where = ['source = ?', 'deleted_at IS NULL'];
+  const params: unknown[] = [sourceId];
+  if (query.status !== undefined) {
+    where.push('status = ?');
+    params.push(query.status);
+  }
+  if (query.overdueBefore !== undefined) {
+    where.push("status = 'unpaid'", `${WHMCS_ORDER_KEYS.duedate} < ?`);
+    params.push(query.overdueBefore);
+  }
+  if (query.userId !== undefined) {
+    where.push('client_id = ?');
+    params.push(query.userId);
+  }
+  const direction = query.order === 'desc' ? 'DESC' : 'ASC';
+  const orderBy =
+    query.orderBy === 'default'
+      ? `${WHMCS_DEFAULT_ORDER}, id`
+      : query.orderBy === 'id'
+        ? `id ${direction}`
+        : `${WHMCS_ORDER_KEYS[query.orderBy]} ${direction}, id`;
+  return { sql: `SELECT id FROM invoices WHERE ${where.join(' AND ')} ORDER BY ${orderBy}`, params };
 }

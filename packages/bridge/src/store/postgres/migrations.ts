@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { StoreError } from '../errors.ts';
 import { LOCK } from './pool.ts';
+import { WHMCS_ORDER_INDEXES } from './whmcs-order.ts';
 
 /**
  * One step of the PostgreSQL schema's history. The history is the SQLite one (store/
@@ -264,6 +265,13 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       ALTER TABLE invoices ALTER COLUMN raw DROP NOT NULL;
       ALTER TABLE invoices ADD COLUMN raw_full smallint NOT NULL DEFAULT 1 CHECK (raw_full IN (0, 1));
     `,
+  },
+  {
+    version: 15,
+    name: "indexes for the WHMCS facade's orders",
+    // The twin of SQLite's (whmcs-order-migration.ts): the expressions and NULLS placement of
+    // postgres/whmcs-order.ts, so that reading an order walks an index instead of sorting.
+    sql: WHMCS_ORDER_INDEXES,
   },
   {
     version: 16,
