@@ -175,6 +175,41 @@ describe('loadConfig', () => {
   });
 });
 
+describe('config print: managedSources', () => {
+  it('shows where each key is read from and its id, never the key', () => {
+    const dir = tempDir();
+    const current = 'q3CGnQ2lCwqUuV0yRk3n2uZfx8wD7m5GSn0a9rH1e2M=';
+    const previous = 'a'.repeat(64);
+    writeFileSync(join(dir, 'old.key'), `${previous}\n`);
+    const config = loadConfig({
+      fallback: {
+        sources: [source()],
+        managedSources: {
+          key: { env: 'MANAGED_KEY' },
+          previousKey: { file: join(dir, 'old.key') },
+          allowPrivateNetworks: ['10.0.0.0/8'],
+        },
+      },
+      env: { WHMCS_SECRET: SECRET, MANAGED_KEY: current },
+    });
+    const printed = redactedConfig(config);
+    expect(printed.managedSources).toEqual({
+      key: { from: { env: 'MANAGED_KEY' }, id: config.managedSources!.ring!.current.id },
+      previousKey: { from: { file: join(dir, 'old.key') }, id: config.managedSources!.ring!.previous!.id },
+      allowPrivateNetworks: ['10.0.0.0/8'],
+    });
+    const text = JSON.stringify(printed);
+    for (const key of [current, previous, Buffer.from(current, 'base64').toString('hex')]) {
+      expect(text).not.toContain(key);
+    }
+    // Without a key: shown as off, not left out.
+    expect(redactedConfig(load({ sources: [source()], managedSources: {} })).managedSources).toEqual({
+      key: null,
+      allowPrivateNetworks: [],
+    });
+  });
+});
+
 describe('facade', () => {
   const FACADE_SECRET = 'Facade-Secret-Pangolin-4417';
   const env = { WHMCS_SECRET: SECRET, FACADE_SECRET };

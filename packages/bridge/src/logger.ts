@@ -8,7 +8,10 @@ export interface LoggerOptions {
   level?: string;
   /** `auto`: human-readable on a terminal, JSON lines otherwise. */
   format?: 'auto' | 'json' | 'pretty';
-  /** Every secret value: replaced by `***` wherever it appears in a log line. */
+  /**
+   * Every secret value: replaced by `***` wherever it appears in a log line. The list is followed
+   * as it grows (the secrets of sources managed through the API are added while the bridge runs).
+   */
   secrets?: readonly string[];
   /** Where JSON lines go (default stdout). */
   destination?: NodeJS.WritableStream;
@@ -31,7 +34,9 @@ export function oneLine(log: Record<string, unknown>, messageKey: string): strin
  * last line of defence, and well-known secret keys are censored wherever they appear.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const redact = createRedactor(options.secrets ?? []);
+  const secrets = options.secrets ?? [];
+  let redact = createRedactor(secrets);
+  let redacting = secrets.length;
   const destination = options.destination ?? process.stdout;
   const isPretty =
     options.format === 'pretty' ||
@@ -51,8 +56,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         sync: true,
       })
     : destination;
-  const redacting = {
+  const writer = {
     write(line: string) {
+      if (secrets.length !== redacting) {
+        redact = createRedactor(secrets);
+        redacting = secrets.length;
+      }
       stream.write(redact(line));
     },
   };
@@ -79,6 +88,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         censor: '***',
       },
     },
-    redacting,
+    writer,
   );
 }

@@ -63,7 +63,7 @@ async function start(options: { key?: boolean; sources?: Awaited<ReturnType<type
       body: JSON.parse(text) as Record<string, any>,
     };
   };
-  return { bridge, call, lines, bodies, dataDir };
+  return { bridge, call, lines, bodies, dataDir, logger };
 }
 
 function filesOf(dir: string): Buffer[] {
@@ -249,11 +249,58 @@ describe('sources managed through the API', () => {
         headers: { Authorization: `Bearer ${ADMIN}` },
       });
       expect(sync.status).toBe(404);
+      // Listed, marked archived, with the invoices it keeps.
+      const listed = (await get('/v1/sources')).body.data as unknown as Array<Record<string, unknown>>;
+      expect(listed.find((x) => x.id === 'm2')).toMatchObject({
+        id: 'm2',
+        state: 'archived',
+        archivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        lastError: null,
+        lastFull: { result: 'ok' },
+      });
+      const counted = listed.find((x) => x.id === 'm2')!.invoiceCounts as Record<string, number>;
+      expect(Object.values(counted).reduce((a, n) => a + n, 0)).toBe(12);
     };
     await readable(b);
     await b.close();
     bridge = await createBridge(b.config, { logger: createLogger({ level: 'silent' }) });
     await readable(bridge);
+  });
+
+  it("puts a managed source's secret and access key in the logger's redaction list, also after a restart (trace level)", async () => {
+    const { call, lines, logger, bridge: b } = await start();
+    const secret = `managed-secret-Gecko-${randomBytes(6).toString('hex')}`;
+    const accessKey = `managed-key-Lemur-${randomBytes(6).toString('hex')}`;
+    const made = await call('POST', '/v1/sources', {
+      id: 'redacted',
+      url: 'http://127.0.0.1:1/',
+      identifier: 'forecaster',
+      secret,
+      accessKey,
+      allowInsecureHttp: true,
+      force: true,
+    });
+    expect(made.status).toBe(201);
+    // Written as free text, where only the list of secret values can find them.
+    logger.trace(`echoed by a proxy: ${secret} / ${encodeURIComponent(accessKey)}`);
+    const echoed = lines.at(-1)!;
+    expect(echoed).toContain('echoed by a proxy: *** / ***');
+    expect(lines.join('\n')).not.toContain(secret);
+    expect(lines.join('\n')).not.toContain(accessKey);
+    // A bridge started later loads the source from the store: its logger redacts them too.
+    await b.close();
+    const later: string[] = [];
+    // The configuration's own secrets only, as a fresh process reads them.
+    const secrets = b.config.secrets.filter((s) => s !== secret && s !== accessKey);
+    const laterLogger = createLogger({
+      level: 'trace',
+      format: 'json',
+      secrets,
+      destination: { write: (line: string) => later.push(line) } as unknown as NodeJS.WritableStream,
+    });
+    bridge = await createBridge({ ...b.config, secrets }, { logger: laterLogger });
+    laterLogger.trace(`again: ${secret}, ${accessKey}`);
+    expect(later.at(-1)).toContain('again: ***, ***');
   });
 
   it('a create sent with an Idempotency-Key is answered once, also to a retry racing it', async () => {

@@ -355,6 +355,8 @@ export function managedSourcesRoutes(deps: AppDeps) {
     force: boolean,
   ) => {
     const m = keyed();
+    // Redacted from every log line from here on: the check below already sends them to WHMCS.
+    m.redactFromLogs(secrets);
     const verdict = await m.vetUrl(settings.url, settings.allowInsecureHttp);
     if (!verdict.ok && !(verdict.unresolved && force)) {
       throw invalidRequest([{ param: 'body.url', message: verdict.message }]);

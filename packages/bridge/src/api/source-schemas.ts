@@ -74,7 +74,10 @@ export const syncProgressSchema = z
   })
   .openapi('SyncProgress');
 
-export const sourceStateSchema = z.enum(sourceStateRecord.options).openapi('SourceState');
+export const sourceStateSchema = z.enum([...sourceStateRecord.options, 'archived']).openapi('SourceState', {
+  description:
+    'archived: a source made through the API and deleted with its invoices kept (readable by naming it, never synced again)',
+});
 
 export const coverageSchema = z
   .object({
@@ -138,6 +141,10 @@ export const sourceSchema = z
     coverage: coverageSchema,
     syncedElsewhere: syncedElsewhereSchema.optional(),
     quarantine: quarantineViewSchema.optional(),
+    archivedAt: z
+      .string()
+      .optional()
+      .openapi({ description: 'When it was deleted with its invoices kept (state archived)' }),
   })
   .openapi('Source');
 export type SourceView = z.infer<typeof sourceSchema>;

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { docsBase } from '../docs/docs-base.ts';
+import { archivedSourceViews } from './archived-sources.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
 import { sourceIdParamsSchema } from './params.ts';
@@ -17,7 +18,8 @@ const listSources = v1Route({
   summary: 'Every configured WHMCS source, its sync state and invoice counts',
   responses: {
     200: {
-      description: 'The sources, in configuration order',
+      description:
+        "The sources, in configuration order (those made through the API after the file's), then the archived ones (state archived: deleted with their invoices kept)",
       content: { 'application/json': { schema: sourceListResponseSchema } },
     },
   },
@@ -43,8 +45,11 @@ export function sourcesRoutes(deps: AppDeps) {
     .openapi(listSources, async (c) => {
       const at = now();
       const docs = docsBase(deps.config, new URL(c.req.url).origin);
-      const data = await Promise.all(c.var.sources.all.map((source) => sourceView(deps, source, at, docs)));
-      return c.json({ data }, 200);
+      const [data, archived] = await Promise.all([
+        Promise.all(c.var.sources.all.map((source) => sourceView(deps, source, at, docs))),
+        archivedSourceViews(deps),
+      ]);
+      return c.json({ data: [...data, ...archived] }, 200);
     })
     .openapi(getSource, async (c) => {
       const source = c.var.sources.one(c.req.valid('param').id);

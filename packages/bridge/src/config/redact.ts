@@ -1,3 +1,4 @@
+import type { ManagedSourcesConfig } from '../sources/managed-config.ts';
 import { redactedStore } from './store.ts';
 import type { BridgeConfig } from './types.ts';
 
@@ -35,6 +36,7 @@ export function redactedConfig(config: BridgeConfig): Record<string, unknown> {
       tls: s.tls.caFile ? { caFile: s.tls.caFile } : {},
       allowInsecureHttp: s.allowInsecureHttp,
     })),
+    ...(config.managedSources ? { managedSources: redactedManaged(config.managedSources) } : {}),
     ...(config.facade && config.facade.credentials.length > 0
       ? {
           facade: {
@@ -49,5 +51,20 @@ export function redactedConfig(config: BridgeConfig): Record<string, unknown> {
           },
         }
       : {}),
+  };
+}
+
+/**
+ * `managedSources` as `config print` shows it: where each key is read from and its id (a hash
+ * that names it in the store's rows, to follow a rotation), never the key.
+ */
+function redactedManaged(managed: ManagedSourcesConfig): Record<string, unknown> {
+  const { ring, keySources } = managed;
+  return {
+    key: ring ? { from: keySources?.key ?? '***', id: ring.current.id } : null,
+    ...(ring?.previous
+      ? { previousKey: { from: keySources?.previousKey ?? '***', id: ring.previous.id } }
+      : {}),
+    allowPrivateNetworks: managed.allowPrivateNetworks,
   };
 }

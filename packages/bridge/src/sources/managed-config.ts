@@ -9,9 +9,14 @@ import { type KeyRing, parseSealingKey, SecretBoxError } from './secret-box.ts';
  * source may point at. Without a key, the API refuses to create managed sources.
  */
 
+/** Where a key was read from, for `config print`: never the key itself. */
+export type KeySourceView = { env: string } | { file: string } | 'inline (***)';
+
 export interface ManagedSourcesConfig {
   /** null: no key configured; managed sources are refused (and existing ones not synced). */
   ring: KeyRing | null;
+  /** Where `key` and `previousKey` came from (set by loadConfig). */
+  keySources?: { key: KeySourceView; previousKey?: KeySourceView };
   /** CIDRs of private networks a managed source may point at, e.g. `10.0.0.0/8`, `127.0.0.0/8`. */
   allowPrivateNetworks: string[];
 }
@@ -48,7 +53,16 @@ export function resolveManagedSources(
   };
   const current = key(input.key, 'key');
   const previous = input.previousKey ? key(input.previousKey, 'previousKey') : undefined;
-  return { ring: { current, ...(previous ? { previous } : {}) }, allowPrivateNetworks };
+  const from = (ref: SecretRef): KeySourceView =>
+    typeof ref === 'string' ? 'inline (***)' : 'env' in ref ? { env: ref.env } : { file: ref.file };
+  return {
+    ring: { current, ...(previous ? { previous } : {}) },
+    keySources: {
+      key: from(input.key),
+      ...(input.previousKey ? { previousKey: from(input.previousKey) } : {}),
+    },
+    allowPrivateNetworks,
+  };
 }
 
 /** `10.0.0.0/8` as a network and prefix; undefined when it is not one. */

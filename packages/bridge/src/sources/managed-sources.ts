@@ -280,6 +280,7 @@ export class ManagedSources {
   }
 
   async #install(row: Pick<ManagedSourceRow, 'id' | 'settings' | 'disabled'>, secrets: ManagedSecrets) {
+    this.redactFromLogs(secrets);
     const source = this.sourceConfig(row.id, row.settings as unknown as ManagedSettings, secrets);
     const list = this.#deps.config.sources;
     const at = list.findIndex((s) => s.id === row.id);
@@ -289,6 +290,18 @@ export class ManagedSources {
     await this.#deps.store.upsertSource({ id: source.id, name: source.name });
     if (row.disabled) await this.#deps.registrar?.dropSource(row.id);
     else await this.#deps.registrar?.setSource(source);
+  }
+
+  /**
+   * Adds a managed source's secrets to `config.secrets`, the list the logger redacts from every
+   * line (it follows that list as it grows). They stay there after the source is changed or
+   * deleted: a line about the old secret is still redacted.
+   */
+  redactFromLogs(secrets: ManagedSecrets): void {
+    const list = this.#deps.config.secrets;
+    for (const value of [secrets.secret, secrets.accessKey]) {
+      if (value && !list.includes(value)) list.push(value);
+    }
   }
 
   /** Takes a managed source out of the running bridge (deleted or archived). */

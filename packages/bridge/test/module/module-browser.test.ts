@@ -258,6 +258,36 @@ describe('the module page in Chromium, through the PHP proxy', () => {
     expect(problems).toEqual([]);
   });
 
+  it('Connections: a connection deleted with its invoices kept is listed as archived, with nothing to sync or check', async () => {
+    const made = await bridgeWrite('POST', '/v1/sources', {
+      id: 'old-reseller',
+      name: 'Old reseller <i>install</i>',
+      url: 'http://127.0.0.1:1/',
+      identifier: 'ident',
+      secret: 'secret-of-the-old-one-Ibex-12',
+      allowInsecureHttp: true,
+      force: true,
+    });
+    const { page, problems } = await open(url('#/connections'));
+    const old = page.locator('.cf-source[data-source="old-reseller"]');
+    await old.getByRole('button', { name: 'Delete connection' }).click();
+    await old.getByRole('button', { name: 'Delete, keep the invoices' }).click();
+    await old.locator('.label', { hasText: 'Archived' }).waitFor();
+    const text = (await old.textContent()) ?? '';
+    expect(text).toContain('Old reseller <i>install</i>');
+    expect(text).toContain('never synced again');
+    expect(await old.getByRole('button').count()).toBe(0);
+    // The bridge lists it so, after the sources the sync runs for.
+    const listed = (await (
+      await fetch(`${world.demo.url}/v1/sources`, { headers: { authorization: `Bearer ${MODULE_TOKEN}` } })
+    ).json()) as { data: Array<{ id: string; state: string }> };
+    expect(listed.data.at(-1)).toMatchObject({ id: 'old-reseller', state: 'archived' });
+    expect(made.data.id).toBe('old-reseller');
+    await old.scrollIntoViewIfNeeded();
+    await shot(page, 'connection-archived');
+    expect(problems).toEqual([]);
+  });
+
   it('Revenue: a chart and a table per currency; a month opens its invoices', async () => {
     const { page, problems } = await open(url('#/revenue'));
     await page.locator('.cf-revenue .cf-data tbody tr').first().waitFor();

@@ -26,7 +26,6 @@ const pdf = (text: string, pad = 0) =>
     Buffer.alloc(pad, 0x20),
     Buffer.from('\ntrailer << >>\n%%EOF\n'),
   ]);
-const PNG_HEAD = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
 
 let world: ModuleWorld;
 let admin: AdminSession;

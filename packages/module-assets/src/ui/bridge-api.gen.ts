@@ -3705,7 +3705,7 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description The sources, in configuration order */
+                /** @description The sources, in configuration order (those made through the API after the file's), then the archived ones (state archived: deleted with their invoices kept) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -5416,6 +5416,8 @@ export type components = {
             source?: string;
         };
         Source: {
+            /** @description When it was deleted with its invoices kept (state archived) */
+            archivedAt?: string;
             coverage: components["schemas"]["SyncCoverage"];
             id: string;
             invoiceCounts: components["schemas"]["InvoiceCounts"];
@@ -5473,8 +5475,11 @@ export type components = {
             /** @description ETag of a managed source; null for a file source */
             version: number | null;
         };
-        /** @enum {string} */
-        SourceState: "ok" | "syncing" | "failing" | "never_synced";
+        /**
+         * @description archived: a source made through the API and deleted with its invoices kept (readable by naming it, never synced again)
+         * @enum {string}
+         */
+        SourceState: "ok" | "syncing" | "failing" | "never_synced" | "archived";
         SyncAccepted: {
             mode: components["schemas"]["SyncMode"];
             runId: string;

@@ -96,6 +96,7 @@ const STATE_LABELS: Record<string, [string, string]> = {
   syncing: ['info', 'Syncing'],
   failing: ['danger', 'Failing'],
   never_synced: ['warning', 'Never synced'],
+  archived: ['default', 'Archived'],
   passed: ['success', 'Passed'],
   failed: ['danger', 'Failed'],
   warning: ['warning', 'Warning'],
@@ -127,7 +128,9 @@ export function lastGoodSync(source: Source): string | null {
 }
 
 /** "As of" for figures drawn from these sources: each source's last successful sync. */
-export function AsOf({ sources }: { sources: readonly Source[] }) {
+export function AsOf({ sources: given }: { sources: readonly Source[] }) {
+  // An archived source is in no figure that does not name it: only then is its last sync the "as of".
+  const sources = given.length === 1 ? given : given.filter((s) => s.state !== 'archived');
   if (sources.length === 0) return null;
   return (
     <p class="cf-asof small text-muted">

@@ -109,6 +109,48 @@ function SyncProgressView({ status }: { status: SyncStatus }) {
   );
 }
 
+function InvoiceCounts({ source }: { source: Source }) {
+  const counts = Object.entries(source.invoiceCounts).filter(([, n]) => n > 0);
+  const total = counts.reduce((sum, [, n]) => sum + n, 0);
+  return (
+    <div class="small">
+      Invoices: {total}
+      {counts.length > 0 && ' ('}
+      {counts.map(([status, n], i) => (
+        <span key={status}>
+          {i > 0 && ', '}
+          {n} {status.replace(/_/g, ' ')}
+        </span>
+      ))}
+      {counts.length > 0 && ')'}
+    </div>
+  );
+}
+
+/**
+ * A connection deleted with its invoices kept: never synced again, nothing to check or change,
+ * its invoices still readable by choosing it in the source filters.
+ */
+function ArchivedSource({ source }: { source: Source }) {
+  return (
+    <div class="panel panel-default cf-source cf-source-archived" data-source={source.id}>
+      <div class="panel-heading cf-source-heading">
+        <h3 class="panel-title">
+          {source.name} <span class="small text-muted">({source.id})</span> <StateLabel state="archived" />
+        </h3>
+      </div>
+      <div class="panel-body">
+        <div class="small">
+          Archived {formatDateTime(source.archivedAt)}: deleted here with its invoices kept. It is never
+          synced again; its invoices stay in the reports that name it.
+        </div>
+        <RunLine run={source.lastFull} label="Last full sync" />
+        <InvoiceCounts source={source} />
+      </div>
+    </div>
+  );
+}
+
 function SourcePanel({ source }: { source: Source }) {
   const { api, canWrite, assetBase, reloadSources, apiInfo } = useModule();
   const hasManaged = apiInfo.state === 'ok' && '/v1/sources/{id}/settings' in apiInfo.data.paths;
@@ -155,8 +197,6 @@ function SourcePanel({ source }: { source: Source }) {
     await poll(started.data.runId);
   };
 
-  const counts = Object.entries(source.invoiceCounts).filter(([, n]) => n > 0);
-  const total = counts.reduce((sum, [, n]) => sum + n, 0);
   const syncing = sync !== null && !sync.error && !sync.done;
   return (
     <div class="panel panel-default cf-source" data-source={source.id}>
@@ -206,17 +246,7 @@ function SourcePanel({ source }: { source: Source }) {
           {source.coverage.nextFullSyncAt &&
             ` Next full sync ${formatDateTime(source.coverage.nextFullSyncAt)}.`}
         </div>
-        <div class="small">
-          Invoices: {total}
-          {counts.length > 0 && ' ('}
-          {counts.map(([status, n], i) => (
-            <span key={status}>
-              {i > 0 && ', '}
-              {n} {status.replace(/_/g, ' ')}
-            </span>
-          ))}
-          {counts.length > 0 && ')'}
-        </div>
+        <InvoiceCounts source={source} />
         {source.progress && (
           <SyncProgressView
             status={{
@@ -333,9 +363,13 @@ export function ConnectionsPage() {
       {(list) => (
         <>
           {managed && <AddConnection />}
-          {list.data.map((source) => (
-            <SourcePanel key={source.id} source={source} />
-          ))}
+          {list.data.map((source) =>
+            source.state === 'archived' ? (
+              <ArchivedSource key={source.id} source={source} />
+            ) : (
+              <SourcePanel key={source.id} source={source} />
+            ),
+          )}
           <DataTable
             csvName="sources"
             rows={list.data}
