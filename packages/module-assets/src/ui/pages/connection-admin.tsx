@@ -91,8 +91,8 @@ export function ManageConnection({
       {choice !== null ? (
         <div class="alert alert-warning cf-delete-choice">
           <p>
-            This connection holds {choice} invoice{choice === 1 ? '' : 's'}. Keep them (archived: still
-            listed here and in the reports that name it, never synced again) or remove them?
+            This connection holds {choice} invoice{choice === 1 ? '' : 's'}. Keep them (archived: still listed
+            here and in the reports that name it, never synced again) or remove them?
           </p>
           <button
             type="button"
