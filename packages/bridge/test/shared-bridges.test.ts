@@ -139,8 +139,11 @@ describe('sources managed through the API, with several bridges on one PostgreSQ
       allowInsecureHttp: true,
       schedule: { incrementalEvery: '5m', fullEvery: '24h' },
     };
+    const listed = async (x: Running) =>
+      (await call(x, 'GET', '/v1/sources')).body.data as Array<{ id: string; state: string }>;
+    // The sources each bridge serves and syncs (an archived one is listed too, marked archived).
     const ids = async (x: Running) =>
-      ((await call(x, 'GET', '/v1/sources')).body.data as Array<{ id: string }>).map((s) => s.id);
+      (await listed(x)).filter((s) => s.state !== 'archived').map((s) => s.id);
     const settings = async (x: Running, id: string) => call(x, 'GET', `/v1/sources/${id}/settings`);
     const facade = (x: Running, id: string) =>
       post(facadeUrl(x.url, id), {
@@ -237,6 +240,7 @@ describe('sources managed through the API, with several bridges on one PostgreSQ
       return true;
     });
     for (const x of [a, b]) {
+      expect((await listed(x)).find((s) => s.id === 'm1')?.state).toBe('archived');
       expect((await call(x, 'GET', '/v1/invoices?source=m1&limit=1000')).body.data).toHaveLength(INVOICES);
       expect((await call(x, 'POST', '/v1/sources/m1/sync', {})).status).toBe(404);
     }
