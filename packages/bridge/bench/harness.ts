@@ -40,6 +40,14 @@ export function verdict(figure: Figure): Verdict {
   return met ? 'met' : 'not met';
 }
 
+/** The parameter every section carries: when it was measured, how long it took, how busy the machine was. */
+export const RUN_PARAM = 'measured';
+
+export function runStamp(at: Date, seconds: number, loadBefore: number, loadAfter: number): string {
+  const when = `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `${when}, ${Math.round(seconds)} s, load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} (1 min, ${cpus().length} cores)`;
+}
+
 /** Everything one run reports: the table, the parameters and the notes of each section. */
 export class Report {
   readonly figures: Figure[] = [];

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { PACKAGE_DIR } from './children.ts';
 import { explain } from './findings.ts';
 import { machine } from './harness.ts';
+import { mergeMarkdown } from './merge-report.ts';
 import { formatMarkdown, formatTable } from './report.ts';
 import { FULL, QUICK, runSuite, STEPS, type Step } from './suite.ts';
 
@@ -18,13 +19,19 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
     only: { type: 'string' },
+    merge: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
+if (values.merge && (values.quick || values.only === undefined)) {
+  console.error('--merge needs --only (and no --quick): it replaces the sections a partial run measured');
+  process.exit(2);
+}
 if (values.help) {
   console.log(
-    `Usage: pnpm bench [--quick] [--out <file>] [--only ${[...STEPS, 'forecast'].join(',')}]\n` +
-      '  --out defaults to BENCHMARKS.md at the root (none with --quick or --only)',
+    `Usage: pnpm bench [--quick] [--out <file>] [--only ${[...STEPS, 'forecast'].join(',')} [--merge]]\n` +
+      '  --out defaults to BENCHMARKS.md at the root (none with --quick or --only)\n' +
+      '  --merge: the sections --only measured replace theirs in the file (--out or BENCHMARKS.md); the rest stay',
   );
   process.exit(0);
 }
@@ -51,11 +58,23 @@ const report = await runSuite(values.quick ? QUICK : FULL, (line) => process.std
 const durationS = (performance.now() - started) / 1000;
 console.log(`\n${formatTable(report)}\n`);
 const partial = values.quick || values.only !== undefined;
-const out = values.out ?? (partial ? undefined : join(PACKAGE_DIR, '..', '..', 'BENCHMARKS.md'));
-if (out) {
-  // Keep the forecast section (written by the forecast suite) across a rewrite.
+const out =
+  values.out ?? (partial && !values.merge ? undefined : join(PACKAGE_DIR, '..', '..', 'BENCHMARKS.md'));
+if (out && values.merge) {
   const previous = existsSync(out) ? readFileSync(out, 'utf8') : '';
-  const forecast = /<!-- forecast:begin -->[\s\S]*<!-- forecast:end -->/.exec(previous)?.[0];
+  const fresh = formatMarkdown(report, machine(), {
+    quick: false,
+    date,
+    durationS,
+    explain: explain(report),
+    merged: requested,
+  });
+  writeFileSync(out, mergeMarkdown(previous, fresh));
+  console.log(`merged into: ${out}`);
+} else if (out) {
+  // Keep the forecast section (written by the forecast suite) and what follows it across a rewrite.
+  const previous = existsSync(out) ? readFileSync(out, 'utf8') : '';
+  const forecast = /<!-- forecast:begin -->[\s\S]*/.exec(previous)?.[0]?.trimEnd();
   const markdown = formatMarkdown(report, machine(), {
     quick: values.quick,
     date,

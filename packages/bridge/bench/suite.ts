@@ -2,12 +2,13 @@
  * The whole suite, in order, with its parameters: full size for `pnpm bench`, tiny data for
  * `--quick` (the same code, in seconds). Returns the report; main.ts prints and writes it.
  */
+import { loadavg } from 'node:os';
 import { NODE_FLAGS } from '../scripts/bundle.ts';
 import { SimHost } from './children.ts';
 import type { Latency } from './cost-model.ts';
 import { type ForecastServeParams, measureForecastServe } from './forecast-serve.ts';
 import { type FullSyncParams, measureFullSync } from './full-sync.ts';
-import { type Context, cleanUp, Report } from './harness.ts';
+import { type Context, cleanUp, Report, RUN_PARAM, runStamp } from './harness.ts';
 import { type IncrementalParams, measureIncremental } from './incremental.ts';
 import { type MemoryParams, measureMemory } from './memory.ts';
 import { measurePostgres, type PostgresParams } from './postgres.ts';
@@ -105,9 +106,19 @@ export async function runSuite(
   const step = async (step: Step, name: string, run: () => Promise<void> | void) => {
     if (!only.includes(step)) return;
     const started = performance.now();
+    const at = new Date();
+    const loadBefore = loadavg()[0]!;
+    const figuresBefore = report.figures.length;
     log(`${name}...`);
     await run();
-    log(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const seconds = (performance.now() - started) / 1000;
+    log(`${name}: ${seconds.toFixed(1)} s`);
+    // Each section says which run measured it and how busy the machine was, so a file that
+    // merges sections of several runs (`--merge`) still tells every figure's provenance.
+    const sections = new Set(report.figures.slice(figuresBefore).map((figure) => figure.section));
+    for (const section of sections) {
+      report.param(section, RUN_PARAM, runStamp(at, seconds, loadBefore, loadavg()[0]!));
+    }
   };
   try {
     await step('full', 'full sync', () => measureFullSync(ctx, params.fullSync));
