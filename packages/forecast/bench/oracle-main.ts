@@ -1,18 +1,20 @@
 /*
  * `pnpm --filter @forecaster/forecast oracle`: the method's error split into irreducible noise
  * (the spread of alternative futures around their mean) and model error (the method against that
- * mean), per part. See oracle.ts. Options: --clients, --seeds 1,3, --presets stable,growing,
- * --futures K, --origins 0,6,12.
+ * mean), per part: its absolute error and bias against the futures' mean of each part. See
+ * oracle.ts. Options: --clients, --ks 1,3 (the worlds of each preset, seeds.ts: training by
+ * default; never tune on the held-out ones), --presets stable,growing, --futures K, --origins 0,6,12.
  */
 import { parseArgs } from 'node:util';
 import type { ModelParams } from '../src/index.ts';
 import { oracleWorld, PARTS } from './oracle.ts';
+import { type Preset, seedOf, TRAINING_KS } from './seeds.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     clients: { type: 'string', default: '300' },
-    seeds: { type: 'string', default: '1,3' },
+    ks: { type: 'string', default: TRAINING_KS.join(',') },
     presets: { type: 'string', default: 'stable,growing,shrinking,price-rise,currency-swing,fields-7x' },
     futures: { type: 'string', default: '12' },
     origins: { type: 'string', default: '0,4,8,12' },
@@ -22,7 +24,8 @@ const { values } = parseArgs({
 const horizons = [1, 3, 6, 12];
 const rows: Array<Record<string, unknown>> = [];
 for (const preset of values.presets.split(',')) {
-  for (const seed of values.seeds.split(',').map(Number)) {
+  for (const k of values.ks.split(',').map(Number)) {
+    const seed = seedOf(preset as Preset, k);
     const started = performance.now();
     const { currency, origins } = oracleWorld(
       { preset: preset as 'stable', seed, clients: Number(values.clients) },
@@ -39,6 +42,7 @@ for (const preset of values.presets.split(',')) {
       let actualErr = 0;
       let actual = 0;
       const bias: Record<string, number> = { open: 0, renewals: 0, other: 0, total: 0 };
+      const err: Record<string, number> = { open: 0, renewals: 0, other: 0 };
       for (const x of origins) {
         const m = x.method[h - 1];
         const orc = x.oracle[h - 1];
@@ -48,7 +52,10 @@ for (const preset of values.presets.split(',')) {
         model += Math.abs(m.total - orc.total);
         actualErr += Math.abs(m.total - (x.actual[h - 1] as number));
         actual += x.actual[h - 1] as number;
-        for (const p of PARTS) bias[p] = (bias[p] as number) + m[p] - orc[p];
+        for (const p of PARTS) {
+          bias[p] = (bias[p] as number) + m[p] - orc[p];
+          err[p] = (err[p] as number) + Math.abs(m[p] - orc[p]);
+        }
         bias.total = (bias.total as number) + m.total - orc.total;
       }
       if (o === 0) continue;
@@ -60,6 +67,9 @@ for (const preset of values.presets.split(',')) {
         noiseWape: pct(noise),
         modelVsOracle: pct(model),
         methodWape: Math.round((actualErr / actual) * 1000) / 10,
+        errOpen: pct(err.open as number),
+        errRenewals: pct(err.renewals as number),
+        errOther: pct(err.other as number),
         biasOpen: pct(bias.open as number),
         biasRenewals: pct(bias.renewals as number),
         biasOther: pct(bias.other as number),

@@ -35,7 +35,7 @@ describe('world options', () => {
     expect(growing.acquisition.growth).toBe(0.35);
     expect(growing.acquisition.monthlyRate).toBe(0.05);
     const rise = resolveWorldOptions({ preset: 'price-rise', start: '2020-01-01', years: 5 });
-    expect(rise.priceChanges).toEqual([{ date: '2023-01-01', percent: 12, appliesTo: 'all' }]);
+    expect(rise.priceChanges).toEqual([{ date: '2023-10-01', percent: 12, appliesTo: 'all' }]);
     expect(resolveWorldOptions({ preset: 'fields-7x' }).fieldSet).toBe('7.x');
     for (const preset of WORLD_PRESET_NAMES) expect(() => resolveWorldOptions({ preset })).not.toThrow();
   });

@@ -318,16 +318,25 @@ function addMonthsText(date: string, months: number): string {
   return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}-01`;
 }
 
-/** A date 60% into the history: where presets put their shock, inside any backtest window. */
+/**
+ * A date 75% into the history: where presets put their shock. A backtest scores its last 24
+ * origins after 12 warm-up ones (the last 36 months of a 7-year history start at 57 %): at 75 %
+ * the scored origins see the months before the shock, the shock arriving unannounced, and the
+ * year of renewals repricing after it. (At 60 % the shock fell in the warm-up, and by the first
+ * scored origin the annual renewals had almost all repriced: the regime barely showed.)
+ */
 function shockDate(input: WorldOptionsInput): string {
   const start = input.start ?? '2019-01-01';
   const years = input.years ?? 7;
-  return addMonthsText(start, Math.round(years * 12 * 0.6));
+  return addMonthsText(start, Math.round(years * 12 * 0.75));
 }
 
 /**
  * Regimes (issue 13's targets): each is a partial options object applied under the caller's keys.
- * Shocks are dated 60% into the history so backtests over the last two years see before and after.
+ * Shocks are dated 75% into the history (see shockDate) so backtests see before and after.
+ * The currency swing moves the currency most of the cash is billed in (figures stay per
+ * currency, so a swing of a minor currency would leave the headline currency's cash untouched):
+ * with automatic product prices, new orders in EUR cost 25 % more EUR after it.
  */
 export const WORLD_PRESETS: Readonly<
   Record<WorldPresetName, (input: WorldOptionsInput) => WorldOptionsInput>
@@ -337,7 +346,12 @@ export const WORLD_PRESETS: Readonly<
   shrinking: () => ({ acquisition: { monthlyRate: 0.012, growth: -0.35 } }),
   'price-rise': (input) => ({ priceChanges: [{ date: shockDate(input), percent: 12, appliesTo: 'all' }] }),
   'currency-swing': (input) => ({
-    currencySwings: [{ code: 'EUR', from: shockDate(input), days: 120, percent: -20 }],
+    currencies: [
+      { code: 'USD', prefix: '$', suffix: ' USD', share: 0.3, rate: 1, volatility: 0 },
+      { code: 'EUR', prefix: '€', suffix: ' EUR', share: 0.6, rate: 0.92, volatility: 0.08 },
+      { code: 'GBP', prefix: '£', suffix: ' GBP', share: 0.1, rate: 0.79, volatility: 0.08 },
+    ],
+    currencySwings: [{ code: 'EUR', from: shockDate(input), days: 120, percent: 25 }],
     autoUpdateProductPrices: true,
   }),
   'fields-7x': () => ({ fieldSet: '7.x' }),
