@@ -53,6 +53,10 @@ const FIGURES = [
   'store.medium.per-invoice',
   'store.large',
   'store.large.per-invoice',
+  'store-write.store',
+  'store-write.bare',
+  'store-write.vs-bare',
+  'store-write.per-invoice',
   ...['seeded', 'kept', 'tight'].flatMap((slot) =>
     ['open-share', 'calls', 'vs-250', 'rows', 'whmcs', 'wrong'].map((what) => `incremental.${slot}.${what}`),
   ),

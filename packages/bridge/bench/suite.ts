@@ -16,6 +16,7 @@ import { measureScaling, type ScalingParams, type ScalingResult } from './scalin
 import { measureServing, type ServingParams } from './serving.ts';
 import { measureSteady, type SteadyParams } from './steady.ts';
 import { measureStoreSize } from './store-size.ts';
+import { measureStoreWrite, type StoreWriteParams } from './store-write.ts';
 
 /**
  * WHMCS's cost, chosen and printed: a bootstrap per call (the least the issue allows), building
@@ -35,6 +36,7 @@ export interface SuiteParams {
   steady: SteadyParams;
   postgres: PostgresParams;
   forecastServe: ForecastServeParams;
+  storeWrite: StoreWriteParams;
 }
 
 /** The flags the bridge is started with (Node's defaults let garbage pile up first). */
@@ -62,6 +64,7 @@ export const FULL: SuiteParams = {
     pageSize: 500,
   },
   forecastServe: { invoices: 1_000_000, heapFlags: HEAP_FLAGS },
+  storeWrite: { invoices: 100_000, rounds: 3 },
 };
 
 export const QUICK: SuiteParams = {
@@ -81,12 +84,14 @@ export const QUICK: SuiteParams = {
     pageSize: 500,
   },
   forecastServe: { invoices: 2_000, heapFlags: HEAP_FLAGS },
+  storeWrite: { invoices: 2_000, rounds: 1 },
 };
 
 /** The measurements, by the names `--only` takes. */
 export const STEPS = [
   'full',
   'scaling',
+  'store-write',
   'incremental',
   'serving',
   'steady',
@@ -129,6 +134,7 @@ export async function runSuite(
     // Memory and store size read the runs (and stores) the sizes left.
     await step('scaling', 'memory', () => measureMemory(ctx, params.memory, runs));
     await step('scaling', 'store size', () => measureStoreSize(ctx, runs));
+    await step('store-write', 'store writes', () => measureStoreWrite(ctx, params.storeWrite));
     await step('incremental', 'incremental sync', () => measureIncremental(ctx, params.incremental));
     await step('serving', 'serving', () => measureServing(ctx, params.serving));
     await step('steady', 'serving under a sync', () => measureSteady(ctx, params.steady));

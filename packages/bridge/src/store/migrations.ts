@@ -5,6 +5,7 @@ import { banMigration } from './ban-migration.ts';
 import { StoreError } from './errors.ts';
 import { forecastMigration } from './forecast-migration.ts';
 import { invoicesV11Migration } from './invoices-v11-migration.ts';
+import { leanIndexesMigration } from './lean-indexes-migration.ts';
 import { ledgerMigration } from './ledger-migration.ts';
 import { managedSourcesMigration } from './managed-sources-migration.ts';
 import { rebuildRevenue } from './revenue.ts';
@@ -173,6 +174,7 @@ export const MIGRATIONS: readonly Migration[] = [
   managedSourcesMigration,
   backtestMigration,
   invoicesV11Migration,
+  leanIndexesMigration,
   whmcsOrderMigration,
   attachmentBlobsMigration,
 ];

@@ -9,7 +9,7 @@ import {
 } from './record-schemas.ts';
 import { type Amounts, amountsOf, type RevenueSums } from './revenue.ts';
 import { parseWalkState } from './sync-state.ts';
-import type { RevenueRow, SourceRecord, StoredInvoice } from './types.ts';
+import type { ChangeEntry, ChangeJson, RevenueRow, SourceRecord, StoredInvoice } from './types.ts';
 
 /*
  * What both engines share between their rows and the store's records: the checks a written
@@ -23,6 +23,57 @@ export interface InvoiceRow {
   hash: string;
   seq: number;
   deleted_at: string | null;
+}
+
+/** A row of the change feed, as both engines select it. */
+export interface ChangeRow {
+  source: string;
+  id: number;
+  seq: number;
+  data: string;
+  deleted_at: string | null;
+}
+
+/**
+ * The first `count` changes after `since` of the given sources (every stored one when omitted),
+ * from each source's own seq range, merged by seq: a source's range is one index range (source,
+ * seq), and one small source behind a large one is not found by walking the large one's changes.
+ * `read(source)` answers that source's first `count` changes after `since`, in seq order; call
+ * this in one read transaction, so that no change commits between two sources' reads.
+ */
+export function changesBySource(
+  stored: readonly string[],
+  wanted: readonly string[] | undefined,
+  count: number,
+  read: (source: string) => ChangeRow[],
+): ChangeRow[] {
+  const allowed = wanted && new Set(wanted);
+  return mergeBySeq(stored.filter((id) => !allowed || allowed.has(id)).map(read), count);
+}
+
+function mergeBySeq(ranges: ChangeRow[][], count: number): ChangeRow[] {
+  if (ranges.length === 1) return ranges[0]!.slice(0, count);
+  return ranges
+    .flat()
+    .sort((a, b) => a.seq - b.seq)
+    .slice(0, count);
+}
+
+export function toChangeEntry(row: ChangeRow): ChangeEntry {
+  // The same keys in the same order as before: a change serialized whole reads the same.
+  const { json: text, deletedAt, ...change } = toChangeJson(row);
+  return { ...change, invoice: JSON.parse(text) as Invoice, deletedAt };
+}
+
+export function toChangeJson(row: ChangeRow): ChangeJson {
+  return {
+    seq: row.seq,
+    source: row.source,
+    id: row.id,
+    kind: row.deleted_at === null ? 'upsert' : 'delete',
+    json: row.data,
+    deletedAt: row.deleted_at,
+  };
 }
 
 /** A `sources` row with its derived columns (`hwm`, `quarantined`). */

@@ -1,6 +1,6 @@
-import type { Invoice } from '@forecaster/whmcs-client';
-import { pageSize } from './records.ts';
-import type { ChangeRow, Statements } from './sqlite-statements.ts';
+import type { Database as Db } from 'better-sqlite3';
+import { type ChangeRow, changesBySource, pageSize, toChangeEntry, toChangeJson } from './records.ts';
+import type { Statements } from './sqlite-statements.ts';
 import type { ChangeEntry, ChangeJson } from './types.ts';
 
 /**
@@ -8,28 +8,27 @@ import type { ChangeEntry, ChangeJson } from './types.ts';
  * inside IMMEDIATE write transactions (sqlite-invoice-writes.ts), so they commit in order.
  */
 export class SqliteChangeFeed {
-  constructor(readonly sql: Statements) {}
+  readonly #read;
+
+  constructor(
+    db: Db,
+    readonly sql: Statements,
+  ) {
+    // One read transaction: no change may commit between two sources' reads (a later seq of
+    // one source must not be answered without an earlier one of another).
+    this.#read = db.transaction((since: number, count: number, sources?: string[]) =>
+      changesBySource(this.sql.sourceIds.all(), sources, count, (id) =>
+        this.sql.sourceChanges.all(id, since, count),
+      ),
+    );
+  }
 
   changes(since: number, limit: number, sources?: string[]): ChangeEntry[] {
-    return this.#rows(since, limit, sources).map((row) => ({
-      seq: row.seq,
-      source: row.source,
-      id: row.id,
-      kind: row.deleted_at === null ? 'upsert' : 'delete',
-      invoice: JSON.parse(row.data) as Invoice,
-      deletedAt: row.deleted_at,
-    }));
+    return this.#rows(since, limit, sources).map(toChangeEntry);
   }
 
   changesJson(since: number, limit: number, sources?: string[]): ChangeJson[] {
-    return this.#rows(since, limit, sources).map((row) => ({
-      seq: row.seq,
-      source: row.source,
-      id: row.id,
-      kind: row.deleted_at === null ? 'upsert' : 'delete',
-      json: row.data,
-      deletedAt: row.deleted_at,
-    }));
+    return this.#rows(since, limit, sources).map(toChangeJson);
   }
 
   currentSeq(): number {
@@ -39,15 +38,6 @@ export class SqliteChangeFeed {
   #rows(since: number, limit: number, sources?: string[]): ChangeRow[] {
     const count = pageSize(limit);
     if (count === 0 || sources?.length === 0) return [];
-    const wanted = sources && new Set(sources);
-    const stored = this.sql.sourceIds.all();
-    if (!wanted || stored.every((id) => wanted.has(id))) return this.sql.changes.all(since, count);
-    // Each source's next changes from its own seq range, merged: one small source behind a
-    // large one is not found by walking every change of the large one.
-    return stored
-      .filter((id) => wanted.has(id))
-      .flatMap((id) => this.sql.sourceChanges.all(id, since, count))
-      .sort((a, b) => a.seq - b.seq)
-      .slice(0, count);
+    return this.#read.deferred(since, count, sources);
   }
 }

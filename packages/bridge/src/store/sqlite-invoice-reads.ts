@@ -72,7 +72,7 @@ export class SqliteInvoiceReads {
       filter.changedSinceSeq !== undefined &&
       this.sql.getSeq.get()! - filter.changedSinceSeq <= SEQ_WINDOW_FOR_INDEX
     ) {
-      index = 'invoices_seq';
+      index = 'invoices_source_seq';
     }
 
     if (index === 'key' && sources) {
@@ -92,9 +92,11 @@ export class SqliteInvoiceReads {
       return out;
     }
 
-    if (sources) {
-      where.push(`source IN (${placeholders(sources.length)})`);
-      params.push(...sources);
+    // The seq index is keyed by source first (migration 12): every source's window, then sorted.
+    const inSources = sources ?? (index === 'invoices_source_seq' ? this.sql.sourceIds.all() : undefined);
+    if (inSources) {
+      where.push(`source IN (${placeholders(inSources.length)})`);
+      params.push(...inSources);
     }
     if (after) {
       where.push('(source, id) > (?, ?)');
@@ -110,7 +112,9 @@ export class SqliteInvoiceReads {
 
   idsWithStatus(sourceId: string, statuses: InvoiceStatus[]): Array<{ id: number; clientId: number }> {
     if (statuses.length === 0) return [];
-    const sql = `SELECT id, client_id AS clientId FROM invoices INDEXED BY invoices_live_status
+    // The status order's index (migration 15) holds these rows; client ids are read by key.
+    // Named: without it SQLite walks the whole source by key to spare sorting the open set.
+    const sql = `SELECT id, client_id AS clientId FROM invoices INDEXED BY invoices_whmcs_status
       WHERE source = ? AND deleted_at IS NULL AND status IN (${placeholders(statuses.length)}) ORDER BY id`;
     return this.statements.get<{ id: number; clientId: number }>(sql).all(sourceId, ...statuses);
   }

@@ -1,20 +1,12 @@
 import type { InvoiceStatus } from '@forecaster/whmcs-client';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import type { SourceRow } from './records.ts';
+import type { ChangeRow, SourceRow } from './records.ts';
 
 /*
  * The SQLite store's fixed statements, prepared once per connection, and a cache for those
  * whose text depends on a filter. The store's parts (sources, writes, reads, change feed) share
  * them.
  */
-
-export interface ChangeRow {
-  source: string;
-  id: number;
-  seq: number;
-  data: string;
-  deleted_at: string | null;
-}
 
 export interface ExistingRow {
   id: number;
@@ -87,7 +79,6 @@ export interface Statements {
   countFromId: S<[string, number], number>;
   ping: S<[], number>;
   sourceIds: S<[], string>;
-  changes: S<[number, number], ChangeRow>;
   sourceChanges: S<[string, number, number], ChangeRow>;
 }
 
@@ -153,10 +144,6 @@ export function prepareStatements(db: Db): Statements {
       .pluck(),
     ping: db.prepare<[], number>('SELECT 1').pluck(),
     sourceIds: db.prepare<[], string>('SELECT id FROM sources').pluck(),
-    changes: db.prepare<[number, number], ChangeRow>(
-      `SELECT source, id, seq, data, deleted_at FROM invoices INDEXED BY invoices_seq
-       WHERE seq > ? ORDER BY seq LIMIT ?`,
-    ),
     sourceChanges: db.prepare<[string, number, number], ChangeRow>(
       `SELECT source, id, seq, data, deleted_at FROM invoices INDEXED BY invoices_source_seq
        WHERE source = ? AND seq > ? ORDER BY seq LIMIT ?`,

@@ -133,7 +133,7 @@ class SqliteStoreImpl implements SqliteStore {
     this.#sources = new SqliteSources(this.#sql);
     this.#writes = new SqliteInvoiceWrites(db, this.#sql, this.#leases, this.#syncState, clock);
     this.#reads = new SqliteInvoiceReads(this.#sql, statements);
-    this.#feed = new SqliteChangeFeed(this.#sql);
+    this.#feed = new SqliteChangeFeed(this.#db, this.#sql);
     this.#whmcs = new SqliteWhmcsOrder(db, this.#sql, statements);
   }
 

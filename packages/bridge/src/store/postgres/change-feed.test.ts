@@ -33,6 +33,9 @@ describe('the PostgreSQL change feed with concurrent writers', () => {
       let polls = 0;
       const follow = async () => {
         for (;;) {
+          // Whether the writers had finished before this poll read: a poll that started before
+          // the last commit may answer nothing and still not be the end.
+          const finished = !writing;
           const page = await reader.changes(cursor, 37);
           polls++;
           for (const change of page) {
@@ -40,7 +43,7 @@ describe('the PostgreSQL change feed with concurrent writers', () => {
             seen.push(change.seq);
             cursor = change.seq;
           }
-          if (page.length === 0 && !writing) return;
+          if (page.length === 0 && finished) return;
         }
       };
       await Promise.all([writes, follow()]);

@@ -267,6 +267,14 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     `,
   },
   {
+    version: 12,
+    name: 'only the indexes the queries read',
+    // The twin of SQLite's (lean-indexes-migration.ts): the change feed reads each source's seq
+    // range from invoices_source_seq and merges them. invoices_live_status stays here: it is the
+    // index PostgreSQL reads the facade's order by status and the open set from.
+    sql: 'DROP INDEX invoices_seq;',
+  },
+  {
     version: 15,
     name: "indexes for the WHMCS facade's orders",
     // The twin of SQLite's (whmcs-order-migration.ts): the expressions and NULLS placement of

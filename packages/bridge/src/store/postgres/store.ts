@@ -17,6 +17,7 @@ import type { LedgerColumnsRead } from '../ledger-columns-read.ts';
 import type { LoginGate } from '../login-gate.ts';
 import type { ManagedSourceStore } from '../managed-sources.ts';
 import {
+  type ChangeRow,
   checkRow,
   exactAmounts,
   type InvoiceRow,
@@ -25,6 +26,8 @@ import {
   mustExist,
   pageSize,
   type SourceRow,
+  toChangeEntry,
+  toChangeJson,
   toRevenueRow,
   toSourceRecord,
   toStored,
@@ -94,13 +97,18 @@ interface ExistingRow {
   seen_run: string | null;
 }
 
-interface ChangeRow {
-  source: string;
-  id: number;
-  seq: number;
-  data: string;
-  deleted_at: string | null;
-}
+/**
+ * The change feed: $1 since, $2 limit, $3 the sources (null: every one). Each source's own seq
+ * range (invoices_source_seq), merged by seq, in one statement (one snapshot), as SQLite's
+ * change feed reads them (records.ts, changesBySource).
+ */
+export const CHANGES_SQL = `SELECT c.source, c.id, c.seq, c.data, c.deleted_at
+  FROM sources s CROSS JOIN LATERAL (
+    SELECT source, id, seq, data, deleted_at FROM invoices
+    WHERE source = s.id AND seq > $1 ORDER BY seq LIMIT $2
+  ) c
+  WHERE $3::text[] IS NULL OR s.id = ANY($3::text[])
+  ORDER BY c.seq LIMIT $2`;
 
 /**
  * Opens the PostgreSQL store at `url`, migrating the database first (under an advisory lock:
@@ -529,37 +537,17 @@ class PostgresStoreImpl implements PostgresStore {
   }
 
   async changes(since: number, limit: number, sources?: string[]): Promise<ChangeEntry[]> {
-    return (await this.#changeRows(since, limit, sources)).map((row) => ({
-      seq: row.seq,
-      source: row.source,
-      id: row.id,
-      kind: row.deleted_at === null ? 'upsert' : 'delete',
-      invoice: JSON.parse(row.data) as Invoice,
-      deletedAt: row.deleted_at,
-    }));
+    return (await this.#changeRows(since, limit, sources)).map(toChangeEntry);
   }
 
   async changesJson(since: number, limit: number, sources?: string[]): Promise<ChangeJson[]> {
-    return (await this.#changeRows(since, limit, sources)).map((row) => ({
-      seq: row.seq,
-      source: row.source,
-      id: row.id,
-      kind: row.deleted_at === null ? 'upsert' : 'delete',
-      json: row.data,
-      deletedAt: row.deleted_at,
-    }));
+    return (await this.#changeRows(since, limit, sources)).map(toChangeJson);
   }
 
   async #changeRows(since: number, limit: number, sources?: string[]): Promise<ChangeRow[]> {
     const count = pageSize(limit);
     if (count === 0 || sources?.length === 0) return [];
-    const columns = 'SELECT source, id, seq, data, deleted_at FROM invoices';
-    const { rows } = sources
-      ? await this.#pool.query<ChangeRow>(
-          `${columns} WHERE seq > $1 AND source = ANY($2::text[]) ORDER BY seq LIMIT $3`,
-          [since, sources, count],
-        )
-      : await this.#pool.query<ChangeRow>(`${columns} WHERE seq > $1 ORDER BY seq LIMIT $2`, [since, count]);
+    const { rows } = await this.#pool.query<ChangeRow>(CHANGES_SQL, [since, count, sources ?? null]);
     return rows;
   }
 
