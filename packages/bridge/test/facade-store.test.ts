@@ -170,4 +170,59 @@ describe.each(STORE_KINDS)('WhmcsPages on the %s store', (kind) => {
     expect(past).toEqual({ total: 370, rows: [] });
     await store.close();
   });
+
+  it('keeps each order up to date from the changes, as a new read gives it, without reading it again', async () => {
+    const { store, rows } = await seeded(kind);
+    const reads: string[] = [];
+    const pages = new WhmcsPages({
+      whmcsOrder: (sourceId, query) => {
+        reads.push(`${query.orderBy} ${query.order}`);
+        return store.whmcsOrder(sourceId, query);
+      },
+      whmcsOrderChanges: store.whmcsOrderChanges.bind(store),
+      whmcsRows: store.whmcsRows.bind(store),
+      sourceSeq: store.sourceSeq.bind(store),
+    });
+    const queries: WhmcsPageQuery[] = [...ORDERS, 'default' as const].flatMap((orderBy) =>
+      (['asc', 'desc'] as const).map((order) => ({ orderBy, order, offset: 0, limit: 1000 })),
+    );
+    queries.push({ orderBy: 'duedate', order: 'desc', offset: 0, limit: 1000, status: 'unpaid' });
+    queries.push({ orderBy: 'date', order: 'asc', offset: 0, limit: 1000, overdueBefore: '2023-06-01' });
+    for (const query of queries) await pages.page(SOURCE, query);
+    const firstReads = reads.length;
+
+    // Edits (new dates, numbers, totals and statuses: NULL and zero dates among them), new
+    // invoices, removals, and a write to another source.
+    const current = new Map(rows.map((r) => [Number(r.id), r]));
+    const fresh = fixtures().map((row, i) => {
+      const raw: WireInvoice = { ...row.raw, id: String(1 + ((i * 7) % 400)) };
+      if (i % 3 === 0) raw.duedate = i % 2 ? null : '0000-00-00';
+      if (i % 5 === 1) raw.invoicenum = `N${i}`;
+      return { raw, invoice: normalizeInvoice(raw, { source: SOURCE, timeZone: 'UTC' }) };
+    });
+    const edits = fresh.slice(0, 60);
+    const added = fresh.slice(60, 90).map((row, i) => {
+      const raw: WireInvoice = { ...row.raw, id: String(1000 + i) };
+      return { raw, invoice: normalizeInvoice(raw, { source: SOURCE, timeZone: 'UTC' }) };
+    });
+    await store.applyPage(SOURCE, [...edits, ...added], null);
+    for (const row of [...edits, ...added]) current.set(Number(row.raw.id), row.raw);
+    const gone = [5, 17, 250, 1003];
+    await store.removeInvoices(SOURCE, gone);
+    for (const id of gone) current.delete(id);
+    await store.applyPage('other', makeInvoices(seededRandom(3), 'other', 1, 5), null);
+
+    for (const query of queries) {
+      const page = await pages.page(SOURCE, query);
+      const expected = reference([...current.values()], query);
+      expect(page.total, JSON.stringify(query)).toBe(expected.total);
+      expect(
+        page.rows.map((r) => Number(r.id)),
+        JSON.stringify(query),
+      ).toEqual(expected.ids);
+    }
+    // Merged, not read again.
+    expect(reads).toHaveLength(firstReads);
+    await store.close();
+  });
 });

@@ -28,13 +28,14 @@ describe.each(STORE_KINDS)('WhmcsPages on the %s store', (kind) => {
         orders.push(query);
         return store.whmcsOrder(sourceId, query);
       },
+      whmcsOrderChanges: store.whmcsOrderChanges.bind(store),
       whmcsRows: store.whmcsRows.bind(store),
-      currentSeq: store.currentSeq.bind(store),
+      sourceSeq: store.sourceSeq.bind(store),
     };
     return { pages: new WhmcsPages(port), orders };
   }
 
-  it('reads an order once for a whole walk, and again after a write', async () => {
+  it('reads an order once for a whole walk, and merges a write into it', async () => {
     const { pages, orders } = await seeded();
     const seen: number[] = [];
     for (let offset = 0; offset < 300; offset += 25) {
@@ -49,17 +50,42 @@ describe.each(STORE_KINDS)('WhmcsPages on the %s store', (kind) => {
 
     await store.removeInvoices('eu', [seen[0]!]);
     const after = await pages.page('eu', { orderBy: 'total', order: 'desc', offset: 0, limit: 25 });
-    expect(orders).toHaveLength(3);
+    expect(orders).toHaveLength(2);
     expect(after.total).toBe(299);
     expect(after.rows.map((r) => Number(r.id))).toEqual(seen.slice(1, 26));
+  });
+
+  it("tells a source's seq and what changed in it since, up to a limit", async () => {
+    await seeded();
+    await store.upsertSource({ id: 'us', name: 'us' });
+    const seq = await store.sourceSeq('eu');
+    expect(seq).toBeGreaterThan(0);
+    expect(await store.sourceSeq('us')).toBe(0);
+    await store.applyPage('us', makeInvoices(seededRandom(8), 'us', 1, 3), null);
+    expect(await store.sourceSeq('eu')).toBe(seq);
+    const query: WhmcsOrderQuery = { orderBy: 'total', order: 'asc', status: 'paid' };
+    expect(await store.whmcsOrderChanges('eu', query, seq, 10)).toEqual({
+      seq,
+      changed: [],
+      matching: { ids: [], keys: [[]] },
+    });
+    await store.applyPage('eu', makeInvoices(seededRandom(9), 'eu', 301, 4, { status: 'Paid' }), null);
+    await store.removeInvoices('eu', [1]);
+    const changes = await store.whmcsOrderChanges('eu', query, seq, 10);
+    expect(changes!.seq).toBe(await store.sourceSeq('eu'));
+    expect(changes!.changed.sort((a, b) => a - b)).toEqual([1, 301, 302, 303, 304]);
+    expect(changes!.matching.ids.sort((a, b) => a - b)).toEqual([301, 302, 303, 304]);
+    expect(changes!.matching.keys[0]!.every((k) => typeof k === 'number')).toBe(true);
+    expect(await store.whmcsOrderChanges('eu', query, seq, 4)).toBeUndefined();
   });
 
   it('drops the oldest orders past its bound of ids', async () => {
     const { orders } = await seeded();
     const port = {
       whmcsOrder: store.whmcsOrder.bind(store),
+      whmcsOrderChanges: store.whmcsOrderChanges.bind(store),
       whmcsRows: store.whmcsRows.bind(store),
-      currentSeq: store.currentSeq.bind(store),
+      sourceSeq: store.sourceSeq.bind(store),
     };
     const small = new WhmcsPages(
       {

@@ -2,7 +2,8 @@ import type { WireInvoice } from '@forecaster/whmcs-client';
 import type { Database as Db } from 'better-sqlite3';
 import { rebuildRaw } from './raw-record.ts';
 import type { StatementCache, Statements } from './sqlite-statements.ts';
-import type { WhmcsOrder, WhmcsOrderQuery } from './types.ts';
+import type { WhmcsOrder, WhmcsOrderChanges, WhmcsOrderQuery, WhmcsSortKey } from './types.ts';
+import { columns, sortKeys } from './whmcs-order-columns.ts';
 
 /*
  * GetInvoices' orderings over the columns the store keeps. Dates come from the raw record: the
@@ -30,7 +31,7 @@ function rawField(field: string, derived: string): string {
   return `CASE WHEN raw_full = 1 OR json_type(raw, '$.${field}') IS NOT NULL THEN json_extract(raw, '$.${field}') ELSE ${derived} END`;
 }
 
-/** The SQLite side of the facade's port (facade/whmcs-pages.ts): orders and raw records. */
+/** The SQLite side of the facade's port (facade/whmcs-pages.ts): orders, their changes, raw records. */
 export class SqliteWhmcsOrder {
   readonly #read;
 
@@ -43,10 +44,41 @@ export class SqliteWhmcsOrder {
   }
 
   order(sourceId: string, query: WhmcsOrderQuery): WhmcsOrder {
-    const { sql, params } = whmcsOrderSql(sourceId, query);
-    const select = this.statements.get<number>(sql).pluck();
+    const { sql, params, keyCount } = whmcsOrderSql(sourceId, query);
+    const select = this.statements.get<unknown[]>(sql).raw();
     // One read transaction: the seq and the ids come from the same snapshot while a sync writes.
-    return this.#read(() => ({ seq: this.sql.getSeq.get()!, ids: select.all(...params) })) as WhmcsOrder;
+    return this.#read(() => ({
+      seq: this.sourceSeq(sourceId),
+      ...columns(select.all(...params) as WhmcsSortKey[][], keyCount),
+    })) as WhmcsOrder;
+  }
+
+  orderChanges(
+    sourceId: string,
+    query: WhmcsOrderQuery,
+    since: number,
+    limit: number,
+  ): WhmcsOrderChanges | undefined {
+    const { sql, params, keyCount } = whmcsOrderSql(sourceId, query, since);
+    return this.#read(() => {
+      const changed = this.statements
+        .get<number>('SELECT id FROM invoices WHERE source = ? AND seq > ? LIMIT ?')
+        .pluck()
+        .all(sourceId, since, limit + 1);
+      if (changed.length > limit) return undefined;
+      const rows = this.statements
+        .get<unknown[]>(sql)
+        .raw()
+        .all(...params) as WhmcsSortKey[][];
+      return { seq: this.sourceSeq(sourceId), changed, matching: columns(rows, keyCount) };
+    }) as WhmcsOrderChanges | undefined;
+  }
+
+  sourceSeq(sourceId: string): number {
+    return this.statements
+      .get<number>('SELECT coalesce(max(seq), 0) FROM invoices WHERE source = ?')
+      .pluck()
+      .get(sourceId)!;
   }
 
   rows(sourceId: string, ids: readonly number[]): Array<WireInvoice | undefined> {
@@ -58,8 +90,15 @@ export class SqliteWhmcsOrder {
   }
 }
 
-/** The ids of a source's live invoices matching the filter, in GetInvoices' order. */
-export function whmcsOrderSql(sourceId: string, query: WhmcsOrderQuery): { sql: string; params: unknown[] } {
+/**
+ * The ids of a source's live invoices matching the filter, in GetInvoices' order, each with the
+ * keys it sorts by (WhmcsOrder.keys); with `since`, only those written after that seq, unordered.
+ */
+export function whmcsOrderSql(
+  sourceId: string,
+  query: WhmcsOrderQuery,
+  since?: number,
+): { sql: string; params: unknown[]; keyCount: number } {
   const where = ['source = ?', 'deleted_at IS NULL'];
   const params: unknown[] = [sourceId];
   if (query.status !== undefined) {
@@ -74,12 +113,22 @@ export function whmcsOrderSql(sourceId: string, query: WhmcsOrderQuery): { sql: 
     where.push('client_id = ?');
     params.push(query.userId);
   }
+  if (since !== undefined) {
+    where.push('seq > ?');
+    params.push(since);
+  }
   const direction = query.order === 'desc' ? 'DESC' : 'ASC';
+  const keys = sortKeys(query, WHMCS_ORDER_KEYS);
   const orderBy =
     query.orderBy === 'default'
       ? `${WHMCS_DEFAULT_ORDER}, id`
       : query.orderBy === 'id'
         ? `id ${direction}`
         : `${WHMCS_ORDER_KEYS[query.orderBy]} ${direction}, id`;
-  return { sql: `SELECT id FROM invoices WHERE ${where.join(' AND ')} ORDER BY ${orderBy}`, params };
+  const select = `SELECT ${['id', ...keys].join(', ')} FROM invoices WHERE ${where.join(' AND ')}`;
+  return {
+    sql: since === undefined ? `${select} ORDER BY ${orderBy}` : select,
+    params,
+    keyCount: keys.length,
+  };
 }

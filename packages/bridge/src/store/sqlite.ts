@@ -46,6 +46,7 @@ import type {
   SyncCheckpoint,
   SyncRunResult,
   WhmcsOrder,
+  WhmcsOrderChanges,
   WhmcsOrderQuery,
 } from './types.ts';
 
@@ -289,6 +290,19 @@ class SqliteStoreImpl implements SqliteStore {
 
   async whmcsOrder(sourceId: string, query: WhmcsOrderQuery): Promise<WhmcsOrder> {
     return this.#whmcs.order(sourceId, query);
+  }
+
+  async whmcsOrderChanges(
+    sourceId: string,
+    query: WhmcsOrderQuery,
+    since: number,
+    limit: number,
+  ): Promise<WhmcsOrderChanges | undefined> {
+    return this.#whmcs.orderChanges(sourceId, query, since, limit);
+  }
+
+  async sourceSeq(sourceId: string): Promise<number> {
+    return this.#whmcs.sourceSeq(sourceId);
   }
 
   async whmcsRows(sourceId: string, ids: readonly number[]): Promise<Array<WireInvoice | undefined>> {

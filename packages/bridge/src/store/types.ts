@@ -149,11 +149,32 @@ export interface WhmcsPageQuery {
 /** The filter and order of a {@link WhmcsPageQuery}: what the facade's precomputed orders are keyed by. */
 export type WhmcsOrderQuery = Omit<WhmcsPageQuery, 'offset' | 'limit'>;
 
+/**
+ * A sort key of GetInvoices' orders as the engine compares it (facade/whmcs-order-merge.ts):
+ * NULL first, then numbers, then text in byte order.
+ */
+export type WhmcsSortKey = string | number | null;
+
 /** Every live invoice of a source matching a filter, in GetInvoices' order, as of one seq. */
 export interface WhmcsOrder {
-  /** The store's seq when the ids were read (in the same snapshot). */
+  /** The source's seq (its invoices' highest) when the ids were read (in the same snapshot). */
   seq: number;
   ids: number[];
+  /**
+   * The sort keys of each id, one array per key of the order (none for `id`; status and due
+   * date for `default`; else one), as the engine sorted by them.
+   */
+  keys: WhmcsSortKey[][];
+}
+
+/** What changed in a source since a seq, for an order kept up to date (facade/whmcs-pages.ts). */
+export interface WhmcsOrderChanges {
+  /** The source's seq the changes are read up to (in the same snapshot). */
+  seq: number;
+  /** Every invoice of the source written since (changed, added or tombstoned). */
+  changed: number[];
+  /** Those of them live and matching the order's filter, with their keys, in no order. */
+  matching: Omit<WhmcsOrder, 'seq'>;
 }
 
 export interface WhmcsPage {
@@ -259,6 +280,18 @@ export interface Store {
    * invoices matching the filter, in GetInvoices' order, with the seq of the same snapshot.
    */
   whmcsOrder(sourceId: string, query: WhmcsOrderQuery): Promise<WhmcsOrder>;
+  /**
+   * The invoices of a source written since `since` (its seq), and those of them matching the
+   * order's filter with their keys; undefined when more than `limit` were written.
+   */
+  whmcsOrderChanges(
+    sourceId: string,
+    query: WhmcsOrderQuery,
+    since: number,
+    limit: number,
+  ): Promise<WhmcsOrderChanges | undefined>;
+  /** The source's seq: the highest of its invoices' (0 without any). */
+  sourceSeq(sourceId: string): Promise<number>;
   /** The raw WHMCS records of these live invoices, in the order asked (undefined: not live). */
   whmcsRows(sourceId: string, ids: readonly number[]): Promise<Array<WireInvoice | undefined>>;
 

@@ -58,6 +58,7 @@ import type {
   SyncCheckpoint,
   SyncRunResult,
   WhmcsOrder,
+  WhmcsOrderChanges,
   WhmcsOrderQuery,
 } from '../types.ts';
 import { postgresAttachmentBlobs } from './attachment-blobs.ts';
@@ -72,7 +73,7 @@ import { createPostgresManagedSources } from './managed-sources.ts';
 import { migratePostgres, POSTGRES_LATEST_VERSION } from './migrations.ts';
 import { createPool, type PoolOptions, transaction } from './pool.ts';
 import { PostgresSyncState } from './sync-state.ts';
-import { whmcsOrder, whmcsRows } from './whmcs-order.ts';
+import { sourceSeq, whmcsOrder, whmcsOrderChanges, whmcsRows } from './whmcs-order.ts';
 
 export interface PostgresStoreOptions extends PoolOptions {
   /** Stamps tombstones and leases; tests pass a fixed one. */
@@ -603,6 +604,19 @@ class PostgresStoreImpl implements PostgresStore {
 
   whmcsOrder(sourceId: string, query: WhmcsOrderQuery): Promise<WhmcsOrder> {
     return whmcsOrder(this.#pool, sourceId, query);
+  }
+
+  whmcsOrderChanges(
+    sourceId: string,
+    query: WhmcsOrderQuery,
+    since: number,
+    limit: number,
+  ): Promise<WhmcsOrderChanges | undefined> {
+    return whmcsOrderChanges(this.#pool, sourceId, query, since, limit);
+  }
+
+  sourceSeq(sourceId: string): Promise<number> {
+    return sourceSeq(this.#pool, sourceId);
   }
 
   whmcsRows(sourceId: string, ids: readonly number[]): Promise<Array<WireInvoice | undefined>> {

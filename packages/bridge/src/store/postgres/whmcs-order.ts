@@ -1,7 +1,8 @@
 import type { WireInvoice } from '@forecaster/whmcs-client';
 import type pg from 'pg';
-import type { WhmcsOrder, WhmcsOrderQuery } from '../types.ts';
-import { transaction } from './pool.ts';
+import type { WhmcsOrder, WhmcsOrderChanges, WhmcsOrderQuery, WhmcsSortKey } from '../types.ts';
+import { columns, sortKeys } from '../whmcs-order-columns.ts';
+import { type Queryable, transaction } from './pool.ts';
 
 /*
  * GetInvoices' orderings, as the SQLite store orders them (NULL before the zero date before
@@ -35,24 +36,62 @@ export const WHMCS_ORDER_INDEXES = [
 
 /**
  * The PostgreSQL side of the facade's port (facade/whmcs-pages.ts): the ids of a source's live
- * invoices matching the filter, in GetInvoices' order, with the seq of the same snapshot.
+ * invoices matching the filter, in GetInvoices' order with their keys, and the source's seq of the
+ * same snapshot.
  */
 export async function whmcsOrder(
   pool: pg.Pool,
   sourceId: string,
   query: WhmcsOrderQuery,
 ): Promise<WhmcsOrder> {
-  const { sql, params } = whmcsOrderSql(sourceId, query);
+  const { sql, params, keyCount } = whmcsOrderSql(sourceId, query);
   // One snapshot: the seq and the ids agree while a sync writes.
   return transaction(
     pool,
     async (client) => {
-      const seq = await client.query<{ value: number }>("SELECT value FROM meta WHERE key = 'seq'");
-      const { rows } = await client.query<{ id: string }>(sql, params);
-      return { seq: Number(seq.rows[0]!.value), ids: rows.map((r) => Number(r.id)) };
+      const seq = await sourceSeq(client, sourceId);
+      const { rows } = await client.query<WhmcsSortKey[]>({ text: sql, values: params, rowMode: 'array' });
+      return { seq, ...columns(rows, keyCount) };
     },
     'REPEATABLE READ',
   );
+}
+
+/** What changed in a source since `since` (Store.whmcsOrderChanges). */
+export async function whmcsOrderChanges(
+  pool: pg.Pool,
+  sourceId: string,
+  query: WhmcsOrderQuery,
+  since: number,
+  limit: number,
+): Promise<WhmcsOrderChanges | undefined> {
+  const { sql, params, keyCount } = whmcsOrderSql(sourceId, query, since);
+  return transaction(
+    pool,
+    async (client) => {
+      const { rows: changed } = await client.query<{ id: number }>(
+        'SELECT id FROM invoices WHERE source = $1 AND seq > $2 LIMIT $3',
+        [sourceId, since, limit + 1],
+      );
+      if (changed.length > limit) return undefined;
+      const { rows } = await client.query<WhmcsSortKey[]>({ text: sql, values: params, rowMode: 'array' });
+      return {
+        seq: await sourceSeq(client, sourceId),
+        changed: changed.map((r) => r.id),
+        matching: columns(rows, keyCount),
+      };
+    },
+    'REPEATABLE READ',
+  );
+}
+
+/** The source's seq: the highest of its invoices' (0 without any). */
+export async function sourceSeq(client: Queryable, sourceId: string): Promise<number> {
+  const { rows } = await client.query<{ seq: number }>(
+    'SELECT coalesce(max(seq), 0) AS seq FROM invoices WHERE source = $1',
+    [sourceId],
+  );
+  return rows[0]!.seq;
 }
 
 /** The raw records of these live invoices, in the order asked (undefined: not live). */
@@ -72,8 +111,15 @@ export async function whmcsRows(
   });
 }
 
-/** The ids of a source's live invoices matching the filter, in GetInvoices' order. */
-export function whmcsOrderSql(sourceId: string, query: WhmcsOrderQuery): { sql: string; params: unknown[] } {
+/**
+ * The ids of a source's live invoices matching the filter, in GetInvoices' order, each with the
+ * keys it sorts by (WhmcsOrder.keys); with `since`, only those written after that seq, unordered.
+ */
+export function whmcsOrderSql(
+  sourceId: string,
+  query: WhmcsOrderQuery,
+  since?: number,
+): { sql: string; params: unknown[]; keyCount: number } {
   const params: unknown[] = [sourceId];
   const param = (value: unknown) => {
     params.push(value);
@@ -85,11 +131,13 @@ export function whmcsOrderSql(sourceId: string, query: WhmcsOrderQuery): { sql: 
     where.push("status = 'unpaid'", `${WHMCS_ORDER_KEYS.duedate} < ${param(query.overdueBefore)}`);
   }
   if (query.userId !== undefined) where.push(`client_id = ${param(query.userId)}`);
+  if (since !== undefined) where.push(`seq > ${param(since)}`);
   // Only the dates can be NULL: on the other keys a NULLS clause would keep their index from
   // serving the order.
   const nullable = query.orderBy === 'date' || query.orderBy === 'duedate';
   const direction =
     query.order === 'desc' ? `DESC${nullable ? ' NULLS LAST' : ''}` : `ASC${nullable ? ' NULLS FIRST' : ''}`;
+  const keys = sortKeys(query, WHMCS_ORDER_KEYS);
   const orderBy =
     query.orderBy === 'default'
       ? `${WHMCS_DEFAULT_ORDER}, id`
@@ -97,5 +145,10 @@ export function whmcsOrderSql(sourceId: string, query: WhmcsOrderQuery): { sql: 
         ? // id is never NULL: a NULLS clause would keep the key's index from serving the order.
           `id ${query.order === 'desc' ? 'DESC' : 'ASC'}`
         : `${WHMCS_ORDER_KEYS[query.orderBy]} ${direction}, id`;
-  return { sql: `SELECT id FROM invoices WHERE ${where.join(' AND ')} ORDER BY ${orderBy}`, params };
+  const select = `SELECT ${['id', ...keys].join(', ')} FROM invoices WHERE ${where.join(' AND ')}`;
+  return {
+    sql: since === undefined ? `${select} ORDER BY ${orderBy}` : select,
+    params,
+    keyCount: keys.length,
+  };
 }
