@@ -182,7 +182,7 @@ async function serverVersion(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return `PostgreSQL ${(await client.query<{ v: string }>('SHOW server_version')).rows[0]!.v}`;
+    return `PostgreSQL ${(await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v}`;
   } finally {
     await client.end();
   }
