@@ -44,6 +44,7 @@ describe('the incremental run’s sweep floor, chosen by cost (issue 17 item 2)'
       highWater: 100_000,
       pages: PAGES,
       storedFrom: counted(candidates, 100_000),
+      vanishedShare: 0.1, // a tenth of them left their list at the last run
     });
     // Unpaid is walked below the floor anyway (for invoices reopened there): one call, which may as
     // well read the oldest open ones (fewer than a page) so that the sweep stops above them.
@@ -76,6 +77,18 @@ describe('the incremental run’s sweep floor, chosen by cost (issue 17 item 2)'
     expect(busy.floor).toBe(1);
   });
 
+  it('no share measured yet (the first run after a full sync): planned as if none left, not a sweep of every id', () => {
+    // Old open invoices spread over every id, as in the demo's worlds: looking for a tenth of them
+    // below any floor would cost more than sweeping to the bottom, so a tenth made it sweep all.
+    const open = unpaid(Array.from({ length: 2_000 }, (_, i) => 20_000 - i * 10));
+    const storedFrom = counted(sweepCandidates(open, 20_000), 20_000);
+    const plan = planSweep({ open, highWater: 20_000, pages: PAGES, storedFrom });
+    expect(plan).toEqual(planSweep({ open, highWater: 20_000, pages: PAGES, storedFrom, vanishedShare: 0 }));
+    expect(plan.floor).toBe(20_001);
+    expect(plan.tails).toEqual([{ status: 'unpaid', below: 2_000 }]);
+    expect(plan.estimate.total).toBe(1 + walkCalls(2_000, PAGES));
+  });
+
   it('nothing open: the sweep reads the new invoices (floor just above the mark), and Unpaid below it', () => {
     const plan = planSweep({ open: [], highWater: 5_000, pages: PAGES, storedFrom: storedUpTo(5_000) });
     expect(plan).toMatchObject({ floor: 5_001, tails: [{ status: 'unpaid', below: 0 }] });
@@ -86,7 +99,8 @@ describe('the incremental run’s sweep floor, chosen by cost (issue 17 item 2)'
     const open = unpaid([9_990, 9_995]);
     const candidates = sweepCandidates(open, 10_000);
     const storedFrom = counted(candidates, 10_000);
-    const plan = planSweep({ open, highWater: 10_000, pages: PAGES, storedFrom, stored: 10_000 });
+    const share = { vanishedShare: 0.1 };
+    const plan = planSweep({ open, highWater: 10_000, pages: PAGES, storedFrom, stored: 10_000, ...share });
     expect(plan.floor).toBe(9_990);
     expect(plan.tails).toEqual([{ status: 'unpaid', below: 0 }]);
     // Only drafts open below the floor: Unpaid is walked too.
@@ -97,10 +111,11 @@ describe('the incremental run’s sweep floor, chosen by cost (issue 17 item 2)'
       pages: PAGES,
       storedFrom: counted(sweepCandidates(drafts, 10_000), 10_000),
       stored: 10_000,
+      ...share,
     });
     expect(both.tails.map((t) => t.status).sort()).toEqual(['draft', 'unpaid']);
     // Every stored invoice at or above the floor: nothing below it to reopen.
-    const young = planSweep({ open, highWater: 10_000, pages: PAGES, storedFrom, stored: 11 });
+    const young = planSweep({ open, highWater: 10_000, pages: PAGES, storedFrom, stored: 11, ...share });
     expect(young.tails).toEqual([]);
   });
 
@@ -116,6 +131,7 @@ describe('the incremental run’s sweep floor, chosen by cost (issue 17 item 2)'
       highWater: 50_000,
       pages: PAGES,
       storedFrom: counted(candidates, 50_000),
+      vanishedShare: 0.1,
     });
     expect(plan.tails).toEqual([
       { status: 'draft', below: 2 },

@@ -67,6 +67,9 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
   });
 
   const seen = new Set<number>();
+  /** Seen in an open list's status: the open invoices that did not leave the open lists. */
+  const stillOpen = new Set<number>();
+  const openStatus = new Set<InvoiceStatus>(OPEN_STATUSES.map((s) => s.status));
   // Every list must end where WHMCS's count says it does, give or take the orphans the last full
   // walk counted: a list that ends short of that was cut (a limitnum cap that started mid-run, a
   // repeated page) and fails its walk, so that what it did not list is never taken for gone.
@@ -88,7 +91,10 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
       ...options,
     })) {
       running.progress.phase = phase;
-      for (const row of await commitPage(ctx, page, phase, null)) seen.add(row.invoice.id);
+      for (const row of await commitPage(ctx, page, phase, null)) {
+        seen.add(row.invoice.id);
+        if (openStatus.has(row.invoice.status)) stillOpen.add(row.invoice.id);
+      }
       anchor = page.anchor ?? anchor;
     }
     return anchor;
@@ -120,9 +126,12 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
   }
   const gone = [...new Set(vanished.filter((r) => !seen.has(r.id)).map((r) => r.id))];
   const state = (await store.getSource(source.id))?.walkState ?? {};
+  // The share that left the open lists, wherever this run found them: counting only those its
+  // sweep did not read would make a deep sweep measure none and the next run plan too shallow.
+  const left = open.filter((o) => !stillOpen.has(o.id)).length;
   await store.saveWalkState(source.id, {
     ...state,
-    ...(open.length > 0 ? { vanishedShare: vanished.length / open.length } : {}),
+    ...(open.length > 0 ? { vanishedShare: left / open.length } : {}),
     pageSize: sizer.size(),
   });
   if (gone.length) {
