@@ -120,13 +120,14 @@ function honesty(world: World, ledger: LedgerInvoice[], dataAsOf: number, params
   const t = origins[12] as number;
   const at = new Date((t + 1) * 86_400_000 - 1000 - offsetMs(world));
   const served = ledgerAsOf(world, at);
-  const a = snapshotAt(ledger, t);
-  const b = snapshotAt(served, t);
+  const a = snapshotAt(ledger, t, dataAsOf);
+  // The simulator's own answer as of T: its statuses were read at T.
+  const b = snapshotAt(served, t, t);
   const key = (s: (typeof a)[number]) => JSON.stringify([s.id, s.due, s.total, s.paid, s.cancelled]);
   const bKeys = new Set(b.map(key));
   const mismatches = a.filter((s) => !bKeys.has(key(s))).length + Math.abs(a.length - b.length);
-  const fa = runForecast(ledger, { asOf: t, ...(params ? { params } : {}) });
-  const fb = runForecast(served, { asOf: t, ...(params ? { params } : {}) });
+  const fa = runForecast(ledger, { asOf: t, dataAsOf, ...(params ? { params } : {}) });
+  const fb = runForecast(served, { asOf: t, dataAsOf: t, ...(params ? { params } : {}) });
   let worst = 0;
   fa.forEach((g, k) => {
     g.monthly.expected.forEach((e, m) => {

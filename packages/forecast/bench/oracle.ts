@@ -90,6 +90,7 @@ export function oracleWorld(
     const h = Math.min(months, monthOfDay(dataAsOf + 1) - monthOfDay(t + 1));
     const run = runForecast(ledger, {
       asOf: t,
+      dataAsOf,
       months: h,
       weeks: 1,
       ...(options.params ? { params: options.params } : {}),

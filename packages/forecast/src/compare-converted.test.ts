@@ -74,10 +74,15 @@ describe('compareForecasts in a reporting currency', () => {
       return { id, version: f.method.version, monthly: f.monthly, asOf: f.asOf };
     };
     const swing = parseRates('Date,USD\n2023-05-31,1.0733\n2023-06-30,1.1291\n');
-    const c = compareForecasts(issue('2023-05-31', 1), issue('2023-06-30', 2), ledger, {
-      rates: swing,
-      to: 'USD',
-    });
+    const c = compareForecasts(
+      issue('2023-05-31', 1),
+      issue('2023-06-30', 2),
+      { ledger, dataAsOf: dayOf('2025-01-01') },
+      {
+        rates: swing,
+        to: 'USD',
+      },
+    );
     const rows = c.periods.filter((p) => p.currency === 'EUR');
     expect(rows.length).toBeGreaterThan(0);
     for (const p of rows) {

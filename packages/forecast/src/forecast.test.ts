@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dayOf } from './dates.ts';
 import { forecastCash } from './forecast.ts';
 import type { LedgerInvoice } from './ledger.ts';
-import { ledgerColumnsOf } from './ledger-columns.ts';
+import { type LedgerColumns, ledgerColumnsOf } from './ledger-columns.ts';
 import { seededRandom } from './model/random.ts';
 import { forecastSchema } from './schemas.ts';
 import { miniWorld } from './testing/mini-world.ts';
@@ -154,6 +154,30 @@ describe('forecastCash', () => {
     expect(JSON.stringify(forecastCash(ledgerColumnsOf(l), options))).toBe(
       JSON.stringify(forecastCash(l, options)),
     );
+  });
+
+  it('made on the sync day, collects nothing from an invoice already cancelled, dated or not (7.x)', () => {
+    // Open invoices due in the last 30 days before the sync, cancelled by then: 8.x dates the
+    // cancellation, 7.x answers no date at all. A forecast made that day must see both alike;
+    // it counted the undated ones open (their guessed day, due + 30, was still ahead).
+    const now = DATA_AS_OF;
+    const recent = (i: LedgerInvoice) =>
+      i.status === 'unpaid' && i.due !== null && i.due <= now && i.due + 30 > now && i.issue !== null;
+    const dated = ledger.map((i) =>
+      recent(i) ? { ...i, status: 'cancelled' as const, cancelled: now, updated: now } : i,
+    );
+    const undated = ledger.map((i) =>
+      recent(i) ? { ...i, status: 'cancelled' as const, cancelled: null, updated: null } : i,
+    );
+    expect(ledger.filter(recent).length).toBeGreaterThan(5);
+    const at = (l: LedgerInvoice[] | LedgerColumns) =>
+      forecastCash(l, { asOf: now, dataAsOf: now, months: 2, weeks: 1 });
+    expect(JSON.stringify(at(undated))).toBe(JSON.stringify(at(dated)));
+    expect(JSON.stringify(at(ledgerColumnsOf(undated)))).toBe(JSON.stringify(at(dated)));
+    // Not vacuous: left open, the same invoices are forecast to bring cash in.
+    const open = (f: ReturnType<typeof at>) =>
+      f.monthly.filter((r) => r.source === 'all').reduce((s, r) => s + Number(r.parts.openInvoices), 0);
+    expect(open(at(ledger))).toBeGreaterThan(open(at(dated)) + 100);
   });
 
   it("widens the method's band by the factor its own backtest measured, horizon by horizon", () => {

@@ -49,6 +49,7 @@ export function forecastCash(
 ): Forecast {
   const runs = runForecast(ledger, {
     asOf: options.asOf,
+    dataAsOf: options.dataAsOf,
     months: options.months ?? 12,
     weeks: options.weeks ?? 13,
     ...(options.params ? { params: options.params } : {}),

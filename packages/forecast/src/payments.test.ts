@@ -43,8 +43,8 @@ describe('the columnar ledger', () => {
     const record = trackRecord([a.monthly, b.monthly], ledger, DATA_AS_OF);
     expect(record.scoredPeriods).toBeGreaterThan(0);
     expect(json(trackRecord([a.monthly, b.monthly], columns, DATA_AS_OF))).toBe(json(record));
-    const compared = compareForecasts(a, b, ledger);
+    const compared = compareForecasts(a, b, { ledger, dataAsOf: DATA_AS_OF });
     expect(compared.periods.some((p) => p.byEvent && p.byEvent.newInvoices !== '0.00')).toBe(true);
-    expect(json(compareForecasts(a, b, columns))).toBe(json(compared));
+    expect(json(compareForecasts(a, b, { ledger: columns, dataAsOf: DATA_AS_OF }))).toBe(json(compared));
   });
 });

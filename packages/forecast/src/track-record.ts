@@ -84,8 +84,11 @@ export function trackRecord(
 export function compareForecasts(
   a: { id: number; version: string; monthly: readonly ForecastPeriod[]; asOf?: string },
   b: { id: number; version: string; monthly: readonly ForecastPeriod[]; asOf?: string },
-  /** The invoices now: with both origins, each period's change is also split by event (change-causes.ts). */
-  ledger?: readonly LedgerInvoice[] | LedgerColumns,
+  /**
+   * The invoices now and the day they were read (the last sync): with both origins, each
+   * period's change is also split by event (change-causes.ts).
+   */
+  now?: { ledger: readonly LedgerInvoice[] | LedgerColumns; dataAsOf: number },
   /** A reporting currency: each period's change converted, the exchange rate's part apart (compare-converted.ts). */
   convert?: { rates: RateSet; to: string },
 ): ForecastComparison {
@@ -95,11 +98,12 @@ export function compareForecasts(
   const cents = (rows: readonly ForecastPeriod[]) =>
     new Map(rows.map((r) => [key(r), toUnits(r.expected) / CENT_UNITS]));
   const byEvent =
-    ledger && a.asOf && b.asOf && dayOf(a.asOf) < dayOf(b.asOf)
+    now && a.asOf && b.asOf && dayOf(a.asOf) < dayOf(b.asOf)
       ? explainChange(
-          ledger,
+          now.ledger,
           { asOf: dayOf(a.asOf), rows: cents(a.monthly) },
           { asOf: dayOf(b.asOf), rows: cents(b.monthly) },
+          now.dataAsOf,
         )
       : null;
   const periods = b.monthly

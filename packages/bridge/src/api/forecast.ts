@@ -293,13 +293,13 @@ export function forecastRoutes(deps: AppDeps) {
       // The split by event replays both origins on today's invoices: only for the same sources.
       const sameSources = a.sources.join(',') === b.sources.join(',');
       const service = figuresService(deps);
-      const ledger = sameSources ? (await service.forecastContext(b.sources)).columns : undefined;
+      const now = sameSources ? await service.forecastContext(b.sources) : undefined;
       const convert = await ratesFor(service, query.convertTo);
       return c.json(
         compareForecasts(
           { id: a.id, version: a.version, monthly: monthlyOf(a), asOf: a.asOf },
           { id: b.id, version: b.version, monthly: monthlyOf(b), asOf: b.asOf },
-          ledger,
+          now && { ledger: now.columns, dataAsOf: now.dataAsOf },
           convert,
         ),
         200,

@@ -100,7 +100,7 @@ export function backtest(
   const samples = new Map<string, { monthly: Sample[][]; weekly: Sample[][] }>();
   allOrigins.forEach((t, index) => {
     const isScored = index >= warmUp;
-    const snapshot = snapshotColumns(ledger, t);
+    const snapshot = snapshotColumns(ledger, t, options.dataAsOf);
     const runs = runOnSnapshot(snapshot, {
       asOf: t,
       months,

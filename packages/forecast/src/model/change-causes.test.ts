@@ -38,7 +38,7 @@ const sumOf = (cells: Record<string, string>) => Object.values(cells).reduce((s,
 
 describe('compareForecasts by event', () => {
   it('splits the change of every period into steps that add up to it exactly', () => {
-    const c = compareForecasts(issue(ledger, A, 1), issue(ledger, B, 2), ledger);
+    const c = compareForecasts(issue(ledger, A, 1), issue(ledger, B, 2), { ledger, dataAsOf: DATA_AS_OF });
     expect(c.periods.length).toBeGreaterThan(0);
     for (const p of c.periods) {
       expect(p.byEvent).toBeDefined();
@@ -58,7 +58,7 @@ describe('compareForecasts by event', () => {
   it('puts a step at zero when the invoices show no such event between the origins', () => {
     for (const kind of ['issued', 'paid', 'cancelled'] as const) {
       const l = without(kind);
-      const c = compareForecasts(issue(l, A, 1), issue(l, B, 2), l);
+      const c = compareForecasts(issue(l, A, 1), issue(l, B, 2), { ledger: l, dataAsOf: DATA_AS_OF });
       const step = { issued: 'newInvoices', paid: 'payments', cancelled: 'cancellations' }[kind];
       for (const p of c.periods) expect(p.byEvent?.[step as 'payments'], `${kind} ${p.period}`).toBe('0.00');
     }
@@ -71,7 +71,7 @@ describe('compareForecasts by event', () => {
       version: '0.9.0',
       monthly: a.monthly.map((r) => ({ ...r, expected: (Number(r.expected) * 2).toFixed(2) })),
     };
-    const c = compareForecasts(doubled, issue(ledger, B, 2), ledger);
+    const c = compareForecasts(doubled, issue(ledger, B, 2), { ledger, dataAsOf: DATA_AS_OF });
     for (const p of c.periods) {
       expect(toUnits(p.byEvent?.methodA ?? '')).toBe(-toUnits(p.expectedA) / 2n);
     }

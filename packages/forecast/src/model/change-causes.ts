@@ -120,17 +120,19 @@ export const rowKey = (source: string, currency: string, period: string) => `${s
  * The change from forecast A (origin tA) to B (origin tB) per row, split by cause, in cents.
  * `a` and `b` are the expected cents as issued, by {@link rowKey}; only rows in both are explained.
  *
- * @example explainChange(ledger, { asOf: tA, rows: a }, { asOf: tB, rows: b }).get(rowKey('all', 'USD', '2025-03'))
+ * @example explainChange(ledger, { asOf: tA, rows: a }, { asOf: tB, rows: b }, dataAsOf).get(rowKey('all', 'USD', '2025-03'))
  */
 export function explainChange(
   ledger: readonly LedgerInvoice[] | LedgerColumns,
   a: { asOf: number; rows: Map<string, bigint> },
   b: { asOf: number; rows: Map<string, bigint> },
+  /** The day the ledger's statuses were read (the last sync). */
+  dataAsOf: number,
 ): Map<string, Record<ChangeCause, bigint>> {
   const monthsOf = (rows: Map<string, bigint>) =>
     Math.max(1, new Set([...rows.keys()].map((k) => k.slice(k.lastIndexOf('|') + 1))).size);
-  const atA = snapshotColumns(ledger, a.asOf);
-  const atB = snapshotColumns(ledger, b.asOf);
+  const atA = snapshotColumns(ledger, a.asOf, dataAsOf);
+  const atB = snapshotColumns(ledger, b.asOf, dataAsOf);
   const starA = expectedRows(atA, {
     asOf: a.asOf,
     months: monthsOf(a.rows),

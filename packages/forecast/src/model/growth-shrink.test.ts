@@ -5,9 +5,13 @@ import { runForecast } from './run.ts';
 
 const T = dayOf('2024-06-30');
 const growthOf = (ledger: ReturnType<typeof miniWorld>, growthShrink: boolean) => {
-  const run = runForecast(ledger, { asOf: T, months: 3, weeks: 1, params: { growthShrink } }).find(
-    (r) => r.source === 'eu',
-  );
+  const run = runForecast(ledger, {
+    asOf: T,
+    dataAsOf: dayOf('2025-01-01'),
+    months: 3,
+    weeks: 1,
+    params: { growthShrink },
+  }).find((r) => r.source === 'eu');
   const assumptions = run?.model?.assumptions as { newBusinessMonthlyGrowth: number } | undefined;
   return assumptions?.newBusinessMonthlyGrowth ?? Number.NaN;
 };

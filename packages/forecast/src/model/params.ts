@@ -56,4 +56,5 @@ export const DEFAULT_PARAMS: ModelParams = {
 };
 
 export const METHOD_NAME = 'invoice-hazard-renewals';
-export const METHOD_VERSION = '1.4.0';
+/** 1.4.1: an undated (7.x) cancellation is placed no later than the day the sync saw it. */
+export const METHOD_VERSION = '1.4.1';

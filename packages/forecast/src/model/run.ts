@@ -80,9 +80,10 @@ export function periodsAt(t: number, months: number, weeks: number) {
 /** Runs the forecast at the end of day `asOf` over every source and currency of a ledger. */
 export function runForecast(
   ledger: readonly LedgerInvoice[] | LedgerColumns,
-  options: RunOptions,
+  /** `dataAsOf`: the day the ledger's statuses were read (the last sync); see `undatedCancelDay`. */
+  options: RunOptions & { dataAsOf: number },
 ): GroupRun[] {
-  return runOnSnapshot(snapshotColumns(ledger, options.asOf), options);
+  return runOnSnapshot(snapshotColumns(ledger, options.asOf, options.dataAsOf), options);
 }
 
 /**

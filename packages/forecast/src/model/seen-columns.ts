@@ -1,7 +1,7 @@
 import { compareText } from '../collections.ts';
 import type { LedgerInvoice } from '../ledger.ts';
 import { LedgerColumns, NO_DAY, STATUSES } from '../ledger-columns.ts';
-import { blankSeen, inSnapshot, type SeenInvoice, seenInto, UNDATED_CANCEL_LAG } from './snapshot.ts';
+import { blankSeen, inSnapshot, type SeenInvoice, seenInto, undatedCancelDay } from './snapshot.ts';
 
 export { NO_DAY };
 
@@ -106,11 +106,15 @@ export function columnsOf(seen: readonly SeenInvoice[]): SeenColumns[] {
 }
 
 /**
- * The snapshot of a ledger at the end of day `t` as columns: the rows of `snapshotAt`, straight
- * from the ledger, with no object per row.
+ * The snapshot of a ledger read on `dataAsOf` at the end of day `t` as columns: the rows of
+ * `snapshotAt`, straight from the ledger, with no object per row.
  */
-export function snapshotColumns(ledger: readonly LedgerInvoice[] | LedgerColumns, t: number): SeenColumns[] {
-  if (ledger instanceof LedgerColumns) return fromLedgerColumns(ledger, t);
+export function snapshotColumns(
+  ledger: readonly LedgerInvoice[] | LedgerColumns,
+  t: number,
+  dataAsOf: number,
+): SeenColumns[] {
+  if (ledger instanceof LedgerColumns) return fromLedgerColumns(ledger, t, dataAsOf);
   const n = ledger.length;
   const scratch = blankSeen();
   const grouping = new Grouping();
@@ -124,7 +128,7 @@ export function snapshotColumns(ledger: readonly LedgerInvoice[] | LedgerColumns
   for (let k = 0; k < n; k++) {
     const g = groupOf[k] as number;
     if (g < 0) continue;
-    seenInto(ledger[k] as LedgerInvoice, t, scratch);
+    seenInto(ledger[k] as LedgerInvoice, t, dataAsOf, scratch);
     (groups[g] as SeenColumns).set(next[g] as number, scratch);
     next[g] = (next[g] as number) + 1;
   }
@@ -139,7 +143,7 @@ const SETTLED = Uint8Array.from(STATUSES, (s) =>
 );
 
 /** {@link snapshotColumns} over a columnar ledger: the rules of `seenInto`, column by column. */
-function fromLedgerColumns(ledger: LedgerColumns, t: number): SeenColumns[] {
+function fromLedgerColumns(ledger: LedgerColumns, t: number, dataAsOf: number): SeenColumns[] {
   const n = ledger.length;
   const { status, issue, paid } = ledger;
   const kept = (k: number) => {
@@ -174,7 +178,7 @@ function fromLedgerColumns(ledger: LedgerColumns, t: number): SeenColumns[] {
     else if (code === CANCELLED) {
       const dated = ledger.cancelled[k] as number;
       const updated = ledger.updated[k] as number;
-      const on = dated !== NO_DAY ? dated : updated !== NO_DAY ? updated : due + UNDATED_CANCEL_LAG;
+      const on = dated !== NO_DAY ? dated : updated !== NO_DAY ? updated : undatedCancelDay(due, dataAsOf);
       seenCancelled = on <= t ? on : NO_DAY;
     }
     const gross = ledger.gross[k] as number;

@@ -29,11 +29,22 @@ export interface SeenInvoice {
 export const UNDATED_CANCEL_LAG = 30;
 
 /**
+ * The day an invoice cancelled without a date of its own (WHMCS 7.x answers neither a cancel
+ * date nor an update time) is placed: UNDATED_CANCEL_LAG days after its due date, but never
+ * after `dataAsOf`, the day the sync saw it cancelled. Without that bound, an invoice due in the
+ * last 30 days and already cancelled looked open to a forecast made today, and was forecast to be
+ * paid. At a past origin (T < dataAsOf) the bound changes nothing: the guess stays due + lag.
+ */
+export const undatedCancelDay = (due: number, dataAsOf: number): number =>
+  Math.min(due + UNDATED_CANCEL_LAG, dataAsOf);
+
+/**
  * Reads invoice `i` as seen at the end of day `t` into `out` (reused: no object per invoice);
  * false when the snapshot leaves it out (a draft, no issue date, issued after T, or settled
- * without a payment date: no day to learn from).
+ * without a payment date: no day to learn from). `dataAsOf` is the day the ledger's statuses
+ * were read (the last sync): a status seen then was reached by then.
  */
-export function seenInto(i: LedgerInvoice, t: number, out: SeenInvoice): boolean {
+export function seenInto(i: LedgerInvoice, t: number, dataAsOf: number, out: SeenInvoice): boolean {
   if (!inSnapshot(i, t) || i.issue === null) return false;
   const due = i.due ?? i.issue;
   let paid: number | null = null;
@@ -46,7 +57,7 @@ export function seenInto(i: LedgerInvoice, t: number, out: SeenInvoice): boolean
       paid = i.paid !== null && i.paid <= t ? i.paid : null;
       break;
     case 'cancelled': {
-      const on = i.cancelled ?? i.updated ?? due + UNDATED_CANCEL_LAG;
+      const on = i.cancelled ?? i.updated ?? undatedCancelDay(due, dataAsOf);
       cancelled = on <= t ? on : null;
       break;
     }
@@ -93,15 +104,15 @@ export const blankSeen = (): SeenInvoice => ({
 });
 
 /**
- * The snapshot of a ledger at the end of day `t`, in ledger order. Drafts, invoices without an
- * issue date, and settled ones without a payment date (no day to learn from) are left out.
- * (The model reads the same rows as columns: seen-columns.ts.)
+ * The snapshot of a ledger read on `dataAsOf` at the end of day `t`, in ledger order. Drafts,
+ * invoices without an issue date, and settled ones without a payment date (no day to learn
+ * from) are left out. (The model reads the same rows as columns: seen-columns.ts.)
  */
-export function snapshotAt(ledger: readonly LedgerInvoice[], t: number): SeenInvoice[] {
+export function snapshotAt(ledger: readonly LedgerInvoice[], t: number, dataAsOf: number): SeenInvoice[] {
   const out: SeenInvoice[] = [];
   for (const i of ledger) {
     const s = blankSeen();
-    if (seenInto(i, t, s)) out.push(s);
+    if (seenInto(i, t, dataAsOf, s)) out.push(s);
   }
   return out;
 }
