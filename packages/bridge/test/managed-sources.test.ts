@@ -260,6 +260,10 @@ describe('sources managed through the API', () => {
       });
       const counted = listed.find((x) => x.id === 'm2')!.invoiceCounts as Record<string, number>;
       expect(Object.values(counted).reduce((a, n) => a + n, 0)).toBe(12);
+      // And answered by id as the list shows it (it was a 404).
+      const one = (await get('/v1/sources/m2')) as unknown as { status: number; body: { data: unknown } };
+      expect(one.status).toBe(200);
+      expect(one.body.data).toEqual(listed.find((x) => x.id === 'm2'));
     };
     await readable(b);
     await b.close();

@@ -34,9 +34,14 @@ export class ReadableSources {
     return source;
   }
 
+  /** True when `id` is an archived source (deleted with its invoices kept) and not configured. */
+  isArchived(id: string): boolean {
+    return this.#archived.includes(id) && !this.#sources.some((s) => s.id === id);
+  }
+
   /** A 404 unless the source's invoices may be read (configured, or archived with them kept). */
   named(id: string): void {
-    if (!this.#archived.includes(id)) this.one(id);
+    if (!this.isArchived(id)) this.one(id);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { docsBase } from '../docs/docs-base.ts';
-import { archivedSourceViews } from './archived-sources.ts';
+import { archivedSourceView, archivedSourceViews } from './archived-sources.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
 import { sourceIdParamsSchema } from './params.ts';
@@ -29,7 +29,7 @@ const getSource = v1Route({
   method: 'get',
   path: '/{id}',
   tags: ['Sources'],
-  summary: 'One source',
+  summary: 'One source, configured or archived',
   request: { params: sourceIdParamsSchema },
   responses: {
     200: { description: 'The source', content: { 'application/json': { schema: sourceResponseSchema } } },
@@ -52,7 +52,11 @@ export function sourcesRoutes(deps: AppDeps) {
       return c.json({ data: [...data, ...archived] }, 200);
     })
     .openapi(getSource, async (c) => {
-      const source = c.var.sources.one(c.req.valid('param').id);
+      const { id } = c.req.valid('param');
+      // An archived source is answered as the list shows it (state archived).
+      const archived = c.var.sources.isArchived(id) ? await archivedSourceView(deps, id) : undefined;
+      if (archived) return c.json({ data: archived }, 200);
+      const source = c.var.sources.one(id);
       const docs = docsBase(deps.config, new URL(c.req.url).origin);
       return c.json({ data: await sourceView(deps, source, now(), docs) }, 200);
     });

@@ -290,7 +290,7 @@ export const operations: readonly Operation[] = z.array(operationSchema).parse([
     method: 'GET',
     path: '/v1/sources/{id}',
     kind: 'read',
-    summary: 'One source',
+    summary: 'One source, configured or archived',
     params: [path('id', SOURCE_ID)],
   },
   {
