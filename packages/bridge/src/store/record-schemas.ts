@@ -57,6 +57,10 @@ export const syncRunResultSchema = z.object({
   ...runCountsSchema.shape,
   error: sourceErrorRecordSchema.optional(),
   walk: walkKindSchema.optional(),
+  callsByPhase: z.record(z.string(), count).optional().meta({
+    description:
+      "WHMCS calls by phase of the run (every attempt): a full sync's 'walk'; an incremental run's 'new' (its sweep newest first), 'open:<Status>' (a status walked below the sweep), 'vanished' (the sweep going on down) and 'vanished:client' (a client's list)",
+  }),
   /** Rows of this run put in quarantine (malformed: kept raw, every other row stored). */
   quarantined: count.optional(),
   warnings: z

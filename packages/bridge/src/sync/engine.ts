@@ -212,7 +212,13 @@ export class SyncEngine extends EventEmitter implements SyncController {
     if (!client) {
       const countCall = () => {
         const running = this.#running.get(source.id);
-        if (running) running.counters.calls++;
+        if (!running) return;
+        running.counters.calls++;
+        // Counted under the phase the run is in when it asks (each walk names its phase first).
+        const byPhase = running.counters.callsByPhase ?? {};
+        running.counters.callsByPhase = byPhase;
+        const phase = running.progress.phase;
+        byPhase[phase] = (byPhase[phase] ?? 0) + 1;
       };
       client = this.#deps.clientFor
         ? this.#deps.clientFor(source, countCall)

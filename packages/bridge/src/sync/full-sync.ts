@@ -15,6 +15,7 @@ export async function fullSync(ctx: RunContext, resume: SyncCheckpoint | undefin
   const runId = running.runId;
   const record = await ctx.store.getSource(source.id);
   const sizer = sizerFor(source, record?.walkState);
+  running.progress.phase = 'walk';
   const pages = fullWalk(ctx.client, source, {
     sizer,
     resume,

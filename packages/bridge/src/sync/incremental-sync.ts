@@ -81,6 +81,8 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
     options: Pick<WalkOptions, 'order' | 'stopAtOrBelowId' | 'stopAtOrAboveId' | 'resumeFrom'>,
   ): Promise<WalkAnchor | undefined> => {
     const fetch = sizedFetch(orderedFetch(ctx.client, filter), sizer);
+    // Named before the first call: the engine counts each call under the phase it is in.
+    running.progress.phase = phase;
     let anchor: WalkAnchor | undefined;
     for await (const page of walkById((start, limit, signal) => fetch(start, limit, options.order, signal), {
       pageSize: sizer.size(),
@@ -122,7 +124,7 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
     );
   }
   for (const clientId of new Set(where.byClient.map((r) => r.clientId))) {
-    await walk('vanished', { userId: clientId }, { order: 'asc' });
+    await walk('vanished:client', { userId: clientId }, { order: 'asc' });
   }
   const gone = [...new Set(vanished.filter((r) => !seen.has(r.id)).map((r) => r.id))];
   const state = (await store.getSource(source.id))?.walkState ?? {};

@@ -11,7 +11,7 @@ export class Aborted extends Error {}
 /** What a run counts as it goes (the result's counts, and the rows it put in quarantine). */
 export type Counters = Pick<
   SyncRunResult,
-  'calls' | 'rowsRead' | 'inserted' | 'updated' | 'unchanged' | 'removed' | 'walk'
+  'calls' | 'rowsRead' | 'inserted' | 'updated' | 'unchanged' | 'removed' | 'walk' | 'callsByPhase'
 > & {
   quarantined: number;
 };
