@@ -1,5 +1,5 @@
 /*
- * 4. Memory, the forecast: a bridge serving /v1/forecast over a million invoices (issue 13, issue
+ * 4b. Forecast served: a bridge serving /v1/forecast over a million invoices (issue 13, issue
  * 17 item 4). The store is filled by one `forecaster-bridge sync --full` of the bundle; then, on
  * that store, side by side in one run: the store's two reads of every invoice (the forecast's
  * columns, and the object ledger the bridge built before), and the bundle's `serve` answering
@@ -18,7 +18,7 @@ import { NO_LATENCY } from './cost-model.ts';
 import { type Context, formatNumber, MiB, memoryOf, tempDir } from './harness.ts';
 import { buildBundle, bundleSync } from './memory.ts';
 
-export const SECTION = '4. Memory';
+export const SECTION = '4b. Forecast served';
 
 export interface ForecastServeParams {
   invoices: number;
