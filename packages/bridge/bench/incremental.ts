@@ -372,7 +372,14 @@ export async function measureIncremental(ctx: Context, params: IncrementalParams
         'An incremental run sweeps newest first over every status down to a floor its planner picks from the ' +
         "store's counts (new invoices, every open one above it and wherever it went), walks each open status below " +
         'the floor up to it, and looks for the rest by client or by sweeping on: its cost follows the open share and ' +
-        'how far back open invoices reach, not the number of changes. ' +
+        'how far back open invoices reach, not the number of changes. The first page of each status walked below the ' +
+        "floor tells, by WHMCS's count, how many of its invoices left it; when finding them would cost more than " +
+        'sweeping on down to the oldest id, the run stops walking and sweeps on (A, whose old open invoices are spread ' +
+        'over every id, and whose first run after a full sync can only guess that none left). ' +
+        'The line "the cheapest plan knowing the answers" is the fewest calls of any plan of that family, searched ' +
+        "with the simulator's truth in hand, with pages placed exactly where each invoice that left now sits in its " +
+        "status's id-ordered list (what bisection with single-row pages would find, for free) " +
+        '(bench/incremental-bound.ts): the bound of this approach in each world. ' +
         'Its pages sit at the top of the list, where offsets are short, so its WHMCS time is a smaller share than its calls.',
     );
   } finally {

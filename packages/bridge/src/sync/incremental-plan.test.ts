@@ -4,6 +4,7 @@ import {
   planSweep,
   planVanished,
   sweepCandidates,
+  sweepOnInstead,
   vanishedCandidates,
   walkCalls,
 } from './incremental-plan.ts';
@@ -188,5 +189,23 @@ describe('where the invoices that left the open lists below the floor are looked
     expect(p.byWalk).toEqual(near);
     expect(p.byClient).toEqual([old]);
     expect(p.calls).toBe(1 + 2);
+  });
+});
+
+describe('walks per status below the floor, or the sweep on down (decided after each status’s first page)', () => {
+  const base = {
+    openBelow: 12_000,
+    clientsBelow: 330,
+    storedBelow: 100_000,
+    pages: { start: 999, max: 999 },
+  };
+  it('many left (a world whose old open invoices are spread over every id): sweep on down', () => {
+    // Draft's first page: 100 of 3,000 stored below the floor left it; 11 calls of walks to go.
+    expect(sweepOnInstead({ ...base, walkCallsLeft: 11, probed: 3_000, left: 100 })).toBe(true);
+  });
+  it('few left, or the walks nearly done: go on', () => {
+    expect(sweepOnInstead({ ...base, walkCallsLeft: 11, probed: 3_000, left: 3 })).toBe(false);
+    // The last page of the last status: nothing is saved by stopping.
+    expect(sweepOnInstead({ ...base, walkCallsLeft: 0, probed: 12_000, left: 400 })).toBe(false);
   });
 });

@@ -201,3 +201,31 @@ export function planVanished(input: {
     calls: best,
   };
 }
+
+/**
+ * Whether to stop walking open statuses below the floor and sweep on down to the oldest id
+ * instead, decided after each status's first page: WHMCS's count of that status there (its
+ * `totalresults` less what the sweep read of it) against the stored ones says how many left it
+ * since the last run, which the plan could only guess (the first run after a full sync guesses
+ * none: {@link DEFAULT_VANISHED_SHARE}). Going on costs the walks' calls left and the look-ups of
+ * the invoices expected to have left (two calls per client, or the sweep on down, the cheaper);
+ * sweeping on down reads every invoice below the floor, and leaves neither.
+ */
+export function sweepOnInstead(input: {
+  /** Calls the walks per status below the floor still have to make, the current one's included. */
+  walkCallsLeft: number;
+  /** Stored open invoices below the floor, and how many clients they belong to. */
+  openBelow: number;
+  clientsBelow: number;
+  /** Of `probed` stored open invoices below the floor (the statuses counted so far), `left` left their list. */
+  probed: number;
+  left: number;
+  /** Stored invoices below the floor: what sweeping on down reads. */
+  storedBelow: number;
+  pages: PageSizes;
+}): boolean {
+  const sweepOn = walkCalls(input.storedBelow, { start: input.pages.max, max: input.pages.max });
+  const expected = input.probed === 0 ? 0 : (input.openBelow * input.left) / input.probed;
+  const lookup = Math.min(2 * Math.min(expected, input.clientsBelow), sweepOn);
+  return sweepOn < input.walkCallsLeft + lookup;
+}

@@ -3,6 +3,7 @@ import {
   type StatusFilter,
   type WalkAnchor,
   type WalkOptions,
+  type WalkPage,
   walkById,
 } from '@forecaster/whmcs-client';
 import { orderedFetch, sizerFor } from './full-walk.ts';
@@ -12,7 +13,9 @@ import {
   planSweep,
   planVanished,
   sweepCandidates,
+  sweepOnInstead,
   vanishedCandidates,
+  walkCalls,
 } from './incremental-plan.ts';
 import { sizedFetch } from './page-sizer.ts';
 import { clearNewWalkFloor, commitPage, type RunContext } from './run-context.ts';
@@ -69,6 +72,8 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
   const seen = new Set<number>();
   /** Seen in an open list's status: the open invoices that did not leave the open lists. */
   const stillOpen = new Set<number>();
+  /** Rows seen by status (the sweep's, until the walks below it start). */
+  const seenByStatus = new Map<InvoiceStatus, number>();
   const openStatus = new Set<InvoiceStatus>(OPEN_STATUSES.map((s) => s.status));
   // Every list must end where WHMCS's count says it does, give or take the orphans the last full
   // walk counted: a list that ends short of that was cut (a limitnum cap that started mid-run, a
@@ -79,6 +84,8 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
     phase: string,
     filter: { status?: StatusFilter; userId?: number },
     options: Pick<WalkOptions, 'order' | 'stopAtOrBelowId' | 'stopAtOrAboveId' | 'resumeFrom'>,
+    /** Asked after each page committed: false stops the walk there. */
+    goOn?: (page: WalkPage) => boolean,
   ): Promise<WalkAnchor | undefined> => {
     const fetch = sizedFetch(orderedFetch(ctx.client, filter), sizer);
     // Named before the first call: the engine counts each call under the phase it is in.
@@ -96,8 +103,10 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
       for (const row of await commitPage(ctx, page, phase, null)) {
         seen.add(row.invoice.id);
         if (openStatus.has(row.invoice.status)) stillOpen.add(row.invoice.id);
+        seenByStatus.set(row.invoice.status, (seenByStatus.get(row.invoice.status) ?? 0) + 1);
       }
       anchor = page.anchor ?? anchor;
+      if (goOn && !goOn(page)) break;
     }
     return anchor;
   };
@@ -105,15 +114,50 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
   const sweepEnd = await walk('new', {}, { order: 'desc', stopAtOrBelowId: plan.floor - 1 });
   // The sweep reached the floor, at or below the mark: everything above it is stored.
   await clearNewWalkFloor(store, source.id);
-  for (const tail of plan.tails) {
+  // Below the floor: each open status walked up to it, unless the first page of one shows that so
+  // many left their lists that sweeping on down to the oldest id costs less (sweepOnInstead).
+  const openBelow = open.filter((o) => o.id < plan.floor);
+  const storedBelow = (await store.countFromId(source.id, 0)) - storedFrom(plan.floor);
+  const probe = { probed: 0, left: 0 };
+  let sweepOn = false;
+  for (const [k, tail] of plan.tails.entries()) {
     const wire = OPEN_STATUSES.find((s) => s.status === tail.status)!.wire;
-    await walk(`open:${wire}`, { status: wire }, { order: 'asc', stopAtOrAboveId: plan.floor });
+    const sweptOfIt = seenByStatus.get(tail.status) ?? 0;
+    let first = true;
+    let read = 0;
+    await walk(`open:${wire}`, { status: wire }, { order: 'asc', stopAtOrAboveId: plan.floor }, (page) => {
+      read += page.rows.length;
+      if (!first) return true;
+      first = false;
+      // WHMCS's count of this status (orphans included: fewer seem to have left) less the sweep's.
+      const there = Math.max(0, page.progress.totalResults - sweptOfIt);
+      probe.probed += tail.below;
+      probe.left += Math.max(0, tail.below - there);
+      const size = { start: sizer.size(), max: sizer.max };
+      const walkCallsLeft =
+        (read < there ? walkCalls(there - read, size) : 0) +
+        plan.tails.slice(k + 1).reduce((sum, t) => sum + walkCalls(t.below, size), 0);
+      sweepOn = sweepOnInstead({
+        walkCallsLeft,
+        openBelow: openBelow.length,
+        clientsBelow: new Set(openBelow.map((o) => o.clientId)).size,
+        ...probe,
+        storedBelow,
+        pages: size,
+      });
+      return !sweepOn;
+    });
+    if (sweepOn) break;
+  }
+  if (sweepOn) {
+    // Every invoice below the floor is read: those not seen anywhere are gone.
+    await walk('vanished', {}, { order: 'desc', ...(sweepEnd ? { resumeFrom: sweepEnd } : {}) });
   }
 
   // Open before, not seen now: at or above the floor the sweep read every invoice, so those are
   // gone; below it they left the open lists, and are looked for.
   const vanished = open.filter((o) => !seen.has(o.id));
-  const below = vanished.filter((o) => o.id < plan.floor).sort((a, b) => b.id - a.id);
+  const below = sweepOn ? [] : vanished.filter((o) => o.id < plan.floor).sort((a, b) => b.id - a.id);
   await countFrom(vanishedCandidates(below, plan.floor));
   const where = planVanished({ vanished: below, floor: plan.floor, pages, storedFrom });
   if (where.byWalk.length > 0) {
