@@ -100,7 +100,7 @@ describe.each(STORE_KINDS)('WhmcsPages on the %s store', (kind) => {
     for (const orderBy of ['id', 'date', 'id'] as const) {
       await small.page('eu', { orderBy, order: 'asc', offset: 10, limit: 5 });
     }
-    // 'id' was evicted by 'date' (300 + 300 > 400) and read again.
+    // 'id' was evicted by 'date' (300 ids + 300 ids with a key each > 400) and read again.
     expect(orders.map((o) => o.orderBy)).toEqual(['id', 'date', 'id']);
   });
 });

@@ -8,9 +8,17 @@ import { type HeldOrder, held, mergeChanges, orderDirections } from './whmcs-ord
 export type WhmcsPagePort = Pick<Store, 'whmcsOrder' | 'whmcsOrderChanges' | 'whmcsRows' | 'sourceSeq'>;
 
 export interface WhmcsPagesOptions {
-  /** Invoice ids kept across every cached order (8 bytes each); the oldest orders go first. */
+  /**
+   * Entries kept across every cached order, the oldest orders dropped first: each id and each of
+   * its sort keys (none for `id`, two for WHMCS's default order) is one, about 8 bytes. The
+   * default holds six million: two orders of a million invoices with their keys, within the
+   * bridge's 96 MB heap.
+   */
   maxIds?: number;
 }
+
+/** What a kept order counts against the bound: its ids and their keys. */
+const entriesOf = (order: HeldOrder) => order.ids.length * (1 + order.keys.length);
 
 interface CachedOrder extends HeldOrder {
   /** The source's seq the order is current at. */
@@ -41,7 +49,7 @@ export class WhmcsPages {
 
   constructor(port: WhmcsPagePort, options: WhmcsPagesOptions = {}) {
     this.#port = port;
-    this.#maxIds = options.maxIds ?? 4_000_000;
+    this.#maxIds = options.maxIds ?? 6_000_000;
   }
 
   /** One page of a source's live invoices, filtered and ordered as WHMCS's GetInvoices does. */
@@ -107,7 +115,7 @@ export class WhmcsPages {
 
   #keep(key: string, order: CachedOrder): void {
     this.#orders.set(key, order);
-    this.#held += order.ids.length;
+    this.#held += entriesOf(order);
     for (const [oldest, old] of this.#orders) {
       if (this.#held <= this.#maxIds || oldest === key) break;
       this.#forget(oldest, old);
@@ -116,6 +124,6 @@ export class WhmcsPages {
 
   #forget(key: string, order: CachedOrder): void {
     this.#orders.delete(key);
-    this.#held -= order.ids.length;
+    this.#held -= entriesOf(order);
   }
 }

@@ -49,7 +49,7 @@ export class SqliteWhmcsOrder {
     // One read transaction: the seq and the ids come from the same snapshot while a sync writes.
     return this.#read(() => ({
       seq: this.sourceSeq(sourceId),
-      ...columns(select.all(...params) as WhmcsSortKey[][], keyCount),
+      ...columns(select.iterate(...params) as IterableIterator<WhmcsSortKey[]>, keyCount),
     })) as WhmcsOrder;
   }
 
