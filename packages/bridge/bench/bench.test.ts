@@ -58,7 +58,9 @@ const FIGURES = [
   'store-write.vs-bare',
   'store-write.per-invoice',
   ...['seeded', 'kept', 'tight'].flatMap((slot) =>
-    ['open-share', 'calls', 'vs-250', 'rows', 'whmcs', 'wrong'].map((what) => `incremental.${slot}.${what}`),
+    ['open-share', 'calls', 'bound', 'vs-250', 'rows', 'whmcs', 'wrong'].map(
+      (what) => `incremental.${slot}.${what}`,
+    ),
   ),
   'incremental.full-after.wrong',
   'serve.fill-rate',
