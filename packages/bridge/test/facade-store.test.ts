@@ -1,7 +1,8 @@
 import { type InvoiceOrderBy, normalizeInvoice, type WireInvoice } from '@forecaster/whmcs-client';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WhmcsPages } from '../src/facade/whmcs-pages.ts';
 import { makeInvoices, seededRandom } from '../src/store/invoice-fixtures.ts';
+import { cursorBatch } from '../src/store/postgres/whmcs-order.ts';
 import { STORE_KINDS, type StoreKind, storePlace } from '../src/store/testing/stores.ts';
 import type { FetchedInvoice, WhmcsPageQuery } from '../src/store/types.ts';
 
@@ -84,6 +85,15 @@ async function seeded(kind: StoreKind) {
 }
 
 describe.each(STORE_KINDS)('WhmcsPages on the %s store', (kind) => {
+  // PostgreSQL reads an order from a cursor in batches: batches of 7 rows make every order many.
+  const batch = cursorBatch.rows;
+  beforeAll(() => {
+    cursorBatch.rows = 7;
+  });
+  afterAll(() => {
+    cursorBatch.rows = batch;
+  });
+
   it('orders by every column both ways as WHMCS does, ties by id ascending', async () => {
     const { store, rows } = await seeded(kind);
     for (const orderBy of [...ORDERS, 'default'] as const) {

@@ -5,28 +5,43 @@ const SHARED_TEXTS = 65_536;
 
 /**
  * Rows of (id, key...), as both engines read an order, to an id array and one array per key,
- * consumed one row at a time (SQLite hands them over as it steps: a million rows never sit in
- * memory at once). Each distinct text is kept once: due dates and statuses repeat, so a million
- * keys hold a few thousand strings instead of a million (under the bridge's 96 MB heap a million
- * rows read whole, with a string per key, ran out of memory).
+ * taken one row at a time (neither engine holds a million rows at once: SQLite steps its
+ * statement, PostgreSQL fetches from a cursor). Each distinct text is kept once: due dates and
+ * statuses repeat, so a million keys hold a few thousand strings instead of a million (under the
+ * bridge's 96 MB heap a million rows read whole, with a string per key, ran out of memory).
  */
-export function columns(rows: Iterable<WhmcsSortKey[]>, keyCount: number): Omit<WhmcsOrder, 'seq'> {
-  const ids: number[] = [];
-  const keys: WhmcsSortKey[][] = Array.from({ length: keyCount }, () => []);
-  const texts = new Map<string, string>();
-  for (const row of rows) {
-    ids.push(Number(row[0]));
-    for (let k = 0; k < keyCount; k++) {
+export class OrderColumns {
+  readonly ids: number[] = [];
+  readonly keys: WhmcsSortKey[][];
+  readonly #texts = new Map<string, string>();
+
+  constructor(readonly keyCount: number) {
+    this.keys = Array.from({ length: keyCount }, () => []);
+  }
+
+  add(row: readonly WhmcsSortKey[]): void {
+    this.ids.push(Number(row[0]));
+    for (let k = 0; k < this.keyCount; k++) {
       let key = row[k + 1] ?? null;
       if (typeof key === 'string') {
-        const kept = texts.get(key);
+        const kept = this.#texts.get(key);
         if (kept !== undefined) key = kept;
-        else if (texts.size < SHARED_TEXTS) texts.set(key, key);
+        else if (this.#texts.size < SHARED_TEXTS) this.#texts.set(key, key);
       }
-      (keys[k] as WhmcsSortKey[]).push(key);
+      (this.keys[k] as WhmcsSortKey[]).push(key);
     }
   }
-  return { ids, keys };
+
+  get order(): Omit<WhmcsOrder, 'seq'> {
+    return { ids: this.ids, keys: this.keys };
+  }
+}
+
+/** {@link OrderColumns} of these rows. */
+export function columns(rows: Iterable<readonly WhmcsSortKey[]>, keyCount: number): Omit<WhmcsOrder, 'seq'> {
+  const out = new OrderColumns(keyCount);
+  for (const row of rows) out.add(row);
+  return out.order;
 }
 
 /** The SQL of the keys an order sorts by, before the id (see WhmcsOrder.keys). */

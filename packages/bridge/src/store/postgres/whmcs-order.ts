@@ -1,7 +1,7 @@
 import type { WireInvoice } from '@forecaster/whmcs-client';
 import type pg from 'pg';
 import type { WhmcsOrder, WhmcsOrderChanges, WhmcsOrderQuery, WhmcsSortKey } from '../types.ts';
-import { columns, sortKeys } from '../whmcs-order-columns.ts';
+import { columns, OrderColumns, sortKeys } from '../whmcs-order-columns.ts';
 import { type Queryable, transaction } from './pool.ts';
 
 /*
@@ -16,6 +16,9 @@ export const WHMCS_ORDER_KEYS: Record<Exclude<WhmcsOrderQuery['orderBy'], 'defau
   total: 'total_units',
   status: 'status',
 };
+
+/** Rows fetched from an order's cursor at a time (tests lower it to fetch many times). */
+export const cursorBatch = { rows: 20_000 };
 
 /** WHMCS's own order (no orderby), before the id. */
 const WHMCS_DEFAULT_ORDER = `status DESC, ${WHMCS_ORDER_KEYS.duedate} ASC NULLS FIRST`;
@@ -50,8 +53,23 @@ export async function whmcsOrder(
     pool,
     async (client) => {
       const seq = await sourceSeq(client, sourceId);
-      const { rows } = await client.query<WhmcsSortKey[]>({ text: sql, values: params, rowMode: 'array' });
-      return { seq, ...columns(rows, keyCount) };
+      // A cursor, fetched in batches: the whole order as one result would sit in memory at once.
+      // DECLARE takes no bind parameters: they go in as literals, escaped by the driver.
+      const text = sql.replace(/\$(\d+)/g, (_, n: string) =>
+        client.escapeLiteral(String(params[Number(n) - 1])),
+      );
+      await client.query(`DECLARE whmcs_order NO SCROLL CURSOR FOR ${text}`);
+      const out = new OrderColumns(keyCount);
+      for (;;) {
+        const { rows } = await client.query<WhmcsSortKey[]>({
+          text: `FETCH ${cursorBatch.rows} FROM whmcs_order`,
+          rowMode: 'array',
+        });
+        for (const row of rows) out.add(row);
+        if (rows.length < cursorBatch.rows) break;
+      }
+      await client.query('CLOSE whmcs_order');
+      return { seq, ...out.order };
     },
     'REPEATABLE READ',
   );
