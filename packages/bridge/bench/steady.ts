@@ -4,6 +4,7 @@
  * alternating in one run. A reader must never wait behind the sync's writes.
  */
 import { randomBytes } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { spawnBench } from './children.ts';
@@ -29,6 +30,8 @@ export interface SteadyParams {
 interface Phase {
   /** Milliseconds of every answer, in order of arrival. */
   times: number[];
+  /** Requests still unanswered when the phase ended (counted in `times` as long as they waited). */
+  unanswered: number;
   durationMs: number;
 }
 
@@ -66,6 +69,9 @@ async function load(
     },
   };
   const times: number[] = [];
+  // When each connection's request in flight was sent: one still unanswered when the phase ends
+  // (its connection perhaps never accepted) counts as an answer as slow as it had waited.
+  const sent = new Map<object, number>();
   let failed = 0;
   const started = performance.now();
   let done!: (result: autocannon.Result) => void;
@@ -83,15 +89,33 @@ async function load(
       timeout: TIMEOUT_S,
       headers: { authorization: `Bearer ${token}` },
       requests: [request],
+      setupClient: (client) => {
+        // autocannon's client emits 'request' as it writes one (its types leave the event out).
+        (client as unknown as EventEmitter).on('request', () => sent.set(client, performance.now()));
+      },
     },
     (err, result) => (err ? failedRun(err) : done(result)),
   );
-  instance.on('response', (_client, status, _bytes, ms) => {
+  instance.on('response', (client, status, _bytes, ms) => {
+    sent.delete(client);
     if (status !== 200) failed++;
     else if (keep()) times.push(ms);
   });
-  if (typeof until !== 'number') void until.finally(() => instance.stop());
+  let unanswered = 0;
+  const countUnanswered = () => {
+    const now = performance.now();
+    unanswered = sent.size;
+    if (keep()) for (const at of sent.values()) times.push(now - at);
+    sent.clear();
+  };
+  if (typeof until !== 'number')
+    void until.finally(() => {
+      countUnanswered();
+      instance.stop();
+    });
   const result = await finished;
+  // A phase of fixed length ends with autocannon's own stop, after its last answers.
+  if (typeof until === 'number') countUnanswered();
   // A request that timed out (autocannon then reconnects) is an answer that never came: it
   // counts as one of TIMEOUT_S, not as a failure of the run.
   if (keep()) for (let i = 0; i < result.timeouts; i++) times.push(TIMEOUT_S * 1000);
@@ -99,7 +123,7 @@ async function load(
     throw new Error(
       `${base}${first}: ${failed} non-2xx, ${result.errors - result.timeouts} errors besides ${result.timeouts} timeouts`,
     );
-  return { times, durationMs: performance.now() - started };
+  return { times, unanswered, durationMs: performance.now() - started };
 }
 
 export async function measureSteady(ctx: Context, params: SteadyParams): Promise<void> {
@@ -144,6 +168,8 @@ export async function measureSteady(ctx: Context, params: SteadyParams): Promise
       spawned.child.send({ op: 'delay' } satisfies SteadyCommand);
       return reply;
     };
+    let unansweredWith = 0;
+    let unansweredWithout = 0;
     let syncMs = 0;
     let syncTotalMs = 0;
     let quietTotalMs = 0;
@@ -163,7 +189,9 @@ export async function measureSteady(ctx: Context, params: SteadyParams): Promise
         loopWith.push(await stalls());
         if (run.result !== 'ok' || run.inserted !== params.invoices)
           throw new Error(`round ${round}: the sync ended ${run.result} with ${run.inserted} inserted`);
-        withSync.push(...(await phase).times);
+        const answers = await phase;
+        withSync.push(...answers.times);
+        unansweredWith += answers.unanswered;
         syncMs = Math.max(syncMs, run.durationMs);
         syncTotalMs += run.durationMs;
         log(
@@ -175,6 +203,7 @@ export async function measureSteady(ctx: Context, params: SteadyParams): Promise
         await stalls();
         const phase = await load(ready.url, token, params, Math.max(2000, ms));
         without.push(...phase.times);
+        unansweredWithout += phase.unanswered;
         quietTotalMs += phase.durationMs;
         loopWithout.push(await stalls());
       };
@@ -188,11 +217,13 @@ export async function measureSteady(ctx: Context, params: SteadyParams): Promise
     }
     const a = summarize(withSync);
     const b = summarize(without);
-    log(`  with a sync: p99 ${a.p99} ms, max ${a.max} ms; without: p99 ${b.p99} ms, max ${b.max} ms`);
+    log(
+      `  with a sync: p99 ${a.p99.toFixed(0)} ms, max ${a.max.toFixed(0)} ms, ${unansweredWith} unanswered at the end; without: p99 ${b.p99.toFixed(0)} ms, max ${b.max.toFixed(0)} ms, ${unansweredWithout} unanswered`,
+    );
     report.param(
       SECTION,
       'load',
-      `autocannon 8, ${params.connections} connections walking GET /v1/invoices?limit=${params.pageSize} (cursor), timeout ${TIMEOUT_S} s (a request timed out counts as an answer of ${TIMEOUT_S} s); ${params.rounds} rounds alternating which phase goes first`,
+      `autocannon 8, ${params.connections} connections walking GET /v1/invoices?limit=${params.pageSize} (cursor), timeout ${TIMEOUT_S} s (a request timed out counts as an answer of ${TIMEOUT_S} s, one unanswered when its phase ends as one of the time it waited); ${params.rounds} rounds alternating which phase goes first`,
     );
     report.param(
       SECTION,
