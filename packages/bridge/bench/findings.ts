@@ -78,12 +78,13 @@ const EXPLAIN: Record<string, Explain> = {
     'Revenue reads the monthly summary that every store write keeps up to date (revenue_monthly), never the ' +
     'invoices: its time follows months × currencies × sources, and a slow answer means the machine was busy.',
   'steady.sync.over-1s': (f) =>
-    "A sync's work on a page (normalizing it, writing it) runs on the event loop that answers the API, in slices " +
-    'of 100 rows, each write slice its own transaction; once it has held the loop for 20 ms the next slice waits ' +
-    "for a turn of the loop (src/bounded-work.ts). The bridge process's longest event-loop stall was " +
-    `${f('steady.sync.loop-stall')} with a sync and ${f('steady.quiet.loop-stall')} without: on 2 shared cores ` +
-    'the process also waits for the CPU (the simulator answering the sync runs beside it). Without a sync ' +
-    `${f('steady.quiet.over-1s')} answers took over 1 s (p99 ${f('steady.quiet.p99')}): 200 connections queue.`,
+    'Node 20 accepts one connection per turn of its event loop (libuv 1.45), so connections opened at once get in ' +
+    "only as fast as the loop turns. Requests take turns (at most 4 ms of them per turn, in arrival order) and a sync's " +
+    'slices (50 rows, each write its own transaction) make way while requests wait or connections come in, taking ' +
+    "one slice anyway after 50 ms (src/bounded-work.ts). What remains is the API's own saturation on 2 shared " +
+    `cores: without a sync ${f('steady.quiet.over-1s')} answers took over 1 s (p99 ${f('steady.quiet.p99')}); the ` +
+    `bridge process's longest event-loop stall was ${f('steady.sync.loop-stall')} with a sync and ` +
+    `${f('steady.quiet.loop-stall')} without.`,
   'steady.p99-ratio': (f) =>
     'With 200 connections the API is saturated, so latency grows with the CPU the sync takes from it: its own ' +
     'normalizing and writing, and the simulator in the other process on the same 2 cores. The longest event-loop ' +

@@ -1,18 +1,35 @@
 /*
- * Long synchronous work (normalizing a page of invoices, writing it to SQLite) done in bounded
- * slices: each write slice is its own transaction, and once the work has held the event loop for
- * LOOP_BUDGET_MS the next slice waits for a turn of the loop, so an HTTP request that arrives
- * meanwhile waits for at most about that long, never for a whole page (issue 17 item 6).
- * Yielding after every slice instead starved the sync under load: 200 saturating connections
- * made a full sync of 30,000 ten times slower.
+ * Sharing the event loop between the API's requests and long synchronous work (a sync
+ * normalizing a page of invoices and writing it to SQLite), so that a reader never waits behind
+ * a sync (issue 17 item 6).
+ *
+ * Node 20's libuv accepts at most one connection per turn of the event loop (libuv 1.45, "unix:
+ * don't accept() connections in a loop"), so the length of a turn sets how fast connections get
+ * in: 200 connections opened at once while turns took 100-250 ms (20 ms of sync, then every
+ * request that had arrived) waited up to 36 s in the listen queue, their first request unread.
+ * Hence two bounds:
+ * - requests run in arrival order, at most `requestBudget` of them per turn (`requestTurn`);
+ * - sliced work goes second: it yields between slices once it held the loop for `loopBudget`,
+ *   and keeps yielding while requests wait or connections are coming in, until it has waited
+ *   `starvedAfter` (then one more slice), so that it still progresses under a saturating load.
  */
 
-/** Rows per slice: a write transaction of this many takes a few milliseconds. */
-export const ROWS_PER_SLICE = 100;
+/** Rows per slice: a write transaction of this many takes a millisecond or two. */
+export const ROWS_PER_SLICE = 50;
 
 /** How long sliced work may hold the event loop before pending I/O runs (tests set 0). */
-export const loopBudget = { ms: 20 };
+export const loopBudget = { ms: 2 };
 
+/** How long sliced work waits for requests and connections before it takes a slice anyway. */
+export const starvedAfter = { ms: 50 };
+
+/** How long requests may hold one turn of the event loop; the rest wait for the next turn. */
+export const requestBudget = { ms: 4 };
+
+/** Requests waiting for their turn, oldest first. */
+const waiting: Array<() => void> = [];
+/** Connections accepted so far (see `connectionAccepted`). */
+let accepted = 0;
 let heldSince = performance.now();
 
 /** Lets the event loop run pending I/O (requests, timers). */
@@ -21,9 +38,23 @@ export const yieldToEventLoop = (): Promise<void> =>
     heldSince = performance.now();
   });
 
-/** Between two slices: a turn of the event loop once the work has held it for the budget. */
+/** The HTTP server calls this for every connection it accepts: more may be queued behind it. */
+export function connectionAccepted(): void {
+  accepted++;
+}
+
+/** Between two slices: see the bounds above. */
 export async function betweenSlices(): Promise<void> {
-  if (performance.now() - heldSince >= loopBudget.ms) await yieldToEventLoop();
+  const seen = accepted;
+  if (performance.now() - heldSince < loopBudget.ms && waiting.length === 0) return;
+  const since = performance.now();
+  let before = seen;
+  for (;;) {
+    await yieldToEventLoop();
+    const busy = waiting.length > 0 || accepted !== before;
+    before = accepted;
+    if (!busy || performance.now() - since >= starvedAfter.ms) return;
+  }
 }
 
 /** `items` in consecutive slices of at most `size` (one empty slice for no items). */
@@ -32,4 +63,42 @@ export function slices<T>(items: readonly T[], size = ROWS_PER_SLICE): T[][] {
   const out: T[][] = [];
   for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
   return out;
+}
+
+let windowStart: number | undefined;
+let resetPending = false;
+
+/**
+ * One immediate per waiting request, run in the check phase: lets the oldest request run while
+ * this turn's budget lasts (a released request runs in the microtasks right after), else waits
+ * for the next turn, whose window opens afresh.
+ */
+function release(): void {
+  const now = performance.now();
+  windowStart ??= now;
+  if (now - windowStart >= requestBudget.ms) {
+    if (!resetPending) {
+      resetPending = true;
+      setImmediate(() => {
+        resetPending = false;
+        windowStart = undefined;
+      });
+    }
+    setImmediate(release);
+    return;
+  }
+  waiting.shift()?.();
+  if (waiting.length === 0) windowStart = undefined;
+}
+
+/**
+ * Resolves when a request may run: requests run in arrival order, at most `requestBudget` of
+ * them per turn of the event loop, so that a turn stays short however many are waiting.
+ * @example fetch: (req, env) => requestTurn().then(() => app.fetch(req, env))
+ */
+export function requestTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    setImmediate(release);
+  });
 }

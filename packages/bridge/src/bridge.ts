@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './api/index.ts';
+import { connectionAccepted, requestTurn } from './bounded-work.ts';
 import { createCheckRunner } from './check/index.ts';
 import { storeOptions } from './config/store.ts';
 import type { BridgeConfig } from './config.ts';
@@ -108,13 +109,16 @@ export async function createBridge(config: BridgeConfig, options: BridgeOptions 
       // facade and scheduler (their leases keep one syncing process per source).
       stopRefreshing = managedSources.watch(MANAGED_REFRESH_MS);
       server = createAdaptorServer({
-        fetch: app.fetch,
+        fetch: (request, env) => requestTurn().then(() => app.fetch(request, env)),
         hostname: config.listen.host,
         // Node's default 16 KiB for the request line and headers together would answer a long
         // URL with 431 (headers too large) before the API can say 414; 32 KiB lets URLs up to
         // about 30 KB reach it, while a flood of headers still gets Node's 431.
         serverOptions: { maxHeaderSize: 32 * 1024 },
       }) as Server;
+      // Requests take turns, and a sync's slices make way while connections come in:
+      // bounded-work.ts says why (Node accepts one connection per turn of its event loop).
+      server.on('connection', connectionAccepted);
       // Slow or oversized requests must not hold the process: Node's own limits apply first.
       server.requestTimeout = 30_000;
       server.headersTimeout = 15_000;
