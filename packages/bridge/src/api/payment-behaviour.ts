@@ -50,6 +50,7 @@ const getBehaviour = v1Route({
       content: { 'application/json': { schema: paymentBehaviourResponseSchema } },
     },
     400: errorResponses[400],
+    503: errorResponses[503],
   },
 });
 

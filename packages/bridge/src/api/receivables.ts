@@ -48,6 +48,7 @@ const getReceivables = v1Route({
       content: { 'application/json': { schema: receivablesResponseSchema } },
     },
     400: errorResponses[400],
+    503: errorResponses[503],
   },
 });
 

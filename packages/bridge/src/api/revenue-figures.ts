@@ -58,6 +58,7 @@ const getFigures = v1Route({
       content: { 'application/json': { schema: revenueFiguresResponseSchema } },
     },
     400: errorResponses[400],
+    503: errorResponses[503],
   },
 });
 

@@ -24,6 +24,11 @@ export class LedgerCache {
     this.#store = store;
   }
 
+  /** Live invoices held now. */
+  get size(): number {
+    return this.#byKey.size;
+  }
+
   /** Every live invoice of these sources, as of the latest change in the store. */
   async ledger(sources: readonly string[]): Promise<LedgerInvoice[]> {
     const run = this.#pending.then(() => this.#refresh());

@@ -12,9 +12,10 @@ import {
 import { todayIn } from '@forecaster/whmcs-client';
 import { z } from 'zod';
 import type { AppDeps } from '../api/deps.ts';
-import { invalidRequest } from '../api/errors.ts';
+import { ApiError, invalidRequest } from '../api/errors.ts';
 import type { SyncRunResult } from '../store/types.ts';
 import { ColumnCache } from './column-cache.ts';
+import { ledgerRoom } from './heap-room.ts';
 import { LedgerCache } from './ledger-cache.ts';
 import { RatesFile } from './rates-file.ts';
 
@@ -100,10 +101,27 @@ function createFiguresService(deps: AppDeps): FiguresService {
     }
     return { dataAsOf: synced.length ? Math.min(...synced) : today, today };
   }
+  /** A 503 before the object ledger would grow past the heap (heap-room.ts), not a crash. */
+  async function ledgerFits(cache: LedgerCache): Promise<void> {
+    const records = await deps.store.listSources();
+    let live = 0;
+    for (const r of records) {
+      const counts = await deps.store.countsByStatus(r.id);
+      for (const n of Object.values(counts)) live += n;
+    }
+    const short = ledgerRoom(live - cache.size);
+    if (!short) return;
+    throw new ApiError(
+      'unavailable',
+      `these figures read all ${live.toLocaleString('en-US')} live invoices into memory, about ${short.needMiB} MiB more than this process holds now, and its heap has ${short.freeMiB} MiB free of ${short.limitMiB} MiB: start the bridge with a larger --max-old-space-size (about ${Math.ceil((short.needMiB / 0.8 + short.limitMiB - short.freeMiB) / 64) * 64}) to serve them. The forecast and /v1/revenue are not affected.`,
+      { invoices: live, needMiB: short.needMiB, heapFreeMiB: short.freeMiB, heapLimitMiB: short.limitMiB },
+    );
+  }
   const service: FiguresService = {
     async context(sources) {
       const d = await days(sources);
       objects ??= new LedgerCache(deps.store);
+      await ledgerFits(objects);
       return { ledger: await objects.ledger(sources), ...d };
     },
     async forecastContext(sources) {
