@@ -2,15 +2,16 @@ import { getHeapStatistics } from 'node:v8';
 
 /*
  * The exact figures (/v1/receivables, /v1/payment-behaviour, /v1/revenue/figures) read every live
- * invoice as an object with bigint amounts (ledger-cache.ts): about 1.4 KB of heap each (measured:
- * 288 MB for 200,000). The bridge is started with a 96 MB heap (scripts/bundle.ts NODE_FLAGS), so
- * past about 50,000 invoices building that ledger ran the process out of memory, killing the API
- * and any sync with it. It now answers 503 with what it needs instead; the forecast and
- * /v1/revenue read columns or SQL and are not bounded by this.
+ * invoice as an object with bigint amounts (ledger-cache.ts): about 380 bytes of heap each once
+ * built (measured after a full GC: 87 MB for 200,000), more while it is built. The bridge is
+ * started with a 96 MB heap (scripts/bundle.ts NODE_FLAGS): 200,000 invoices ran the process out
+ * of memory there (they fit under 128 MB), killing the API and any sync with it. Past what fits it
+ * now answers 503 with what it needs instead; the forecast and /v1/revenue read columns or SQL and
+ * are not bounded by this.
  */
 
-/** Heap bytes the object ledger takes per invoice (1.4 KB measured, rounded up). */
-export const LEDGER_BYTES_PER_INVOICE = 1_500;
+/** Heap bytes the object ledger takes per invoice (380 measured, with room for building it). */
+export const LEDGER_BYTES_PER_INVOICE = 500;
 
 /** Share of the heap left free that the ledger may take (the request's own work needs the rest). */
 const SHARE = 0.8;
