@@ -41,11 +41,14 @@ describe('walks per status below the sweep, given up when many left their lists'
     const visible = [...sim.visibleInvoices()].length;
     const run = await bridge.engine.run('eu', 'incremental');
     expect(run.result).toBe('ok');
-    // One page of the first status walked, then a sweep of every invoice in pages of 100 (its end
-    // confirmed by a page or two more); going on cost 7 calls of walks per status first (68 calls).
+    // One page of the first status walked, a sweep down to the oldest open invoice in pages of
+    // 100, and Unpaid below it (one call); going on cost 7 calls of walks per status first (68 calls).
     const phases = Object.entries(run.callsByPhase ?? {});
     const byStatus = phases.filter(([phase]) => phase.startsWith('open:')).map(([, calls]) => calls);
-    expect(byStatus, JSON.stringify(run.callsByPhase)).toEqual([1]);
+    expect(
+      byStatus.reduce((a, b) => a + b, 0),
+      JSON.stringify(run.callsByPhase),
+    ).toBeLessThanOrEqual(2);
     const sweepAll = Math.floor(visible / 100) + 1;
     expect(run.calls, JSON.stringify(run.callsByPhase)).toBeLessThanOrEqual(sweepAll + 3);
     await expectStoreEqualsSim(bridge.store, eu);

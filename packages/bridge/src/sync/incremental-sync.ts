@@ -145,13 +145,23 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
         storedBelow,
         pages: size,
       });
+      sweepOn &&= openBelow.length > 0;
       return !sweepOn;
     });
     if (sweepOn) break;
   }
   if (sweepOn) {
-    // Every invoice below the floor is read: those not seen anywhere are gone.
-    await walk('vanished', {}, { order: 'desc', ...(sweepEnd ? { resumeFrom: sweepEnd } : {}) });
+    // Down to the oldest open invoice stored (a walk bounded like the sweep: one that ran to the
+    // end of the list would hold WHMCS's count against what it saw since the sweep, and an invoice
+    // added meanwhile would fail it), then Unpaid below that, for invoices reopened there.
+    const oldest = Math.min(...openBelow.map((o) => o.id));
+    await walk(
+      'vanished',
+      {},
+      { order: 'desc', stopAtOrBelowId: oldest - 1, ...(sweepEnd ? { resumeFrom: sweepEnd } : {}) },
+    );
+    if (oldest > 1)
+      await walk('open:Unpaid', { status: 'Unpaid' }, { order: 'asc', stopAtOrAboveId: oldest });
   }
 
   // Open before, not seen now: at or above the floor the sweep read every invoice, so those are
