@@ -104,9 +104,12 @@ describe('rotate-sources-key', () => {
       await p.exit;
       outcomes.push(await verify());
     }
-    // Killed before its commit both times: nothing re-sealed, every secret under the old key.
+    // Killed before its commit: nothing re-sealed, every secret under the old key. verify() holds
+    // each outcome to all or nothing; the second kill can land after the commit when the poll
+    // that saw the WAL grow ran late (a loaded machine: CI saw ['old', 'new']), which is no mix.
     expect(reachedMoments).toEqual(['holding the lock', 'writing re-sealed pages']);
-    expect(outcomes).toEqual(['old', 'old']);
+    expect(outcomes[0]).toBe('old');
+    expect(['old', 'new']).toContain(outcomes[1]);
 
     if (outcomes.at(-1) === 'old') {
       const done = run(args, env);
