@@ -15,7 +15,8 @@ const OPEN = new Set(['Unpaid', 'Payment Pending', 'Collections', 'Draft']);
 describe('walks per status below the sweep, given up when many left their lists', () => {
   it('sweeps on down after one page of a status when finding the leavers would cost more', async () => {
     const eu = await simSource('eu', { invoices: 6_000, seed: 206, clients: 240 });
-    const source = { pageSize: 100, sync: { maxPageSize: 100 } };
+    // Pages fixed at 100 whatever the machine's load (a slow page would shrink them): calls counted.
+    const source = { pageSize: 100, sync: { maxPageSize: 100, pageBudgetMs: 120_000 } };
     const bridge = await bridgeFor([eu], {
       extra: {
         sources: [

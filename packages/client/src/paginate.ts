@@ -85,6 +85,12 @@ export interface WalkOptions {
   maxCalls?: number;
   /** WHMCS's newest id in the list (one call), asked only when an ascending walk ends below `expect.maxId`. */
   newestId?: (signal?: AbortSignal) => Promise<number | undefined>;
+  /**
+   * Asked of each page before the walk asks for the next one: true makes it the last page
+   * (yielded without evidence), so a caller that decides from a page where to stop costs no
+   * request fetched ahead and thrown away.
+   */
+  lastPage?: (page: { rows: WireInvoice[]; progress: PageProgress }) => boolean;
   signal?: AbortSignal;
 }
 
@@ -348,12 +354,17 @@ export async function* walkById(
     if (capToConfirm && fresh.length > 0) options.sizer?.capped(cap);
     capToConfirm = capSuspected;
     if (capSuspected) cap = Math.max(2, rows.length);
-    const end = stopped || (short && !capSuspected);
+    // The caller's own stop ends the walk like a stop id: the rest of the list is not read.
+    const endedByCaller =
+      !stopped &&
+      !(short && !capSuspected) &&
+      options.lastPage?.({ rows: fresh, progress: { ...progress } }) === true;
+    const end = stopped || (short && !capSuspected) || endedByCaller;
     let evidence: WalkEvidence | undefined;
     let failure: WhmcsWalkError | undefined;
     if (end) {
       try {
-        evidence = await judge(stopped);
+        if (!endedByCaller) evidence = await judge(stopped);
       } catch (err) {
         if (!(err instanceof WhmcsWalkError)) throw err;
         failure = err;

@@ -3,7 +3,6 @@ import {
   type StatusFilter,
   type WalkAnchor,
   type WalkOptions,
-  type WalkPage,
   walkById,
 } from '@forecaster/whmcs-client';
 import { orderedFetch, sizerFor } from './full-walk.ts';
@@ -84,8 +83,8 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
     phase: string,
     filter: { status?: StatusFilter; userId?: number },
     options: Pick<WalkOptions, 'order' | 'stopAtOrBelowId' | 'stopAtOrAboveId' | 'resumeFrom'>,
-    /** Asked after each page committed: false stops the walk there. */
-    goOn?: (page: WalkPage) => boolean,
+    /** Asked of each page before the next is asked for: true makes it the walk's last. */
+    lastPage?: WalkOptions['lastPage'],
   ): Promise<WalkAnchor | undefined> => {
     const fetch = sizedFetch(orderedFetch(ctx.client, filter), sizer);
     // Named before the first call: the engine counts each call under the phase it is in.
@@ -98,6 +97,7 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
       signal: ctx.signal,
       expect: { orphanAllowance },
       ...options,
+      ...(lastPage ? { lastPage } : {}),
     })) {
       running.progress.phase = phase;
       for (const row of await commitPage(ctx, page, phase, null)) {
@@ -106,7 +106,6 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
         seenByStatus.set(row.invoice.status, (seenByStatus.get(row.invoice.status) ?? 0) + 1);
       }
       anchor = page.anchor ?? anchor;
-      if (goOn && !goOn(page)) break;
     }
     return anchor;
   };
@@ -127,7 +126,7 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
     let read = 0;
     await walk(`open:${wire}`, { status: wire }, { order: 'asc', stopAtOrAboveId: plan.floor }, (page) => {
       read += page.rows.length;
-      if (!first) return true;
+      if (!first) return false;
       first = false;
       // WHMCS's count of this status (orphans included: fewer seem to have left) less the sweep's.
       const there = Math.max(0, page.progress.totalResults - sweptOfIt);
@@ -146,7 +145,7 @@ export async function incrementalSync(ctx: RunContext): Promise<void> {
         pages: size,
       });
       sweepOn &&= openBelow.length > 0;
-      return !sweepOn;
+      return sweepOn;
     });
     if (sweepOn) break;
   }
