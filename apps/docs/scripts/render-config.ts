@@ -9,7 +9,6 @@ import {
   type JsonSchema,
   type ObjectTable,
   objectTables,
-  plainPath,
   typeText,
   withoutNull,
 } from './json-schema.ts';

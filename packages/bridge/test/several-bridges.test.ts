@@ -75,7 +75,7 @@ describe('several bridges on one PostgreSQL database', () => {
           const res = await fetch(`${bridge.url}/v1/changes?limit=250${cursor ? `&since=${cursor}` : ''}`, {
             headers: AUTH,
           }).catch(() => undefined);
-          if (!res || res.status !== 200) continue; // the bridge was killed under the request
+          if (res?.status !== 200) continue; // the bridge was killed under the request
           const body = (await res.json()) as { data: Change[]; nextCursor: string; hasMore: boolean };
           for (const change of body.data) followed.set(`${change.source}/${change.id}`, change);
           cursor = body.nextCursor;

@@ -7,14 +7,8 @@ import {
   invoicesOptionsSchema,
   type WhmcsClientOptions,
 } from './options.ts';
-import {
-  type PageProgress,
-  type WalkAnchor,
-  type WalkExpectation,
-  type WalkPage,
-  walkById,
-} from './paginate.ts';
-import { getInvoicesResponseSchema, type StatusFilter, type WireInvoice } from './schemas.ts';
+import { type WalkPage, walkById } from './paginate.ts';
+import { getInvoicesResponseSchema, type WireInvoice } from './schemas.ts';
 import { createTransport, type Params } from './transport.ts';
 
 export type { GetInvoicesParams, InvoiceOrderBy, InvoicesOptions } from './options.ts';

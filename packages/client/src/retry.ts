@@ -1,4 +1,4 @@
-import { NEVER_RETRY_CODES, type WhmcsError, type WhmcsErrorCode } from './errors.ts';
+import { NEVER_RETRY_CODES, type WhmcsError } from './errors.ts';
 import type { RetryPolicy } from './options.ts';
 
 export type { RetryPolicy } from './options.ts';

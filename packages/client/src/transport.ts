@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { createAttempt, isWhmcsError, type Params } from './attempt.ts';
 import { authParams } from './auth-params.ts';
 import { resolveApiUrl } from './endpoint.ts';
-import { type WhmcsError, WhmcsResponseError } from './errors.ts';
+import { WhmcsResponseError } from './errors.ts';
 import { checkOptions, type WhmcsClientOptions, whmcsClientOptionsSchema } from './options.ts';
 import { createRedactor } from './redact.ts';
 import { type RetryPolicy, resolveRetryPolicy, retryDelay } from './retry.ts';

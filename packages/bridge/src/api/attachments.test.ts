@@ -25,7 +25,8 @@ const PNG = Buffer.concat([
   Buffer.alloc(32, 7),
 ]);
 
-type Json = Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: answers asserted field by field
+// biome-ignore lint/suspicious/noExplicitAny: answers asserted field by field
+type Json = Record<string, any>;
 async function json(
   method: string,
   path: string,

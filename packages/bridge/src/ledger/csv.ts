@@ -66,7 +66,7 @@ const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 export function stringifyCsv(rows: ReadonlyArray<ReadonlyArray<string>>): string {
   return rows
     .map(
-      (row) => row.map((f) => (NEEDS_QUOTES.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(',') + '\r\n',
+      (row) => `${row.map((f) => (NEEDS_QUOTES.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(',')}\r\n`,
     )
     .join('');
 }

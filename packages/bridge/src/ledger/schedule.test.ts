@@ -35,7 +35,7 @@ function shiftMonths(date: string, months: number, day: number): string {
 function scale4(text: string): bigint {
   const negative = text.startsWith('-');
   const [int, frac = ''] = text.replace('-', '').split('.');
-  const value = BigInt(int!) * 10_000n + BigInt((frac + '0000').slice(0, 4));
+  const value = BigInt(int!) * 10_000n + BigInt(`${frac}0000`.slice(0, 4));
   return negative ? -value : value;
 }
 

@@ -2,7 +2,6 @@ import type { Database as Db } from 'better-sqlite3';
 import {
   ANSWER_TTL_MS,
   type AttachmentDbRow,
-  type AttachmentRow,
   type AuditEntry,
   type AuditRow,
   type Ledger,
@@ -20,14 +19,12 @@ import { parseRecord, storedAnswerSchema } from './record-schemas.ts';
 
 /** The {@link Ledger} on the store's SQLite connection (tables of migration 8). */
 export class SqliteLedger implements Ledger {
-  readonly #db: Db;
   readonly #clock: () => Date;
   readonly #sql;
   readonly #tx: LedgerTx;
   readonly #run;
 
   constructor(db: Db, clock: () => Date) {
-    this.#db = db;
     this.#clock = clock;
     this.#sql = {
       get: db.prepare<[string, string], RecordRow>('SELECT * FROM ledger_records WHERE kind = ? AND id = ?'),

@@ -1,10 +1,4 @@
-import type {
-  Invoice,
-  InvoiceOrderBy,
-  InvoiceStatus,
-  WalkAnchor,
-  WireInvoice,
-} from '@forecaster/whmcs-client';
+import type { Invoice, InvoiceOrderBy, InvoiceStatus, WireInvoice } from '@forecaster/whmcs-client';
 import type { AttachmentBytes } from './attachment-bytes.ts';
 import type { BanLedger } from './ban-ledger.ts';
 import type { ForecastLog } from './forecast-log.ts';
@@ -18,7 +12,6 @@ import type {
   RevenueRow,
   SourceError,
   SyncCheckpoint,
-  SyncMode,
   SyncRunResult,
 } from './record-schemas.ts';
 import type { FullRunTally, PageWriteOptions, StoredQuarantineEntry, WalkState } from './sync-state.ts';
