@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NODE_FLAGS } from '../scripts/bundle.ts';
 import { openSqliteStore } from '../src/store/index.ts';
+import { lastJson, runWithShippedHeap } from './shipped-heap.ts';
 
 const N = 1_000_000;
 const dir = mkdtempSync(join(tmpdir(), 'facade-memory-'));
@@ -34,17 +33,9 @@ describe('the WHMCS facade over a million invoices of one source', () => {
     bigStore(path);
     // The order was read whole (a million rows at once, a string per key): past the 96 MB heap
     // the bridge ships with, the process died on the first page.
-    const child = spawn(
-      process.execPath,
-      [...NODE_FLAGS, '--import', 'tsx', join(import.meta.dirname, 'facade-memory-child.ts'), path],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, out } = await runWithShippedHeap('facade-memory-child.ts', [path]);
     expect(code, out.slice(-2000)).toBe(0);
-    const { read } = JSON.parse(out.trim().split('\n').at(-1)!) as { read: Array<[string, number, number]> };
+    const { read } = lastJson<{ read: Array<[string, number, number]> }>(out);
     expect(read).toEqual([
       ['default', N, 25],
       ['date', N, 25],

@@ -118,7 +118,7 @@ function format(amounts: Amounts, missing?: Set<FlowMeasure>) {
  * @example revenueFigures(ledger, { from: monthOf('2024-01'), to: monthOf('2024-12') })
  */
 export function revenueFigures(
-  ledger: readonly LedgerInvoice[],
+  ledger: Iterable<LedgerInvoice>,
   options: FiguresOptions = {},
 ): { rows: FlowRow[]; undated: UndatedRow[] } {
   const from = options.from ?? Number.NEGATIVE_INFINITY;

@@ -13,7 +13,14 @@ export {
 } from './figures.ts';
 export { type Forecast, type ForecastOptions, type ForecastPeriod, forecastCash } from './forecast.ts';
 export { counted, type DataQuality, dataQuality, grossOf, type LedgerInvoice, toLedger } from './ledger.ts';
-export { LEDGER_COLUMN_NAMES, LedgerColumns, ledgerColumnsOf, NO_DAY, STATUSES } from './ledger-columns.ts';
+export {
+  type ExactColumns,
+  LEDGER_COLUMN_NAMES,
+  LedgerColumns,
+  ledgerColumnsOf,
+  NO_DAY,
+  STATUSES,
+} from './ledger-columns.ts';
 export { type BacktestOptions, backtest, type GroupBacktest, originsBefore } from './model/backtest.ts';
 export { BENCHMARKS, type Benchmark } from './model/benchmarks.ts';
 export { WARM_UP_ORIGINS } from './model/interval-calibration.ts';

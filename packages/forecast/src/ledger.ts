@@ -71,7 +71,7 @@ export function toLedger(invoice: Invoice): LedgerInvoice {
 export type DataQuality = z.infer<typeof dataQualitySchema>;
 
 /** Data quality counts over a ledger. */
-export function dataQuality(ledger: readonly LedgerInvoice[]): DataQuality {
+export function dataQuality(ledger: Iterable<LedgerInvoice>): DataQuality {
   const q: DataQuality = {
     drafts: 0,
     noIssueDate: 0,

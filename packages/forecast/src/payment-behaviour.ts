@@ -89,10 +89,7 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
  *
  * @example paymentBehaviour(ledger, { asOf: dayOf('2024-06-30'), dataAsOf: dayOf('2024-07-01') })
  */
-export function paymentBehaviour(
-  ledger: readonly LedgerInvoice[],
-  options: BehaviourOptions,
-): BehaviourRow[] {
+export function paymentBehaviour(ledger: Iterable<LedgerInvoice>, options: BehaviourOptions): BehaviourRow[] {
   const { asOf, dataAsOf } = options;
   const start = asOf - (options.windowDays ?? 365);
   const accs = new Map<string, { source: string; currency: string; client?: number; acc: Acc }>();

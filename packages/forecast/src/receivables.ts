@@ -72,7 +72,7 @@ export type ReceivablesRow = z.infer<typeof receivablesRowSchema>;
  *
  * @example receivables(ledger, { asOf: dayOf('2024-06-30'), dataAsOf: dayOf('2024-07-01') })
  */
-export function receivables(ledger: readonly LedgerInvoice[], options: ReceivablesOptions): ReceivablesRow[] {
+export function receivables(ledger: Iterable<LedgerInvoice>, options: ReceivablesOptions): ReceivablesRow[] {
   const { asOf, dataAsOf } = options;
   const dsoDays = options.dsoDays ?? 90;
   const accs = new Map<string, Acc>();

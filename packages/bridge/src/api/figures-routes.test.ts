@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { heap, LEDGER_BYTES_PER_INVOICE } from '../forecast/heap-room.ts';
 import { createHarness, errorOf, type Harness, wireInvoice } from './testing/harness.ts';
 
 /*
@@ -177,35 +176,5 @@ describe('GET /v1/payment-behaviour', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/v1/receivables', '/v1/payment-behaviour', '/v1/revenue/figures']),
     );
-  });
-});
-
-describe('figures that read every invoice into memory', () => {
-  const real = heap.statistics;
-  afterEach(() => {
-    heap.statistics = real;
-  });
-
-  it('answer 503 with what they need when the heap has no room for them, instead of running out of memory', async () => {
-    // Room for 4 of the 5 live invoices (80 % of what is free).
-    heap.statistics = () => ({ heap_size_limit: 5 * LEDGER_BYTES_PER_INVOICE, used_heap_size: 0 });
-    for (const path of ['/v1/receivables', '/v1/payment-behaviour', '/v1/revenue/figures']) {
-      const res = await h.get(path);
-      expect(res.status, path).toBe(503);
-      const error = await errorOf(res);
-      expect(error).toMatchObject({
-        code: 'unavailable',
-        details: { invoices: 5, heapLimitMiB: 0 },
-      });
-      expect(error.message).toMatch(/all 5 live invoices into memory.*--max-old-space-size/);
-    }
-    // The forecast reads columns: not bounded by it.
-    expect((await h.get('/v1/forecast?months=1')).status).toBe(200);
-    // With room (one invoice more fits), the same figures answer.
-    heap.statistics = () => ({ heap_size_limit: 7 * LEDGER_BYTES_PER_INVOICE, used_heap_size: 0 });
-    expect((await h.get('/v1/receivables')).status).toBe(200);
-    // Once held, only what is added must fit.
-    heap.statistics = () => ({ heap_size_limit: LEDGER_BYTES_PER_INVOICE, used_heap_size: 0 });
-    expect((await h.get('/v1/payment-behaviour')).status).toBe(200);
   });
 });

@@ -1,4 +1,5 @@
 import { LedgerColumns, toLedger } from '@forecaster/forecast';
+import type { LedgerColumnsOptions } from '../store/ledger-columns-read.ts';
 import { compareBinary } from '../store/records.ts';
 import type { ChangeEntry, Store } from '../store/types.ts';
 
@@ -12,6 +13,11 @@ import type { ChangeEntry, Store } from '../store/types.ts';
  *
  * The columns handed out are never written to: a change builds new ones (the unchanged runs of
  * rows copied as blocks), and a request that holds the old ones keeps a consistent view.
+ *
+ * Made `exact`, the columns also keep exact money and refund days (about 110 bytes an invoice in
+ * all): the exact figures read their rows back as invoices one at a time, so they need no object
+ * per invoice on the JavaScript heap either (it held 380 bytes an invoice, and a 96 MB heap ran
+ * out at 200,000).
  */
 
 /** Changes read per round trip. */
@@ -28,8 +34,11 @@ export class ColumnCache {
   /** Refreshes run one at a time: two requests must not apply the same changes twice over. */
   #pending: Promise<void> = Promise.resolve();
 
-  constructor(store: Store) {
+  readonly #options: LedgerColumnsOptions;
+
+  constructor(store: Store, options: LedgerColumnsOptions = {}) {
     this.#store = store;
+    this.#options = options;
   }
 
   /** Every live invoice of these sources, as of the latest change in the store. */
@@ -51,7 +60,7 @@ export class ColumnCache {
     let seq = this.#seq;
     let all = this.#all;
     if (all === null || (await this.#store.currentSeq()) - seq > RELOAD_AFTER) {
-      const read = await this.#store.ledgerColumns();
+      const read = await this.#store.ledgerColumns(undefined, this.#options);
       all = read.columns;
       seq = read.seq;
       this.#bySources.clear();

@@ -12,19 +12,17 @@ import {
 import { todayIn } from '@forecaster/whmcs-client';
 import { z } from 'zod';
 import type { AppDeps } from '../api/deps.ts';
-import { ApiError, invalidRequest } from '../api/errors.ts';
+import { invalidRequest } from '../api/errors.ts';
 import type { SyncRunResult } from '../store/types.ts';
 import { ColumnCache } from './column-cache.ts';
-import { ledgerRoom } from './heap-room.ts';
-import { LedgerCache } from './ledger-cache.ts';
 import { RatesFile } from './rates-file.ts';
 
 /*
  * What the figures and forecast routes share: the store's invoices (cached), the operator's
  * rates, and the days that anchor an answer. The routes stay thin: they feed the pure package
- * and serve its answers. The exact figures (revenue, receivables, payment behaviour) read the
- * object ledger (bigint money); the forecast reads columns (column-cache.ts), and a bridge that
- * only forecasts never builds the objects.
+ * and serve its answers. Both read one cache of exact columns (column-cache.ts): the forecast
+ * its float columns, the exact figures (revenue, receivables, payment behaviour) its rows as
+ * invoices with bigint money, made one at a time as they are read.
  */
 
 interface Days {
@@ -35,7 +33,8 @@ interface Days {
 }
 
 export interface FiguresContext extends Days {
-  ledger: LedgerInvoice[];
+  /** The sources' invoices, in (source, id) order: iterate it as often as needed. */
+  ledger: Iterable<LedgerInvoice>;
 }
 
 export interface ForecastContext extends Days {
@@ -76,8 +75,7 @@ export function figuresService(deps: AppDeps): FiguresService {
 }
 
 function createFiguresService(deps: AppDeps): FiguresService {
-  let objects: LedgerCache | undefined;
-  const columns = new ColumnCache(deps.store);
+  const columns = new ColumnCache(deps.store, { exact: true });
   const ratesFile = new RatesFile(deps.config.dataDir);
   const now = deps.clock ?? (() => new Date());
   const backtests = new Map<
@@ -101,28 +99,10 @@ function createFiguresService(deps: AppDeps): FiguresService {
     }
     return { dataAsOf: synced.length ? Math.min(...synced) : today, today };
   }
-  /** A 503 before the object ledger would grow past the heap (heap-room.ts), not a crash. */
-  async function ledgerFits(cache: LedgerCache): Promise<void> {
-    const records = await deps.store.listSources();
-    let live = 0;
-    for (const r of records) {
-      const counts = await deps.store.countsByStatus(r.id);
-      for (const n of Object.values(counts)) live += n;
-    }
-    const short = ledgerRoom(live - cache.size);
-    if (!short) return;
-    throw new ApiError(
-      'unavailable',
-      `these figures read all ${live.toLocaleString('en-US')} live invoices into memory, about ${short.needMiB} MiB more than this process holds now, and its heap has ${short.freeMiB} MiB free of ${short.limitMiB} MiB: start the bridge with a larger --max-old-space-size (about ${Math.ceil((short.needMiB / 0.8 + short.limitMiB - short.freeMiB) / 64) * 64}) to serve them. The forecast and /v1/revenue are not affected.`,
-      { invoices: live, needMiB: short.needMiB, heapFreeMiB: short.freeMiB, heapLimitMiB: short.limitMiB },
-    );
-  }
   const service: FiguresService = {
     async context(sources) {
       const d = await days(sources);
-      objects ??= new LedgerCache(deps.store);
-      await ledgerFits(objects);
-      return { ledger: await objects.ledger(sources), ...d };
+      return { ledger: (await columns.columns(sources)).invoices(), ...d };
     },
     async forecastContext(sources) {
       const d = await days(sources);

@@ -1,6 +1,7 @@
 import { LEDGER_COLUMN_NAMES, type LedgerColumns, ledgerColumnsOf, toLedger } from '@forecaster/forecast';
+import { normalizeInvoice } from '@forecaster/whmcs-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeInvoices, seededRandom } from './invoice-fixtures.ts';
+import { makeInvoice, makeInvoices, seededRandom } from './invoice-fixtures.ts';
 import { STORE_KINDS, type StorePlace, storePlace } from './testing/stores.ts';
 import type { Store } from './types.ts';
 
@@ -26,6 +27,20 @@ describe.each(STORE_KINDS)('the %s store read as ledger columns', (kind) => {
     await store.applyPage('us', makeInvoices(random, 'us', 1, 120, { messy: true }), null);
     await store.applyPage('eu', makeInvoices(random, 'eu', 50, 150, { messy: true }), null);
     await store.removeInvoices('eu', [51, 77]);
+    // The largest amounts WHMCS's decimal(16,2) holds: past 2^53 units, where a number loses digits.
+    const { raw } = makeInvoice(random, { source: 'us', id: 500, status: 'Refunded' });
+    const huge = {
+      ...raw,
+      subtotal: '99999999999999.99',
+      tax: '0.00',
+      credit: '0.01',
+      total: '99999999999999.98',
+    };
+    await store.applyPage(
+      'us',
+      [{ raw: huge, invoice: normalizeInvoice(huge, { source: 'us', timeZone: 'UTC' }) }],
+      null,
+    );
   });
 
   afterEach(async () => {
@@ -41,7 +56,7 @@ describe.each(STORE_KINDS)('the %s store read as ledger columns', (kind) => {
 
   it('reads every live invoice, as the object ledger has it, in (source, id) order', async () => {
     const { columns, seq } = await store.ledgerColumns();
-    expect(columns.length).toBe(268);
+    expect(columns.length).toBe(269);
     expect(seq).toBe(await store.currentSeq());
     expect(named(columns)).toEqual(named(await objects()));
     // The rows the conversion must get right are there: amounts with four decimals, undated rows.
@@ -56,5 +71,16 @@ describe.each(STORE_KINDS)('the %s store read as ledger columns', (kind) => {
     expect(columns.sources).toEqual(['eu']);
     expect(named(columns)).toEqual(named(await objects(['eu'])));
     expect((await store.ledgerColumns([])).columns.length).toBe(0);
+  });
+
+  it('reads exact money and refund days when asked, as the object ledger has them to the unit', async () => {
+    const { columns } = await store.ledgerColumns(undefined, { exact: true });
+    const rows = await store.listInvoices({}, undefined, 1000);
+    const ledger = rows.map((r) => toLedger(r.invoice));
+    expect([...columns.invoices()]).toEqual(ledger);
+    expect(ledger.find((i) => i.id === 500)?.total).toBe(999_999_999_999_999_800n);
+    expect(ledger.some((i) => i.refunded !== null)).toBe(true);
+    // The plain read keeps no exact amounts.
+    expect((await store.ledgerColumns()).columns.exact).toBeUndefined();
   });
 });

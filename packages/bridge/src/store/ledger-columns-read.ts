@@ -15,6 +15,8 @@ import { type InvoiceStatus, toUnits } from '@forecaster/whmcs-client';
  * One invoice as both engines select it, in this order: source, id, status, currency, client,
  * issue, due and paid dates (`YYYY-MM-DD`), the cancellation and update dates (their first ten
  * characters), subtotal, tax and tax2 (decimal strings), credit and total (units at scale 4).
+ * An exact read ({@link LedgerColumnsOptions}) adds the refund date (first ten characters) and
+ * credit and total again as the decimal text of their int64 units (a number loses digits past 2^53).
  */
 export type ColumnRow = [
   string,
@@ -32,7 +34,16 @@ export type ColumnRow = [
   string,
   number,
   number,
+  (string | null)?,
+  string?,
+  string?,
 ];
+
+/** What a read of the columns keeps. */
+export interface LedgerColumnsOptions {
+  /** Exact money and the refund day as well, for the exact figures (LedgerColumns' `exact`). */
+  exact?: boolean;
+}
 
 /** The store's columns and the change-feed position they are current at. */
 export interface LedgerColumnsRead {
@@ -53,8 +64,9 @@ function unitsOf(decimal: string): number {
   return m[1] === '-' ? 0 - units : units; // never -0: toUnits has none
 }
 
-/** Writes a selected row at row k of the columns. */
+/** Writes a selected row at row k of the columns (exact money when the columns keep it). */
 export function setColumnRow(columns: LedgerColumns, k: number, r: ColumnRow): void {
+  const exact = columns.exact !== undefined;
   columns.set(k, {
     source: r[0],
     id: r[1],
@@ -66,10 +78,11 @@ export function setColumnRow(columns: LedgerColumns, k: number, r: ColumnRow): v
     paid: day(r[7]),
     cancelled: day(r[8]),
     updated: day(r[9]),
-    subtotal: unitsOf(r[10]),
-    tax: unitsOf(r[11]),
-    tax2: unitsOf(r[12]),
-    credit: r[13],
-    total: r[14],
+    refunded: exact ? day(r[15] ?? null) : null,
+    subtotal: exact ? toUnits(r[10]) : unitsOf(r[10]),
+    tax: exact ? toUnits(r[11]) : unitsOf(r[11]),
+    tax2: exact ? toUnits(r[12]) : unitsOf(r[12]),
+    credit: exact ? BigInt(r[16] as string) : r[13],
+    total: exact ? BigInt(r[17] as string) : r[14],
   });
 }

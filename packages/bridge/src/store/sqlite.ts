@@ -5,7 +5,7 @@ import type { BanLedger } from './ban-ledger.ts';
 import { classifiedSqliteStore } from './classified-store.ts';
 import type { ForecastLog } from './forecast-log.ts';
 import type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
-import type { LedgerColumnsRead } from './ledger-columns-read.ts';
+import type { LedgerColumnsOptions, LedgerColumnsRead } from './ledger-columns-read.ts';
 import type { LoginGate } from './login-gate.ts';
 import type { ManagedSourceStore } from './managed-sources.ts';
 import { LATEST_VERSION } from './migrations.ts';
@@ -271,8 +271,11 @@ class SqliteStoreImpl implements SqliteStore {
     return this.#feed.currentSeq();
   }
 
-  async ledgerColumns(sources?: readonly string[]): Promise<LedgerColumnsRead> {
-    return readSqliteLedgerColumns(this.#db, sources);
+  async ledgerColumns(
+    sources?: readonly string[],
+    options?: LedgerColumnsOptions,
+  ): Promise<LedgerColumnsRead> {
+    return readSqliteLedgerColumns(this.#db, sources, options);
   }
 
   /** Reads only the `revenue_monthly` summary; see revenue.ts for what each figure means. */

@@ -4,7 +4,7 @@ import type { BanLedger } from './ban-ledger.ts';
 import type { ForecastLog } from './forecast-log.ts';
 import type { AcquireResult, LeaseHolder, SyncLease } from './lease.ts';
 import type { Ledger } from './ledger.ts';
-import type { LedgerColumnsRead } from './ledger-columns-read.ts';
+import type { LedgerColumnsOptions, LedgerColumnsRead } from './ledger-columns-read.ts';
 import type { LoginGate } from './login-gate.ts';
 import type { ManagedSourceStore } from './managed-sources.ts';
 import type {
@@ -263,7 +263,8 @@ export interface Store {
    * The live invoices of these sources (every source when omitted) as the forecast's columns, in
    * (source, id) order, and the seq they are current at (ledger-columns-read.ts).
    */
-  ledgerColumns(sources?: readonly string[]): Promise<LedgerColumnsRead>;
+  /** The live invoices as the forecast package's columns; `exact` keeps exact money too. */
+  ledgerColumns(sources?: readonly string[], options?: LedgerColumnsOptions): Promise<LedgerColumnsRead>;
   countsByStatus(sourceId: string): Promise<Record<InvoiceStatus, number>>;
   /** Live invoices with `id >= minId` (cost estimates for the incremental walk). */
   countFromId(sourceId: string, minId: number): Promise<number>;

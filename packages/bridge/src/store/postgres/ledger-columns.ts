@@ -1,16 +1,19 @@
 import { LedgerColumns } from '@forecaster/forecast';
 import type pg from 'pg';
-import type { ColumnRow, LedgerColumnsRead } from '../ledger-columns-read.ts';
+import type { ColumnRow, LedgerColumnsOptions, LedgerColumnsRead } from '../ledger-columns-read.ts';
 import { setColumnRow } from '../ledger-columns-read.ts';
 
 /** Rows per round trip: one page's arrays are all that is held besides the columns. */
 const PAGE = 20_000;
 
 // The JSON document is parsed once per row (json_to_record), not once per field.
-const SELECTED = `source, id, status, currency, client_id, issue_date, due_date, paid_date,
+const selected = (
+  exact: boolean | undefined,
+) => `source, id, status, currency, client_id, issue_date, due_date, paid_date,
   left(j."cancelledAt", 10), left(j."updatedAt", 10), j.subtotal, j.tax, j.tax2, credit_units, total_units
+  ${exact ? ', left(j."refundedAt", 10), credit_units::text, total_units::text' : ''}
   FROM invoices CROSS JOIN LATERAL
-    json_to_record(data::json) AS j("cancelledAt" text, "updatedAt" text, subtotal text, tax text, tax2 text)`;
+    json_to_record(data::json) AS j("cancelledAt" text, "updatedAt" text, "refundedAt" text, subtotal text, tax text, tax2 text)`;
 
 /**
  * The live invoices of these sources (every source when omitted) as columns, in (source, id)
@@ -20,6 +23,7 @@ const SELECTED = `source, id, status, currency, client_id, issue_date, due_date,
 export async function readPostgresLedgerColumns(
   pool: pg.Pool,
   sources?: readonly string[],
+  options: LedgerColumnsOptions = {},
 ): Promise<LedgerColumnsRead> {
   const client = await pool.connect();
   try {
@@ -28,7 +32,7 @@ export async function readPostgresLedgerColumns(
       .value;
     if (sources?.length === 0) {
       await client.query('COMMIT');
-      return { columns: new LedgerColumns(0), seq };
+      return { columns: new LedgerColumns(0, options), seq };
     }
     const filter = sources ? 'AND source = ANY($1::text[])' : '';
     const base = sources ? [sources] : [];
@@ -38,7 +42,7 @@ export async function readPostgresLedgerColumns(
         base,
       )
     ).rows[0]!.n;
-    const columns = new LedgerColumns(n);
+    const columns = new LedgerColumns(n, options);
     let k = 0;
     let after: [string, number] | undefined;
     for (;;) {
@@ -46,7 +50,7 @@ export async function readPostgresLedgerColumns(
       const param = (v: unknown) => `$${params.push(v)}`;
       const keyset = after ? `AND (source, id) > (${param(after[0])}, ${param(after[1])})` : '';
       const { rows } = await client.query<ColumnRow>({
-        text: `SELECT ${SELECTED} WHERE deleted_at IS NULL ${filter} ${keyset} ORDER BY source, id LIMIT ${param(PAGE)}`,
+        text: `SELECT ${selected(options.exact)} WHERE deleted_at IS NULL ${filter} ${keyset} ORDER BY source, id LIMIT ${param(PAGE)}`,
         values: params,
         rowMode: 'array',
       });

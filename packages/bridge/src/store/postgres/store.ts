@@ -13,7 +13,7 @@ import type { ForecastLog } from '../forecast-log.ts';
 import { invoiceConditions, POSTGRES_DIALECT } from '../invoice-filter-sql.ts';
 import type { AcquireResult, LeaseHolder, SyncLease } from '../lease.ts';
 import type { Ledger } from '../ledger.ts';
-import type { LedgerColumnsRead } from '../ledger-columns-read.ts';
+import type { LedgerColumnsOptions, LedgerColumnsRead } from '../ledger-columns-read.ts';
 import type { LoginGate } from '../login-gate.ts';
 import type { ManagedSourceStore } from '../managed-sources.ts';
 import {
@@ -552,8 +552,11 @@ class PostgresStoreImpl implements PostgresStore {
     return rows;
   }
 
-  async ledgerColumns(sources?: readonly string[]): Promise<LedgerColumnsRead> {
-    return readPostgresLedgerColumns(this.#pool, sources);
+  async ledgerColumns(
+    sources?: readonly string[],
+    options?: LedgerColumnsOptions,
+  ): Promise<LedgerColumnsRead> {
+    return readPostgresLedgerColumns(this.#pool, sources, options);
   }
 
   async currentSeq(): Promise<number> {
