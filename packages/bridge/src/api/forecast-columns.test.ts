@@ -76,3 +76,43 @@ describe('the forecast fed from columns', () => {
     }
   }, 120_000);
 });
+
+describe('one set of columns for the forecast and the figures', () => {
+  it('keeps exact money only once a figure asks for it, and the forecast then reads those columns, same bytes', async () => {
+    const reads: Array<boolean | undefined> = [];
+    const h2 = await createHarness({
+      clock: () => new Date('2024-06-15T12:00:00Z'),
+      store: (store) =>
+        new Proxy(store, {
+          get(target, key, receiver) {
+            if (key === 'ledgerColumns')
+              return (sources?: readonly string[], options?: { exact?: boolean }) => {
+                reads.push(options?.exact);
+                return target.ledgerColumns(sources, options);
+              };
+            const value = Reflect.get(target, key, receiver);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        }),
+    });
+    try {
+      await h2.put('eu', fetched('2024-03-15T12:00:00Z'));
+      const forecast = async () => {
+        const res = await h2.get('/v1/forecast?source=eu&months=6&asOf=2024-02-29');
+        expect(res.status).toBe(200);
+        const { issued: _i, trackRecord: _t, ...body } = (await res.json()) as Record<string, unknown>;
+        return JSON.stringify(body);
+      };
+      const before = await forecast();
+      expect(reads).toEqual([undefined]);
+      expect((await h2.get('/v1/receivables?source=eu')).status).toBe(200);
+      expect(reads).toEqual([undefined, true]);
+      expect(await forecast()).toBe(before);
+      expect((await h2.get('/v1/payment-behaviour?source=eu')).status).toBe(200);
+      // Read once each: the plain columns were let go when the exact ones came.
+      expect(reads).toEqual([undefined, true]);
+    } finally {
+      await h2.close();
+    }
+  }, 60_000);
+});
