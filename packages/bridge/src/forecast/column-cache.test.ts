@@ -1,6 +1,8 @@
 import type { LedgerColumns } from '@forecaster/forecast';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loopBudget } from '../bounded-work.ts';
 import { editInvoice, makeInvoices, seededRandom } from '../store/invoice-fixtures.ts';
+import { COLUMN_PAGE } from '../store/sqlite-ledger-columns.ts';
 import { type StorePlace, storePlace } from '../store/testing/stores.ts';
 import type { Store } from '../store/types.ts';
 import { ColumnCache } from './column-cache.ts';
@@ -64,5 +66,59 @@ describe('the column cache', () => {
     // The columns handed out before are not written to: a request holding them stays consistent.
     expect(rows(before)).toEqual(snapshot);
     expect(rows(await cache.columns(['us']))).toEqual(rows((await store.ledgerColumns(['us'])).columns));
+  });
+
+  describe('read in pages, with the event loop free between them', () => {
+    const budget = loopBudget.ms;
+    beforeEach(async () => {
+      loopBudget.ms = 0; // yield after every page
+      await store.applyPage('us', makeInvoices(random, 'us', 1000, 4 * COLUMN_PAGE), null);
+    });
+    afterEach(() => {
+      loopBudget.ms = budget;
+    });
+
+    it('lets other work run while a read goes on (one synchronous read held the loop for all of it)', async () => {
+      let done = false;
+      const read = store.ledgerColumns().then((r) => {
+        done = true;
+        return r;
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(done).toBe(false);
+      expect((await read).columns.length).toBe(500 + 4 * COLUMN_PAGE);
+    });
+
+    it('ends where a fresh read does when the store is written between its pages', async () => {
+      const cache = new ColumnCache(store);
+      let writes = 0;
+      let reading = true;
+      const writer = (async () => {
+        // Behind the pages (eu is read first), ahead of them (us), edits, deletions, a new source.
+        for (let n = 0; reading; n++) {
+          await new Promise((resolve) => setImmediate(resolve));
+          await store.applyPage('eu', makeInvoices(random, 'eu', 1000 + n, 1), null);
+          await store.applyPage(
+            'us',
+            [editInvoice(random, { source: 'us', id: 1000 + 7 * n, timeZone: 'UTC' })],
+            null,
+          );
+          await store.removeInvoices('us', [1001 + 7 * n, 40 + n]);
+          if (n === 3) {
+            await store.upsertSource({ id: 'asia', name: 'asia' });
+            await store.applyPage('asia', makeInvoices(random, 'asia', 1, 10), null);
+          }
+          writes++;
+        }
+      })();
+      await cache.columns(['eu', 'us', 'asia']);
+      const during = writes;
+      reading = false;
+      await writer;
+      expect(during).toBeGreaterThan(0);
+      const after = await cache.columns(['eu', 'us', 'asia']);
+      const fresh = await store.ledgerColumns();
+      expect(rows(after)).toEqual(rows(fresh.columns));
+    });
   });
 });
