@@ -2,6 +2,8 @@ import { LEDGER_COLUMN_NAMES, type LedgerColumns, ledgerColumnsOf, toLedger } fr
 import { normalizeInvoice } from '@forecaster/whmcs-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeInvoice, makeInvoices, seededRandom } from './invoice-fixtures.ts';
+import { POSTGRES_COLUMN_PAGE } from './postgres/ledger-columns.ts';
+import { COLUMN_PAGE } from './sqlite-ledger-columns.ts';
 import { STORE_KINDS, type StorePlace, storePlace } from './testing/stores.ts';
 import type { Store } from './types.ts';
 
@@ -50,7 +52,15 @@ describe.each(STORE_KINDS)('the %s store read as ledger columns', (kind) => {
 
   /** The object ledger the bridge built before, from the same store. */
   const objects = async (sources?: string[]) => {
-    const rows = await store.listInvoices(sources ? { sources } : {}, undefined, 1000);
+    const rows = [];
+    let after: { source: string; id: number } | undefined;
+    for (;;) {
+      const page = await store.listInvoices(sources ? { sources } : {}, after, 1000);
+      rows.push(...page);
+      const last = page.at(-1);
+      if (page.length < 1000 || !last) break;
+      after = { source: last.invoice.source, id: last.invoice.id };
+    }
     return ledgerColumnsOf(rows.map((r) => toLedger(r.invoice)));
   };
 
@@ -82,5 +92,15 @@ describe.each(STORE_KINDS)('the %s store read as ledger columns', (kind) => {
     expect(ledger.some((i) => i.refunded !== null)).toBe(true);
     // The plain read keeps no exact amounts.
     expect((await store.ledgerColumns()).columns.exact).toBeUndefined();
+  });
+
+  it('reads across its pages without a gap or a repeat', async () => {
+    const page = kind === 'sqlite' ? COLUMN_PAGE : POSTGRES_COLUMN_PAGE;
+    await store.applyPage('us', makeInvoices(seededRandom(13), 'us', 1000, 2 * page + 1), null);
+    for (const exact of [false, true]) {
+      const { columns } = await store.ledgerColumns(undefined, { exact });
+      expect(columns.length).toBe(269 + 2 * page + 1);
+      expect(named(columns)).toEqual(named(await objects()));
+    }
   });
 });

@@ -3,8 +3,10 @@ import type pg from 'pg';
 import type { ColumnRow, LedgerColumnsOptions, LedgerColumnsRead } from '../ledger-columns-read.ts';
 import { setColumnRow } from '../ledger-columns-read.ts';
 
-/** Rows per round trip: one page's arrays are all that is held besides the columns. */
-const PAGE = 20_000;
+/** Rows per round trip: one page's arrays are all that is held besides the columns, and turning
+ * them into columns (a few milliseconds) is all the event loop waits for between two awaits. */
+export const POSTGRES_COLUMN_PAGE = 2_000;
+const PAGE = POSTGRES_COLUMN_PAGE;
 
 // The JSON document is parsed once per row (json_to_record), not once per field.
 const selected = (
