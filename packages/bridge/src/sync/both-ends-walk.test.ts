@@ -4,7 +4,8 @@ import { type BothEndsOptions, type BothEndsState, walkBothEnds } from './both-e
 import { LatencySizer, sizedFetch } from './page-sizer.ts';
 import { FakeInvoiceList, type FakeListOptions } from './testing/fake-invoice-list.ts';
 
-async function walk(list: FakeInvoiceList, options: Partial<BothEndsOptions> = {}) {
+/** `now`: the clock the sizer times pages by (a fake one makes their sizes deterministic). */
+async function walk(list: FakeInvoiceList, options: Partial<BothEndsOptions> = {}, now?: () => number) {
   const ids: number[] = [];
   const ends: string[] = [];
   let evidence: unknown;
@@ -13,7 +14,8 @@ async function walk(list: FakeInvoiceList, options: Partial<BothEndsOptions> = {
   let kind: string | undefined;
   let inFlight = 0;
   let maxInFlight = 0;
-  const inner = options.sizer instanceof LatencySizer ? sizedFetch(list.fetch, options.sizer) : list.fetch;
+  const inner =
+    options.sizer instanceof LatencySizer ? sizedFetch(list.fetch, options.sizer, now) : list.fetch;
   const fetch: typeof list.fetch = async (...args) => {
     maxInFlight = Math.max(maxInFlight, ++inFlight);
     try {
@@ -273,5 +275,58 @@ describe('a full walk from both ends (issue 17 item 1)', () => {
     expect(new Set(all).size).toBe(all.length);
     expect(sorted(all).filter((id) => id !== 3_000)).toEqual(range(1, 4_005).filter((id) => id !== 3_000));
     expect(rest.evidence).toMatchObject({ complete: true, distinctIds: all.length });
+  });
+
+  it('resumed after its ends met, as often as a refused run leaves its checkpoint, on an unchanged list: complete every time', async () => {
+    // A refused run (mass_delete) keeps the checkpoint of its finished walk, and the next run
+    // resumes it. Each end's saved anchor is where it read to: past the meeting by the rest of
+    // its page. Before, a resumed end read on a page from there; once both sat at the far ends
+    // of the list (the walk up's page that met ran to the top, the first resume's grown page
+    // took the walk down to the bottom), the second resume ended 'stopped without meeting'
+    // (test/mass-delete.test.ts under load, where latency changes the pages).
+    // A fake clock: WHMCS answers every page in 100 ms, well within half the 2 s budget, so
+    // pages double as they go, and a resumed run starts at the size the last one grew to.
+    let clock = 0;
+    const list = new FakeInvoiceList(857, { before: () => (clock += 100) });
+    let state: BothEndsState | undefined;
+    let size = 150;
+    const runs = [];
+    for (let run = 0; run < 4; run++) {
+      const before = list.calls.length;
+      const sizer = new LatencySizer({ start: 150, max: 999, budgetMs: 2_000, resume: size });
+      const walked = await walk(
+        list,
+        {
+          pageSize: 150,
+          sizer,
+          ...(state ? { resume: state } : {}),
+          expect: { maxId: 857, orphanAllowance: 0 },
+        },
+        () => clock,
+      );
+      runs.push({ ...walked, calls: list.calls.length - before });
+      state = walked.state;
+      size = sizer.size();
+    }
+    const [first] = runs;
+    expect(sorted(first!.ids)).toEqual(range(1, 857));
+    // The setup: pages grew as the walk went (150, 300, 600 rows), the ends met, and the walk
+    // up's page went on to the top of the list.
+    const limits = list.calls.slice(0, first!.calls).map((c) => c.limit);
+    expect([limits[0], Math.max(...limits)]).toEqual([150, 601]);
+    expect(first!.kind).toBe('both-ends');
+    expect(first!.state?.low).toMatchObject({ id: 857, position: 856 });
+    expect(runs.map((r) => (r.error as Error | undefined)?.message)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    for (const rest of runs.slice(1)) {
+      expect(rest.ids).toEqual([]);
+      expect(rest.evidence).toMatchObject({ complete: true, distinctIds: 857, shortfall: 0 });
+      // The walk up's page at the top shows the ends met; the page from the top shows nothing new.
+      expect(rest.calls).toBeLessThanOrEqual(2);
+    }
   });
 });

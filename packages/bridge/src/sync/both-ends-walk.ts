@@ -66,7 +66,7 @@ const idOf = (row: WireInvoice) => Number(row.id);
  * are read from the top. Offsets grow from each end, so each walk pays for half of the list's
  * offsets: WHMCS's cost of OFFSET grows with the square of the list, and this halves it.
  *
- * The ends have met when a page of one holds an id the other already yielded: every id below
+ * The ends have met when one has read up to an id the other already yielded: every id below
  * the walk up's last one and above the walk down's last one was seen, and ids only grow, so
  * nothing lies between. Each end has its next page in flight when they meet: those are
  * aborted (at most one call per end too many).
@@ -205,7 +205,14 @@ export async function* walkBothEnds(
       const fresh = page.rows.filter((_, i) =>
         end === 'low' ? ids[i]! < yielded.high : ids[i]! > yielded.low,
       );
-      const met = fresh.length < page.rows.length;
+      // An end has met the other once it has read up to an id the other yielded: its page holds
+      // one, or (resumed after the ends met) its saved anchor already lies past it. The anchor is
+      // where the end read to, past the meeting by the rest of that page, and a resumed end reads
+      // on from there: with pages large enough, to the far end, where its page holds no row.
+      const reached = page.anchor?.id;
+      const met =
+        fresh.length < page.rows.length ||
+        (reached !== undefined && (end === 'low' ? reached >= yielded.high : reached <= yielded.low));
       if (end === 'high' && state.top === undefined) state.top = newest ?? ids[0] ?? 0;
       for (const row of fresh) {
         const id = idOf(row);
