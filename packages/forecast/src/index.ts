@@ -21,7 +21,13 @@ export {
   NO_DAY,
   STATUSES,
 } from './ledger-columns.ts';
-export { type BacktestOptions, backtest, type GroupBacktest, originsBefore } from './model/backtest.ts';
+export {
+  type BacktestOptions,
+  backtest,
+  backtestSteps,
+  type GroupBacktest,
+  originsBefore,
+} from './model/backtest.ts';
 export { BENCHMARKS, type Benchmark } from './model/benchmarks.ts';
 export { WARM_UP_ORIGINS } from './model/interval-calibration.ts';
 export { DEFAULT_PARAMS, METHOD_NAME, METHOD_VERSION, type ModelParams } from './model/params.ts';

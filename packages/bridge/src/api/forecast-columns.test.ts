@@ -5,10 +5,12 @@ import {
   type GroupBacktest,
   type LedgerInvoice,
   toLedger,
+  WARM_UP_ORIGINS,
 } from '@forecaster/forecast';
 import { normalizeInvoice, type WireInvoice } from '@forecaster/whmcs-client';
 import { generateWorld } from '@forecaster/whmcs-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loopBudget } from '../bounded-work.ts';
 import { createHarness, type Harness } from './testing/harness.ts';
 
 /*
@@ -74,6 +76,30 @@ describe('the forecast fed from columns', () => {
       groups = backtest(ledger, { dataAsOf: dayOf('2024-06-15'), origins: 2 });
       expect(JSON.stringify(bt.data)).toBe(JSON.stringify(groups));
     }
+  }, 120_000);
+});
+
+describe('the backtest served', () => {
+  it('leaves the event loop to other work between its origins (it held it for all 26 forecasts)', async () => {
+    await served('/v1/forecast?source=eu&months=1'); // the columns read and cached first
+    const budget = loopBudget.ms;
+    loopBudget.ms = 0;
+    let turns = 0;
+    let running = true;
+    const tick = () => {
+      if (!running) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    try {
+      const body = await served('/v1/forecast/backtest?source=eu&origins=14');
+      expect((body.data as unknown[]).length).toBeGreaterThan(0);
+    } finally {
+      running = false;
+      loopBudget.ms = budget;
+    }
+    expect(turns).toBeGreaterThanOrEqual(14 + WARM_UP_ORIGINS - 1);
   }, 120_000);
 });
 

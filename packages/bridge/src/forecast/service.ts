@@ -1,6 +1,6 @@
 import {
-  backtest,
   backtestGroupSchema,
+  backtestSteps,
   dateOf,
   dayOf,
   type GroupBacktest,
@@ -13,6 +13,7 @@ import { todayIn } from '@forecaster/whmcs-client';
 import { z } from 'zod';
 import type { AppDeps } from '../api/deps.ts';
 import { invalidRequest } from '../api/errors.ts';
+import { betweenSlices } from '../bounded-work.ts';
 import type { SyncRunResult } from '../store/types.ts';
 import { ColumnCache } from './column-cache.ts';
 import { RatesFile } from './rates-file.ts';
@@ -124,7 +125,15 @@ function createFiguresService(deps: AppDeps): FiguresService {
       // The same ledger (no change since) and the same days: the same answer, without the work.
       if (kept && kept.ledger === ledger && kept.dataAsOf === dataAsOf && kept.origins === origins)
         return kept;
-      const groups = backtest(ledger, { dataAsOf, origins });
+      // One origin at a time, the event loop free between them (bounded-work.ts): 36 forecasts
+      // over a large install take seconds, which every other request would wait for.
+      const steps = backtestSteps(ledger, { dataAsOf, origins });
+      let step = steps.next();
+      while (!step.done) {
+        await betweenSlices();
+        step = steps.next();
+      }
+      const groups = step.value;
       const result = { groups, dataAsOf, ledger, origins };
       backtests.set(key, result);
       await deps.store.forecasts.keepBacktest({

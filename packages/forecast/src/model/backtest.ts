@@ -73,6 +73,24 @@ export function backtest(
   ledger: readonly LedgerInvoice[] | LedgerColumns,
   options: BacktestOptions,
 ): GroupBacktest[] {
+  const steps = backtestSteps(ledger, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * {@link backtest} one origin at a time: it yields after each origin's forecast and benchmarks
+ * (36 with the default warm-up) and returns the groups. A caller that shares its thread (the
+ * bridge's API) lets other work run between two origins instead of waiting for all of them.
+ *
+ * @example for (const steps = backtestSteps(ledger, o); ; ) { const s = steps.next(); if (s.done) return s.value; await idle(); }
+ */
+export function* backtestSteps(
+  ledger: readonly LedgerInvoice[] | LedgerColumns,
+  options: BacktestOptions,
+): Generator<void, GroupBacktest[], void> {
   const months = options.months ?? 12;
   const weeks = options.weeks ?? 13;
   const warmUp = options.warmUpOrigins ?? WARM_UP_ORIGINS;
@@ -98,7 +116,7 @@ export function backtest(
     return s;
   };
   const samples = new Map<string, { monthly: Sample[][]; weekly: Sample[][] }>();
-  allOrigins.forEach((t, index) => {
+  for (const [index, t] of allOrigins.entries()) {
     const isScored = index >= warmUp;
     const snapshot = snapshotColumns(ledger, t, options.dataAsOf);
     const runs = runOnSnapshot(snapshot, {
@@ -142,7 +160,8 @@ export function backtest(
       score(entry.monthly, run.monthly, bench.monthly, t, key, 'month', isScored);
       score(entry.weekly, run.weekly, bench.weekly, t, key, 'week', isScored);
     }
-  });
+    yield;
+  }
 
   function score(
     into: Sample[][],

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { dayOf } from '../dates.ts';
+import { ledgerColumnsOf } from '../ledger-columns.ts';
+import { miniWorld } from '../testing/mini-world.ts';
+import { backtest, backtestSteps } from './backtest.ts';
+
+describe('the backtest one origin at a time', () => {
+  it('yields once per origin, warm-up origins included, and returns what the backtest returns', () => {
+    const ledger = ledgerColumnsOf(miniWorld({ seed: 5, clients: 60 }));
+    const options = {
+      dataAsOf: dayOf('2024-06-30'),
+      origins: 3,
+      warmUpOrigins: 2,
+      months: 3,
+      weeks: 2,
+      params: { draws: 100 },
+    };
+    const steps = backtestSteps(ledger, options);
+    let yields = 0;
+    for (;;) {
+      const step = steps.next();
+      if (step.done) {
+        expect(yields).toBe(3 + 2);
+        expect(JSON.stringify(step.value)).toBe(JSON.stringify(backtest(ledger, options)));
+        return;
+      }
+      yields++;
+    }
+  });
+});
