@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { bundledCli, runCli, sourceView, syncedSource } from './reliability-support.ts';
+import { simSource } from './harness.ts';
+import {
+  bundledCli,
+  listedInvoices,
+  openBridge,
+  reliabilityConfig,
+  runCli,
+  sourceView,
+  syncedSource,
+} from './reliability-support.ts';
+import { rewritingProxy } from './rewriting-proxy.ts';
 
 /*
  * Issue 10, item 2 (engine side): never delete more than a configurable share of the store in
@@ -64,4 +74,31 @@ describe('a run never deletes more than maxDeleteShare of the store on its own',
     expect(run.result).toBe('ok');
     expect(run.removed).toBe(Math.floor(ids.length * 0.4));
   }, 60_000);
+
+  it('WHMCS answered short, then whole again: the next full sync walks afresh and deletes nothing (it resumed the refused walk, refused again, and --allow-mass-delete deleted what WHMCS still had)', async () => {
+    const eu = await simSource('eu', { invoices: 600, seed: 5, orphans: 0 });
+    let short = false;
+    // A WHMCS (a plugin, a cache) that answers every list as if only the unpaid invoices existed.
+    const proxy = await rewritingProxy(eu.served.url, new Map(), undefined, (form) => {
+      if (short && form.get('action') === 'GetInvoices') form.set('status', 'Unpaid');
+    });
+    const { file, env } = reliabilityConfig([eu], { pageSize: 100, url: proxy.url });
+    const bridge = await openBridge(file, env);
+    expect((await bridge.engine.run('eu', 'full')).result).toBe('ok');
+    const before = (await listedInvoices(bridge.app)).length;
+
+    short = true;
+    const refused = await bridge.engine.run('eu', 'full');
+    expect(refused.error?.code).toBe('mass_delete');
+
+    short = false;
+    const healed = await bridge.engine.run('eu', 'full');
+    expect(healed.error, JSON.stringify(healed.error)).toBeUndefined();
+    expect(healed.result).toBe('ok');
+    expect(healed.removed).toBe(0);
+    // Confirming a mass delete now deletes only what this walk did not see: nothing.
+    const confirmed = await bridge.engine.run('eu', 'full', { allowMassDelete: true });
+    expect(confirmed.removed).toBe(0);
+    expect((await listedInvoices(bridge.app)).length).toBe(before);
+  }, 120_000);
 });

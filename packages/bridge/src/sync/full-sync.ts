@@ -1,4 +1,4 @@
-import type { WalkEvidence } from '@forecaster/whmcs-client';
+import { type WalkEvidence, WhmcsWalkError } from '@forecaster/whmcs-client';
 import type { SourceConfig } from '../config.ts';
 import type { SourceRecord, SyncCheckpoint } from '../store/types.ts';
 import { fullWalk, sizerFor } from './full-walk.ts';
@@ -11,6 +11,21 @@ import { clearNewWalkFloor, commitPage, type RunContext } from './run-context.ts
  * that it saw the whole list, and never more than the delete budget.
  */
 export async function fullSync(ctx: RunContext, resume: SyncCheckpoint | undefined): Promise<void> {
+  try {
+    await walkAndTombstone(ctx, resume);
+  } catch (err) {
+    // A walk that cannot show it saw the list, or whose deletions were refused, is no walk to
+    // resume: its checkpoint holds what it saw then (a run resumed from it a day later would
+    // judge, and delete, by that). The next run walks afresh. An error mid-walk (the network, a
+    // crash) keeps the checkpoint, and the next run goes on from it.
+    if (err instanceof WhmcsWalkError || err instanceof SyncRefusedError) {
+      await ctx.store.saveCheckpoint(ctx.source.id, null);
+    }
+    throw err;
+  }
+}
+
+async function walkAndTombstone(ctx: RunContext, resume: SyncCheckpoint | undefined): Promise<void> {
   const { source, running } = ctx;
   const runId = running.runId;
   const record = await ctx.store.getSource(source.id);
