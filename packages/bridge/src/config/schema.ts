@@ -112,7 +112,7 @@ export const sourceConfigSchema = z
         }),
         pageBudgetMs: z.number().int().min(100).max(120_000).optional().meta({
           description:
-            'How long one GetInvoices page may take, in milliseconds (default 2000): pages grow while they take under half of it and shrink when they take longer.',
+            'How long one GetInvoices page may take, in milliseconds (default 2000): pages grow while they take under half of it and shrink when they take longer, never below pageSize.',
         }),
       })
       .prefault({})

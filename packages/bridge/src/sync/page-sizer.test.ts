@@ -19,4 +19,15 @@ describe('the latency sizer', () => {
     sizer.observe(999, 4_000);
     expect(sizer.size()).toBe(499);
   });
+
+  it('never shrinks below the configured page size, however slow a page (more calls would cost more)', () => {
+    const sizer = new LatencySizer({ start: 100, max: 999, budgetMs: 400, resume: 800 });
+    sizer.observe(800, 1_600);
+    expect(sizer.size()).toBe(200);
+    // At load a page of a few rows takes as long as one of hundreds: it shrank to 1 row.
+    sizer.observe(200, 5_000);
+    expect(sizer.size()).toBe(100);
+    sizer.observe(100, 30_000);
+    expect(sizer.size()).toBe(100);
+  });
 });

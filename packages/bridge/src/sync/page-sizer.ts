@@ -22,8 +22,8 @@ export interface LatencySizerOptions {
 
 /**
  * Grows pages to the largest size WHMCS answers within a latency budget: doubling while a page
- * comes back in under half of the budget, shrinking in proportion when one takes longer than
- * the budget. A cap WHMCS showed (fewer rows than asked while the list went on) and a page
+ * comes back in under half of the budget, shrinking in proportion (down to the configured size)
+ * when one takes longer than the budget. A cap WHMCS showed (fewer rows than asked while the list went on) and a page
  * that failed on the server (PHP out of memory or time on a huge page) lower the ceiling for
  * the rest of the run.
  */
@@ -58,7 +58,9 @@ export class LatencySizer implements PageSizer {
   /** A page of `limit` rows took `ms`. */
   observe(limit: number, ms: number): void {
     if (ms > this.#budgetMs) {
-      this.#size = Math.max(1, Math.min(this.#size, Math.floor((limit * this.#budgetMs) / ms)));
+      // Never below the configured size: a page's time is mostly the call's own (PHP starting, a
+      // busy machine), not its rows, and smaller pages would only make more calls of it.
+      this.#size = Math.max(this.#start, Math.min(this.#size, Math.floor((limit * this.#budgetMs) / ms)));
     } else if (ms * 2 <= this.#budgetMs && limit >= this.#size) {
       this.#size = Math.min(this.#max, this.#size * 2);
     }
