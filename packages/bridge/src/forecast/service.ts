@@ -84,7 +84,9 @@ function createFiguresService(deps: AppDeps): FiguresService {
   const now = deps.clock ?? (() => new Date());
   const backtests = new Map<
     string,
-    { groups: GroupBacktest[]; dataAsOf: number; ledger: LedgerColumns; origins: number }
+    // The columns it ran on, held weakly: only to know whether they are still the current ones
+    // (a kept backtest must not keep a million invoices' columns alive after they changed).
+    { groups: GroupBacktest[]; dataAsOf: number; ledger: WeakRef<LedgerColumns>; origins: number }
   >();
   const keyOf = (sources: readonly string[]) => [...sources].sort().join(',');
   async function days(sources: readonly string[]): Promise<Days> {
@@ -123,7 +125,7 @@ function createFiguresService(deps: AppDeps): FiguresService {
       const key = keyOf(sources);
       const kept = backtests.get(key);
       // The same ledger (no change since) and the same days: the same answer, without the work.
-      if (kept && kept.ledger === ledger && kept.dataAsOf === dataAsOf && kept.origins === origins)
+      if (kept && kept.ledger.deref() === ledger && kept.dataAsOf === dataAsOf && kept.origins === origins)
         return kept;
       // One origin at a time, the event loop free between them (bounded-work.ts): 36 forecasts
       // over a large install take seconds, which every other request would wait for.
@@ -134,7 +136,7 @@ function createFiguresService(deps: AppDeps): FiguresService {
         step = steps.next();
       }
       const groups = step.value;
-      const result = { groups, dataAsOf, ledger, origins };
+      const result = { groups, dataAsOf, ledger: new WeakRef(ledger), origins };
       backtests.set(key, result);
       await deps.store.forecasts.keepBacktest({
         sources: [...sources],
