@@ -55,6 +55,8 @@ const FIGURES = [
   'store.large.per-invoice',
   'store-write.store',
   'store-write.bare',
+  'store-write.layout',
+  'store-write.vs-layout',
   'store-write.vs-bare',
   'store-write.per-invoice',
   ...['seeded', 'kept', 'tight'].flatMap((slot) =>

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { normalizeInvoice, type WireInvoice } from '@forecaster/whmcs-client';
+import { type Invoice, normalizeInvoice, type WireInvoice } from '@forecaster/whmcs-client';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from './invoice-fixtures.ts';
-import { rawColumns, rebuildRaw } from './raw-record.ts';
+import { deriveRaw, type RawColumns, rawColumns, rebuildRaw } from './raw-record.ts';
 
 const SAMPLE = JSON.parse(
   readFileSync(
@@ -10,6 +10,24 @@ const SAMPLE = JSON.parse(
     'utf8',
   ),
 ) as { invoices: { invoice: WireInvoice[] } };
+
+/** The columns as first written (migration 11): the derived record built, then compared field by field. */
+function reference(invoice: Invoice, raw: WireInvoice): RawColumns {
+  const derived = deriveRaw(invoice);
+  const keys = Object.keys(raw);
+  const order = Object.keys(derived);
+  if (keys.length !== order.length || keys.some((key, i) => key !== order[i])) {
+    return { raw: JSON.stringify(raw), full: 1 };
+  }
+  let patch: Record<string, unknown> | undefined;
+  for (const key of keys) {
+    const value = (raw as Record<string, unknown>)[key];
+    if (value === derived[key]) continue;
+    patch ??= {};
+    patch[key] = value;
+  }
+  return { raw: patch === undefined ? null : JSON.stringify(patch), full: 0 };
+}
 
 /** Odd values WHMCS 7.x/8.x, plugins and old rows send: each may or may not normalize. */
 const ODD: unknown[] = [
@@ -29,6 +47,10 @@ const ODD: unknown[] = [
   '0000-00-00',
   '0000-00-00 00:00:00',
   '2024-10-27 02:30:00',
+  '2016-01-08T14:06:34',
+  '2016-01-08 14:06:34.000',
+  '2016-01-08 14:06',
+  '2016-01-08 14:06:34+01:00',
   '007',
   [],
   {},
@@ -57,6 +79,8 @@ describe('the raw record kept once, against odd WHMCS fields', () => {
       }
       normalized++;
       const stored = rawColumns(invoice, wire);
+      // The comparisons without the derived record choose the same columns, byte for byte.
+      expect(stored).toEqual(reference(invoice, wire));
       const rebuilt = rebuildRaw(JSON.stringify(invoice), stored.raw, stored.full);
       expect(JSON.stringify(rebuilt)).toBe(JSON.stringify(wire));
     }

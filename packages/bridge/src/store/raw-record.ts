@@ -64,6 +64,58 @@ export function deriveRaw(invoice: Invoice): Record<string, unknown> {
   };
 }
 
+/**
+ * Whether `value` is the text {@link wall} gives for `instant`, without building that text: this
+ * runs six times for every invoice written.
+ */
+function isWall(value: unknown, instant: string | null): boolean {
+  if (typeof value !== 'string') return false;
+  if (instant === null) return value === ZERO_TIME;
+  if (instant.length < 19) return value === wall(instant);
+  if (value.length !== 19 || value.charCodeAt(10) !== 32) return false;
+  for (let i = 0; i < 19; i++) {
+    if (i !== 10 && value.charCodeAt(i) !== instant.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+type Same = (invoice: Invoice, value: unknown) => boolean;
+
+/**
+ * {@link deriveRaw} as one comparison per field, in its order: whether the record's value is the
+ * derived one (`===`, as {@link rawColumns} compares), without building the derived record.
+ */
+const SAME: ReadonlyArray<readonly [string, Same]> = [
+  ['id', (i, v) => v === i.id],
+  ['userid', (i, v) => v === i.clientId],
+  ['firstname', (i, v) => v === i.firstName],
+  ['lastname', (i, v) => v === i.lastName],
+  ['companyname', (i, v) => v === i.companyName],
+  ['invoicenum', (i, v) => v === (i.number ?? '')],
+  ['date', (i, v) => v === (i.issueDate ?? ZERO_DATE)],
+  ['duedate', (i, v) => v === (i.dueDate ?? ZERO_DATE)],
+  ['datepaid', (i, v) => isWall(v, i.paidAt)],
+  ['last_capture_attempt', (i, v) => isWall(v, i.lastCaptureAttemptAt)],
+  ['date_refunded', (i, v) => isWall(v, i.refundedAt)],
+  ['date_cancelled', (i, v) => isWall(v, i.cancelledAt)],
+  ['subtotal', (i, v) => v === i.subtotal],
+  ['credit', (i, v) => v === i.credit],
+  ['tax', (i, v) => v === i.tax],
+  ['tax2', (i, v) => v === i.tax2],
+  ['total', (i, v) => v === i.total],
+  ['taxrate', (i, v) => v === i.taxRate],
+  ['taxrate2', (i, v) => v === i.taxRate2],
+  ['status', (i, v) => v === STATUS_TEXT[i.status]],
+  ['paymentmethod', (i, v) => v === i.paymentMethod],
+  ['paymethodid', (i, v) => v === i.payMethodId],
+  ['notes', (i, v) => v === i.notes],
+  ['created_at', (i, v) => isWall(v, i.createdAt)],
+  ['updated_at', (i, v) => isWall(v, i.updatedAt)],
+  ['currencycode', (i, v) => v === i.currency],
+  ['currencyprefix', (i, v) => v === i.currencyPrefix],
+  ['currencysuffix', (i, v) => v === i.currencySuffix],
+];
+
 const DERIVED_KEYS = Object.keys(
   deriveRaw({
     status: 'draft',
@@ -78,6 +130,11 @@ const DERIVED_KEYS = Object.keys(
   } as Invoice),
 );
 
+// The comparisons are the derivation, field for field: they may not drift apart.
+if (SAME.length !== DERIVED_KEYS.length || SAME.some(([key], i) => key !== DERIVED_KEYS[i])) {
+  throw new Error('raw-record: the comparisons do not follow deriveRaw field for field');
+}
+
 /** What is stored beside the normalized JSON: nothing, the differing fields, or the whole record. */
 export interface RawColumns {
   /** null: derived exactly; else JSON of the differing fields (`full` 0) or of the record (`full` 1). */
@@ -88,15 +145,15 @@ export interface RawColumns {
 /** What must be stored so that {@link rebuildRaw} gives back `raw` exactly. */
 export function rawColumns(invoice: Invoice, raw: WireInvoice): RawColumns {
   const keys = Object.keys(raw);
-  if (keys.length !== DERIVED_KEYS.length || keys.some((key, i) => key !== DERIVED_KEYS[i])) {
-    return { raw: JSON.stringify(raw), full: 1 };
+  if (keys.length !== SAME.length) return { raw: JSON.stringify(raw), full: 1 };
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== SAME[i]![0]) return { raw: JSON.stringify(raw), full: 1 };
   }
-  const derived = deriveRaw(invoice);
   let patch: Record<string, unknown> | undefined;
-  for (const key of keys) {
+  for (const [key, same] of SAME) {
     const value = (raw as Record<string, unknown>)[key];
     // Objects and arrays are never equal here: they go to the patch, as JSON keeps them.
-    if (value === derived[key]) continue;
+    if (same(invoice, value)) continue;
     patch ??= {};
     patch[key] = value;
   }

@@ -71,14 +71,15 @@ export class SqliteInvoiceWrites {
     const sql = this.#sql;
     return this.#change(sourceId, options.fence, (nextSeq, delta) => {
       const existing = new Map<number, ExistingRow>();
-      const ids = JSON.stringify(rows.map((r) => r.invoice.id));
-      for (const row of sql.existing.all(sourceId, ids)) existing.set(row.id, row);
+      for (const row of this.#stored(sourceId, rows)) existing.set(row.id, row);
       const seen = seenInRun ?? null;
       const result: ApplyPageResult = { inserted: 0, updated: 0, unchanged: 0 };
       if (options.quarantine?.length) {
         this.#quarantine(sourceId, options.quarantine, seen, existing);
       }
       const quarantined = this.syncState.count(sourceId) > 0;
+      // Unchanged rows the run saw, marked in one statement (a full sync's pages are mostly these).
+      const unchangedSeen: number[] = [];
       for (const { invoice, raw } of rows) {
         checkRow(sourceId, invoice, raw);
         if (quarantined) this.syncState.release(sourceId, String(invoice.id));
@@ -95,7 +96,7 @@ export class SqliteInvoiceWrites {
         ) {
           result.unchanged++;
           if (seen !== null && old.seen_run !== seen) {
-            sql.markSeen.run(seen, sourceId, invoice.id);
+            unchangedSeen.push(invoice.id);
             old.seen_run = seen;
           }
           continue;
@@ -124,9 +125,32 @@ export class SqliteInvoiceWrites {
           seen_run: seen ?? old?.seen_run ?? null,
         });
       }
+      if (unchangedSeen.length > 0) sql.markSeenAll.run(seen!, sourceId, JSON.stringify(unchangedSeen));
       if (save) sql.saveCheckpoint.run(json(save.checkpoint), sourceId);
       return result;
     });
+  }
+
+  /**
+   * The stored rows of a slice's invoices (and, for ids close together, of those between them):
+   * one range of the table when the ids are dense, as a sync's pages mostly are, instead of a
+   * look-up per id.
+   */
+  #stored(sourceId: string, rows: FetchedInvoice[]): ExistingRow[] {
+    if (rows.length === 0) return [];
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const { invoice } of rows) {
+      const id = invoice.id;
+      if (!Number.isSafeInteger(id)) {
+        min = Number.NaN;
+        break;
+      }
+      if (id < min) min = id;
+      if (id > max) max = id;
+    }
+    if (max - min < 2 * rows.length) return this.#sql.existingRange.all(sourceId, min, max);
+    return this.#sql.existing.all(sourceId, JSON.stringify(rows.map((r) => r.invoice.id)));
   }
 
   /**
@@ -212,7 +236,8 @@ export class SqliteInvoiceWrites {
   }
 }
 
-function invoiceValues(
+/** The columns of an invoice's row, in the order of the insert and update statements. */
+export function invoiceValues(
   invoice: Invoice,
   amounts: Amounts,
   data: string,

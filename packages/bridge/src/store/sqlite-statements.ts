@@ -60,9 +60,11 @@ export interface Statements {
   setSeq: S<[number]>;
   sourceExists: S<[string], number>;
   existing: S<[string, string], ExistingRow>;
+  existingRange: S<[string, number, number], ExistingRow>;
   insert: S<[string, number, ...InvoiceValues, string | null]>;
   update: S<[...InvoiceValues, string | null, string, number]>;
   markSeen: S<[string, string, number]>;
+  markSeenAll: S<[string, string, string]>;
   liveData: S<[string, number], string>;
   unseen: S<[string, string], number>;
   tombstone: S<[string, number, string, number]>;
@@ -90,6 +92,9 @@ export function prepareStatements(db: Db): Statements {
     existing: db.prepare<[string, string], ExistingRow>(
       'SELECT id, data, raw, raw_full, deleted_at, seen_run FROM invoices WHERE source = ? AND id IN (SELECT value FROM json_each(?))',
     ),
+    existingRange: db.prepare<[string, number, number], ExistingRow>(
+      'SELECT id, data, raw, raw_full, deleted_at, seen_run FROM invoices WHERE source = ? AND id BETWEEN ? AND ?',
+    ),
     insert: db.prepare<[string, number, ...InvoiceValues, string | null]>(
       `INSERT INTO invoices (source, id, ${COLUMNS}, seen_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
@@ -99,6 +104,9 @@ export function prepareStatements(db: Db): Statements {
     ),
     markSeen: db.prepare<[string, string, number]>(
       'UPDATE invoices SET seen_run = ? WHERE source = ? AND id = ?',
+    ),
+    markSeenAll: db.prepare<[string, string, string]>(
+      'UPDATE invoices SET seen_run = ? WHERE source = ? AND id IN (SELECT value FROM json_each(?))',
     ),
     liveData: db
       .prepare<[string, number], string>(

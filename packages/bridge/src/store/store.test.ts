@@ -292,6 +292,24 @@ describe.each(STORE_KINDS)('the %s store', (kind) => {
       expect(await store.currentSeq()).toBe(17);
     });
 
+    it('a page of ids close together marks seen only its own rows, not those stored between them', async () => {
+      const random = seededRandom(13);
+      const rows = makeInvoices(random, 'eu', 1, 12);
+      await store.applyPage('eu', rows, null, 'full-1');
+      // Every other id, one of them changed: the stored rows between them were not listed.
+      const odd = rows.filter((r) => r.invoice.id % 2 === 1);
+      odd[2] = editInvoice(random, odd[2]!.invoice, { status: 'Cancelled' });
+      expect(await store.applyPage('eu', odd, null, 'full-2')).toEqual({
+        inserted: 0,
+        updated: 1,
+        unchanged: 5,
+      });
+      expect(await store.finishFullRun('eu', 'full-2')).toEqual({ removed: 6 });
+      const live = await store.listInvoices({ sources: ['eu'] }, undefined, 100);
+      expect(live.map((r) => r.invoice.id)).toEqual([1, 3, 5, 7, 9, 11]);
+      expect(live[2]!.invoice.status).toBe('cancelled');
+    });
+
     it('removeInvoices tombstones only live invoices it is given', async () => {
       await store.applyPage('eu', makeInvoices(seededRandom(12), 'eu', 1, 5), null);
       expect(await store.removeInvoices('eu', [2, 2, 4, 99])).toEqual({ removed: 2 });
