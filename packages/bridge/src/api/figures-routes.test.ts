@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LedgerColumns } from '@forecaster/forecast';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHarness, errorOf, type Harness, wireInvoice } from './testing/harness.ts';
 
 /*
@@ -176,5 +177,35 @@ describe('GET /v1/payment-behaviour', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/v1/receivables', '/v1/payment-behaviour', '/v1/revenue/figures']),
     );
+  });
+});
+
+describe('the figures asked again of the same invoices', () => {
+  it('are computed once until the store changes them, and the same question after a change sees the change', async () => {
+    const rows = vi.spyOn(LedgerColumns.prototype, 'invoice');
+    try {
+      const paths = [
+        '/v1/receivables?source=eu',
+        '/v1/payment-behaviour',
+        '/v1/revenue/figures?bySource=true',
+      ];
+      const first = await Promise.all(paths.map((p) => json(p)));
+      expect(rows.mock.calls.length).toBeGreaterThan(0);
+      rows.mockClear();
+      expect(await Promise.all(paths.map((p) => json(p)))).toEqual(first);
+      expect(rows).not.toHaveBeenCalled();
+      // Another question of the same invoices is computed.
+      await json('/v1/receivables?source=eu&asOf=2024-05-20');
+      expect(rows).toHaveBeenCalled();
+      rows.mockClear();
+      await h.put('eu', [
+        wireInvoice('eu', 9, { date: '2024-06-01', duedate: '2024-06-10', subtotal: '5.00', total: '5.00' }),
+      ]);
+      const after = await json<ReceivablesBody>('/v1/receivables?source=eu');
+      expect(rows).toHaveBeenCalled();
+      expect(after.data.find((r) => r.source === 'eu')?.buckets.d1to30).toBe('5.00');
+    } finally {
+      rows.mockRestore();
+    }
   });
 });

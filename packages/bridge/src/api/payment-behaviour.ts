@@ -58,16 +58,21 @@ const getBehaviour = v1Route({
 export function paymentBehaviourRoutes(deps: AppDeps) {
   return createRouter().openapi(getBehaviour, async (c) => {
     const query = c.req.valid('query');
-    const { ledger, dataAsOf, today } = await figuresService(deps).context(c.var.sources.read(query.source));
+    const { ledger, dataAsOf, today, memo } = await figuresService(deps).context(
+      c.var.sources.read(query.source),
+    );
     const asOf = query.asOf ? dayOf(query.asOf) : today;
     const windowDays = query.windowDays ?? 365;
-    const data = paymentBehaviour(ledger, {
-      asOf,
-      dataAsOf,
-      windowDays,
-      byClient: query.byClient ?? false,
-      ...(query.client !== undefined ? { client: query.client } : {}),
-    });
+    const byClient = query.byClient ?? false;
+    const data = memo(['payment-behaviour', asOf, dataAsOf, windowDays, byClient, query.client ?? null], () =>
+      paymentBehaviour(ledger, {
+        asOf,
+        dataAsOf,
+        windowDays,
+        byClient,
+        ...(query.client !== undefined ? { client: query.client } : {}),
+      }),
+    );
     return c.json(
       {
         asOf: dateOf(asOf),

@@ -9,7 +9,7 @@ import {
   receivablesRowSchema,
 } from '@forecaster/forecast';
 import { z } from '@hono/zod-openapi';
-import { figuresService, ratesFor } from '../forecast/service.ts';
+import { figuresService, identityOf, ratesFor } from '../forecast/service.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
 import { asOfQuery, booleanQuery, convertToQuery, integerQuery, sourcesQuery } from './figures-query.ts';
@@ -57,17 +57,15 @@ export function receivablesRoutes(deps: AppDeps) {
   return createRouter().openapi(getReceivables, async (c) => {
     const query = c.req.valid('query');
     const service = figuresService(deps);
-    const { ledger, dataAsOf, today } = await service.context(c.var.sources.read(query.source));
+    const { ledger, dataAsOf, today, memo } = await service.context(c.var.sources.read(query.source));
     const asOf = query.asOf ? dayOf(query.asOf) : today;
     const convert = await ratesFor(service, query.convertTo);
     const dsoDays = query.dsoDays ?? 90;
-    const data = receivables(ledger, {
-      asOf,
-      dataAsOf,
-      dsoDays,
-      explain: query.explain ?? false,
-      ...(convert ? { convert } : {}),
-    });
+    const explain = query.explain ?? false;
+    const rates = convert ? [convert.to, identityOf(convert.rates)] : null;
+    const data = memo(['receivables', asOf, dataAsOf, dsoDays, explain, rates], () =>
+      receivables(ledger, { asOf, dataAsOf, dsoDays, explain, ...(convert ? { convert } : {}) }),
+    );
     const caveats = [...BASE_CAVEATS];
     if (data.some((r) => r.approximate > 0)) caveats.push(CAVEATS.undatedChanges);
     if (data.some((r) => r.converted && r.converted.rate === null)) caveats.push(CAVEATS.missingRate);

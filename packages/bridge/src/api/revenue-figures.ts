@@ -12,7 +12,7 @@ import {
   undatedRowSchema,
 } from '@forecaster/forecast';
 import { z } from '@hono/zod-openapi';
-import { figuresService, ratesFor } from '../forecast/service.ts';
+import { figuresService, identityOf, ratesFor } from '../forecast/service.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
 import { booleanQuery, convertToQuery, sourcesQuery } from './figures-query.ts';
@@ -67,22 +67,26 @@ export function revenueFiguresRoutes(deps: AppDeps) {
   return createRouter().openapi(getFigures, async (c) => {
     const query = c.req.valid('query');
     const service = figuresService(deps);
-    const { ledger, dataAsOf } = await service.context(c.var.sources.read(query.source));
+    const { ledger, dataAsOf, memo } = await service.context(c.var.sources.read(query.source));
     const convert = await ratesFor(service, query.convertTo);
-    const { rows, undated } = revenueFigures(ledger, {
-      ...(query.from ? { from: monthOf(query.from) } : {}),
-      ...(query.to ? { to: monthOf(query.to) } : {}),
-      bySource: query.bySource ?? false,
-      explain: query.explain ?? false,
-      ...(convert ? { convert } : {}),
-    });
+    const rates = convert ? [convert.to, identityOf(convert.rates)] : null;
+    const { from, to, bySource, explain } = query;
+    const { rows, undated } = memo(['revenue-figures', from, to, bySource, explain, rates], () =>
+      revenueFigures(ledger, {
+        ...(from ? { from: monthOf(from) } : {}),
+        ...(to ? { to: monthOf(to) } : {}),
+        bySource: bySource ?? false,
+        explain: explain ?? false,
+        ...(convert ? { convert } : {}),
+      }),
+    );
     const missingRate = rows.some((r) => r.converted && Object.values(r.converted.amounts).includes(null));
     return c.json(
       {
         data: rows,
         undated,
         definitions: FLOW_DEFINITIONS,
-        dataQuality: dataQuality(ledger),
+        dataQuality: memo(['data-quality'], () => dataQuality(ledger)),
         dataAsOf: dateOf(dataAsOf),
         caveats: [...BASE_CAVEATS, ...(missingRate ? [CAVEATS.missingRate] : [])],
       },

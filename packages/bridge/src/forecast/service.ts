@@ -38,6 +38,11 @@ interface Days {
 export interface FiguresContext extends Days {
   /** The sources' invoices, in (source, id) order: iterate it as often as needed. */
   ledger: Iterable<LedgerInvoice>;
+  /**
+   * `compute()`'s answer, kept with these invoices under `key` (what was asked, in JSON): the
+   * same question of the same invoices is computed once, until the store changes them.
+   */
+  memo<T>(key: readonly unknown[], compute: () => T): T;
 }
 
 export interface ForecastContext extends Days {
@@ -66,6 +71,35 @@ export interface FiguresService {
 }
 
 const services = new WeakMap<object, FiguresService>();
+
+/** Answers kept per set of columns (a change makes new columns, and their answers go with the old). */
+const answers = new WeakMap<LedgerColumns, Map<string, unknown>>();
+/** Answers kept per set of columns at most, the oldest dropped first. */
+const MAX_ANSWERS = 64;
+
+function memoOn<T>(columns: LedgerColumns, key: readonly unknown[], compute: () => T): T {
+  let kept = answers.get(columns);
+  if (!kept) {
+    kept = new Map();
+    answers.set(columns, kept);
+  }
+  const text = JSON.stringify(key);
+  if (kept.has(text)) return kept.get(text) as T;
+  const value = compute();
+  if (kept.size >= MAX_ANSWERS) kept.delete(kept.keys().next().value as string);
+  kept.set(text, value);
+  return value;
+}
+
+const identities = new WeakMap<object, number>();
+let lastIdentity = 0;
+/** A number naming this object while it lives (e.g. the loaded rates, in a memo key). */
+export function identityOf(value: object): number {
+  const known = identities.get(value);
+  if (known !== undefined) return known;
+  identities.set(value, ++lastIdentity);
+  return lastIdentity;
+}
 
 /** One service per store: every route of one app shares the cache. */
 export function figuresService(deps: AppDeps): FiguresService {
@@ -113,7 +147,12 @@ function createFiguresService(deps: AppDeps): FiguresService {
         columns = new ColumnCache(deps.store, { exact: true });
         exact = true;
       }
-      return { ledger: (await columns.columns(sources)).invoices(), ...d };
+      const mine = await columns.columns(sources);
+      return {
+        ledger: mine.invoices(),
+        memo: (key, compute) => memoOn(mine, key, compute),
+        ...d,
+      };
     },
     async forecastContext(sources) {
       const d = await days(sources);
