@@ -7,11 +7,10 @@ import {
   toLedger,
   WARM_UP_ORIGINS,
 } from '@forecaster/forecast';
-import { normalizeInvoice, type WireInvoice } from '@forecaster/whmcs-client';
-import { generateWorld } from '@forecaster/whmcs-sim';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loopBudget } from '../bounded-work.ts';
-import { createHarness, type Harness } from './testing/harness.ts';
+import { createHarness } from './testing/harness.ts';
+import { harnessOnWorld } from './testing/world-invoices.ts';
 
 /*
  * The bridge feeds the forecast the store's columns (forecast/column-cache.ts) where it fed one
@@ -19,20 +18,12 @@ import { createHarness, type Harness } from './testing/harness.ts';
  * the change feed moved the columns.
  */
 
-let h: Harness;
-const world = generateWorld({ preset: 'growing', seed: 8, clients: 50, years: 4, start: '2020-07-01' });
-const fetched = (at: string) =>
-  (world.invoicesAsOf(new Date(at)) as WireInvoice[]).map((raw) => ({
-    invoice: normalizeInvoice(raw, { source: 'eu', timeZone: 'UTC' }),
-    raw,
-  }));
-
-beforeAll(async () => {
-  h = await createHarness({ clock: () => new Date('2024-06-15T12:00:00Z') });
-  await h.put('eu', fetched('2024-03-15T12:00:00Z'));
-}, 60_000);
-afterAll(async () => {
-  await h.close();
+const { harness, fetched } = harnessOnWorld({
+  preset: 'growing',
+  seed: 8,
+  clients: 50,
+  years: 4,
+  start: '2020-07-01',
 });
 
 /** The object ledger, as the bridge built it: every live invoice in (source, id) order. */
@@ -40,7 +31,7 @@ async function objects(): Promise<LedgerInvoice[]> {
   const out: LedgerInvoice[] = [];
   let after: { source: string; id: number } | undefined;
   for (;;) {
-    const page = await h.store.listInvoices({}, after, 1000);
+    const page = await harness().store.listInvoices({}, after, 1000);
     out.push(...page.map((r) => toLedger(r.invoice)));
     const last = page.at(-1);
     if (page.length < 1000 || !last) return out;
@@ -49,7 +40,7 @@ async function objects(): Promise<LedgerInvoice[]> {
 }
 
 async function served(path: string) {
-  const res = await h.get(path);
+  const res = await harness().get(path);
   expect(res.status, await res.clone().text()).toBe(200);
   return (await res.json()) as Record<string, unknown>;
 }
@@ -61,8 +52,8 @@ describe('the forecast fed from columns', () => {
       // The second round: three months of payments, cancellations and new invoices, and a
       // deletion, reach the columns through the change feed.
       if (syncedAt !== '2024-03-15T12:00:00Z') {
-        await h.put('eu', fetched(syncedAt));
-        await h.store.removeInvoices('eu', [3, 40]);
+        await harness().put('eu', fetched(syncedAt));
+        await harness().store.removeInvoices('eu', [3, 40]);
       }
       const ledger = await objects();
       const asOf = '2024-02-29';

@@ -13,7 +13,7 @@ import {
   trackRecordSchema,
 } from '@forecaster/forecast';
 import { z } from '@hono/zod-openapi';
-import { figuresService, ratesFor } from '../forecast/service.ts';
+import { figuresService, identityOf, ratesFor } from '../forecast/service.ts';
 import type { IssuedForecast } from '../store/forecast-log.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
@@ -201,19 +201,34 @@ export function forecastRoutes(deps: AppDeps) {
       const query = c.req.valid('query');
       const service = figuresService(deps);
       const sources = c.var.sources.read(query.source);
-      const { columns: ledger, dataAsOf, today } = await service.forecastContext(sources);
+      const { columns: ledger, dataAsOf, today, memo } = await service.forecastContext(sources);
       const convert = await ratesFor(service, query.convertTo);
       const asOf = query.asOf ? dayOf(query.asOf) : Math.min(today, dataAsOf);
       const last = await service.lastBacktest(sources);
       const live = query.asOf === undefined;
-      const forecast = forecastCash(ledger, {
-        asOf,
-        dataAsOf,
-        months: query.months ?? 12,
-        weeks: query.weeks ?? 13,
-        ...(last ? { backtest: last.groups } : {}),
-        ...(convert ? { convert } : {}),
-      });
+      const months = query.months ?? 12;
+      const weeks = query.weeks ?? 13;
+      // Kept per question: a forecast over a million invoices takes a second or two of CPU.
+      const forecast = memo(
+        [
+          'forecast',
+          asOf,
+          dataAsOf,
+          months,
+          weeks,
+          last ? identityOf(last.groups) : null,
+          convert ? [convert.to, identityOf(convert.rates)] : null,
+        ],
+        () =>
+          forecastCash(ledger, {
+            asOf,
+            dataAsOf,
+            months,
+            weeks,
+            ...(last ? { backtest: last.groups } : {}),
+            ...(convert ? { convert } : {}),
+          }),
+      );
       // The live forecast is on record (the first of its day); a past asOf is a question, not an issue.
       const issued = live
         ? await deps.store.forecasts.issueForecast({

@@ -47,6 +47,8 @@ export interface FiguresContext extends Days {
 
 export interface ForecastContext extends Days {
   columns: LedgerColumns;
+  /** As {@link FiguresContext.memo}: answers kept with these columns. */
+  memo<T>(key: readonly unknown[], compute: () => T): T;
 }
 
 export interface FiguresService {
@@ -156,7 +158,8 @@ function createFiguresService(deps: AppDeps): FiguresService {
     },
     async forecastContext(sources) {
       const d = await days(sources);
-      return { columns: await columns.columns(sources), ...d };
+      const mine = await columns.columns(sources);
+      return { columns: mine, memo: (key, compute) => memoOn(mine, key, compute), ...d };
     },
     rates: () => ratesFile.rates(),
     async backtest(sources, origins) {

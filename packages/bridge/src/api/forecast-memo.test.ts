@@ -1,0 +1,39 @@
+import { forecastCash } from '@forecaster/forecast';
+import { describe, expect, it, vi } from 'vitest';
+import { harnessOnWorld } from './testing/world-invoices.ts';
+
+vi.mock('@forecaster/forecast', async (original) => {
+  const actual = await original<typeof import('@forecaster/forecast')>();
+  return { ...actual, forecastCash: vi.fn(actual.forecastCash) };
+});
+
+const { harness, fetched } = harnessOnWorld({
+  preset: 'stable',
+  seed: 3,
+  clients: 30,
+  years: 3,
+  start: '2021-07-01',
+});
+
+async function forecastPart(path: string): Promise<string> {
+  const res = await harness().get(path);
+  expect(res.status).toBe(200);
+  const { issued: _i, trackRecord: _t, ...body } = (await res.json()) as Record<string, unknown>;
+  return JSON.stringify(body);
+}
+
+describe('the forecast asked again of the same invoices', () => {
+  it('is computed once per question until the store changes', async () => {
+    const computed = vi.mocked(forecastCash);
+    const path = '/v1/forecast?source=eu&months=6&asOf=2024-02-29';
+    const first = await forecastPart(path);
+    expect(computed).toHaveBeenCalledTimes(1);
+    expect(await forecastPart(path)).toBe(first);
+    expect(computed).toHaveBeenCalledTimes(1);
+    await forecastPart('/v1/forecast?source=eu&months=3&asOf=2024-02-29');
+    expect(computed).toHaveBeenCalledTimes(2);
+    await harness().put('eu', fetched('2024-06-15T12:00:00Z'));
+    await forecastPart(path);
+    expect(computed).toHaveBeenCalledTimes(3);
+  });
+});
