@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { forecastCash } from '@forecaster/forecast';
 import { describe, expect, it, vi } from 'vitest';
+import { createHarness } from './testing/harness.ts';
 import { harnessOnWorld } from './testing/world-invoices.ts';
 
 vi.mock('@forecaster/forecast', async (original) => {
@@ -36,4 +40,31 @@ describe('the forecast asked again of the same invoices', () => {
     await forecastPart(path);
     expect(computed).toHaveBeenCalledTimes(3);
   });
+
+  it('after a restart, served by the backtest the store kept, is computed once too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'forecast-memo-'));
+    const path = join(dir, 'bridge.sqlite');
+    const clock = () => new Date('2024-06-15T12:00:00Z');
+    try {
+      const before = await createHarness({ path, clock });
+      await before.put('eu', fetched('2024-03-15T12:00:00Z'));
+      expect((await before.get('/v1/forecast/backtest?source=eu&origins=2')).status).toBe(200);
+      await before.close();
+      const after = await createHarness({ path, clock });
+      try {
+        const computed = vi.mocked(forecastCash);
+        computed.mockClear();
+        for (let k = 0; k < 2; k++) {
+          const res = await after.get('/v1/forecast?source=eu&months=3&asOf=2024-02-29');
+          expect(((await res.json()) as { backtest: unknown }).backtest).not.toBeNull();
+        }
+        // Each request reads the kept backtest back from the store as a new object.
+        expect(computed).toHaveBeenCalledTimes(1);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -13,7 +13,7 @@ import {
   trackRecordSchema,
 } from '@forecaster/forecast';
 import { z } from '@hono/zod-openapi';
-import { figuresService, identityOf, ratesFor } from '../forecast/service.ts';
+import { contentOf, figuresService, identityOf, ratesFor } from '../forecast/service.ts';
 import type { IssuedForecast } from '../store/forecast-log.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
@@ -216,7 +216,7 @@ export function forecastRoutes(deps: AppDeps) {
           dataAsOf,
           months,
           weeks,
-          last ? identityOf(last.groups) : null,
+          last ? contentOf(last.groups) : null,
           convert ? [convert.to, identityOf(convert.rates)] : null,
         ],
         () =>

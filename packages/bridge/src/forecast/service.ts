@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../api/deps.ts';
 import { invalidRequest } from '../api/errors.ts';
 import { betweenSlices } from '../bounded-work.ts';
+import { sha256 } from '../sha256.ts';
 import type { SyncRunResult } from '../store/types.ts';
 import { ColumnCache } from './column-cache.ts';
 import { RatesFile } from './rates-file.ts';
@@ -91,6 +92,20 @@ function memoOn<T>(columns: LedgerColumns, key: readonly unknown[], compute: () 
   if (kept.size >= MAX_ANSWERS) kept.delete(kept.keys().next().value as string);
   kept.set(text, value);
   return value;
+}
+
+const digests = new WeakMap<object, string>();
+/**
+ * A digest of a value's JSON, computed once per object: names what it holds, wherever it was read
+ * from (a backtest read back from the store is a new object on every read, with the same groups).
+ */
+export function contentOf(value: object): string {
+  let digest = digests.get(value);
+  if (digest === undefined) {
+    digest = sha256(JSON.stringify(value)).toString('base64');
+    digests.set(value, digest);
+  }
+  return digest;
 }
 
 const identities = new WeakMap<object, number>();
