@@ -354,12 +354,11 @@ export async function* walkById(
     if (capToConfirm && fresh.length > 0) options.sizer?.capped(cap);
     capToConfirm = capSuspected;
     if (capSuspected) cap = Math.max(2, rows.length);
+    const listEnded = short && !capSuspected;
     // The caller's own stop ends the walk like a stop id: the rest of the list is not read.
     const endedByCaller =
-      !stopped &&
-      !(short && !capSuspected) &&
-      options.lastPage?.({ rows: fresh, progress: { ...progress } }) === true;
-    const end = stopped || (short && !capSuspected) || endedByCaller;
+      !stopped && !listEnded && options.lastPage?.({ rows: fresh, progress: { ...progress } }) === true;
+    const end = stopped || listEnded || endedByCaller;
     let evidence: WalkEvidence | undefined;
     let failure: WhmcsWalkError | undefined;
     if (end) {

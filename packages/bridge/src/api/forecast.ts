@@ -13,7 +13,7 @@ import {
   trackRecordSchema,
 } from '@forecaster/forecast';
 import { z } from '@hono/zod-openapi';
-import { contentOf, figuresService, identityOf, ratesFor } from '../forecast/service.ts';
+import { contentOf, figuresService, ratesFor, ratesKey } from '../forecast/service.ts';
 import type { IssuedForecast } from '../store/forecast-log.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
@@ -210,15 +210,7 @@ export function forecastRoutes(deps: AppDeps) {
       const weeks = query.weeks ?? 13;
       // Kept per question: a forecast over a million invoices takes a second or two of CPU.
       const forecast = memo(
-        [
-          'forecast',
-          asOf,
-          dataAsOf,
-          months,
-          weeks,
-          last ? contentOf(last.groups) : null,
-          convert ? [convert.to, identityOf(convert.rates)] : null,
-        ],
+        ['forecast', asOf, dataAsOf, months, weeks, last ? contentOf(last.groups) : null, ratesKey(convert)],
         () =>
           forecastCash(ledger, {
             asOf,

@@ -9,7 +9,7 @@ import {
   receivablesRowSchema,
 } from '@forecaster/forecast';
 import { z } from '@hono/zod-openapi';
-import { figuresService, identityOf, ratesFor } from '../forecast/service.ts';
+import { figuresService, ratesFor, ratesKey } from '../forecast/service.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
 import { asOfQuery, booleanQuery, convertToQuery, integerQuery, sourcesQuery } from './figures-query.ts';
@@ -62,7 +62,7 @@ export function receivablesRoutes(deps: AppDeps) {
     const convert = await ratesFor(service, query.convertTo);
     const dsoDays = query.dsoDays ?? 90;
     const explain = query.explain ?? false;
-    const rates = convert ? [convert.to, identityOf(convert.rates)] : null;
+    const rates = ratesKey(convert);
     const data = memo(['receivables', asOf, dataAsOf, dsoDays, explain, rates], () =>
       receivables(ledger, { asOf, dataAsOf, dsoDays, explain, ...(convert ? { convert } : {}) }),
     );

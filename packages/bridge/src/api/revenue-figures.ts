@@ -12,7 +12,7 @@ import {
   undatedRowSchema,
 } from '@forecaster/forecast';
 import { z } from '@hono/zod-openapi';
-import { figuresService, identityOf, ratesFor } from '../forecast/service.ts';
+import { figuresService, ratesFor, ratesKey } from '../forecast/service.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
 import { booleanQuery, convertToQuery, sourcesQuery } from './figures-query.ts';
@@ -69,7 +69,7 @@ export function revenueFiguresRoutes(deps: AppDeps) {
     const service = figuresService(deps);
     const { ledger, dataAsOf, memo } = await service.context(c.var.sources.read(query.source));
     const convert = await ratesFor(service, query.convertTo);
-    const rates = convert ? [convert.to, identityOf(convert.rates)] : null;
+    const rates = ratesKey(convert);
     const { from, to, bySource, explain } = query;
     const { rows, undated } = memo(['revenue-figures', from, to, bySource, explain, rates], () =>
       revenueFigures(ledger, {

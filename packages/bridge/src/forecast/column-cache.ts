@@ -41,6 +41,11 @@ export class ColumnCache {
     this.#options = options;
   }
 
+  /** Whether its columns keep exact money (LedgerColumns' `exact`). */
+  get exact(): boolean {
+    return this.#options.exact === true;
+  }
+
   /** Every live invoice of these sources, as of the latest change in the store. */
   async columns(sources: readonly string[]): Promise<LedgerColumns> {
     const run = this.#pending.then(() => this.#refresh());

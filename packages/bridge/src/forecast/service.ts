@@ -80,19 +80,22 @@ const answers = new WeakMap<LedgerColumns, Map<string, unknown>>();
 /** Answers kept per set of columns at most, the oldest dropped first. */
 const MAX_ANSWERS = 64;
 
-function memoOn<T>(columns: LedgerColumns, key: readonly unknown[], compute: () => T): T {
-  let kept = answers.get(columns);
-  if (!kept) {
-    kept = new Map();
-    answers.set(columns, kept);
-  }
-  const text = JSON.stringify(key);
-  if (kept.has(text)) return kept.get(text) as T;
-  const value = compute();
-  if (kept.size >= MAX_ANSWERS) kept.delete(kept.keys().next().value as string);
-  kept.set(text, value);
-  return value;
-}
+/** The `memo` of a context over these columns. */
+const memoOn =
+  (columns: LedgerColumns) =>
+  <T>(key: readonly unknown[], compute: () => T): T => {
+    let kept = answers.get(columns);
+    if (!kept) {
+      kept = new Map();
+      answers.set(columns, kept);
+    }
+    const text = JSON.stringify(key);
+    if (kept.has(text)) return kept.get(text) as T;
+    const value = compute();
+    if (kept.size >= MAX_ANSWERS) kept.delete(kept.keys().next().value as string);
+    kept.set(text, value);
+    return value;
+  };
 
 const digests = new WeakMap<object, string>();
 /**
@@ -110,8 +113,8 @@ export function contentOf(value: object): string {
 
 const identities = new WeakMap<object, number>();
 let lastIdentity = 0;
-/** A number naming this object while it lives (e.g. the loaded rates, in a memo key). */
-export function identityOf(value: object): number {
+/** A number naming this object while it lives (the loaded rates, in a memo key: see {@link ratesKey}). */
+function identityOf(value: object): number {
   const known = identities.get(value);
   if (known !== undefined) return known;
   identities.set(value, ++lastIdentity);
@@ -130,7 +133,6 @@ export function figuresService(deps: AppDeps): FiguresService {
 
 function createFiguresService(deps: AppDeps): FiguresService {
   let columns = new ColumnCache(deps.store);
-  let exact = false;
   const ratesFile = new RatesFile(deps.config.dataDir);
   const now = deps.clock ?? (() => new Date());
   const backtests = new Map<
@@ -159,22 +161,15 @@ function createFiguresService(deps: AppDeps): FiguresService {
   const service: FiguresService = {
     async context(sources) {
       const d = await days(sources);
-      if (!exact) {
-        // Exact columns hold the plain ones too: the forecast reads these from now on.
-        columns = new ColumnCache(deps.store, { exact: true });
-        exact = true;
-      }
+      // Exact columns hold the plain ones too: the forecast reads these from now on.
+      if (!columns.exact) columns = new ColumnCache(deps.store, { exact: true });
       const mine = await columns.columns(sources);
-      return {
-        ledger: mine.invoices(),
-        memo: (key, compute) => memoOn(mine, key, compute),
-        ...d,
-      };
+      return { ledger: mine.invoices(), memo: memoOn(mine), ...d };
     },
     async forecastContext(sources) {
       const d = await days(sources);
       const mine = await columns.columns(sources);
-      return { columns: mine, memo: (key, compute) => memoOn(mine, key, compute), ...d };
+      return { columns: mine, memo: memoOn(mine), ...d };
     },
     rates: () => ratesFile.rates(),
     async backtest(sources, origins) {
@@ -226,4 +221,9 @@ export async function ratesFor(service: FiguresService, convertTo: string | unde
     ]);
   }
   return { rates, to: convertTo.toUpperCase() };
+}
+
+/** What names the conversion `ratesFor` gave in a memo key: the currency and the rates loaded. */
+export function ratesKey(convert: { rates: RateSet; to: string } | undefined): unknown {
+  return convert ? [convert.to, identityOf(convert.rates)] : null;
 }
