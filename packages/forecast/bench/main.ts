@@ -297,7 +297,7 @@ function markdown(r: typeof report): string {
     `| worlds beating it | ${Array.from({ length: 12 }, (_, k) => pct(r.summary.beats[k + 1])).join(' | ')} |`,
     `| worlds beating it by 30 % | ${Array.from({ length: 12 }, (_, k) => pct(r.summary.beats30[k + 1])).join(' | ')} |`,
     '',
-    `Median 80 % interval coverage: ${pct(r.summary.coverage80)} (per world ${pct(r.summary.coverage80Range[0])} to ${pct(r.summary.coverage80Range[1])}; training worlds' median ${pct(r.trainingMedianCoverage80)}). Each band is the simulated one widened or narrowed by the conformal ${DEFAULT_PARAMS.intervalLevel}-quantile (the nominal level of an 80 % band, chosen by split-conformal theory, not tuned on any world) of what the same source's earlier bands needed at that horizon, from periods over by the origin. Served per world: ${JSON.stringify(r.summary.served)}.`,
+    `Median 80 % interval coverage: ${pct(r.summary.coverage80)} (per world ${pct(r.summary.coverage80Range[0])} to ${pct(r.summary.coverage80Range[1])}; training worlds' median ${pct(r.trainingMedianCoverage80)}). Each band is the simulated one widened or narrowed by the ${DEFAULT_PARAMS.intervalLevel}-quantile (interpolated at rank (n + 1) times the level; the level tuned on the training worlds, params.ts) of what the same source's earlier bands needed at that horizon, from periods over by the origin. Served per world: ${JSON.stringify(r.summary.served)}.`,
     '',
     '**The bound (noise floor).** At three origins of each held-out world (24, 18 and 12 months before its end) the simulator redrew the future ' +
       `${futures} times from the same past (\`alternativeFuture\`; bench/oracle.ts). The mean of those futures is the best forecast any method can make from the past; ` +

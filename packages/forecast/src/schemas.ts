@@ -215,7 +215,7 @@ export const backtestGroupSchema = z.object({
       intervalFactor: z
         .number()
         .describe(
-          "What the method's simulated 80 % band is widened by when served: the conformal quantile of what past bands needed",
+          "What the method's simulated 80 % band is widened by when served: the 0.75-quantile (method parameter intervalLevel) of what past bands needed",
         ),
       method: scoresSchema.extend({ coverage80: z.number().nullable() }),
       benchmarks: z.record(z.string(), scoresSchema),

@@ -1,3 +1,4 @@
+import { getOrCreate } from '../collections.ts';
 import { firstDayOfMonth, monthOfDay } from '../dates.ts';
 import {
   classHazards,
@@ -165,6 +166,30 @@ export function forecastGroup(
     return h.below(x) / h.size;
   };
 
+  // How a series' lead changes from one renewal to the next, per cycle (both members renewals:
+  // a first invoice, an order, is due on issue). WHMCS generates each service's invoices the same
+  // number of days ahead, so a series whose own lead has passed without its next invoice is
+  // unlikely to renew, however short other series' leads are.
+  const spread = highLead - lowLead;
+  const leadSteps = new Map<number, Histogram>();
+  const allSteps = new Histogram(-spread, spread);
+  links.forEach((l, i) => {
+    if (l.prev < 0 || (links.prev[l.prev] as number) < 0) return;
+    const step =
+      (dueOf[i] as number) -
+      (issueOf[i] as number) -
+      ((dueOf[l.prev] as number) - (issueOf[l.prev] as number));
+    getOrCreate(leadSteps, l.cycle, () => new Histogram(-spread, spread)).add(step);
+    allSteps.add(step);
+  });
+  /** P(the next lead of a series whose last lead was `own` is below x). */
+  const ownLeadBelow = (c: number, own: number, x: number) => {
+    const cycle = leadSteps.get(c);
+    const h = cycle && cycle.size >= 20 ? cycle : allSteps;
+    if (h.size === 0) return leadBelow(c, x);
+    return h.below(x - own) / h.size;
+  };
+
   // Renewal rates by cycle, tenure bucket and the member's outcome (paid / cancelled).
   const counts = new Map<number, { paid: number[][]; cancelled: number[][] }>();
   for (const c of CYCLES) {
@@ -275,20 +300,40 @@ export function forecastGroup(
     return ((cell[0] as number) + params.renewalPrior * pooled) / ((cell[1] as number) + params.renewalPrior);
   };
 
-  // The amount of a renewal: its last member's, times the recent price movement of renewals (the
-  // median ratio of a renewal to the renewal before it, over the last 90 days; first invoices are
-  // left out, as they carry setup fees and several services).
-  const ratios: number[] = [];
+  // The amount of a renewal: its last member's, times how prices moved since it was billed. A
+  // price index from the series billed recently (monthly, quarterly): the median ratio of a
+  // series' latest member to its member k months earlier, for k = 2 to 36. An operator who
+  // reprices existing services (a rise, a currency's product prices updated) shows there within
+  // a month, while an annual series billed before it renews at the new price up to a year later.
+  // A rise for new orders only leaves the median at 1. First invoices (an order carries setup fees
+  // and several services) are left out.
+  const PRICE_MONTHS = 36;
+  const tMonthOfDue = monthOfDay(t);
+  const priceRatios: number[][] = Array.from({ length: PRICE_MONTHS + 1 }, () => []);
   links.forEach((l, i) => {
     const due = dueOf[i] as number;
-    if (l.prev < 0 || due <= t - 90 || due > t) return;
-    const before = grossOf[l.prev] as number;
-    if ((links.prev[l.prev] as number) < 0 || before <= 0) return;
-    ratios.push((grossOf[i] as number) / before);
+    if (l.next >= 0 || due <= t - 45 || due > t || l.prev < 0) return;
+    const latest = grossOf[i] as number;
+    if (latest <= 0) return;
+    const m = monthOfDay(due);
+    for (let j = l.prev; j >= 0 && (links.prev[j] as number) >= 0; j = links.prev[j] as number) {
+      const k = m - monthOfDay(dueOf[j] as number);
+      if (k > PRICE_MONTHS) break;
+      const before = grossOf[j] as number;
+      if (k >= 2 && before > 0) (priceRatios[k] as number[]).push(latest / before);
+    }
   });
-  ratios.sort((a, b) => a - b);
-  const median = ratios.length >= 20 ? (ratios[ratios.length >> 1] as number) : 1;
-  const priceMove = Math.abs(median - 1) < 0.005 ? 1 : Math.min(1.5, Math.max(0.67, median));
+  const priceIndex = priceRatios.map((xs) => {
+    if (xs.length < 20) return 1;
+    xs.sort((x, y) => x - y);
+    const median = xs[xs.length >> 1] as number;
+    return Math.abs(median - 1) < 0.005 ? 1 : Math.min(1.5, Math.max(0.67, median));
+  });
+  /** The price movement since a member due on `due` was billed. */
+  const priceSince = (due: number) => {
+    const k = tMonthOfDue - monthOfDay(due);
+    return k < 2 ? 1 : (priceIndex[Math.min(k, PRICE_MONTHS)] as number);
+  };
   let totalGross = 0;
   let totalCash = 0;
   for (const i of training) {
@@ -329,7 +374,8 @@ export function forecastGroup(
         p *= q * rate(cycle, 'paid', tb) + (1 - q) * rate(cycle, 'cancelled', tb);
       }
       const v = amount * p;
-      const sum = placer.add(table, d, -lead - 1, v);
+      // Not issued by T although its lead says it would have been: it is issued late, from T + 1.
+      const sum = placer.add(table, d, Math.max(-lead - 1, t - d), v);
       addClient(client, sum);
       grainRen = [grainRen[0]! + amount * amount * p, grainRen[1]! + amount * p];
       if (cycle >= 12 && d < end) {
@@ -353,7 +399,7 @@ export function forecastGroup(
     recent.sort((a, b) => a - b);
     // Two members: the latest (a price change shows there first).
     const base = recent.length === 3 ? (recent[1] as number) : gross;
-    const amount = base * cashRatio * (due <= t - 90 ? priceMove : 1);
+    const amount = base * cashRatio * priceSince(due);
     if (amount <= 0) return;
     if (l.prev < 0) {
       // A first invoice not renewed yet: each cycle by the share of first invoices that renewed at it.
@@ -370,16 +416,23 @@ export function forecastGroup(
       const total = shares.reduce((a, b) => a + b, 0);
       if (total > 0.98)
         for (let k = 0; k < shares.length; k++) shares[k] = ((shares[k] as number) * 0.98) / total;
-      // Not renewed at the cycles whose renewal would have been issued by T: those are ruled out.
-      let ruledOut = 0;
+      // No renewal issued by T: each cycle's share is weighed by the chance that its renewal
+      // would not have been issued yet (its lead shorter than the days to its due date), as for
+      // a series below (Bayes over the cycles and never).
+      const unseen = CYCLES.map((c, k) => (shares[k] as number) * leadBelow(c, addMonths(due, c) - t));
+      const stillPossible = 1 - shares.reduce((a, b) => a + b, 0) + unseen.reduce((a, b) => a + b, 0);
       CYCLES.forEach((c, k) => {
-        if (addMonths(due, c) - minLead <= t) ruledOut += shares[k] as number;
-      });
-      const left = Math.max(0.05, 1 - ruledOut);
-      CYCLES.forEach((c, k) => {
-        const share = shares[k] as number;
-        if (share <= 0 || addMonths(due, c) - minLead <= t) return;
-        project(client, due, c, 1, amount * headAmount(c), Math.min(1, share / left), typicalLeadOf(c));
+        const share = unseen[k] as number;
+        if (share <= 0 || stillPossible <= 0) return;
+        project(
+          client,
+          due,
+          c,
+          1,
+          amount * headAmount(c),
+          Math.min(1, share / stillPossible),
+          typicalLeadOf(c),
+        );
       });
       return;
     }
@@ -387,11 +440,20 @@ export function forecastGroup(
     const q =
       paidOf[i] !== NO_DAY ? 1 : cancelledOf[i] !== NO_DAY ? 0 : tableOf(client).at(t - due).paidTotal;
     const r = q * rate(c, 'paid', l.tenure) + (1 - q) * rate(c, 'cancelled', l.tenure);
-    // Not issued by T although it may have been: renewals issued later than this are rarer.
-    const g = leadBelow(c, addMonths(due, c) - t);
+    // The series' own lead places its next invoices: the longest of its last three renewals'
+    // (an invoice issued later than the series' usual lead was held back: Continuous Invoice
+    // Generation off holds the next invoice until the last is paid; the one after comes on time),
+    // clamped: a one-off early invoice is no rule.
+    let own = due - (issueOf[i] as number);
+    let j = l.prev;
+    for (let k = 0; k < 2 && j >= 0 && (links.prev[j] as number) >= 0; k++) {
+      own = Math.max(own, (dueOf[j] as number) - (issueOf[j] as number));
+      j = links.prev[j] as number;
+    }
+    own = Math.min(Math.max(own, 0), 90);
+    // Not issued by T although it may have been: the chance its next lead is short enough.
+    const g = ownLeadBelow(c, own, addMonths(due, c) - t);
     const p1 = (r * g) / (1 - r + r * g || 1);
-    // The series' own lead places its next invoices (clamped: a one-off late invoice is no rule).
-    const own = Math.min(Math.max(due - (issueOf[i] as number), 0), 90);
     project(client, due, c, l.tenure, amount, p1, own);
   });
   for (const [c, placer] of [...renewalPlacers].sort((a, b) => a[0] - b[0])) {
@@ -536,7 +598,9 @@ export function forecastGroup(
       invoiceGenerationLeadDays: Object.fromEntries(
         [...cycleLeads.keys()].sort(ascending).map((c) => [`${c}m`, typicalLeadOf(c)]),
       ),
-      renewalPriceMovement: round(priceMove),
+      renewalPriceIndex: Object.fromEntries(
+        [3, 6, 12, 24].map((k) => [`${k}m`, round(priceIndex[k] as number)]),
+      ),
       firstRenewalAmountRatio: Object.fromEntries([...headRatio].map(([c, r]) => [`${c}m`, round(r)])),
       cashShareOfGross: round(cashRatio),
       newBusinessMonthlyGross: round(level / 10_000),

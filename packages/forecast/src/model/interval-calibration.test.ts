@@ -18,16 +18,23 @@ describe('IntervalCalibration', () => {
     // Horizon 1: ten periods over by day 100, needing 0.1..1; one more, over on day 200, needing 8.
     for (let k = 1; k <= 10; k++) c.record('g', 'month', 1, 100, 100, 100 + k, 90, 110);
     c.record('g', 'month', 1, 200, 100, 1100, 90, 110);
-    // The ceil(11 * 0.8) = 9th smallest of 0.1..1.
-    expect(c.factorAt('g', 'month', 1, 100)).toBeCloseTo(0.9);
+    // Rank 11 * 0.8 = 8.8 of 0.1..1: 0.8 and 0.8 of the way to 0.9.
+    expect(c.factorAt('g', 'month', 1, 100)).toBeCloseTo(0.88);
     // The period over on day 200 is not known on day 150.
-    expect(c.factorAt('g', 'month', 1, 150)).toBeCloseTo(0.9);
-    // Known on day 200: the ceil(12 * 0.8) = 10th smallest of eleven.
-    expect(c.factorAt('g', 'month', 1, 200)).toBeCloseTo(1);
+    expect(c.factorAt('g', 'month', 1, 150)).toBeCloseTo(0.88);
+    // Known on day 200: rank 12 * 0.8 = 9.6 of eleven, between 0.9 and 1.
+    expect(c.factorAt('g', 'month', 1, 200)).toBeCloseTo(0.96);
     // Horizon 2 has no errors of its own: it borrows its unit's; another group or unit has none.
-    expect(c.factorAt('g', 'month', 2, 100)).toBeCloseTo(0.9);
+    expect(c.factorAt('g', 'month', 2, 100)).toBeCloseTo(0.88);
     expect(c.factorAt('g', 'week', 1, 100)).toBe(1);
     expect(c.factorAt('h', 'month', 1, 100)).toBe(1);
+  });
+
+  it('takes the largest factor when the rank passes the last one', () => {
+    const c = new IntervalCalibration(0.95);
+    for (let k = 1; k <= 8; k++) c.record('g', 'month', 1, 100, 100, 100 + k, 90, 110);
+    // Rank 9 * 0.95 = 8.55 of eight: the largest, 0.8.
+    expect(c.factorAt('g', 'month', 1, 100)).toBeCloseTo(0.8);
   });
 });
 

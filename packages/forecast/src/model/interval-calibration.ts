@@ -79,10 +79,17 @@ export class IntervalCalibration {
     return out;
   }
 
-  /** The conformal quantile: the ceil((n + 1) level)-th smallest of n factors. */
+  /**
+   * The (n + 1) level-th smallest of n factors, interpolated between its neighbours: a new
+   * factor exchangeable with them falls below it with probability `level` on average.
+   */
   #quantile(factors: number[]): number {
     factors.sort((a, b) => a - b);
-    const k = Math.min(factors.length, Math.ceil((factors.length + 1) * this.#level));
-    return factors[k - 1] as number;
+    const n = factors.length;
+    const position = Math.min(n, Math.max(1, (n + 1) * this.#level));
+    const below = Math.floor(position);
+    const low = factors[below - 1] as number;
+    const high = factors[Math.min(n, below + 1) - 1] as number;
+    return low + (high - low) * (position - below);
   }
 }
