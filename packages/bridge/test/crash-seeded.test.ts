@@ -175,6 +175,9 @@ describe('seeded SIGKILL during syncs, then a restart', () => {
         latency: { perCallMs: 25 },
       });
       const sim = eu.served.sim;
+      // The world is generated up to today, so how many invoices are still Unpaid depends on the
+      // date the test runs; the mutations below take eight of them.
+      while ([...sim.visibleInvoices()].filter((i) => i.status === 'Unpaid').length < 10) sim.addInvoice();
       // The default walk (both ends), its pages kept at PAGE so that the seeded kill points land
       // within a run: grown to 1000, a sync of 260 takes three calls.
       const { file, env, dataDir } = reliabilityConfig([eu], {
