@@ -78,7 +78,7 @@ const FIGURES = [
     ['max', 'p99', 'over-1s', 'loop-stall'].map((what) => `steady.${phase}.${what}`),
   ),
   'steady.p99-ratio',
-  ...['peak', 'peak-defaults', 'idle', 'first', 'second', 'shipped-vs-defaults'].map(
+  ...['peak', 'peak-defaults', 'idle', 'first', 'second', 'kept', 'shipped-vs-defaults'].map(
     (k) => `forecast.serve.${k}`,
   ),
   ...['columns', 'vs-objects', 'bytes'].map((k) => `forecast.store-read.${k}`),

@@ -64,7 +64,8 @@ const EXPLAIN: Record<string, Explain> = {
   'store.medium.per-invoice': () =>
     'The normalized invoice is stored as the JSON the API serves (about 670 bytes for these invoices), and the raw ' +
     'record is derived from it (only fields the derivation does not reproduce are kept); the rest is the key, the ' +
-    'columns the filters use, four indexes (source and seq, client, and the WHMCS orders by total and by status; migration 12 dropped the global seq and live-status ones) and free space in the pages.',
+    'columns the filters use, four indexes (source and seq, client, and the WHMCS orders by total and by status; migration 12 dropped the global seq and live-status ones) and free space in the pages. ' +
+    'The walk from the top reads newest first; the store writes each page in ascending id order, so its b-tree fills as from one end (written as they came, this store took 1,346 bytes per invoice at 100,000, against 975 from one end).',
   'store.large.per-invoice': () => 'As for the store of 100,000 above.',
   'facade.p99': (f) =>
     'Each order is read once per store seq (facade/whmcs-pages.ts) and sliced; a page then looks up 250 rows by ' +

@@ -46,7 +46,7 @@ export class SqliteInvoiceWrites {
     // waits for a whole page (issue 17 item 6). The checkpoint commits with the last slice: a
     // crash in between resumes before this page, whose written rows then read as unchanged.
     const result: ApplyPageResult = { inserted: 0, updated: 0, unchanged: 0 };
-    const parts = slices(rows);
+    const parts = slices(inKeyOrder(rows));
     for (const [i, part] of parts.entries()) {
       if (i > 0) await betweenSlices();
       const last = i === parts.length - 1;
@@ -258,4 +258,20 @@ export function invoiceValues(
     data,
     stored.raw,
   ];
+}
+
+/**
+ * The page's rows in ascending id order (a stable sort: a repeated id keeps its place among its
+ * copies). The walk from the top reads ids newest first; inserted in that order, each row lands
+ * before the one written just before it, and SQLite's b-tree splits leave the pages it fills
+ * about half empty (1,346 bytes per invoice against 975 for the same sync from one end, measured on
+ * 100,000 simulator invoices). The order of rows within one page changes nothing else: the page
+ * and its checkpoint commit together, and the seqs it takes are new ones either way.
+ */
+function inKeyOrder(rows: FetchedInvoice[]): FetchedInvoice[] {
+  for (let i = 1; i < rows.length; i++) {
+    if (rows[i]!.invoice.id < rows[i - 1]!.invoice.id)
+      return [...rows].sort((a, b) => a.invoice.id - b.invoice.id);
+  }
+  return rows;
 }
