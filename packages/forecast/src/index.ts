@@ -11,7 +11,13 @@ export {
   revenueFigures,
   type UndatedRow,
 } from './figures.ts';
-export { type Forecast, type ForecastOptions, type ForecastPeriod, forecastCash } from './forecast.ts';
+export {
+  type Forecast,
+  type ForecastOptions,
+  type ForecastPeriod,
+  forecastCash,
+  forecastCashSteps,
+} from './forecast.ts';
 export { counted, type DataQuality, dataQuality, grossOf, type LedgerInvoice, toLedger } from './ledger.ts';
 export {
   type ExactColumns,
@@ -72,4 +78,5 @@ export {
   trackRecordSchema,
   undatedRowSchema,
 } from './schemas.ts';
+export { drain, type Steps } from './steps.ts';
 export { compareForecasts, type ForecastComparison, type TrackRecord, trackRecord } from './track-record.ts';

@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { forecastCash } from '@forecaster/forecast';
+import { forecastCashSteps } from '@forecaster/forecast';
 import { describe, expect, it, vi } from 'vitest';
 import { createHarness } from './testing/harness.ts';
 import { harnessOnWorld } from './testing/world-invoices.ts';
 
 vi.mock('@forecaster/forecast', async (original) => {
   const actual = await original<typeof import('@forecaster/forecast')>();
-  return { ...actual, forecastCash: vi.fn(actual.forecastCash) };
+  return { ...actual, forecastCashSteps: vi.fn(actual.forecastCashSteps) };
 });
 
 const { harness, fetched } = harnessOnWorld({
@@ -28,7 +28,7 @@ async function forecastPart(path: string): Promise<string> {
 
 describe('the forecast asked again of the same invoices', () => {
   it('is computed once per question until the store changes', async () => {
-    const computed = vi.mocked(forecastCash);
+    const computed = vi.mocked(forecastCashSteps);
     const path = '/v1/forecast?source=eu&months=6&asOf=2024-02-29';
     const first = await forecastPart(path);
     expect(computed).toHaveBeenCalledTimes(1);
@@ -52,7 +52,7 @@ describe('the forecast asked again of the same invoices', () => {
       await before.close();
       const after = await createHarness({ path, clock });
       try {
-        const computed = vi.mocked(forecastCash);
+        const computed = vi.mocked(forecastCashSteps);
         computed.mockClear();
         for (let k = 0; k < 2; k++) {
           const res = await after.get('/v1/forecast?source=eu&months=3&asOf=2024-02-29');
@@ -66,5 +66,21 @@ describe('the forecast asked again of the same invoices', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }, 60_000);
+
+  it('the net forecast is computed once per question too, and shared by requests that ask at once', async () => {
+    const computed = vi.mocked(forecastCashSteps);
+    computed.mockClear();
+    const path = '/v1/forecast/net?source=eu&months=6';
+    const answers = await Promise.all([harness().get(path), harness().get(path)]);
+    for (const res of answers) expect(res.status, await res.clone().text()).toBe(200);
+    expect(computed).toHaveBeenCalledTimes(1);
+    const first = await answers[0]?.text();
+    const again = await harness().get(path);
+    expect(await again.text()).toBe(first);
+    expect(computed).toHaveBeenCalledTimes(1);
+    await harness().put('eu', fetched('2024-06-20T12:00:00Z'));
+    expect((await harness().get(path)).status).toBe(200);
+    expect(computed).toHaveBeenCalledTimes(2);
   }, 60_000);
 });

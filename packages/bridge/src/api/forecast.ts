@@ -6,14 +6,14 @@ import {
   dateOf,
   dayOf,
   type ForecastPeriod,
-  forecastCash,
+  forecastCashSteps,
   forecastComparisonSchema,
   forecastSchema,
   trackRecord,
   trackRecordSchema,
 } from '@forecaster/forecast';
 import { z } from '@hono/zod-openapi';
-import { contentOf, figuresService, ratesFor, ratesKey } from '../forecast/service.ts';
+import { contentOf, figuresService, ratesFor, ratesKey, stepped } from '../forecast/service.ts';
 import type { IssuedForecast } from '../store/forecast-log.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
@@ -208,18 +208,21 @@ export function forecastRoutes(deps: AppDeps) {
       const live = query.asOf === undefined;
       const months = query.months ?? 12;
       const weeks = query.weeks ?? 13;
-      // Kept per question: a forecast over a million invoices takes a second or two of CPU.
-      const forecast = memo(
+      // Kept per question: a forecast over a million invoices takes a second or two of CPU,
+      // computed step by step so that other requests run meanwhile.
+      const forecast = await memo(
         ['forecast', asOf, dataAsOf, months, weeks, last ? contentOf(last.groups) : null, ratesKey(convert)],
         () =>
-          forecastCash(ledger, {
-            asOf,
-            dataAsOf,
-            months,
-            weeks,
-            ...(last ? { backtest: last.groups } : {}),
-            ...(convert ? { convert } : {}),
-          }),
+          stepped(
+            forecastCashSteps(ledger, {
+              asOf,
+              dataAsOf,
+              months,
+              weeks,
+              ...(last ? { backtest: last.groups } : {}),
+              ...(convert ? { convert } : {}),
+            }),
+          ),
       );
       // The live forecast is on record (the first of its day); a past asOf is a question, not an issue.
       const issued = live

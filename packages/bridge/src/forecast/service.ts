@@ -8,6 +8,7 @@ import {
   type LedgerInvoice,
   METHOD_VERSION,
   type RateSet,
+  type Steps,
 } from '@forecaster/forecast';
 import { todayIn } from '@forecaster/whmcs-client';
 import { z } from 'zod';
@@ -94,8 +95,29 @@ const memoOn =
     const value = compute();
     if (kept.size >= MAX_ANSWERS) kept.delete(kept.keys().next().value as string);
     kept.set(text, value);
+    // An answer still being computed is shared by whoever asks meanwhile; one that failed is not
+    // kept (the next request computes it again). The caller still sees the failure.
+    if (value instanceof Promise) {
+      const set = kept;
+      value.catch(() => {
+        if (set.get(text) === value) set.delete(text);
+      });
+    }
     return value;
   };
+
+/**
+ * Runs a stepped computation of the pure package, letting other requests run between its steps
+ * (bounded-work.ts): a forecast or backtest over a large install takes seconds of CPU.
+ */
+export async function stepped<T>(steps: Steps<T>): Promise<T> {
+  let step = steps.next();
+  while (!step.done) {
+    await betweenSlices();
+    step = steps.next();
+  }
+  return step.value;
+}
 
 const digests = new WeakMap<object, string>();
 /**
@@ -179,15 +201,9 @@ function createFiguresService(deps: AppDeps): FiguresService {
       // The same ledger (no change since) and the same days: the same answer, without the work.
       if (kept && kept.ledger.deref() === ledger && kept.dataAsOf === dataAsOf && kept.origins === origins)
         return kept;
-      // One origin at a time, the event loop free between them (bounded-work.ts): 36 forecasts
-      // over a large install take seconds, which every other request would wait for.
-      const steps = backtestSteps(ledger, { dataAsOf, origins });
-      let step = steps.next();
-      while (!step.done) {
-        await betweenSlices();
-        step = steps.next();
-      }
-      const groups = step.value;
+      // Step by step, the event loop free between steps: 36 forecasts over a large install take
+      // seconds, which every other request would wait for.
+      const groups = await stepped(backtestSteps(ledger, { dataAsOf, origins }));
       const result = { groups, dataAsOf, ledger: new WeakRef(ledger), origins };
       backtests.set(key, result);
       await deps.store.forecasts.keepBacktest({

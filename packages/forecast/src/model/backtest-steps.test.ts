@@ -4,8 +4,8 @@ import { ledgerColumnsOf } from '../ledger-columns.ts';
 import { miniWorld } from '../testing/mini-world.ts';
 import { backtest, backtestSteps } from './backtest.ts';
 
-describe('the backtest one origin at a time', () => {
-  it('yields once per origin, warm-up origins included, and returns what the backtest returns', () => {
+describe('the backtest step by step', () => {
+  it('yields within and after every origin, warm-up origins included, and returns what the backtest returns', () => {
     const ledger = ledgerColumnsOf(miniWorld({ seed: 5, clients: 60 }));
     const options = {
       dataAsOf: dayOf('2024-06-30'),
@@ -20,7 +20,9 @@ describe('the backtest one origin at a time', () => {
     for (;;) {
       const step = steps.next();
       if (step.done) {
-        expect(yields).toBe(3 + 2);
+        // Per origin (one source and currency): three within the group's model, one after its
+        // draws, one after the origin's benchmarks.
+        expect(yields).toBe((3 + 2) * 5);
         expect(JSON.stringify(step.value)).toBe(JSON.stringify(backtest(ledger, options)));
         return;
       }

@@ -5,10 +5,11 @@ import type { LedgerInvoice } from '../ledger.ts';
 import type { LedgerColumns } from '../ledger-columns.ts';
 import { forEachPayment } from '../payments.ts';
 import type { backtestGroupSchema } from '../schemas.ts';
+import { drain, type Steps } from '../steps.ts';
 import { BENCHMARKS, type Benchmark, benchmarkForecasts } from './benchmarks.ts';
 import { IntervalCalibration, WARM_UP_ORIGINS, widen } from './interval-calibration.ts';
 import { DEFAULT_PARAMS, type ModelParams } from './params.ts';
-import { type GroupRun, type PeriodSeries, runOnSnapshot } from './run.ts';
+import { type GroupRun, type PeriodSeries, runOnSnapshotSteps } from './run.ts';
 import { snapshotColumns } from './seen-columns.ts';
 
 /*
@@ -73,16 +74,12 @@ export function backtest(
   ledger: readonly LedgerInvoice[] | LedgerColumns,
   options: BacktestOptions,
 ): GroupBacktest[] {
-  const steps = backtestSteps(ledger, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return drain(backtestSteps(ledger, options));
 }
 
 /**
- * {@link backtest} one origin at a time: it yields after each origin's forecast and benchmarks
- * (36 with the default warm-up) and returns the groups. A caller that shares its thread (the
+ * {@link backtest} step by step: it yields between the parts of each origin's forecast and after
+ * its benchmarks (36 origins with the default warm-up) and returns the groups. A caller that shares its thread (the
  * bridge's API) lets other work run between two origins instead of waiting for all of them.
  *
  * @example for (const steps = backtestSteps(ledger, o); ; ) { const s = steps.next(); if (s.done) return s.value; await idle(); }
@@ -90,7 +87,7 @@ export function backtest(
 export function* backtestSteps(
   ledger: readonly LedgerInvoice[] | LedgerColumns,
   options: BacktestOptions,
-): Generator<void, GroupBacktest[], void> {
+): Steps<GroupBacktest[]> {
   const months = options.months ?? 12;
   const weeks = options.weeks ?? 13;
   const warmUp = options.warmUpOrigins ?? WARM_UP_ORIGINS;
@@ -119,7 +116,7 @@ export function* backtestSteps(
   for (const [index, t] of allOrigins.entries()) {
     const isScored = index >= warmUp;
     const snapshot = snapshotColumns(ledger, t, options.dataAsOf);
-    const runs = runOnSnapshot(snapshot, {
+    const runs = yield* runOnSnapshotSteps(snapshot, {
       asOf: t,
       months,
       weeks,

@@ -1,5 +1,6 @@
 import { getOrCreate } from '../collections.ts';
 import { firstDayOfMonth, monthOfDay } from '../dates.ts';
+import { drain, type Steps } from '../steps.ts';
 import {
   classHazards,
   classifyClients,
@@ -65,6 +66,16 @@ export function forecastGroup(
   horizon: number,
   params: ModelParams = DEFAULT_PARAMS,
 ): GroupModel {
+  return drain(forecastGroupSteps(invoices, t, horizon, params));
+}
+
+/** {@link forecastGroup}, yielding between its parts (each a pass or a few over the invoices). */
+export function* forecastGroupSteps(
+  invoices: SeenColumns,
+  t: number,
+  horizon: number,
+  params: ModelParams = DEFAULT_PARAMS,
+): Steps<GroupModel> {
   const { source, currency } = invoices;
   const n = invoices.length;
   const {
@@ -114,8 +125,10 @@ export function forecastGroup(
     if (d < horizon) parts.contractual[d] = (parts.contractual[d] as number) + total;
   }
 
+  yield;
   // B. Series and their renewal rates.
   const links = detectSeries(invoices);
+  yield;
   let minDue = t;
   for (let i = 0; i < n; i++) if ((dueOf[i] as number) < minDue) minDue = dueOf[i] as number;
   const shift = new MonthShift(minDue, end);
@@ -463,6 +476,7 @@ export function forecastGroup(
     for (let d = 0; d < horizon; d++) parts.renewals[d] = (parts.renewals[d] as number) + (v[d] as number);
   }
 
+  yield;
   // C. Other billing: first invoices (new business, one-offs, deposits), by due month.
   const tMonth = monthOfDay(t + 1) - 1;
   const window = params.otherWindowMonths;

@@ -2,7 +2,8 @@ import { compareText } from '../collections.ts';
 import { firstDayOfMonth, monthOfDay } from '../dates.ts';
 import type { LedgerInvoice } from '../ledger.ts';
 import type { LedgerColumns } from '../ledger-columns.ts';
-import { forecastGroup, type GroupModel } from './cash-forecast.ts';
+import { drain, type Steps } from '../steps.ts';
+import { forecastGroupSteps, type GroupModel } from './cash-forecast.ts';
 import { widen } from './interval-calibration.ts';
 import { DEFAULT_PARAMS, type ModelParams } from './params.ts';
 import { beta, normal, quantile, seededRandom } from './random.ts';
@@ -83,7 +84,17 @@ export function runForecast(
   /** `dataAsOf`: the day the ledger's statuses were read (the last sync); see `undatedCancelDay`. */
   options: RunOptions & { dataAsOf: number },
 ): GroupRun[] {
-  return runOnSnapshot(snapshotColumns(ledger, options.asOf, options.dataAsOf), options);
+  return drain(runForecastSteps(ledger, options));
+}
+
+/** {@link runForecast}, yielding after the snapshot and between the parts of each group's run. */
+export function* runForecastSteps(
+  ledger: readonly LedgerInvoice[] | LedgerColumns,
+  options: RunOptions & { dataAsOf: number },
+): Steps<GroupRun[]> {
+  const snapshot = snapshotColumns(ledger, options.asOf, options.dataAsOf);
+  yield;
+  return yield* runOnSnapshotSteps(snapshot, options);
 }
 
 /**
@@ -91,12 +102,20 @@ export function runForecast(
  * currency in (source, currency) order (the backtest shares it with the benchmarks).
  */
 export function runOnSnapshot(snapshot: readonly SeenColumns[], options: RunOptions): GroupRun[] {
+  return drain(runOnSnapshotSteps(snapshot, options));
+}
+
+/** {@link runOnSnapshot}, yielding between the parts of each group's model and after its draws. */
+export function* runOnSnapshotSteps(
+  snapshot: readonly SeenColumns[],
+  options: RunOptions,
+): Steps<GroupRun[]> {
   const params = { ...DEFAULT_PARAMS, ...options.params };
   const t = options.asOf;
   const { monthly, weekly, horizon } = periodsAt(t, options.months ?? 12, options.weeks ?? 13);
   const runs: GroupRun[] = [];
-  snapshot.forEach((invoices, g) => {
-    const model = forecastGroup(invoices, t, horizon, params);
+  for (const [g, invoices] of snapshot.entries()) {
+    const model = yield* forecastGroupSteps(invoices, t, horizon, params);
     const random = seededRandom((options.seed ?? 1) * 7919 + g);
     const draws = drawFactors(model, params, random);
     const toDate = (from: number) => {
@@ -115,7 +134,8 @@ export function runOnSnapshot(snapshot: readonly SeenColumns[], options: RunOpti
       model,
       invoices,
     });
-  });
+    yield;
+  }
   return [...sumBySource(runs, params.intervalScale), ...runs];
 }
 
