@@ -398,6 +398,25 @@ export function* forecastGroupSteps(
     }
   };
 
+  /** A size bin's shares of first invoices renewed at each cycle: the same for all its heads. */
+  const binShares = new Map<number, number[]>();
+  const sharesOfBin = (b: number) => {
+    let shares = binShares.get(b);
+    if (shares) return shares;
+    shares = CYCLES.map((c) => {
+      const [k, n] = headShare.get(c) as [number, number];
+      if (n <= 0) return 0;
+      const [kb, nb] = (binShare.get(c) as Array<[number, number]>)[b] as [number, number];
+      return (kb + params.renewalPrior * (k / n)) / (nb + params.renewalPrior);
+    });
+    // The shares come from different sets of first invoices (those old enough for each cycle):
+    // as a distribution over cycles (and never), they must not add up past 1.
+    const total = shares.reduce((a, b) => a + b, 0);
+    if (total > 0.98)
+      for (let k = 0; k < shares.length; k++) shares[k] = ((shares[k] as number) * 0.98) / total;
+    binShares.set(b, shares);
+    return shares;
+  };
   links.forEach((l, i) => {
     if (l.next >= 0) return;
     const due = dueOf[i] as number;
@@ -417,18 +436,7 @@ export function* forecastGroupSteps(
     if (l.prev < 0) {
       // A first invoice not renewed yet: each cycle by the share of first invoices that renewed at it.
       if (due < t - 3 * 365) return;
-      const b = sizeBin(i);
-      const shares = CYCLES.map((c) => {
-        const [k, n] = headShare.get(c) as [number, number];
-        if (n <= 0) return 0;
-        const [kb, nb] = (binShare.get(c) as Array<[number, number]>)[b] as [number, number];
-        return (kb + params.renewalPrior * (k / n)) / (nb + params.renewalPrior);
-      });
-      // The shares come from different sets of first invoices (those old enough for each cycle):
-      // as a distribution over cycles (and never), they must not add up past 1.
-      const total = shares.reduce((a, b) => a + b, 0);
-      if (total > 0.98)
-        for (let k = 0; k < shares.length; k++) shares[k] = ((shares[k] as number) * 0.98) / total;
+      const shares = sharesOfBin(sizeBin(i));
       // No renewal issued by T: each cycle's share is weighed by the chance that its renewal
       // would not have been issued yet (its lead shorter than the days to its due date), as for
       // a series below (Bayes over the cycles and never).
