@@ -20,9 +20,9 @@ describe('the backtest step by step', () => {
     for (;;) {
       const step = steps.next();
       if (step.done) {
-        // Per origin (one source and currency): three within the group's model, one after its
+        // Per origin (one source and currency): five within the group's model, one after its
         // draws, one after the origin's benchmarks.
-        expect(yields).toBe((3 + 2) * 5);
+        expect(yields).toBe((5 + 2) * 5);
         expect(JSON.stringify(step.value)).toBe(JSON.stringify(backtest(ledger, options)));
         return;
       }

@@ -275,6 +275,8 @@ export function* forecastGroupSteps(
     if (l.next >= 0) e.renewed++;
     evidence.set(l.cycle, e);
   });
+  // The passes over the series are the model's longest part: a turn for others between them.
+  yield;
   // The first renewal of a first invoice bills less than it: an order carries setup fees and
   // often several services (each renewing on its own cycle). Per cycle, the amount of the renewals
   // that followed first invoices over the amount of those first invoices (the oracle comparison
@@ -417,6 +419,7 @@ export function* forecastGroupSteps(
     binShares.set(b, shares);
     return shares;
   };
+  yield;
   links.forEach((l, i) => {
     if (l.next >= 0) return;
     const due = dueOf[i] as number;
