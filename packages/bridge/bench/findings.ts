@@ -93,8 +93,8 @@ const EXPLAIN: Record<string, Explain> = {
   'store-write.store': (f) =>
     "The store's own invoices table with the indexes its reads use (store/query-plans.test.ts), filled by " +
     "better-sqlite3 with the store's insert statement and nothing else, in transactions of the same size, takes " +
-    `${f('store-write.layout')} (CPU time in its label): the bound of this layout with slices of 50 rows ` +
-    `(src/bounded-work.ts, issue 17 item 6). The store reaches ${f('store-write.vs-layout')} of it in CPU time; ` +
+    `${f('store-write.layout')} (CPU time in its label): the bound of this layout in transactions of a page (500 rows: ` +
+    `a sync's slices while no request comes; 50 while the API is in use, src/bounded-work.ts, issue 17 item 6). The store reaches ${f('store-write.vs-layout')} of it in CPU time; ` +
     'the rest is its own work: the revenue summary, the comparison with the stored rows, the raw-record columns ' +
     `and the checks. The same JSON keyed by (source, id) and nothing else takes ${f('store-write.bare')}: the ` +
     'secondary indexes make most of the difference (a row in a random place of the client and total indexes ' +

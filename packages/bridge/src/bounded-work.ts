@@ -14,8 +14,28 @@
  *   `starvedAfter` (then one more slice), so that it still progresses under a saturating load.
  */
 
-/** Rows per slice: a write transaction of this many takes a millisecond or two. */
+/** Rows per slice while the API is in use: a write transaction of this many takes a millisecond or two. */
 export const ROWS_PER_SLICE = 50;
+
+/**
+ * Rows per slice while the API is idle (no request or connection for `idleAfter`). Each commit
+ * writes every page its rows dirtied, and rows with random keys in the client and total indexes
+ * dirty one index page each: a slice of 50 wrote about as many pages as one of 500, so a sync
+ * that nobody read during ran 1.6x as long in slices of 50 (100,000 simulator invoices, in one
+ * process: 14.2 s against 9.0 s). A request that comes meanwhile waits for at most one such slice.
+ */
+export const IDLE_ROWS_PER_SLICE = 500;
+
+/** How long after its last request or connection the API counts as idle. */
+export const idleAfter = { ms: 250 };
+
+let lastActivity = Number.NEGATIVE_INFINITY;
+
+/** The rows the next write slice may take: few while the API is in use, a page's worth when idle. */
+export function rowsPerSlice(): number {
+  const busy = waiting.length > 0 || performance.now() - lastActivity < idleAfter.ms;
+  return busy ? ROWS_PER_SLICE : IDLE_ROWS_PER_SLICE;
+}
 
 /** How long sliced work may hold the event loop before pending I/O runs (tests set 0). */
 export const loopBudget = { ms: 2 };
@@ -41,6 +61,7 @@ export const yieldToEventLoop = (): Promise<void> =>
 /** The HTTP server calls this for every connection it accepts: more may be queued behind it. */
 export function connectionAccepted(): void {
   accepted++;
+  lastActivity = performance.now();
 }
 
 /** Between two slices: see the bounds above. */
@@ -97,6 +118,7 @@ function release(): void {
  * @example fetch: (req, env) => requestTurn().then(() => app.fetch(req, env))
  */
 export function requestTurn(): Promise<void> {
+  lastActivity = performance.now();
   return new Promise((resolve) => {
     waiting.push(resolve);
     setImmediate(release);

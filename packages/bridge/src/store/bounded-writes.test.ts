@@ -1,5 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loopBudget, ROWS_PER_SLICE, yieldToEventLoop } from '../bounded-work.ts';
+import {
+  IDLE_ROWS_PER_SLICE,
+  idleAfter,
+  loopBudget,
+  ROWS_PER_SLICE,
+  requestTurn,
+  yieldToEventLoop,
+} from '../bounded-work.ts';
+
+const IDLE_AFTER_MS = idleAfter.ms;
+
 import { makeInvoices, seededRandom } from './invoice-fixtures.ts';
 import { STORE_KINDS, type StorePlace, storePlace } from './testing/stores.ts';
 import type { Store, SyncCheckpoint } from './types.ts';
@@ -86,7 +96,8 @@ describe('a reader between the slices of a SQLite page write', () => {
     await place.dispose();
   });
 
-  it('sees whole transactions of at most ROWS_PER_SLICE rows, and the checkpoint only with the last', async () => {
+  /** What a reader saw between the slices of a page, reading through the API's turns or not. */
+  async function readDuringPage(throughApi: boolean, rows = 1000) {
     place = await storePlace('sqlite');
     store = await place.open();
     await store.upsertSource({ id: 'eu', name: 'eu' });
@@ -94,6 +105,8 @@ describe('a reader between the slices of a SQLite page write', () => {
     let writing = true;
     const watch = async () => {
       while (writing) {
+        // A request takes its turn first, as the server's fetch does: the API is in use.
+        if (throughApi) await requestTurn();
         seen.push({
           count: await store.countFromId('eu', 0),
           checkpoint: (await store.getSource('eu'))?.checkpoint ?? null,
@@ -103,15 +116,33 @@ describe('a reader between the slices of a SQLite page write', () => {
       }
     };
     const watching = watch();
-    await store.applyPage('eu', makeInvoices(seededRandom(5), 'eu', 1, 1000), CHECKPOINT, 'run-1');
+    await store.applyPage('eu', makeInvoices(seededRandom(5), 'eu', 1, rows), CHECKPOINT, 'run-1');
     writing = false;
     await watching;
-    const between = seen.filter((s) => s.count > 0 && s.count < 1000);
+    return seen.filter((s) => s.count > 0 && s.count < rows);
+  }
+
+  it('sees whole transactions of ROWS_PER_SLICE rows while requests come, and the checkpoint only with the last', async () => {
+    const between = await readDuringPage(true);
     expect(between.length).toBeGreaterThanOrEqual(1000 / ROWS_PER_SLICE - 2);
     for (const s of between) {
       expect(s.count % ROWS_PER_SLICE).toBe(0);
       expect(s.seq).toBe(s.count);
       expect(s.checkpoint).toBeNull();
+    }
+  });
+
+  it('sees transactions of IDLE_ROWS_PER_SLICE rows when no request came for a while', async () => {
+    idleAfter.ms = 0;
+    try {
+      const between = await readDuringPage(false, 4 * IDLE_ROWS_PER_SLICE);
+      expect(between.length).toBeGreaterThan(0);
+      for (const s of between) {
+        expect(s.count % IDLE_ROWS_PER_SLICE).toBe(0);
+        expect(s.checkpoint).toBeNull();
+      }
+    } finally {
+      idleAfter.ms = IDLE_AFTER_MS;
     }
   });
 });

@@ -1,6 +1,6 @@
 import type { Invoice } from '@forecaster/whmcs-client';
 import type { Database as Db } from 'better-sqlite3';
-import { betweenSlices, slices } from '../bounded-work.ts';
+import { betweenSlices, rowsPerSlice, slices } from '../bounded-work.ts';
 import { type RawColumns, rawColumns } from './raw-record.ts';
 import { checkRow, exactAmounts, json, unknownSource } from './records.ts';
 import { type Amounts, RevenueDelta, RevenueWriter } from './revenue.ts';
@@ -45,19 +45,24 @@ export class SqliteInvoiceWrites {
     // One transaction per slice, the event loop turning between them, so that a reader never
     // waits for a whole page (issue 17 item 6). The checkpoint commits with the last slice: a
     // crash in between resumes before this page, whose written rows then read as unchanged.
+    // A slice is a page's worth while the API is idle (rowsPerSlice), decided slice by slice.
     const result: ApplyPageResult = { inserted: 0, updated: 0, unchanged: 0 };
-    const parts = slices(inKeyOrder(rows));
-    for (const [i, part] of parts.entries()) {
-      if (i > 0) await betweenSlices();
-      const last = i === parts.length - 1;
+    const ordered = inKeyOrder(rows);
+    let start = 0;
+    do {
+      if (start > 0) await betweenSlices();
+      const part = ordered.slice(start, start + rowsPerSlice());
+      const first = start === 0;
+      start += part.length;
+      const last = start >= ordered.length;
       const done = this.#applySlice(sourceId, part, last ? { checkpoint } : undefined, seenInRun, {
         fence: options.fence,
-        ...(i === 0 && options.quarantine ? { quarantine: options.quarantine } : {}),
+        ...(first && options.quarantine ? { quarantine: options.quarantine } : {}),
       });
       result.inserted += done.inserted;
       result.updated += done.updated;
       result.unchanged += done.unchanged;
-    }
+    } while (start < ordered.length);
     return result;
   }
 
