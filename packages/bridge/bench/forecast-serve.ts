@@ -94,15 +94,15 @@ async function probed<T>(url: string, work: () => Promise<T>): Promise<[T, numbe
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   })();
+  let result: T;
   try {
-    const result = await work();
-    // A probe stuck behind the forecast is answered after it: wait for its time too.
+    result = await work();
+  } finally {
+    // A probe stuck behind the forecast is answered after it: its time counts too.
     done = true;
     await probe;
-    return [result, slowest];
-  } finally {
-    done = true;
   }
+  return [result, slowest];
 }
 
 /** The bundle's `serve` on a filled data directory, answering GET /v1/forecast twice. */

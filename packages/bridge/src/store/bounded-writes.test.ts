@@ -7,9 +7,6 @@ import {
   requestTurn,
   yieldToEventLoop,
 } from '../bounded-work.ts';
-
-const IDLE_AFTER_MS = idleAfter.ms;
-
 import { makeInvoices, seededRandom } from './invoice-fixtures.ts';
 import { STORE_KINDS, type StorePlace, storePlace } from './testing/stores.ts';
 import type { Store, SyncCheckpoint } from './types.ts';
@@ -22,6 +19,7 @@ import type { Store, SyncCheckpoint } from './types.ts';
  */
 
 const budget = loopBudget.ms;
+const IDLE_AFTER_MS = idleAfter.ms;
 beforeAll(() => {
   loopBudget.ms = 0;
 });

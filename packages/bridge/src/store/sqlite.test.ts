@@ -49,11 +49,10 @@ describe("the invoices table's pages", () => {
     for (const page of pages) await filled.applyPage('eu', page, null);
     await filled.close();
     const peek = new Database(path, { readonly: true });
-    const { bytes } = peek
-      .prepare("SELECT sum(pgsize) AS bytes FROM dbstat WHERE name = 'invoices'")
-      .get() as {
-      bytes: number;
-    };
+    const bytes = peek
+      .prepare("SELECT sum(pgsize) FROM dbstat WHERE name = 'invoices'")
+      .pluck()
+      .get() as number;
     peek.close();
     return bytes / pages.flat().length;
   }

@@ -79,8 +79,9 @@ export function backtest(
 
 /**
  * {@link backtest} step by step: it yields between the parts of each origin's forecast and after
- * its benchmarks (36 origins with the default warm-up) and returns the groups. A caller that shares its thread (the
- * bridge's API) lets other work run between two origins instead of waiting for all of them.
+ * its benchmarks (36 origins with the default warm-up) and returns the groups. A caller that
+ * shares its thread (the bridge's API) lets other work run between two steps instead of waiting
+ * for all of them.
  *
  * @example for (const steps = backtestSteps(ledger, o); ; ) { const s = steps.next(); if (s.done) return s.value; await idle(); }
  */
