@@ -58,11 +58,17 @@ const EXPLAIN: Record<string, Explain> = {
     "stream through. With Node's defaults V8 lets garbage pile up before a major GC " +
     `(${f('memory.peak-defaults')}); the shipped flags shrink the young generation and cap the old space at 96 MB (the forecast reads columns outside the heap: see forecast-serve), and SQLite's page cache is 16 MiB. ` +
     'What is left is the runtime and its code, the live heap, the young generation and the page cache.',
-  'memory.slowdown': () =>
+  'memory.slowdown': (f) =>
     'A small young generation means more collections: each is short (the live heap is small), but they add up ' +
-    'over a million invoices. Timed on a shared machine: one run each, alternating, so load moves this ratio.',
+    'over a million invoices. The sweep in this section measures the way out in the same rounds: semi-spaces of ' +
+    `4 MB peak at ${f('memory.sweep.0.peak')} for ${f('memory.sweep.0.ratio')}, of 8 MB at ` +
+    `${f('memory.sweep.1.peak')} for ${f('memory.sweep.1.ratio')}: what the young generation gives back in time it ` +
+    'costs in RSS, and no flag set measured reaches both 150 MB and 1.1x. A smaller old space does not lower the ' +
+    'peak (measured on 5 December: --max-old-space-size=72 and 64 kept it at 153-156 MB with 4 and 8 MB ' +
+    'semi-spaces): the young generation, the runtime and native memory (SQLite, sockets) set it, not the old space. ' +
+    'Timed on a shared machine: each ratio divides two runs of the same round.',
   'store.medium.per-invoice': () =>
-    'The normalized invoice is stored as the JSON the API serves (about 670 bytes for these invoices), and the raw ' +
+    "The normalized invoice is stored as the JSON the API serves, in SQLite's binary form (JSONB since migration 17: about 545 bytes for these invoices, 658 as text), and the raw " +
     'record is derived from it (only fields the derivation does not reproduce are kept); the rest is the key, the ' +
     'columns the filters use, four indexes (source and seq, client, and the WHMCS orders by total and by status; migration 12 dropped the global seq and live-status ones) and free space in the pages. ' +
     'The walk from the top reads newest first; the store writes each page in ascending id order, so its b-tree fills as from one end (written as they came, this store took 1,346 bytes per invoice at 100,000, against 975 from one end).',
@@ -100,8 +106,8 @@ const EXPLAIN: Record<string, Explain> = {
     'secondary indexes make most of the difference (a row in a random place of the client and total indexes ' +
     'dirties a page of each, which every commit writes to the WAL), and the reads need them.',
   'store-write.per-invoice': (f) =>
-    'The bare table of the same JSON and the layout alone are given in the label: the served JSON (about 670 ' +
-    'bytes) is most of it; the store adds the filter columns and the secondary indexes its reads use (about 70 ' +
+    'The bare table of the same JSON (as text) and the layout alone are given in the label: the served JSON (about 545 ' +
+    'bytes as JSONB) is most of it; the store adds the filter columns and the secondary indexes its reads use (about 70 ' +
     'bytes), and a raw-record patch only where a record differs from its derivation (WHMCS 8 records mostly do ' +
     `not; records sent as strings, as before 7.x, add about 80 bytes). ${f('store-write.per-invoice')} in all: ` +
     'under 900 needs a smaller served JSON, or fewer filter columns or indexes than the reads use.',

@@ -19,6 +19,35 @@ export function storeBytes(path: string): { file: number; wal: number } {
   return { file: size(path), wal: size(`${path}-wal`) };
 }
 
+interface StoreParts {
+  /** The invoices table and each of its indexes (SQLite's dbstat), with their unused bytes. */
+  parts: Array<{ name: string; bytes: number; unused: number }>;
+  /** The served JSON's mean length as stored (JSONB) and as text. */
+  json: { binary: number; text: number };
+}
+
+/** Where an invoice's bytes go in a store. */
+export function storeParts(path: string): StoreParts {
+  const db = new Database(path, { readonly: true });
+  try {
+    const parts = db
+      .prepare<[], StoreParts['parts'][number]>(
+        `SELECT name, sum(pgsize) AS bytes, sum(unused) AS unused FROM dbstat
+         WHERE name = 'invoices' OR name IN (SELECT name FROM sqlite_schema WHERE tbl_name = 'invoices' AND type = 'index')
+         GROUP BY name ORDER BY bytes DESC`,
+      )
+      .all();
+    const json = db
+      .prepare<[], StoreParts['json']>(
+        'SELECT avg(length(data)) AS binary, avg(length(json(data))) AS text FROM invoices',
+      )
+      .get()!;
+    return { parts, json };
+  } finally {
+    db.close();
+  }
+}
+
 export function measureStoreSize(ctx: Context, runs: ReadonlyMap<number, SyncOutcome>): void {
   const { report } = ctx;
   const sizes = [...runs.keys()].sort((a, b) => a - b);
@@ -43,4 +72,14 @@ export function measureStoreSize(ctx: Context, runs: ReadonlyMap<number, SyncOut
       target: { op: '<=', limit: 900 },
     });
   }
+  const n = sizes[1]!;
+  const { parts, json } = storeParts(runs.get(n)!.storePath);
+  const perInvoice = (bytes: number) => Math.round(bytes / n);
+  report.add({
+    key: 'store.medium.parts',
+    section: SECTION,
+    label: `of which, per invoice of the store of ${formatNumber(n)}, the invoices table and each index (dbstat): ${parts.map((p) => `${p.name} ${perInvoice(p.bytes)} (unused ${perInvoice(p.unused)})`).join(', ')}; the served JSON ${Math.round(json.binary)} as JSONB (${Math.round(json.text)} as text)`,
+    value: parts.reduce((sum, p) => sum + p.bytes, 0) / n,
+    unit: 'bytes',
+  });
 }

@@ -113,7 +113,7 @@ async function sourceView(bridge: Bridge) {
 function storedRaw(s: Setup): Map<number, string> {
   const rows = queryStore<{ id: number; data: string; raw: string | null; raw_full: number }>(
     s.dbPath,
-    'SELECT id, data, raw, raw_full FROM invoices WHERE source = ?',
+    'SELECT id, json(data) AS data, raw, raw_full FROM invoices WHERE source = ?',
     'eu',
   );
   return new Map(rows.map((r) => [r.id, JSON.stringify(rebuildRaw(r.data, r.raw, r.raw_full))]));

@@ -5,6 +5,7 @@ import { banMigration } from './ban-migration.ts';
 import { StoreError } from './errors.ts';
 import { forecastMigration } from './forecast-migration.ts';
 import { invoicesV11Migration } from './invoices-v11-migration.ts';
+import { jsonbDataMigration } from './jsonb-data-migration.ts';
 import { leanIndexesMigration } from './lean-indexes-migration.ts';
 import { ledgerMigration } from './ledger-migration.ts';
 import { managedSourcesMigration } from './managed-sources-migration.ts';
@@ -177,6 +178,7 @@ export const MIGRATIONS: readonly Migration[] = [
   leanIndexesMigration,
   whmcsOrderMigration,
   attachmentBlobsMigration,
+  jsonbDataMigration,
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

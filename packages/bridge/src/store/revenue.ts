@@ -257,7 +257,7 @@ export function sumCells(cells: Iterable<StoredCell>, bySource: boolean): Revenu
 export function rebuildRevenue(db: Db): void {
   db.exec('DELETE FROM revenue_monthly');
   const delta = new RevenueDelta();
-  const rows = db.prepare<[], string>('SELECT data FROM invoices WHERE deleted_at IS NULL').pluck();
+  const rows = db.prepare<[], string>('SELECT json(data) FROM invoices WHERE deleted_at IS NULL').pluck();
   for (const data of rows.iterate()) delta.add(JSON.parse(data) as Invoice, 1);
   new RevenueWriter(db).write(delta);
 }

@@ -3,7 +3,13 @@ import { type Invoice, type InvoiceStatus, invoiceStatusSchema } from '@forecast
 import { invoiceConditions, SQLITE_DIALECT } from './invoice-filter-sql.ts';
 import { rebuildRaw } from './raw-record.ts';
 import { compareBinary, pageSize } from './records.ts';
-import { placeholders, type StatementCache, type Statements, type StoredRow } from './sqlite-statements.ts';
+import {
+  DATA,
+  placeholders,
+  type StatementCache,
+  type Statements,
+  type StoredRow,
+} from './sqlite-statements.ts';
 import type { InvoiceCursor, InvoiceFilter, InvoiceJson, StoredInvoice } from './types.ts';
 
 /*
@@ -37,11 +43,11 @@ export class SqliteInvoiceReads {
   }
 
   list(filter: InvoiceFilter, after: InvoiceCursor | undefined, limit: number): StoredInvoice[] {
-    return this.#select(filter, after, limit, 'data, raw, raw_full, seq, deleted_at', toStoredInvoice);
+    return this.#select(filter, after, limit, `${DATA}, raw, raw_full, seq, deleted_at`, toStoredInvoice);
   }
 
   listJson(filter: InvoiceFilter, after: InvoiceCursor | undefined, limit: number): InvoiceJson[] {
-    return this.#select(filter, after, limit, 'source, id, data', (row: JsonRow) => ({
+    return this.#select(filter, after, limit, `source, id, ${DATA}`, (row: JsonRow) => ({
       source: row.source,
       id: row.id,
       json: row.data,

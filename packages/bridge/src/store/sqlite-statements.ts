@@ -50,6 +50,12 @@ interface RecordRunParams {
 
 const QUARANTINED = '(SELECT count(*) FROM quarantine WHERE source = s.id) AS quarantined';
 
+/**
+ * The invoice's JSON as the API serves it: stored as JSONB since migration 17 (written with
+ * `jsonb(?)`), read back as the text it was written from.
+ */
+export const DATA = 'json(data) AS data';
+
 const COLUMNS =
   'status, currency, client_id, issue_date, due_date, paid_date, total_units, credit_units, seq, raw_full, data, raw';
 
@@ -90,16 +96,16 @@ export function prepareStatements(db: Db): Statements {
     setSeq: db.prepare<[number]>("UPDATE meta SET value = ? WHERE key = 'seq'"),
     sourceExists: db.prepare<[string], number>('SELECT 1 FROM sources WHERE id = ?').pluck(),
     existing: db.prepare<[string, string], ExistingRow>(
-      'SELECT id, data, raw, raw_full, deleted_at, seen_run FROM invoices WHERE source = ? AND id IN (SELECT value FROM json_each(?))',
+      `SELECT id, ${DATA}, raw, raw_full, deleted_at, seen_run FROM invoices WHERE source = ? AND id IN (SELECT value FROM json_each(?))`,
     ),
     existingRange: db.prepare<[string, number, number], ExistingRow>(
-      'SELECT id, data, raw, raw_full, deleted_at, seen_run FROM invoices WHERE source = ? AND id BETWEEN ? AND ?',
+      `SELECT id, ${DATA}, raw, raw_full, deleted_at, seen_run FROM invoices WHERE source = ? AND id BETWEEN ? AND ?`,
     ),
     insert: db.prepare<[string, number, ...InvoiceValues, string | null]>(
-      `INSERT INTO invoices (source, id, ${COLUMNS}, seen_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO invoices (source, id, ${COLUMNS}, seen_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, jsonb(?), ?, ?)`,
     ),
     update: db.prepare<[...InvoiceValues, string | null, string, number]>(
-      `UPDATE invoices SET (${COLUMNS}, deleted_at, seen_run) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, coalesce(?, seen_run))
+      `UPDATE invoices SET (${COLUMNS}, deleted_at, seen_run) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, jsonb(?), ?, NULL, coalesce(?, seen_run))
        WHERE source = ? AND id = ?`,
     ),
     markSeen: db.prepare<[string, string, number]>(
@@ -110,7 +116,7 @@ export function prepareStatements(db: Db): Statements {
     ),
     liveData: db
       .prepare<[string, number], string>(
-        'SELECT data FROM invoices WHERE source = ? AND id = ? AND deleted_at IS NULL',
+        `SELECT ${DATA} FROM invoices WHERE source = ? AND id = ? AND deleted_at IS NULL`,
       )
       .pluck(),
     unseen: db
@@ -122,10 +128,10 @@ export function prepareStatements(db: Db): Statements {
       'UPDATE invoices SET deleted_at = ?, seq = ? WHERE source = ? AND id = ?',
     ),
     liveRaw: db.prepare<[string, string], { id: number; data: string; raw: string | null; raw_full: number }>(
-      'SELECT id, data, raw, raw_full FROM invoices WHERE source = ? AND id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL',
+      `SELECT id, ${DATA}, raw, raw_full FROM invoices WHERE source = ? AND id IN (SELECT value FROM json_each(?)) AND deleted_at IS NULL`,
     ),
     getInvoice: db.prepare<[string, number], StoredRow>(
-      'SELECT data, raw, raw_full, seq, deleted_at FROM invoices WHERE source = ? AND id = ?',
+      `SELECT ${DATA}, raw, raw_full, seq, deleted_at FROM invoices WHERE source = ? AND id = ?`,
     ),
     upsertSource: db.prepare<[string, string]>(
       'INSERT INTO sources (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name',
@@ -153,7 +159,7 @@ export function prepareStatements(db: Db): Statements {
     ping: db.prepare<[], number>('SELECT 1').pluck(),
     sourceIds: db.prepare<[], string>('SELECT id FROM sources').pluck(),
     sourceChanges: db.prepare<[string, number, number], ChangeRow>(
-      `SELECT source, id, seq, data, deleted_at FROM invoices INDEXED BY invoices_source_seq
+      `SELECT source, id, seq, ${DATA}, deleted_at FROM invoices INDEXED BY invoices_source_seq
        WHERE source = ? AND seq > ? ORDER BY seq LIMIT ?`,
     ),
   };
