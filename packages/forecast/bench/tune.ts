@@ -1,15 +1,21 @@
 /*
- * `tsx bench/tune.ts [--presets a,b] [--ks 1,3]`: the training worlds' headline figures, one line
+ * `tsx bench/tune.ts [--presets a,b] [--ks 1,3] [--params '{"planDrift":false}']`: the training worlds' headline figures, one line
  * per world (WAPE 1/3/12, 12-month bias, coverage), for trying a change to the method on the
  * tuning half only. The held-out worlds are scored by `pnpm bench --only forecast`.
  */
 import { parseArgs } from 'node:util';
+import type { ModelParams } from '../src/index.ts';
 import { evaluateWorld } from './evaluate.ts';
 import { PRESETS, type Preset, TRAINING_KS, worldsOf } from './seeds.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
-  options: { presets: { type: 'string' }, ks: { type: 'string' }, clients: { type: 'string' } },
+  options: {
+    presets: { type: 'string' },
+    ks: { type: 'string' },
+    clients: { type: 'string' },
+    params: { type: 'string' },
+  },
 });
 const presets = values.presets ? (values.presets.split(',') as Preset[]) : PRESETS;
 const ks = values.ks ? values.ks.split(',').map(Number) : TRAINING_KS;
@@ -18,7 +24,11 @@ const pct = (x: number | null | undefined) =>
   x === null || x === undefined ? '-' : `${(x * 100).toFixed(1)}`;
 const rows: number[][] = [];
 for (const w of worldsOf(ks, Number(values.clients ?? 1000)).filter((w) => presets.includes(w.preset))) {
-  const e = evaluateWorld(w, { origins: 24, honesty: false });
+  const e = evaluateWorld(w, {
+    origins: 24,
+    honesty: false,
+    ...(values.params ? { params: JSON.parse(values.params) as Partial<ModelParams> } : {}),
+  });
   const h = e.headline;
   rows.push([h.wape[1] ?? 0, h.wape[3] ?? 0, h.wape[12] ?? 0, h.coverage80 ?? 0]);
   console.log(

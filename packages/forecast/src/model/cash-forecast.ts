@@ -237,9 +237,23 @@ export function* forecastGroupSteps(
     while (b < thresholds.length && gross >= (thresholds[b] as number)) b++;
     return (dueOf[i] as number) - (issueOf[i] as number) > 0 ? b + SIZES : b;
   };
-  /** Per cycle and size bin: [renewed count, eligible count]. */
+  // An order of several services renews at several cycles (series.ts): the chance of a renewal
+  // at a cycle depends on whether the first invoice already renewed at a shorter one (an order
+  // of one service renews at one cycle). Bins 0..SIZE_BINS-1 without one, the rest with one.
+  const shorter = (i: number, c: number) => {
+    let found = false;
+    links.successors(i, (s) => {
+      if ((links.cycle[s] as number) < c) found = true;
+    });
+    return found;
+  };
+  /** Per cycle and (size bin, renewed at a shorter cycle): [renewed count, eligible count]. */
   const binShare = new Map<number, Array<[number, number]>>(
-    CYCLES.map((c) => [c, Array.from({ length: SIZE_BINS }, (): [number, number] => [0, 0])]),
+    CYCLES.map((c) => [c, Array.from({ length: 2 * SIZE_BINS }, (): [number, number] => [0, 0])]),
+  );
+  /** Per cycle and (renewed at a shorter cycle): [renewed count, eligible count], the bins' prior. */
+  const flagShare = new Map<number, Array<[number, number]>>(
+    CYCLES.map((c) => [c, [[0, 0] as [number, number], [0, 0] as [number, number]]]),
   );
   // The window of evidence ends where a successor would have been issued by T: a cycle's
   // window reaches back a cycle further, so that biennial and triennial series have evidence.
@@ -250,16 +264,25 @@ export function* forecastGroupSteps(
   links.forEach((l, i) => {
     const due = dueOf[i] as number;
     if (l.prev < 0) {
-      const nextCycle = l.next >= 0 ? (links.cycle[l.next] as number) : -1;
       const gross = grossOf[i] as number;
       for (const c of CYCLES) {
         if (!inWindow(due, c)) continue;
+        const renewed = links.renewedAt(i, c);
         const hs = headShare.get(c) as [number, number];
         hs[1] += gross;
-        if (nextCycle === c) hs[0] += gross;
-        const bin = (binShare.get(c) as Array<[number, number]>)[sizeBin(i)] as [number, number];
+        if (renewed) hs[0] += gross;
+        const flag = shorter(i, c) ? 1 : 0;
+        const bin = (binShare.get(c) as Array<[number, number]>)[sizeBin(i) + flag * SIZE_BINS] as [
+          number,
+          number,
+        ];
+        const pooled = (flagShare.get(c) as Array<[number, number]>)[flag] as [number, number];
         bin[1]++;
-        if (nextCycle === c) bin[0]++;
+        pooled[1]++;
+        if (renewed) {
+          bin[0]++;
+          pooled[0]++;
+        }
       }
       return;
     }
@@ -281,25 +304,45 @@ export function* forecastGroupSteps(
   // often several services (each renewing on its own cycle). Per cycle, the amount of the renewals
   // that followed first invoices over the amount of those first invoices (the oracle comparison
   // in bench/oracle.ts found monthly new business renewed at about half its order's amount).
-  const headPairs = new Map<number, [number, number, number]>(CYCLES.map((c) => [c, [0, 0, 0]]));
+  // Per cycle, and apart for first invoices that renewed at a shorter cycle too (an order of
+  // several services: each renewal bills a part of it).
+  const headPairs = new Map<number, [number, number, number][]>(
+    CYCLES.map((c) => [c, [0, 1, 2].map((): [number, number, number] => [0, 0, 0])]),
+  );
   links.forEach((l, i) => {
     if (l.prev >= 0 || l.next < 0) return;
     const gross = grossOf[i] as number;
-    const nextDue = dueOf[l.next] as number;
-    const c = links.cycle[l.next] as number;
-    const pair = headPairs.get(c);
-    if (!pair || gross <= 0 || nextDue > t || nextDue <= t - params.trainingDays) return;
-    pair[0] += grossOf[l.next] as number;
-    pair[1] += gross;
-    pair[2]++;
+    if (gross <= 0) return;
+    links.successors(i, (s) => {
+      const nextDue = dueOf[s] as number;
+      const c = links.cycle[s] as number;
+      const pairs = headPairs.get(c);
+      if (!pairs || nextDue > t || nextDue <= t - params.trainingDays) return;
+      for (const pair of [pairs[0], pairs[shorter(i, c) ? 2 : 1]] as [number, number, number][]) {
+        pair[0] += grossOf[s] as number;
+        pair[1] += gross;
+        pair[2]++;
+      }
+    });
   });
-  const headRatio = new Map<number, number>(
-    [...headPairs].map(([c, [next, head, n]]) => [
-      c,
-      n >= 10 && head > 0 ? Math.min(1.5, Math.max(0.2, next / head)) : 1,
-    ]),
+  const ratioOf = ([next, head, n]: [number, number, number], fallback: number) =>
+    n >= 10 && head > 0 ? Math.min(1.5, Math.max(0.05, next / head)) : fallback;
+  const headRatio = new Map<number, number[]>(
+    [...headPairs].map(([c, pairs]) => {
+      const all = ratioOf(pairs[0] as [number, number, number], 1);
+      return [
+        c,
+        [
+          all,
+          ratioOf(pairs[1] as [number, number, number], all),
+          ratioOf(pairs[2] as [number, number, number], all),
+        ],
+      ];
+    }),
   );
-  const headAmount = (c: number) => headRatio.get(c) ?? 1;
+  /** A first renewal's amount over its first invoice's: overall, or by whether one came at a shorter cycle. */
+  const headAmount = (c: number, flag?: 0 | 1) =>
+    (headRatio.get(c) as number[])[flag === undefined ? 0 : flag + 1] as number;
 
   const rate = (c: number, outcome: 'paid' | 'cancelled', tenure: number): number => {
     const cc = counts.get(c);
@@ -349,6 +392,30 @@ export function* forecastGroupSteps(
     const k = tMonthOfDue - monthOfDay(due);
     return k < 2 ? 1 : (priceIndex[Math.min(k, PRICE_MONTHS)] as number);
   };
+  // Plan changes drift a series' amount: upgrades (+40 to +100 %) and downgrades of a few
+  // renewals in a hundred move the mean of renewal-to-renewal ratios, not their median (which the
+  // price index follows): per cycle, their difference is the expected drift per renewal.
+  const drift = new Map<number, number>();
+  if (params.planDrift) {
+    const ratios = new Map<number, number[]>();
+    links.forEach((l, i) => {
+      if (l.prev < 0 || (links.prev[l.prev] as number) < 0) return;
+      const due = dueOf[i] as number;
+      if (due > t || due <= t - params.trainingDays) return;
+      const before = grossOf[l.prev] as number;
+      const now = grossOf[i] as number;
+      if (before <= 0 || now <= 0) return;
+      getOrCreate(ratios, l.cycle, () => []).push(Math.min(5, Math.max(0.2, now / before)));
+    });
+    for (const [c, xs] of ratios) {
+      if (xs.length < 30) continue;
+      xs.sort((a, b) => a - b);
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      drift.set(c, Math.min(0.1, Math.max(-0.05, mean - (xs[xs.length >> 1] as number))));
+    }
+  }
+  /** The expected amount of a series' k-th renewal from now over its last one's. */
+  const drifted = (c: number, k: number) => (1 + (drift.get(c) ?? 0)) ** k;
   let totalGross = 0;
   let totalCash = 0;
   for (const i of training) {
@@ -388,7 +455,7 @@ export function* forecastGroupSteps(
         const tb = tenure + k - 1;
         p *= q * rate(cycle, 'paid', tb) + (1 - q) * rate(cycle, 'cancelled', tb);
       }
-      const v = amount * p;
+      const v = amount * p * drifted(cycle, k - 1);
       // Not issued by T although its lead says it would have been: it is issued late, from T + 1.
       const sum = placer.add(table, d, Math.max(-lead - 1, t - d), v);
       addClient(client, sum);
@@ -400,27 +467,50 @@ export function* forecastGroupSteps(
     }
   };
 
-  /** A size bin's shares of first invoices renewed at each cycle: the same for all its heads. */
-  const binShares = new Map<number, number[]>();
-  const sharesOfBin = (b: number) => {
-    let shares = binShares.get(b);
-    if (shares) return shares;
-    shares = CYCLES.map((c) => {
-      const [k, n] = headShare.get(c) as [number, number];
-      if (n <= 0) return 0;
-      const [kb, nb] = (binShare.get(c) as Array<[number, number]>)[b] as [number, number];
-      return (kb + params.renewalPrior * (k / n)) / (nb + params.renewalPrior);
-    });
-    // The shares come from different sets of first invoices (those old enough for each cycle):
-    // as a distribution over cycles (and never), they must not add up past 1.
-    const total = shares.reduce((a, b) => a + b, 0);
-    if (total > 0.98)
-      for (let k = 0; k < shares.length; k++) shares[k] = ((shares[k] as number) * 0.98) / total;
-    binShares.set(b, shares);
-    return shares;
+  /** P(a first invoice in size bin b renews at cycle c | flag: it renewed at a shorter cycle). */
+  const shareOf = (c: number, b: number, flag: 0 | 1) => {
+    const [k, n] = (flagShare.get(c) as Array<[number, number]>)[flag] as [number, number];
+    const pooled = n > 0 ? k / n : 0;
+    const [kb, nb] = (binShare.get(c) as Array<[number, number]>)[b + flag * SIZE_BINS] as [number, number];
+    return (kb + params.renewalPrior * pooled) / (nb + params.renewalPrior);
+  };
+  /**
+   * Projects the first renewals still to come of a first invoice, cycle by cycle from the
+   * shortest: a cycle it renewed at is its series' (projected from its last member); at another,
+   * the share of its size bin's first invoices that renewed there, given whether it has renewed
+   * at a shorter one (by the probability it has, when that is still to be seen), weighed by the
+   * chance that its renewal would not have been issued by T (its lead shorter than the days to
+   * its due date: Bayes over "renews at c" and "does not").
+   */
+  const projectHead = (i: number) => {
+    const due = dueOf[i] as number;
+    if (due < t - 3 * 365) return;
+    const amount = (grossOf[i] as number) * cashRatio * priceSince(due);
+    if (amount <= 0) return;
+    const b = sizeBin(i);
+    const client = clientOf[i] as number;
+    // P(no renewal at a shorter cycle), given what T shows.
+    let none = 1;
+    for (const c of CYCLES) {
+      if (links.renewedAt(i, c)) {
+        none = 0;
+        continue;
+      }
+      const g = leadBelow(c, addMonths(due, c) - t);
+      const posterior = (share: number) => (share * g) / (1 - share + share * g || 1);
+      const alone = posterior(shareOf(c, b, 0));
+      const besides = posterior(shareOf(c, b, 1));
+      const w = none * alone * headAmount(c, 0) + (1 - none) * besides * headAmount(c, 1);
+      none *= 1 - alone;
+      if (w > 0) project(client, due, c, 1, amount, w, typicalLeadOf(c));
+    }
   };
   yield;
   links.forEach((l, i) => {
+    if (l.prev < 0) {
+      projectHead(i);
+      return;
+    }
     if (l.next >= 0) return;
     const due = dueOf[i] as number;
     const gross = grossOf[i] as number;
@@ -436,30 +526,6 @@ export function* forecastGroupSteps(
     const base = recent.length === 3 ? (recent[1] as number) : gross;
     const amount = base * cashRatio * priceSince(due);
     if (amount <= 0) return;
-    if (l.prev < 0) {
-      // A first invoice not renewed yet: each cycle by the share of first invoices that renewed at it.
-      if (due < t - 3 * 365) return;
-      const shares = sharesOfBin(sizeBin(i));
-      // No renewal issued by T: each cycle's share is weighed by the chance that its renewal
-      // would not have been issued yet (its lead shorter than the days to its due date), as for
-      // a series below (Bayes over the cycles and never).
-      const unseen = CYCLES.map((c, k) => (shares[k] as number) * leadBelow(c, addMonths(due, c) - t));
-      const stillPossible = 1 - shares.reduce((a, b) => a + b, 0) + unseen.reduce((a, b) => a + b, 0);
-      CYCLES.forEach((c, k) => {
-        const share = unseen[k] as number;
-        if (share <= 0 || stillPossible <= 0) return;
-        project(
-          client,
-          due,
-          c,
-          1,
-          amount * headAmount(c),
-          Math.min(1, share / stillPossible),
-          typicalLeadOf(c),
-        );
-      });
-      return;
-    }
     const c = l.cycle;
     const q =
       paidOf[i] !== NO_DAY ? 1 : cancelledOf[i] !== NO_DAY ? 0 : tableOf(client).at(t - due).paidTotal;
@@ -578,7 +644,7 @@ export function* forecastGroupSteps(
       const d = addMonths(due, k * c);
       if (d - lead >= end || p < 1e-4) break;
       if (k > 1) p *= q * rate(c, 'paid', k) + (1 - q) * rate(c, 'cancelled', k);
-      otherPlacer.add(pooledTable, d, -lead - 1, amount * p);
+      otherPlacer.add(pooledTable, d, -lead - 1, amount * p * drifted(c, k - 1));
     }
   }
   for (let i = 0; i < n; i++) {
@@ -615,7 +681,10 @@ export function* forecastGroupSteps(
         ]),
       ),
       firstInvoiceRenewalShareBySize: Object.fromEntries(
-        [...binShare].map(([c, bins]) => [`${c}m`, bins.map(([k, n]) => `${k}/${n}`).join(' ')]),
+        [...binShare].map(([c, bins]) => [
+          `${c}m`,
+          bins.map(([k, n], b) => `${b === SIZE_BINS ? '| ' : ''}${k}/${n}`).join(' '),
+        ]),
       ),
       firstInvoiceRenewalShare: Object.fromEntries(
         [...headShare].filter(([, [, n]]) => n > 0).map(([c, [k, n]]) => [`${c}m`, round(k / n)]),
@@ -626,10 +695,15 @@ export function* forecastGroupSteps(
       renewalPriceIndex: Object.fromEntries(
         [3, 6, 12, 24].map((k) => [`${k}m`, round(priceIndex[k] as number)]),
       ),
-      firstRenewalAmountRatio: Object.fromEntries([...headRatio].map(([c, r]) => [`${c}m`, round(r)])),
+      firstRenewalAmountRatio: Object.fromEntries(
+        [...headRatio].map(([c, r]) => [`${c}m`, round(r[0] as number)]),
+      ),
       cashShareOfGross: round(cashRatio),
       newBusinessMonthlyGross: round(level / 10_000),
       newBusinessMonthlyGrowth: round(growth - 1),
+      planDriftPerRenewal: Object.fromEntries(
+        [...drift].sort((a, b) => a[0] - b[0]).map(([c, d]) => [`${c}m`, round(d)]),
+      ),
     },
   };
 }

@@ -40,6 +40,8 @@ export interface ModelParams {
    * rank, tuned on the seed-shared worlds of then, and covered 66 % of the held-out ones.)
    */
   intervalLevel: number;
+  /** Carries the mean drift of renewal amounts (plan changes) into renewals to come. */
+  planDrift: boolean;
 }
 
 export const DEFAULT_PARAMS: ModelParams = {
@@ -53,6 +55,7 @@ export const DEFAULT_PARAMS: ModelParams = {
   draws: 500,
   intervalScale: 1,
   intervalLevel: 0.75,
+  planDrift: true,
 };
 
 export const METHOD_NAME = 'invoice-hazard-renewals';
@@ -62,5 +65,10 @@ export const METHOD_NAME = 'invoice-hazard-renewals';
  * and paid from T + 1 (first invoices too, by their cycles' leads); renewals are repriced by an
  * index of how recently billed series' prices moved since each was billed; bands widen by the
  * interpolated 0.75 quantile of past needs.
+ * 1.6.0: series detection links an order of several services to each service's first renewal
+ * and a renewal to the member of about its own amount first (97 % of renewal amount linked right
+ * on the training worlds, against 90 %); a first invoice's renewals still to come are expected
+ * cycle by cycle, given whether it renewed at a shorter one; renewals to come carry the mean
+ * drift of plan changes (upgrades, downgrades) per renewal.
  */
-export const METHOD_VERSION = '1.5.0';
+export const METHOD_VERSION = '1.6.0';

@@ -5,7 +5,15 @@ import type { SeenColumns } from './seen-columns.ts';
  * Recurring series (design notes §4.4 B): WHMCS puts due dates on the service cycle (invoices
  * are generated a lead time before), so an invoice whose client had another one due exactly c
  * months earlier (c a WHMCS cycle, +-3 days) continues that one's series. Chains are linked
- * greedily in due-date order, shortest cycle first, each invoice continuing at most one.
+ * greedily in due-date order, each renewal continuing at most one member:
+ *
+ * - a renewal continues the member of about its own amount (within 25 %) first, whatever the
+ *   cycle: a client's monthly and annual services fall due the same day every year, and the
+ *   annual one must not take over the monthly chain;
+ * - else a first invoice: an order of several services on different cycles is one invoice (WHMCS
+ *   bills what falls due together on one), and each service's first renewal continues it, as
+ *   long as the amounts linked to it so far leave room for this one;
+ * - else, the shortest cycle's member (a plan change moved the amount).
  */
 
 export const CYCLES = [1, 3, 6, 12, 24, 36] as const;
@@ -21,6 +29,8 @@ export interface Link {
   cycle: number;
   /** 1 for the first member of a series. */
   tenure: number;
+  /** The next successor of the same first invoice (an order of several services), or -1. */
+  sibling: number;
 }
 
 /**
@@ -32,25 +42,46 @@ export class SeriesLinks {
   readonly next: Int32Array;
   readonly cycle: Uint8Array;
   readonly tenure: Int32Array;
+  /** For a successor of a first invoice: the next one of the same first invoice, or -1. */
+  readonly sibling: Int32Array;
 
   constructor(readonly length: number) {
     this.prev = new Int32Array(length).fill(-1);
     this.next = new Int32Array(length).fill(-1);
     this.cycle = new Uint8Array(length);
     this.tenure = new Int32Array(length).fill(1);
+    this.sibling = new Int32Array(length).fill(-1);
   }
 
   forEach(fn: (link: Readonly<Link>, index: number) => void): void {
-    const view: Link = { prev: -1, next: -1, cycle: 0, tenure: 1 };
+    const view: Link = { prev: -1, next: -1, cycle: 0, tenure: 1, sibling: -1 };
     for (let i = 0; i < this.length; i++) {
       view.prev = this.prev[i] as number;
       view.next = this.next[i] as number;
       view.cycle = this.cycle[i] as number;
       view.tenure = this.tenure[i] as number;
+      view.sibling = this.sibling[i] as number;
       fn(view, i);
     }
   }
+
+  /** Calls `fn` with each successor of member `i`: one for a renewal, any number for a first invoice. */
+  successors(i: number, fn: (successor: number) => void): void {
+    for (let s = this.next[i] as number; s >= 0; s = this.sibling[s] as number) fn(s);
+  }
+
+  /** Whether first invoice `i` has a successor at cycle `c`. */
+  renewedAt(i: number, c: number): boolean {
+    for (let s = this.next[i] as number; s >= 0; s = this.sibling[s] as number)
+      if (this.cycle[s] === c) return true;
+    return false;
+  }
 }
+
+/** Within this ratio of amounts, a renewal is taken to continue the member it follows. */
+const SAME_AMOUNT = 1.25;
+/** A first invoice takes another successor while the amounts linked leave this share of it. */
+const ROOM = 0.9;
 
 /**
  * Links every invoice of one source and currency into series: one link per invoice, by index.
@@ -87,6 +118,9 @@ export function detectSeries(invoices: SeenColumns): SeriesLinks {
   for (let d = 0; d < span; d++)
     for (let c = 0; c < CYCLES.length; c++)
       back[d * CYCLES.length + c] = addMonths(minDue + d, -(CYCLES[c] as number));
+  const gross = invoices.gross;
+  // What a first invoice's successors have not yet accounted for of its amount.
+  const room = Float64Array.from(gross);
   let runStart = 0;
   for (let k = 0; k < n; k++) {
     if (k > 0 && clientOf[order[k] as number] !== clientOf[order[k - 1] as number]) runStart = k;
@@ -94,10 +128,18 @@ export function detectSeries(invoices: SeenColumns): SeriesLinks {
     const due = dueAt(k);
     // Nothing due a month (less the tolerance) or more before: no cycle can match.
     if (k === runStart || dueAt(runStart) > due - 28 + TOLERANCE_DAYS) continue;
+    const amount = gross[i] as number;
+    let same = -1; // the member of about this amount, nearest in amount
+    let sameCycle = 0;
+    let sameDistance = Number.POSITIVE_INFINITY;
+    let head = -1; // a first invoice with room, shortest cycle first
+    let headCycle = 0;
+    let any = -1; // a free member, shortest cycle first
+    let anyCycle = 0;
     for (let ci = 0; ci < CYCLES.length; ci++) {
       const c = CYCLES[ci] as number;
       const target = back[(due - minDue) * CYCLES.length + ci] as number;
-      // The nearest free member within the tolerance, earlier in this client's run.
+      // The members within the tolerance, earlier in this client's run.
       let lo = runStart;
       let hi = k;
       while (lo < hi) {
@@ -105,23 +147,55 @@ export function detectSeries(invoices: SeenColumns): SeriesLinks {
         if (dueAt(mid) < target - TOLERANCE_DAYS) lo = mid + 1;
         else hi = mid;
       }
-      let best = -1;
-      let bestDistance = TOLERANCE_DAYS + 1;
+      let free = -1;
+      let freeDays = TOLERANCE_DAYS + 1;
       for (let q = lo; q < k && dueAt(q) <= target + TOLERANCE_DAYS; q++) {
         const j = order[q] as number;
-        const distance = Math.abs(dueAt(q) - target);
-        if (links.next[j] === -1 && distance < bestDistance) {
-          best = j;
-          bestDistance = distance;
+        const days = Math.abs(dueAt(q) - target);
+        const first = (links.prev[j] as number) < 0;
+        if (links.next[j] === -1) {
+          if (days < freeDays) {
+            free = j;
+            freeDays = days;
+          }
+          const before = gross[j] as number;
+          if (!first && amount > 0 && before > 0) {
+            const distance = Math.abs(Math.log(amount / before));
+            if (distance <= Math.log(SAME_AMOUNT) && distance < sameDistance) {
+              same = j;
+              sameCycle = c;
+              sameDistance = distance;
+            }
+          }
+        }
+        if (
+          head < 0 &&
+          first &&
+          (links.next[j] === -1 || (room[j] as number) >= amount * ROOM) &&
+          !links.renewedAt(j, c)
+        ) {
+          head = j;
+          headCycle = c;
         }
       }
-      if (best < 0) continue;
-      links.prev[i] = best;
-      links.cycle[i] = c;
-      links.tenure[i] = (links.tenure[best] as number) + 1;
-      links.next[best] = i;
-      break;
+      if (any < 0 && free >= 0) {
+        any = free;
+        anyCycle = c;
+      }
     }
+    const [best, c] = same >= 0 ? [same, sameCycle] : head >= 0 ? [head, headCycle] : [any, anyCycle];
+    if (best < 0) continue;
+    links.prev[i] = best;
+    links.cycle[i] = c;
+    links.tenure[i] = (links.tenure[best] as number) + 1;
+    if (links.next[best] === -1) links.next[best] = i;
+    else {
+      // Another service of the same order: the last in its list of successors.
+      let s = links.next[best] as number;
+      while ((links.sibling[s] as number) >= 0) s = links.sibling[s] as number;
+      links.sibling[s] = i;
+    }
+    room[best] = (room[best] as number) - amount;
   }
   return links;
 }
