@@ -241,11 +241,9 @@ export function* forecastGroupSteps(
   // at a cycle depends on whether the first invoice already renewed at a shorter one (an order
   // of one service renews at one cycle). Bins 0..SIZE_BINS-1 without one, the rest with one.
   const shorter = (i: number, c: number) => {
-    let found = false;
-    links.successors(i, (s) => {
-      if ((links.cycle[s] as number) < c) found = true;
-    });
-    return found;
+    for (let s = links.next[i] as number; s >= 0; s = links.sibling[s] as number)
+      if ((links.cycle[s] as number) < c) return true;
+    return false;
   };
   /** Per cycle and (size bin, renewed at a shorter cycle): [renewed count, eligible count]. */
   const binShare = new Map<number, Array<[number, number]>>(
@@ -313,17 +311,17 @@ export function* forecastGroupSteps(
     if (l.prev >= 0 || l.next < 0) return;
     const gross = grossOf[i] as number;
     if (gross <= 0) return;
-    links.successors(i, (s) => {
+    for (let s = l.next; s >= 0; s = links.sibling[s] as number) {
       const nextDue = dueOf[s] as number;
       const c = links.cycle[s] as number;
       const pairs = headPairs.get(c);
-      if (!pairs || nextDue > t || nextDue <= t - params.trainingDays) return;
+      if (!pairs || nextDue > t || nextDue <= t - params.trainingDays) continue;
       for (const pair of [pairs[0], pairs[shorter(i, c) ? 2 : 1]] as [number, number, number][]) {
         pair[0] += grossOf[s] as number;
         pair[1] += gross;
         pair[2]++;
       }
-    });
+    }
   });
   const ratioOf = ([next, head, n]: [number, number, number], fallback: number) =>
     n >= 10 && head > 0 ? Math.min(1.5, Math.max(0.05, next / head)) : fallback;
@@ -482,6 +480,8 @@ export function* forecastGroupSteps(
    * chance that its renewal would not have been issued by T (its lead shorter than the days to
    * its due date: Bayes over "renews at c" and "does not").
    */
+  /** P(renews at a cycle | not issued by T), from its share s and the chance g it would not have been. */
+  const posterior = (s: number, g: number) => (s * g) / (1 - s + s * g || 1);
   const projectHead = (i: number) => {
     const due = dueOf[i] as number;
     if (due < t - 3 * 365) return;
@@ -497,9 +497,8 @@ export function* forecastGroupSteps(
         continue;
       }
       const g = leadBelow(c, addMonths(due, c) - t);
-      const posterior = (share: number) => (share * g) / (1 - share + share * g || 1);
-      const alone = posterior(shareOf(c, b, 0));
-      const besides = posterior(shareOf(c, b, 1));
+      const alone = posterior(shareOf(c, b, 0), g);
+      const besides = none < 1 ? posterior(shareOf(c, b, 1), g) : 0;
       const w = none * alone * headAmount(c, 0) + (1 - none) * besides * headAmount(c, 1);
       none *= 1 - alone;
       if (w > 0) project(client, due, c, 1, amount, w, typicalLeadOf(c));

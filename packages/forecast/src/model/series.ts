@@ -182,6 +182,8 @@ export function detectSeries(invoices: SeenColumns): SeriesLinks {
         any = free;
         anyCycle = c;
       }
+      // The same amount at this cycle: no longer cycle can do better (the shortest wins ties).
+      if (sameDistance === 0) break;
     }
     const [best, c] = same >= 0 ? [same, sameCycle] : head >= 0 ? [head, headCycle] : [any, anyCycle];
     if (best < 0) continue;
