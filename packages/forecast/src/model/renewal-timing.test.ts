@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addMonths, dayOf } from '../dates.ts';
 import type { LedgerInvoice } from '../ledger.ts';
+import type { ModelParams } from './params.ts';
 import { runForecast } from './run.ts';
 
 /*
@@ -55,8 +56,8 @@ function ledgerOf(specs: SeriesSpec[]): LedgerInvoice[] {
   return out;
 }
 
-const forecastOf = (ledger: LedgerInvoice[]) => {
-  const run = runForecast(ledger, { asOf: T, dataAsOf: DATA_AS_OF, months: 12, weeks: 1 }).find(
+const forecastOf = (ledger: LedgerInvoice[], params: Partial<ModelParams> = {}) => {
+  const run = runForecast(ledger, { asOf: T, dataAsOf: DATA_AS_OF, months: 12, weeks: 1, params }).find(
     (r) => r.source === 'eu',
   );
   if (!run?.model) throw new Error('no forecast for eu');
@@ -216,5 +217,38 @@ describe('an order of several services', () => {
     expect(annual / due(12, 100)).toBeLessThan(1.1);
     expect(monthly / due(1, 20)).toBeGreaterThan(0.9);
     expect(monthly / due(1, 20)).toBeLessThan(1.1);
+  });
+});
+
+describe('plan drift', () => {
+  // 60 monthly series since 2021; each is upgraded by 60 % once every 25 renewals (at a month of
+  // its own): 1 ratio in 25 is 1.6, the median ratio is 1, the mean 1.024.
+  const ledger = ledgerOf(
+    Array.from({ length: 60 }, (_, k) => ({
+      client: k + 1,
+      cycle: 1,
+      lead: 7,
+      firstDue: dayOf('2021-01-10') + (k % 20),
+      lastDue: dayOf('2024-07-01'),
+      price: (due: number) => {
+        const m = Math.round((due - dayOf('2021-01-10')) / 30.4);
+        return 100 * 1.6 ** Math.floor((m + k) / 25);
+      },
+    })),
+  );
+
+  it('carries the mean drift of renewal amounts into renewals to come', () => {
+    const drifting = forecastOf(ledger);
+    const flat = forecastOf(ledger, { planDrift: false });
+    const drift = (drifting.assumptions.planDriftPerRenewal as Record<string, number>)['1m'] as number;
+    expect(drift).toBeGreaterThan(0.018);
+    expect(drift).toBeLessThan(0.03);
+    // The renewal k months ahead bills (1 + drift)^(k - 1) of the last amount: about 1.13 on
+    // average over a year of them, none in the first month.
+    const month = (m: typeof flat, from: number, to: number) => sum(m.renewalsByCycle.get(1), from, to);
+    expect(month(drifting, 0, 20) / month(flat, 0, 20)).toBeCloseTo(1, 2);
+    const year = sum(drifting.renewalsByCycle.get(1)) / sum(flat.renewalsByCycle.get(1));
+    expect(year).toBeGreaterThan(1.08);
+    expect(year).toBeLessThan(1.2);
   });
 });
