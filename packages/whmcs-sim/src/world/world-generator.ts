@@ -704,34 +704,37 @@ export class ClientSimulator {
     // P(this invoice is a churner's | it was generated): churners reach here only with showsInvoice.
     const q = options.renewal.cancelledInvoiceShare;
     const churnShare = ((1 - r) * q) / (r + (1 - r) * q);
-    if (renews) this.settle(row, random, false, churnShare, s.alt);
-    else if (cols.credit[row] === this.gross(row)) {
+    if (renews) {
+      this.settle(row, random, false, churnShare, s.alt);
+      const window = this.cancelWindow(due, at);
+      if (
+        at < this.ctx.altFrom &&
+        at + window > this.ctx.altFrom &&
+        cols.paidAt[row] !== at &&
+        this.firstChange(row) >= this.ctx.altFrom
+      ) {
+        // Alternative future: a renewer still open at its start may be a leaver after all (the
+        // same redraw as a leaver's below: which of the two it is, given that it was still open).
+        // Its draws of an upgrade below stay as they were: one may already be in the past.
+        // (Only while a leaver's invoice could still be open: a week past its due date at most.)
+        const cancelAt = this.forkRenewal(row, s, r, at, window);
+        if (cancelAt !== 0) {
+          this.unschedulePayment(row);
+          cols.cancelledAt[row] = cancelAt;
+          this.queue.push(cancelAt, EVENT_CANCEL, row);
+        } else this.scheduleOutcome(row);
+      }
+    } else if (cols.credit[row] === this.gross(row)) {
       // Credit paid it the moment it was created: the cancellation request came too late.
       this.settle(row, random, false, churnShare, s.alt);
     } else {
       // The client asks to cancel at the end of the term: WHMCS cancels the unpaid invoice.
       this.settle(row, random, false, churnShare, s.alt);
-      const dueAt = due * DAY_SECONDS + this.cron;
-      const window = Math.max(DAY_SECONDS, dueAt + 7 * DAY_SECONDS - at);
+      const window = this.cancelWindow(due, at);
       let cancelAt = at + Math.floor(random() * window);
       if (at < this.ctx.altFrom && cancelAt >= this.ctx.altFrom) {
         // Alternative future: a leaver still open at its start may renew after all, or cancel at another time.
-        const stays = r / (r + (1 - r) * q);
-        for (let i = 0; i < 1000 && cancelAt !== 0; i++) {
-          if (s.alt() < stays) {
-            this.unschedulePayment(row);
-            cols.cancelledAt[row] = 0;
-            cols.captureFrom[row] = 0;
-            this.drawOutcome(row, s.alt, false);
-            if (this.firstChange(row) >= this.ctx.altFrom) cancelAt = 0;
-          } else {
-            const again = at + Math.floor(s.alt() * window);
-            if (again >= this.ctx.altFrom) {
-              cancelAt = again;
-              break;
-            }
-          }
-        }
+        cancelAt = this.forkRenewal(row, s, r, at, window);
       }
       if (cancelAt !== 0) {
         this.unschedulePayment(row);
@@ -750,6 +753,37 @@ export class ClientSimulator {
     s.k++;
     s.waiting = true;
     if (options.invoicing.continuous) this.scheduleNext(s, at);
+  }
+
+  /** A leaver's renewal invoice is cancelled at a uniform time from its creation to a week past due. */
+  private cancelWindow(due: number, at: number): number {
+    return Math.max(DAY_SECONDS, due * DAY_SECONDS + this.cron + 7 * DAY_SECONDS - at);
+  }
+
+  /**
+   * A renewal invoice created before an alternative future and still open at its start: whether
+   * its series renews is drawn again, given only that the invoice was still open then (rejection
+   * over the prior P(renews | an invoice was generated) and each kind's law of staying open).
+   * Returns the leaver's cancel time, or 0 when it renews (its new outcome is in the columns).
+   */
+  private forkRenewal(row: number, s: Series, r: number, at: number, window: number): number {
+    const cols = this.ctx.buffer.columns;
+    const q = this.ctx.options.renewal.cancelledInvoiceShare;
+    const stays = r / (r + (1 - r) * q);
+    const lastResort = at + window; // a week past due: used only if no draw is accepted
+    for (let i = 0; i < 1000; i++) {
+      if (s.alt() < stays) {
+        this.unschedulePayment(row);
+        cols.cancelledAt[row] = 0;
+        cols.captureFrom[row] = 0;
+        this.drawOutcome(row, s.alt, false);
+        if (this.firstChange(row) >= this.ctx.altFrom) return 0;
+      } else {
+        const again = at + Math.floor(s.alt() * window);
+        if (again >= this.ctx.altFrom) return again;
+      }
+    }
+    return lastResort;
   }
 
   /** Forgets a decided payment (the invoice will be cancelled instead). */
