@@ -240,11 +240,6 @@ export function* forecastGroupSteps(
   // An order of several services renews at several cycles (series.ts): the chance of a renewal
   // at a cycle depends on whether the first invoice already renewed at a shorter one (an order
   // of one service renews at one cycle). Bins 0..SIZE_BINS-1 without one, the rest with one.
-  const shorter = (i: number, c: number) => {
-    for (let s = links.next[i] as number; s >= 0; s = links.sibling[s] as number)
-      if ((links.cycle[s] as number) < c) return true;
-    return false;
-  };
   /** Per cycle and (size bin, renewed at a shorter cycle): [renewed count, eligible count]. */
   const binShare = new Map<number, Array<[number, number]>>(
     CYCLES.map((c) => [c, Array.from({ length: 2 * SIZE_BINS }, (): [number, number] => [0, 0])]),
@@ -269,7 +264,7 @@ export function* forecastGroupSteps(
         const hs = headShare.get(c) as [number, number];
         hs[1] += gross;
         if (renewed) hs[0] += gross;
-        const flag = shorter(i, c) ? 1 : 0;
+        const flag = links.renewedBefore(i, c) ? 1 : 0;
         const bin = (binShare.get(c) as Array<[number, number]>)[sizeBin(i) + flag * SIZE_BINS] as [
           number,
           number,
@@ -316,7 +311,7 @@ export function* forecastGroupSteps(
       const c = links.cycle[s] as number;
       const pairs = headPairs.get(c);
       if (!pairs || nextDue > t || nextDue <= t - params.trainingDays) continue;
-      for (const pair of [pairs[0], pairs[shorter(i, c) ? 2 : 1]] as [number, number, number][]) {
+      for (const pair of [pairs[0], pairs[links.renewedBefore(i, c) ? 2 : 1]] as [number, number, number][]) {
         pair[0] += grossOf[s] as number;
         pair[1] += gross;
         pair[2]++;
@@ -472,6 +467,8 @@ export function* forecastGroupSteps(
     const [kb, nb] = (binShare.get(c) as Array<[number, number]>)[b + flag * SIZE_BINS] as [number, number];
     return (kb + params.renewalPrior * pooled) / (nb + params.renewalPrior);
   };
+  /** P(renews at a cycle | not issued by T), from its share s and the chance g it would not have been. */
+  const posterior = (s: number, g: number) => (s * g) / (1 - s + s * g || 1);
   /**
    * Projects the first renewals still to come of a first invoice, cycle by cycle from the
    * shortest: a cycle it renewed at is its series' (projected from its last member); at another,
@@ -480,8 +477,6 @@ export function* forecastGroupSteps(
    * chance that its renewal would not have been issued by T (its lead shorter than the days to
    * its due date: Bayes over "renews at c" and "does not").
    */
-  /** P(renews at a cycle | not issued by T), from its share s and the chance g it would not have been. */
-  const posterior = (s: number, g: number) => (s * g) / (1 - s + s * g || 1);
   const projectHead = (i: number) => {
     const due = dueOf[i] as number;
     if (due < t - 3 * 365) return;

@@ -76,6 +76,13 @@ export class SeriesLinks {
       if (this.cycle[s] === c) return true;
     return false;
   }
+
+  /** Whether first invoice `i` has a successor at a cycle shorter than `c`. */
+  renewedBefore(i: number, c: number): boolean {
+    for (let s = this.next[i] as number; s >= 0; s = this.sibling[s] as number)
+      if ((this.cycle[s] as number) < c) return true;
+    return false;
+  }
 }
 
 /** Within this ratio of amounts, a renewal is taken to continue the member it follows. */
