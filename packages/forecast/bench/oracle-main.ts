@@ -42,6 +42,10 @@ for (const preset of values.presets.split(',')) {
       let actualErr = 0;
       let actual = 0;
       const bias: Record<string, number> = { open: 0, renewals: 0, other: 0, total: 0 };
+      // The world's own actual against its futures' mean: a bias here is the simulator's (futures
+      // drawn unlike the world), not the method's. It found the fork's renewals (5 Dec 2026).
+      const worldBias: Record<string, number> = { open: 0, total: 0 };
+      let methodOpenVsActual = 0;
       const err: Record<string, number> = { open: 0, renewals: 0, other: 0 };
       for (const x of origins) {
         const m = x.method[h - 1];
@@ -57,6 +61,10 @@ for (const preset of values.presets.split(',')) {
           err[p] = (err[p] as number) + Math.abs(m[p] - orc[p]);
         }
         bias.total = (bias.total as number) + m.total - orc.total;
+        const own = x.actualParts[h - 1]!;
+        worldBias.open = (worldBias.open as number) + own.open - orc.open;
+        worldBias.total = (worldBias.total as number) + (x.actual[h - 1] as number) - orc.total;
+        methodOpenVsActual += m.open - own.open;
       }
       if (o === 0) continue;
       const pct = (x: number) => Math.round((x / o) * 1000) / 10;
@@ -74,6 +82,9 @@ for (const preset of values.presets.split(',')) {
         biasRenewals: pct(bias.renewals as number),
         biasOther: pct(bias.other as number),
         biasTotal: pct(bias.total as number),
+        worldVsOracleOpen: pct(worldBias.open as number),
+        worldVsOracle: pct(worldBias.total as number),
+        methodOpenVsActual: pct(methodOpenVsActual),
       });
     }
     process.stderr.write(`${preset}#${seed}: ${((performance.now() - started) / 1000).toFixed(0)} s\n`);

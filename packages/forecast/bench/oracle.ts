@@ -28,6 +28,8 @@ export interface OracleOrigin {
   noise: number[];
   /** Per horizon: the original world's actual (the backtest's actual). */
   actual: number[];
+  /** Per horizon: the original world's actual per part. */
+  actualParts: Array<Record<Part, number>>;
 }
 
 const dayText = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
@@ -131,7 +133,7 @@ export function oracleWorld(
       return (s / futures.length) * Math.sqrt(futures.length / (futures.length - 1));
     });
     const actual = actualParts.map((p) => p.open + p.renewals + p.other);
-    out.push({ origin: dayText(t), method, oracle, noise, actual });
+    out.push({ origin: dayText(t), method, oracle, noise, actual, actualParts });
   }
   return { currency, origins: out };
 }

@@ -2,6 +2,7 @@ import { getOrCreate } from '../collections.ts';
 import { firstDayOfMonth, monthOfDay } from '../dates.ts';
 import { drain, type Steps } from '../steps.ts';
 import {
+  classesBefore,
   classHazards,
   classifyClients,
   type Hazard,
@@ -102,6 +103,17 @@ export function* forecastGroupSteps(
   const { byClass } = classHazards(invoices, training, classes, t);
   const tables = byClass.map((h: Hazard) => new OutcomeTable(h));
   const tableOf = (client: number) => tables[classes.get(client) ?? 0] as OutcomeTable;
+  // The invoices open at T are paid as invoices of clients with the same history before them
+  // were (delay-model.ts, classesBefore). Renewals to come keep the hazards of whole histories:
+  // a renewal's chance of being paid compounds along its series, and with the hazards learned
+  // per invoice the twelve training worlds' 12-month bias went from -2 to -8 % (median WAPE at
+  // 12 months 17.8 -> 18.1 %), while the invoices open at T gained as much as this way.
+  const openTables = params.classBefore
+    ? classHazards(invoices, training, classesBefore(invoices, training, t), t).byClass.map(
+        (h: Hazard) => new OutcomeTable(h),
+      )
+    : tables;
+  const openTableOf = (client: number) => openTables[classes.get(client) ?? 0] as OutcomeTable;
   const byClient = new Map<number, number>();
   const addClient = (client: number, v: number) => byClient.set(client, (byClient.get(client) ?? 0) + v);
 
@@ -118,7 +130,7 @@ export function* forecastGroupSteps(
     if (!invoices.isOpen(i) || total <= 0) continue;
     const due = dueOf[i] as number;
     const client = clientOf[i] as number;
-    const sum = openPlacer.add(tableOf(client), due, t - due, total);
+    const sum = openPlacer.add(openTableOf(client), due, t - due, total);
     addClient(client, sum);
     grainOpen = [grainOpen[0]! + total * total, grainOpen[1]! + total];
     const d = Math.max(due, start) - start;

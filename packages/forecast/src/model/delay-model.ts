@@ -1,3 +1,4 @@
+import { getOrCreate } from '../collections.ts';
 import { NO_DAY, type SeenColumns } from './seen-columns.ts';
 
 /*
@@ -141,64 +142,126 @@ export class OutcomeTable {
   }
 }
 
-/** Per client: the payer class from its history at `t` (amount-weighted mean delay, cancellations after due). */
+interface PayerHistory {
+  /** Amount paid, and amount times its days late. */
+  w: number;
+  wd: number;
+  /** Gross due, and gross cancelled after its due date. */
+  dueGross: number;
+  never: number;
+}
+
+const emptyHistory = (): PayerHistory => ({ w: 0, wd: 0, dueGross: 0, never: 0 });
+
+/** Adds invoice `i`'s outcome as known at `t` to its client's history (invoices due after `t` tell nothing yet). */
+function record(histories: Map<number, PayerHistory>, invoices: SeenColumns, i: number, t: number): void {
+  const a = getOrCreate(histories, invoices.client[i] as number, emptyHistory);
+  const due = invoices.due[i] as number;
+  if (due > t) return;
+  const total = invoices.total[i] as number;
+  const paid = invoices.paid[i] as number;
+  if (paid !== NO_DAY && total > 0) {
+    a.w += total;
+    a.wd += total * (paid - due);
+  }
+  const gross = invoices.gross[i] as number;
+  a.dueGross += gross;
+  const cancelled = invoices.cancelled[i] as number;
+  if (cancelled !== NO_DAY && cancelled > due) a.never += gross;
+}
+
+/** The class a payer history puts a client in (amount-weighted mean delay, cancellations after due). */
+function classOf(a: PayerHistory | undefined): PayerClass {
+  if (!a) return 0;
+  if (a.dueGross > 0 && a.never / a.dueGross >= 0.5) return 5;
+  if (a.w === 0) return 0;
+  const mean = a.wd / a.w;
+  return mean <= 3 ? 1 : mean <= 20 ? 2 : mean <= 60 ? 3 : 4;
+}
+
+/** Per client: the payer class from its history at `t`. */
 export function classifyClients(
   invoices: SeenColumns,
   rows: ArrayLike<number>,
   t: number,
 ): Map<number, PayerClass> {
-  const acc = new Map<number, { w: number; wd: number; dueGross: number; never: number }>();
-  for (let r = 0; r < rows.length; r++) {
-    const i = rows[r] as number;
-    const due = invoices.due[i] as number;
-    if (due > t) continue;
-    const client = invoices.client[i] as number;
-    let a = acc.get(client);
-    if (!a) {
-      a = { w: 0, wd: 0, dueGross: 0, never: 0 };
-      acc.set(client, a);
-    }
-    const total = invoices.total[i] as number;
-    const paid = invoices.paid[i] as number;
-    if (paid !== NO_DAY && total > 0) {
-      a.w += total;
-      a.wd += total * (paid - due);
-    }
-    const gross = invoices.gross[i] as number;
-    a.dueGross += gross;
-    const cancelled = invoices.cancelled[i] as number;
-    if (cancelled !== NO_DAY && cancelled > due) a.never += gross;
-  }
+  const acc = new Map<number, PayerHistory>();
+  for (let r = 0; r < rows.length; r++) record(acc, invoices, rows[r] as number, t);
   const classes = new Map<number, PayerClass>();
-  for (const [client, a] of acc) {
-    if (a.dueGross > 0 && a.never / a.dueGross >= 0.5) classes.set(client, 5);
-    else if (a.w === 0) classes.set(client, 0);
-    else {
-      const mean = a.wd / a.w;
-      classes.set(client, mean <= 3 ? 1 : mean <= 20 ? 2 : mean <= 60 ? 3 : 4);
-    }
-  }
+  for (const [client, a] of acc) classes.set(client, classOf(a));
   return classes;
+}
+
+/**
+ * Per row: the payer class its client had from the invoices due before it (their outcomes as
+ * known at `t`), as an invoice open at `t` is classed by the history before it. Classing each
+ * invoice by its client's whole history instead puts the invoice's own outcome into its class:
+ * a late payer's lucky early payments make it "prompt", and the prompt hazard then learns from
+ * invoices selected for being paid on time, so an open invoice of a prompt client is expected
+ * paid sooner, and more surely, than such invoices are.
+ */
+export function classesBefore(invoices: SeenColumns, rows: ArrayLike<number>, t: number): Uint8Array {
+  const out = new Uint8Array(rows.length);
+  if (rows.length === 0) return out;
+  // Rows in due order (a counting sort: the days span a few years).
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (let r = 0; r < rows.length; r++) {
+    const due = invoices.due[rows[r] as number] as number;
+    if (due < low) low = due;
+    if (due > high) high = due;
+  }
+  const starts = new Int32Array(high - low + 2);
+  for (let r = 0; r < rows.length; r++) {
+    const slot = (invoices.due[rows[r] as number] as number) - low + 1;
+    starts[slot] = (starts[slot] as number) + 1;
+  }
+  for (let d = 1; d < starts.length; d++) starts[d] = (starts[d] as number) + (starts[d - 1] as number);
+  const order = new Int32Array(rows.length);
+  const next = starts.slice(0, -1);
+  for (let r = 0; r < rows.length; r++) {
+    const slot = (invoices.due[rows[r] as number] as number) - low;
+    order[next[slot] as number] = r;
+    next[slot] = (next[slot] as number) + 1;
+  }
+  const acc = new Map<number, PayerHistory>();
+  // A day's invoices are classed before any of them is recorded: none is "before" another.
+  for (let d = 0; d + 1 < starts.length; d++) {
+    const from = starts[d] as number;
+    const to = starts[d + 1] as number;
+    for (let k = from; k < to; k++) {
+      const r = order[k] as number;
+      out[r] = classOf(acc.get(invoices.client[rows[r] as number] as number));
+    }
+    for (let k = from; k < to; k++) record(acc, invoices, rows[order[k] as number] as number, t);
+  }
+  return out;
 }
 
 /** Minimum evidence (share of the pooled amount) for a class to get its own hazard. */
 const MIN_CLASS_SHARE = 0.01;
 
-/** Hazards per payer class (index = class), the pooled one for classes with too little evidence. */
+/**
+ * Hazards per payer class (index = class), the pooled one for classes with too little evidence.
+ * `classes`: per client (its class at `t`; class 0, nothing paid yet, then gets the pooled
+ * hazard), or per row (`classesBefore`; class 0, the invoices of clients with nothing paid before
+ * them, mostly first orders, then gets its own).
+ */
 export function classHazards(
   invoices: SeenColumns,
   rows: ArrayLike<number>,
-  classes: Map<number, PayerClass>,
+  classes: Map<number, PayerClass> | Uint8Array,
   t: number,
 ): { pooled: Hazard; byClass: Hazard[] } {
   const pooled = estimateHazard(invoices, rows, t);
   const groups: number[][] = PAYER_CLASSES.map(() => []);
   for (let r = 0; r < rows.length; r++) {
     const i = rows[r] as number;
-    groups[classes.get(invoices.client[i] as number) ?? 0]?.push(i);
+    const c = classes instanceof Uint8Array ? classes[r] : classes.get(invoices.client[i] as number);
+    groups[c ?? 0]?.push(i);
   }
   const byClass = groups.map((g, c) => {
-    if (c === 0) return pooled;
+    if (c === 0 && !(classes instanceof Uint8Array)) return pooled;
     const h = estimateHazard(invoices, g, t);
     return h.weight >= pooled.weight * MIN_CLASS_SHARE ? h : pooled;
   });

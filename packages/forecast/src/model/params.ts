@@ -42,6 +42,15 @@ export interface ModelParams {
   intervalLevel: number;
   /** Carries the mean drift of renewal amounts (plan changes) into renewals to come. */
   planDrift: boolean;
+  /**
+   * The invoices open at T are paid by hazards learned from invoices classed by their client's
+   * history before them (delay-model.ts, classesBefore), not by the client's whole history.
+   * Training worlds (12, 1,000 clients, 12 origins each), cash of the invoices open at T against
+   * actuals, months 1 / 2 / cumulative 6: +9.8 / -14.8 / +6.5 % whole, +4.8 / -5.9 / +3.5 % before
+   * (class 0 with its own hazard; +5.4 / -7.9 / +3.9 % pooled); 24 origins, mean WAPE at 1
+   * month 13.1 -> 12.5 %, medians 1/3/12 13.7/16.0/17.8 -> 13.7/15.9/17.8 %.
+   */
+  classBefore: boolean;
 }
 
 export const DEFAULT_PARAMS: ModelParams = {
@@ -56,6 +65,7 @@ export const DEFAULT_PARAMS: ModelParams = {
   intervalScale: 1,
   intervalLevel: 0.75,
   planDrift: true,
+  classBefore: true,
 };
 
 export const METHOD_NAME = 'invoice-hazard-renewals';
@@ -70,5 +80,8 @@ export const METHOD_NAME = 'invoice-hazard-renewals';
  * on the training worlds, against 90 %); a first invoice's renewals still to come are expected
  * cycle by cycle, given whether it renewed at a shorter one; renewals to come carry the mean
  * drift of plan changes (upgrades, downgrades) per renewal.
+ * 1.7.0: the invoices open at T are paid by payer-class hazards learned from invoices classed by
+ * their client's history before each (a client that paid once and left was "defaulting" by its
+ * whole history, so the prompt class never saw leavers and expected overdue invoices paid).
  */
-export const METHOD_VERSION = '1.6.0';
+export const METHOD_VERSION = '1.7.0';
