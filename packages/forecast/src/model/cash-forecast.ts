@@ -108,11 +108,18 @@ export function* forecastGroupSteps(
   // a renewal's chance of being paid compounds along its series, and with the hazards learned
   // per invoice the twelve training worlds' 12-month bias went from -2 to -8 % (median WAPE at
   // 12 months 17.8 -> 18.1 %), while the invoices open at T gained as much as this way.
-  const openTables = params.classBefore
-    ? classHazards(invoices, training, classesBefore(invoices, training, t), t).byClass.map(
-        (h: Hazard) => new OutcomeTable(h),
-      )
-    : tables;
+  // Their cash, too: one settled later by credit alone (most often a mass payment: one invoice
+  // paying several) brings its money as that other invoice, which new business counts.
+  const openTables =
+    params.classBefore || params.creditAsNever
+      ? classHazards(
+          invoices,
+          training,
+          params.classBefore ? classesBefore(invoices, training, t) : classes,
+          t,
+          params.creditAsNever,
+        ).byClass.map((h: Hazard) => new OutcomeTable(h))
+      : tables;
   const openTableOf = (client: number) => openTables[classes.get(client) ?? 0] as OutcomeTable;
   const byClient = new Map<number, number>();
   const addClient = (client: number, v: number) => byClient.set(client, (byClient.get(client) ?? 0) + v);

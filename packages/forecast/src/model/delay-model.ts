@@ -30,8 +30,18 @@ export interface Hazard {
 
 const idx = (delay: number) => Math.min(MAX_DELAY, Math.max(MIN_DELAY, delay)) - MIN_DELAY;
 
-/** Estimates one hazard from the rows `rows` of a snapshot at `t` (their state at `t`). */
-export function estimateHazard(invoices: SeenColumns, rows: ArrayLike<number>, t: number): Hazard {
+/**
+ * Estimates one hazard from the rows `rows` of a snapshot at `t` (their state at `t`).
+ * `creditAsNever`: an invoice settled by credit alone (a mass payment, a credit balance) counts
+ * as never paid, at its amount before credit: its money came in as another invoice's cash. Left
+ * out otherwise (it has no cash of its own to weigh it by).
+ */
+export function estimateHazard(
+  invoices: SeenColumns,
+  rows: ArrayLike<number>,
+  t: number,
+  creditAsNever = false,
+): Hazard {
   const enter = new Float64Array(SPAN + 1);
   const leave = new Float64Array(SPAN + 1);
   const paid = new Float64Array(SPAN);
@@ -39,14 +49,21 @@ export function estimateHazard(invoices: SeenColumns, rows: ArrayLike<number>, t
   let weight = 0;
   for (let r = 0; r < rows.length; r++) {
     const i = rows[r] as number;
-    const w = Math.max(0, invoices.total[i] as number);
+    const paidOn = invoices.paid[i] as number;
+    let w = Math.max(0, invoices.total[i] as number);
+    // Settled by credit alone (a mass payment, a credit balance): its amount came in as another
+    // invoice's cash, so for its own it counts as never paid, like a cancelled one.
+    const byCredit = creditAsNever && w === 0 && paidOn !== NO_DAY;
+    if (byCredit) w = Math.max(0, invoices.gross[i] as number);
     if (w === 0) continue;
     const due = invoices.due[i] as number;
     const start = idx((invoices.issue[i] as number) - due);
-    const paidOn = invoices.paid[i] as number;
     const cancelledOn = invoices.cancelled[i] as number;
     let end: number;
-    if (paidOn !== NO_DAY) {
+    if (byCredit) {
+      end = idx(paidOn - due);
+      cancelled[end] = (cancelled[end] as number) + w;
+    } else if (paidOn !== NO_DAY) {
       end = idx(paidOn - due);
       paid[end] = (paid[end] as number) + w;
     } else if (cancelledOn !== NO_DAY) {
@@ -252,8 +269,9 @@ export function classHazards(
   rows: ArrayLike<number>,
   classes: Map<number, PayerClass> | Uint8Array,
   t: number,
+  creditAsNever = false,
 ): { pooled: Hazard; byClass: Hazard[] } {
-  const pooled = estimateHazard(invoices, rows, t);
+  const pooled = estimateHazard(invoices, rows, t, creditAsNever);
   const groups: number[][] = PAYER_CLASSES.map(() => []);
   for (let r = 0; r < rows.length; r++) {
     const i = rows[r] as number;
@@ -262,7 +280,7 @@ export function classHazards(
   }
   const byClass = groups.map((g, c) => {
     if (c === 0 && !(classes instanceof Uint8Array)) return pooled;
-    const h = estimateHazard(invoices, g, t);
+    const h = estimateHazard(invoices, g, t, creditAsNever);
     return h.weight >= pooled.weight * MIN_CLASS_SHARE ? h : pooled;
   });
   return { pooled, byClass };

@@ -51,6 +51,16 @@ export interface ModelParams {
    * month 13.1 -> 12.5 %, medians 1/3/12 13.7/16.0/17.8 -> 13.7/15.9/17.8 %.
    */
   classBefore: boolean;
+  /**
+   * The invoices open at T are paid in cash by hazards where an invoice settled by credit alone
+   * (a mass payment, a credit balance) counts as never paid (its cash came as another invoice's,
+   * a first invoice that new business carries), not left out. Training worlds (12 origins each),
+   * cash of the invoices open at T against actuals, month 1 / cumulative 6: +4.8 / +3.5 % ->
+   * +2.6 / +1.3 % (with classBefore); 24 origins, mean WAPE at 1 month 12.5 -> 12.4 %, median
+   * 13.7 -> 13.2 %. For renewals to come it lowered the 12-month forecast by 5-8 % (a renewal's
+   * chance of being paid compounds along its series, where credit settles it as well as cash).
+   */
+  creditAsNever: boolean;
 }
 
 export const DEFAULT_PARAMS: ModelParams = {
@@ -66,6 +76,7 @@ export const DEFAULT_PARAMS: ModelParams = {
   intervalLevel: 0.75,
   planDrift: true,
   classBefore: true,
+  creditAsNever: true,
 };
 
 export const METHOD_NAME = 'invoice-hazard-renewals';
@@ -82,6 +93,7 @@ export const METHOD_NAME = 'invoice-hazard-renewals';
  * drift of plan changes (upgrades, downgrades) per renewal.
  * 1.7.0: the invoices open at T are paid by payer-class hazards learned from invoices classed by
  * their client's history before each (a client that paid once and left was "defaulting" by its
- * whole history, so the prompt class never saw leavers and expected overdue invoices paid).
+ * whole history, so the prompt class never saw leavers and expected overdue invoices paid), in
+ * which an invoice settled by credit alone (a mass payment) counts as never paid in cash.
  */
 export const METHOD_VERSION = '1.7.0';
