@@ -103,13 +103,11 @@ export function* forecastGroupSteps(
   const { byClass } = classHazards(invoices, training, classes, t);
   const tables = byClass.map((h: Hazard) => new OutcomeTable(h));
   const tableOf = (client: number) => tables[classes.get(client) ?? 0] as OutcomeTable;
-  // The invoices open at T are paid as invoices of clients with the same history before them
-  // were (delay-model.ts, classesBefore). Renewals to come keep the hazards of whole histories:
-  // a renewal's chance of being paid compounds along its series, and with the hazards learned
-  // per invoice the twelve training worlds' 12-month bias went from -2 to -8 % (median WAPE at
-  // 12 months 17.8 -> 18.1 %), while the invoices open at T gained as much as this way.
-  // Their cash, too: one settled later by credit alone (most often a mass payment: one invoice
-  // paying several) brings its money as that other invoice, which new business counts.
+  // With `classBefore` and `creditAsNever` (params.ts: off until new business is mended), the
+  // invoices open at T are paid by hazards of invoices classed by their client's history before
+  // each, where credit alone (a mass payment) settles without cash. Renewals to come keep these
+  // tables either way: a renewal's chance of being paid compounds along its series, and with
+  // the others the training worlds' 12-month bias went from -2 to -8 %.
   const openTables =
     params.classBefore || params.creditAsNever
       ? classHazards(
