@@ -96,6 +96,27 @@ describe('detectSeries', () => {
     expect(found[0]).toHaveLength(12);
   });
 
+  it('leaves an invoice of another amount two days off the cycle to new business, not a renewal', () => {
+    // A monthly hosting of 20 due on the 15th; add-funds invoices of 50 due on the 17th of two
+    // months, and an upgrade to 34 on the day.
+    const rows: Row[] = [
+      ...monthly(6, 20, 0, 3),
+      [6, addMonths(JAN, 1) + 2, 50, 0],
+      [6, addMonths(JAN, 3) + 2, 50, 0],
+      [6, addMonths(JAN, 4), 34, 7],
+    ];
+    const { links } = chains(rows);
+    expect(links.prev[4]).toBe(-1);
+    expect(links.prev[5]).toBe(-1);
+    expect(links.prev[6]).toBe(3);
+    // At a month's end the date clamps: 31 January, then 28 February, continues the series.
+    const ends = chains([
+      [7, dayOf('2023-01-31'), 20, 7],
+      [7, dayOf('2023-02-28'), 34, 7],
+    ]);
+    expect(ends.links.prev[1]).toBe(0);
+  });
+
   it('never links more to an order than its amount leaves room for', () => {
     // An order of 20; renewals at 1 and 3 months of 15 each: the second does not fit.
     const rows: Row[] = [

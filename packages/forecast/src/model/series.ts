@@ -1,4 +1,4 @@
-import { addMonths } from '../dates.ts';
+import { addMonths, dayOfMonth } from '../dates.ts';
 import type { SeenColumns } from './seen-columns.ts';
 
 /*
@@ -14,6 +14,11 @@ import type { SeenColumns } from './seen-columns.ts';
  *   bills what falls due together on one), and each service's first renewal continues it, as
  *   long as the amounts linked to it so far leave room for this one;
  * - else, the shortest cycle's member (a plan change moved the amount).
+ * The last two only on the member's own day a cycle later (or at a month's end, where the date
+ * clamps): an add-funds, upgrade or mass-payment invoice falls on any day, and within +-3 days of
+ * a monthly client's last invoice one time in four. Over the twelve training worlds that linked
+ * 28 % of add-funds amounts, 25 % of mass payments and 18 % of upgrades as renewals (9, 14, 4 %
+ * on the day), moving new business into renewal chains.
  */
 
 export const CYCLES = [1, 3, 6, 12, 24, 36] as const;
@@ -160,8 +165,12 @@ export function detectSeries(invoices: SeenColumns): SeriesLinks {
         const j = order[q] as number;
         const days = Math.abs(dueAt(q) - target);
         const first = (links.prev[j] as number) < 0;
+        // A member of another amount continues this series only on the day (or at a month's
+        // end, where the cycle's date clamps): WHMCS keeps a service's due day, while an
+        // add-funds, upgrade or mass-payment invoice falls on any day.
+        const onTheDay = days === 0 || dayOfMonth(due) >= 28 || dayOfMonth(dueAt(q)) >= 28;
         if (links.next[j] === -1) {
-          if (days < freeDays) {
+          if (days < freeDays && onTheDay) {
             free = j;
             freeDays = days;
           }
@@ -176,6 +185,7 @@ export function detectSeries(invoices: SeenColumns): SeriesLinks {
           }
         }
         if (
+          onTheDay &&
           head < 0 &&
           first &&
           (links.next[j] === -1 || (room[j] as number) >= amount * ROOM) &&
