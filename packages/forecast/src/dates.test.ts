@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, dateOf, dayOf } from './dates.ts';
+import { addMonths, dateOf, dayOf, dayOfMonth } from './dates.ts';
 
 describe('addMonths', () => {
   it('agrees with the calendar, clamping to the end of shorter months', () => {
@@ -22,5 +22,16 @@ describe('addMonths', () => {
           expect([dateOf(day), k, dateOf(addMonths(day, k))]).toBe(dateOf(expected));
       }
     }
+  });
+});
+
+describe('dayOfMonth', () => {
+  it('matches the Date-based computation on every day of 1900-2199', () => {
+    let mismatches = 0;
+    for (let d = dayOf('1900-01-01'); d < dayOf('2200-01-01'); d++) {
+      if (dayOfMonth(d) !== new Date(d * 86_400_000).getUTCDate()) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+    expect(dayOfMonth(dayOf('2024-02-29'))).toBe(29);
   });
 });

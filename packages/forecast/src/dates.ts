@@ -85,7 +85,13 @@ export function addMonths(day: number, months: number): number {
   return dayFromCivil(ty, tm, Math.min(d, last));
 }
 
-/** The day of month (1-31) of a day number. */
+/** The day of month (1-31) of a day number (civil_from_days, as addMonths: no allocation). */
 export function dayOfMonth(day: number): number {
-  return new Date(day * MS_PER_DAY).getUTCDate();
+  const z = day + 719_468;
+  const doe = z - Math.floor(z / 146_097) * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  return doy - Math.floor((153 * Math.floor((5 * doy + 2) / 153) + 2) / 5) + 1;
 }

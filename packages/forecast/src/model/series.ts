@@ -141,6 +141,7 @@ export function detectSeries(invoices: SeenColumns): SeriesLinks {
     // Nothing due a month (less the tolerance) or more before: no cycle can match.
     if (k === runStart || dueAt(runStart) > due - 28 + TOLERANCE_DAYS) continue;
     const amount = gross[i] as number;
+    const atMonthEnd = dayOfMonth(due) >= 28;
     let same = -1; // the member of about this amount, nearest in amount
     let sameCycle = 0;
     let sameDistance = Number.POSITIVE_INFINITY;
@@ -168,7 +169,7 @@ export function detectSeries(invoices: SeenColumns): SeriesLinks {
         // A member of another amount continues this series only on the day (or at a month's
         // end, where the cycle's date clamps): WHMCS keeps a service's due day, while an
         // add-funds, upgrade or mass-payment invoice falls on any day.
-        const onTheDay = days === 0 || dayOfMonth(due) >= 28 || dayOfMonth(dueAt(q)) >= 28;
+        const onTheDay = days === 0 || atMonthEnd || dayOfMonth(dueAt(q)) >= 28;
         if (links.next[j] === -1) {
           if (days < freeDays && onTheDay) {
             free = j;
