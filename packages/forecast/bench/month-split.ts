@@ -1,0 +1,71 @@
+/*
+ * `pnpm --filter @forecaster/forecast split [--month 1] [--params '{...}']`: the forecast's parts
+ * against what the generator knows created the cash of one month ahead, summed over the training
+ * worlds (never the held-out ones) at every other origin of the last 24 months:
+ *   open            invoices issued by T (the method's open invoices)
+ *   renewals        renewal invoices issued after T (the method's renewals, and the renewals of
+ *                   new business, which it counts as other)
+ *   first invoices  orders, add-funds, upgrades and mass payments issued after T (other)
+ * It found the series detector taking add-funds and mass payments for renewals (method 1.6.1).
+ */
+import { parseArgs } from 'node:util';
+import { generateWorld } from '@forecaster/whmcs-sim';
+import { type ModelParams, monthOfDay, originsBefore, runForecast } from '../src/index.ts';
+import { headlineCurrency } from './oracle.ts';
+import { TRAINING_KS, worldsOf } from './seeds.ts';
+import { ledgerAsOf, localDay } from './world-ledger.ts';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    month: { type: 'string', default: '1' },
+    clients: { type: 'string', default: '1000' },
+    params: { type: 'string', default: '{}' },
+  },
+});
+const month = Number(values.month);
+const params = JSON.parse(values.params) as Partial<ModelParams>;
+const KIND_RENEWAL = 1;
+const sums = { open: [0, 0], renewals: [0, 0], other: [0, 0], total: [0, 0] };
+
+for (const w of worldsOf(TRAINING_KS, Number(values.clients))) {
+  const world = generateWorld(w);
+  const end = new Date(world.end.getTime() - 1000);
+  const dataAsOf = localDay(world, end);
+  const ledger = ledgerAsOf(world, end);
+  const currency = headlineCurrency(world);
+  const origins = originsBefore(dataAsOf, 24);
+  // Every other origin whose month ahead is over by the data's end.
+  for (let k = 0; k + month <= 23; k += 2) {
+    const t = origins[k] as number;
+    const run = runForecast(ledger, { asOf: t, dataAsOf, months: month, weeks: 1, params });
+    const g = run.find((r) => r.source === 'all' && r.currency === currency);
+    if (!g) continue;
+    const m = month - 1;
+    sums.open[0]! += (g.monthly.open[m] as number) + (g.monthly.toDate[m] as number);
+    sums.renewals[0]! += g.monthly.renewals[m] as number;
+    sums.other[0]! += g.monthly.other[m] as number;
+    sums.total[0]! += g.monthly.expected[m] as number;
+    const m0 = monthOfDay(t + 1);
+    for (const i of ledger) {
+      if (i.currency !== currency || i.paid === null || i.paid <= t || i.issue === null) continue;
+      if (i.status !== 'paid' && i.status !== 'refunded' && i.status !== 'collections') continue;
+      if (monthOfDay(i.paid) - m0 !== m) continue;
+      const v = Number(i.total);
+      sums.total[1]! += v;
+      if (i.issue <= t) sums.open[1]! += v;
+      else if (world.columns.kind[i.id] === KIND_RENEWAL) sums.renewals[1]! += v;
+      else sums.other[1]! += v;
+    }
+  }
+  process.stderr.write(`${w.preset}#${w.seed}\n`);
+}
+const pct = (x: number, of: number) => `${(((x - of) / of) * 100).toFixed(1)} %`;
+console.table(
+  Object.entries(sums).map(([part, [method, actual]]) => ({
+    part: part === 'other' ? 'other (first invoices after T)' : part,
+    method: Math.round(method! / 1e4) / 100,
+    actual: Math.round(actual! / 1e4) / 100,
+    'method over actual': pct(method!, actual!),
+  })),
+);
