@@ -160,6 +160,8 @@ function SourcePanel({ source }: { source: Source }) {
     error?: ApiErrorBody;
     runId?: string;
     done?: SyncRun | null;
+    /** The run shown is not the one this button started (one was running, or a later one ended). */
+    other?: boolean;
   } | null>(null);
   const [mode, setMode] = useState<'incremental' | 'full'>('incremental');
   const polling = useRef<number | undefined>(undefined);
@@ -181,20 +183,31 @@ function SourcePanel({ source }: { source: Source }) {
       polling.current = window.setTimeout(() => void poll(runId), 700);
       return;
     }
-    const done = [status.data.lastIncremental, status.data.lastFull].find((r) => r?.runId === runId) ?? null;
-    setSync({ status: status.data, runId, done });
+    const last = [status.data.lastIncremental, status.data.lastFull];
+    // Ours, or when it was never recorded (stopped before its first page, or the source's lease
+    // held elsewhere) or a later run replaced it (the schedule's), the latest: never left waiting.
+    const done =
+      last.find((r) => r?.runId === runId) ??
+      last.reduce<SyncRun | null>((a, r) => (r && (!a || r.finishedAt > a.finishedAt) ? r : a), null);
+    setSync({ status: status.data, runId, done, ...(done && done.runId !== runId ? { other: true } : {}) });
     reloadSources();
   };
 
   const startSync = async () => {
     setSync({});
     const started = await api.call('syncStart', { id: source.id, mode });
-    if (!started.ok) {
+    // One is running already (the schedule's, another admin's): follow it.
+    const running =
+      !started.ok && started.error.code === 'sync_running'
+        ? (started.error.details as { runId?: string | null } | undefined)?.runId
+        : undefined;
+    if (!started.ok && !running) {
       setSync({ error: started.error });
       return;
     }
-    setSync({ runId: started.data.runId });
-    await poll(started.data.runId);
+    const runId = started.ok ? started.data.runId : (running as string);
+    setSync({ runId, ...(running ? { other: true } : {}) });
+    await poll(runId);
   };
 
   const syncing = sync !== null && !sync.error && !sync.done;
@@ -292,7 +305,8 @@ function SourcePanel({ source }: { source: Source }) {
               ))}
             {sync.done && (
               <div class={`alert alert-${sync.done.result === 'ok' ? 'success' : 'danger'} cf-sync-done`}>
-                Sync {sync.done.result === 'ok' ? 'finished' : sync.done.result}: {sync.done.counts.rowsRead}{' '}
+                {sync.other ? 'The latest sync ' : 'Sync '}
+                {sync.done.result === 'ok' ? 'finished' : sync.done.result}: {sync.done.counts.rowsRead}{' '}
                 invoices read, {sync.done.counts.inserted} new, {sync.done.counts.updated} changed,{' '}
                 {sync.done.counts.removed} removed in {(sync.done.durationMs / 1000).toFixed(1)} s.
               </div>
