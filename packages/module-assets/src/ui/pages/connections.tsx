@@ -160,8 +160,8 @@ function SourcePanel({ source }: { source: Source }) {
     error?: ApiErrorBody;
     runId?: string;
     done?: SyncRun | null;
-    /** The run shown is not the one this button started (one was running, or a later one ended). */
-    other?: boolean;
+    /** The run this button started (absent while following one already running). */
+    own?: string;
   } | null>(null);
   const [mode, setMode] = useState<'incremental' | 'full'>('incremental');
   const polling = useRef<number | undefined>(undefined);
@@ -172,15 +172,15 @@ function SourcePanel({ source }: { source: Source }) {
     setCheck(await api.call('check', { id: source.id }));
   };
 
-  const poll = async (runId: string) => {
+  const poll = async (runId: string, own: string | undefined) => {
     const status = await api.call('syncStatus', { id: source.id });
     if (!status.ok) {
-      setSync({ error: status.error, runId });
+      setSync({ error: status.error, runId, own });
       return;
     }
     if (status.data.running) {
-      setSync({ status: status.data, runId });
-      polling.current = window.setTimeout(() => void poll(runId), 700);
+      setSync({ status: status.data, runId, own });
+      polling.current = window.setTimeout(() => void poll(runId, own), 700);
       return;
     }
     const last = [status.data.lastIncremental, status.data.lastFull];
@@ -189,7 +189,7 @@ function SourcePanel({ source }: { source: Source }) {
     const done =
       last.find((r) => r?.runId === runId) ??
       last.reduce<SyncRun | null>((a, r) => (r && (!a || r.finishedAt > a.finishedAt) ? r : a), null);
-    setSync({ status: status.data, runId, done, ...(done && done.runId !== runId ? { other: true } : {}) });
+    setSync({ status: status.data, runId, own, done });
     reloadSources();
   };
 
@@ -205,9 +205,10 @@ function SourcePanel({ source }: { source: Source }) {
       setSync({ error: started.error });
       return;
     }
-    const runId = started.ok ? started.data.runId : (running as string);
-    setSync({ runId, ...(running ? { other: true } : {}) });
-    await poll(runId);
+    const own = started.ok ? started.data.runId : undefined;
+    const runId = own ?? (running as string);
+    setSync({ runId, own });
+    await poll(runId, own);
   };
 
   const syncing = sync !== null && !sync.error && !sync.done;
@@ -305,7 +306,7 @@ function SourcePanel({ source }: { source: Source }) {
               ))}
             {sync.done && (
               <div class={`alert alert-${sync.done.result === 'ok' ? 'success' : 'danger'} cf-sync-done`}>
-                {sync.other ? 'The latest sync ' : 'Sync '}
+                {sync.done.runId === sync.own ? 'Sync ' : 'The latest sync '}
                 {sync.done.result === 'ok' ? 'finished' : sync.done.result}: {sync.done.counts.rowsRead}{' '}
                 invoices read, {sync.done.counts.inserted} new, {sync.done.counts.updated} changed,{' '}
                 {sync.done.counts.removed} removed in {(sync.done.durationMs / 1000).toFixed(1)} s.
