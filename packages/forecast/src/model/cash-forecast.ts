@@ -99,26 +99,45 @@ export function* forecastGroupSteps(
 
   const training: number[] = [];
   for (let i = 0; i < n; i++) if ((dueOf[i] as number) >= t - params.trainingDays) training.push(i);
+  // Series first: with `headHazard`, first invoices and renewals are paid by hazards of their own.
+  const links = detectSeries(invoices);
+  yield;
   const classes = classifyClients(invoices, training, t);
-  const { byClass } = classHazards(invoices, training, classes, t);
-  const tables = byClass.map((h: Hazard) => new OutcomeTable(h));
+  const rowClasses = params.classBefore ? classesBefore(invoices, training, t) : null;
+  /** Tables per payer class from the training rows `keep` selects (index = class). */
+  const tablesOf = (keep: ((i: number) => boolean) | null, open: boolean) => {
+    const before = open && rowClasses !== null;
+    const rows: number[] = [];
+    const perRow: number[] = [];
+    training.forEach((i, r) => {
+      if (keep && !keep(i)) return;
+      rows.push(i);
+      if (before) perRow.push(rowClasses[r] as number);
+    });
+    const { byClass } = classHazards(
+      invoices,
+      rows,
+      before ? Uint8Array.from(perRow) : classes,
+      t,
+      open && params.creditAsNever,
+    );
+    return byClass.map((h: Hazard) => new OutcomeTable(h));
+  };
+  const isHead = (i: number) => (links.prev[i] as number) < 0;
+  const isMember = (i: number) => !isHead(i);
+  const tables = tablesOf(params.headHazard ? isMember : null, false);
+  const headTables = params.headHazard ? tablesOf(isHead, false) : tables;
   const tableOf = (client: number) => tables[classes.get(client) ?? 0] as OutcomeTable;
-  // With `classBefore` and `creditAsNever` (params.ts: off until new business is mended), the
-  // invoices open at T are paid by hazards of invoices classed by their client's history before
-  // each, where credit alone (a mass payment) settles without cash. Renewals to come keep these
-  // tables either way: a renewal's chance of being paid compounds along its series, and with
-  // the others the training worlds' 12-month bias went from -2 to -8 %.
-  const openTables =
-    params.classBefore || params.creditAsNever
-      ? classHazards(
-          invoices,
-          training,
-          params.classBefore ? classesBefore(invoices, training, t) : classes,
-          t,
-          params.creditAsNever,
-        ).byClass.map((h: Hazard) => new OutcomeTable(h))
-      : tables;
-  const openTableOf = (client: number) => openTables[classes.get(client) ?? 0] as OutcomeTable;
+  // With `classBefore` and `creditAsNever` (params.ts), the invoices open at T are paid by
+  // hazards of invoices classed by their client's history before each, where credit alone (a mass
+  // payment) settles without cash. Renewals to come keep the tables above either way: a renewal's
+  // chance of being paid compounds along its series, and with the others the training worlds'
+  // 12-month bias went from -2 to -8 %.
+  const openSplit = params.classBefore || params.creditAsNever;
+  const openTables = openSplit ? tablesOf(params.headHazard ? isMember : null, true) : tables;
+  const openHeadTables = !params.headHazard ? openTables : openSplit ? tablesOf(isHead, true) : headTables;
+  const openTableOf = (i: number) =>
+    (isHead(i) ? openHeadTables : openTables)[classes.get(clientOf[i] as number) ?? 0] as OutcomeTable;
   const byClient = new Map<number, number>();
   const addClient = (client: number, v: number) => byClient.set(client, (byClient.get(client) ?? 0) + v);
 
@@ -135,7 +154,7 @@ export function* forecastGroupSteps(
     if (!invoices.isOpen(i) || total <= 0) continue;
     const due = dueOf[i] as number;
     const client = clientOf[i] as number;
-    const sum = openPlacer.add(openTableOf(client), due, t - due, total);
+    const sum = openPlacer.add(openTableOf(i), due, t - due, total);
     addClient(client, sum);
     grainOpen = [grainOpen[0]! + total * total, grainOpen[1]! + total];
     const d = Math.max(due, start) - start;
@@ -144,8 +163,6 @@ export function* forecastGroupSteps(
 
   yield;
   // B. Series and their renewal rates.
-  const links = detectSeries(invoices);
-  yield;
   let minDue = t;
   for (let i = 0; i < n; i++) if ((dueOf[i] as number) < minDue) minDue = dueOf[i] as number;
   const shift = new MonthShift(minDue, end);
@@ -434,6 +451,18 @@ export function* forecastGroupSteps(
     totalCash += totalOf[i] as number;
   }
   const cashRatio = totalGross > 0 ? totalCash / totalGross : 1;
+  let headGross = 0;
+  let headCash = 0;
+  for (const i of training) {
+    if (cancelledOf[i] !== NO_DAY || !isHead(i)) continue;
+    headGross += grossOf[i] as number;
+    headCash += totalOf[i] as number;
+  }
+  const headCashRatio = params.headCash && headGross > 0 ? headCash / headGross : cashRatio;
+  const memberCashRatio =
+    params.headCash && totalGross - headGross > 0
+      ? (totalCash - headCash) / (totalGross - headGross)
+      : cashRatio;
 
   const renewalsByCycle = new Map<number, Float64Array>();
   const renewalWall = new Map<number, number>();
@@ -497,7 +526,7 @@ export function* forecastGroupSteps(
   const projectHead = (i: number) => {
     const due = dueOf[i] as number;
     if (due < t - 3 * 365) return;
-    const amount = (grossOf[i] as number) * cashRatio * priceSince(due);
+    const amount = (grossOf[i] as number) * memberCashRatio * priceSince(due);
     if (amount <= 0) return;
     const b = sizeBin(i);
     const client = clientOf[i] as number;
@@ -535,7 +564,7 @@ export function* forecastGroupSteps(
     recent.sort((a, b) => a - b);
     // Two members: the latest (a price change shows there first).
     const base = recent.length === 3 ? (recent[1] as number) : gross;
-    const amount = base * cashRatio * priceSince(due);
+    const amount = base * memberCashRatio * priceSince(due);
     if (amount <= 0) return;
     const c = l.cycle;
     const q =
@@ -625,19 +654,20 @@ export function* forecastGroupSteps(
   let recentSeason = 0;
   for (let m = tMonth - window + 1; m <= tMonth; m++) recentSeason += season(m) / window;
   const pooledTable = tables[0] as OutcomeTable;
+  const headPooled = headTables[0] as OutcomeTable;
   let grainOther = [0, 0];
   const lastMonth = monthOfDay(end - 1) + 1;
   for (let m = tMonth + 1; m <= lastMonth; m++) {
     const expectedHeads =
-      ((level * season(m)) / (recentSeason || 1)) * growth ** (m - tMonth + (window - 1) / 2) * cashRatio;
-    const amount = Math.max(0, expectedHeads - (issuedAhead.get(m) ?? 0) * cashRatio);
+      ((level * season(m)) / (recentSeason || 1)) * growth ** (m - tMonth + (window - 1) / 2) * headCashRatio;
+    const amount = Math.max(0, expectedHeads - (issuedAhead.get(m) ?? 0) * headCashRatio);
     if (amount <= 0) continue;
     const d0 = firstDayOfMonth(m);
     const days = firstDayOfMonth(m + 1) - d0;
     for (let d = d0; d < d0 + days; d++) {
       const v = amount / days;
       const due = Math.max(d, start);
-      otherPlacer.add(pooledTable, due, -headLead - 1, v);
+      otherPlacer.add(headPooled, due, -headLead - 1, v);
       // Its series: each cycle's share renews, then at the cycle's rates.
       for (const c of CYCLES) {
         const [k, n] = headShare.get(c) as [number, number];

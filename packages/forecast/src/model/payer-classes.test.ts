@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayOf } from '../dates.ts';
+import { addMonths, dayOf } from '../dates.ts';
 import type { LedgerInvoice } from '../ledger.ts';
 import { prng } from '../testing/random-ledger.ts';
 import { classesBefore, classifyClients } from './delay-model.ts';
@@ -130,5 +130,54 @@ describe('payer classes', () => {
     const withIt = openCash(ledger, 30, { creditAsNever: true });
     expect(Math.abs(withIt / truth - 1)).toBeLessThan(0.03);
     expect(without / truth - 1).toBeGreaterThan(0.1);
+  });
+});
+
+describe('new business', () => {
+  // Three orders a day, each paid in cash on the day it is placed (an order is paid to be
+  // provisioned); their monthly renewals are paid 20 to 60 days past due, `byCredit` of them by
+  // credit alone (a mass payment: their cash comes in as another invoice).
+  const ledgerOf = (byCredit: number) => {
+    const random = prng(3);
+    const ledger: LedgerInvoice[] = [];
+    let id = 0;
+    let client = 0;
+    for (let day = T - 730; day <= T; day++) {
+      for (let k = 0; k < 3; k++) {
+        client++;
+        ledger.push({ ...invoice(++id, client, day, day), issue: day, updated: day });
+        for (let k = 1, due = addMonths(day, 1); due - 7 <= T && random() > 0.03; due = addMonths(day, ++k)) {
+          const row = invoice(++id, client, due, due + 20 + Math.floor(random() * 41));
+          if (random() < byCredit && row.paid !== null) ledger.push({ ...row, credit: row.total, total: 0n });
+          else ledger.push(row);
+        }
+      }
+    }
+    return ledger;
+  };
+  /** The cash of first invoices to come the forecast expects in June (T + 1 to T + 30). */
+  const newBusiness = (ledger: LedgerInvoice[], params: Partial<ModelParams>) => {
+    const run = runForecast(ledger, { asOf: T, dataAsOf: T, months: 2, weeks: 1, params }).find(
+      (r) => r.source === 'eu',
+    );
+    let sum = 0;
+    for (let d = 0; d < 30; d++) sum += run?.model?.parts.other[d] ?? 0;
+    return sum;
+  };
+  // June: 30 days of three orders of 100.
+  const truth = 30 * 3 * 1_000_000;
+
+  it('pays first invoices to come by the hazard of first invoices, not of renewals', () => {
+    const ledger = ledgerOf(0);
+    expect(Math.abs(newBusiness(ledger, { headHazard: true }) / truth - 1)).toBeLessThan(0.03);
+    expect(newBusiness(ledger, { headHazard: false }) / truth).toBeLessThan(0.5);
+  });
+
+  it('takes the cash share of first invoices from first invoices, not from renewals settled by credit', () => {
+    const ledger = ledgerOf(0.3);
+    expect(Math.abs(newBusiness(ledger, { headHazard: true, headCash: true }) / truth - 1)).toBeLessThan(
+      0.03,
+    );
+    expect(newBusiness(ledger, { headHazard: true, headCash: false }) / truth).toBeLessThan(0.85);
   });
 });
