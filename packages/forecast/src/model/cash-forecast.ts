@@ -104,28 +104,28 @@ export function* forecastGroupSteps(
   yield;
   const classes = classifyClients(invoices, training, t);
   const rowClasses = params.classBefore ? classesBefore(invoices, training, t) : null;
+  /** Tables per payer class (index = class) from training rows, classed per client or per row. */
+  const tablesFrom = (rows: number[], classOf: Map<number, PayerClass> | Uint8Array, open: boolean) =>
+    classHazards(invoices, rows, classOf, t, open && params.creditAsNever).byClass.map(
+      (h: Hazard) => new OutcomeTable(h),
+    );
   /** Tables per payer class from the training rows `keep` selects (index = class). */
   const tablesOf = (keep: ((i: number) => boolean) | null, open: boolean) => {
-    const before = open && rowClasses !== null;
+    const perRowClasses = open ? rowClasses : null;
+    if (!keep) return tablesFrom(training, perRowClasses ?? classes, open);
     const rows: number[] = [];
     const perRow: number[] = [];
     training.forEach((i, r) => {
-      if (keep && !keep(i)) return;
+      if (!keep(i)) return;
       rows.push(i);
-      if (before) perRow.push(rowClasses[r] as number);
+      if (perRowClasses) perRow.push(perRowClasses[r] as number);
     });
-    const { byClass } = classHazards(
-      invoices,
-      rows,
-      before ? Uint8Array.from(perRow) : classes,
-      t,
-      open && params.creditAsNever,
-    );
-    return byClass.map((h: Hazard) => new OutcomeTable(h));
+    return tablesFrom(rows, perRowClasses ? Uint8Array.from(perRow) : classes, open);
   };
   const isHead = (i: number) => (links.prev[i] as number) < 0;
   const isMember = (i: number) => !isHead(i);
-  const tables = tablesOf(params.headHazard ? isMember : null, false);
+  const memberRows = params.headHazard ? isMember : null;
+  const tables = tablesOf(memberRows, false);
   const headTables = params.headHazard ? tablesOf(isHead, false) : tables;
   const tableOf = (client: number) => tables[classes.get(client) ?? 0] as OutcomeTable;
   // With `classBefore` and `creditAsNever` (params.ts), the invoices open at T are paid by
@@ -134,7 +134,7 @@ export function* forecastGroupSteps(
   // chance of being paid compounds along its series, and with the others the training worlds'
   // 12-month bias went from -2 to -8 %.
   const openSplit = params.classBefore || params.creditAsNever;
-  const openTables = openSplit ? tablesOf(params.headHazard ? isMember : null, true) : tables;
+  const openTables = openSplit ? tablesOf(memberRows, true) : tables;
   const openHeadTables = !params.headHazard ? openTables : openSplit ? tablesOf(isHead, true) : headTables;
   const openTableOf = (i: number) =>
     (isHead(i) ? openHeadTables : openTables)[classes.get(clientOf[i] as number) ?? 0] as OutcomeTable;
@@ -181,7 +181,7 @@ export function* forecastGroupSteps(
   const cycleLeads = new Map<number, Histogram>();
   for (let i = 0; i < n; i++) {
     const lead = (dueOf[i] as number) - (issueOf[i] as number);
-    if ((links.prev[i] as number) < 0) headLeads.add(lead);
+    if (isHead(i)) headLeads.add(lead);
     else {
       leads.add(lead);
       const c = links.cycle[i] as number;
@@ -443,21 +443,20 @@ export function* forecastGroupSteps(
   }
   /** The expected amount of a series' k-th renewal from now over its last one's. */
   const drifted = (c: number, k: number) => (1 + (drift.get(c) ?? 0)) ** k;
+  // Cash over gross of the training invoices not cancelled: all of them, and first invoices apart.
   let totalGross = 0;
   let totalCash = 0;
+  let headGross = 0;
+  let headCash = 0;
   for (const i of training) {
     if (cancelledOf[i] !== NO_DAY) continue;
     totalGross += grossOf[i] as number;
     totalCash += totalOf[i] as number;
-  }
-  const cashRatio = totalGross > 0 ? totalCash / totalGross : 1;
-  let headGross = 0;
-  let headCash = 0;
-  for (const i of training) {
-    if (cancelledOf[i] !== NO_DAY || !isHead(i)) continue;
+    if (!isHead(i)) continue;
     headGross += grossOf[i] as number;
     headCash += totalOf[i] as number;
   }
+  const cashRatio = totalGross > 0 ? totalCash / totalGross : 1;
   const headCashRatio = params.headCash && headGross > 0 ? headCash / headGross : cashRatio;
   const memberCashRatio =
     params.headCash && totalGross - headGross > 0
