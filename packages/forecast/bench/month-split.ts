@@ -14,11 +14,9 @@
  * -9 % with headHazard and headCash; its renewals within a few per cent of what its level gives).
  */
 import { parseArgs } from 'node:util';
-import { generateWorld } from '@forecaster/whmcs-sim';
-import { dayOf, type ModelParams, monthOfDay, originsBefore, runForecast } from '../src/index.ts';
-import { headlineCurrency } from './oracle.ts';
+import { type ModelParams, monthOfDay, originsBefore, runForecast } from '../src/index.ts';
 import { TRAINING_KS, worldsOf } from './seeds.ts';
-import { ledgerAsOf, localDay } from './world-ledger.ts';
+import { orderedOn, worldAtEnd } from './world-ledger.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -48,15 +46,8 @@ const sums = {
 };
 
 for (const w of worldsOf(TRAINING_KS, Number(values.clients))) {
-  const world = generateWorld(w);
-  const end = new Date(world.end.getTime() - 1000);
-  const dataAsOf = localDay(world, end);
-  const ledger = ledgerAsOf(world, end);
-  const currency = headlineCurrency(world);
+  const { world, dataAsOf, ledger, currency } = worldAtEnd(w);
   const origins = originsBefore(dataAsOf, 24);
-  // The day each service (the generator's series) was ordered: an order of several is billed
-  // on one invoice that names none of them.
-  const ordered = (series: number) => dayOf(world.truth.series(series)?.start ?? '1970-01-01');
   // Every other origin whose month ahead is over by the data's end.
   for (let k = 0; k + month <= 23; k += 2) {
     const t = origins[k] as number;
@@ -86,7 +77,7 @@ for (const w of worldsOf(TRAINING_KS, Number(values.clients))) {
       sums.total[1]! += v;
       if (i.issue <= t) sums.open[1]! += v;
       else if (world.columns.kind[i.id] !== KIND_RENEWAL) sums.other[1]! += v;
-      else if (ordered(world.columns.series[i.id] as number) <= t) {
+      else if (orderedOn(world, world.columns.series[i.id] as number) <= t) {
         sums.renewals[1]! += v;
         addByCycle(world.columns.cycle[i.id] as number, 1, v);
       } else {

@@ -1,6 +1,6 @@
 import { generateWorld, type World, type WorldOptionsInput } from '@forecaster/whmcs-sim';
 import { type ModelParams, monthOfDay, originsBefore, runForecast } from '../src/index.ts';
-import { ledgerAsOf, localDay } from './world-ledger.ts';
+import { ledgerAsOf, orderedOn, worldAtEnd } from './world-ledger.ts';
 
 /*
  * The oracle behind the forecast's error (issue 13: "separate model error from irreducible
@@ -10,7 +10,7 @@ import { ledgerAsOf, localDay } from './world-ledger.ts';
  * the futures around it is noise no method can remove. Each future's cash is split into the
  * forecast's parts by what the generator knows created it:
  *   open       invoices issued on or before T (paid after T)
- *   renewals   renewal invoices of a series that had an invoice by T
+ *   renewals   renewal invoices of a service ordered by T
  *   other      everything else: new orders and their renewals, upgrades, add-funds, mass-pay
  * so the method's error is measured part by part against the expectation of each part.
  */
@@ -34,28 +34,11 @@ export interface OracleOrigin {
 
 const dayText = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
 
-/** The currency with the most cash in a world's history (the bench's headline). */
-export function headlineCurrency(world: World): string {
-  const ledger = ledgerAsOf(world, new Date(world.end.getTime() - 1000));
-  const cash = new Map<string, number>();
-  for (const i of ledger)
-    if (i.paid !== null) cash.set(i.currency, (cash.get(i.currency) ?? 0) + Number(i.total));
-  return [...cash].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
-}
-
 /** Cash per horizon month and part of one world (a future) after T, in one currency. */
 function cashByPart(world: World, t: number, months: number, currency: string): Array<Record<Part, number>> {
   const end = new Date(world.end.getTime() - 1000);
   const ledger = ledgerAsOf(world, end);
   const c = world.columns;
-  const tSeconds = (t + 1) * 86_400;
-  // A series "existed at T" when one of its invoices was created by then.
-  const seriesAtT = new Set<number>();
-  for (let id = 1; id <= world.size; id++) {
-    if ((c.createdAt[id] as number) >= tSeconds) break;
-    const s = c.series[id] as number;
-    if (s >= 0) seriesAtT.add(s);
-  }
   const m0 = monthOfDay(t + 1);
   const out = Array.from({ length: months }, () => ({ open: 0, renewals: 0, other: 0 }));
   for (const i of ledger) {
@@ -67,7 +50,8 @@ function cashByPart(world: World, t: number, months: number, currency: string): 
     const cell = out[h] as Record<Part, number>;
     const v = Number(i.total);
     if (i.issue <= t) cell.open += v;
-    else if (c.kind[i.id] === 1 && seriesAtT.has(c.series[i.id] as number)) cell.renewals += v;
+    // A renewal of a service ordered by T (orderedOn: an order of several names none of them).
+    else if (c.kind[i.id] === 1 && orderedOn(world, c.series[i.id] as number) <= t) cell.renewals += v;
     else cell.other += v;
   }
   return out;
@@ -79,11 +63,7 @@ export function oracleWorld(
   options: { origins: number[]; futures: number; months?: number; params?: Partial<ModelParams> },
 ): { currency: string; origins: OracleOrigin[] } {
   const months = options.months ?? 12;
-  const world = generateWorld(input);
-  const end = new Date(world.end.getTime() - 1000);
-  const dataAsOf = localDay(world, end);
-  const ledger = ledgerAsOf(world, end);
-  const currency = headlineCurrency(world);
+  const { world, dataAsOf, ledger, currency } = worldAtEnd(input);
   const all = originsBefore(dataAsOf, 24);
   const out: OracleOrigin[] = [];
   for (const k of options.origins) {

@@ -4,12 +4,10 @@
  * worlds only). Amounts are gross, in the headline currency, over the whole history.
  */
 import { parseArgs } from 'node:util';
-import { generateWorld } from '@forecaster/whmcs-sim';
 import { snapshotColumns } from '../src/model/seen-columns.ts';
 import { detectSeries } from '../src/model/series.ts';
-import { headlineCurrency } from './oracle.ts';
 import { PRESETS, type Preset, TRAINING_KS, worldsOf } from './seeds.ts';
-import { ledgerAsOf, localDay } from './world-ledger.ts';
+import { worldAtEnd } from './world-ledger.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -22,11 +20,7 @@ const KIND_RENEWAL = 1;
 const pct = (x: number, of: number) => `${((100 * x) / (of || 1)).toFixed(1)}`;
 
 for (const w of worldsOf(ks, 1000).filter((w) => presets.includes(w.preset))) {
-  const world = generateWorld(w);
-  const end = new Date(world.end.getTime() - 1000);
-  const dataAsOf = localDay(world, end);
-  const ledger = ledgerAsOf(world, end);
-  const currency = headlineCurrency(world);
+  const { world, dataAsOf, ledger, currency } = worldAtEnd(w);
   const group = snapshotColumns(ledger, dataAsOf, dataAsOf).find((g) => g.currency === currency);
   if (!group) continue;
   const c = world.columns;
