@@ -61,37 +61,42 @@ function dayFromCivil(year: number, month: number, day: number): number {
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
+// civil_from_days (H. Hinnant) in parts that allocate nothing (the forecast calls addMonths
+// millions of times): a day number's 400-year era, its day and year within the era, and its day
+// within a year that begins on March 1 (so that a leap day is the year's last).
+const eraOf = (day: number) => Math.floor((day + 719_468) / 146_097);
+const dayOfEra = (day: number, era: number) => day + 719_468 - era * 146_097;
+const yearOfEra = (doe: number) =>
+  Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+const dayOfMarchYear = (doe: number, yoe: number) =>
+  doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+/** The month of a March-based year (0 = March) a day of it falls in. */
+const marchMonthOf = (doy: number) => Math.floor((5 * doy + 2) / 153);
+/** Its day of month (1-31). */
+const dayInMonth = (doy: number, mp: number) => doy - Math.floor((153 * mp + 2) / 5) + 1;
+
 /**
  * A day number moved by whole calendar months, the day clamped to the month's end
- * (Jan 31 + 1 = Feb 28). Integer arithmetic only: the forecast calls it millions of times.
+ * (Jan 31 + 1 = Feb 28). Integer arithmetic only.
  */
 export function addMonths(day: number, months: number): number {
-  // civil_from_days (H. Hinnant), inlined: no allocation.
-  const z = day + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const era = eraOf(day);
+  const doe = dayOfEra(day, era);
+  const yoe = yearOfEra(doe);
+  const doy = dayOfMarchYear(doe, yoe);
+  const mp = marchMonthOf(doy);
   const m = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
   const target = y * 12 + (m - 1) + months;
   const ty = Math.floor(target / 12);
   const tm = target - ty * 12 + 1;
   const last = tm === 2 && leap(ty) ? 29 : (DAYS_IN_MONTH[tm - 1] as number);
-  return dayFromCivil(ty, tm, Math.min(d, last));
+  return dayFromCivil(ty, tm, Math.min(dayInMonth(doy, mp), last));
 }
 
-/** The day of month (1-31) of a day number (civil_from_days, as addMonths: no allocation). */
+/** The day of month (1-31) of a day number. */
 export function dayOfMonth(day: number): number {
-  const z = day + 719_468;
-  const doe = z - Math.floor(z / 146_097) * 146_097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  return doy - Math.floor((153 * Math.floor((5 * doy + 2) / 153) + 2) / 5) + 1;
+  const doe = dayOfEra(day, eraOf(day));
+  const doy = dayOfMarchYear(doe, yearOfEra(doe));
+  return dayInMonth(doy, marchMonthOf(doy));
 }
