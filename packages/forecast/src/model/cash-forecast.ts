@@ -600,10 +600,17 @@ export function* forecastGroupSteps(
   const issuedAhead = new Map<number, number>();
   // Two years of it by month, for its seasonality (hosting orders are January-heavy).
   const twoYears = new Float64Array(24);
+  // Their number by month too: growth read from counts is far less noisy than from amounts,
+  // where a few triennial orders decide a month.
+  const monthlyCount = new Float64Array(2 * window);
   links.forEach((l, i) => {
     if (l.prev >= 0) return;
     const gross = grossOf[i] as number;
     const m = monthOfDay(dueOf[i] as number);
+    if (gross > 0 && m <= tMonth && m > tMonth - 2 * window) {
+      const k = m - (tMonth - 2 * window) - 1;
+      monthlyCount[k] = (monthlyCount[k] as number) + 1;
+    }
     if (m <= tMonth && m > tMonth - 24) {
       const k = m - (tMonth - 24) - 1;
       twoYears[k] = (twoYears[k] as number) + gross;
@@ -622,9 +629,18 @@ export function* forecastGroupSteps(
   // year log ratio g, against its noise from the months' spread within each year (var(g) is about
   // cv^2 / window for each of the two means), weighs g^2 / (g^2 + var(g)).
   const olderMean = mean(older);
-  const logRatio = level > 0 && olderMean > 0 ? Math.log(level / olderMean) : 0;
+  let logRatio = level > 0 && olderMean > 0 ? Math.log(level / olderMean) : 0;
   let weight = params.growthWeight;
-  if (params.growthShrink && level > 0 && olderMean > 0) {
+  const recentCount = monthlyCount.slice(window).reduce((a, b) => a + b, 0);
+  const olderCount = monthlyCount.slice(0, window).reduce((a, b) => a + b, 0);
+  if (params.growthFromCounts && recentCount > 0 && olderCount > 0 && level > 0 && olderMean > 0) {
+    // Year over year in the number of first invoices, shrunk by its Poisson noise
+    // (var(log ratio) is about 1 / n1 + 1 / n2).
+    logRatio = Math.log(recentCount / olderCount);
+    const noise = 1 / recentCount + 1 / olderCount;
+    const g2 = logRatio * logRatio;
+    weight *= g2 + noise > 0 ? g2 / (g2 + noise) : 1;
+  } else if (params.growthShrink && level > 0 && olderMean > 0) {
     let spread = 0;
     for (const x of recent) spread += (x - level) ** 2;
     for (const x of older) spread += (x - olderMean) ** 2;
