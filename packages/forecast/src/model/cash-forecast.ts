@@ -626,16 +626,16 @@ export function* forecastGroupSteps(
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const level = mean(recent);
   // Growth is carried forward in proportion to how sure it is (empirical Bayes): the year-over-
-  // year log ratio g, against its noise from the months' spread within each year (var(g) is about
-  // cv^2 / window for each of the two means), weighs g^2 / (g^2 + var(g)).
+  // year log ratio g weighs g^2 / (g^2 + var(g)). Read from the number of first invoices
+  // (growthFromCounts), var(g) is the counts' Poisson noise; read from their amount, it is the
+  // months' spread within each year (about cv^2 / window for each of the two means).
   const olderMean = mean(older);
   let logRatio = level > 0 && olderMean > 0 ? Math.log(level / olderMean) : 0;
   let weight = params.growthWeight;
   const recentCount = monthlyCount.slice(window).reduce((a, b) => a + b, 0);
   const olderCount = monthlyCount.slice(0, window).reduce((a, b) => a + b, 0);
   if (params.growthFromCounts && recentCount > 0 && olderCount > 0 && level > 0 && olderMean > 0) {
-    // Year over year in the number of first invoices, shrunk by its Poisson noise
-    // (var(log ratio) is about 1 / n1 + 1 / n2).
+    // var(log(n1 / n2)) is about 1 / n1 + 1 / n2.
     logRatio = Math.log(recentCount / olderCount);
     const noise = 1 / recentCount + 1 / olderCount;
     const g2 = logRatio * logRatio;
