@@ -757,6 +757,7 @@ export function* forecastGroupSteps(
       cashShareOfGross: round(cashRatio),
       newBusinessMonthlyGross: round(level / 10_000),
       newBusinessMonthlyGrowth: round(growth - 1),
+      newBusinessFirstInvoices: { months: window, recent: recentCount, before: olderCount },
       planDriftPerRenewal: Object.fromEntries(
         [...drift].sort((a, b) => a[0] - b[0]).map(([c, d]) => [`${c}m`, round(d)]),
       ),

@@ -71,5 +71,15 @@ describe('the growth of new business carried forward', () => {
     order(addMonths(firstMonth, 6) + 3, 15_000);
     expect(growthOf(ledger, true)).toBeLessThan(0);
     expect(growthOf(ledger, true, true)).toBeCloseTo(0.02, 2);
+    // What it was read from, in the forecast's assumptions: the orders of each year.
+    const run = runForecast(ledger, { asOf: T, dataAsOf: dayOf('2025-01-01'), months: 3, weeks: 1 });
+    const counted = (n: number) => Math.round(20 * 1.02 ** n);
+    const year = (from: number) =>
+      Array.from({ length: 12 }, (_, k) => counted(from + k)).reduce((a, b) => a + b);
+    expect(run.find((r) => r.source === 'eu')?.model?.assumptions.newBusinessFirstInvoices).toEqual({
+      months: 12,
+      recent: year(12),
+      before: year(0) + 1,
+    });
   });
 });
