@@ -16,7 +16,7 @@ import { MonthShift } from './month-shift.ts';
 import { DEFAULT_PARAMS, type ModelParams } from './params.ts';
 import { Placer } from './placer.ts';
 import { NO_DAY, type SeenColumns } from './seen-columns.ts';
-import { CYCLES, detectSeries, type SeriesLinks, TENURE_BUCKETS, tenureBucket } from './series.ts';
+import { CYCLES, detectSeriesSteps, type SeriesLinks, TENURE_BUCKETS, tenureBucket } from './series.ts';
 
 /*
  * The cash forecast of one source and currency at an origin T (design notes §4.4 C):
@@ -28,6 +28,9 @@ import { CYCLES, detectSeries, type SeriesLinks, TENURE_BUCKETS, tenureBucket } 
  * every future invoice pushed through the same delay model from its issue date. The result is a
  * daily array of expected cash per part, from day T + 1, which the caller cuts into periods.
  */
+
+/** Invoices projected between two yields: a million-invoice group's projections take about 0.3 s. */
+const PROJECTION_SLICE = 100_000;
 
 export interface Parts {
   open: Float64Array;
@@ -100,7 +103,7 @@ export function* forecastGroupSteps(
   const training: number[] = [];
   for (let i = 0; i < n; i++) if ((dueOf[i] as number) >= t - params.trainingDays) training.push(i);
   // Series first: with `headHazard`, first invoices and renewals are paid by hazards of their own.
-  const links = detectSeries(invoices);
+  const links = yield* detectSeriesSteps(invoices);
   yield;
   const classes = classifyClients(invoices, training, t);
   const rowClasses = params.classBefore ? classesBefore(invoices, training, t) : null;
@@ -545,19 +548,21 @@ export function* forecastGroupSteps(
     }
   };
   yield;
-  links.forEach((l, i) => {
-    if (l.prev < 0) {
+  /** Projects the renewals still to come of invoice i: a first invoice's, or a series' last member's. */
+  const projectFrom = (i: number) => {
+    const prev = links.prev[i] as number;
+    if (prev < 0) {
       projectHead(i);
       return;
     }
-    if (l.next >= 0) return;
+    if ((links.next[i] as number) >= 0) return;
     const due = dueOf[i] as number;
     const gross = grossOf[i] as number;
     const client = clientOf[i] as number;
     // The median of the last three members: one invoice can carry another service due the same
     // day (WHMCS groups them), and that one-off must not repeat every cycle.
     const recent = [gross];
-    for (let j = l.prev; j >= 0 && recent.length < 3; j = links.prev[j] as number) {
+    for (let j = prev; j >= 0 && recent.length < 3; j = links.prev[j] as number) {
       recent.push(grossOf[j] as number);
     }
     recent.sort((a, b) => a - b);
@@ -565,16 +570,17 @@ export function* forecastGroupSteps(
     const base = recent.length === 3 ? (recent[1] as number) : gross;
     const amount = base * memberCashRatio * priceSince(due);
     if (amount <= 0) return;
-    const c = l.cycle;
+    const c = links.cycle[i] as number;
+    const tenure = links.tenure[i] as number;
     const q =
       paidOf[i] !== NO_DAY ? 1 : cancelledOf[i] !== NO_DAY ? 0 : tableOf(client).at(t - due).paidTotal;
-    const r = q * rate(c, 'paid', l.tenure) + (1 - q) * rate(c, 'cancelled', l.tenure);
+    const r = q * rate(c, 'paid', tenure) + (1 - q) * rate(c, 'cancelled', tenure);
     // The series' own lead places its next invoices: the longest of its last three renewals'
     // (an invoice issued later than the series' usual lead was held back: Continuous Invoice
     // Generation off holds the next invoice until the last is paid; the one after comes on time),
     // clamped: a one-off early invoice is no rule.
     let own = due - (issueOf[i] as number);
-    let j = l.prev;
+    let j = prev;
     for (let k = 0; k < 2 && j >= 0 && (links.prev[j] as number) >= 0; k++) {
       own = Math.max(own, (dueOf[j] as number) - (issueOf[j] as number));
       j = links.prev[j] as number;
@@ -583,8 +589,12 @@ export function* forecastGroupSteps(
     // Not issued by T although it may have been: the chance its next lead is short enough.
     const g = ownLeadBelow(c, own, addMonths(due, c) - t);
     const p1 = (r * g) / (1 - r + r * g || 1);
-    project(client, due, c, l.tenure, amount, p1, own);
-  });
+    project(client, due, c, tenure, amount, p1, own);
+  };
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && i % PROJECTION_SLICE === 0) yield;
+    projectFrom(i);
+  }
   for (const [c, placer] of [...renewalPlacers].sort((a, b) => a[0] - b[0])) {
     const v = new Float64Array(horizon);
     placer.spreadInto(v);

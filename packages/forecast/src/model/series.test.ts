@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addMonths, dayOf } from '../dates.ts';
 import { SeenColumns } from './seen-columns.ts';
-import { detectSeries } from './series.ts';
+import { detectSeries, detectSeriesSteps } from './series.ts';
 
 /*
  * Series detection on hand-made invoices of one client. Each invoice: [client, due day, amount,
@@ -168,5 +168,23 @@ describe('detectSeries', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('series detection step by step', () => {
+  it('yields after its sort and every 100,000 invoices, and links as detectSeries does', () => {
+    // 10,000 clients with 25 monthly invoices each: 250,000 invoices.
+    const rows: Row[] = [];
+    for (let client = 1; client <= 10_000; client++) rows.push(...monthly(client, 10 + (client % 7), 0, 24));
+    const columns = columnsOf(rows);
+    const steps = detectSeriesSteps(columns);
+    let yields = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) yields++;
+    expect(yields).toBe(1 + 2);
+    const links = detectSeries(columns);
+    expect(Array.from(step.value.prev)).toEqual(Array.from(links.prev));
+    expect(Array.from(step.value.next)).toEqual(Array.from(links.next));
+    expect(links.prev.filter((p) => p >= 0).length).toBe(10_000 * 24);
   });
 });

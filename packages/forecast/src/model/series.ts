@@ -1,4 +1,5 @@
 import { addMonths, dayOfMonth } from '../dates.ts';
+import { drain, type Steps } from '../steps.ts';
 import type { SeenColumns } from './seen-columns.ts';
 
 /*
@@ -101,6 +102,14 @@ const ROOM = 0.9;
  * @example detectSeries(snapshot).prev[i] // -1 when invoice i starts a series
  */
 export function detectSeries(invoices: SeenColumns): SeriesLinks {
+  return drain(detectSeriesSteps(invoices));
+}
+
+/** Invoices linked between two yields of {@link detectSeriesSteps}. */
+const SLICE = 100_000;
+
+/** {@link detectSeries}, yielding after its sort and every {@link SLICE} invoices linked. */
+export function* detectSeriesSteps(invoices: SeenColumns): Steps<SeriesLinks> {
   const n = invoices.length;
   const links = new SeriesLinks(n);
   // Invoices ordered by client, then due date: each client's members are one contiguous run.
@@ -108,6 +117,7 @@ export function detectSeries(invoices: SeenColumns): SeriesLinks {
   // comparison sort: the order within a client is (due, index), as a sort on those keys would
   // give, and the order of the clients' runs does not matter.
   const order = orderByClientThenDue(invoices);
+  if (n > SLICE) yield;
   const clientOf = invoices.client;
   // Due days in client-then-due order: the searches below read one array, not two.
   const sortedDue = new Int32Array(n);
@@ -135,6 +145,7 @@ export function detectSeries(invoices: SeenColumns): SeriesLinks {
   const room = Float64Array.from(gross);
   let runStart = 0;
   for (let k = 0; k < n; k++) {
+    if (k > 0 && k % SLICE === 0) yield;
     if (k > 0 && clientOf[order[k] as number] !== clientOf[order[k - 1] as number]) runStart = k;
     const i = order[k] as number;
     const due = dueAt(k);
