@@ -4,6 +4,9 @@
  * them, while any other caller runs it to its end at once with `drain`.
  */
 
+/** Invoices a long pass over a group handles between two yields (about 0.05 s at 1M invoices). */
+export const STEP_SLICE = 100_000;
+
 /** A computation that yields between its steps and returns a T. */
 export type Steps<T> = Generator<void, T, void>;
 

@@ -1,6 +1,6 @@
 import { getOrCreate } from '../collections.ts';
 import { firstDayOfMonth, monthOfDay } from '../dates.ts';
-import { drain, type Steps } from '../steps.ts';
+import { drain, STEP_SLICE, type Steps } from '../steps.ts';
 import {
   classesBefore,
   classHazards,
@@ -28,12 +28,6 @@ import { CYCLES, detectSeriesSteps, type SeriesLinks, TENURE_BUCKETS, tenureBuck
  * every future invoice pushed through the same delay model from its issue date. The result is a
  * daily array of expected cash per part, from day T + 1, which the caller cuts into periods.
  */
-
-/**
- * Invoices handled between two yields in the longest passes; a group larger than this also yields
- * between the passes that build the payment tables (a million-invoice group's take 0.1-0.3 s each).
- */
-const SLICE = 100_000;
 
 export interface Parts {
   open: Float64Array;
@@ -134,7 +128,7 @@ export function* forecastGroupSteps(
   const tables = tablesOf(memberRows, false);
   const headTables = params.headHazard ? tablesOf(isHead, false) : tables;
   const tableOf = (client: number) => tables[classes.get(client) ?? 0] as OutcomeTable;
-  if (n > SLICE) yield;
+  if (n > STEP_SLICE) yield;
   // With `classBefore` and `creditAsNever` (params.ts), the invoices open at T are paid by
   // hazards of invoices classed by their client's history before each, where credit alone (a mass
   // payment) settles without cash. Renewals to come keep the tables above either way: a renewal's
@@ -143,7 +137,7 @@ export function* forecastGroupSteps(
   const openSplit = params.classBefore || params.creditAsNever;
   const openTables = openSplit ? tablesOf(memberRows, true) : tables;
   const openHeadTables = !params.headHazard ? openTables : openSplit ? tablesOf(isHead, true) : headTables;
-  if (n > SLICE) yield;
+  if (n > STEP_SLICE) yield;
   const openTableOf = (i: number) =>
     (isHead(i) ? openHeadTables : openTables)[classes.get(clientOf[i] as number) ?? 0] as OutcomeTable;
   const byClient = new Map<number, number>();
@@ -237,7 +231,7 @@ export function* forecastGroupSteps(
     getOrCreate(leadSteps, l.cycle, () => new Histogram(-spread, spread)).add(step);
     allSteps.add(step);
   });
-  if (n > SLICE) yield;
+  if (n > STEP_SLICE) yield;
   /** P(the next lead of a series whose last lead was `own` is below x). */
   const ownLeadBelow = (c: number, own: number, x: number) => {
     const cycle = leadSteps.get(c);
@@ -598,7 +592,7 @@ export function* forecastGroupSteps(
     project(client, due, c, tenure, amount, p1, own);
   };
   for (let i = 0; i < n; i++) {
-    if (i > 0 && i % SLICE === 0) yield;
+    if (i > 0 && i % STEP_SLICE === 0) yield;
     projectFrom(i);
   }
   for (const [c, placer] of [...renewalPlacers].sort((a, b) => a[0] - b[0])) {

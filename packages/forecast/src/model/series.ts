@@ -1,5 +1,5 @@
 import { addMonths, dayOfMonth } from '../dates.ts';
-import { drain, type Steps } from '../steps.ts';
+import { drain, STEP_SLICE, type Steps } from '../steps.ts';
 import type { SeenColumns } from './seen-columns.ts';
 
 /*
@@ -105,10 +105,7 @@ export function detectSeries(invoices: SeenColumns): SeriesLinks {
   return drain(detectSeriesSteps(invoices));
 }
 
-/** Invoices linked between two yields of {@link detectSeriesSteps}. */
-const SLICE = 100_000;
-
-/** {@link detectSeries}, yielding after its sort and every {@link SLICE} invoices linked. */
+/** {@link detectSeries}, yielding after its sort and every {@link STEP_SLICE} invoices linked. */
 export function* detectSeriesSteps(invoices: SeenColumns): Steps<SeriesLinks> {
   const n = invoices.length;
   const links = new SeriesLinks(n);
@@ -117,7 +114,7 @@ export function* detectSeriesSteps(invoices: SeenColumns): Steps<SeriesLinks> {
   // comparison sort: the order within a client is (due, index), as a sort on those keys would
   // give, and the order of the clients' runs does not matter.
   const order = orderByClientThenDue(invoices);
-  if (n > SLICE) yield;
+  if (n > STEP_SLICE) yield;
   const clientOf = invoices.client;
   // Due days in client-then-due order: the searches below read one array, not two.
   const sortedDue = new Int32Array(n);
@@ -145,7 +142,7 @@ export function* detectSeriesSteps(invoices: SeenColumns): Steps<SeriesLinks> {
   const room = Float64Array.from(gross);
   let runStart = 0;
   for (let k = 0; k < n; k++) {
-    if (k > 0 && k % SLICE === 0) yield;
+    if (k > 0 && k % STEP_SLICE === 0) yield;
     if (k > 0 && clientOf[order[k] as number] !== clientOf[order[k - 1] as number]) runStart = k;
     const i = order[k] as number;
     const due = dueAt(k);
