@@ -640,25 +640,31 @@ export function* forecastGroupSteps(
   // (growthFromCounts), var(g) is the counts' Poisson noise; read from their amount, it is the
   // months' spread within each year (about cv^2 / window for each of the two means).
   const olderMean = mean(older);
-  let logRatio = level > 0 && olderMean > 0 ? Math.log(level / olderMean) : 0;
-  let weight = params.growthWeight;
   const recentCount = monthlyCount.slice(window).reduce((a, b) => a + b, 0);
   const olderCount = monthlyCount.slice(0, window).reduce((a, b) => a + b, 0);
-  if (params.growthFromCounts && recentCount > 0 && olderCount > 0 && level > 0 && olderMean > 0) {
-    // var(log(n1 / n2)) is about 1 / n1 + 1 / n2.
-    logRatio = Math.log(recentCount / olderCount);
-    const noise = 1 / recentCount + 1 / olderCount;
-    const g2 = logRatio * logRatio;
-    weight *= g2 + noise > 0 ? g2 / (g2 + noise) : 1;
-  } else if (params.growthShrink && level > 0 && olderMean > 0) {
+  const measured = level > 0 && olderMean > 0;
+  const fromCounts = params.growthFromCounts && measured && recentCount > 0 && olderCount > 0;
+  /** var(g) read from amounts: the spread of the months within each year. */
+  const amountNoise = () => {
     let spread = 0;
     for (const x of recent) spread += (x - level) ** 2;
     for (const x of older) spread += (x - olderMean) ** 2;
     const cv2 = spread / Math.max(1, 2 * window - 2) / ((level + olderMean) / 2) ** 2;
-    const noise = (2 * cv2) / window;
-    const g2 = logRatio * logRatio;
-    weight *= g2 + noise > 0 ? g2 / (g2 + noise) : 1;
-  }
+    return (2 * cv2) / window;
+  };
+  const logRatio = fromCounts
+    ? Math.log(recentCount / olderCount)
+    : measured
+      ? Math.log(level / olderMean)
+      : 0;
+  // var(log(n1 / n2)) is about 1 / n1 + 1 / n2; without growthShrink, amounts are not shrunk.
+  const noise = fromCounts
+    ? 1 / recentCount + 1 / olderCount
+    : params.growthShrink && measured
+      ? amountNoise()
+      : 0;
+  const g2 = logRatio * logRatio;
+  const weight = params.growthWeight * (g2 + noise > 0 ? g2 / (g2 + noise) : 1);
   const growth =
     olderMean > 0
       ? Math.min(
