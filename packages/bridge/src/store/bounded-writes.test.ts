@@ -60,11 +60,13 @@ describe.each(STORE_KINDS)('writes on the %s store let the event loop turn', (ki
     await store.upsertSource({ id: 'eu', name: 'eu' });
   }
 
-  it('while a page of 1000, the tombstones of 1000 and a removal of 1000 are written', async () => {
+  // A page the size of an idle slice is one transaction by design: two slices' worth turns.
+  it('while a page of two idle slices, the tombstones and a removal of as many are written', async () => {
     await opened();
-    const rows = makeInvoices(seededRandom(3), 'eu', 1, 1000);
+    const n = 2 * IDLE_ROWS_PER_SLICE;
+    const rows = makeInvoices(seededRandom(3), 'eu', 1, n);
     expect(await turnsDuring(() => store.applyPage('eu', rows, CHECKPOINT, 'run-1'))).toBe(true);
-    expect(await store.countFromId('eu', 0)).toBe(1000);
+    expect(await store.countFromId('eu', 0)).toBe(n);
     expect((await store.getSource('eu'))?.checkpoint).toEqual(CHECKPOINT);
     expect(await turnsDuring(() => store.finishFullRun('eu', 'run-2'))).toBe(true);
     expect(await store.countFromId('eu', 0)).toBe(0);
@@ -78,11 +80,11 @@ describe.each(STORE_KINDS)('writes on the %s store let the event loop turn', (ki
       ),
     ).toBe(true);
     expect(await store.countFromId('eu', 0)).toBe(0);
-    // Every change has its own seq, in order: 1000 inserts, 1000 tombstones, 1000 back, 1000 gone.
-    const seqs = (await store.changes(0, 5000)).map((c) => c.seq);
+    // Every change has its own seq, in order: n inserts, n tombstones, n back, n gone.
+    const seqs = (await store.changes(0, 5 * n)).map((c) => c.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
-    expect(await store.currentSeq()).toBe(4000);
+    expect(await store.currentSeq()).toBe(4 * n);
   });
 });
 
