@@ -157,6 +157,8 @@ export interface SyncJob {
 export interface SyncOutcome {
   durationMs: number;
   cpuMs: number;
+  /** CPU time of the main thread alone (the event loop): see harness.mainThreadCpuMs. */
+  mainCpuMs: number;
   result: string;
   calls: number;
   rowsRead: number;

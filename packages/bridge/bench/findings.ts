@@ -39,16 +39,23 @@ const PAGE_P99 =
     `A page not yet built costs ${f(`serve.${name}.in-process`)} in the process before HTTP.`;
 
 const EXPLAIN: Record<string, Explain> = {
-  'full.bridge-vs-limit': () =>
-    "The bridge's own work on a page (normalizing it and one synchronous SQLite transaction, its fsync at WAL " +
-    'checkpoints the longest part) runs on the event loop; the look-ahead is refilled before a page is handed over, ' +
-    'so that work overlaps the two calls in flight, but an answer arriving during a store write waits for it.',
+  'full.bridge-vs-limit': (f) =>
+    "The bridge's own work on a page (reading the answer, normalizing its rows, one synchronous SQLite " +
+    'transaction) runs on the event loop; the look-ahead is refilled before a page is handed over, so that work ' +
+    'overlaps the two calls in flight, but an answer arriving during a store write waits for it. Measured: the ' +
+    `main thread alone used ${f('full.bridge-main-cpu')} of CPU in the sync, ${f('full.bridge-main-cpu-vs-limit')} ` +
+    'the limit model, so however well it overlaps the calls the sync cannot be shorter than that on this machine. ' +
+    'A CPU profile of the same sync with the latency model off (node --cpu-prof, 50,000 invoices, 6 December) ' +
+    "put SQLite's statements and commits at about 28 % of the process's samples, reading and normalizing the " +
+    'pages (JSON, the wire schema, decimals, zoned dates, the raw-record columns) at about 25 %, garbage ' +
+    'collection 10 %, loading code (tsx) 8 %: meeting 1.2× needs that work about halved.',
   'full.naive-vs-bridge': (f) =>
     "Bounded by the latency model and the bridge's own work, measured: walking both ends in pages of 1000 with two " +
     `calls in flight, the model allows ${f('full.naive-model-vs-limit')} over the naive loop (the former default: ` +
     `${f('full.naive-model-vs-best')}), so the target needs the bridge within about 1.16× of that limit; ` +
     `the bridge took ${f('full.bridge-vs-own-calls')} the WHMCS time of its own calls (its normalizing and store ` +
-    'writes on one core of a shared two-core machine, and the simulator answering in the other process).',
+    'writes on one core of a shared two-core machine, and the simulator answering in the other process); its main ' +
+    `thread's CPU time alone was ${f('full.bridge-main-cpu-vs-limit')} the limit model (see "bridge ÷ limit model").`,
   'scale.own-growth': () =>
     'The store is a B-tree: each insert and the seen-run marks cost a little more as the table grows, and past the ' +
     '16 MiB page cache reads go to the operating system.',
@@ -99,12 +106,17 @@ const EXPLAIN: Record<string, Explain> = {
   'store-write.store': (f) =>
     "The store's own invoices table with the indexes its reads use (store/query-plans.test.ts), filled by " +
     "better-sqlite3 with the store's insert statement and nothing else, in transactions of the same size, takes " +
-    `${f('store-write.layout')} (CPU time in its label): the bound of this layout in transactions of a page (500 rows: ` +
+    `${f('store-write.layout')} (CPU time in its label): the bound of this layout in transactions of a page (1000 rows: ` +
     `a sync's slices while no request comes; 50 while the API is in use, src/bounded-work.ts, issue 17 item 6). The store reaches ${f('store-write.vs-layout')} of it in CPU time; ` +
     'the rest is its own work: the revenue summary, the comparison with the stored rows, the raw-record columns ' +
     `and the checks. The same JSON keyed by (source, id) and nothing else takes ${f('store-write.bare')}: the ` +
     'secondary indexes make most of the difference (a row in a random place of the client and total indexes ' +
-    'dirties a page of each, which every commit writes to the WAL), and the reads need them.',
+    'dirties a page of each, which every commit writes to the WAL), and the reads need them. Measured on 6 December ' +
+    '(100,000 and 1,000,000 rows into this table, throwaway script): each of those two indexes alone took the bare ' +
+    'table from about 160,000 to 107,000-114,000 rows/s, the seq and status ones (appended at their ends) to 127,000-151,000; ' +
+    'transactions of 1000 instead of 500 gave 1.26× (1.24× at 1,000,000) and a checkpoint every 2000 WAL pages ' +
+    "instead of SQLite's 1000 1.2× more (1.09×), both now the store's; at 1,000,000 invoices the same layout " +
+    'takes about 31,000 rows/s, each commit of 1000 rows writing some 1,200 index pages of 16 KiB.',
   'store-write.per-invoice': (f) =>
     'The bare table of the same JSON (as text) and the layout alone are given in the label: the served JSON (about 545 ' +
     'bytes as JSONB) is most of it; the store adds the filter columns and the secondary indexes its reads use (about 70 ' +

@@ -160,6 +160,23 @@ export async function measureFullSync(ctx: Context, params: FullSyncParams): Pro
     value: naiveModel.ms / limitFormer.ms,
     unit: '×',
   });
+  const mainCpuMs = median(bridge.map((b) => b.mainCpuMs));
+  report.add({
+    key: 'full.bridge-main-cpu',
+    section: SECTION,
+    label:
+      "the bridge's main thread, CPU time in its sync (median; the event loop: reading and normalizing pages, SQLite's writes, HTTP)",
+    value: mainCpuMs / 1000,
+    unit: 's',
+  });
+  report.add({
+    key: 'full.bridge-main-cpu-vs-limit',
+    section: SECTION,
+    label:
+      "that CPU time ÷ limit model (the least the bridge's sync can take with this much work on one thread)",
+    value: mainCpuMs / limit.ms,
+    unit: '×',
+  });
   report.add({
     key: 'full.bridge-vs-own-calls',
     section: SECTION,

@@ -10,7 +10,7 @@ import { createBridge } from '../src/bridge.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import type { SyncJob, SyncOutcome } from './children.ts';
-import { memoryOf } from './harness.ts';
+import { mainThreadCpuMs, memoryOf } from './harness.ts';
 
 const job = JSON.parse(process.argv[2]!) as SyncJob;
 const config = loadConfig({
@@ -49,16 +49,19 @@ const gcs = new PerformanceObserver((list) => {
 gcs.observe({ entryTypes: ['gc'] });
 const before = memoryOf('self');
 const cpu = process.cpuUsage();
+const mainCpu = mainThreadCpuMs();
 const started = performance.now();
 const run = await bridge.engine.run('whmcs', 'full');
 const durationMs = performance.now() - started;
 const used = process.cpuUsage(cpu);
+const mainCpuMs = mainThreadCpuMs() - mainCpu;
 const after = memoryOf('self');
 gcs.disconnect();
 await bridge.close();
 const outcome: SyncOutcome = {
   durationMs,
   cpuMs: (used.user + used.system) / 1000,
+  mainCpuMs,
   result: run.result,
   calls: run.calls,
   rowsRead: run.rowsRead,
