@@ -38,8 +38,8 @@ export interface StoreWriteParams {
   rounds: number;
 }
 
-/** The largest page a sync asks for (sync/page-size.ts): an idle sync writes each in one transaction. */
-const PAGE = 1000;
+/** The largest page a sync asks for: an idle sync writes each in one transaction. */
+const PAGE = MAX_PAGE_SIZE;
 const SOURCE = 'eu';
 
 /**
