@@ -50,6 +50,10 @@ describe('encodePhpJson (json_encode with the HEX flags)', () => {
     expect(encodePhpJson({ z: 1, a: [true, null, 'x'], e: {}, f: [], n: -1.5 })).toBe(
       '{"z":1,"a":[true,null,"x"],"e":[],"f":[],"n":-1.5}',
     );
+    // "{}" in a text is a text: kept, with or without an empty object beside it.
+    expect(encodePhpJson({ notes: 'a{}b' })).toBe('{"notes":"a{}b"}');
+    expect(encodePhpJson({ notes: '{}', e: { f: {} } })).toBe('{"notes":"{}","e":{"f":[]}}');
+    expect(encodePhpJson(undefined)).toBe('null');
   });
 
   it('agrees with PHP’s json_encode on any text, integer and nesting', () => {
