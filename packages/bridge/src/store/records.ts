@@ -38,25 +38,29 @@ export interface ChangeRow {
  * The first `count` changes after `since` of the given sources (every stored one when omitted),
  * from each source's own seq range, merged by seq: a source's range is one index range (source,
  * seq), and one small source behind a large one is not found by walking the large one's changes.
- * `read(source)` answers that source's first `count` changes after `since`, in seq order; call
- * this in one read transaction, so that no change commits between two sources' reads.
+ * Call this in one read transaction, so that no change commits between two sources' reads.
+ * - `seqs(source)`: that source's first `count` seqs after `since`, ascending (the index alone);
+ * - `rows(source, upTo)`: that source's changes after `since` up to seq `upTo`, in seq order.
+ * With more than one source the seqs come first: they say which seq the page ends at, and
+ * only the rows of the page are then read whole (read `count` of each, the feed read three
+ * times the rows it served over three sources, each with its JSON).
  */
 export function changesBySource(
   stored: readonly string[],
   wanted: readonly string[] | undefined,
   count: number,
-  read: (source: string) => ChangeRow[],
+  read: {
+    seqs: (source: string) => number[];
+    rows: (source: string, upTo: number) => ChangeRow[];
+  },
 ): ChangeRow[] {
   const allowed = wanted && new Set(wanted);
-  return mergeBySeq(stored.filter((id) => !allowed || allowed.has(id)).map(read), count);
-}
-
-function mergeBySeq(ranges: ChangeRow[][], count: number): ChangeRow[] {
-  if (ranges.length === 1) return ranges[0]!.slice(0, count);
-  return ranges
-    .flat()
-    .sort((a, b) => a.seq - b.seq)
-    .slice(0, count);
+  const sources = stored.filter((id) => !allowed || allowed.has(id));
+  if (sources.length === 1) return read.rows(sources[0]!, Number.MAX_SAFE_INTEGER).slice(0, count);
+  const seqs = sources.flatMap((id) => read.seqs(id)).sort((a, b) => a - b);
+  if (seqs.length === 0) return [];
+  const upTo = seqs[Math.min(count, seqs.length) - 1]!;
+  return sources.flatMap((id) => read.rows(id, upTo)).sort((a, b) => a.seq - b.seq);
 }
 
 export function toChangeEntry(row: ChangeRow): ChangeEntry {

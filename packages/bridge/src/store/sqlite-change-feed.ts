@@ -17,9 +17,10 @@ export class SqliteChangeFeed {
     // One read transaction: no change may commit between two sources' reads (a later seq of
     // one source must not be answered without an earlier one of another).
     this.#read = db.transaction((since: number, count: number, sources?: string[]) =>
-      changesBySource(this.sql.sourceIds.all(), sources, count, (id) =>
-        this.sql.sourceChanges.all(id, since, count),
-      ),
+      changesBySource(this.sql.sourceIds.all(), sources, count, {
+        seqs: (id) => this.sql.sourceSeqs.all(id, since, count),
+        rows: (id, upTo) => this.sql.sourceChanges.all(id, since, upTo, count),
+      }),
     );
   }
 

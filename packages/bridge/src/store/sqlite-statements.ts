@@ -87,7 +87,8 @@ export interface Statements {
   countFromId: S<[string, number], number>;
   ping: S<[], number>;
   sourceIds: S<[], string>;
-  sourceChanges: S<[string, number, number], ChangeRow>;
+  sourceSeqs: S<[string, number, number], number>;
+  sourceChanges: S<[string, number, number, number], ChangeRow>;
 }
 
 export function prepareStatements(db: Db): Statements {
@@ -158,9 +159,15 @@ export function prepareStatements(db: Db): Statements {
       .pluck(),
     ping: db.prepare<[], number>('SELECT 1').pluck(),
     sourceIds: db.prepare<[], string>('SELECT id FROM sources').pluck(),
-    sourceChanges: db.prepare<[string, number, number], ChangeRow>(
+    sourceSeqs: db
+      .prepare<[string, number, number], number>(
+        `SELECT seq FROM invoices INDEXED BY invoices_source_seq
+         WHERE source = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      )
+      .pluck(),
+    sourceChanges: db.prepare<[string, number, number, number], ChangeRow>(
       `SELECT source, id, seq, ${DATA}, deleted_at FROM invoices INDEXED BY invoices_source_seq
-       WHERE source = ? AND seq > ? ORDER BY seq LIMIT ?`,
+       WHERE source = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
     ),
   };
 }
