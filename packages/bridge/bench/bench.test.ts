@@ -19,6 +19,8 @@ const FIGURES = [
   'full.naive-model-vs-limit',
   'full.naive-model-vs-best',
   'full.bridge-vs-own-calls',
+  'full.bridge-main-cpu',
+  'full.bridge-main-cpu-vs-limit',
   'full.limit-both-ends.s',
   'full.bridge.calls',
   'full.naive.calls',

@@ -42,8 +42,8 @@ export interface ChangeRow {
  * - `seqs(source)`: that source's first `count` seqs after `since`, ascending (the index alone);
  * - `rows(source, upTo)`: that source's changes after `since` up to seq `upTo`, in seq order.
  * With more than one source the seqs come first: they say which seq the page ends at, and
- * only the rows of the page are then read whole (read `count` of each, the feed read three
- * times the rows it served over three sources, each with its JSON).
+ * only the rows of the page are then read whole (reading `count` rows of every source read
+ * three times the rows a page serves over three sources, each with its JSON).
  */
 export function changesBySource(
   stored: readonly string[],
