@@ -100,8 +100,10 @@ interface ExistingRow {
 
 /**
  * The change feed: $1 since, $2 limit, $3 the sources (null: every one). Each source's own seq
- * range (invoices_source_seq), merged by seq, in one statement (one snapshot), as SQLite's
- * change feed reads them (records.ts, changesBySource).
+ * range (invoices_source_seq), merged by seq, in one statement (one snapshot). It reads up to a
+ * page of rows from every source and keeps one page; SQLite's feed reads each source's seqs
+ * first and then only the page's rows (records.ts, changesBySource), which here is not measured
+ * yet (PostgreSQL sends only the kept rows' JSON).
  */
 export const CHANGES_SQL = `SELECT c.source, c.id, c.seq, c.data, c.deleted_at
   FROM sources s CROSS JOIN LATERAL (
