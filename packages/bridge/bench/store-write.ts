@@ -5,7 +5,7 @@
  * IMMEDIATE transaction each, as a sync writes while no request comes; ROWS_PER_SLICE while the
  * API is in use, measured in section 3b). Beside it, alternating: better-sqlite3 inserting
  * the same invoices' JSON into a table keyed by (source, id) and nothing else, in transactions
- * of the same size, with the store's pragmas (its page size, WAL and checkpoint interval). Their ratio is what the store's own work
+ * of the same size, with the store's pragmas (setStorePragmas). Their ratio is what the store's own work
  * (indexes, the revenue summary, the raw record, the checks) leaves of what SQLite takes.
  * Third, the store's layout alone: better-sqlite3 inserting the same rows (the JSON and the
  * filter columns) into the store's own invoices table, with the indexes its reads use
@@ -23,7 +23,7 @@ import { makeInvoice, seededRandom } from '../src/store/invoice-fixtures.ts';
 import { rawColumns } from '../src/store/raw-record.ts';
 import { amountsOf } from '../src/store/revenue.ts';
 import { invoiceValues } from '../src/store/sqlite-invoice-writes.ts';
-import { WAL_AUTOCHECKPOINT_PAGES } from '../src/store/sqlite-open.ts';
+import { setStorePragmas } from '../src/store/sqlite-open.ts';
 import { prepareStatements } from '../src/store/sqlite-statements.ts';
 import type { FetchedInvoice } from '../src/store/types.ts';
 import { MAX_PAGE_SIZE } from '../src/sync/page-sizer.ts';
@@ -119,10 +119,7 @@ async function bareRun(rows: FetchedInvoice[]): Promise<Run> {
   const dir = tempDir('bridge-bare-write-');
   const path = join(dir, 'bare.sqlite');
   const db = new Database(path);
-  db.pragma('page_size = 16384');
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+  setStorePragmas(db);
   db.exec(`CREATE TABLE invoices (
     source TEXT NOT NULL, id INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (source, id)
   ) WITHOUT ROWID`);
@@ -142,11 +139,7 @@ async function layoutRun(rows: FetchedInvoice[]): Promise<Run> {
   await store.upsertSource({ id: SOURCE, name: SOURCE });
   await store.close();
   const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
-  db.pragma('foreign_keys = ON');
-  db.pragma('cache_size = -16384');
+  setStorePragmas(db);
   const { insert } = prepareStatements(db);
   const stored = new Map(rows.map(({ invoice, raw }) => [invoice, rawColumns(invoice, raw)]));
   return slicedRun(db, dir, rows, ({ invoice }) => {

@@ -2,12 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   betweenSlices,
   connectionAccepted,
+  IDLE_ROWS_PER_SLICE,
   loopBudget,
   requestBudget,
   requestTurn,
   slices,
   starvedAfter,
 } from './bounded-work.ts';
+import { MAX_PAGE_SIZE } from './sync/page-sizer.ts';
 
 /* Issue 17 item 6: sliced work lets the event loop turn once it held it for the budget. */
 
@@ -107,5 +109,13 @@ describe('slices', () => {
   it('cuts in order, the last one short, and gives one empty slice for nothing', () => {
     expect(slices([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
     expect(slices([], 2)).toEqual([[]]);
+  });
+});
+
+describe('IDLE_ROWS_PER_SLICE', () => {
+  // A literal there (the store must not import the sync): an idle sync writes a page in one
+  // transaction only while it is the largest page the sync asks for.
+  it('is the largest page a sync asks for', () => {
+    expect(IDLE_ROWS_PER_SLICE).toBe(MAX_PAGE_SIZE);
   });
 });

@@ -16,7 +16,27 @@ export const BUSY_TIMEOUT_MS = 5_000;
  * 1,000,000 invoices 96 ms against 87). 4000 gained nothing more at 100,000 and 1.11x at
  * 1,000,000, for checkpoints up to 127 ms on the event loop.
  */
-export const WAL_AUTOCHECKPOINT_PAGES = 2000;
+const WAL_AUTOCHECKPOINT_PAGES = 2000;
+
+/**
+ * The pragmas the store runs with, on a connection to its file (the store's own, or a
+ * benchmark's beside it: bench/store-write.ts).
+ */
+export function setStorePragmas(db: Db): void {
+  // Before WAL, and only effective on a new file: 16 KiB pages hold ten invoices (about 1.5 KB
+  // each with both JSON documents) instead of two, which made first syncs 1.3-1.5x faster.
+  db.pragma('page_size = 16384');
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode: a power loss may drop the last commits, never corrupt the file.
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  // 16 MiB: the upper levels of the table and its indexes stay hot; leaf pages come from the
+  // OS's cache. A first sync fills whatever cache it is given, and at 64 MiB that was a quarter
+  // of the process's peak (issue 17 item 4).
+  db.pragma('cache_size = -16384');
+}
 
 /**
  * Opens the database file at `path` (creating its directory), sets the pragmas the store runs
@@ -32,19 +52,7 @@ export function openSqliteDatabase(path: string): { db: Db; version: number } {
     throw classifyStoreError(err, path) ?? err;
   }
   try {
-    // Before WAL, and only effective on a new file: 16 KiB pages hold ten invoices (about 1.5 KB
-    // each with both JSON documents) instead of two, which made first syncs 1.3-1.5x faster.
-    db.pragma('page_size = 16384');
-    db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode: a power loss may drop the last commits, never corrupt the file.
-    db.pragma('synchronous = NORMAL');
-    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
-    db.pragma('foreign_keys = ON');
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    // 16 MiB: the upper levels of the table and its indexes stay hot; leaf pages come from the
-    // OS's cache. A first sync fills whatever cache it is given, and at 64 MiB that was a quarter
-    // of the process's peak (issue 17 item 4).
-    db.pragma('cache_size = -16384');
+    setStorePragmas(db);
     const { to } = migrate(db);
     return { db, version: to };
   } catch (err) {
