@@ -84,7 +84,7 @@ const EXPLAIN: Record<string, Explain> = {
   'facade.p99': (f) =>
     'Each order is read once per store seq (facade/whmcs-pages.ts) and sliced; a page then looks up 250 rows by ' +
     `key. The first call in an order after a write reads the whole order (${f('facade.first')}); it is not among ` +
-    'the calls the p99 is taken from. Of 80 calls per order the p99 is the slowest one. Measured on 6 December with ' +
+    'the calls the p99 is taken from. Of 200 calls per order the p99 is the second slowest (until 7 December 80 calls, the p99 the slowest). Measured on 6 December with ' +
     'the same store (a probe walking 4 orders the same way, the server traced with --trace-gc and profiled with ' +
     '--cpu-prof): no major GC during the walks (scavenges of about 2 ms), p50 9-12 ms and the slowest call 19-28 ms per ' +
     "order; in the server a page took about 4.7 ms (SQLite's look-up of 250 rows by key about 2.5, rebuilding " +

@@ -296,6 +296,12 @@ export async function measureServing(ctx: Context, params: ServingParams): Promi
   }
 }
 
+/**
+ * Calls timed per order: with 200, the p99 is the second slowest (with 80 it was the slowest, one
+ * stall of a shared machine deciding the figure).
+ */
+const FACADE_CALLS = 200;
+
 /** GetInvoices' orders, as the facade serves them (`default`: WHMCS's own, no direction). */
 const FACADE_ORDERS = [
   ['default', 'asc'],
@@ -334,22 +340,25 @@ async function measureFacade(ctx: Context, base: string, secret: string, invoice
   const warm: number[] = [];
   const first: number[] = [];
   let worst = { p99: 0, name: '' };
+  let slowest = 0;
+  const fromStart = Math.min(FACADE_CALLS / 2, Math.floor(invoices / 250));
   for (const [orderby, order] of FACADE_ORDERS) {
     first.push(await call(orderby, order, 0));
     const times: number[] = [];
-    for (let page = 0; page < Math.min(40, Math.floor(invoices / 250)); page++) {
+    for (let page = 0; page < fromStart; page++) {
       times.push(await call(orderby, order, page * 250));
     }
-    for (let i = 0; i < 40; i++)
+    while (times.length < FACADE_CALLS)
       times.push(await call(orderby, order, Math.floor(random() * (invoices - 250))));
     warm.push(...times);
     const p99 = percentile(times, 99);
     if (p99 > worst.p99) worst = { p99, name: `${orderby} ${order}` };
+    slowest = Math.max(slowest, percentile(times, 100));
   }
   report.add({
     key: 'facade.p99',
     section: SECTION,
-    label: `WHMCS facade GetInvoices over ${formatNumber(invoices)} invoices of one source, pages of 250 (40 from the start, 40 at random offsets) in each of ${FACADE_ORDERS.length} orders: latency p99 of the worst order (${worst.name}; all orders together p50 ${median(warm).toFixed(1)} ms)`,
+    label: `WHMCS facade GetInvoices over ${formatNumber(invoices)} invoices of one source, pages of 250 (${fromStart} from the start, ${FACADE_CALLS - fromStart} at random offsets) in each of ${FACADE_ORDERS.length} orders: latency p99 of the worst order (${worst.name}; all orders together p50 ${median(warm).toFixed(1)} ms, the slowest of all ${formatNumber(warm.length)} calls ${slowest.toFixed(1)} ms)`,
     value: worst.p99,
     unit: 'ms',
     target: { op: '<=', limit: 20 },
