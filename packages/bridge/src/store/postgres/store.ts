@@ -108,7 +108,8 @@ interface ExistingRow {
  * The sources are an array: the planner counts 10 rows for its unnest, where it counts hundreds
  * for a sources table with no statistics yet. Reading the table priced the plan past
  * jit_above_cost, compiled on every call: on 300,000 invoices not analyzed yet, 70-120 ms a
- * page against 3-10 ms.
+ * page against 3-10 ms. (The pool now turns JIT off on its connections, pool.ts; a plan priced
+ * right is still the one chosen right.)
  */
 export const CHANGES_SQL = `WITH page AS (
     SELECT c.source, c.seq
