@@ -103,7 +103,7 @@ export async function measurePostgres(ctx: Context, params: PostgresParams): Pro
     report.add({
       key: 'pg.fill-rate',
       section: SECTION,
-      label: `store.applyPage into PostgreSQL, pages of 500 (SQLite: ${formatNumber(params.serveInvoices / (fill.sqlite / 1000))} invoices/s)`,
+      label: `store.applyPage into PostgreSQL, pages of 500, each source one full run (SQLite: ${formatNumber(params.serveInvoices / (fill.sqlite / 1000))} invoices/s)`,
       value: params.serveInvoices / (fill.postgres / 1000),
       unit: 'invoices/s',
     });
@@ -188,7 +188,10 @@ async function serverVersion(url: string): Promise<string> {
   }
 }
 
-/** Writes `invoices` generated invoices over SOURCES in pages of 500; resolves with the ms it took. */
+/**
+ * Writes `invoices` generated invoices over SOURCES in pages of 500, each source as one full run
+ * (as a sync writes it, finishFullRun at its end); resolves with the ms it took.
+ */
 async function fillStore(options: StoreOptions, invoices: number): Promise<number> {
   const store = await openStore(options);
   const started = performance.now();
@@ -202,8 +205,10 @@ async function fillStore(options: StoreOptions, invoices: number): Promise<numbe
           source,
           makeInvoices(random, source, first, Math.min(500, count - first + 1)),
           null,
+          'fill',
         );
       }
+      await store.finishFullRun(source, 'fill');
     }
     return performance.now() - started;
   } finally {

@@ -392,12 +392,12 @@ class PostgresStoreImpl implements PostgresStore {
     }
   }
 
-  finishFullRun(
+  async finishFullRun(
     sourceId: string,
     runId: string,
     options: { fence?: string } = {},
   ): Promise<{ removed: number }> {
-    return this.#change(sourceId, options.fence, async (client, nextSeq, delta) => {
+    const result = await this.#change(sourceId, options.fence, async (client, nextSeq, delta) => {
       const { rows } = await client.query<{ id: number; data: string }>(
         `SELECT id, data FROM invoices WHERE source = $1 AND deleted_at IS NULL AND seen_run IS DISTINCT FROM $2
          ORDER BY id`,
@@ -405,6 +405,13 @@ class PostgresStoreImpl implements PostgresStore {
       );
       return { removed: await this.#tombstone(client, sourceId, rows, nextSeq, delta) };
     });
+    // A full run writes the whole source: the planner's statistics are brought up to date now,
+    // not when autovacuum next looks. Without any (a first sync into a new database), it guessed
+    // a cursor page of /v1/invoices over 100,000 invoices at 633 rows, sorted 32,000 read through
+    // a partial index and took 52 ms where the primary key gives the page in 0.5 ms (measured
+    // 7 Dec 2026). ANALYZE samples 30,000 rows whatever the table's size.
+    await this.#pool.query('ANALYZE invoices');
+    return result;
   }
 
   removeInvoices(
