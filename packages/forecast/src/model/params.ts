@@ -8,7 +8,7 @@ export interface ModelParams {
    * History the delay model learns from (days of due dates before the origin), and the window of
    * the renewal evidence. 730 until 1.10.0; training worlds (12, 24 origins), mean WAPE at 1/3/12
    * months: 1,000 clients 12.17/15.66/16.06 % at 730, 12.24/15.32/15.75 at 1095, 12.17/15.25/15.88
-   * at 1460, 365 worse at 12 months; 4,000 clients 6.80/8.05/8.27 at 730, 6.76/7.86/7.90 at 1095.
+   * at 1460, 12.31/15.50/17.32 at 365; 4,000 clients 6.80/8.05/8.27 at 730, 6.76/7.86/7.90 at 1095.
    * Three years give the annual and longer cycles three renewals' worth of evidence where two gave
    * two; the hazards change little (payment behaviour drifts slowly in these worlds).
    */
@@ -34,7 +34,7 @@ export interface ModelParams {
    * Pseudo-members pulling a thin renewal rate toward its cycle's pooled rate (and a size bin's
    * share of first invoices renewing toward its cycle's). 4 until 1.10.0; with trainingDays 1095,
    * 12 gave 12.21/15.23/15.77 % at 1,000 clients (4: 12.24/15.32/15.75) and 6.75/7.83/7.86 % at
-   * 4,000 (4: 6.76/7.86/7.90); alone, 12.10/15.56/16.05 % (1 was worse: 12.2/15.6/16.1).
+   * 4,000 (4: 6.76/7.86/7.90); alone (trainingDays 730), 12.10/15.56/16.05 %, and 1 12.24/15.77/16.11 %.
    */
   renewalPrior: number;
   /** Puts the seasonality of the last two years back into new business. */
