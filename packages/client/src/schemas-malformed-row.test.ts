@@ -27,8 +27,24 @@ describe('one malformed invoice does not fail its page', () => {
   });
 
   it('still fails a page with a row whose id cannot be read (the walk could not place it)', () => {
-    expect(
-      getInvoicesResponseSchema.safeParse(page(row({}), row({ id: 'seven', total: '1,0' }))).success,
-    ).toBe(false);
+    const result = getInvoicesResponseSchema.safeParse(page(row({}), row({ id: 'seven', total: '1,0' })));
+    expect(result.success).toBe(false);
+    // The whole row is checked to explain it: the id and every other bad field are named.
+    const issues = JSON.stringify(result.error?.issues);
+    expect(issues).toContain('"path":[1,"id"],"message":"an integer"');
+    expect(issues).toContain('"path":[1,"total"],"message":"a decimal"');
+  });
+
+  it('fails a row with no id at all, and one that is not an object', () => {
+    for (const bad of [{ userid: '3', total: '1.00' }, 'x', null, 7]) {
+      expect(getInvoicesResponseSchema.safeParse(page(row({}), bad)).success).toBe(false);
+    }
+  });
+
+  it('keeps every row as the object WHMCS sent, fields in its order, unknown ones included', () => {
+    const sent = { zeta: 1, ...row({ custom_field: 'x' }), alpha: null };
+    const parsed = getInvoicesResponseSchema.parse(page(sent));
+    expect(parsed.invoices[0]).toBe(sent);
+    expect(Object.keys(parsed.invoices[0]!)).toEqual(Object.keys(sent));
   });
 });
