@@ -12,6 +12,44 @@ const SCALE = 4;
 
 const DECIMAL = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/;
 
+const ZERO = 48;
+const NINE = 57;
+/** Digits of the whole part that keep units at scale 4 within a double's exact integers. */
+const SMALL_WHOLE_DIGITS = 11;
+const POWERS = [10_000, 1_000, 100, 10, 1];
+
+/**
+ * toUnits without a regex or a string built, for the plain form WHMCS sends (`-?digits.digits`,
+ * at most 11 whole digits and 4 decimals: the units are then exact as a double); undefined for
+ * anything else, which the full parser reads. A sync reads a dozen amounts an invoice.
+ */
+function smallUnits(text: string): number | undefined {
+  const n = text.length;
+  const negative = text.charCodeAt(0) === 45;
+  let i = negative ? 1 : 0;
+  let whole = 0;
+  const wholeStart = i;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < ZERO || c > NINE) break;
+    whole = whole * 10 + (c - ZERO);
+  }
+  const wholeDigits = i - wholeStart;
+  if (wholeDigits === 0 || wholeDigits > SMALL_WHOLE_DIGITS) return undefined;
+  let frac = 0;
+  let fracDigits = 0;
+  if (i < n) {
+    if (text.charCodeAt(i) !== 46) return undefined;
+    for (i++; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < ZERO || c > NINE || ++fracDigits > SCALE) return undefined;
+      frac = frac * 10 + (c - ZERO);
+    }
+  }
+  const units = whole * 10_000 + frac * (POWERS[fracDigits] as number);
+  return negative ? -units || 0 : units;
+}
+
 /**
  * Parses an exact decimal string into integer units at scale 4, with string arithmetic only
  * (never a float). Digits past the fourth decimal must be zeros: rounding money silently is
@@ -21,6 +59,8 @@ const DECIMAL = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/;
  * @example toUnits('-0.1') // -1000n
  */
 export function toUnits(decimal: string): bigint {
+  const fast = smallUnits(decimal);
+  if (fast !== undefined) return BigInt(fast);
   const m = DECIMAL.exec(decimal);
   const int = m?.[2] ?? '';
   const frac = m?.[3] ?? '';

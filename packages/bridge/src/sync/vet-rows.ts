@@ -78,8 +78,9 @@ function findProblem(
     return bad('id', `id ${ref} is not a positive integer`);
   for (const field of MONEY_FIELDS) {
     const value = invoice[field];
-    const decimals = value.split('.')[1]?.length ?? 0;
-    if (decimals > MONEY_SCALE && !/^0*$/.test(value.split('.')[1]!.slice(MONEY_SCALE))) {
+    const dot = value.indexOf('.');
+    const decimals = dot < 0 ? 0 : value.length - dot - 1;
+    if (decimals > MONEY_SCALE && !/^0*$/.test(value.slice(dot + 1 + MONEY_SCALE))) {
       return bad(
         field,
         `${field} "${value}" has more than ${MONEY_SCALE} decimals (WHMCS stores decimal(16,2))`,
