@@ -224,7 +224,7 @@ export async function measureScaling(ctx: Context, params: ScalingParams): Promi
 
   report.note(
     SECTION,
-    'Each model row is WHMCS alone (the simulator sleeps exactly this); the offset term perSkip·P·n(n-1)/2 ' +
+    'Each model row is WHMCS alone (the simulator takes exactly this, its own work counted toward it); the offset term perSkip·P·n(n-1)/2 ' +
       'grows with the square of the invoices, so at the large size it dwarfs everything else. Walking from both ' +
       'ends halves it, pages four times larger quarter it; both together cut it by eight.',
   );

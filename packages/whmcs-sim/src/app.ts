@@ -46,6 +46,14 @@ export function createApp(deps: AppDeps): Hono<{ Bindings: SimBindings }> {
   const app = new Hono<{ Bindings: SimBindings }>();
 
   app.all(`${options.pathPrefix}/includes/api.php`, async (c) => {
+    // The latency model is WHMCS's whole time on a call: the simulator's own work on it (reading
+    // the request, answering, encoding) is taken out of what it sleeps, not added to it.
+    let since = performance.now();
+    const wait = async (ms: number) => {
+      const own = performance.now() - since;
+      await options.sleep(Math.max(0, ms - own), c.req.raw.signal);
+      since = performance.now();
+    };
     const request = c.req.raw;
     const env = c.env ?? {};
     const socketIp = env.incoming?.socket.remoteAddress;
@@ -82,25 +90,27 @@ export function createApp(deps: AppDeps): Hono<{ Bindings: SimBindings }> {
         else if (env.outcome) env.outcome.reset = true;
         return new Response(null, { status: 499 });
       case 'slow':
+        // A proxy's or a loaded server's delay, on top of WHMCS's time.
         await options.sleep(fault.delayMs ?? 1000, request.signal);
+        since = performance.now();
         break;
       default:
         break;
     }
 
-    await options.sleep(options.latency.perCallMs, request.signal);
+    await wait(options.latency.perCallMs);
     const { outcome, format } = answer(deps, ip, params);
-    if (outcome.rows !== undefined) {
-      const { perRowMs, perSkippedRowMs } = options.latency;
-      await options.sleep(perRowMs * outcome.rows + perSkippedRowMs * (outcome.skipped ?? 0), request.signal);
-    }
-
-    // WHMCS 5 answered every error with HTTP 200.
-    const status = options.version === 5 ? 200 : outcome.status;
     const encoded = encodeResult(format, outcome.result, {
       versionText: VERSION_TEXT[options.version],
       action: action ?? '',
     });
+    if (outcome.rows !== undefined) {
+      const { perRowMs, perSkippedRowMs } = options.latency;
+      await wait(perRowMs * outcome.rows + perSkippedRowMs * (outcome.skipped ?? 0));
+    }
+
+    // WHMCS 5 answered every error with HTTP 200.
+    const status = options.version === 5 ? 200 : outcome.status;
     let body = new TextEncoder().encode(encoded.body);
     if (fault?.kind === 'truncated') body = body.subarray(0, Math.floor(body.length / 2));
     if (fault?.kind === 'invalid-utf8') body = corruptUtf8(body);

@@ -48,12 +48,17 @@ export interface BanOptions {
   banMinutes?: number;
 }
 
+/**
+ * WHMCS's time on a call, as the simulator spends it: its own work on the call (reading the
+ * request, answering, encoding) counts toward it and is slept less, so that a call takes what
+ * the model says, not the model plus the simulator's own time.
+ */
 export interface LatencyOptions {
-  /** Slept on every api.php call (WHMCS bootstraps on each one). */
+  /** On every api.php call (WHMCS bootstraps on each one), before it answers. */
   perCallMs?: number;
-  /** Slept per row a GetInvoices page returns. */
+  /** Per row a GetInvoices page returns. */
   perRowMs?: number;
-  /** Slept per row a GetInvoices call skips with `limitstart` (MySQL scans the offset). */
+  /** Per row a GetInvoices call skips with `limitstart` (MySQL scans the offset). */
   perSkippedRowMs?: number;
 }
 
