@@ -41,37 +41,39 @@ const PAGE_P99 =
 
 const EXPLAIN: Record<string, Explain> = {
   'full.bridge-vs-limit': (f) =>
-    "The bridge's own work on a page (reading the answer, normalizing its rows, one synchronous SQLite " +
-    'transaction) runs on the event loop; the look-ahead is refilled before a page is handed over, so that work ' +
-    'overlaps the two calls in flight, but an answer arriving during a store write waits for it. Measured: the ' +
-    `main thread alone used ${f('full.bridge-main-cpu')} of CPU in the sync, ${f('full.bridge-main-cpu-vs-limit')} ` +
-    'the limit model, so however well it overlaps the calls the sync cannot be shorter than that on this machine. ' +
-    'A CPU profile of the same sync with the latency model off (node --cpu-prof, 50,000 invoices, 6 December) ' +
-    "put SQLite's statements and commits at about 28 % of the process's samples, reading and normalizing the " +
-    'pages (JSON, the wire schema, decimals, zoned dates, the raw-record columns) at about 25 %, garbage ' +
-    'collection 10 %, loading code (tsx) 8 %: meeting 1.2× needs that work about halved.',
+    "Not the bridge's own work any more: its main thread used " +
+    `${f('full.bridge-main-cpu')} of CPU in the sync, ${f('full.bridge-main-cpu-vs-limit')} the limit model ` +
+    '(1.47× until 7 December, when a GetInvoices row was checked in full by zod and amounts and dates were read ' +
+    "by regexes: a third of what the sync allocated now). What is left is each call's own path, timed per call " +
+    "(7 December, 50,000 invoices, a probe timing every slot of the walk, every answer in the source's fetch and " +
+    "the simulator's handler): per two slots the model's 2.13 s, the simulator's answers ready at about 2.2 s, " +
+    'the bridge reading their headers at 2.36 s and their bodies at 2.40 s (the answer waiting for the event loop, ' +
+    'the other process and loopback), each slot held 2.53 s (reading the page inside it), the sync 2.65-2.8 s with ' +
+    'its first call alone (a refused credential costs one call) and its last read from the top. Tried and measured ' +
+    'on that path, none shorter: releasing a call when its body arrives with a look-ahead of two for each end, ' +
+    'store writes in slices of 250 rows instead of 1000, no store writes at all (the same wall).',
   'full.naive-vs-bridge': (f) =>
-    "Bounded by the latency model and the bridge's own work, measured: walking both ends in pages of 1000 with two " +
+    "Bounded by the latency model and each call's own path, measured: walking both ends in pages of 1000 with two " +
     `calls in flight, the model allows ${f('full.naive-model-vs-limit')} over the naive loop (the former default: ` +
     `${f('full.naive-model-vs-best')}), so the target needs the bridge within about 1.16× of that limit; ` +
-    `the bridge took ${f('full.bridge-vs-own-calls')} the WHMCS time of its own calls (its normalizing and store ` +
-    'writes on one core of a shared two-core machine, and the simulator answering in the other process); its main ' +
-    `thread's CPU time alone was ${f('full.bridge-main-cpu-vs-limit')} the limit model (see "bridge ÷ limit model").`,
+    `the bridge took ${f('full.bridge-vs-own-calls')} the WHMCS time of its own calls (see "bridge ÷ limit model": ` +
+    `its main thread's CPU time was ${f('full.bridge-main-cpu-vs-limit')} the limit model).`,
   'scale.own-growth': () =>
     'The store is a B-tree: each insert and the seen-run marks cost a little more as the table grows, and past the ' +
-    '16 MiB page cache reads go to the operating system.',
+    '8 MiB page cache reads go to the operating system.',
   'memory.peak': (f) =>
     'Not what the sync holds: the heap right after a major GC is ' +
     `${f('memory.live-heap.small')} at the small size and ${f('memory.live-heap.large')} at the large one, so pages ` +
     "stream through. With Node's defaults V8 lets garbage pile up before a major GC " +
-    `(${f('memory.peak-defaults')}); the shipped flags shrink the young generation and cap the old space at 96 MB (the forecast reads columns outside the heap: see forecast-serve), and SQLite's page cache is 16 MiB. ` +
+    `(${f('memory.peak-defaults')}); the shipped flags shrink the young generation and cap the old space at 96 MB (the forecast reads columns outside the heap: see forecast-serve), and SQLite's page cache is 8 MiB. ` +
     'What is left is the runtime and its code, the live heap, the young generation and the page cache.',
   'memory.slowdown': (f) =>
     'A small young generation means more collections: each is short (the live heap is small), but they add up ' +
     'over a million invoices. The sweep in this section measures the way out in the same rounds: semi-spaces of ' +
-    `4 MB peak at ${f('memory.sweep.0.peak')} for ${f('memory.sweep.0.ratio')}, of 8 MB at ` +
+    `2 MB (shipped until 7 December) peak at ${f('memory.sweep.0.peak')} for ${f('memory.sweep.0.ratio')}, of 8 MB at ` +
     `${f('memory.sweep.1.peak')} for ${f('memory.sweep.1.ratio')}: what the young generation gives back in time it ` +
-    'costs in RSS, and no flag set measured reaches both 150 MB and 1.1x. A smaller old space does not lower the ' +
+    'costs in RSS, and no flag set measured reaches both 150 MB and 1.1x on every round (the ratios of one flag set ' +
+    'ranged 1.10-1.40x over five rounds on 7 December). A smaller old space does not lower the ' +
     'peak (measured on 5 December: --max-old-space-size=72 and 64 kept it at 153-156 MB with 4 and 8 MB ' +
     'semi-spaces): the young generation, the runtime and native memory (SQLite, sockets) set it, not the old space. ' +
     'Timed on a shared machine: each ratio divides two runs of the same round.',

@@ -53,9 +53,10 @@ export const FULL: SuiteParams = {
   memory: {
     invoices: 1_000_000,
     heapFlags: HEAP_FLAGS,
-    // A larger young generation, the same old space: fewer scavenges, more RSS.
+    // A smaller and a larger young generation, the same old space: more scavenges and less RSS,
+    // or fewer and more.
     sweep: [
-      ['--max-semi-space-size=4', '--max-old-space-size=96'],
+      ['--max-semi-space-size=2', '--max-old-space-size=96'],
       ['--max-semi-space-size=8', '--max-old-space-size=96'],
     ],
     rounds: 2,
@@ -79,7 +80,7 @@ export const FULL: SuiteParams = {
 export const QUICK: SuiteParams = {
   fullSync: { invoices: 2_000, latency: LATENCY, naivePageSize: 25, bridgeRuns: 1 },
   scaling: { sizes: [500, 1_000, 2_000], latency: LATENCY, latencyOnUpTo: 1_000, largeLatency: FAST_LATENCY },
-  memory: { invoices: 2_000, heapFlags: HEAP_FLAGS, sweep: [['--max-semi-space-size=4']], rounds: 1 },
+  memory: { invoices: 2_000, heapFlags: HEAP_FLAGS, sweep: [['--max-semi-space-size=2']], rounds: 1 },
   incremental: { invoices: 2_000, latency: LATENCY, changeShare: 0.01, housekeepingDays: [90, 30] },
   serving: { invoices: 3_000, pageSize: 500, seconds: 0.5, rounds: 1, connections: 2, revenueRequests: 5 },
   steady: { invoices: 1_000, latency: LATENCY, connections: 20, pageSize: 100, rounds: 1 },

@@ -63,12 +63,15 @@ const NEVER_LOADED = ['pg-native'];
  * Node's flags wherever the bridge is started: this bundle's own launcher line (below), the
  * Dockerfile's CMD and the systemd unit's ExecStart (test/runtime-flags.test.ts keeps them the
  * same). A small young generation makes V8 collect before garbage piles up, and the old space is
- * capped at 96 MB: a full sync of a million invoices peaked at 147 MB RSS under it (2026-12-03,
- * loaded machine). The forecast fits since it reads the store's columns (typed arrays, outside
- * the heap): over 1,023,441 invoices its heap held 24 MB after each run under this cap
- * (BENCHMARKS.md, 4. Memory: forecast-serve).
+ * capped at 96 MB. Semi-spaces of 4 MB since 7 December (2 before): once a sync allocated a third
+ * as much (a GetInvoices row no longer checked in full, amounts and dates read without regexes),
+ * a full sync of a million invoices under 4 MB, with SQLite's page cache at 8 MiB, peaked at
+ * 145-147 MB RSS and took 1.10-1.40x (median 1.14x) the time of the same sync with Node's
+ * defaults in five rounds, against 148-156 MB and 1.15-1.38x (median 1.23x) under 2 MB. The
+ * forecast fits since it reads the store's columns (typed arrays, outside the heap): over
+ * 1,023,441 invoices its heap held 24 MB after each run under this cap (BENCHMARKS.md, 4b).
  */
-export const NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=96'];
+export const NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=96'];
 
 function options(entry: keyof typeof CLI_ENTRIES): BuildOptions {
   return {

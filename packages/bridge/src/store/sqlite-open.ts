@@ -32,10 +32,12 @@ export function setStorePragmas(db: Db): void {
   db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   db.pragma('foreign_keys = ON');
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  // 16 MiB: the upper levels of the table and its indexes stay hot; leaf pages come from the
-  // OS's cache. A first sync fills whatever cache it is given, and at 64 MiB that was a quarter
-  // of the process's peak (issue 17 item 4).
-  db.pragma('cache_size = -16384');
+  // 8 MiB: the upper levels of the table and its indexes stay hot (about 1 MB of interior pages
+  // at a million invoices); leaf pages come from the OS's cache. A first sync fills whatever cache
+  // it is given (at 64 MiB that was a quarter of the process's peak), and 16 MiB of it kept a
+  // million-invoice sync at 148-156 MB against 145-147 with 8 (issue 17 item 4, 7 December: five
+  // rounds, each beside Node's defaults, with 4 MB semi-spaces: scripts/bundle.ts NODE_FLAGS).
+  db.pragma('cache_size = -8192');
 }
 
 /**
