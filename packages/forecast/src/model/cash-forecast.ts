@@ -2,9 +2,9 @@ import { getOrCreate } from '../collections.ts';
 import { firstDayOfMonth, monthOfDay } from '../dates.ts';
 import { drain, STEP_SLICE, type Steps } from '../steps.ts';
 import {
-  classesBefore,
-  classHazards,
-  classifyClients,
+  classesBeforeSteps,
+  classHazardsSteps,
+  classifyClientsSteps,
   type Hazard,
   MAX_DELAY,
   MIN_DELAY,
@@ -102,42 +102,44 @@ export function* forecastGroupSteps(
   // Series first: with `headHazard`, first invoices and renewals are paid by hazards of their own.
   const links = yield* detectSeriesSteps(invoices);
   yield;
-  const classes = classifyClients(invoices, training, t);
-  const rowClasses = params.classBefore ? classesBefore(invoices, training, t) : null;
-  /** Tables per payer class (index = class) from training rows, classed per client or per row. */
-  const tablesFrom = (rows: number[], classOf: Map<number, PayerClass> | Uint8Array, open: boolean) =>
-    classHazards(invoices, rows, classOf, t, open && params.creditAsNever).byClass.map(
-      (h: Hazard) => new OutcomeTable(h),
-    );
-  /** Tables per payer class from the training rows `keep` selects (index = class). */
-  const tablesOf = (keep: ((i: number) => boolean) | null, open: boolean) => {
+  const classes = yield* classifyClientsSteps(invoices, training, t);
+  const rowClasses = params.classBefore ? yield* classesBeforeSteps(invoices, training, t) : null;
+  /** Tables per payer class from the training rows `keep` selects (index = class), classed per client or per row. */
+  function* tablesOf(keep: ((i: number) => boolean) | null, open: boolean): Steps<OutcomeTable[]> {
     const perRowClasses = open ? rowClasses : null;
-    if (!keep) return tablesFrom(training, perRowClasses ?? classes, open);
-    const rows: number[] = [];
-    const perRow: number[] = [];
-    training.forEach((i, r) => {
-      if (!keep(i)) return;
-      rows.push(i);
-      if (perRowClasses) perRow.push(perRowClasses[r] as number);
-    });
-    return tablesFrom(rows, perRowClasses ? Uint8Array.from(perRow) : classes, open);
-  };
+    let rows = training;
+    let classOf: Map<number, PayerClass> | Uint8Array = perRowClasses ?? classes;
+    if (keep) {
+      rows = [];
+      const perRow: number[] = [];
+      training.forEach((i, r) => {
+        if (!keep(i)) return;
+        rows.push(i);
+        if (perRowClasses) perRow.push(perRowClasses[r] as number);
+      });
+      classOf = perRowClasses ? Uint8Array.from(perRow) : classes;
+    }
+    const { byClass } = yield* classHazardsSteps(invoices, rows, classOf, t, open && params.creditAsNever);
+    return byClass.map((h: Hazard) => new OutcomeTable(h));
+  }
   const isHead = (i: number) => (links.prev[i] as number) < 0;
   const isMember = (i: number) => !isHead(i);
   const memberRows = params.headHazard ? isMember : null;
-  const tables = tablesOf(memberRows, false);
-  const headTables = params.headHazard ? tablesOf(isHead, false) : tables;
+  const tables = yield* tablesOf(memberRows, false);
+  const headTables = params.headHazard ? yield* tablesOf(isHead, false) : tables;
   const tableOf = (client: number) => tables[classes.get(client) ?? 0] as OutcomeTable;
-  if (n > STEP_SLICE) yield;
   // With `classBefore` and `creditAsNever` (params.ts), the invoices open at T are paid by
   // hazards of invoices classed by their client's history before each, where credit alone (a mass
   // payment) settles without cash. Renewals to come keep the tables above either way: a renewal's
   // chance of being paid compounds along its series, and with the others the training worlds'
   // 12-month bias went from -2 to -8 %.
   const openSplit = params.classBefore || params.creditAsNever;
-  const openTables = openSplit ? tablesOf(memberRows, true) : tables;
-  const openHeadTables = !params.headHazard ? openTables : openSplit ? tablesOf(isHead, true) : headTables;
-  if (n > STEP_SLICE) yield;
+  const openTables = openSplit ? yield* tablesOf(memberRows, true) : tables;
+  const openHeadTables = !params.headHazard
+    ? openTables
+    : openSplit
+      ? yield* tablesOf(isHead, true)
+      : headTables;
   const openTableOf = (i: number) =>
     (isHead(i) ? openHeadTables : openTables)[classes.get(clientOf[i] as number) ?? 0] as OutcomeTable;
   const byClient = new Map<number, number>();
@@ -222,7 +224,7 @@ export function* forecastGroupSteps(
   const spread = highLead - lowLead;
   const leadSteps = new Map<number, Histogram>();
   const allSteps = new Histogram(-spread, spread);
-  links.forEach((l, i) => {
+  yield* links.forEachStep((l, i) => {
     if (l.prev < 0 || (links.prev[l.prev] as number) < 0) return;
     const step =
       (dueOf[i] as number) -
@@ -254,7 +256,7 @@ export function* forecastGroupSteps(
   // 36 monthly prices, so its size says much about its cycle).
   const headShare = new Map<number, [number, number]>(CYCLES.map((c) => [c, [0, 0]]));
   const headSizes: number[] = [];
-  links.forEach((l, i) => {
+  yield* links.forEachStep((l, i) => {
     const gross = grossOf[i] as number;
     if (l.prev < 0 && gross > 0 && (dueOf[i] as number) > t - params.trainingDays - 3 * 365)
       headSizes.push(gross);
@@ -291,7 +293,7 @@ export function* forecastGroupSteps(
     const nextDue = addMonths(due, c);
     return nextDue - minLead <= t && nextDue > t - params.trainingDays;
   };
-  links.forEach((l, i) => {
+  yield* links.forEachStep((l, i) => {
     const due = dueOf[i] as number;
     if (l.prev < 0) {
       const gross = grossOf[i] as number;
@@ -339,7 +341,7 @@ export function* forecastGroupSteps(
   const headPairs = new Map<number, [number, number, number][]>(
     CYCLES.map((c) => [c, [0, 1, 2].map((): [number, number, number] => [0, 0, 0])]),
   );
-  links.forEach((l, i) => {
+  yield* links.forEachStep((l, i) => {
     if (l.prev >= 0 || l.next < 0) return;
     const gross = grossOf[i] as number;
     if (gross <= 0) return;
@@ -398,7 +400,7 @@ export function* forecastGroupSteps(
   const PRICE_MONTHS = 36;
   const tMonthOfDue = monthOfDay(t);
   const priceRatios: number[][] = Array.from({ length: PRICE_MONTHS + 1 }, () => []);
-  links.forEach((l, i) => {
+  yield* links.forEachStep((l, i) => {
     const due = dueOf[i] as number;
     if (l.next >= 0 || due <= t - 45 || due > t || l.prev < 0) return;
     const latest = grossOf[i] as number;
@@ -428,7 +430,7 @@ export function* forecastGroupSteps(
   const drift = new Map<number, number>();
   if (params.planDrift) {
     const ratios = new Map<number, number[]>();
-    links.forEach((l, i) => {
+    yield* links.forEachStep((l, i) => {
       if (l.prev < 0 || (links.prev[l.prev] as number) < 0) return;
       const due = dueOf[i] as number;
       if (due > t || due <= t - params.trainingDays) return;
@@ -613,7 +615,7 @@ export function* forecastGroupSteps(
   // Their number by month too: growth read from counts is far less noisy than from amounts,
   // where a few triennial orders decide a month.
   const monthlyCount = new Float64Array(2 * window);
-  links.forEach((l, i) => {
+  yield* links.forEachStep((l, i) => {
     if (l.prev >= 0) return;
     const gross = grossOf[i] as number;
     const m = monthOfDay(dueOf[i] as number);

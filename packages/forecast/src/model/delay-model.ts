@@ -1,4 +1,5 @@
 import { getOrCreate } from '../collections.ts';
+import { drain, STEP_SLICE, type Steps } from '../steps.ts';
 import { NO_DAY, type SeenColumns } from './seen-columns.ts';
 
 /*
@@ -202,8 +203,20 @@ export function classifyClients(
   rows: ArrayLike<number>,
   t: number,
 ): Map<number, PayerClass> {
+  return drain(classifyClientsSteps(invoices, rows, t));
+}
+
+/** {@link classifyClients}, yielding every {@link STEP_SLICE} rows. */
+export function* classifyClientsSteps(
+  invoices: SeenColumns,
+  rows: ArrayLike<number>,
+  t: number,
+): Steps<Map<number, PayerClass>> {
   const acc = new Map<number, PayerHistory>();
-  for (let r = 0; r < rows.length; r++) record(acc, invoices, rows[r] as number, t);
+  for (let r = 0; r < rows.length; r++) {
+    if (r > 0 && r % STEP_SLICE === 0) yield;
+    record(acc, invoices, rows[r] as number, t);
+  }
   const classes = new Map<number, PayerClass>();
   for (const [client, a] of acc) classes.set(client, classOf(a));
   return classes;
@@ -218,8 +231,18 @@ export function classifyClients(
  * paid sooner, and more surely, than such invoices are.
  */
 export function classesBefore(invoices: SeenColumns, rows: ArrayLike<number>, t: number): Uint8Array {
+  return drain(classesBeforeSteps(invoices, rows, t));
+}
+
+/** {@link classesBefore}, yielding between its passes and every {@link STEP_SLICE} rows classed. */
+export function* classesBeforeSteps(
+  invoices: SeenColumns,
+  rows: ArrayLike<number>,
+  t: number,
+): Steps<Uint8Array> {
   const out = new Uint8Array(rows.length);
   if (rows.length === 0) return out;
+  const pass = rows.length > STEP_SLICE;
   // Rows in due order (a counting sort: the days span a few years).
   let low = Number.POSITIVE_INFINITY;
   let high = Number.NEGATIVE_INFINITY;
@@ -234,6 +257,7 @@ export function classesBefore(invoices: SeenColumns, rows: ArrayLike<number>, t:
     starts[slot] = (starts[slot] as number) + 1;
   }
   for (let d = 1; d < starts.length; d++) starts[d] = (starts[d] as number) + (starts[d - 1] as number);
+  if (pass) yield;
   const order = new Int32Array(rows.length);
   const next = starts.slice(0, -1);
   for (let r = 0; r < rows.length; r++) {
@@ -241,8 +265,10 @@ export function classesBefore(invoices: SeenColumns, rows: ArrayLike<number>, t:
     order[next[slot] as number] = r;
     next[slot] = (next[slot] as number) + 1;
   }
+  if (pass) yield;
   const acc = new Map<number, PayerHistory>();
   // A day's invoices are classed before any of them is recorded: none is "before" another.
+  let sinceYield = 0;
   for (let d = 0; d + 1 < starts.length; d++) {
     const from = starts[d] as number;
     const to = starts[d + 1] as number;
@@ -251,6 +277,11 @@ export function classesBefore(invoices: SeenColumns, rows: ArrayLike<number>, t:
       out[r] = classOf(acc.get(invoices.client[rows[r] as number] as number));
     }
     for (let k = from; k < to; k++) record(acc, invoices, rows[order[k] as number] as number, t);
+    sinceYield += to - from;
+    if (sinceYield >= STEP_SLICE) {
+      sinceYield = 0;
+      yield;
+    }
   }
   return out;
 }
@@ -271,17 +302,35 @@ export function classHazards(
   t: number,
   creditAsNever = false,
 ): { pooled: Hazard; byClass: Hazard[] } {
+  return drain(classHazardsSteps(invoices, rows, classes, t, creditAsNever));
+}
+
+/** {@link classHazards}, yielding after each hazard it estimates. */
+export function* classHazardsSteps(
+  invoices: SeenColumns,
+  rows: ArrayLike<number>,
+  classes: Map<number, PayerClass> | Uint8Array,
+  t: number,
+  creditAsNever = false,
+): Steps<{ pooled: Hazard; byClass: Hazard[] }> {
+  const pass = rows.length > STEP_SLICE;
   const pooled = estimateHazard(invoices, rows, t, creditAsNever);
+  if (pass) yield;
   const groups: number[][] = PAYER_CLASSES.map(() => []);
   for (let r = 0; r < rows.length; r++) {
     const i = rows[r] as number;
     const c = classes instanceof Uint8Array ? classes[r] : classes.get(invoices.client[i] as number);
     groups[c ?? 0]?.push(i);
   }
-  const byClass = groups.map((g, c) => {
-    if (c === 0 && !(classes instanceof Uint8Array)) return pooled;
+  const byClass: Hazard[] = [];
+  for (const [c, g] of groups.entries()) {
+    if (pass) yield;
+    if (c === 0 && !(classes instanceof Uint8Array)) {
+      byClass.push(pooled);
+      continue;
+    }
     const h = estimateHazard(invoices, g, t, creditAsNever);
-    return h.weight >= pooled.weight * MIN_CLASS_SHARE ? h : pooled;
-  });
+    byClass.push(h.weight >= pooled.weight * MIN_CLASS_SHARE ? h : pooled);
+  }
   return { pooled, byClass };
 }

@@ -7,7 +7,7 @@ import { forecastGroupSteps, type GroupModel } from './cash-forecast.ts';
 import { widen } from './interval-calibration.ts';
 import { DEFAULT_PARAMS, type ModelParams } from './params.ts';
 import { beta, normal, quantile, seededRandom } from './random.ts';
-import { NO_DAY, SeenColumns, snapshotColumns } from './seen-columns.ts';
+import { NO_DAY, SeenColumns, snapshotColumnsSteps } from './seen-columns.ts';
 
 /*
  * A forecast run: the snapshot at T, one model per source and currency, the daily parts cut into
@@ -92,7 +92,7 @@ export function* runForecastSteps(
   ledger: readonly LedgerInvoice[] | LedgerColumns,
   options: RunOptions & { dataAsOf: number },
 ): Steps<GroupRun[]> {
-  const snapshot = snapshotColumns(ledger, options.asOf, options.dataAsOf);
+  const snapshot = yield* snapshotColumnsSteps(ledger, options.asOf, options.dataAsOf);
   yield;
   return yield* runOnSnapshotSteps(snapshot, options);
 }

@@ -1,6 +1,7 @@
 import { compareText } from '../collections.ts';
 import type { LedgerInvoice } from '../ledger.ts';
 import { LedgerColumns, NO_DAY, STATUSES } from '../ledger-columns.ts';
+import { drain, STEP_SLICE, type Steps } from '../steps.ts';
 import { blankSeen, inSnapshot, type SeenInvoice, seenInto, undatedCancelDay } from './snapshot.ts';
 
 export { NO_DAY };
@@ -114,18 +115,29 @@ export function snapshotColumns(
   t: number,
   dataAsOf: number,
 ): SeenColumns[] {
-  if (ledger instanceof LedgerColumns) return fromLedgerColumns(ledger, t, dataAsOf);
+  return drain(snapshotColumnsSteps(ledger, t, dataAsOf));
+}
+
+/** {@link snapshotColumns}, yielding every {@link STEP_SLICE} invoices of each pass. */
+export function* snapshotColumnsSteps(
+  ledger: readonly LedgerInvoice[] | LedgerColumns,
+  t: number,
+  dataAsOf: number,
+): Steps<SeenColumns[]> {
+  if (ledger instanceof LedgerColumns) return yield* fromLedgerColumns(ledger, t, dataAsOf);
   const n = ledger.length;
   const scratch = blankSeen();
   const grouping = new Grouping();
   const groupOf = new Int32Array(n).fill(-1);
   for (let k = 0; k < n; k++) {
+    if (k > 0 && k % STEP_SLICE === 0) yield;
     const i = ledger[k] as LedgerInvoice;
     if (inSnapshot(i, t)) groupOf[k] = grouping.groupOf(i.source, i.currency);
   }
   const groups = grouping.columns();
   const next = new Int32Array(groups.length);
   for (let k = 0; k < n; k++) {
+    if (k > 0 && k % STEP_SLICE === 0) yield;
     const g = groupOf[k] as number;
     if (g < 0) continue;
     seenInto(ledger[k] as LedgerInvoice, t, dataAsOf, scratch);
@@ -143,7 +155,7 @@ const SETTLED = Uint8Array.from(STATUSES, (s) =>
 );
 
 /** {@link snapshotColumns} over a columnar ledger: the rules of `seenInto`, column by column. */
-function fromLedgerColumns(ledger: LedgerColumns, t: number, dataAsOf: number): SeenColumns[] {
+function* fromLedgerColumns(ledger: LedgerColumns, t: number, dataAsOf: number): Steps<SeenColumns[]> {
   const n = ledger.length;
   const { status, issue, paid } = ledger;
   const kept = (k: number) => {
@@ -154,6 +166,7 @@ function fromLedgerColumns(ledger: LedgerColumns, t: number, dataAsOf: number): 
   const grouping = new Grouping();
   const groupOf = new Int32Array(n).fill(-1);
   for (let k = 0; k < n; k++) {
+    if (k > 0 && k % STEP_SLICE === 0) yield;
     if (kept(k))
       groupOf[k] = grouping.groupOf(
         ledger.sources[ledger.source[k] as number] as string,
@@ -163,6 +176,7 @@ function fromLedgerColumns(ledger: LedgerColumns, t: number, dataAsOf: number): 
   const groups = grouping.columns();
   const next = new Int32Array(groups.length);
   for (let k = 0; k < n; k++) {
+    if (k > 0 && k % STEP_SLICE === 0) yield;
     const g = groupOf[k] as number;
     if (g < 0) continue;
     const out = groups[g] as SeenColumns;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addMonths, dayOf } from '../dates.ts';
+import { STEP_SLICE } from '../steps.ts';
 import { SeenColumns } from './seen-columns.ts';
 import { detectSeries, detectSeriesSteps } from './series.ts';
 
@@ -172,7 +173,7 @@ describe('detectSeries', () => {
 });
 
 describe('series detection step by step', () => {
-  it('yields after its sort and every 100,000 invoices, and links as detectSeries does', () => {
+  it('yields between the passes of its sort, after it and every STEP_SLICE invoices linked, and links as detectSeries does', () => {
     // 10,000 clients with 25 monthly invoices each: 250,000 invoices.
     const rows: Row[] = [];
     for (let client = 1; client <= 10_000; client++) rows.push(...monthly(client, 10 + (client % 7), 0, 24));
@@ -181,7 +182,8 @@ describe('series detection step by step', () => {
     let yields = 0;
     let step = steps.next();
     for (; !step.done; step = steps.next()) yields++;
-    expect(yields).toBe(1 + 2);
+    // Four within the sort, one after it, then one every STEP_SLICE of the 250,000 linked.
+    expect(yields).toBe(4 + 1 + Math.floor((250_000 - 1) / STEP_SLICE));
     const links = detectSeries(columns);
     expect(Array.from(step.value.prev)).toEqual(Array.from(links.prev));
     expect(Array.from(step.value.next)).toEqual(Array.from(links.next));

@@ -60,8 +60,14 @@ export class SeriesLinks {
   }
 
   forEach(fn: (link: Readonly<Link>, index: number) => void): void {
+    drain(this.forEachStep(fn));
+  }
+
+  /** {@link forEach}, yielding every {@link STEP_SLICE} links. */
+  *forEachStep(fn: (link: Readonly<Link>, index: number) => void): Steps<void> {
     const view: Link = { prev: -1, next: -1, cycle: 0, tenure: 1, sibling: -1 };
     for (let i = 0; i < this.length; i++) {
+      if (i > 0 && i % STEP_SLICE === 0) yield;
       view.prev = this.prev[i] as number;
       view.next = this.next[i] as number;
       view.cycle = this.cycle[i] as number;
@@ -113,7 +119,7 @@ export function* detectSeriesSteps(invoices: SeenColumns): Steps<SeriesLinks> {
   // Two stable counting sorts (by due day, then by client in first-seen order) instead of a
   // comparison sort: the order within a client is (due, index), as a sort on those keys would
   // give, and the order of the clients' runs does not matter.
-  const order = orderByClientThenDue(invoices);
+  const order = yield* orderByClientThenDue(invoices);
   if (n > STEP_SLICE) yield;
   const clientOf = invoices.client;
   // Due days in client-then-due order: the searches below read one array, not two.
@@ -232,8 +238,8 @@ export function* detectSeriesSteps(invoices: SeenColumns): Steps<SeriesLinks> {
 export const tenureBucket = (tenure: number): number => (tenure <= 3 ? tenure - 1 : tenure <= 6 ? 3 : 4);
 export const TENURE_BUCKETS = 5;
 
-/** Indices ordered by client (in first-seen order), then due day, then index. */
-function orderByClientThenDue(invoices: SeenColumns): Uint32Array {
+/** Indices ordered by client (in first-seen order), then due day, then index; yields between its passes. */
+function* orderByClientThenDue(invoices: SeenColumns): Steps<Uint32Array> {
   const n = invoices.length;
   const due = invoices.due;
   let minDue = Number.POSITIVE_INFINITY;
@@ -245,11 +251,13 @@ function orderByClientThenDue(invoices: SeenColumns): Uint32Array {
   }
   const byDue = new Uint32Array(n);
   if (n === 0) return byDue;
+  const pass = n > STEP_SLICE;
   const dueCount = new Uint32Array(maxDue - minDue + 2);
   for (let i = 0; i < n; i++) {
     const slot = (due[i] as number) - minDue + 1;
     dueCount[slot] = (dueCount[slot] as number) + 1;
   }
+  if (pass) yield;
   for (let k = 1; k < dueCount.length; k++)
     dueCount[k] = (dueCount[k] as number) + (dueCount[k - 1] as number);
   for (let i = 0; i < n; i++) {
@@ -257,6 +265,7 @@ function orderByClientThenDue(invoices: SeenColumns): Uint32Array {
     byDue[dueCount[slot] as number] = i;
     dueCount[slot] = (dueCount[slot] as number) + 1;
   }
+  if (pass) yield;
   const rank = new Map<number, number>();
   const clientRank = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
@@ -268,6 +277,7 @@ function orderByClientThenDue(invoices: SeenColumns): Uint32Array {
     }
     clientRank[i] = r;
   }
+  if (pass) yield;
   const clientCount = new Uint32Array(rank.size + 1);
   for (let i = 0; i < n; i++) {
     const slot = (clientRank[i] as number) + 1;
@@ -275,6 +285,7 @@ function orderByClientThenDue(invoices: SeenColumns): Uint32Array {
   }
   for (let k = 1; k < clientCount.length; k++)
     clientCount[k] = (clientCount[k] as number) + (clientCount[k - 1] as number);
+  if (pass) yield;
   const order = new Uint32Array(n);
   for (let k = 0; k < n; k++) {
     const i = byDue[k] as number;
