@@ -46,6 +46,7 @@ export {
   type BehaviourRow,
   paymentBehaviour,
 } from './payment-behaviour.ts';
+export { CashByDay } from './payments.ts';
 export {
   convertUnits,
   createConverter,

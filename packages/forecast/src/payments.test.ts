@@ -1,9 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dayOf } from './dates.ts';
 import { forecastCash } from './forecast.ts';
 import type { LedgerInvoice } from './ledger.ts';
 import { ledgerColumnsOf } from './ledger-columns.ts';
 import { backtest } from './model/backtest.ts';
+import { CashByDay, forEachPayment } from './payments.ts';
 import { miniWorld } from './testing/mini-world.ts';
 import { compareForecasts, trackRecord } from './track-record.ts';
 
@@ -46,5 +48,39 @@ describe('the columnar ledger', () => {
     const compared = compareForecasts(a, b, { ledger, dataAsOf: DATA_AS_OF });
     expect(compared.periods.some((p) => p.byEvent && p.byEvent.newInvoices !== '0.00')).toBe(true);
     expect(json(compareForecasts(a, b, { ledger: columns, dataAsOf: DATA_AS_OF }))).toBe(json(compared));
+  });
+});
+
+describe('the cash collected by day', () => {
+  it('sums any run of days as a pass over the ledger does, to the unit', () => {
+    const brute = (currency: string, from: number, to: number) => {
+      let sum = 0;
+      forEachPayment(ledger, (_, c, paid, total) => {
+        if (c === currency && paid >= from && paid <= to) sum += total;
+      });
+      return sum;
+    };
+    const currencies = [...new Set(ledger.map((i) => i.currency)), 'XXX'];
+    const days = ledger.flatMap((i) => (i.paid === null ? [] : [i.paid]));
+    const low = Math.min(...days) - 40;
+    const high = Math.max(...days) + 40;
+    for (const input of [ledger, columns]) {
+      const cash = CashByDay.of(input);
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...currencies),
+          fc.integer({ min: low, max: high }),
+          fc.integer({ min: -5, max: 400 }),
+          (currency, from, length) => {
+            expect(cash.sum(currency, from, from + length)).toBe(brute(currency, from, from + length));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    }
+    // Every day at once: all the cash of the currency.
+    const eur = ledger[0]?.currency ?? '';
+    expect(CashByDay.of(ledger).sum(eur, low, high)).toBe(brute(eur, low, high));
+    expect(brute(eur, low, high)).toBeGreaterThan(0);
   });
 });

@@ -53,3 +53,52 @@ export function forEachPayment(
     visit(i.source, i.currency, i.paid, Number(i.total), i.issue !== null);
   }
 }
+
+/**
+ * The cash collected per currency and day, every source together: the sum over any run of days
+ * in one subtraction. The track record scores up to a hundred issued forecasts of twelve months
+ * each on every request; summed by a pass over the ledger per period, that was 1,200 passes over
+ * a million invoices (seconds of an API's thread), now one. Totals are whole units (of 1/10,000),
+ * so the prefix sums are exact (below 2^53) and equal the row-by-row sums.
+ *
+ * @example CashByDay.of(ledger).sum('EUR', dayOf('2024-01-01'), dayOf('2024-01-31'))
+ */
+export class CashByDay {
+  /** Per currency: its first day, and the cash collected before each day from it on (prefix sums). */
+  readonly #byCurrency: Map<string, { first: number; before: Float64Array }>;
+
+  private constructor(byCurrency: Map<string, { first: number; before: Float64Array }>) {
+    this.#byCurrency = byCurrency;
+  }
+
+  static of(ledger: readonly LedgerInvoice[] | LedgerColumns): CashByDay {
+    const span = new Map<string, [number, number]>();
+    forEachPayment(ledger, (_, currency, paid) => {
+      const s = span.get(currency);
+      if (!s) span.set(currency, [paid, paid]);
+      else {
+        if (paid < s[0]) s[0] = paid;
+        if (paid > s[1]) s[1] = paid;
+      }
+    });
+    const byCurrency = new Map<string, { first: number; before: Float64Array }>();
+    for (const [currency, [first, last]] of span)
+      byCurrency.set(currency, { first, before: new Float64Array(last - first + 2) });
+    forEachPayment(ledger, (_, currency, paid, total) => {
+      const c = byCurrency.get(currency) as { first: number; before: Float64Array };
+      const k = paid - c.first + 1;
+      c.before[k] = (c.before[k] as number) + total;
+    });
+    for (const { before } of byCurrency.values())
+      for (let k = 1; k < before.length; k++) before[k] = (before[k] as number) + (before[k - 1] as number);
+    return new CashByDay(byCurrency);
+  }
+
+  /** Cash collected in `currency` on days `from` to `to`, both included. */
+  sum(currency: string, from: number, to: number): number {
+    const c = this.#byCurrency.get(currency);
+    if (!c || to < from) return 0;
+    const at = (day: number) => c.before[Math.min(Math.max(day - c.first, 0), c.before.length - 1)] as number;
+    return at(to + 1) - at(from);
+  }
+}

@@ -6,7 +6,7 @@ import type { ForecastPeriod } from './forecast.ts';
 import type { LedgerInvoice } from './ledger.ts';
 import type { LedgerColumns } from './ledger-columns.ts';
 import { CHANGE_CAUSES, type ChangeCause, explainChange, rowKey } from './model/change-causes.ts';
-import { forEachPayment } from './payments.ts';
+import { CashByDay } from './payments.ts';
 import type { RateSet } from './rates.ts';
 import type { forecastComparisonSchema, trackRecordSchema } from './schemas.ts';
 
@@ -19,32 +19,19 @@ import type { forecastComparisonSchema, trackRecordSchema } from './schemas.ts';
 export type TrackRecord = z.infer<typeof trackRecordSchema>;
 export type ForecastComparison = z.infer<typeof forecastComparisonSchema>;
 
-/** Cash collected per (source or `all`, currency) in [from, to] (inclusive day numbers). */
-function collected(
-  ledger: readonly LedgerInvoice[] | LedgerColumns,
-  source: string,
-  currency: string,
-  from: number,
-  to: number,
-): number {
-  let sum = 0;
-  forEachPayment(ledger, (s, c, paid, total) => {
-    if (c === currency && (source === 'all' || s === source) && paid >= from && paid <= to) sum += total;
-  });
-  return sum;
-}
-
 /**
  * Scores the ended periods of issued forecasts (their `all` monthly rows) against the cash
- * collected since.
+ * collected since. Given the ledger, it sums its cash by day once; a caller scoring several
+ * times over one ledger passes that sum ({@link CashByDay.of}).
  *
  * @example trackRecord([issued.monthly], ledger, dayOf('2025-03-01'))
  */
 export function trackRecord(
   issued: ReadonlyArray<readonly ForecastPeriod[]>,
-  ledger: readonly LedgerInvoice[] | LedgerColumns,
+  ledger: readonly LedgerInvoice[] | LedgerColumns | CashByDay,
   dataAsOf: number,
 ): TrackRecord {
+  const cash = ledger instanceof CashByDay ? ledger : CashByDay.of(ledger);
   let abs = 0;
   let signed = 0;
   let actual = 0;
@@ -56,7 +43,7 @@ export function trackRecord(
       const from = dayOf(r.from);
       const to = dayOf(r.to);
       if (to > dataAsOf) continue;
-      const a = collected(ledger, 'all', r.currency, from, to);
+      const a = cash.sum(r.currency, from, to);
       const f = Number(r.expected) * 10_000;
       abs += Math.abs(f - a);
       signed += f - a;

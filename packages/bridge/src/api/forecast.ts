@@ -1,6 +1,7 @@
 import {
   BASE_CAVEATS,
   backtestGroupSchema,
+  CashByDay,
   caveatSchema,
   compareForecasts,
   dateOf,
@@ -9,11 +10,19 @@ import {
   forecastCashSteps,
   forecastComparisonSchema,
   forecastSchema,
+  type LedgerColumns,
   trackRecord,
   trackRecordSchema,
 } from '@forecaster/forecast';
 import { z } from '@hono/zod-openapi';
-import { contentOf, figuresService, ratesFor, ratesKey, stepped } from '../forecast/service.ts';
+import {
+  contentOf,
+  type FiguresContext,
+  figuresService,
+  ratesFor,
+  ratesKey,
+  stepped,
+} from '../forecast/service.ts';
 import type { IssuedForecast } from '../store/forecast-log.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
@@ -138,6 +147,13 @@ const getBacktest = v1Route({
 
 const MAX_SCORED = 100;
 
+/**
+ * The cash collected by day over these columns, summed once and kept with them: the track
+ * record scores up to MAX_SCORED issued forecasts on every request.
+ */
+const cashOf = (columns: LedgerColumns, memo: FiguresContext['memo']) =>
+  memo(['cash-by-day'], () => CashByDay.of(columns));
+
 const monthlyOf = (f: IssuedForecast) => (f.body.monthly ?? []) as ForecastPeriod[];
 
 const getIssuedList = v1Route({
@@ -245,7 +261,7 @@ export function forecastRoutes(deps: AppDeps) {
           issued: issued
             ? { id: issued.forecast.id, issuedAt: issued.forecast.issuedAt, created: issued.created }
             : null,
-          trackRecord: trackRecord(history.map(monthlyOf), ledger, dataAsOf),
+          trackRecord: trackRecord(history.map(monthlyOf), cashOf(ledger, memo), dataAsOf),
         },
         200,
       );
@@ -269,23 +285,24 @@ export function forecastRoutes(deps: AppDeps) {
     })
     .openapi(getIssuedList, async (c) => {
       const sources = c.var.sources.read(c.req.valid('query').source);
-      const { columns: ledger, dataAsOf } = await figuresService(deps).forecastContext(sources);
+      const { columns, dataAsOf, memo } = await figuresService(deps).forecastContext(sources);
       const history = await deps.store.forecasts.listIssuedForecasts(sources, MAX_SCORED);
+      const cash = cashOf(columns, memo);
       return c.json(
         {
-          data: history.map((f) => summary(f, trackRecord([monthlyOf(f)], ledger, dataAsOf))),
-          trackRecord: trackRecord(history.map(monthlyOf), ledger, dataAsOf),
+          data: history.map((f) => summary(f, trackRecord([monthlyOf(f)], cash, dataAsOf))),
+          trackRecord: trackRecord(history.map(monthlyOf), cash, dataAsOf),
         },
         200,
       );
     })
     .openapi(getIssued, async (c) => {
       const f = await issuedOr404(c.req.valid('param').id);
-      const { columns: ledger, dataAsOf } = await figuresService(deps).forecastContext(f.sources);
+      const { columns, dataAsOf, memo } = await figuresService(deps).forecastContext(f.sources);
       return c.json(
         {
           data: {
-            ...summary(f, trackRecord([monthlyOf(f)], ledger, dataAsOf)),
+            ...summary(f, trackRecord([monthlyOf(f)], cashOf(columns, memo), dataAsOf)),
             monthly: monthlyOf(f),
             weekly: (f.body.weekly ?? []) as unknown[],
           },
