@@ -80,4 +80,10 @@ export {
   undatedRowSchema,
 } from './schemas.ts';
 export { drain, type Steps } from './steps.ts';
-export { compareForecasts, type ForecastComparison, type TrackRecord, trackRecord } from './track-record.ts';
+export {
+  compareForecasts,
+  compareForecastsSteps,
+  type ForecastComparison,
+  type TrackRecord,
+  trackRecord,
+} from './track-record.ts';

@@ -5,10 +5,11 @@ import { dayOf } from './dates.ts';
 import type { ForecastPeriod } from './forecast.ts';
 import type { LedgerInvoice } from './ledger.ts';
 import type { LedgerColumns } from './ledger-columns.ts';
-import { CHANGE_CAUSES, type ChangeCause, explainChange, rowKey } from './model/change-causes.ts';
+import { CHANGE_CAUSES, type ChangeCause, explainChangeSteps, rowKey } from './model/change-causes.ts';
 import { CashByDay } from './payments.ts';
 import type { RateSet } from './rates.ts';
 import type { forecastComparisonSchema, trackRecordSchema } from './schemas.ts';
+import { drain, type Steps } from './steps.ts';
 
 /*
  * Issued forecasts against what happened (design notes §4.5 item 8): once a period of an issued
@@ -79,6 +80,19 @@ export function compareForecasts(
   /** A reporting currency: each period's change converted, the exchange rate's part apart (compare-converted.ts). */
   convert?: { rates: RateSet; to: string },
 ): ForecastComparison {
+  return drain(compareForecastsSteps(a, b, now, convert));
+}
+
+/**
+ * {@link compareForecasts} one step at a time: with the invoices, its split by event replays
+ * both origins over the whole ledger (explainChangeSteps), yielding as the forecast does.
+ */
+export function* compareForecastsSteps(
+  a: { id: number; version: string; monthly: readonly ForecastPeriod[]; asOf?: string },
+  b: { id: number; version: string; monthly: readonly ForecastPeriod[]; asOf?: string },
+  now?: { ledger: readonly LedgerInvoice[] | LedgerColumns; dataAsOf: number },
+  convert?: { rates: RateSet; to: string },
+): Steps<ForecastComparison> {
   const key = (r: ForecastPeriod) => rowKey(r.source, r.currency, r.period);
   const before = new Map(a.monthly.map((r) => [key(r), r]));
   const d = (x: string, y: string) => formatUnits(toUnits(y) - toUnits(x));
@@ -86,7 +100,7 @@ export function compareForecasts(
     new Map(rows.map((r) => [key(r), toUnits(r.expected) / CENT_UNITS]));
   const byEvent =
     now && a.asOf && b.asOf && dayOf(a.asOf) < dayOf(b.asOf)
-      ? explainChange(
+      ? yield* explainChangeSteps(
           now.ledger,
           { asOf: dayOf(a.asOf), rows: cents(a.monthly) },
           { asOf: dayOf(b.asOf), rows: cents(b.monthly) },

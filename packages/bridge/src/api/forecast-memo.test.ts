@@ -1,14 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { forecastCashSteps } from '@forecaster/forecast';
+import { compareForecastsSteps, dayOf, forecastCash, forecastCashSteps } from '@forecaster/forecast';
 import { describe, expect, it, vi } from 'vitest';
 import { createHarness } from './testing/harness.ts';
 import { harnessOnWorld } from './testing/world-invoices.ts';
 
 vi.mock('@forecaster/forecast', async (original) => {
   const actual = await original<typeof import('@forecaster/forecast')>();
-  return { ...actual, forecastCashSteps: vi.fn(actual.forecastCashSteps) };
+  return {
+    ...actual,
+    forecastCashSteps: vi.fn(actual.forecastCashSteps),
+    compareForecastsSteps: vi.fn(actual.compareForecastsSteps),
+  };
 });
 
 const { harness, fetched } = harnessOnWorld({
@@ -81,6 +85,43 @@ describe('the forecast asked again of the same invoices', () => {
     expect(computed).toHaveBeenCalledTimes(1);
     await harness().put('eu', fetched('2024-06-20T12:00:00Z'));
     expect((await harness().get(path)).status).toBe(200);
+    expect(computed).toHaveBeenCalledTimes(2);
+  }, 60_000);
+
+  it('two issued forecasts are compared by event once per pair until the store changes', async () => {
+    const h = harness();
+    const columns = await h.store.ledgerColumns(['eu']);
+    const issue = async (asOf: string) => {
+      const f = forecastCash(columns.columns, {
+        asOf: dayOf(asOf),
+        dataAsOf: dayOf('2024-03-15'),
+        months: 3,
+        weeks: 1,
+      });
+      const { forecast } = await h.store.forecasts.issueForecast({
+        asOf: f.asOf,
+        dataAsOf: f.dataAsOf,
+        sources: ['eu'],
+        method: f.method.name,
+        version: f.method.version,
+        body: { monthly: f.monthly, weekly: f.weekly, served: f.method.served },
+      });
+      return forecast.id;
+    };
+    const a = await issue('2023-10-31');
+    const b = await issue('2023-12-31');
+    const computed = vi.mocked(compareForecastsSteps);
+    computed.mockClear();
+    const path = `/v1/forecast/compare?a=${a}&b=${b}`;
+    const answers = await Promise.all([h.get(path), h.get(path)]);
+    const first = await answers[0]?.text();
+    expect(await answers[1]?.text()).toBe(first);
+    // Split by event: both origins replayed on the invoices.
+    expect(JSON.parse(first ?? '{}').events).toBeDefined();
+    expect(await (await h.get(path)).text()).toBe(first);
+    expect(computed).toHaveBeenCalledTimes(1);
+    await h.put('eu', fetched('2024-06-25T12:00:00Z'));
+    expect((await h.get(path)).status).toBe(200);
     expect(computed).toHaveBeenCalledTimes(2);
   }, 60_000);
 });

@@ -4,6 +4,7 @@ import {
   CashByDay,
   caveatSchema,
   compareForecasts,
+  compareForecastsSteps,
   dateOf,
   dayOf,
   type ForecastPeriod,
@@ -322,15 +323,23 @@ export function forecastRoutes(deps: AppDeps) {
       const service = figuresService(deps);
       const now = sameSources ? await service.forecastContext(b.sources) : undefined;
       const convert = await ratesFor(service, query.convertTo);
-      return c.json(
-        compareForecasts(
-          { id: a.id, version: a.version, monthly: monthlyOf(a), asOf: a.asOf },
-          { id: b.id, version: b.version, monthly: monthlyOf(b), asOf: b.asOf },
-          now && { ledger: now.columns, dataAsOf: now.dataAsOf },
-          convert,
-        ),
-        200,
-      );
+      const issuedA = { id: a.id, version: a.version, monthly: monthlyOf(a), asOf: a.asOf };
+      const issuedB = { id: b.id, version: b.version, monthly: monthlyOf(b), asOf: b.asOf };
+      // The split by event replays both origins over every invoice: five forecasts and two
+      // snapshots, step by step, kept with the columns (issued forecasts never change).
+      const compared = now
+        ? await now.memo(['compare', a.id, b.id, now.dataAsOf, ratesKey(convert)], () =>
+            stepped(
+              compareForecastsSteps(
+                issuedA,
+                issuedB,
+                { ledger: now.columns, dataAsOf: now.dataAsOf },
+                convert,
+              ),
+            ),
+          )
+        : compareForecasts(issuedA, issuedB, undefined, convert);
+      return c.json(compared, 200);
     });
   return router;
 
