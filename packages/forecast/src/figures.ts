@@ -5,6 +5,7 @@ import { monthLabel, monthOfDay } from './dates.ts';
 import { counted, grossOf, type LedgerInvoice } from './ledger.ts';
 import { convertUnits, createConverter, type RateSet } from './rates.ts';
 import type { flowRowSchema, undatedRowSchema } from './schemas.ts';
+import { drain, STEP_SLICE, type Steps } from './steps.ts';
 
 /*
  * Monthly revenue flows (design notes §4.3, GET /v1/revenue). Every figure is an exact sum of
@@ -121,6 +122,14 @@ export function revenueFigures(
   ledger: Iterable<LedgerInvoice>,
   options: FiguresOptions = {},
 ): { rows: FlowRow[]; undated: UndatedRow[] } {
+  return drain(revenueFiguresSteps(ledger, options));
+}
+
+/** {@link revenueFigures}, yielding every {@link STEP_SLICE} invoices. */
+export function* revenueFiguresSteps(
+  ledger: Iterable<LedgerInvoice>,
+  options: FiguresOptions = {},
+): Steps<{ rows: FlowRow[]; undated: UndatedRow[] }> {
   const from = options.from ?? Number.NEGATIVE_INFINITY;
   const to = options.to ?? Number.POSITIVE_INFINITY;
   const convert = options.convert ? createConverter(options.convert.rates, options.convert.to) : null;
@@ -128,7 +137,9 @@ export function revenueFigures(
   const undated = new Map<string, { source: string; currency: string; refunded: bigint; reversed: bigint }>();
   const targets = (source: string) => (options.bySource ? ['all', source] : ['all']);
 
+  let seen = 0;
   for (const i of ledger) {
+    if (++seen % STEP_SLICE === 0) yield;
     flowsOf(i, (measure, day, units) => {
       for (const source of targets(i.source)) {
         if (day === null) {

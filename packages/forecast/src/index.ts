@@ -9,6 +9,7 @@ export {
   type FlowRow,
   flowsOf,
   revenueFigures,
+  revenueFiguresSteps,
   type UndatedRow,
 } from './figures.ts';
 export {
@@ -18,7 +19,15 @@ export {
   forecastCash,
   forecastCashSteps,
 } from './forecast.ts';
-export { counted, type DataQuality, dataQuality, grossOf, type LedgerInvoice, toLedger } from './ledger.ts';
+export {
+  counted,
+  type DataQuality,
+  dataQuality,
+  dataQualitySteps,
+  grossOf,
+  type LedgerInvoice,
+  toLedger,
+} from './ledger.ts';
 export {
   type ExactColumns,
   LEDGER_COLUMN_NAMES,
@@ -45,6 +54,7 @@ export {
   type BehaviourOptions,
   type BehaviourRow,
   paymentBehaviour,
+  paymentBehaviourSteps,
 } from './payment-behaviour.ts';
 export { CashByDay } from './payments.ts';
 export {
@@ -63,6 +73,7 @@ export {
   type ReceivablesOptions,
   type ReceivablesRow,
   receivables,
+  receivablesSteps,
 } from './receivables.ts';
 export {
   backtestGroupSchema,

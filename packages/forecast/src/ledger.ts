@@ -2,6 +2,7 @@ import { type Invoice, type InvoiceStatus, toUnits } from '@forecaster/whmcs-cli
 import type { z } from 'zod';
 import { dayOf } from './dates.ts';
 import type { dataQualitySchema } from './schemas.ts';
+import { drain, STEP_SLICE, type Steps } from './steps.ts';
 
 /*
  * The canonical invoice view every figure and forecast reads (design notes §4.2): the
@@ -72,6 +73,11 @@ export type DataQuality = z.infer<typeof dataQualitySchema>;
 
 /** Data quality counts over a ledger. */
 export function dataQuality(ledger: Iterable<LedgerInvoice>): DataQuality {
+  return drain(dataQualitySteps(ledger));
+}
+
+/** {@link dataQuality}, yielding every {@link STEP_SLICE} invoices. */
+export function* dataQualitySteps(ledger: Iterable<LedgerInvoice>): Steps<DataQuality> {
   const q: DataQuality = {
     drafts: 0,
     noIssueDate: 0,
@@ -79,7 +85,9 @@ export function dataQuality(ledger: Iterable<LedgerInvoice>): DataQuality {
     paidDateOnUnsettled: 0,
     settledWithoutPaidDate: 0,
   };
+  let seen = 0;
   for (const i of ledger) {
+    if (++seen % STEP_SLICE === 0) yield;
     if (i.status === 'draft') {
       q.drafts++;
       continue;

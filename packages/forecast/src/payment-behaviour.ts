@@ -4,6 +4,7 @@ import { stateAt } from './as-of.ts';
 import { getOrCreate } from './collections.ts';
 import { grossOf, type LedgerInvoice } from './ledger.ts';
 import type { behaviourRowSchema } from './schemas.ts';
+import { drain, STEP_SLICE, type Steps } from './steps.ts';
 
 /*
  * How clients pay (design notes §4.3, GET /v1/payment-behaviour): the evidence behind the
@@ -90,6 +91,14 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
  * @example paymentBehaviour(ledger, { asOf: dayOf('2024-06-30'), dataAsOf: dayOf('2024-07-01') })
  */
 export function paymentBehaviour(ledger: Iterable<LedgerInvoice>, options: BehaviourOptions): BehaviourRow[] {
+  return drain(paymentBehaviourSteps(ledger, options));
+}
+
+/** {@link paymentBehaviour}, yielding every {@link STEP_SLICE} invoices read and delays ranked. */
+export function* paymentBehaviourSteps(
+  ledger: Iterable<LedgerInvoice>,
+  options: BehaviourOptions,
+): Steps<BehaviourRow[]> {
   const { asOf, dataAsOf } = options;
   const start = asOf - (options.windowDays ?? 365);
   const accs = new Map<string, { source: string; currency: string; client?: number; acc: Acc }>();
@@ -102,7 +111,9 @@ export function paymentBehaviour(ledger: Iterable<LedgerInvoice>, options: Behav
       acc: new Acc(),
     })).acc;
   };
+  let seen = 0;
   for (const i of ledger) {
+    if (++seen % STEP_SLICE === 0) yield;
     if (options.client !== undefined && i.client !== options.client) continue;
     const targets = [get('all', i.currency), get(i.source, i.currency)];
     if (options.byClient || options.client !== undefined) targets.push(get(i.source, i.currency, i.client));
@@ -135,18 +146,28 @@ export function paymentBehaviour(ledger: Iterable<LedgerInvoice>, options: Behav
       }
     }
   }
-  return [...accs.values()]
-    .sort(
-      (a, b) =>
-        (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0) ||
-        (a.source === 'all' ? -1 : 0) - (b.source === 'all' ? -1 : 0) ||
-        (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) ||
-        (a.client ?? -1) - (b.client ?? -1),
-    )
-    .map((a) => ({
+  const sorted = [...accs.values()].sort(
+    (a, b) =>
+      (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0) ||
+      (a.source === 'all' ? -1 : 0) - (b.source === 'all' ? -1 : 0) ||
+      (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) ||
+      (a.client ?? -1) - (b.client ?? -1),
+  );
+  const rows: BehaviourRow[] = [];
+  // Per client (`byClient`) a hundred thousand rows: each ranks its delays.
+  let ranked = 0;
+  for (const a of sorted) {
+    ranked += a.acc.delays.length + 1;
+    if (ranked >= STEP_SLICE) {
+      ranked = 0;
+      yield;
+    }
+    rows.push({
       source: a.source,
       currency: a.currency,
       ...(a.client !== undefined ? { client: a.client } : {}),
       ...a.acc.stats(),
-    }));
+    });
+  }
+  return rows;
 }

@@ -5,6 +5,7 @@ import { pushTo } from './collections.ts';
 import { grossOf, type LedgerInvoice } from './ledger.ts';
 import { convertUnits, crossRate, type RateSet } from './rates.ts';
 import type { receivablesRowSchema } from './schemas.ts';
+import { drain, STEP_SLICE, type Steps } from './steps.ts';
 
 /*
  * Receivables at the end of a day D (design notes §4.3, GET /v1/receivables): a stock.
@@ -73,6 +74,14 @@ export type ReceivablesRow = z.infer<typeof receivablesRowSchema>;
  * @example receivables(ledger, { asOf: dayOf('2024-06-30'), dataAsOf: dayOf('2024-07-01') })
  */
 export function receivables(ledger: Iterable<LedgerInvoice>, options: ReceivablesOptions): ReceivablesRow[] {
+  return drain(receivablesSteps(ledger, options));
+}
+
+/** {@link receivables}, yielding every {@link STEP_SLICE} invoices. */
+export function* receivablesSteps(
+  ledger: Iterable<LedgerInvoice>,
+  options: ReceivablesOptions,
+): Steps<ReceivablesRow[]> {
   const { asOf, dataAsOf } = options;
   const dsoDays = options.dsoDays ?? 90;
   const accs = new Map<string, Acc>();
@@ -97,7 +106,9 @@ export function receivables(ledger: Iterable<LedgerInvoice>, options: Receivable
     }
     return a;
   };
+  let seen = 0;
   for (const i of ledger) {
+    if (++seen % STEP_SLICE === 0) yield;
     const state = stateAt(i, asOf, dataAsOf);
     if (state === 'absent') continue;
     const both = [acc('all', i.currency), acc(i.source, i.currency)];

@@ -8,8 +8,8 @@ import {
   WARM_UP_ORIGINS,
 } from '@forecaster/forecast';
 import { describe, expect, it } from 'vitest';
-import { loopBudget } from '../bounded-work.ts';
 import { createHarness } from './testing/harness.ts';
+import { turnsDuring } from './testing/loop-turns.ts';
 import { harnessOnWorld } from './testing/world-invoices.ts';
 
 /*
@@ -70,29 +70,11 @@ describe('the forecast fed from columns', () => {
   }, 120_000);
 });
 
-/**
- * Serves `path` (the columns read and cached first) and counts the turns of the event loop
- * taken meanwhile, with a loop budget of 0 (a turn at every step), so no figure depends on this
- * machine's speed.
- */
+/** Serves `path` (the columns read and cached first) and counts the turns of the event loop taken meanwhile. */
 async function turnsWhileServing(path: string): Promise<{ body: Record<string, unknown>; turns: number }> {
   await served('/v1/forecast?source=eu&months=1');
-  const budget = loopBudget.ms;
-  loopBudget.ms = 0;
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    if (!running) return;
-    turns++;
-    setImmediate(tick);
-  };
-  setImmediate(tick);
-  try {
-    return { body: await served(path), turns };
-  } finally {
-    running = false;
-    loopBudget.ms = budget;
-  }
+  const { value: body, turns } = await turnsDuring(() => served(path));
+  return { body, turns };
 }
 
 describe('the backtest served', () => {

@@ -5,10 +5,10 @@ import {
   caveatSchema,
   dateOf,
   dayOf,
-  paymentBehaviour,
+  paymentBehaviourSteps,
 } from '@forecaster/forecast';
 import { z } from '@hono/zod-openapi';
-import { figuresService } from '../forecast/service.ts';
+import { figuresService, stepped } from '../forecast/service.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
 import { asOfQuery, booleanQuery, integerQuery, sourcesQuery } from './figures-query.ts';
@@ -64,14 +64,18 @@ export function paymentBehaviourRoutes(deps: AppDeps) {
     const asOf = query.asOf ? dayOf(query.asOf) : today;
     const windowDays = query.windowDays ?? 365;
     const byClient = query.byClient ?? false;
-    const data = memo(['payment-behaviour', asOf, dataAsOf, windowDays, byClient, query.client ?? null], () =>
-      paymentBehaviour(ledger, {
-        asOf,
-        dataAsOf,
-        windowDays,
-        byClient,
-        ...(query.client !== undefined ? { client: query.client } : {}),
-      }),
+    const data = await memo(
+      ['payment-behaviour', asOf, dataAsOf, windowDays, byClient, query.client ?? null],
+      () =>
+        stepped(
+          paymentBehaviourSteps(ledger, {
+            asOf,
+            dataAsOf,
+            windowDays,
+            byClient,
+            ...(query.client !== undefined ? { client: query.client } : {}),
+          }),
+        ),
     );
     return c.json(
       {

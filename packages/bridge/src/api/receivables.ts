@@ -5,11 +5,11 @@ import {
   dateOf,
   dayOf,
   RECEIVABLES_DEFINITIONS,
-  receivables,
   receivablesRowSchema,
+  receivablesSteps,
 } from '@forecaster/forecast';
 import { z } from '@hono/zod-openapi';
-import { figuresService, ratesFor, ratesKey } from '../forecast/service.ts';
+import { figuresService, ratesFor, ratesKey, stepped } from '../forecast/service.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
 import { asOfQuery, booleanQuery, convertToQuery, integerQuery, sourcesQuery } from './figures-query.ts';
@@ -63,8 +63,10 @@ export function receivablesRoutes(deps: AppDeps) {
     const dsoDays = query.dsoDays ?? 90;
     const explain = query.explain ?? false;
     const rates = ratesKey(convert);
-    const data = memo(['receivables', asOf, dataAsOf, dsoDays, explain, rates], () =>
-      receivables(ledger, { asOf, dataAsOf, dsoDays, explain, ...(convert ? { convert } : {}) }),
+    const data = await memo(['receivables', asOf, dataAsOf, dsoDays, explain, rates], () =>
+      stepped(
+        receivablesSteps(ledger, { asOf, dataAsOf, dsoDays, explain, ...(convert ? { convert } : {}) }),
+      ),
     );
     const caveats = [...BASE_CAVEATS];
     if (data.some((r) => r.approximate > 0)) caveats.push(CAVEATS.undatedChanges);

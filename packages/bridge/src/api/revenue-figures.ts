@@ -2,17 +2,17 @@ import {
   BASE_CAVEATS,
   CAVEATS,
   caveatSchema,
-  dataQuality,
   dataQualitySchema,
+  dataQualitySteps,
   dateOf,
   FLOW_DEFINITIONS,
   flowRowSchema,
   monthOf,
-  revenueFigures,
+  revenueFiguresSteps,
   undatedRowSchema,
 } from '@forecaster/forecast';
 import { z } from '@hono/zod-openapi';
-import { figuresService, ratesFor, ratesKey } from '../forecast/service.ts';
+import { figuresService, ratesFor, ratesKey, stepped } from '../forecast/service.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
 import { booleanQuery, convertToQuery, sourcesQuery } from './figures-query.ts';
@@ -71,22 +71,25 @@ export function revenueFiguresRoutes(deps: AppDeps) {
     const convert = await ratesFor(service, query.convertTo);
     const rates = ratesKey(convert);
     const { from, to, bySource, explain } = query;
-    const { rows, undated } = memo(['revenue-figures', from, to, bySource, explain, rates], () =>
-      revenueFigures(ledger, {
-        ...(from ? { from: monthOf(from) } : {}),
-        ...(to ? { to: monthOf(to) } : {}),
-        bySource: bySource ?? false,
-        explain: explain ?? false,
-        ...(convert ? { convert } : {}),
-      }),
+    const { rows, undated } = await memo(['revenue-figures', from, to, bySource, explain, rates], () =>
+      stepped(
+        revenueFiguresSteps(ledger, {
+          ...(from ? { from: monthOf(from) } : {}),
+          ...(to ? { to: monthOf(to) } : {}),
+          bySource: bySource ?? false,
+          explain: explain ?? false,
+          ...(convert ? { convert } : {}),
+        }),
+      ),
     );
+    const quality = await memo(['data-quality'], () => stepped(dataQualitySteps(ledger)));
     const missingRate = rows.some((r) => r.converted && Object.values(r.converted.amounts).includes(null));
     return c.json(
       {
         data: rows,
         undated,
         definitions: FLOW_DEFINITIONS,
-        dataQuality: memo(['data-quality'], () => dataQuality(ledger)),
+        dataQuality: quality,
         dataAsOf: dateOf(dataAsOf),
         caveats: [...BASE_CAVEATS, ...(missingRate ? [CAVEATS.missingRate] : [])],
       },
