@@ -128,3 +128,17 @@ export function requestTurn(): Promise<void> {
     setImmediate(release);
   });
 }
+
+/**
+ * Runs a stepped computation (a generator that yields between its steps, as the forecast
+ * package's `*Steps` functions do), letting other requests run between its steps: a forecast,
+ * a figure or a copy of the columns over a large install takes seconds of CPU.
+ */
+export async function stepped<T>(steps: Generator<void, T, void>): Promise<T> {
+  let step = steps.next();
+  while (!step.done) {
+    await betweenSlices();
+    step = steps.next();
+  }
+  return step.value;
+}

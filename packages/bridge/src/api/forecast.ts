@@ -16,14 +16,8 @@ import {
   trackRecordSchema,
 } from '@forecaster/forecast';
 import { z } from '@hono/zod-openapi';
-import {
-  contentOf,
-  type FiguresContext,
-  figuresService,
-  ratesFor,
-  ratesKey,
-  stepped,
-} from '../forecast/service.ts';
+import { stepped } from '../bounded-work.ts';
+import { contentOf, type FiguresContext, figuresService, ratesFor, ratesKey } from '../forecast/service.ts';
 import type { IssuedForecast } from '../store/forecast-log.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';

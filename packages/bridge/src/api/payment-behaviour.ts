@@ -8,7 +8,8 @@ import {
   paymentBehaviourSteps,
 } from '@forecaster/forecast';
 import { z } from '@hono/zod-openapi';
-import { figuresService, stepped } from '../forecast/service.ts';
+import { stepped } from '../bounded-work.ts';
+import { figuresService } from '../forecast/service.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
 import { asOfQuery, booleanQuery, integerQuery, sourcesQuery } from './figures-query.ts';

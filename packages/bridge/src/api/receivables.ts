@@ -9,7 +9,8 @@ import {
   receivablesSteps,
 } from '@forecaster/forecast';
 import { z } from '@hono/zod-openapi';
-import { figuresService, ratesFor, ratesKey, stepped } from '../forecast/service.ts';
+import { stepped } from '../bounded-work.ts';
+import { figuresService, ratesFor, ratesKey } from '../forecast/service.ts';
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
 import { asOfQuery, booleanQuery, convertToQuery, integerQuery, sourcesQuery } from './figures-query.ts';

@@ -1,5 +1,6 @@
 import type { LedgerColumns } from '@forecaster/forecast';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { turnsDuring } from '../api/testing/loop-turns.ts';
 import { loopBudget } from '../bounded-work.ts';
 import { editInvoice, makeInvoices, seededRandom } from '../store/invoice-fixtures.ts';
 import { COLUMN_PAGE } from '../store/sqlite-ledger-columns.ts';
@@ -119,6 +120,23 @@ describe('the column cache', () => {
       const after = await cache.columns(['eu', 'us', 'asia']);
       const fresh = await store.ledgerColumns();
       expect(rows(after)).toEqual(rows(fresh.columns));
+    });
+    it('applies changes and makes a subset of sources step by step (each was one block of the loop)', async () => {
+      const cache = new ColumnCache(store);
+      await cache.columns(['eu', 'us']);
+      // More changes than one step places, all over the us rows.
+      const edits = Array.from({ length: 1200 }, (_, k) =>
+        editInvoice(random, { source: 'us', id: 1000 + 3 * k, timeZone: 'UTC' }),
+      );
+      await store.applyPage('us', edits, null);
+      const applied = await turnsDuring(() => cache.columns(['eu', 'us']));
+      // The allocation, then every 500 changes: a turn each at least.
+      expect(applied.turns).toBeGreaterThanOrEqual(4);
+      expect(rows(applied.value)).toEqual(rows((await store.ledgerColumns()).columns));
+      const subset = await turnsDuring(() => cache.columns(['us']));
+      expect(subset.turns).toBeGreaterThanOrEqual(2);
+      expect(rows(subset.value)).toEqual(rows((await store.ledgerColumns(['us'])).columns));
+      expect(await cache.columns(['us'])).toBe(subset.value);
     });
   });
 });

@@ -2,7 +2,8 @@ import { convertUnits, createConverter, dayOf, forecastCashSteps, type RateSet }
 import { formatUnits, toUnits } from '@forecaster/whmcs-client';
 import { commitmentsForecast } from '../api/costs.ts';
 import type { AppDeps } from '../api/deps.ts';
-import { contentOf, figuresService, stepped } from './service.ts';
+import { stepped } from '../bounded-work.ts';
+import { contentOf, figuresService } from './service.ts';
 
 /*
  * Net cash ahead: the revenue forecast (what /v1/forecast serves, without issuing it) minus the

@@ -8,13 +8,12 @@ import {
   type LedgerInvoice,
   METHOD_VERSION,
   type RateSet,
-  type Steps,
 } from '@forecaster/forecast';
 import { todayIn } from '@forecaster/whmcs-client';
 import { z } from 'zod';
 import type { AppDeps } from '../api/deps.ts';
 import { invalidRequest } from '../api/errors.ts';
-import { betweenSlices } from '../bounded-work.ts';
+import { stepped } from '../bounded-work.ts';
 import { sha256 } from '../sha256.ts';
 import type { SyncRunResult } from '../store/types.ts';
 import { ColumnCache } from './column-cache.ts';
@@ -105,19 +104,6 @@ const memoOn =
     }
     return value;
   };
-
-/**
- * Runs a stepped computation of the pure package, letting other requests run between its steps
- * (bounded-work.ts): a forecast or backtest over a large install takes seconds of CPU.
- */
-export async function stepped<T>(steps: Steps<T>): Promise<T> {
-  let step = steps.next();
-  while (!step.done) {
-    await betweenSlices();
-    step = steps.next();
-  }
-  return step.value;
-}
 
 const digests = new WeakMap<object, string>();
 /**
