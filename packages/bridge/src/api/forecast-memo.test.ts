@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareForecastsSteps, dayOf, forecastCash, forecastCashSteps } from '@forecaster/forecast';
+import {
+  compareForecastsSteps,
+  dayOf,
+  forecastCash,
+  forecastCashSteps,
+  revenueFiguresSteps,
+} from '@forecaster/forecast';
 import { describe, expect, it, vi } from 'vitest';
 import { createHarness } from './testing/harness.ts';
 import { harnessOnWorld } from './testing/world-invoices.ts';
@@ -12,6 +18,7 @@ vi.mock('@forecaster/forecast', async (original) => {
     ...actual,
     forecastCashSteps: vi.fn(actual.forecastCashSteps),
     compareForecastsSteps: vi.fn(actual.compareForecastsSteps),
+    revenueFiguresSteps: vi.fn(actual.revenueFiguresSteps),
   };
 });
 
@@ -124,4 +131,15 @@ describe('the forecast asked again of the same invoices', () => {
     expect((await h.get(path)).status).toBe(200);
     expect(computed).toHaveBeenCalledTimes(2);
   }, 60_000);
+
+  it('revenue figures are kept per question, but not an explained answer (every invoice behind each cell)', async () => {
+    const computed = vi.mocked(revenueFiguresSteps);
+    computed.mockClear();
+    for (let k = 0; k < 2; k++)
+      expect((await harness().get('/v1/revenue/figures?source=eu')).status).toBe(200);
+    expect(computed).toHaveBeenCalledTimes(1);
+    for (let k = 0; k < 2; k++)
+      expect((await harness().get('/v1/revenue/figures?source=eu&explain=true')).status).toBe(200);
+    expect(computed).toHaveBeenCalledTimes(3);
+  });
 });

@@ -77,11 +77,14 @@ const services = new WeakMap<object, FiguresService>();
 
 /** Answers kept per set of columns (a change makes new columns, and their answers go with the old). */
 const answers = new WeakMap<LedgerColumns, Map<string, unknown>>();
-/** Answers kept per set of columns at most, the oldest dropped first. */
-const MAX_ANSWERS = 64;
+/**
+ * Answers kept per set of columns at most, the least recently asked dropped first: questions
+ * asked once (a client's behaviour, a past date) must not push out the forecast everyone asks.
+ */
+export const MAX_ANSWERS = 64;
 
 /** The `memo` of a context over these columns. */
-const memoOn =
+export const memoOn =
   (columns: LedgerColumns) =>
   <T>(key: readonly unknown[], compute: () => T): T => {
     let kept = answers.get(columns);
@@ -90,7 +93,13 @@ const memoOn =
       answers.set(columns, kept);
     }
     const text = JSON.stringify(key);
-    if (kept.has(text)) return kept.get(text) as T;
+    if (kept.has(text)) {
+      // Asked again: the most recently used now (a Map keeps insertion order).
+      const value = kept.get(text) as T;
+      kept.delete(text);
+      kept.set(text, value);
+      return value;
+    }
     const value = compute();
     if (kept.size >= MAX_ANSWERS) kept.delete(kept.keys().next().value as string);
     kept.set(text, value);
