@@ -6,6 +6,7 @@ import type { LedgerInvoice } from './ledger.ts';
 import { ledgerColumnsOf } from './ledger-columns.ts';
 import { backtest } from './model/backtest.ts';
 import { CashByDay, forEachPayment } from './payments.ts';
+import { STEP_SLICE } from './steps.ts';
 import { miniWorld } from './testing/mini-world.ts';
 import { compareForecasts, trackRecord } from './track-record.ts';
 
@@ -78,6 +79,11 @@ describe('the cash collected by day', () => {
         { numRuns: 300 },
       );
     }
+    // Step by step (the bridge's way): a yield per STEP_SLICE invoices of each of its two passes.
+    const steps = CashByDay.steps(columns);
+    let yields = 0;
+    while (!steps.next().done) yields++;
+    expect(yields).toBe(2 * Math.ceil(columns.length / STEP_SLICE));
     // Every day at once: all the cash of the currency.
     const eur = ledger[0]?.currency ?? '';
     expect(CashByDay.of(ledger).sum(eur, low, high)).toBe(brute(eur, low, high));

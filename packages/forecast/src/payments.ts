@@ -1,5 +1,6 @@
 import type { LedgerInvoice } from './ledger.ts';
 import { LedgerColumns, NO_DAY, STATUSES } from './ledger-columns.ts';
+import { drain, STEP_SLICE, type Steps } from './steps.ts';
 
 /*
  * The cash that came in, from either shape of the ledger: the backtest's actuals and the track
@@ -31,10 +32,13 @@ export type PaymentVisitor = (
 export function forEachPayment(
   ledger: readonly LedgerInvoice[] | LedgerColumns,
   visit: PaymentVisitor,
+  /** Rows [start, end) only: a caller stepping through the ledger (the whole by default). */
+  start = 0,
+  end = ledger.length,
 ): void {
   if (ledger instanceof LedgerColumns) {
     const { status, paid, issue, total, source, currency, sources, currencies } = ledger;
-    for (let k = 0; k < ledger.length; k++) {
+    for (let k = start; k < end; k++) {
       const day = paid[k] as number;
       if (SETTLED[status[k] as number] === 0 || day === NO_DAY) continue;
       visit(
@@ -47,7 +51,8 @@ export function forEachPayment(
     }
     return;
   }
-  for (const i of ledger) {
+  for (let k = start; k < end; k++) {
+    const i = ledger[k] as LedgerInvoice;
     const settled = i.status === 'paid' || i.status === 'refunded' || i.status === 'collections';
     if (!settled || i.paid === null) continue;
     visit(i.source, i.currency, i.paid, Number(i.total), i.issue !== null);
@@ -72,23 +77,36 @@ export class CashByDay {
   }
 
   static of(ledger: readonly LedgerInvoice[] | LedgerColumns): CashByDay {
+    return drain(CashByDay.steps(ledger));
+  }
+
+  /** {@link of}, yielding every {@link STEP_SLICE} invoices of its two passes. */
+  static *steps(ledger: readonly LedgerInvoice[] | LedgerColumns): Steps<CashByDay> {
     const span = new Map<string, [number, number]>();
-    forEachPayment(ledger, (_, currency, paid) => {
+    const widen = (_: string, currency: string, paid: number) => {
       const s = span.get(currency);
       if (!s) span.set(currency, [paid, paid]);
       else {
         if (paid < s[0]) s[0] = paid;
         if (paid > s[1]) s[1] = paid;
       }
-    });
+    };
+    for (let k = 0; k < ledger.length; k += STEP_SLICE) {
+      forEachPayment(ledger, widen, k, Math.min(ledger.length, k + STEP_SLICE));
+      yield;
+    }
     const byCurrency = new Map<string, { first: number; before: Float64Array }>();
     for (const [currency, [first, last]] of span)
       byCurrency.set(currency, { first, before: new Float64Array(last - first + 2) });
-    forEachPayment(ledger, (_, currency, paid, total) => {
+    const add = (_: string, currency: string, paid: number, total: number) => {
       const c = byCurrency.get(currency) as { first: number; before: Float64Array };
       const k = paid - c.first + 1;
       c.before[k] = (c.before[k] as number) + total;
-    });
+    };
+    for (let k = 0; k < ledger.length; k += STEP_SLICE) {
+      forEachPayment(ledger, add, k, Math.min(ledger.length, k + STEP_SLICE));
+      yield;
+    }
     for (const { before } of byCurrency.values())
       for (let k = 1; k < before.length; k++) before[k] = (before[k] as number) + (before[k - 1] as number);
     return new CashByDay(byCurrency);

@@ -146,8 +146,8 @@ const MAX_SCORED = 100;
  * The cash collected by day over these columns, summed once and kept with them: the track
  * record scores up to MAX_SCORED issued forecasts on every request.
  */
-const cashOf = (columns: LedgerColumns, memo: FiguresContext['memo']) =>
-  memo(['cash-by-day'], () => CashByDay.of(columns));
+const cashOf = (columns: LedgerColumns, memo: FiguresContext['memo']): Promise<CashByDay> =>
+  memo(['cash-by-day'], () => stepped(CashByDay.steps(columns)));
 
 const monthlyOf = (f: IssuedForecast) => (f.body.monthly ?? []) as ForecastPeriod[];
 
@@ -256,7 +256,7 @@ export function forecastRoutes(deps: AppDeps) {
           issued: issued
             ? { id: issued.forecast.id, issuedAt: issued.forecast.issuedAt, created: issued.created }
             : null,
-          trackRecord: trackRecord(history.map(monthlyOf), cashOf(ledger, memo), dataAsOf),
+          trackRecord: trackRecord(history.map(monthlyOf), await cashOf(ledger, memo), dataAsOf),
         },
         200,
       );
@@ -282,7 +282,7 @@ export function forecastRoutes(deps: AppDeps) {
       const sources = c.var.sources.read(c.req.valid('query').source);
       const { columns, dataAsOf, memo } = await figuresService(deps).forecastContext(sources);
       const history = await deps.store.forecasts.listIssuedForecasts(sources, MAX_SCORED);
-      const cash = cashOf(columns, memo);
+      const cash = await cashOf(columns, memo);
       return c.json(
         {
           data: history.map((f) => summary(f, trackRecord([monthlyOf(f)], cash, dataAsOf))),
@@ -297,7 +297,7 @@ export function forecastRoutes(deps: AppDeps) {
       return c.json(
         {
           data: {
-            ...summary(f, trackRecord([monthlyOf(f)], cashOf(columns, memo), dataAsOf)),
+            ...summary(f, trackRecord([monthlyOf(f)], await cashOf(columns, memo), dataAsOf)),
             monthly: monthlyOf(f),
             weekly: (f.body.weekly ?? []) as unknown[],
           },
