@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dayOf } from '../dates.ts';
 import { ledgerColumnsOf } from '../ledger-columns.ts';
+import { STEP_SLICE } from '../steps.ts';
 import { miniWorld } from '../testing/mini-world.ts';
 import { backtest, backtestSteps } from './backtest.ts';
 
@@ -20,9 +21,10 @@ describe('the backtest step by step', () => {
     for (;;) {
       const step = steps.next();
       if (step.done) {
-        // Per origin (one source and currency): five within the group's model, one after its
-        // draws, one after the origin's benchmarks.
-        expect(yields).toBe((5 + 2) * 5);
+        // The actual cash summed (a yield per STEP_SLICE invoices), then per origin (one source
+        // and currency): five within the group's model, one after its draws, one after each of
+        // its two benchmark runs (months, weeks), one after the origin's scores.
+        expect(yields).toBe(Math.ceil(ledger.length / STEP_SLICE) + (5 + 4) * 5);
         expect(JSON.stringify(step.value)).toBe(JSON.stringify(backtest(ledger, options)));
         return;
       }

@@ -5,12 +5,12 @@ import type { LedgerInvoice } from '../ledger.ts';
 import type { LedgerColumns } from '../ledger-columns.ts';
 import { forEachPayment } from '../payments.ts';
 import type { backtestGroupSchema } from '../schemas.ts';
-import { drain, type Steps } from '../steps.ts';
+import { drain, STEP_SLICE, type Steps } from '../steps.ts';
 import { BENCHMARKS, type Benchmark, benchmarkForecasts } from './benchmarks.ts';
 import { IntervalCalibration, WARM_UP_ORIGINS, widen } from './interval-calibration.ts';
 import { DEFAULT_PARAMS, type ModelParams } from './params.ts';
 import { type GroupRun, type PeriodSeries, runOnSnapshotSteps } from './run.ts';
-import { snapshotColumns } from './seen-columns.ts';
+import { snapshotColumnsSteps } from './seen-columns.ts';
 
 /*
  * Rolling-origin backtest on a source's own history (design notes §2.3, §4.5): origins at the
@@ -102,11 +102,15 @@ export function* backtestSteps(
     const m = getOrCreate(actualByGroup, key, () => new Map<number, number>());
     m.set(day, (m.get(day) ?? 0) + v);
   };
-  forEachPayment(ledger, (source, currency, paid, total, issued) => {
+  const addPayment = (source: string, currency: string, paid: number, total: number, issued: boolean) => {
     if (!issued) return;
     add(`${source}\u0000${currency}`, paid, total);
     add(`all\u0000${currency}`, paid, total);
-  });
+  };
+  for (let k = 0; k < ledger.length; k += STEP_SLICE) {
+    forEachPayment(ledger, addPayment, k, Math.min(ledger.length, k + STEP_SLICE));
+    yield;
+  }
   const actualIn = (key: string, from: number, to: number) => {
     const m = actualByGroup.get(key);
     let s = 0;
@@ -116,7 +120,7 @@ export function* backtestSteps(
   const samples = new Map<string, { monthly: Sample[][]; weekly: Sample[][] }>();
   for (const [index, t] of allOrigins.entries()) {
     const isScored = index >= warmUp;
-    const snapshot = snapshotColumns(ledger, t, options.dataAsOf);
+    const snapshot = yield* snapshotColumnsSteps(ledger, t, options.dataAsOf);
     const runs = yield* runOnSnapshotSteps(snapshot, {
       asOf: t,
       months,
@@ -132,10 +136,11 @@ export function* backtestSteps(
       if (run.source === 'all') continue;
       const invoices = run.invoices;
       const links = run.model?.links;
-      benchByKey.set(`${run.source}\u0000${run.currency}`, {
-        monthly: benchmarkForecasts(invoices, t, periodsOf(run.monthly), links),
-        weekly: benchmarkForecasts(invoices, t, periodsOf(run.weekly), links),
-      });
+      const monthly = benchmarkForecasts(invoices, t, periodsOf(run.monthly), links);
+      yield;
+      const weekly = benchmarkForecasts(invoices, t, periodsOf(run.weekly), links);
+      yield;
+      benchByKey.set(`${run.source}\u0000${run.currency}`, { monthly, weekly });
     }
     for (const run of runs) {
       const key = `${run.source}\u0000${run.currency}`;

@@ -293,19 +293,8 @@ const MIN_CLASS_SHARE = 0.01;
  * Hazards per payer class (index = class), the pooled one for classes with too little evidence.
  * `classes`: per client (its class at `t`; class 0, nothing paid yet, then gets the pooled
  * hazard), or per row (`classesBefore`; class 0, the invoices of clients with nothing paid before
- * them, mostly first orders, then gets its own).
+ * them, mostly first orders, then gets its own). Yields after each hazard it estimates.
  */
-export function classHazards(
-  invoices: SeenColumns,
-  rows: ArrayLike<number>,
-  classes: Map<number, PayerClass> | Uint8Array,
-  t: number,
-  creditAsNever = false,
-): { pooled: Hazard; byClass: Hazard[] } {
-  return drain(classHazardsSteps(invoices, rows, classes, t, creditAsNever));
-}
-
-/** {@link classHazards}, yielding after each hazard it estimates. */
 export function* classHazardsSteps(
   invoices: SeenColumns,
   rows: ArrayLike<number>,
