@@ -93,6 +93,7 @@ const FIGURES = [
     'health-first',
     'health-second',
     'shipped-vs-defaults',
+    ...['revenue', 'revenue-by-source', 'receivables', 'behaviour-by-client'].map((f) => `figure.${f}`),
   ].map((k) => `forecast.serve.${k}`),
   ...['columns', 'vs-objects', 'bytes'].map((k) => `forecast.store-read.${k}`),
   'pg.full-sync',
