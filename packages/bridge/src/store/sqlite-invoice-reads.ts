@@ -125,9 +125,21 @@ export class SqliteInvoiceReads {
     return this.statements.get<{ id: number; clientId: number }>(sql).all(sourceId, ...statuses);
   }
 
+  /**
+   * Counts per source, kept with the source's last seq: every write of an invoice (a tombstone
+   * too) takes a new seq and none is ever removed, so an unchanged seq means unchanged counts,
+   * whichever process wrote. The count reads every live row of the source (about 60 ms at a
+   * million invoices, on the API's thread) and every /v1/sources answer shows it.
+   */
+  readonly #counts = new Map<string, { seq: number; counts: Record<InvoiceStatus, number> }>();
+
   countsByStatus(sourceId: string): Record<InvoiceStatus, number> {
+    const seq = this.sql.sourceSeq.get(sourceId) ?? 0;
+    const kept = this.#counts.get(sourceId);
+    if (kept && kept.seq === seq) return { ...kept.counts };
     const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<InvoiceStatus, number>;
     for (const { status, n } of this.sql.countsByStatus.all(sourceId)) counts[status] = n;
+    this.#counts.set(sourceId, { seq, counts: { ...counts } });
     return counts;
   }
 

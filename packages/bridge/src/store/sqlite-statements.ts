@@ -84,6 +84,8 @@ export interface Statements {
   recordIncremental: S<RecordRunParams>;
   setFailing: S<[number, string | null, string]>;
   countsByStatus: S<[string], { status: InvoiceStatus; n: number }>;
+  /** A source's last seq (a write of any of its invoices takes a new one). */
+  sourceSeq: S<[string], number>;
   countFromId: S<[string, number], number>;
   ping: S<[], number>;
   sourceIds: S<[], string>;
@@ -152,6 +154,11 @@ export function prepareStatements(db: Db): Statements {
     countsByStatus: db.prepare<[string], { status: InvoiceStatus; n: number }>(
       'SELECT status, count(*) AS n FROM invoices WHERE source = ? AND deleted_at IS NULL GROUP BY status',
     ),
+    sourceSeq: db
+      .prepare<[string], number>(
+        'SELECT coalesce(max(seq), 0) FROM invoices INDEXED BY invoices_source_seq WHERE source = ?',
+      )
+      .pluck(),
     countFromId: db
       .prepare<[string, number], number>(
         'SELECT count(*) FROM invoices WHERE source = ? AND id >= ? AND deleted_at IS NULL',
