@@ -29,6 +29,7 @@ export {
   toLedger,
 } from './ledger.ts';
 export {
+  ClientRows,
   type ExactColumns,
   LEDGER_COLUMN_NAMES,
   LedgerColumns,

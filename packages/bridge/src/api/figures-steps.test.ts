@@ -1,3 +1,4 @@
+import { dayOf, paymentBehaviour } from '@forecaster/forecast';
 import { describe, expect, it } from 'vitest';
 import { createHarness, type Harness, wireInvoice } from './testing/harness.ts';
 import { turnsDuring } from './testing/loop-turns.ts';
@@ -54,6 +55,28 @@ describe('the figures served over a large install', () => {
       ]) {
         // At least a turn per 10,000 invoices read, more than the kept answer's.
         expect(await turnsWhileServing(h, path), path).toBeGreaterThanOrEqual(baseline + 2);
+      }
+    } finally {
+      await h.close();
+    }
+  }, 120_000);
+
+  it("answer one client's payment behaviour from its rows as from every invoice", async () => {
+    const h = await filled();
+    try {
+      const { columns } = await h.store.ledgerColumns(['eu'], { exact: true });
+      for (const client of [1, 7, 700, 701, 99_999]) {
+        const res = await h.get(`/v1/payment-behaviour?source=eu&client=${client}`);
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as { asOf: string; dataAsOf: string; data: unknown[] };
+        const expected = paymentBehaviour(columns.invoices(), {
+          asOf: dayOf(body.asOf),
+          dataAsOf: dayOf(body.dataAsOf),
+          windowDays: 365,
+          client,
+        });
+        expect(body.data, `client ${client}`).toEqual(expected);
+        if (client <= 700) expect(body.data.length).toBeGreaterThan(0);
       }
     } finally {
       await h.close();

@@ -2,6 +2,7 @@ import {
   BASE_CAVEATS,
   BEHAVIOUR_DEFINITIONS,
   behaviourRowSchema,
+  ClientRows,
   caveatSchema,
   dateOf,
   dayOf,
@@ -59,17 +60,26 @@ const getBehaviour = v1Route({
 export function paymentBehaviourRoutes(deps: AppDeps) {
   return createRouter().openapi(getBehaviour, async (c) => {
     const query = c.req.valid('query');
-    const { ledger, dataAsOf, today, memo } = await figuresService(deps).context(
+    const { ledger, columns, dataAsOf, today, memo } = await figuresService(deps).context(
       c.var.sources.read(query.source),
     );
     const asOf = query.asOf ? dayOf(query.asOf) : today;
+    // One client's behaviour reads that client's rows (an index kept with the columns), not
+    // every invoice (about 0.2 s of CPU per client at a million invoices): the same rows in the
+    // same order, so the same answer.
+    const invoicesOf = async (client: number | undefined) =>
+      client === undefined
+        ? ledger
+        : columns.invoicesAt(
+            (await memo(['client-rows'], () => stepped(ClientRows.steps(columns)))).of(client),
+          );
     const windowDays = query.windowDays ?? 365;
     const byClient = query.byClient ?? false;
     const data = await memo(
       ['payment-behaviour', asOf, dataAsOf, windowDays, byClient, query.client ?? null],
-      () =>
+      async () =>
         stepped(
-          paymentBehaviourSteps(ledger, {
+          paymentBehaviourSteps(await invoicesOf(query.client), {
             asOf,
             dataAsOf,
             windowDays,

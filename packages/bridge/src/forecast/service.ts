@@ -39,6 +39,8 @@ interface Days {
 export interface FiguresContext extends Days {
   /** The sources' invoices, in (source, id) order: iterate it as often as needed. */
   ledger: Iterable<LedgerInvoice>;
+  /** The same invoices as (exact) columns: for a figure that reads some rows only. */
+  columns: LedgerColumns;
   /**
    * `compute()`'s answer, kept with these invoices under `key` (what was asked, in JSON): the
    * same question of the same invoices is computed once, until the store changes them.
@@ -181,7 +183,7 @@ function createFiguresService(deps: AppDeps): FiguresService {
       // Exact columns hold the plain ones too: the forecast reads these from now on.
       if (!columns.exact) columns = new ColumnCache(deps.store, { exact: true });
       const mine = await columns.columns(sources);
-      return { ledger: mine.invoices(), memo: memoOn(mine), ...d };
+      return { ledger: mine.invoices(), columns: mine, memo: memoOn(mine), ...d };
     },
     async forecastContext(sources) {
       const d = await days(sources);
