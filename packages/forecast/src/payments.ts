@@ -60,19 +60,69 @@ export function forEachPayment(
 }
 
 /**
+ * {@link forEachPayment} over the whole ledger, yielding after every {@link STEP_SLICE} rows.
+ *
+ * @example yield* forEachPaymentSteps(ledger, (source, currency, paid, total) => add(paid, total))
+ */
+export function* forEachPaymentSteps(
+  ledger: readonly LedgerInvoice[] | LedgerColumns,
+  visit: PaymentVisitor,
+): Steps<void> {
+  for (let k = 0; k < ledger.length; k += STEP_SLICE) {
+    forEachPayment(ledger, visit, k, Math.min(ledger.length, k + STEP_SLICE));
+    yield;
+  }
+}
+
+/**
+ * Amounts added by day over days first..last, then summed over any run of days in one
+ * subtraction (prefix sums). The amounts are whole units (of 1/10,000), so the sums are exact
+ * (below 2^53) and equal the row-by-row sums in any order.
+ */
+export class DaySums {
+  /** The amount added before each day, from `first` on: day d's amount at d - first + 1 until {@link close}. */
+  readonly #before: Float64Array;
+  readonly #first: number;
+
+  /** Days first..last (none when first > last). */
+  constructor(first: number, last: number) {
+    this.#first = first;
+    this.#before = new Float64Array(first <= last ? last - first + 2 : 1);
+  }
+
+  add(day: number, amount: number): void {
+    const k = day - this.#first + 1;
+    this.#before[k] = (this.#before[k] as number) + amount;
+  }
+
+  /** Ends the adding: from now on, {@link between} answers. */
+  close(): this {
+    const b = this.#before;
+    for (let k = 1; k < b.length; k++) b[k] = (b[k] as number) + (b[k - 1] as number);
+    return this;
+  }
+
+  /** The amounts of days [from, to). */
+  between(from: number, to: number): number {
+    if (to <= from) return 0;
+    const b = this.#before;
+    const at = (day: number) => b[Math.min(Math.max(day - this.#first, 0), b.length - 1)] as number;
+    return at(to) - at(from);
+  }
+}
+
+/**
  * The cash collected per currency and day, every source together: the sum over any run of days
  * in one subtraction. The track record scores up to a hundred issued forecasts of twelve months
  * each on every request; summed by a pass over the ledger per period, that was 1,200 passes over
- * a million invoices (seconds of an API's thread), now one. Totals are whole units (of 1/10,000),
- * so the prefix sums are exact (below 2^53) and equal the row-by-row sums.
+ * a million invoices (seconds of an API's thread), now one.
  *
  * @example CashByDay.of(ledger).sum('EUR', dayOf('2024-01-01'), dayOf('2024-01-31'))
  */
 export class CashByDay {
-  /** Per currency: its first day, and the cash collected before each day from it on (prefix sums). */
-  readonly #byCurrency: Map<string, { first: number; before: Float64Array }>;
+  readonly #byCurrency: Map<string, DaySums>;
 
-  private constructor(byCurrency: Map<string, { first: number; before: Float64Array }>) {
+  private constructor(byCurrency: Map<string, DaySums>) {
     this.#byCurrency = byCurrency;
   }
 
@@ -83,40 +133,25 @@ export class CashByDay {
   /** {@link of}, yielding every {@link STEP_SLICE} invoices of its two passes. */
   static *steps(ledger: readonly LedgerInvoice[] | LedgerColumns): Steps<CashByDay> {
     const span = new Map<string, [number, number]>();
-    const widen = (_: string, currency: string, paid: number) => {
+    yield* forEachPaymentSteps(ledger, (_, currency, paid) => {
       const s = span.get(currency);
       if (!s) span.set(currency, [paid, paid]);
       else {
         if (paid < s[0]) s[0] = paid;
         if (paid > s[1]) s[1] = paid;
       }
-    };
-    for (let k = 0; k < ledger.length; k += STEP_SLICE) {
-      forEachPayment(ledger, widen, k, Math.min(ledger.length, k + STEP_SLICE));
-      yield;
-    }
-    const byCurrency = new Map<string, { first: number; before: Float64Array }>();
-    for (const [currency, [first, last]] of span)
-      byCurrency.set(currency, { first, before: new Float64Array(last - first + 2) });
-    const add = (_: string, currency: string, paid: number, total: number) => {
-      const c = byCurrency.get(currency) as { first: number; before: Float64Array };
-      const k = paid - c.first + 1;
-      c.before[k] = (c.before[k] as number) + total;
-    };
-    for (let k = 0; k < ledger.length; k += STEP_SLICE) {
-      forEachPayment(ledger, add, k, Math.min(ledger.length, k + STEP_SLICE));
-      yield;
-    }
-    for (const { before } of byCurrency.values())
-      for (let k = 1; k < before.length; k++) before[k] = (before[k] as number) + (before[k - 1] as number);
+    });
+    const byCurrency = new Map<string, DaySums>();
+    for (const [currency, [first, last]] of span) byCurrency.set(currency, new DaySums(first, last));
+    yield* forEachPaymentSteps(ledger, (_, currency, paid, total) =>
+      (byCurrency.get(currency) as DaySums).add(paid, total),
+    );
+    for (const sums of byCurrency.values()) sums.close();
     return new CashByDay(byCurrency);
   }
 
   /** Cash collected in `currency` on days `from` to `to`, both included. */
   sum(currency: string, from: number, to: number): number {
-    const c = this.#byCurrency.get(currency);
-    if (!c || to < from) return 0;
-    const at = (day: number) => c.before[Math.min(Math.max(day - c.first, 0), c.before.length - 1)] as number;
-    return at(to + 1) - at(from);
+    return this.#byCurrency.get(currency)?.between(from, to + 1) ?? 0;
   }
 }

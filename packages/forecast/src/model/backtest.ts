@@ -3,9 +3,9 @@ import { compareText, getOrCreate } from '../collections.ts';
 import { firstDayOfMonth, monthOfDay } from '../dates.ts';
 import type { LedgerInvoice } from '../ledger.ts';
 import type { LedgerColumns } from '../ledger-columns.ts';
-import { forEachPayment } from '../payments.ts';
+import { forEachPaymentSteps } from '../payments.ts';
 import type { backtestGroupSchema } from '../schemas.ts';
-import { drain, STEP_SLICE, type Steps } from '../steps.ts';
+import { drain, type Steps } from '../steps.ts';
 import { BENCHMARKS, type Benchmark, benchmarkForecasts } from './benchmarks.ts';
 import { IntervalCalibration, WARM_UP_ORIGINS, widen } from './interval-calibration.ts';
 import { DEFAULT_PARAMS, type ModelParams } from './params.ts';
@@ -102,15 +102,11 @@ export function* backtestSteps(
     const m = getOrCreate(actualByGroup, key, () => new Map<number, number>());
     m.set(day, (m.get(day) ?? 0) + v);
   };
-  const addPayment = (source: string, currency: string, paid: number, total: number, issued: boolean) => {
+  yield* forEachPaymentSteps(ledger, (source, currency, paid, total, issued) => {
     if (!issued) return;
     add(`${source}\u0000${currency}`, paid, total);
     add(`all\u0000${currency}`, paid, total);
-  };
-  for (let k = 0; k < ledger.length; k += STEP_SLICE) {
-    forEachPayment(ledger, addPayment, k, Math.min(ledger.length, k + STEP_SLICE));
-    yield;
-  }
+  });
   const actualIn = (key: string, from: number, to: number) => {
     const m = actualByGroup.get(key);
     let s = 0;

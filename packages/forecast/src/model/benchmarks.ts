@@ -1,4 +1,5 @@
 import { addMonths } from '../dates.ts';
+import { DaySums } from '../payments.ts';
 import { NO_DAY, type SeenColumns } from './seen-columns.ts';
 import { detectSeries, type SeriesLinks } from './series.ts';
 
@@ -99,8 +100,8 @@ export function benchmarkForecasts(
     }
   });
 
-  // Aggregate history: cash by day known at T, summed once (prefix sums of whole units: exact,
-  // so the same sums as a pass per period, of which a backtest origin made some forty).
+  // Aggregate history: cash by day known at T, summed once (a backtest origin asked some forty
+  // runs of days of it).
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
@@ -109,19 +110,14 @@ export function benchmarkForecasts(
     if (paid < first) first = paid;
     if (paid > last) last = paid;
   }
-  const before = new Float64Array(first <= last ? last - first + 2 : 1);
+  const cash = new DaySums(first, last);
   for (let i = 0; i < n; i++) {
     const paid = paidOf[i] as number;
-    if (paid !== NO_DAY)
-      before[paid - first + 1] = (before[paid - first + 1] as number) + (totalOf[i] as number);
+    if (paid !== NO_DAY) cash.add(paid, totalOf[i] as number);
   }
-  for (let k = 1; k < before.length; k++) before[k] = (before[k] as number) + (before[k - 1] as number);
+  cash.close();
   /** Cash paid on days [from, to). */
-  const cashIn = (from: number, to: number) => {
-    if (first > last || to <= from) return 0;
-    const at = (day: number) => before[Math.min(Math.max(day - first, 0), before.length - 1)] as number;
-    return at(to) - at(from);
-  };
+  const cashIn = (from: number, to: number) => cash.between(from, to);
   const seasonalNaive = periods.map((p) => {
     const len = p.end - p.start;
     const from = len >= 28 ? addMonths(p.start, -12) : p.start - 364;
