@@ -135,8 +135,8 @@ const cursorOf = (text: string) =>
 const inProcess = {
   invoices: {
     store: await timed<{ source: string; id: number } | undefined>(50, async (after) => {
-      const rows = await bridge.store.listInvoices({ sources: SOURCES }, after, limit + 1);
-      const last = rows[limit - 1]?.invoice;
+      const rows = await bridge.store.listInvoiceJson({ sources: SOURCES }, after, limit + 1);
+      const last = rows[limit - 1];
       return last && { source: last.source, id: last.id };
     }),
     handler: await timed<string | undefined>(50, async (cursor) =>
@@ -152,7 +152,7 @@ const inProcess = {
   },
   changes: {
     store: await timed<number>(50, async (since) => {
-      const rows = await bridge.store.changes(since ?? 0, limit + 1);
+      const rows = await bridge.store.changesJson(since ?? 0, limit + 1);
       return rows[limit - 1]?.seq ?? 0;
     }),
     handler: await timed<string | undefined>(50, async (since) =>

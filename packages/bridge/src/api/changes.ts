@@ -5,7 +5,7 @@ import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
 import { invalidRequest } from './errors.ts';
 import { apiInvoiceSchema } from './invoices.ts';
-import { JSON_HEADERS, splicedJson } from './json-body.ts';
+import { JSON_HEADERS, JsonBytes } from './json-body.ts';
 import { PageCache } from './page-cache.ts';
 import {
   cursorParam,
@@ -92,21 +92,24 @@ export function changesRoutes(deps: AppDeps) {
       const batch = rows.slice(0, limit);
       const last = batch.at(-1);
       // The shape of changesResponseSchema, with each invoice spliced in as the store keeps it.
-      const data = batch.map((row) =>
-        splicedJson([
-          ['kind', row.kind],
-          ['source', row.source],
-          ['id', row.id],
-          ['seq', row.seq],
-          ['invoice', row.json, 'raw'],
-          ['deletedAt', row.deletedAt],
-        ]),
+      const body = new JsonBytes().text('{"data":');
+      body.array(batch, (row) =>
+        body
+          .text('{"kind":')
+          .value(row.kind)
+          .text(',"source":')
+          .value(row.source)
+          .text(`,"id":${row.id},"seq":${row.seq},"invoice":`)
+          .raw(row.json)
+          .text(',"deletedAt":')
+          .value(row.deletedAt)
+          .text('}'),
       );
-      return splicedJson([
-        ['data', `[${data.join(',')}]`, 'raw'],
-        ['nextCursor', encodeChangesCursor(last ? last.seq : since)],
-        ['hasMore', rows.length > limit],
-      ]);
+      return body
+        .text(',"nextCursor":')
+        .value(encodeChangesCursor(last ? last.seq : since))
+        .text(`,"hasMore":${rows.length > limit}}`)
+        .bytes();
     });
     return c.body(body, 200, JSON_HEADERS) as never;
   });

@@ -10,7 +10,7 @@ import {
 import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
 import { notFound } from './errors.ts';
-import { JSON_HEADERS, splicedJson } from './json-body.ts';
+import { JSON_HEADERS, JsonBytes } from './json-body.ts';
 import { PageCache } from './page-cache.ts';
 import {
   currencyValue,
@@ -229,10 +229,9 @@ export function invoicesRoutes(deps: AppDeps) {
             ? encodeInvoiceCursor({ source: last.source, id: last.id }, fingerprint)
             : null;
         // The shape of invoiceListSchema, with each invoice spliced in as the store keeps it.
-        return splicedJson([
-          ['data', `[${page.map((row) => row.json).join(',')}]`, 'raw'],
-          ['nextCursor', nextCursor],
-        ]);
+        const body = new JsonBytes().text('{"data":');
+        body.array(page, (row) => body.raw(row.json));
+        return body.text(',"nextCursor":').value(nextCursor).text('}').bytes();
       });
       return c.body(body, 200, JSON_HEADERS) as never;
     })

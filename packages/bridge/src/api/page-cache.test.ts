@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import type { Body } from './json-body.ts';
 import { PageCache } from './page-cache.ts';
 
 const text = (body: Uint8Array) => new TextDecoder().decode(body);
+const bytes = (text: string) => Buffer.from(text) as Body;
 
 describe('PageCache', () => {
   it('builds a page once per seq, also for requests that arrive while it is built', async () => {
     const cache = new PageCache();
     let builds = 0;
-    const build = async () => `{"n":${++builds}}`;
+    const build = async () => bytes(`{"n":${++builds}}`);
     const first = await Promise.all([cache.body('p1', 7, build), cache.body('p1', 7, build)]);
     expect(first.map(text)).toEqual(['{"n":1}', '{"n":1}']);
     expect(text(await cache.body('p1', 7, build))).toBe('{"n":1}');
@@ -26,7 +28,7 @@ describe('PageCache', () => {
     const builds: string[] = [];
     const build = (key: string) => async () => {
       builds.push(key);
-      return key.padEnd(10, '.');
+      return bytes(key.padEnd(10, '.'));
     };
     for (const key of ['a', 'b', 'a', 'c', 'a', 'b']) await cache.body(key, 1, build(key));
     // a, b kept (20 bytes); a used again; c pushes out b (the least recently used); b rebuilt.
@@ -36,6 +38,6 @@ describe('PageCache', () => {
   it('forgets a build that failed', async () => {
     const cache = new PageCache();
     await expect(cache.body('p', 1, () => Promise.reject(new Error('store down')))).rejects.toThrow();
-    expect(text(await cache.body('p', 1, async () => 'ok'))).toBe('ok');
+    expect(text(await cache.body('p', 1, async () => bytes('ok')))).toBe('ok');
   });
 });

@@ -6,10 +6,7 @@
  * that one build instead of each reading the store.
  */
 
-/** A body as node-server writes it without copying. */
-export type Body = Uint8Array<ArrayBuffer>;
-
-const ENCODER = new TextEncoder();
+import type { Body } from './json-body.ts';
 
 export interface PageCacheOptions {
   /** Bytes of bodies kept (the oldest go first). */
@@ -36,7 +33,7 @@ export class PageCache {
    * The body for `key` at store seq `seq` (read before the store is): kept, or built by `build`.
    * A body built at an older seq than the newest seen is served but not kept.
    */
-  body(key: string, seq: number, build: () => Promise<string>): Promise<Body> {
+  body(key: string, seq: number, build: () => Promise<Body>): Promise<Body> {
     if (seq > this.#seq) {
       this.#bodies.clear();
       this.#sizes.clear();
@@ -52,7 +49,7 @@ export class PageCache {
       return kept;
     }
     this.misses++;
-    const built = build().then((text) => ENCODER.encode(text));
+    const built = build();
     if (seq !== this.#seq) return built;
     this.#bodies.set(key, built);
     built.then(

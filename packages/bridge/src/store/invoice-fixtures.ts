@@ -151,3 +151,26 @@ export function editInvoice(
   const { source, id, timeZone } = of;
   return makeInvoice(random, { source, id, timeZone, ...changes });
 }
+
+/** Texts WHMCS installs hold in names and notes: escapes, controls, astral and lone surrogates. */
+export const ODD_TEXTS = [
+  '',
+  '"quoted" \\ back\\slash /slash',
+  '\u0000\u0001\u001f\u007f\b\f\n\r\t',
+  'Zoë &amp; Ŝon 🧾 漢字',
+  '\u2028\u2029',
+  '\ud800',
+  'lone low \udfff then high \ud83d',
+  '{"not":"json"}',
+  'x'.repeat(40_000), // past a page: SQLite keeps it in overflow pages
+];
+
+export function withTexts(rows: FetchedInvoice[], texts: readonly string[]): FetchedInvoice[] {
+  return rows.map(({ invoice, raw }, i) => {
+    const text = texts[i % texts.length]!;
+    return {
+      invoice: { ...invoice, notes: text, companyName: text.slice(0, 64) },
+      raw: { ...raw, notes: text, companyname: text.slice(0, 64) },
+    };
+  });
+}

@@ -26,11 +26,12 @@ export interface InvoiceRow {
 }
 
 /** A row of the change feed, as both engines select it. */
-export interface ChangeRow {
+/** A change as read: `data` is the invoice's JSON, as text or as its UTF-8 bytes. */
+export interface ChangeRow<Data extends string | Uint8Array = string> {
   source: string;
   id: number;
   seq: number;
-  data: string;
+  data: Data;
   deleted_at: string | null;
 }
 
@@ -45,15 +46,15 @@ export interface ChangeRow {
  * only the rows of the page are then read whole (reading `count` rows of every source read
  * three times the rows a page serves over three sources, each with its JSON).
  */
-export function changesBySource(
+export function changesBySource<Row extends { seq: number }>(
   stored: readonly string[],
   wanted: readonly string[] | undefined,
   count: number,
   read: {
     seqs: (source: string) => number[];
-    rows: (source: string, upTo: number) => ChangeRow[];
+    rows: (source: string, upTo: number) => Row[];
   },
-): ChangeRow[] {
+): Row[] {
   const allowed = wanted && new Set(wanted);
   const sources = stored.filter((id) => !allowed || allowed.has(id));
   if (sources.length === 1) return read.rows(sources[0]!, Number.MAX_SAFE_INTEGER).slice(0, count);
@@ -65,18 +66,20 @@ export function changesBySource(
 
 export function toChangeEntry(row: ChangeRow): ChangeEntry {
   // The same keys in the same order as before: a change serialized whole reads the same.
-  const { json: text, deletedAt, ...change } = toChangeJson(row);
-  return { ...change, invoice: JSON.parse(text) as Invoice, deletedAt };
+  const { seq, source, id, data, deleted_at } = row;
+  const kind = deleted_at === null ? 'upsert' : 'delete';
+  return { seq, source, id, kind, invoice: JSON.parse(data) as Invoice, deletedAt: deleted_at };
 }
 
-export function toChangeJson(row: ChangeRow): ChangeJson {
+export function toChangeJson(row: ChangeRow<Uint8Array>): ChangeJson {
+  const { seq, source, id, data, deleted_at } = row;
   return {
-    seq: row.seq,
-    source: row.source,
-    id: row.id,
-    kind: row.deleted_at === null ? 'upsert' : 'delete',
-    json: row.data,
-    deletedAt: row.deleted_at,
+    seq,
+    source,
+    id,
+    kind: deleted_at === null ? 'upsert' : 'delete',
+    json: data,
+    deletedAt: deleted_at,
   };
 }
 

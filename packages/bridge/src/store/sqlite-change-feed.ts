@@ -1,5 +1,5 @@
-import type { Database as Db } from 'better-sqlite3';
-import { type ChangeRow, changesBySource, pageSize, toChangeEntry, toChangeJson } from './records.ts';
+import type { Database as Db, Statement, Transaction } from 'better-sqlite3';
+import { changesBySource, pageSize, toChangeEntry, toChangeJson } from './records.ts';
 import type { Statements } from './sqlite-statements.ts';
 import type { ChangeEntry, ChangeJson } from './types.ts';
 
@@ -9,6 +9,7 @@ import type { ChangeEntry, ChangeJson } from './types.ts';
  */
 export class SqliteChangeFeed {
   readonly #read;
+  readonly #readBytes;
 
   constructor(
     db: Db,
@@ -16,29 +17,37 @@ export class SqliteChangeFeed {
   ) {
     // One read transaction: no change may commit between two sources' reads (a later seq of
     // one source must not be answered without an earlier one of another).
-    this.#read = db.transaction((since: number, count: number, sources?: string[]) =>
-      changesBySource(this.sql.sourceIds.all(), sources, count, {
-        seqs: (id) => this.sql.sourceSeqs.all(id, since, count),
-        rows: (id, upTo) => this.sql.sourceChanges.all(id, since, upTo, count),
-      }),
-    );
+    const read = <Row extends { seq: number }>(statement: Statement<[string, number, number, number], Row>) =>
+      db.transaction((since: number, count: number, sources?: string[]) =>
+        changesBySource(this.sql.sourceIds.all(), sources, count, {
+          seqs: (id) => this.sql.sourceSeqs.all(id, since, count),
+          rows: (id, upTo) => statement.all(id, since, upTo, count),
+        }),
+      );
+    this.#read = read(this.sql.sourceChanges);
+    this.#readBytes = read(this.sql.sourceChangeBytes);
   }
 
   changes(since: number, limit: number, sources?: string[]): ChangeEntry[] {
-    return this.#rows(since, limit, sources).map(toChangeEntry);
+    return this.#rows(this.#read, since, limit, sources).map(toChangeEntry);
   }
 
   changesJson(since: number, limit: number, sources?: string[]): ChangeJson[] {
-    return this.#rows(since, limit, sources).map(toChangeJson);
+    return this.#rows(this.#readBytes, since, limit, sources).map(toChangeJson);
   }
 
   currentSeq(): number {
     return this.sql.getSeq.get()!;
   }
 
-  #rows(since: number, limit: number, sources?: string[]): ChangeRow[] {
+  #rows<Row>(
+    read: Transaction<(since: number, count: number, sources?: string[]) => Row[]>,
+    since: number,
+    limit: number,
+    sources?: string[],
+  ): Row[] {
     const count = pageSize(limit);
     if (count === 0 || sources?.length === 0) return [];
-    return this.#read.deferred(since, count, sources);
+    return read.deferred(since, count, sources);
   }
 }

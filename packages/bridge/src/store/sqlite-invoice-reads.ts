@@ -5,6 +5,7 @@ import { rebuildRaw } from './raw-record.ts';
 import { compareBinary, pageSize } from './records.ts';
 import {
   DATA,
+  DATA_BYTES,
   placeholders,
   type StatementCache,
   type Statements,
@@ -27,7 +28,7 @@ const STATUSES = invoiceStatusSchema.options;
 interface JsonRow {
   source: string;
   id: number;
-  data: string;
+  data: Buffer;
 }
 
 /** The SQLite store's invoice reads: one invoice, the read planner for filtered pages, counts. */
@@ -47,7 +48,7 @@ export class SqliteInvoiceReads {
   }
 
   listJson(filter: InvoiceFilter, after: InvoiceCursor | undefined, limit: number): InvoiceJson[] {
-    return this.#select(filter, after, limit, `source, id, ${DATA}`, (row: JsonRow) => ({
+    return this.#select(filter, after, limit, `source, id, ${DATA_BYTES}`, (row: JsonRow) => ({
       source: row.source,
       id: row.id,
       json: row.data,

@@ -56,6 +56,9 @@ const QUARANTINED = '(SELECT count(*) FROM quarantine WHERE source = s.id) AS qu
  */
 export const DATA = 'json(data) AS data';
 
+/** The same as UTF-8 bytes (better-sqlite3 gives a blob as a Buffer): what a served page copies. */
+export const DATA_BYTES = 'CAST(json(data) AS BLOB) AS data';
+
 const COLUMNS =
   'status, currency, client_id, issue_date, due_date, paid_date, total_units, credit_units, seq, raw_full, data, raw';
 
@@ -91,6 +94,7 @@ export interface Statements {
   sourceIds: S<[], string>;
   sourceSeqs: S<[string, number, number], number>;
   sourceChanges: S<[string, number, number, number], ChangeRow>;
+  sourceChangeBytes: S<[string, number, number, number], ChangeRow<Buffer>>;
 }
 
 export function prepareStatements(db: Db): Statements {
@@ -172,11 +176,16 @@ export function prepareStatements(db: Db): Statements {
          WHERE source = ? AND seq > ? ORDER BY seq LIMIT ?`,
       )
       .pluck(),
-    sourceChanges: db.prepare<[string, number, number, number], ChangeRow>(
-      `SELECT source, id, seq, ${DATA}, deleted_at FROM invoices INDEXED BY invoices_source_seq
-       WHERE source = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+    sourceChanges: db.prepare<[string, number, number, number], ChangeRow>(sourceChanges(DATA)),
+    sourceChangeBytes: db.prepare<[string, number, number, number], ChangeRow<Buffer>>(
+      sourceChanges(DATA_BYTES),
     ),
   };
+}
+
+function sourceChanges(data: string): string {
+  return `SELECT source, id, seq, ${data}, deleted_at FROM invoices INDEXED BY invoices_source_seq
+    WHERE source = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`;
 }
 
 /** A successful run clears the failure state; a failed one leaves its error as the last error. */

@@ -102,17 +102,20 @@ export interface InvoiceCursor {
   id: number;
 }
 
-/** An invoice as the JSON text the store keeps (serving it needs no parse and no re-encode). */
+/**
+ * An invoice as the JSON the store keeps, in UTF-8 bytes: serving it needs no parse, and no
+ * string to build and encode again (a page of 500 spent 4-5 ms of its 6 on that).
+ */
 export interface InvoiceJson {
   source: string;
   id: number;
-  /** `JSON.stringify` of the normalized {@link Invoice}. */
-  json: string;
+  /** `JSON.stringify` of the normalized {@link Invoice}, UTF-8. */
+  json: Uint8Array;
 }
 
-/** A {@link ChangeEntry} with the invoice as stored JSON text. */
+/** A {@link ChangeEntry} with the invoice as its stored JSON, UTF-8. */
 export interface ChangeJson extends Omit<ChangeEntry, 'invoice'> {
-  json: string;
+  json: Uint8Array;
 }
 
 export interface RevenueQuery {

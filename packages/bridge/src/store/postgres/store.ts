@@ -520,7 +520,7 @@ class PostgresStoreImpl implements PostgresStore {
       limit,
       'source, id, data',
     );
-    return rows.map((row) => ({ source: row.source, id: row.id, json: row.data }));
+    return rows.map((row) => ({ source: row.source, id: row.id, json: Buffer.from(row.data) }));
   }
 
   async #selectInvoices<R extends pg.QueryResultRow>(
@@ -564,7 +564,9 @@ class PostgresStoreImpl implements PostgresStore {
   }
 
   async changesJson(since: number, limit: number, sources?: string[]): Promise<ChangeJson[]> {
-    return (await this.#changeRows(since, limit, sources)).map(toChangeJson);
+    return (await this.#changeRows(since, limit, sources)).map((row) =>
+      toChangeJson({ ...row, data: Buffer.from(row.data) }),
+    );
   }
 
   async #changeRows(since: number, limit: number, sources?: string[]): Promise<ChangeRow[]> {
