@@ -6,7 +6,7 @@ import { errorResponses } from './error-schema.ts';
 import { invalidRequest } from './errors.ts';
 import { apiInvoiceSchema } from './invoices.ts';
 import { JSON_HEADERS, JsonBytes } from './json-body.ts';
-import { PageCache } from './page-cache.ts';
+import { type Page, PageCache } from './page-cache.ts';
 import {
   cursorParam,
   DEFAULT_PAGE_SIZE,
@@ -58,7 +58,8 @@ const listChanges = v1Route({
   summary: 'Everything changed or deleted since a cursor, in change order',
   description:
     'Start without `since` to replay every invoice from the beginning, then keep calling with nextCursor. ' +
-    'Deletions come as `kind: "delete"` tombstones. When nothing changed, nextCursor is the cursor you sent.',
+    'Deletions come as `kind: "delete"` tombstones. When nothing changed, nextCursor is the cursor you sent. ' +
+    'While hasMore is true after a call with `since`, the bridge reads the next batch while this one is on its way.',
   request: { query: changesQuerySchema },
   responses: {
     200: {
@@ -71,7 +72,7 @@ const listChanges = v1Route({
 
 /** `/v1/changes`: the change feed, for pollers that keep their own copy. */
 export function changesRoutes(deps: AppDeps) {
-  const pages = new PageCache();
+  const pages = new PageCache<number>();
   return createRouter().openapi(listChanges, async (c) => {
     const query = c.req.valid('query');
     const sources = c.var.sources.read(query.source);
@@ -87,8 +88,9 @@ export function changesRoutes(deps: AppDeps) {
         },
       ]);
     }
-    const body = await pages.body(JSON.stringify([sources, since, limit]), seq, async () => {
-      const rows = await deps.store.changesJson(since, limit + 1, sources);
+    const keyOf = (from: number) => JSON.stringify([sources, from, limit]);
+    const build = (from: number) => async (): Promise<Page<number>> => {
+      const rows = await deps.store.changesJson(from, limit + 1, sources);
       const batch = rows.slice(0, limit);
       const last = batch.at(-1);
       // The shape of changesResponseSchema, with each invoice spliced in as the store keeps it.
@@ -105,12 +107,15 @@ export function changesRoutes(deps: AppDeps) {
           .value(row.deletedAt)
           .text('}'),
       );
-      return body
+      const hasMore = rows.length > limit;
+      body
         .text(',"nextCursor":')
-        .value(encodeChangesCursor(last ? last.seq : since))
-        .text(`,"hasMore":${rows.length > limit}}`)
-        .bytes();
-    });
+        .value(encodeChangesCursor(last ? last.seq : from))
+        .text(`,"hasMore":${hasMore}}`);
+      return { body: body.bytes(), next: hasMore && last ? last.seq : undefined };
+    };
+    const { body, next } = await pages.page(keyOf(since), seq, build(since));
+    if (since > 0 && next !== undefined) pages.readAhead(keyOf(next), seq, build(next));
     return c.body(body, 200, JSON_HEADERS) as never;
   });
 }

@@ -1,6 +1,6 @@
 import { invoiceSchema, invoiceStatusSchema } from '@forecaster/whmcs-client';
 import { z } from '@hono/zod-openapi';
-import type { InvoiceFilter } from '../store/types.ts';
+import type { InvoiceCursor, InvoiceFilter } from '../store/types.ts';
 import {
   decodeChangesCursor,
   decodeInvoiceCursor,
@@ -11,7 +11,7 @@ import type { AppDeps } from './deps.ts';
 import { errorResponses } from './error-schema.ts';
 import { notFound } from './errors.ts';
 import { JSON_HEADERS, JsonBytes } from './json-body.ts';
-import { PageCache } from './page-cache.ts';
+import { type Page, PageCache } from './page-cache.ts';
 import {
   currencyValue,
   cursorParam,
@@ -164,7 +164,8 @@ const listInvoices = v1Route({
   summary: 'Invoices, filtered, in (source, id) order, a page at a time',
   description:
     'Keyset pagination: pass nextCursor as cursor, with the same filters, until it is null. Pages neither ' +
-    'repeat nor skip an invoice while syncs write. Deleted invoices are not listed (see /v1/changes).',
+    'repeat nor skip an invoice while syncs write. Deleted invoices are not listed (see /v1/changes). ' +
+    'From the second page of a walk on, the bridge reads the next page while this one is on its way.',
   request: { query: invoiceListQuerySchema },
   responses: {
     200: {
@@ -208,7 +209,7 @@ function filterFrom(sources: ReadableSources, query: InvoiceListQuery): InvoiceF
 
 /** `/v1/invoices`: the synced invoices. */
 export function invoicesRoutes(deps: AppDeps) {
-  const pages = new PageCache();
+  const pages = new PageCache<InvoiceCursor>();
   return createRouter()
     .openapi(listInvoices, async (c) => {
       const query = c.req.valid('query');
@@ -218,21 +219,23 @@ export function invoicesRoutes(deps: AppDeps) {
       filter.sources ??= c.var.sources.read(undefined);
       const after = query.cursor === undefined ? undefined : decodeInvoiceCursor(query.cursor, fingerprint);
       const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-      const key = JSON.stringify([filter, after ?? null, limit, fingerprint]);
-      const body = await pages.body(key, await deps.store.currentSeq(), async () => {
+      const keyOf = (from: InvoiceCursor | undefined) =>
+        JSON.stringify([filter, from ?? null, limit, fingerprint]);
+      const build = (from: InvoiceCursor | undefined) => async (): Promise<Page<InvoiceCursor>> => {
         // One more than asked tells whether another page exists, so the last page says so itself.
-        const rows = await deps.store.listInvoiceJson(filter, after, limit + 1);
+        const rows = await deps.store.listInvoiceJson(filter, from, limit + 1);
         const page = rows.slice(0, limit);
         const last = page.at(-1);
-        const nextCursor =
-          rows.length > limit && last
-            ? encodeInvoiceCursor({ source: last.source, id: last.id }, fingerprint)
-            : null;
+        const next = rows.length > limit && last ? { source: last.source, id: last.id } : undefined;
         // The shape of invoiceListSchema, with each invoice spliced in as the store keeps it.
         const body = new JsonBytes().text('{"data":');
         body.array(page, (row) => body.raw(row.json));
-        return body.text(',"nextCursor":').value(nextCursor).text('}').bytes();
-      });
+        const nextCursor = next ? encodeInvoiceCursor(next, fingerprint) : null;
+        return { body: body.text(',"nextCursor":').value(nextCursor).text('}').bytes(), next };
+      };
+      const seq = await deps.store.currentSeq();
+      const { body, next } = await pages.page(keyOf(after), seq, build(after));
+      if (after && next) pages.readAhead(keyOf(next), seq, build(next));
       return c.body(body, 200, JSON_HEADERS) as never;
     })
     .openapi(getInvoice, async (c) => {

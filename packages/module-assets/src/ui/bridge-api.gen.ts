@@ -3302,7 +3302,7 @@ export type paths = {
         };
         /**
          * Invoices, filtered, in (source, id) order, a page at a time
-         * @description Keyset pagination: pass nextCursor as cursor, with the same filters, until it is null. Pages neither repeat nor skip an invoice while syncs write. Deleted invoices are not listed (see /v1/changes).
+         * @description Keyset pagination: pass nextCursor as cursor, with the same filters, until it is null. Pages neither repeat nor skip an invoice while syncs write. Deleted invoices are not listed (see /v1/changes). From the second page of a walk on, the bridge reads the next page while this one is on its way.
          */
         get: {
             parameters: {
@@ -3484,6 +3484,15 @@ export type paths = {
                 };
                 /** @description Too many requests (`rate_limited`), the source had a failed login less than 15 minutes ago (`login_cooldown`), or another run or check is logging in with a credential WHMCS has not accepted yet (`login_in_progress`); see Retry-After */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The feature is not available in this process (`unavailable`) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3678,6 +3687,15 @@ export type paths = {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The feature is not available in this process (`unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3839,7 +3857,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One source */
+        /** One source, configured or archived */
         get: {
             parameters: {
                 query?: never;
