@@ -1,4 +1,5 @@
 import { type InvoiceStatus, invoiceStatusSchema } from '@forecaster/whmcs-client';
+import { type ClientGroups, clientGroups } from './client-groups.ts';
 import type { LedgerInvoice } from './ledger.ts';
 import { STEP_SLICE, type Steps } from './steps.ts';
 
@@ -281,50 +282,21 @@ export const isLedgerColumns = (x: unknown): x is LedgerColumns => x instanceof 
  * @example paymentBehaviour(columns.invoicesAt(drain(ClientRows.steps(columns)).of(42)), { client: 42, ...o })
  */
 export class ClientRows {
-  readonly #rank: Map<number, number>;
-  readonly #start: Int32Array;
-  readonly #rows: Int32Array;
+  readonly #groups: ClientGroups;
 
-  private constructor(rank: Map<number, number>, start: Int32Array, rows: Int32Array) {
-    this.#rank = rank;
-    this.#start = start;
-    this.#rows = rows;
+  private constructor(groups: ClientGroups) {
+    this.#groups = groups;
   }
 
   /** Builds the index, yielding every {@link STEP_SLICE} rows of its passes. */
   static *steps(columns: LedgerColumns): Steps<ClientRows> {
-    const n = columns.length;
-    const rank = new Map<number, number>();
-    const rankOf = new Int32Array(n);
-    const counts: number[] = [];
-    for (let k = 0; k < n; k++) {
-      if (k > 0 && k % STEP_SLICE === 0) yield;
-      const client = columns.client[k] as number;
-      let r = rank.get(client);
-      if (r === undefined) {
-        r = rank.size;
-        rank.set(client, r);
-        counts.push(0);
-      }
-      rankOf[k] = r;
-      counts[r] = (counts[r] as number) + 1;
-    }
-    const start = new Int32Array(rank.size + 1);
-    for (let r = 0; r < rank.size; r++) start[r + 1] = (start[r] as number) + (counts[r] as number);
-    const next = start.slice(0, -1);
-    const rows = new Int32Array(n);
-    for (let k = 0; k < n; k++) {
-      if (k > 0 && k % STEP_SLICE === 0) yield;
-      const r = rankOf[k] as number;
-      rows[next[r] as number] = k;
-      next[r] = (next[r] as number) + 1;
-    }
-    return new ClientRows(rank, start, rows);
+    return new ClientRows(yield* clientGroups(columns.client, columns.length));
   }
 
   /** The rows of this client id, in row order (none for a client with no invoice). */
-  of(client: number): Int32Array {
-    const r = this.#rank.get(client);
-    return r === undefined ? new Int32Array(0) : this.#rows.subarray(this.#start[r], this.#start[r + 1]);
+  of(client: number): Uint32Array {
+    const { rank, start, rows } = this.#groups;
+    const r = rank.get(client);
+    return r === undefined ? new Uint32Array(0) : rows.subarray(start[r], start[r + 1]);
   }
 }

@@ -1,3 +1,4 @@
+import { clientGroups } from '../client-groups.ts';
 import { addMonths, dayOfMonth } from '../dates.ts';
 import { drain, STEP_SLICE, type Steps } from '../steps.ts';
 import type { SeenColumns } from './seen-columns.ts';
@@ -266,32 +267,5 @@ function* orderByClientThenDue(invoices: SeenColumns): Steps<Uint32Array> {
     dueCount[slot] = (dueCount[slot] as number) + 1;
   }
   if (pass) yield;
-  const rank = new Map<number, number>();
-  const clientRank = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = invoices.client[i] as number;
-    let r = rank.get(c);
-    if (r === undefined) {
-      r = rank.size;
-      rank.set(c, r);
-    }
-    clientRank[i] = r;
-  }
-  if (pass) yield;
-  const clientCount = new Uint32Array(rank.size + 1);
-  for (let i = 0; i < n; i++) {
-    const slot = (clientRank[i] as number) + 1;
-    clientCount[slot] = (clientCount[slot] as number) + 1;
-  }
-  for (let k = 1; k < clientCount.length; k++)
-    clientCount[k] = (clientCount[k] as number) + (clientCount[k - 1] as number);
-  if (pass) yield;
-  const order = new Uint32Array(n);
-  for (let k = 0; k < n; k++) {
-    const i = byDue[k] as number;
-    const slot = clientRank[i] as number;
-    order[clientCount[slot] as number] = i;
-    clientCount[slot] = (clientCount[slot] as number) + 1;
-  }
-  return order;
+  return (yield* clientGroups(invoices.client, n, byDue)).rows;
 }
