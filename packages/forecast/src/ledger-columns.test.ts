@@ -5,6 +5,7 @@ import { dataQuality } from './ledger.ts';
 import { LedgerColumns, ledgerColumnsOf } from './ledger-columns.ts';
 import { paymentBehaviour } from './payment-behaviour.ts';
 import { receivables } from './receivables.ts';
+import { drain } from './steps.ts';
 import { randomLedger } from './testing/random-ledger.ts';
 
 const DATA_AS_OF = dayOf('2025-01-01');
@@ -45,6 +46,23 @@ describe('exact columns', () => {
     const huge = { ...(ledger[0] as (typeof ledger)[number]), total: 2n ** 63n };
     expect(() => ledgerColumnsOf([huge], { exact: true })).toThrow(RangeError);
     expect(() => ledgerColumnsOf([{ ...huge, total: -(2n ** 63n) + 1n }], { exact: true })).not.toThrow();
+  });
+
+  it('are allocated one array a step when asked, the same columns as at once', () => {
+    const ledger = randomLedger(35, 300);
+    const from = ledgerColumnsOf(ledger, { exact: true });
+    for (const exact of [false, true]) {
+      const steps = LedgerColumns.steps(300, { exact });
+      let yields = 0;
+      let step = steps.next();
+      for (; !step.done; step = steps.next()) yields++;
+      // One step per array: thirteen, and six more exact ones.
+      expect(yields).toBe(exact ? 19 : 13);
+      expect(step.value).toEqual(new LedgerColumns(300, { exact }));
+    }
+    const named = drain(LedgerColumns.withNamesOfSteps(from, 300));
+    named.copyRows(from, 0, 300, 0);
+    expect([...named.invoices()]).toEqual(ledger);
   });
 
   it('are only what was asked for: plain columns keep no exact amounts and say so', () => {

@@ -1,6 +1,6 @@
 import { LedgerColumns } from '@forecaster/forecast';
 import type { Database as Db } from 'better-sqlite3';
-import { betweenSlices } from '../bounded-work.ts';
+import { betweenSlices, stepped } from '../bounded-work.ts';
 import {
   type ColumnRow,
   type LedgerColumnsOptions,
@@ -49,7 +49,8 @@ export async function readSqliteLedgerColumns(
   const next = db
     .prepare(`${selected} AND (source, id) > (?, ?) ORDER BY source, id LIMIT ${COLUMN_PAGE}`)
     .raw();
-  let columns = new LedgerColumns(n, options);
+  // One array at a time: a million exact rows' columns are about 110 MB.
+  let columns = await stepped(LedgerColumns.steps(n, options));
   let k = 0;
   let after: [string, number] | undefined;
   for (;;) {

@@ -1,5 +1,6 @@
 import { LedgerColumns } from '@forecaster/forecast';
 import type pg from 'pg';
+import { stepped } from '../../bounded-work.ts';
 import type { ColumnRow, LedgerColumnsOptions, LedgerColumnsRead } from '../ledger-columns-read.ts';
 import { setColumnRow } from '../ledger-columns-read.ts';
 
@@ -44,7 +45,8 @@ export async function readPostgresLedgerColumns(
         base,
       )
     ).rows[0]!.n;
-    const columns = new LedgerColumns(n, options);
+    // One array at a time: a million exact rows' columns are about 110 MB.
+    const columns = await stepped(LedgerColumns.steps(n, options));
     let k = 0;
     let after: [string, number] | undefined;
     for (;;) {
