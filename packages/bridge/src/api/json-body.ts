@@ -19,9 +19,9 @@ export class JsonBytes {
     return this;
   }
 
-  /** A value, as `JSON.stringify` writes it. */
+  /** A value, as `JSON.stringify` writes it (in an array: undefined as null). */
   value(value: unknown): this {
-    return this.text(JSON.stringify(value));
+    return this.text(JSON.stringify(value) ?? 'null');
   }
 
   /** A value that already is JSON, as UTF-8 bytes. */
