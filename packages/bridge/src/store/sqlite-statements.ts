@@ -56,7 +56,11 @@ const QUARANTINED = '(SELECT count(*) FROM quarantine WHERE source = s.id) AS qu
  */
 export const DATA = 'json(data) AS data';
 
-/** The same as UTF-8 bytes (better-sqlite3 gives a blob as a Buffer): what a served page copies. */
+/**
+ * The same as UTF-8 bytes (better-sqlite3 gives a blob as a Buffer): what a served page copies.
+ * CAST gives a text's bytes in the file's encoding, UTF-8 in every file the store creates
+ * (SQLite's default; nothing here asks for another).
+ */
 export const DATA_BYTES = 'CAST(json(data) AS BLOB) AS data';
 
 const COLUMNS =
