@@ -86,4 +86,24 @@ describe('PageCache', () => {
     expect(built).toEqual(['p1', 'p1']);
     expect(cache.readAheads).toBe(0);
   });
+
+  it('does not read ahead while the store is being written', async () => {
+    let now = 0;
+    const cache = new PageCache<number>({ quietMs: 1000, clock: () => now });
+    const { built, build } = recording();
+    await cache.page('p1', 1, build('p1')); // the first seq seen: no write seen yet
+    cache.readAhead('p2', 1, build('p2'));
+    await turn();
+    expect(built).toEqual(['p1', 'p2']);
+    now = 10_000;
+    await cache.page('p1', 2, build('p1')); // a write
+    now = 10_999;
+    cache.readAhead('p2', 2, build('p2'));
+    await turn();
+    expect(built).toEqual(['p1', 'p2', 'p1']);
+    now = 11_000;
+    cache.readAhead('p2', 2, build('p2'));
+    await turn();
+    expect(built).toEqual(['p1', 'p2', 'p1', 'p2']);
+  });
 });

@@ -8,7 +8,9 @@
  * A walk reads ahead: when a page of a walk already under way (asked with a cursor) has a next
  * page, that page is built once the answer is on its way, so the walker's next request finds it
  * ready instead of waiting for the store. One page ahead, one at a time, and a page built ahead
- * never reads ahead itself: a walker that stops costs at most one page it did not ask for.
+ * never reads ahead itself: a walker that stops costs at most one page it did not ask for. Not
+ * while the store is being written (its seq moved within `quietMs`): a sync moves it every few
+ * milliseconds, and a page built ahead would be dropped before it is asked for.
  */
 
 import type { Body } from './json-body.ts';
@@ -16,6 +18,10 @@ import type { Body } from './json-body.ts';
 export interface PageCacheOptions {
   /** Bytes of bodies kept (the oldest go first). */
   maxBytes?: number;
+  /** How long after a write (a newer seq) pages are not read ahead. */
+  quietMs?: number;
+  /** Milliseconds, for the quiet time (tests). */
+  clock?: () => number;
 }
 
 /** A body, and where the page after it starts (undefined on the last page). */
@@ -29,9 +35,13 @@ const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 
 export class PageCache<Next> {
   readonly #maxBytes: number;
+  readonly #quietMs: number;
+  readonly #clock: () => number;
   readonly #pages = new Map<string, Promise<Page<Next>>>();
   readonly #sizes = new Map<string, number>();
   #seq = -1;
+  /** When a write was last seen (the seq moved past one seen before). */
+  #writtenAt = Number.NEGATIVE_INFINITY;
   #bytes = 0;
   #readingAhead = false;
   hits = 0;
@@ -40,6 +50,8 @@ export class PageCache<Next> {
 
   constructor(options: PageCacheOptions = {}) {
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.#quietMs = options.quietMs ?? 1000;
+    this.#clock = options.clock ?? (() => performance.now());
   }
 
   /**
@@ -48,6 +60,7 @@ export class PageCache<Next> {
    */
   page(key: string, seq: number, build: () => Promise<Page<Next>>): Promise<Page<Next>> {
     if (seq > this.#seq) {
+      if (this.#seq >= 0) this.#writtenAt = this.#clock();
       this.#pages.clear();
       this.#sizes.clear();
       this.#bytes = 0;
@@ -68,10 +81,11 @@ export class PageCache<Next> {
   /**
    * Builds the page for `key` before it is asked for (a walk's next page), after the answers
    * already on their way: unless one is being built ahead already, the page is kept or being
-   * built, or a write has moved the seq meanwhile.
+   * built, a write has moved the seq meanwhile, or the store was written within `quietMs`.
    */
   readAhead(key: string, seq: number, build: () => Promise<Page<Next>>): void {
     if (this.#readingAhead || seq !== this.#seq || this.#pages.has(key)) return;
+    if (this.#clock() - this.#writtenAt < this.#quietMs) return;
     this.#readingAhead = true;
     const done = () => {
       this.#readingAhead = false;
