@@ -34,7 +34,6 @@ export interface ExactColumns {
   refunded: Int32Array;
 }
 
-const EXACT_COLUMN_NAMES = ['subtotal', 'tax', 'tax2', 'credit', 'total', 'refunded'] as const;
 const MAX_INT64 = 2n ** 63n - 1n;
 
 /** A bigint a BigInt64Array holds as it is (it would wrap one beyond int64 silently). */
@@ -71,6 +70,10 @@ const EXACT_TYPES = {
   total: BigInt64Array,
   refunded: Int32Array,
 } as const;
+
+/** The names of the typed-array columns of {@link LedgerColumns}. */
+export const LEDGER_COLUMN_NAMES = Object.keys(PLAIN_TYPES) as ReadonlyArray<keyof typeof PLAIN_TYPES>;
+const EXACT_COLUMN_NAMES = Object.keys(EXACT_TYPES) as ReadonlyArray<keyof typeof EXACT_TYPES>;
 
 type Arrays<T> = { -readonly [K in keyof T]: T[K] extends new (length: number) => infer A ? A : never };
 
@@ -284,23 +287,6 @@ export class LedgerColumns {
     return this.exact;
   }
 }
-
-/** The names of the typed-array columns of {@link LedgerColumns}. */
-export const LEDGER_COLUMN_NAMES = [
-  'source',
-  'currency',
-  'status',
-  'id',
-  'client',
-  'issue',
-  'due',
-  'paid',
-  'cancelled',
-  'updated',
-  'gross',
-  'credit',
-  'total',
-] as const;
 
 function indexOf(index: Map<string, number>, list: string[], value: string): number {
   let k = index.get(value);

@@ -25,8 +25,7 @@ export interface InvoiceRow {
   deleted_at: string | null;
 }
 
-/** A row of the change feed, as both engines select it. */
-/** A change as read: `data` is the invoice's JSON, as text or as its UTF-8 bytes. */
+/** A row of the change feed, as both engines select it: `data` is the invoice's JSON, as text or as its UTF-8 bytes. */
 export interface ChangeRow<Data extends string | Uint8Array = string> {
   source: string;
   id: number;
