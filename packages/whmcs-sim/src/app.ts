@@ -111,7 +111,7 @@ export function createApp(deps: AppDeps): Hono<{ Bindings: SimBindings }> {
 
     // WHMCS 5 answered every error with HTTP 200.
     const status = options.version === 5 ? 200 : outcome.status;
-    let body = new TextEncoder().encode(encoded.body);
+    let body = encoded.body;
     if (fault?.kind === 'truncated') body = body.subarray(0, Math.floor(body.length / 2));
     if (fault?.kind === 'invalid-utf8') body = corruptUtf8(body);
     entry.status = status;

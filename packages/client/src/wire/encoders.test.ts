@@ -54,10 +54,12 @@ describe('encodeWhmcsXml', () => {
 describe('encodeResult', () => {
   it('labels each format with its Content-Type', () => {
     const xml = { versionText: '8.12.1', action: 'getinvoices' };
-    expect(encodeResult('json', errorResult('IP Banned'), xml)).toEqual({
-      body: '{"result":"error","message":"IP Banned"}',
-      contentType: 'application/json',
-    });
+    const json = encodeResult('json', errorResult('IP Banned'), xml);
+    expect(new TextDecoder().decode(json.body)).toBe('{"result":"error","message":"IP Banned"}');
+    expect(json.contentType).toBe('application/json');
+    expect(new TextDecoder().decode(encodeResult('nvp', errorResult('IP Banned'), xml).body)).toBe(
+      encodeNvp(errorResult('IP Banned')),
+    );
     expect(encodeResult('nvp', errorResult('IP Banned'), xml).contentType).toBe('text/plain; charset=utf-8');
     expect(encodeResult('xml', errorResult('IP Banned'), xml).contentType).toBe('text/xml; charset=utf-8');
   });

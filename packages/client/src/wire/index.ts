@@ -10,7 +10,7 @@ export { BanList, type BanRule, WHMCS_BAN_RULE } from './ban.ts';
 export { type Admission, admit, type GateCredential, type GateHolder, type Refusal } from './gatekeeper.ts';
 export { classifyWhmcsMessage, WHMCS_MESSAGES, type WhmcsMessageKind } from './messages.ts';
 export { encodeNvp } from './nvp.ts';
-export { encodePhpJson } from './php-json.ts';
+export { encodePhpJson, encodePhpJsonBytes } from './php-json.ts';
 export { normalizeIp, readParams } from './request-params.ts';
 export {
   encodeResult,

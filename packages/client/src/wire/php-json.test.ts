@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodePhpJson } from './php-json.ts';
+import { encodePhpJson, encodePhpJsonBytes } from './php-json.ts';
 
 /*
  * Pinned to WHMCS's own bytes, not to another encoder of ours: the examples from WHMCS's API
@@ -72,7 +72,9 @@ describe('encodePhpJson (json_encode with the HEX flags)', () => {
       array: fc.array(tie('node'), { maxLength: 4 }),
       object: fc.dictionary(key, tie('node'), { maxKeys: 4 }),
     })).node;
-    const values = fc.sample(value, { numRuns: 400, seed: 20_240_615 });
+    const values: unknown[] = fc.sample(value, { numRuns: 400, seed: 20_240_615 });
+    // One document far past the encoder's first 16 KB, so that it grows while writing a string.
+    values.push(fc.sample(fc.array(leaf, { minLength: 3000, maxLength: 3000 }), { numRuns: 1, seed: 7 })[0]);
     const php = execFileSync(
       'php',
       [
@@ -84,5 +86,34 @@ describe('encodePhpJson (json_encode with the HEX flags)', () => {
     values.forEach((v, i) => {
       expect(encodePhpJson(v), JSON.stringify(v)).toBe(php[i]);
     });
+  });
+
+  it('writes ASCII bytes, the same as its text', () => {
+    const value = { name: 'Müller & Söhne 🚀 <b>', notes: 'x'.repeat(40_000), n: [1.5, -0, 1e21] };
+    const bytes = encodePhpJsonBytes(value);
+    expect(bytes.every((b) => b < 128)).toBe(true);
+    expect(Buffer.from(bytes).toString('latin1')).toBe(encodePhpJson(value));
+    expect(encodePhpJson(value).slice(0, 80)).toBe(
+      '{"name":"M\\u00fcller \\u0026 S\\u00f6hne \\ud83d\\ude80 \\u003Cb\\u003E","notes":"xxxx',
+    );
+    expect(encodePhpJson(value).endsWith('"n":[1.5,0,1e+21]}')).toBe(true);
+  });
+
+  it('leaves out and converts what JSON.stringify does', () => {
+    const value = {
+      a: undefined,
+      b: () => 1,
+      c: [undefined, () => 1, Symbol('s')],
+      d: new Date(0),
+      e: new String('x'),
+      f: Number.NaN,
+      g: { toJSON: (key: string) => `key ${key}` },
+      h: { only: undefined },
+    };
+    expect(encodePhpJson(value)).toBe(
+      '{"c":[null,null,null],"d":"1970-01-01T00:00:00.000Z","e":"x","f":null,"g":"key g","h":[]}',
+    );
+    expect(encodePhpJson(() => 1)).toBe('null');
+    expect(() => encodePhpJson({ big: 1n })).toThrow(TypeError);
   });
 });

@@ -1,5 +1,5 @@
 import { encodeNvp } from './nvp.ts';
-import { encodePhpJson } from './php-json.ts';
+import { encodePhpJsonBytes } from './php-json.ts';
 import { encodeWhmcsXml } from './xml.ts';
 
 /** WHMCS's three answer formats (`responsetype`). */
@@ -18,22 +18,22 @@ export function requestedFormat(params: Record<string, string>): ResponseFormat 
 }
 
 /**
- * A result as WHMCS writes it in `format`, with its Content-Type. `versionText` and `action`
- * (lower case) are what the XML names.
+ * A result as WHMCS writes it in `format`, in UTF-8 bytes, with its Content-Type. `versionText`
+ * and `action` (lower case) are what the XML names.
  *
- * @example encodeResult('nvp', errorResult('IP Banned'), { versionText: '8.12.1', action: '' }).body
+ * @example new TextDecoder().decode(encodeResult('nvp', errorResult('IP Banned'), { versionText: '8.12.1', action: '' }).body)
  */
 export function encodeResult(
   format: ResponseFormat,
   result: Record<string, unknown>,
   xml: { versionText: string; action: string },
-): { body: string; contentType: string } {
+): { body: Uint8Array<ArrayBuffer>; contentType: string } {
   const body =
     format === 'json'
-      ? encodePhpJson(result)
-      : format === 'xml'
-        ? encodeWhmcsXml(xml.versionText, xml.action, result)
-        : encodeNvp(result);
+      ? encodePhpJsonBytes(result)
+      : new TextEncoder().encode(
+          format === 'xml' ? encodeWhmcsXml(xml.versionText, xml.action, result) : encodeNvp(result),
+        );
   return { body, contentType: CONTENT_TYPES[format] };
 }
 
