@@ -108,7 +108,7 @@ const EXPLAIN: Record<string, Explain> = {
     "each, alternating). What is left of a page is mostly SQLite's look-up of 250 rows spread over the table, each " +
     "on a 16 KB page of its own read from the OS's cache (250 random keys on a fresh connection: p50 3.9 ms; " +
     "through a memory map 1.7 ms, not taken: a map counts every page the store reads in the process's RSS, a " +
-    "million-invoice forecast's column read about 900 MB), and rebuilding their raw records about 1 ms.",
+    "million-invoice forecast's column read about 800 MB), and rebuilding their raw records about 1 ms.",
   'serve.invoices.p99': PAGE_P99('invoices'),
   'serve.changes.p99': PAGE_P99('changes'),
   'incremental.kept.calls': INCREMENTAL,
