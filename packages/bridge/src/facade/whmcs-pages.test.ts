@@ -23,17 +23,26 @@ describe.each(STORE_KINDS)('WhmcsPages on the %s store', (kind) => {
     await store.upsertSource({ id: 'eu', name: 'eu' });
     await store.applyPage('eu', makeInvoices(seededRandom(7), 'eu', 1, 300), null);
     const orders: WhmcsOrderQuery[] = [];
+    /** The first id of each page of rows read. */
+    const rowReads: number[] = [];
     const port = {
       whmcsOrder: (sourceId: string, query: WhmcsOrderQuery) => {
         orders.push(query);
         return store.whmcsOrder(sourceId, query);
       },
       whmcsOrderChanges: store.whmcsOrderChanges.bind(store),
-      whmcsRows: store.whmcsRows.bind(store),
+      whmcsRows: (sourceId: string, ids: readonly number[]) => {
+        rowReads.push(ids[0]!);
+        return store.whmcsRows(sourceId, ids);
+      },
       sourceSeq: store.sourceSeq.bind(store),
     };
-    return { pages: new WhmcsPages(port), orders };
+    return { pages: new WhmcsPages(port), orders, rowReads };
   }
+
+  /** Lets a read ahead (queued after the answer) run. */
+  const settled = () => new Promise((resolve) => setTimeout(resolve, 20));
+  const idsOf = (page: { rows: Array<{ id: unknown }> }) => page.rows.map((r) => Number(r.id));
 
   it('reads an order once for a whole walk, and merges a write into it', async () => {
     const { pages, orders } = await seeded();
@@ -103,4 +112,59 @@ describe.each(STORE_KINDS)('WhmcsPages on the %s store', (kind) => {
     // 'id' was evicted by 'date' (300 ids + 300 ids with a key each > 400) and read again.
     expect(orders.map((o) => o.orderBy)).toEqual(['id', 'date', 'id']);
   });
+
+  it('reads a walk one page ahead, and only a walk', async () => {
+    const { pages, rowReads } = await seeded();
+    const reference = await seeded2();
+    const query = { orderBy: 'date', order: 'desc' } as const;
+    const walked: number[][] = [];
+    for (let offset = 0; offset < 100; offset += 25) {
+      walked.push(idsOf(await pages.page('eu', { ...query, offset, limit: 25 })));
+      await settled();
+    }
+    // Pages 1 and 2 read when asked; from page 2 on, each next page is read before it is asked.
+    expect(pages.readAheads).toBe(3);
+    expect(rowReads).toEqual([
+      walked[0]![0],
+      walked[1]![0],
+      walked[2]![0],
+      walked[3]![0],
+      expect.any(Number),
+    ]);
+    // The same rows as pages read when asked.
+    for (const [i, ids] of walked.entries()) {
+      expect(ids).toEqual(idsOf(await reference.page('eu', { ...query, offset: i * 25, limit: 25 })));
+    }
+    // Calls at other offsets, or with another limit, read nothing ahead.
+    rowReads.length = 0;
+    for (const offset of [200, 17, 150, 60]) await pages.page('eu', { ...query, offset, limit: 25 });
+    await pages.page('eu', { ...query, offset: 125, limit: 10 });
+    await settled();
+    expect(rowReads).toHaveLength(5);
+    expect(pages.readAheads).toBe(3);
+  });
+
+  it('leaves rows read ahead unused after a write, and walks on', async () => {
+    const { pages, rowReads } = await seeded();
+    const query = { orderBy: 'id', order: 'asc' } as const;
+    await pages.page('eu', { ...query, offset: 0, limit: 25 });
+    await pages.page('eu', { ...query, offset: 25, limit: 25 });
+    await settled();
+    expect(pages.readAheads).toBe(1); // ids 51-75
+    await store.removeInvoices('eu', [60]);
+    const third = await pages.page('eu', { ...query, offset: 50, limit: 25 });
+    expect(idsOf(third)).toEqual([
+      ...Array.from({ length: 9 }, (_, i) => 51 + i),
+      ...Array.from({ length: 16 }, (_, i) => 61 + i),
+    ]);
+    expect(rowReads.at(-1)).toBe(51); // read again, not the page read ahead
+    // Nothing written since: the walk reads ahead again from its next page.
+    await pages.page('eu', { ...query, offset: 75, limit: 25 });
+    await settled();
+    expect(pages.readAheads).toBe(2);
+  });
+
+  async function seeded2() {
+    return new WhmcsPages(store);
+  }
 });

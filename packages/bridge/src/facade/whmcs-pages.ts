@@ -1,3 +1,4 @@
+import type { WireInvoice } from '@forecaster/whmcs-client';
 import type { Store, WhmcsOrderQuery, WhmcsPage, WhmcsPageQuery } from '../store/types.ts';
 import { type HeldOrder, held, mergeChanges, orderDirections } from './whmcs-order-merge.ts';
 
@@ -31,6 +32,33 @@ const MERGE_AT_LEAST = 10_000;
 /** A read that met a change is retried this often before it is served as read. */
 const ATTEMPTS = 3;
 
+/**
+ * Walks followed at once, the least recently walked dropped first: each may hold a page of rows
+ * read ahead (about 400 KB at 250 invoices).
+ */
+const MAX_WALKS = 8;
+
+type Rows = Array<WireInvoice | undefined>;
+
+/** A walk's next page, expected: the order's seq its last page was read at, and its rows read ahead. */
+interface NextPage {
+  seq: number;
+  /** Read at `seq`; undefined if the read failed. */
+  ahead?: Promise<Rows | undefined>;
+}
+
+/** The key of an order: a source, a filter and a sort. */
+function orderKey(sourceId: string, query: WhmcsOrderQuery): string {
+  return JSON.stringify([
+    sourceId,
+    query.status ?? null,
+    query.overdueBefore ?? null,
+    query.userId ?? null,
+    query.orderBy,
+    query.order,
+  ]);
+}
+
 /*
  * GetInvoices pages by offset (limitstart), and its clients walk an order from the start in
  * pages: an OFFSET query costs what it skips, so a whole walk costs the square of the invoices.
@@ -39,13 +67,24 @@ const ATTEMPTS = 3;
  * whatever its offset. A write to the source moves its seq: the next page reads only what was
  * written since and merges it into the order (whmcs-order-merge.ts); the order is read whole again
  * only when more than a quarter of it changed. A write to another source changes nothing here.
+ *
+ * A walk reads ahead: when a page continues a walk (it starts where an earlier page in its order
+ * ended, with the same limit, and nothing was written between them), the next page's rows are
+ * read once the answer is on its way, so the walker's next call (GetInvoices clients walk
+ * limitstart by limitnum) finds them ready. Calls at other offsets read nothing ahead, a page read
+ * ahead reads nothing further until it is asked for, and rows read ahead are used only at the seq
+ * they were read at.
  */
 export class WhmcsPages {
   readonly #port: WhmcsPagePort;
   readonly #maxIds: number;
   readonly #orders = new Map<string, CachedOrder>();
   readonly #pending = new Map<string, Promise<CachedOrder>>();
+  /** By order key, start and limit: the pages walks are expected to ask next. */
+  readonly #walks = new Map<string, NextPage>();
   #held = 0;
+  /** Pages whose rows were read ahead (tests). */
+  readAheads = 0;
 
   constructor(port: WhmcsPagePort, options: WhmcsPagesOptions = {}) {
     this.#port = port;
@@ -57,28 +96,54 @@ export class WhmcsPages {
     const { offset, limit, ...orderQuery } = query;
     const start = Math.max(0, Math.floor(offset));
     const count = Math.max(0, Math.floor(limit));
+    const key = orderKey(sourceId, orderQuery);
+    const expected = this.#walks.get(`${key} ${start} ${count}`);
+    this.#walks.delete(`${key} ${start} ${count}`);
     let page: WhmcsPage = { total: 0, rows: [] };
+    let order: CachedOrder | undefined;
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const order = await this.#order(sourceId, orderQuery);
+      order = await this.#order(key, sourceId, orderQuery);
       const ids = Array.from(order.ids.subarray(start, start + count));
-      const rows = ids.length === 0 ? [] : await this.#port.whmcsRows(sourceId, ids);
+      const readAhead = attempt === 1 && expected?.seq === order.seq ? await expected.ahead : undefined;
+      const rows = ids.length === 0 ? [] : (readAhead ?? (await this.#port.whmcsRows(sourceId, ids)));
       page = { total: order.ids.length, rows: rows.filter((row) => row !== undefined) };
       // The rows must be those of the order's snapshot: a write in between (a row gone or
       // changed) reads the order again.
       if (rows.length === page.rows.length && (await this.#port.sourceSeq(sourceId)) === order.seq) break;
     }
+    if (order) this.#expect(key, sourceId, order, start + count, count, expected?.seq === order.seq);
     return page;
   }
 
-  async #order(sourceId: string, query: WhmcsOrderQuery): Promise<CachedOrder> {
-    const key = JSON.stringify([
-      sourceId,
-      query.status ?? null,
-      query.overdueBefore ?? null,
-      query.userId ?? null,
-      query.orderBy,
-      query.order,
-    ]);
+  /**
+   * Expects a walk's next page at `start`, and reads its rows ahead if the page just served
+   * continued a walk (it was expected, at the same seq).
+   */
+  #expect(
+    key: string,
+    sourceId: string,
+    order: CachedOrder,
+    start: number,
+    count: number,
+    walking: boolean,
+  ): void {
+    if (count === 0 || start >= order.ids.length) return;
+    const next: NextPage = { seq: order.seq };
+    this.#walks.set(`${key} ${start} ${count}`, next);
+    for (const [oldest] of this.#walks) {
+      if (this.#walks.size <= MAX_WALKS) break;
+      this.#walks.delete(oldest);
+    }
+    if (!walking) return;
+    const ids = Array.from(order.ids.subarray(start, start + count));
+    // After this answer is on its way; a failed read leaves the next page to read itself.
+    next.ahead = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.#port.whmcsRows(sourceId, ids))
+      .catch(() => undefined);
+    this.readAheads++;
+  }
+
+  async #order(key: string, sourceId: string, query: WhmcsOrderQuery): Promise<CachedOrder> {
     const seq = await this.#port.sourceSeq(sourceId);
     const cached = this.#orders.get(key);
     if (cached?.seq === seq) {
