@@ -16,6 +16,8 @@ export interface WhmcsPagesOptions {
    * bridge's 96 MB heap.
    */
   maxIds?: number;
+  /** Pages of more rows than this are not read ahead (limitnum goes up to 100,000). Default 1000. */
+  maxReadAhead?: number;
 }
 
 /** What a kept order counts against the bound: its ids and their keys. */
@@ -71,13 +73,14 @@ function orderKey(sourceId: string, query: WhmcsOrderQuery): string {
  * A walk reads ahead: when a page continues a walk (it starts where an earlier page in its order
  * ended, with the same limit, and nothing was written between them), the next page's rows are
  * read once the answer is on its way, so the walker's next call (GetInvoices clients walk
- * limitstart by limitnum) finds them ready. Calls at other offsets read nothing ahead, a page read
- * ahead reads nothing further until it is asked for, and rows read ahead are used only at the seq
- * they were read at.
+ * limitstart by limitnum) finds them ready. Calls at other offsets, or of more than 1,000 rows,
+ * read nothing ahead; a page read ahead reads nothing further until it is asked for; rows read
+ * ahead are used only at the seq they were read at.
  */
 export class WhmcsPages {
   readonly #port: WhmcsPagePort;
   readonly #maxIds: number;
+  readonly #maxReadAhead: number;
   readonly #orders = new Map<string, CachedOrder>();
   readonly #pending = new Map<string, Promise<CachedOrder>>();
   /** By order key, start and limit: the pages walks are expected to ask next. */
@@ -89,6 +92,7 @@ export class WhmcsPages {
   constructor(port: WhmcsPagePort, options: WhmcsPagesOptions = {}) {
     this.#port = port;
     this.#maxIds = options.maxIds ?? 6_000_000;
+    this.#maxReadAhead = options.maxReadAhead ?? 1000;
   }
 
   /** One page of a source's live invoices, filtered and ordered as WHMCS's GetInvoices does. */
@@ -134,7 +138,7 @@ export class WhmcsPages {
       if (this.#walks.size <= MAX_WALKS) break;
       this.#walks.delete(oldest);
     }
-    if (!walking) return;
+    if (!walking || count > this.#maxReadAhead) return;
     const ids = Array.from(order.ids.subarray(start, start + count));
     // After this answer is on its way; a failed read leaves the next page to read itself.
     next.ahead = new Promise<void>((resolve) => setImmediate(resolve))
