@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeInvoices, seededRandom } from '../store/invoice-fixtures.ts';
+import { editInvoice, makeInvoices, seededRandom } from '../store/invoice-fixtures.ts';
 import { STORE_KINDS, type StorePlace, storePlace } from '../store/testing/stores.ts';
 import type { Store, WhmcsOrderQuery } from '../store/types.ts';
 import { WhmcsPages } from './whmcs-pages.ts';
@@ -172,4 +172,40 @@ describe.each(STORE_KINDS)('WhmcsPages on the %s store', (kind) => {
   async function seeded2() {
     return new WhmcsPages(store);
   }
+
+  it('answers as a fresh read would, whatever walks, jumps and writes interleave', async () => {
+    const { pages } = await seeded();
+    const random = seededRandom(11);
+    const pick = (n: number) => Math.floor(random() * n);
+    const query = { orderBy: 'total', order: 'asc' } as const;
+    // Three walkers in the same order, with limits of their own, and calls at random offsets.
+    const walkers = [
+      { next: 0, limit: 20 },
+      { next: 0, limit: 20 },
+      { next: 0, limit: 35 },
+    ];
+    let nextId = 301;
+    for (let step = 0; step < 80; step++) {
+      const roll = random();
+      if (roll < 0.15) {
+        // A write: an edit, an invoice added, or one removed.
+        const id = 1 + pick(nextId - 1);
+        const kind = pick(3);
+        if (kind === 0)
+          await store.applyPage('eu', [editInvoice(random, { source: 'eu', id, timeZone: 'UTC' })], null);
+        else if (kind === 1) await store.applyPage('eu', makeInvoices(random, 'eu', nextId++, 1), null);
+        else await store.removeInvoices('eu', [id]);
+        continue;
+      }
+      const walker = roll < 0.85 ? walkers[pick(walkers.length)]! : undefined;
+      const offset = walker ? walker.next : pick(300);
+      const limit = walker ? walker.limit : 20;
+      const page = await pages.page('eu', { ...query, offset, limit });
+      const fresh = await new WhmcsPages(store).page('eu', { ...query, offset, limit });
+      expect(page, `step ${step}`).toEqual(fresh);
+      if (walker) walker.next = offset + limit >= page.total ? 0 : offset + limit;
+      if (random() < 0.5) await settled();
+    }
+    expect(pages.readAheads).toBeGreaterThan(10);
+  });
 });
