@@ -74,7 +74,7 @@ class Writer {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are among what JSON escapes.
 const NEEDS_ESCAPE = /[\u0000-\u001f"&'<>\\\u0080-\uffff]/;
 
-/** `text` written at `at` in `bytes` (with room for 6 bytes a unit), escaped; where it ends. */
+/** `text` written escaped into `bytes` from `start` (which has room for 6 bytes a unit); where it ends. */
 function escaped(text: string, bytes: Uint8Array, start: number): number {
   let at = start;
   for (let i = 0; i < text.length; i++) {
