@@ -142,7 +142,7 @@ describe.each(STORE_KINDS)('WhmcsPages on the %s store', (kind) => {
     await settled();
     expect(rowReads).toHaveLength(5);
     expect(pages.readAheads).toBe(3);
-    // Nor does a walk in pages larger than the bound (1,000 rows by default).
+    // Nor does a walk in pages larger than the bound (500 rows by default).
     const bounded = new WhmcsPages(store, { maxReadAhead: 24 });
     for (const offset of [0, 25, 50]) await bounded.page('eu', { ...query, offset, limit: 25 });
     for (const offset of [0, 24, 48]) await bounded.page('eu', { ...query, offset, limit: 24 });

@@ -16,7 +16,7 @@ export interface WhmcsPagesOptions {
    * bridge's 96 MB heap.
    */
   maxIds?: number;
-  /** Pages of more rows than this are not read ahead (limitnum goes up to 100,000). Default 1000. */
+  /** Pages of more rows than this are not read ahead (limitnum goes up to 100,000). Default 500. */
   maxReadAhead?: number;
 }
 
@@ -36,7 +36,7 @@ const ATTEMPTS = 3;
 
 /**
  * Walks followed at once, the least recently walked dropped first: each may hold a page of rows
- * read ahead (about 400 KB at 250 invoices).
+ * read ahead (measured 154 KB of heap for 250 rows: 8 pages of 500 about 2.5 MB).
  */
 const MAX_WALKS = 8;
 
@@ -73,7 +73,7 @@ function orderKey(sourceId: string, query: WhmcsOrderQuery): string {
  * A walk reads ahead: when a page continues a walk (it starts where an earlier page in its order
  * ended, with the same limit, and nothing was written between them), the next page's rows are
  * read once the answer is on its way, so the walker's next call (GetInvoices clients walk
- * limitstart by limitnum) finds them ready. Calls at other offsets, or of more than 1,000 rows,
+ * limitstart by limitnum) finds them ready. Calls at other offsets, or of more than 500 rows,
  * read nothing ahead; a page read ahead reads nothing further until it is asked for; rows read
  * ahead are used only at the seq they were read at.
  */
@@ -92,7 +92,7 @@ export class WhmcsPages {
   constructor(port: WhmcsPagePort, options: WhmcsPagesOptions = {}) {
     this.#port = port;
     this.#maxIds = options.maxIds ?? 6_000_000;
-    this.#maxReadAhead = options.maxReadAhead ?? 1000;
+    this.#maxReadAhead = options.maxReadAhead ?? 500;
   }
 
   /** One page of a source's live invoices, filtered and ordered as WHMCS's GetInvoices does. */
