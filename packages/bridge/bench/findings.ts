@@ -43,7 +43,7 @@ const PAGE_P99 =
     "The bridge's p99 has stayed about twice the bare endpoint's measured beside it while the machine's own speed " +
     'moved it: on 7 December 27 and 33 ms against 14 and 10 in the morning, 52-62 ms against 22-32 in four runs ' +
     'that afternoon (the bare endpoint at 257-302 requests a second instead of 850), the bridge then answering pages ' +
-    'built from stored bytes and read ahead; 49-64 ms against 22-32 in three runs that evening (the bare endpoint at ' +
+    'built from stored bytes and read ahead; 49-64 ms against 22-32 in four runs that evening (the bare endpoint at ' +
     '236-330 requests a second).';
 
 const EXPLAIN: Record<string, Explain> = {
@@ -110,9 +110,11 @@ const EXPLAIN: Record<string, Explain> = {
     "on a 16 KB page of its own read from the OS's cache (250 random keys on a fresh connection: p50 3.9 ms; " +
     "through a memory map 1.7 ms, not taken: a map counts every page the store reads in the process's RSS, a " +
     "million-invoice forecast's column read about 800 MB), and rebuilding their raw records about 1 ms. With the " +
-    'byte encoder and a walk read ahead (facade/whmcs-pages.ts) this section measured 29.5 ms in the evening of 7 ' +
-    'December (p50 of all calls 10.7 ms), against 38.4 ms (p50 13.3) that afternoon, the bare endpoint answering ' +
-    '296 and 286 requests a second beside them.',
+    'byte encoder and a walk read ahead (facade/whmcs-pages.ts) this section measured 29.5 and 38.7 ms in two runs ' +
+    "the evening of 7 December (p50 of all calls 10.7 and 8.6 ms; in the second a walk's pages read ahead 7.6 ms, " +
+    'calls at random offsets 9.4), against 38.4 ms (p50 13.3) that afternoon, the bare endpoint answering 286-311 ' +
+    'requests a second beside them: the p99 of 200 calls (their second slowest) moves by a third from run to run ' +
+    'on this machine, the median much less.',
   'serve.invoices.p99': PAGE_P99('invoices'),
   'serve.changes.p99': PAGE_P99('changes'),
   'incremental.kept.calls': INCREMENTAL,
