@@ -115,5 +115,11 @@ describe('encodePhpJson (json_encode with the HEX flags)', () => {
     );
     expect(encodePhpJson(() => 1)).toBe('null');
     expect(() => encodePhpJson({ big: 1n })).toThrow(TypeError);
+    // A cycle throws as JSON.stringify does; the same object twice side by side is no cycle.
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = { inner: [cyclic] };
+    expect(() => encodePhpJson(cyclic)).toThrow(TypeError);
+    const shared = { x: 1 };
+    expect(encodePhpJson([shared, { shared }])).toBe('[{"x":1},{"shared":{"x":1}}]');
   });
 });

@@ -34,6 +34,13 @@ const HEX_BYTES = Array.from(HEX, (c) => c.charCodeAt(0));
 class Writer {
   bytes: Uint8Array<ArrayBuffer> = new Uint8Array(16_384);
   length = 0;
+  /** The arrays and objects being written, outermost first: a value among them is a cycle. */
+  readonly open: object[] = [];
+
+  enter(value: object): void {
+    if (this.open.includes(value)) throw new TypeError('Converting circular structure to JSON');
+    this.open.push(value);
+  }
 
   room(more: number): void {
     if (this.length + more <= this.bytes.length) return;
@@ -120,6 +127,7 @@ function write(out: Writer, key: string, input: unknown): void {
 }
 
 function writeArray(out: Writer, items: readonly unknown[]): void {
+  out.enter(items);
   out.byte(91);
   for (let i = 0; i < items.length; i++) {
     if (i > 0) out.byte(44);
@@ -128,9 +136,11 @@ function writeArray(out: Writer, items: readonly unknown[]): void {
     else write(out, String(i), item);
   }
   out.byte(93);
+  out.open.pop();
 }
 
 function writeObject(out: Writer, record: Record<string, unknown>): void {
+  out.enter(record);
   const start = out.length;
   out.byte(123);
   let members = 0;
@@ -150,6 +160,7 @@ function writeObject(out: Writer, record: Record<string, unknown>): void {
     out.length = start;
     out.ascii('[]');
   }
+  out.open.pop();
 }
 
 /**
