@@ -115,7 +115,7 @@ describe.each(STORE_KINDS)('WhmcsPages on the %s store', (kind) => {
 
   it('reads a walk one page ahead, and only a walk', async () => {
     const { pages, rowReads } = await seeded();
-    const reference = await seeded2();
+    const reference = new WhmcsPages(store);
     const query = { orderBy: 'date', order: 'desc' } as const;
     const walked: number[][] = [];
     for (let offset = 0; offset < 100; offset += 25) {
@@ -169,10 +169,6 @@ describe.each(STORE_KINDS)('WhmcsPages on the %s store', (kind) => {
     expect(pages.readAheads).toBe(2);
   });
 
-  async function seeded2() {
-    return new WhmcsPages(store);
-  }
-
   it('answers as a fresh read would, whatever walks, jumps and writes interleave', async () => {
     const { pages } = await seeded();
     const random = seededRandom(11);
@@ -190,10 +186,10 @@ describe.each(STORE_KINDS)('WhmcsPages on the %s store', (kind) => {
       if (roll < 0.15) {
         // A write: an edit, an invoice added, or one removed.
         const id = 1 + pick(nextId - 1);
-        const kind = pick(3);
-        if (kind === 0)
+        const write = pick(3);
+        if (write === 0)
           await store.applyPage('eu', [editInvoice(random, { source: 'eu', id, timeZone: 'UTC' })], null);
-        else if (kind === 1) await store.applyPage('eu', makeInvoices(random, 'eu', nextId++, 1), null);
+        else if (write === 1) await store.applyPage('eu', makeInvoices(random, 'eu', nextId++, 1), null);
         else await store.removeInvoices('eu', [id]);
         continue;
       }

@@ -101,8 +101,9 @@ export class WhmcsPages {
     const start = Math.max(0, Math.floor(offset));
     const count = Math.max(0, Math.floor(limit));
     const key = orderKey(sourceId, orderQuery);
-    const expected = this.#walks.get(`${key} ${start} ${count}`);
-    this.#walks.delete(`${key} ${start} ${count}`);
+    const at = `${key} ${start} ${count}`;
+    const expected = this.#walks.get(at);
+    this.#walks.delete(at);
     let page: WhmcsPage = { total: 0, rows: [] };
     let order: CachedOrder | undefined;
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
