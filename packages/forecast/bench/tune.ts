@@ -36,6 +36,8 @@ for (const w of worldsOf(ks, Number(values.clients ?? 1000)).filter((w) => prese
   );
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? 0;
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const column = (k: number) => rows.map((r) => r[k] as number);
 console.log(
-  `median WAPE 1/3/12 ${[0, 1, 2].map((k) => pct(median(rows.map((r) => r[k] as number)))).join('/')}  coverage ${pct(median(rows.map((r) => r[3] as number)))}`,
+  `median WAPE 1/3/12 ${[0, 1, 2].map((k) => pct(median(column(k)))).join('/')}  mean ${[0, 1, 2].map((k) => (mean(column(k)) * 100).toFixed(2)).join('/')}  coverage ${pct(median(column(3)))}`,
 );

@@ -9,6 +9,7 @@ import {
   MAX_DELAY,
   MIN_DELAY,
   OutcomeTable,
+  PAYER_CLASSES,
   type PayerClass,
 } from './delay-model.ts';
 import { Histogram } from './histogram.ts';
@@ -251,6 +252,12 @@ export function* forecastGroupSteps(
     });
   }
   const evidence = new Map<number, { eligible: number; renewed: number }>();
+  /** Per cycle and payer class: members with an outcome by T, [gross paid, gross, count] (cyclePaidShare). */
+  const paidByClass = new Map<number, Array<[number, number, number]>>();
+  // A member's class from the history before it (classBefore), else its client's at T.
+  const NO_CLASS = 255;
+  const rowClassOf = new Uint8Array(n).fill(NO_CLASS);
+  if (rowClasses) for (const [r, i] of training.entries()) rowClassOf[i] = rowClasses[r] as number;
   // First invoices of series: the share (by amount) that renewed at each cycle, overall (for new
   // business to come) and by size decile (for first invoices already out: a triennial order is
   // 36 monthly prices, so its size says much about its cycle).
@@ -321,6 +328,16 @@ export function* forecastGroupSteps(
     if (!inWindow(due, l.cycle)) return;
     const outcome = paidOf[i] !== NO_DAY ? 'paid' : cancelledOf[i] !== NO_DAY ? 'cancelled' : null;
     if (outcome === null) return;
+    const byClass = getOrCreate(paidByClass, l.cycle, () =>
+      PAYER_CLASSES.map((): [number, number, number] => [0, 0, 0]),
+    );
+    const k =
+      rowClassOf[i] === NO_CLASS ? (classes.get(clientOf[i] as number) ?? 0) : (rowClassOf[i] as number);
+    const pc = byClass[k] as [number, number, number];
+    const gross = grossOf[i] as number;
+    pc[1] += gross;
+    pc[2]++;
+    if (outcome === 'paid') pc[0] += gross;
     const cell = counts.get(l.cycle)?.[outcome][tenureBucket(l.tenure)];
     if (!cell) return;
     cell[0] = (cell[0] as number) + (l.next >= 0 ? 1 : 0);
@@ -376,6 +393,28 @@ export function* forecastGroupSteps(
   const headAmount = (c: number, flag?: 0 | 1) =>
     (headRatio.get(c) as number[])[flag === undefined ? 0 : flag + 1] as number;
 
+  /**
+   * The share of a cycle's members (with an outcome by T, in the window of evidence) that were
+   * paid, by amount, for a client of payer class `k` (its members classed by the history before
+   * each): its own share, shrunk toward the cycle's by `renewalPrior` pseudo-members of the
+   * cycle's mean amount; null without evidence.
+   */
+  const paidShareOf = (c: number, k: PayerClass): number | null => {
+    const cells = paidByClass.get(c);
+    if (!cells) return null;
+    let paid = 0;
+    let all = 0;
+    let count = 0;
+    for (const [kp, ka, kn] of cells) {
+      paid += kp;
+      all += ka;
+      count += kn;
+    }
+    if (all <= 0) return null;
+    const prior = (params.renewalPrior * all) / count;
+    const [kp, ka] = cells[k] as [number, number, number];
+    return (kp + prior * (paid / all)) / (ka + prior);
+  };
   const rate = (c: number, outcome: 'paid' | 'cancelled', tenure: number): number => {
     const cc = counts.get(c);
     if (!cc) return 0;
@@ -484,7 +523,10 @@ export function* forecastGroupSteps(
     lead: number,
   ) => {
     const table = tableOf(client);
-    const q = freshPaid(client, lead);
+    // P(paid) of each member: the chain of renewals compounds it (a cancelled member seldom renews).
+    const q =
+      (params.cyclePaidShare ? paidShareOf(cycle, classes.get(client) ?? 0) : null) ??
+      freshPaid(client, lead);
     let placer = renewalPlacers.get(cycle);
     if (!placer) {
       placer = placerOf();
@@ -498,14 +540,18 @@ export function* forecastGroupSteps(
         const tb = tenure + k - 1;
         p *= q * rate(cycle, 'paid', tb) + (1 - q) * rate(cycle, 'cancelled', tb);
       }
-      const v = amount * p * drifted(cycle, k - 1);
+      const age = Math.max(-lead - 1, t - d);
+      // With cyclePaidShare, the member's table says when it is paid, and q how surely.
+      const paid = table.at(age).paidTotal;
+      const scale = params.cyclePaidShare && paid > 0 ? q / paid : 1;
+      const billed = amount * p * drifted(cycle, k - 1);
       // Not issued by T although its lead says it would have been: it is issued late, from T + 1.
-      const sum = placer.add(table, d, Math.max(-lead - 1, t - d), v);
+      const sum = placer.add(table, d, age, billed * scale);
       addClient(client, sum);
       grainRen = [grainRen[0]! + amount * amount * p, grainRen[1]! + amount * p];
       if (cycle >= 12 && d < end) {
         const m = monthOfDay(d);
-        renewalWall.set(m, (renewalWall.get(m) ?? 0) + v);
+        renewalWall.set(m, (renewalWall.get(m) ?? 0) + billed);
       }
     }
   };

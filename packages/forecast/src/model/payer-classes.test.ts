@@ -181,3 +181,92 @@ describe('new business', () => {
     expect(newBusiness(ledger, { headHazard: true, headCash: false }) / truth).toBeLessThan(0.85);
   });
 });
+
+describe('renewals open at T', () => {
+  // 600 clients, each with a monthly service whose invoices are paid 20 to 60 days past due, and
+  // who order something more now and then (a one-off paid on the day it is placed). A renewal open
+  // at T is paid at the renewals' pace: pooled with the orders of the same clients (the same payer
+  // class), the orders' payments on the day they are due were taken for a chance that a renewal is
+  // paid on its due date.
+  it('pays a renewal open at T by the hazard of renewals, not of orders paid when placed', () => {
+    const random = prng(13);
+    const ledger: LedgerInvoice[] = [];
+    let id = 0;
+    for (let client = 1; client <= 600; client++) {
+      const start = T - 730 + Math.floor(random() * 60);
+      ledger.push({ ...invoice(++id, client, start, start), issue: start, updated: start });
+      for (let k = 1, due = addMonths(start, 1); due - 7 <= T; due = addMonths(start, ++k)) {
+        ledger.push(invoice(++id, client, due, due + 20 + Math.floor(random() * 41)));
+        // Another order (of 250) in a month out of two, placed and paid on one day.
+        const day = due + Math.floor(random() * 30);
+        const order = { ...invoice(++id, client, day, day), issue: day, updated: day };
+        if (random() < 0.5 && day <= T) ledger.push({ ...order, subtotal: 250_0000n, total: 250_0000n });
+      }
+    }
+    // Open at T: paid on a day of max(due + 20, T + 1) .. due + 60, equally likely.
+    let truth = 0;
+    for (const i of ledger) {
+      if (i.status !== 'unpaid' || i.due === null) continue;
+      const first = Math.max(i.due + 20, T + 1);
+      const inWindow = Math.max(0, Math.min(i.due + 60, T + 30) - first + 1);
+      truth += (1_000_000 * inWindow) / (i.due + 60 - first + 1);
+    }
+    const members = openCash(ledger, 30, { headHazard: true });
+    const pooled = openCash(ledger, 30, { headHazard: false });
+    expect(Math.abs(members / truth - 1)).toBeLessThan(0.05);
+    expect(pooled / truth - 1).toBeGreaterThan(Math.max(0.08, 2 * Math.abs(members / truth - 1)));
+  });
+});
+
+describe('chains of renewals', () => {
+  // Monthly services of 100, of which 1 % of the invoices are left unpaid (cancelled 30 days past
+  // due, the service ended), beside annual services of 1,200, of which 20 % are. Every invoice
+  // paid is paid on its due date. Pooled by amount, 10 % of invoices are never paid; a monthly
+  // series' twelfth renewal is there with 0.99^12, not 0.9^12.
+  it("compounds a series' renewals at its own cycle's share of members paid", () => {
+    const random = prng(17);
+    const ledger: LedgerInvoice[] = [];
+    let id = 0;
+    const amount = (i: LedgerInvoice, units: bigint): LedgerInvoice => ({
+      ...i,
+      subtotal: units,
+      total: units,
+    });
+    let truth = 0;
+    const window = [T + 335, T + 365];
+    const series = (client: number, start: number, months: number, units: bigint, unpaid: number) => {
+      for (let due = start; due - 7 <= T; due = addMonths(due, months)) {
+        const leaves = random() < unpaid;
+        const row = amount(invoice(++id, client, due, leaves ? null : due), units);
+        if (leaves && due + 30 <= T)
+          ledger.push({ ...row, status: 'cancelled', cancelled: due + 30, updated: due + 30 });
+        else ledger.push(row);
+        if (leaves) return;
+        if (months !== 1 || addMonths(due, months) - 7 <= T) continue;
+        // The monthly series is alive at T: its k-th renewal to come is paid with 0.99^k.
+        for (let k = 1, next = addMonths(due, 1); next < window[1]!; next = addMonths(due, ++k))
+          if (next >= window[0]!) truth += Number(units) * 0.99 ** k;
+      }
+    };
+    for (let client = 1; client <= 1000; client++)
+      series(client, T - 1095 + Math.floor(random() * 1095), 1, 100_0000n, 0.01);
+    for (let client = 1001; client <= 2000; client++)
+      series(client, T - 1460 + Math.floor(random() * 1460), 12, 1200_0000n, 0.4);
+    const monthly = (cyclePaidShare: boolean) => {
+      const run = runForecast(ledger, {
+        asOf: T,
+        dataAsOf: T,
+        months: 13,
+        weeks: 1,
+        params: { cyclePaidShare },
+      }).find((r) => r.source === 'eu');
+      const daily = run?.model?.renewalsByCycle.get(1);
+      let sum = 0;
+      for (let d = window[0]!; d < window[1]!; d++) sum += daily?.[d - T - 1] ?? 0;
+      return sum;
+    };
+    expect(truth).toBeGreaterThan(0);
+    expect(Math.abs(monthly(true) / truth - 1)).toBeLessThan(0.05);
+    expect(monthly(false) / truth).toBeLessThan(0.7);
+  });
+});
