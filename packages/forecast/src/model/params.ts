@@ -117,7 +117,7 @@ export interface ModelParams {
    * series (tails) were right within 1 %. Add-funds, upgrade and mass-payment first invoices are
    * given renewal shares by their size bin: mend that, then score all four together.
    *
-   * Both on since 1.11.0. Why the invoices open at T were still 4 % over at month 1 with classBefore
+   * Tried again as 1.11.0 (not adopted, below). Why the invoices open at T were still 4 % over at month 1 with classBefore
    * and creditAsNever (7 Dec 2026, training worlds, 12 origins each, the open part split by what
    * the generator knows): not the payer classes. Given the generator's own payer types as classes,
    * the open part was 5 % over; the very late payers' invoices not yet due at T were expected 37 %
@@ -135,8 +135,15 @@ export interface ModelParams {
    * -2.1 %. Mean WAPE 1/3/12 months (`pnpm tune`, 24 origins) 12.21/15.24/15.76 ->
    * 12.29/15.25/16.06 % (these two alone 12.29/15.28/15.85), median coverage 77.9 -> 79.3 %: within
    * the worlds' noise, two worlds' 12-month WAPE up by 2 points (price-rise #4001, fields-7x
-   * #6003), one down by 1. Adopted as the open part was in 1.9.0: each part is now nearer what it
-   * stands for, where the total was right by offsetting parts (a finance person reads them apart).
+   * #6003), one down by 1. Each part is nearer what it stands for, where the total was right by
+   * offsetting parts (a finance person reads them apart), so the three were scored together on the
+   * held-out worlds once, as 1.11.0 (7 Dec 2026), and NOT adopted: mean WAPE at 1/3/6/12 months
+   * 12.94/14.33/14.83/15.50 -> 13.28/14.67/15.13/15.53 % (medians 1/3/12 13.2/14.1/16.2 ->
+   * 13.4/14.2/13.9 %), model error against the futures' mean 7.3/7.6/5.7/10.3 ->
+   * 6.7/8.4/5.6/10.5 %, a benchmark served in one world (shrinking #3002), and the 1M-invoice
+   * forecast 1.57-1.76 -> 2.02-2.17 s wall, over the 2 s target (two more sets of class hazards).
+   * Turn them on with a fix of what they uncover, not before: new business still short at month 1
+   * (-6.8 %) and the annual and longer renewals billed 11 % under at 12 months (cyclePaidShare).
    */
   headCash: boolean;
   /**
@@ -166,7 +173,8 @@ export interface ModelParams {
    * monthly series beside annual ones 40 % unpaid: within 5 % of the truth, 0.67 of it without).
    * What is left at 12 months (7 Dec 2026): annual and longer renewals were billed 11 % under
    * what the generator billed (the chance a series renews, p1 and rate()), and their cash share
-   * came out 7 % over what was paid of it (0.90 of the billing against 0.84).
+   * came out 7 % over what was paid of it (0.90 of the billing against 0.84). Off: scored with
+   * headHazard and headCash as 1.11.0 and not adopted (see headCash).
    */
   cyclePaidShare: boolean;
 }
@@ -185,10 +193,10 @@ export const DEFAULT_PARAMS: ModelParams = {
   planDrift: true,
   classBefore: true,
   creditAsNever: true,
-  headHazard: true,
-  headCash: true,
+  headHazard: false,
+  headCash: false,
   growthFromCounts: true,
-  cyclePaidShare: true,
+  cyclePaidShare: false,
 };
 
 export const METHOD_NAME = 'invoice-hazard-renewals';
@@ -212,8 +220,7 @@ export const METHOD_NAME = 'invoice-hazard-renewals';
  * 1.9.0: classBefore and creditAsNever on (the invoices open at T, no longer a tenth over at month 1).
  * 1.10.0: three years of history instead of two (trainingDays 1095) and renewal rates shrunk by 12
  * pseudo-members instead of 4 (renewalPrior).
- * 1.11.0: first invoices and renewals are paid by hazards of their own, and carry their own cash
- * shares (headHazard, headCash); the chain of renewals compounds each cycle's own share of members
- * paid (cyclePaidShare).
+ * 1.11.0 (headHazard, headCash and cyclePaidShare on) scored once on the held-out worlds and not
+ * adopted (see headCash): the defaults are 1.10.0's.
  */
-export const METHOD_VERSION = '1.11.0';
+export const METHOD_VERSION = '1.10.0';

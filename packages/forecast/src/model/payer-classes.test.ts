@@ -220,9 +220,10 @@ describe('renewals open at T', () => {
 
 describe('chains of renewals', () => {
   // Monthly services of 100, of which 1 % of the invoices are left unpaid (cancelled 30 days past
-  // due, the service ended), beside annual services of 1,200, of which 20 % are. Every invoice
-  // paid is paid on its due date. Pooled by amount, 10 % of invoices are never paid; a monthly
-  // series' twelfth renewal is there with 0.99^12, not 0.9^12.
+  // due, the service ended), beside annual services of 1,200, of which 40 % are. Every invoice
+  // paid is paid on its due date. Pooled by amount, a fifth of the amount is never paid; a monthly
+  // series' twelfth renewal is there with 0.99^12, not 0.8^12. (Both with the renewals' own
+  // hazard, headHazard.)
   it("compounds a series' renewals at its own cycle's share of members paid", () => {
     const random = prng(17);
     const ledger: LedgerInvoice[] = [];
@@ -258,7 +259,7 @@ describe('chains of renewals', () => {
         dataAsOf: T,
         months: 13,
         weeks: 1,
-        params: { cyclePaidShare },
+        params: { cyclePaidShare, headHazard: true },
       }).find((r) => r.source === 'eu');
       const daily = run?.model?.renewalsByCycle.get(1);
       let sum = 0;
