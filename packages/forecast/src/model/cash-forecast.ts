@@ -256,8 +256,9 @@ export function* forecastGroupSteps(
   const paidByClass = new Map<number, Array<[number, number, number]>>();
   // A member's class from the history before it (classBefore), else its client's at T.
   const NO_CLASS = 255;
-  const rowClassOf = new Uint8Array(n).fill(NO_CLASS);
-  if (rowClasses) for (const [r, i] of training.entries()) rowClassOf[i] = rowClasses[r] as number;
+  const rowClassOf = new Uint8Array(params.cyclePaidShare ? n : 0).fill(NO_CLASS);
+  if (rowClasses && params.cyclePaidShare)
+    for (const [r, i] of training.entries()) rowClassOf[i] = rowClasses[r] as number;
   // First invoices of series: the share (by amount) that renewed at each cycle, overall (for new
   // business to come) and by size decile (for first invoices already out: a triennial order is
   // 36 monthly prices, so its size says much about its cycle).
@@ -328,16 +329,18 @@ export function* forecastGroupSteps(
     if (!inWindow(due, l.cycle)) return;
     const outcome = paidOf[i] !== NO_DAY ? 'paid' : cancelledOf[i] !== NO_DAY ? 'cancelled' : null;
     if (outcome === null) return;
-    const byClass = getOrCreate(paidByClass, l.cycle, () =>
-      PAYER_CLASSES.map((): [number, number, number] => [0, 0, 0]),
-    );
-    const k =
-      rowClassOf[i] === NO_CLASS ? (classes.get(clientOf[i] as number) ?? 0) : (rowClassOf[i] as number);
-    const pc = byClass[k] as [number, number, number];
-    const gross = grossOf[i] as number;
-    pc[1] += gross;
-    pc[2]++;
-    if (outcome === 'paid') pc[0] += gross;
+    if (params.cyclePaidShare) {
+      const byClass = getOrCreate(paidByClass, l.cycle, () =>
+        PAYER_CLASSES.map((): [number, number, number] => [0, 0, 0]),
+      );
+      const k =
+        rowClassOf[i] === NO_CLASS ? (classes.get(clientOf[i] as number) ?? 0) : (rowClassOf[i] as number);
+      const pc = byClass[k] as [number, number, number];
+      const gross = grossOf[i] as number;
+      pc[1] += gross;
+      pc[2]++;
+      if (outcome === 'paid') pc[0] += gross;
+    }
     const cell = counts.get(l.cycle)?.[outcome][tenureBucket(l.tenure)];
     if (!cell) return;
     cell[0] = (cell[0] as number) + (l.next >= 0 ? 1 : 0);
