@@ -7,7 +7,8 @@
  *                   renewals)
  *   other           orders, add-funds, upgrades and mass payments issued after T, and the renewals
  *                   of services ordered after T (the method's other billing), shown apart too
- * `--cycles` adds the renewals of services ordered by T by their cycle (the generator's).
+ * `--cycles` adds the renewals of services ordered by T by their cycle (the generator's);
+ * `--presets a,b` keeps those regimes' worlds only.
  * It found the series detector taking add-funds and mass payments for renewals (method 1.6.1),
  * and (6 Dec 2026) that at 6 and 12 months the renewals of services ordered by T are right
  * (+0.6 / +0.5 %): what is short there is new business (-8 / -11 %, of which its level -5 to
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '1000' },
     params: { type: 'string', default: '{}' },
     cycles: { type: 'boolean', default: false },
+    presets: { type: 'string' },
   },
 });
 const month = Number(values.month);
@@ -45,7 +47,10 @@ const sums = {
   total: [0, 0],
 };
 
-for (const w of worldsOf(TRAINING_KS, Number(values.clients))) {
+const presets = values.presets?.split(',');
+for (const w of worldsOf(TRAINING_KS, Number(values.clients)).filter(
+  (w) => !presets || presets.includes(w.preset),
+)) {
   const { world, dataAsOf, ledger, currency } = worldAtEnd(w);
   const origins = originsBefore(dataAsOf, 24);
   // Every other origin whose month ahead is over by the data's end.
