@@ -608,18 +608,20 @@ export function* forecastGroupSteps(
     }
     if ((links.next[i] as number) >= 0) return;
     const due = dueOf[i] as number;
-    const gross = grossOf[i] as number;
     const client = clientOf[i] as number;
     // The median of the last three members: one invoice can carry another service due the same
-    // day (WHMCS groups them), and that one-off must not repeat every cycle.
-    const recent = [gross];
-    for (let j = prev; j >= 0 && recent.length < 3; j = links.prev[j] as number) {
-      recent.push(grossOf[j] as number);
-    }
+    // day (WHMCS groups them), and that one-off must not repeat every cycle. Each is brought to
+    // today's prices by the index since its own bill (priceMedian, params.ts): after a rise, the
+    // two members before it would otherwise outvote the latest.
+    const indexed = params.priceMedian;
+    const today = (j: number) => (grossOf[j] as number) * (indexed ? priceSince(dueOf[j] as number) : 1);
+    const recent = [today(i)];
+    for (let j = prev; j >= 0 && recent.length < 3; j = links.prev[j] as number) recent.push(today(j));
+    const latest = recent[0] as number;
     recent.sort((a, b) => a - b);
     // Two members: the latest (a price change shows there first).
-    const base = recent.length === 3 ? (recent[1] as number) : gross;
-    const amount = base * memberCashRatio * priceSince(due);
+    const base = recent.length === 3 ? (recent[1] as number) : latest;
+    const amount = base * memberCashRatio * (indexed ? 1 : priceSince(due));
     if (amount <= 0) return;
     const c = links.cycle[i] as number;
     const tenure = links.tenure[i] as number;

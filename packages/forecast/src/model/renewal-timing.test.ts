@@ -104,6 +104,40 @@ describe('renewals at the price in force', () => {
     expect((before.assumptions.renewalPriceIndex as Record<string, number>)['12m']).toBe(1);
   });
 
+  // 30 quarterly series beside the monthly ones: at T their last three members are October and
+  // January at the old price and April at the new one. The median of the three amounts is the
+  // old price, and the index since April (a month) says nothing moved: each member brought to
+  // today's prices by the index since its own bill, the median is the new price. (Plan drift off:
+  // the rise's one step in each series moves the mean of renewal-to-renewal ratios too.)
+  it("takes a series' median amount at today's prices, not the old price two members outvote", () => {
+    const quarterly = (repriced: boolean) =>
+      ledgerOf([
+        ...Array.from({ length: 60 }, (_, k) => ({
+          client: k + 1,
+          cycle: 1,
+          lead: 14,
+          firstDue: dayOf('2021-01-10') + (k % 20),
+          lastDue: dayOf('2024-07-01'),
+          price: (due: number) => (repriced && due >= RISE ? 112 : 100),
+        })),
+        ...Array.from({ length: 30 }, (_, k) => ({
+          client: 100 + k,
+          cycle: 3,
+          lead: 14,
+          firstDue: dayOf('2021-01-10') + (k % 10),
+          lastDue: dayOf('2024-12-31'),
+          price: (due: number) => (repriced && due >= RISE ? 336 : 300),
+        })),
+      ]);
+    const ratio = (priceMedian: boolean) => {
+      const q = (repriced: boolean) =>
+        sum(forecastOf(quarterly(repriced), { priceMedian, planDrift: false }).renewalsByCycle.get(3));
+      return q(true) / q(false);
+    };
+    expect(ratio(true)).toBeCloseTo(1.12, 2);
+    expect(ratio(false)).toBeCloseTo(1, 2);
+  });
+
   it('leaves prices alone when only new orders cost more', () => {
     // The operator raised the catalogue for new orders only: existing series keep their prices.
     const ledger = world(false);
