@@ -72,16 +72,18 @@ const sum = (xs: Float64Array | undefined, from = 0, to = xs?.length ?? 0) => {
 describe('renewals at the price in force', () => {
   // 60 monthly hosting series since 2021; 30 annual ones last billed on 15 August 2023.
   const RISE = dayOf('2024-03-01');
+  const monthly = (repriced: boolean): SeriesSpec[] =>
+    Array.from({ length: 60 }, (_, k) => ({
+      client: k + 1,
+      cycle: 1,
+      lead: 14,
+      firstDue: dayOf('2021-01-10') + (k % 20),
+      lastDue: dayOf('2024-07-01'),
+      price: (due: number) => (repriced && due >= RISE ? 112 : 100),
+    }));
   const world = (repriced: boolean) =>
     ledgerOf([
-      ...Array.from({ length: 60 }, (_, k) => ({
-        client: k + 1,
-        cycle: 1,
-        lead: 14,
-        firstDue: dayOf('2021-01-10') + (k % 20),
-        lastDue: dayOf('2024-07-01'),
-        price: (due: number) => (repriced && due >= RISE ? 112 : 100),
-      })),
+      ...monthly(repriced),
       ...Array.from({ length: 30 }, (_, k) => ({
         client: 100 + k,
         cycle: 12,
@@ -112,14 +114,7 @@ describe('renewals at the price in force', () => {
   it("takes a series' median amount at today's prices, not the old price two members outvote", () => {
     const quarterly = (repriced: boolean) =>
       ledgerOf([
-        ...Array.from({ length: 60 }, (_, k) => ({
-          client: k + 1,
-          cycle: 1,
-          lead: 14,
-          firstDue: dayOf('2021-01-10') + (k % 20),
-          lastDue: dayOf('2024-07-01'),
-          price: (due: number) => (repriced && due >= RISE ? 112 : 100),
-        })),
+        ...monthly(repriced),
         ...Array.from({ length: 30 }, (_, k) => ({
           client: 100 + k,
           cycle: 3,
