@@ -545,8 +545,8 @@ export function* forecastGroupSteps(
       }
       const age = Math.max(-lead - 1, t - d);
       // With cyclePaidShare, the member's table says when it is paid, and q how surely.
-      const paid = table.at(age).paidTotal;
-      const scale = params.cyclePaidShare && paid > 0 ? q / paid : 1;
+      const paid = params.cyclePaidShare ? table.at(age).paidTotal : 0;
+      const scale = paid > 0 ? q / paid : 1;
       const billed = amount * p * drifted(cycle, k - 1);
       // Not issued by T although its lead says it would have been: it is issued late, from T + 1.
       const sum = placer.add(table, d, age, billed * scale);
