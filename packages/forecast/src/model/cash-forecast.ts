@@ -252,7 +252,7 @@ export function* forecastGroupSteps(
     });
   }
   const evidence = new Map<number, { eligible: number; renewed: number }>();
-  /** Per cycle and payer class: members with an outcome by T, [gross paid, gross, count] (cyclePaidShare). */
+  /** Per cycle and payer class, members with an outcome by T: [gross paid, gross, count]. */
   const paidByClass = new Map<number, Array<[number, number, number]>>();
   // A member's class from the history before it (classBefore), else its client's at T.
   const NO_CLASS = 255;

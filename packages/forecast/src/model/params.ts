@@ -117,17 +117,18 @@ export interface ModelParams {
    * series (tails) were right within 1 %. Add-funds, upgrade and mass-payment first invoices are
    * given renewal shares by their size bin: mend that, then score all four together.
    *
-   * Tried again as 1.11.0 (not adopted, below). Why the invoices open at T were still 4 % over at month 1 with classBefore
-   * and creditAsNever (7 Dec 2026, training worlds, 12 origins each, the open part split by what
-   * the generator knows): not the payer classes. Given the generator's own payer types as classes,
-   * the open part was 5 % over; the very late payers' invoices not yet due at T were expected 37 %
-   * paid within the month against 8 % (the generator's lognormal of median 45 days says 9 %). A
-   * pooled hazard puts the first invoices, orders due on the day they are placed and paid within
-   * a day or two, in the same risk set as the renewals on the days around their due date: a late
-   * payer's renewal is then paid at the orders' pace there. With the members' hazard alone, the
-   * same invoices came out 39 against 32 (millions). (Classing training invoices by outcomes as
-   * known on their own due dates moved the open part +4.1 -> +4.0 %; by the client's other
-   * invoices, whole history, +6.1 %; thin classes merged with their neighbour +3.9 %: none kept.)
+   * Tried again as 1.11.0 (not adopted, below). Why the invoices open at T were still 4 % over at
+   * month 1 with classBefore and creditAsNever (7 Dec 2026, training worlds, 12 origins each, the
+   * open part split by what the generator knows): not the payer classes. Given the generator's own
+   * payer types as classes, the open part was 5 % over; the very late payers' invoices not yet due
+   * at T were expected 37 % paid within the month against 8 % (the generator's lognormal of median
+   * 45 days says 9 %). A pooled hazard puts the first invoices, orders due on the day they are
+   * placed and paid within a day or two, in the same risk set as the renewals on the days around
+   * their due date: a late payer's renewal is then paid at the orders' pace there. With the
+   * members' hazard alone, the same invoices came out 39 against 32 (millions). (Classing training
+   * invoices by outcomes as known on their own due dates moved the open part +4.1 -> +4.0 %; by the
+   * client's other invoices, whole history, +6.1 %; thin classes merged with their neighbour
+   * +3.9 %: none kept.)
    * The parts against the generator's (`pnpm split`), months 1 / 3 / 6 / 12, 1.10.0 -> 1.11.0
    * (these two and cyclePaidShare): open +4.1 / -7.6 / - / - -> +2.0 / -4.9 / - / - %, renewals
    * +8.2 / +1.0 / -2.3 / -3.7 -> +3.2 / -1.4 / -3.6 / -4.8 %, new business -18.3 / -7.9 / -2.4 /
