@@ -72,26 +72,37 @@ const sum = (xs: Float64Array | undefined, from = 0, to = xs?.length ?? 0) => {
 describe('renewals at the price in force', () => {
   // 60 monthly hosting series since 2021; 30 annual ones last billed on 15 August 2023.
   const RISE = dayOf('2024-03-01');
-  const monthly = (repriced: boolean): SeriesSpec[] =>
-    Array.from({ length: 60 }, (_, k) => ({
-      client: k + 1,
-      cycle: 1,
+  /**
+   * `count` series of one cycle (clients from `client` on, first due dates spread over `spread`
+   * days from `firstDue`, lead 14 days) at `price`, 12 % more from the rise on when `repriced`.
+   */
+  const book = (
+    s: { count: number; client: number; cycle: number; firstDue: string; spread: number; lastDue: string },
+    price: number,
+    repriced: boolean,
+  ): SeriesSpec[] =>
+    Array.from({ length: s.count }, (_, k) => ({
+      client: s.client + k,
+      cycle: s.cycle,
       lead: 14,
-      firstDue: dayOf('2021-01-10') + (k % 20),
-      lastDue: dayOf('2024-07-01'),
-      price: (due: number) => (repriced && due >= RISE ? 112 : 100),
+      firstDue: dayOf(s.firstDue) + (k % s.spread),
+      lastDue: dayOf(s.lastDue),
+      price: (due: number) => (repriced && due >= RISE ? price * 1.12 : price),
     }));
+  const monthly = (repriced: boolean) =>
+    book(
+      { count: 60, client: 1, cycle: 1, firstDue: '2021-01-10', spread: 20, lastDue: '2024-07-01' },
+      100,
+      repriced,
+    );
   const world = (repriced: boolean) =>
     ledgerOf([
       ...monthly(repriced),
-      ...Array.from({ length: 30 }, (_, k) => ({
-        client: 100 + k,
-        cycle: 12,
-        lead: 14,
-        firstDue: dayOf('2020-08-15') + (k % 10),
-        lastDue: dayOf('2023-12-31'),
-        price: (due: number) => (repriced && due >= RISE ? 1344 : 1200),
-      })),
+      ...book(
+        { count: 30, client: 100, cycle: 12, firstDue: '2020-08-15', spread: 10, lastDue: '2023-12-31' },
+        1200,
+        repriced,
+      ),
     ]);
 
   it('reprices an annual series billed before a rise that the monthly series already show', () => {
@@ -115,14 +126,11 @@ describe('renewals at the price in force', () => {
     const quarterly = (repriced: boolean) =>
       ledgerOf([
         ...monthly(repriced),
-        ...Array.from({ length: 30 }, (_, k) => ({
-          client: 100 + k,
-          cycle: 3,
-          lead: 14,
-          firstDue: dayOf('2021-01-10') + (k % 10),
-          lastDue: dayOf('2024-12-31'),
-          price: (due: number) => (repriced && due >= RISE ? 336 : 300),
-        })),
+        ...book(
+          { count: 30, client: 100, cycle: 3, firstDue: '2021-01-10', spread: 10, lastDue: '2024-12-31' },
+          300,
+          repriced,
+        ),
       ]);
     const ratio = (priceMedian: boolean) => {
       const q = (repriced: boolean) =>
