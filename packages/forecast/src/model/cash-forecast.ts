@@ -16,6 +16,7 @@ import { Histogram } from './histogram.ts';
 import { MonthShift } from './month-shift.ts';
 import { DEFAULT_PARAMS, type ModelParams } from './params.ts';
 import { Placer } from './placer.ts';
+import { seasonalIndex } from './seasonality.ts';
 import { NO_DAY, type SeenColumns } from './seen-columns.ts';
 import { CYCLES, detectSeriesSteps, type SeriesLinks, TENURE_BUCKETS, tenureBucket } from './series.ts';
 
@@ -661,8 +662,10 @@ export function* forecastGroupSteps(
   const window = params.otherWindowMonths;
   const monthly = new Float64Array(2 * window);
   const issuedAhead = new Map<number, number>();
-  // Two years of it by month, for its seasonality (hosting orders are January-heavy).
-  const twoYears = new Float64Array(24);
+  // Whole years of it by month, for its seasonality (hosting orders are January-heavy): two,
+  // halved toward none, or `seasonYears` shrunk by their own noise (seasonBayes).
+  const seasonYears = params.seasonBayes ? params.seasonYears : 2;
+  const history = new Float64Array(12 * seasonYears);
   // Their number by month too: growth read from counts is far less noisy than from amounts,
   // where a few triennial orders decide a month.
   const monthlyCount = new Float64Array(2 * window);
@@ -674,9 +677,9 @@ export function* forecastGroupSteps(
       const k = m - (tMonth - 2 * window) - 1;
       monthlyCount[k] = (monthlyCount[k] as number) + 1;
     }
-    if (m <= tMonth && m > tMonth - 24) {
-      const k = m - (tMonth - 24) - 1;
-      twoYears[k] = (twoYears[k] as number) + gross;
+    if (m <= tMonth && m > tMonth - 12 * seasonYears) {
+      const k = m - (tMonth - 12 * seasonYears) - 1;
+      history[k] = (history[k] as number) + gross;
     }
     if (m > tMonth) issuedAhead.set(m, (issuedAhead.get(m) ?? 0) + gross);
     else if (m > tMonth - 2 * window) {
@@ -725,13 +728,16 @@ export function* forecastGroupSteps(
           Math.max(1 - params.maxMonthlyGrowth, Math.exp((logRatio * weight) / window)),
         )
       : 1;
-  // Seasonal index of month m: the same month in each of the last two years over their mean
-  // month, damped halfway to 1 (two observations per month are noisy), within [0.5, 2].
-  const twoYearMean = twoYears.reduce((a, b) => a + b, 0) / 24;
+  // Seasonal index of month m: with seasonBayes, each month of the year over its year's mean on
+  // the growth's trend line, shrunk by the years' own noise (seasonality.ts); else the same month
+  // in each of the last two years over their mean month, damped halfway to 1, within [0.5, 2].
+  const historyMean = history.reduce((a, b) => a + b, 0) / history.length;
+  const bayes = params.seasonBayes ? seasonalIndex(history, growth) : null;
   const season = (m: number) => {
-    if (params.seasonalOther === false || twoYearMean <= 0) return 1;
-    const k = ((m - (tMonth - 24) - 1) % 12) as number;
-    const raw = ((twoYears[k] as number) + (twoYears[k + 12] as number)) / 2 / twoYearMean;
+    if (params.seasonalOther === false || historyMean <= 0) return 1;
+    const k = ((m - (tMonth - 12 * seasonYears) - 1) % 12) as number;
+    if (bayes) return bayes[k] as number;
+    const raw = ((history[k] as number) + (history[k + 12] as number)) / 2 / historyMean;
     return Math.min(2, Math.max(0.5, 1 + (raw - 1) * 0.5));
   };
   // The recent level is deseasonalised before the season of each month ahead is put back.
@@ -827,6 +833,12 @@ export function* forecastGroupSteps(
       newBusinessMonthlyGross: round(level / 10_000),
       newBusinessMonthlyGrowth: round(growth - 1),
       newBusinessFirstInvoices: { months: window, recent: recentCount, before: olderCount },
+      newBusinessSeason: Object.fromEntries(
+        Array.from({ length: 12 }, (_, k) => tMonth - (tMonth % 12) + 1 + k).map((m) => [
+          String((m % 12) + 1).padStart(2, '0'),
+          round(season(m)),
+        ]),
+      ),
       planDriftPerRenewal: Object.fromEntries(
         [...drift].sort((a, b) => a[0] - b[0]).map(([c, d]) => [`${c}m`, round(d)]),
       ),
