@@ -48,6 +48,8 @@ export interface GroupModel {
   grain: { open: number; renewals: number; other: number };
   /** Per cycle: expected renewal cash, for the renewal-rate uncertainty. */
   renewalsByCycle: Map<number, Float64Array>;
+  /** Of `parts.other`, the renewals of the new business to come (the rest is its first invoices). */
+  otherRenewals: Float64Array;
   /** Per cycle: renewal evidence (eligible, renewed) behind the rates. */
   renewalEvidence: Map<number, { eligible: number; renewed: number }>;
   /** Recent monthly new business (gross), oldest first: the bootstrap sample of its level. */
@@ -151,6 +153,7 @@ export function* forecastGroupSteps(
   const placerOf = () => new Placer(start, end, MAX_DELAY - MIN_DELAY + 1);
   const openPlacer = placerOf();
   const otherPlacer = placerOf();
+  const otherRenewalPlacer = placerOf();
   const renewalPlacers = new Map<number, Placer>();
 
   // A. Collections of the invoices open at T.
@@ -775,7 +778,7 @@ export function* forecastGroupSteps(
       const d = addMonths(due, k * c);
       if (d - lead >= end || p < 1e-4) break;
       if (k > 1) p *= q * rate(c, 'paid', k) + (1 - q) * rate(c, 'cancelled', k);
-      otherPlacer.add(pooledTable, d, -lead - 1, amount * p * drifted(c, k - 1));
+      otherRenewalPlacer.add(pooledTable, d, -lead - 1, amount * p * drifted(c, k - 1));
     }
   }
   for (let i = 0; i < n; i++) {
@@ -786,6 +789,10 @@ export function* forecastGroupSteps(
 
   openPlacer.spreadInto(parts.open);
   otherPlacer.spreadInto(parts.other);
+  const otherRenewals = new Float64Array(horizon);
+  otherRenewalPlacer.spreadInto(otherRenewals);
+  for (let d = 0; d < horizon; d++)
+    parts.other[d] = (parts.other[d] as number) + (otherRenewals[d] as number);
 
   return {
     source,
@@ -797,6 +804,7 @@ export function* forecastGroupSteps(
       other: grainOther[1]! > 0 ? grainOther[0]! / grainOther[1]! : 0,
     },
     renewalsByCycle,
+    otherRenewals,
     renewalEvidence: evidence,
     otherHistory: recent,
     otherLevel: level,
