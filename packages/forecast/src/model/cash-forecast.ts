@@ -20,6 +20,9 @@ import { seasonalIndex } from './seasonality.ts';
 import { NO_DAY, type SeenColumns } from './seen-columns.ts';
 import { CYCLES, detectSeriesSteps, type SeriesLinks, TENURE_BUCKETS, tenureBucket } from './series.ts';
 
+/** Calendar months, the keys of `newBusinessSeason` (keys like "01" would not keep their order). */
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 /*
  * The cash forecast of one source and currency at an origin T (design notes §4.4 C):
  *
@@ -842,10 +845,7 @@ export function* forecastGroupSteps(
       newBusinessMonthlyGrowth: round(growth - 1),
       newBusinessFirstInvoices: { months: window, recent: recentCount, before: olderCount },
       newBusinessSeason: Object.fromEntries(
-        Array.from({ length: 12 }, (_, k) => tMonth - (tMonth % 12) + 1 + k).map((m) => [
-          String((m % 12) + 1).padStart(2, '0'),
-          round(season(m)),
-        ]),
+        MONTH_NAMES.map((name, k) => [name, round(season(tMonth - (tMonth % 12) + k))]),
       ),
       planDriftPerRenewal: Object.fromEntries(
         [...drift].sort((a, b) => a[0] - b[0]).map(([c, d]) => [`${c}m`, round(d)]),

@@ -96,5 +96,14 @@ describe("the new business forecast, a large business's season", () => {
     expect(januaryOverDecember(true)).toBeGreaterThan(1.9);
     expect(januaryOverDecember(true)).toBeLessThan(2.2);
     expect(januaryOverDecember(false)).toBeLessThan(1.6);
+    // What it read, in the forecast's assumptions, by calendar month.
+    const season = runForecast(ledger, {
+      asOf: dayOf('2024-11-30'),
+      dataAsOf: dayOf('2024-12-01'),
+      months: 1,
+      weeks: 1,
+    }).find((r) => r.source === 'eu')?.model?.assumptions.newBusinessSeason as Record<string, number>;
+    expect(Object.keys(season).join(' ')).toBe('Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec');
+    expect(Object.values(season).map((x) => Math.round(x * 20) / 20)).toEqual(HOSTING);
   });
 });
