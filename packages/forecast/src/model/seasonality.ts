@@ -18,16 +18,16 @@
 export function seasonalIndex(months: ArrayLike<number>, growth: number): number[] {
   const years = Math.floor(months.length / 12);
   const ratios: number[][] = Array.from({ length: 12 }, () => []);
+  // The trend at each place in a year, around the year's mean month: growth^(k - 5.5).
+  const trend = Array.from({ length: 12 }, (_, k) => growth ** (k - 5.5));
+  const trendSum = trend.reduce((a, b) => a + b, 0);
   for (let y = 0; y < years; y++) {
     let sum = 0;
     for (let k = 0; k < 12; k++) sum += months[12 * y + k] as number;
     if (!(sum > 0)) continue;
-    // The year's mean month on its trend line: growth^(k - 5.5) around the mean.
-    let trend = 0;
-    for (let k = 0; k < 12; k++) trend += growth ** (k - 5.5);
-    const base = sum / trend;
+    const base = sum / trendSum;
     for (let k = 0; k < 12; k++)
-      (ratios[k] as number[]).push((months[12 * y + k] as number) / (base * growth ** (k - 5.5)));
+      (ratios[k] as number[]).push((months[12 * y + k] as number) / (base * (trend[k] as number)));
   }
   const seen = (ratios[0] as number[]).length;
   if (seen < 2) return Array(12).fill(1);
